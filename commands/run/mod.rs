@@ -1,0 +1,20 @@
+//! `run` menu.
+
+use clap::Subcommand;
+
+use crate::context::Ctx;
+use crate::errors::CmdResult;
+
+pub mod sql;
+
+#[derive(Debug, Subcommand)]
+pub enum RunCommands {
+    /// Run a read-only SQL query over this node's tables
+    Sql(sql::RunSqlArgs),
+}
+
+pub fn run(ctx: &mut Ctx, cmd: RunCommands) -> CmdResult {
+    match cmd {
+        RunCommands::Sql(args) => sql::cmd_run_sql(ctx, args),
+    }
+}

@@ -1,0 +1,21 @@
+//! `show` menu.
+
+use clap::Subcommand;
+
+use crate::context::Ctx;
+use crate::errors::CmdResult;
+
+pub mod cli;
+
+#[derive(Debug, Subcommand)]
+pub enum ShowCommands {
+    /// Settings of the command-line interface
+    #[command(subcommand)]
+    Cli(cli::ShowCliCommands),
+}
+
+pub fn run(ctx: &mut Ctx, cmd: ShowCommands) -> CmdResult {
+    match cmd {
+        ShowCommands::Cli(c) => cli::run(ctx, c),
+    }
+}

@@ -1,0 +1,35 @@
+//! `utils` menu.
+
+use clap::Subcommand;
+
+use crate::context::Ctx;
+use crate::errors::CmdResult;
+
+pub mod applicationuser;
+pub mod node;
+
+#[derive(Debug, Subcommand)]
+pub enum UtilsCommands {
+    /// Application users that authenticate to this node's service
+    #[command(subcommand)]
+    Applicationuser(applicationuser::ApplicationuserCommands),
+    /// This node's identity
+    #[command(subcommand)]
+    Node(node::NodeCommands),
+}
+
+impl UtilsCommands {
+    pub fn changes_state(&self) -> bool {
+        match self {
+            UtilsCommands::Applicationuser(c) => c.changes_state(),
+            UtilsCommands::Node(c) => c.changes_state(),
+        }
+    }
+}
+
+pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
+    match cmd {
+        UtilsCommands::Applicationuser(c) => applicationuser::run(ctx, c),
+        UtilsCommands::Node(c) => node::run(ctx, c),
+    }
+}

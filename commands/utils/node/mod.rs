@@ -1,0 +1,30 @@
+//! `utils node` menu.
+
+use clap::Subcommand;
+
+use crate::context::Ctx;
+use crate::errors::CmdResult;
+
+pub mod set;
+pub mod show;
+
+#[derive(Debug, Subcommand)]
+pub enum NodeCommands {
+    /// Show this node's role, host name and how Cloud Connect reaches it
+    Show(show::UtilsNodeShowArgs),
+    /// Change this node's role, host name, component or orchestration account
+    Set(set::UtilsNodeSetArgs),
+}
+
+impl NodeCommands {
+    pub fn changes_state(&self) -> bool {
+        matches!(self, NodeCommands::Set(_))
+    }
+}
+
+pub fn run(ctx: &mut Ctx, cmd: NodeCommands) -> CmdResult {
+    match cmd {
+        NodeCommands::Show(args) => show::cmd_utils_node_show(ctx, args),
+        NodeCommands::Set(args) => set::cmd_utils_node_set(ctx, args),
+    }
+}

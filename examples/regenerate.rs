@@ -1,0 +1,18 @@
+//! Regenerate `completions/` and `man/` from the command tree: `cargo run --example regenerate`.
+
+fn main() -> anyhow::Result<()> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["completions", "man"] {
+        let d = root.join(dir);
+        if d.exists() {
+            std::fs::remove_dir_all(&d)?;
+        }
+        std::fs::create_dir_all(&d)?;
+    }
+    let files = ccadmin::docs::render_all()?;
+    for (path, content) in &files {
+        std::fs::write(root.join(path), content)?;
+    }
+    println!("wrote {} files under completions/ and man/", files.len());
+    Ok(())
+}

@@ -1,0 +1,53 @@
+//! Batches (SPEC 1.2): stdin that is not a terminal, or `-f FILE`. Each line is a command as an
+//! administrator would type it; a command that prompts takes the following line as its answer.
+
+use crate::context::Ctx;
+use crate::dispatch::{report, run_line};
+use crate::errors::{exit, CommandError};
+use crate::prompt::Input;
+
+/// Run every command of the context's line input; returns the batch's exit status.
+pub fn run_batch(ctx: &mut Ctx) -> i32 {
+    let mut status = exit::SUCCESS;
+    loop {
+        if ctx.check_interrupt().is_err() {
+            ctx.ui.err_text("Control-C pressed\n");
+            return exit::INTERRUPTED;
+        }
+        let line = match &mut ctx.input {
+            Input::Lines(src) => src.next_line(),
+            Input::Terminal => unreachable!("a batch reads lines"),
+        };
+        let line = match line {
+            Ok(Some(l)) => l,
+            Ok(None) => break,
+            Err(e) => {
+                let code = report(ctx, &CommandError::failed(e.to_string()));
+                return code;
+            }
+        };
+        let cmd = line.trim();
+        if cmd.is_empty() || cmd.starts_with('#') {
+            continue;
+        }
+        if cmd == "quit" || cmd == "exit" {
+            break;
+        }
+        if ctx.opts.echo {
+            if let Err(e) = ctx.ui.print(&format!("admin:{cmd}\n")) {
+                return report(ctx, &e.into());
+            }
+        }
+        let code = run_line(ctx, cmd);
+        if code == exit::INTERRUPTED {
+            return code;
+        }
+        if code != exit::SUCCESS {
+            status = code;
+            if !ctx.opts.keep_going {
+                return code;
+            }
+        }
+    }
+    status
+}

@@ -1,0 +1,155 @@
+//! The one clap command tree (STYLE: one definition feeds one-shot parsing, shell and batch
+//! lines, Tab completion, `help` and `?`, `completions/` and `man/`).
+//!
+//! `Cli` is the process's command line: global options plus an optional command. `LineCli`
+//! parses one line typed at `admin:` or read from a batch: the same `Commands`, and the two
+//! options that make sense per command (`--output`, `--yes`).
+
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser};
+
+use crate::commands::Commands;
+use crate::output::OutputFormat;
+use crate::secrets::StoreKind;
+
+const ABOUT: &str = "VOS-style admin shell for Cisco Cloud Connect CCE orchestration";
+
+const LONG_ABOUT: &str = "\
+VOS-style admin shell for Cisco Cloud Connect CCE orchestration.
+
+With no COMMAND, ccadmin starts the interactive admin: shell when standard input is a terminal,
+and otherwise runs standard input as a batch, one command per line (a line after a command that
+prompts is its answer). With a COMMAND it runs that one command and exits.";
+
+const AFTER_HELP: &str = "\
+Exit status: 0 success, 1 the command failed, 2 usage error or missing input,
+3 partial success, 130 interrupted by Ctrl-C.";
+
+/// Options of the whole process; each can also be set by its CCADMIN_* variable.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Directory holding this node's state [default: $XDG_DATA_HOME/ccadmin]
+    #[arg(long, env = "CCADMIN_STATE_DIR", value_name = "DIR", global = true)]
+    pub state_dir: Option<PathBuf>,
+
+    /// Output format of results
+    #[arg(
+        long,
+        env = "CCADMIN_OUTPUT",
+        value_enum,
+        value_name = "FORMAT",
+        default_value = "text",
+        global = true
+    )]
+    pub output: OutputFormat,
+
+    /// Answer yes to every confirmation
+    #[arg(short = 'y', long, env = "CCADMIN_YES", global = true)]
+    pub yes: bool,
+
+    /// Batch: do not stop at the first failing command
+    #[arg(long, env = "CCADMIN_KEEP_GOING")]
+    pub keep_going: bool,
+
+    /// Batch: print each command as `admin:<command>` before its output
+    #[arg(long, env = "CCADMIN_ECHO")]
+    pub echo: bool,
+
+    /// Never page long output
+    #[arg(long, env = "CCADMIN_NO_PAGE")]
+    pub no_page: bool,
+
+    /// Print only results and errors, no status lines
+    #[arg(
+        short,
+        long,
+        env = "CCADMIN_QUIET",
+        conflicts_with = "verbose",
+        global = true
+    )]
+    pub quiet: bool,
+
+    /// Print more detail on stderr
+    #[arg(short, long, env = "CCADMIN_VERBOSE", action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Where secrets are kept [default: a persistent OS keyring if one exists, else a file]
+    #[arg(
+        long,
+        env = "CCADMIN_SECRET_STORE",
+        value_enum,
+        value_name = "STORE",
+        global = true
+    )]
+    pub secret_store: Option<StoreKind>,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ccadmin",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_help = AFTER_HELP,
+    disable_help_subcommand = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    /// Run the commands in FILE as a batch, one per line
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Commands>,
+}
+
+/// One line at the `admin:` prompt or in a batch.
+#[derive(Debug, Parser)]
+#[command(
+    name = "admin",
+    no_binary_name = true,
+    disable_help_subcommand = true,
+    disable_version_flag = true,
+    max_term_width = 100
+)]
+pub struct LineCli {
+    /// Output format of this command's results
+    #[arg(long, value_enum, value_name = "FORMAT", global = true)]
+    pub output: Option<OutputFormat>,
+
+    /// Answer yes to this command's confirmations
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+
+    #[command(subcommand)]
+    pub command: Commands,
+}
+
+/// The process's command tree (completions, man pages, one-shot).
+pub fn process_tree() -> clap::Command {
+    Cli::command()
+}
+
+/// The tree of shell and batch lines (Tab completion, `help`, `?`).
+pub fn line_tree() -> clap::Command {
+    let mut c = LineCli::command();
+    c.build();
+    c
+}
+
+/// Words the shell understands that are not commands of the tree.
+pub const SHELL_WORDS: &[(&str, &str)] =
+    &[("quit", "Leave the shell"), ("exit", "Leave the shell")];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn trees_are_valid() {
+        super::process_tree().debug_assert();
+        super::line_tree().debug_assert();
+    }
+}

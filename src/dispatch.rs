@@ -1,0 +1,231 @@
+//! The one dispatcher behind the shell, batches and one-shot commands: a line becomes words,
+//! words become a `Commands` value through the clap tree, the command runs against the
+//! context, and its outcome becomes output, an audit record and an exit status.
+
+use std::sync::atomic::Ordering;
+
+use clap::error::ErrorKind as ClapKind;
+use clap::{FromArgMatches, Parser};
+
+use crate::cli::{line_tree, LineCli};
+use crate::commands::{self, Commands};
+use crate::context::Ctx;
+use crate::errors::{exit, CommandError, ErrorKind};
+use crate::help;
+
+/// The VOS line that scripts look for after a failed command.
+pub const UNSUCCESSFUL: &str = "Executed command unsuccessfully";
+
+/// Commands whose remainder is taken as typed, quotes included (SQL needs its quotes).
+const RAW_TAIL: &[&[&str]] = &[&["run", "sql"]];
+
+/// Split a line into words, shell style; a raw-tail command keeps its remainder whole.
+pub fn split_line(line: &str) -> Result<Vec<String>, String> {
+    let trimmed = line.trim();
+    for prefix in RAW_TAIL {
+        let mut rest = trimmed;
+        let mut words = Vec::new();
+        let mut matched = true;
+        for p in *prefix {
+            let w = rest.split_whitespace().next().unwrap_or("");
+            if w != *p {
+                matched = false;
+                break;
+            }
+            words.push(p.to_string());
+            rest = rest[rest.find(w).unwrap_or(0) + w.len()..].trim_start();
+        }
+        if matched && !rest.is_empty() && !rest.starts_with('-') && rest != "?" {
+            words.push(rest.to_owned());
+            return Ok(words);
+        }
+    }
+    shlex::split(trimmed).ok_or_else(|| "unbalanced quotes".to_owned())
+}
+
+/// Run one line typed at the shell or read from a batch; returns its exit status.
+pub fn run_line(ctx: &mut Ctx, line: &str) -> i32 {
+    let line = line.trim();
+    // `<command> ?` and a lone `?`: syntax, or a menu's sub-commands.
+    if line == "?" || line.ends_with(" ?") {
+        let words: Vec<String> = line
+            .trim_end_matches('?')
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        return match help::syntax(&line_tree(), &words) {
+            Ok(text) => print_text(ctx, &text),
+            Err(_) => invalid(ctx, line, &words),
+        };
+    }
+    let words = match split_line(line) {
+        Ok(w) => w,
+        Err(why) => {
+            return report(
+                ctx,
+                &CommandError::usage(format!("cannot read the line: {why}")),
+            )
+        }
+    };
+    let matches = match line_tree().try_get_matches_from(&words) {
+        Ok(m) => m,
+        Err(e) => return clap_error(ctx, line, &words, e),
+    };
+    let parsed = match LineCli::from_arg_matches(&matches) {
+        Ok(p) => p,
+        Err(e) => return clap_error(ctx, line, &words, e),
+    };
+    let saved = (ctx.ui.format, ctx.opts.yes);
+    if let Some(f) = parsed.output {
+        ctx.ui.format = f;
+    }
+    ctx.opts.yes |= parsed.yes;
+    let status = run_command(ctx, parsed.command, line);
+    (ctx.ui.format, ctx.opts.yes) = saved;
+    status
+}
+
+/// Parse a one-shot command line the same way (used by tests and by `main` through clap).
+pub fn parse_one_shot(args: &[String]) -> Result<crate::cli::Cli, clap::Error> {
+    crate::cli::Cli::try_parse_from(args)
+}
+
+/// Run a parsed command: output, audit record, exit status.
+pub fn run_command(ctx: &mut Ctx, cmd: Commands, line: &str) -> i32 {
+    ctx.interrupt.store(false, Ordering::SeqCst);
+    ctx.ui.begin_command();
+    let audited = cmd.changes_state();
+    let result = commands::run(ctx, cmd);
+    let _ = ctx.ui.flush();
+    if audited {
+        let outcome = match &result {
+            Ok(()) => ("success".to_owned(), None),
+            Err(e) if e.kind == ErrorKind::OutputClosed => ("success".to_owned(), None),
+            Err(e) => (
+                format!("failed ({})", e.exit_code()),
+                Some(e.message.clone()),
+            ),
+        };
+        let actor = ctx.actor.clone();
+        let audit = ctx
+            .db()
+            .and_then(|db| Ok(db.audit(&actor, line, &outcome.0, outcome.1.as_deref())?));
+        if let Err(e) = audit {
+            ctx.ui.warn(&format!(
+                "the audit log could not record this command: {}",
+                e.message
+            ));
+        }
+    }
+    match result {
+        Ok(()) => exit::SUCCESS,
+        Err(e) => report(ctx, &e),
+    }
+}
+
+/// Print a command's error the VOS way and return its exit status.
+pub fn report(ctx: &mut Ctx, e: &CommandError) -> i32 {
+    match e.kind {
+        ErrorKind::OutputClosed => {}
+        ErrorKind::Interrupted => ctx.ui.err_text("Control-C pressed\n"),
+        _ => {
+            ctx.ui.err_text(&e.render());
+            ctx.ui.err_text(&format!("{UNSUCCESSFUL}\n"));
+        }
+    }
+    e.exit_code()
+}
+
+fn print_text(ctx: &mut Ctx, text: &str) -> i32 {
+    match ctx.ui.print(text) {
+        Ok(()) => exit::SUCCESS,
+        Err(e) => report(ctx, &e.into()),
+    }
+}
+
+fn invalid(ctx: &mut Ctx, line: &str, words: &[String]) -> i32 {
+    ctx.ui.err_text(&invalid_message(line, words));
+    exit::USAGE
+}
+
+/// `Invalid command: ...`, a suggestion if one is close, and the VOS failure line.
+pub fn invalid_message(line: &str, words: &[String]) -> String {
+    let mut msg = format!("Invalid command: {line}\n");
+    if let Some(s) = help::suggest(&line_tree(), words) {
+        msg.push_str(&format!("Did you mean: {s}?\n"));
+    } else {
+        msg.push_str("Type \"help\" for the list of commands, or press Tab to complete.\n");
+    }
+    msg.push_str(&format!("{UNSUCCESSFUL}\n"));
+    msg
+}
+
+fn clap_error(ctx: &mut Ctx, line: &str, words: &[String], e: clap::Error) -> i32 {
+    match e.kind() {
+        ClapKind::DisplayHelp | ClapKind::DisplayVersion => {
+            print_text(ctx, &e.render().to_string())
+        }
+        ClapKind::InvalidSubcommand => invalid(ctx, line, words),
+        ClapKind::MissingSubcommand | ClapKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let tree = line_tree();
+            let found = help::walk(&tree, words);
+            if found.consumed == 0 {
+                return invalid(ctx, line, words);
+            }
+            ctx.ui.err_text(&format!(
+                "Incomplete command: {line}\nIts sub-commands are:\n{}\n{UNSUCCESSFUL}\n",
+                help::menu_listing(found.cmd)
+            ));
+            exit::USAGE
+        }
+        ClapKind::UnknownArgument if help::walk(&line_tree(), words).consumed == 0 => {
+            invalid(ctx, line, words)
+        }
+        _ => {
+            let tree = line_tree();
+            let found = help::walk(&tree, words);
+            let rendered = e.render().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+                .to_owned();
+            let mut err = CommandError::usage(first);
+            if !found.path.is_empty() {
+                err = err.with_hint(format!(
+                    "type \"{} ?\" for its syntax",
+                    found.path.join(" ")
+                ));
+            }
+            report(ctx, &err)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_keeps_sql_quotes() {
+        assert_eq!(
+            split_line("run sql select * from applicationuser where name = 'a b'").unwrap(),
+            vec![
+                "run",
+                "sql",
+                "select * from applicationuser where name = 'a b'"
+            ]
+        );
+        assert_eq!(
+            split_line("run  sql   select 1").unwrap(),
+            vec!["run", "sql", "select 1"]
+        );
+        assert_eq!(split_line("run sql ?").unwrap(), vec!["run", "sql", "?"]);
+        assert_eq!(
+            split_line("utils applicationuser add 'a b'").unwrap(),
+            vec!["utils", "applicationuser", "add", "a b"]
+        );
+        assert!(split_line("utils node set --hostname 'x").is_err());
+    }
+}

@@ -1,0 +1,143 @@
+//! The one error type of the command layer, and the exit statuses it maps to (SPEC 1.4).
+//!
+//! Client modules keep their own `thiserror` enums (carrying host, URL and status, never a
+//! secret); commands turn them into a `CommandError` with the hints an administrator needs.
+
+use std::fmt;
+use std::io;
+
+/// Exit statuses of SPEC 1.4.
+pub mod exit {
+    pub const SUCCESS: i32 = 0;
+    pub const FAILED: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const PARTIAL: i32 = 3;
+    pub const INTERRUPTED: i32 = 130;
+}
+
+/// What kind of failure a command met; decides the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The command ran and failed (exit 1).
+    Failed,
+    /// The command line was wrong (exit 2).
+    Usage,
+    /// A value was needed and no flag, variable, prompt or batch line supplied it (exit 2).
+    MissingInput,
+    /// Some parts succeeded, some failed (exit 3).
+    Partial,
+    /// Ctrl-C cancelled the command (exit 130).
+    Interrupted,
+    /// stdout was closed by its reader (`| head`), or the pager was quit: not an error.
+    OutputClosed,
+}
+
+/// A command's failure: the message, what caused it, and what to do about it.
+#[derive(Debug)]
+pub struct CommandError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub causes: Vec<String>,
+    pub hints: Vec<String>,
+}
+
+pub type CmdResult<T = ()> = Result<T, CommandError>;
+
+impl CommandError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        CommandError {
+            kind,
+            message: message.into(),
+            causes: Vec::new(),
+            hints: Vec::new(),
+        }
+    }
+
+    /// A plain failure (exit 1).
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Failed, message)
+    }
+
+    /// A usage error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Usage, message)
+    }
+
+    /// A value that nothing supplied; the hint names the flag that would have.
+    pub fn missing_input(what: &str, flag: &str, env: Option<&str>) -> Self {
+        let mut e = Self::new(
+            ErrorKind::MissingInput,
+            format!("no value for {what}: the input ended"),
+        );
+        e.hints.push(match env {
+            Some(var) => format!("supply it with {flag} or the environment variable {var}"),
+            None => format!("supply it with {flag}"),
+        });
+        e
+    }
+
+    pub fn interrupted() -> Self {
+        Self::new(ErrorKind::Interrupted, "Control-C pressed")
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    pub fn with_cause(mut self, cause: impl fmt::Display) -> Self {
+        self.causes.push(cause.to_string());
+        self
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self.kind {
+            ErrorKind::Failed => exit::FAILED,
+            ErrorKind::Usage | ErrorKind::MissingInput => exit::USAGE,
+            ErrorKind::Partial => exit::PARTIAL,
+            ErrorKind::Interrupted => exit::INTERRUPTED,
+            ErrorKind::OutputClosed => exit::SUCCESS,
+        }
+    }
+
+    /// The `Error:` / `Caused by:` / `Hint:` block printed on stderr.
+    pub fn render(&self) -> String {
+        let mut s = format!("Error: {}\n", self.message);
+        for c in &self.causes {
+            s.push_str(&format!("Caused by: {c}\n"));
+        }
+        for h in &self.hints {
+            s.push_str(&format!("Hint: {h}\n"));
+        }
+        s
+    }
+}
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+impl From<io::Error> for CommandError {
+    fn from(e: io::Error) -> Self {
+        match e.kind() {
+            io::ErrorKind::BrokenPipe => Self::new(ErrorKind::OutputClosed, "output closed"),
+            io::ErrorKind::Interrupted => Self::interrupted(),
+            _ => Self::failed(format!("input/output error: {e}")),
+        }
+    }
+}
+
+impl From<crate::state::StateError> for CommandError {
+    fn from(e: crate::state::StateError) -> Self {
+        let hint = e.hint();
+        let mut c = Self::failed(e.to_string());
+        if let Some(h) = hint {
+            c.hints.push(h);
+        }
+        c
+    }
+}

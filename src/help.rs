@@ -1,0 +1,339 @@
+//! Reading the command tree for people: `help`, `help <command>`, `<command> ?`, the menu
+//! listings Tab also shows, and the `Did you mean` suggestion for a mistyped command.
+//! Everything here walks the clap tree; nothing keeps its own list of commands.
+
+use clap::Command;
+
+use crate::cli::SHELL_WORDS;
+
+/// The result of walking words down the tree.
+pub struct Found<'a> {
+    pub cmd: &'a Command,
+    /// The menu words matched, e.g. `["utils", "node", "show"]`.
+    pub path: Vec<String>,
+    /// How many of the given words were consumed.
+    pub consumed: usize,
+}
+
+/// Follow `words` down the tree as far as they name sub-commands (aliases included).
+pub fn walk<'a>(tree: &'a Command, words: &[String]) -> Found<'a> {
+    let mut cmd = tree;
+    let mut path = Vec::new();
+    let mut consumed = 0;
+    for w in words {
+        match cmd.find_subcommand(w) {
+            Some(sub) => {
+                cmd = sub;
+                path.push(sub.get_name().to_owned());
+                consumed += 1;
+            }
+            None => break,
+        }
+    }
+    Found {
+        cmd,
+        path,
+        consumed,
+    }
+}
+
+/// Visible sub-commands of a menu.
+pub fn children(cmd: &Command) -> impl Iterator<Item = &Command> {
+    cmd.get_subcommands().filter(|c| !c.is_hide_set())
+}
+
+pub fn is_menu(cmd: &Command) -> bool {
+    children(cmd).next().is_some()
+}
+
+fn about(cmd: &Command) -> String {
+    cmd.get_about().map(|a| a.to_string()).unwrap_or_default()
+}
+
+fn listing(rows: Vec<(String, String)>) -> String {
+    let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    rows.into_iter()
+        .map(|(n, a)| {
+            if a.is_empty() {
+                format!("  {n}")
+            } else {
+                format!("  {n:width$}  {a}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A menu's sub-commands, those with further sub-commands marked `*` (as Tab lists them).
+pub fn menu_listing(cmd: &Command) -> String {
+    listing(
+        children(cmd)
+            .map(|c| {
+                let star = if is_menu(c) { "*" } else { "" };
+                (format!("{}{star}", c.get_name()), about(c))
+            })
+            .collect(),
+    )
+}
+
+/// `help` with no argument: the top-level menus.
+pub fn top_level(tree: &Command) -> String {
+    let mut rows: Vec<(String, String)> = children(tree)
+        .map(|c| {
+            (
+                format!("{}{}", c.get_name(), if is_menu(c) { "*" } else { "" }),
+                about(c),
+            )
+        })
+        .collect();
+    rows.extend(
+        SHELL_WORDS
+            .iter()
+            .map(|(w, a)| (w.to_string(), a.to_string())),
+    );
+    format!(
+        "Commands (* marks a menu with sub-commands):\n{}\n\n\
+         Type \"help <command>\" for a command's description, options and example,\n\
+         \"<command> ?\" for its syntax, and press Tab to complete.\n",
+        listing(rows)
+    )
+}
+
+/// `help <command>`: the long help (description, options, example) of a command or menu.
+pub fn long_help(tree: &Command, words: &[String]) -> Result<String, String> {
+    let found = walk(tree, words);
+    if found.consumed < words.len() || words.is_empty() {
+        return Err(words.join(" "));
+    }
+    let path = found.path.join(" ");
+    let mut cmd = found.cmd.clone().bin_name(&path).disable_help_flag(false);
+    // The tree is built, so clap prefixes its root name; at the prompt that is not typed.
+    let text = cmd
+        .render_long_help()
+        .to_string()
+        .replace("Usage: admin ", "Usage: ");
+    if is_menu(found.cmd) {
+        // clap lists sub-commands already; add the marker for menus, as Tab shows it.
+        return Ok(format!(
+            "{}\n\nSub-commands (* marks a menu):\n{}\n",
+            about(found.cmd),
+            menu_listing(found.cmd)
+        ));
+    }
+    Ok(text)
+}
+
+/// `<command> ?`: the syntax of a command, or the sub-commands of a menu.
+pub fn syntax(tree: &Command, words: &[String]) -> Result<String, String> {
+    let found = walk(tree, words);
+    if found.consumed < words.len() {
+        return Err(words.join(" "));
+    }
+    if words.is_empty() {
+        return Ok(top_level(tree));
+    }
+    if is_menu(found.cmd) {
+        return Ok(format!("{}\n", menu_listing(found.cmd)));
+    }
+    let path = found.path.join(" ");
+    let mut cmd = found.cmd.clone().bin_name(&path);
+    let usage = cmd.render_usage().to_string();
+    let usage = usage
+        .trim_start_matches("Usage: ")
+        .trim()
+        .trim_start_matches("admin ");
+    let mut mandatory = Vec::new();
+    let mut optional = Vec::new();
+    for arg in found.cmd.get_arguments() {
+        if arg.is_hide_set() || matches!(arg.get_id().as_str(), "help" | "output" | "yes") {
+            continue;
+        }
+        let name = match arg.get_long() {
+            Some(l) => {
+                let v = arg
+                    .get_value_names()
+                    .map(|v| format!(" <{}>", v.join(" ")))
+                    .unwrap_or_default();
+                let takes = arg
+                    .get_num_args()
+                    .map(|n| n.takes_values())
+                    .unwrap_or(false);
+                format!("--{l}{}", if takes { v } else { String::new() })
+            }
+            None => format!(
+                "<{}>",
+                arg.get_value_names()
+                    .map(|v| v.join(" "))
+                    .unwrap_or_else(|| arg.get_id().to_string())
+            ),
+        };
+        let mut text = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+        let values: Vec<String> = arg
+            .get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_owned())
+            .collect();
+        if !values.is_empty() && arg.get_action().takes_values() {
+            text = format!("{text} ({})", values.join("|"));
+        }
+        if arg.is_required_set() {
+            mandatory.push((name, text));
+        } else {
+            optional.push((name, text));
+        }
+    }
+    let mut s = format!("Syntax:\n  {usage}\n");
+    if !mandatory.is_empty() {
+        s.push_str(&format!(
+            "\nMandatory parameters:\n{}\n",
+            listing(mandatory)
+        ));
+    }
+    if !optional.is_empty() {
+        s.push_str(&format!("\nOptional parameters:\n{}\n", listing(optional)));
+    }
+    Ok(s)
+}
+
+/// Every command path of the tree, menus and leaves, as word lists.
+pub fn all_paths(tree: &Command) -> Vec<Vec<String>> {
+    fn rec(cmd: &Command, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        for c in children(cmd) {
+            prefix.push(c.get_name().to_owned());
+            out.push(prefix.clone());
+            rec(c, prefix, out);
+            prefix.pop();
+        }
+    }
+    let mut out = Vec::new();
+    rec(tree, &mut Vec::new(), &mut out);
+    out
+}
+
+/// The command path closest to what was typed, if one is close: each word within a small edit
+/// distance of the path's word, the longest such path first.
+pub fn suggest(tree: &Command, typed: &[String]) -> Option<String> {
+    let words: Vec<&str> = typed
+        .iter()
+        .map(String::as_str)
+        .take_while(|w| !w.starts_with('-'))
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, usize, Vec<String>)> = None; // (path len, distance, path)
+    for path in all_paths(tree) {
+        if path.len() > words.len() {
+            continue;
+        }
+        let mut total = 0;
+        let mut ok = true;
+        for (p, w) in path.iter().zip(&words) {
+            let lw = w.to_lowercase();
+            // An abbreviation (a prefix of two or more letters) is as good as one typo.
+            let d = if *p != lw && p.starts_with(&lw) && lw.len() >= 2 {
+                1
+            } else {
+                strsim::damerau_levenshtein(p, &lw)
+            };
+            let allowed = (p.len() / 3).max(1);
+            if d > allowed {
+                ok = false;
+                break;
+            }
+            total += d;
+        }
+        if !ok || total == 0 && path.len() == words.len() {
+            continue;
+        }
+        let better = match &best {
+            None => true,
+            Some((len, dist, _)) => path.len() > *len || (path.len() == *len && total < *dist),
+        };
+        if better {
+            best = Some((path.len(), total, path));
+        }
+    }
+    let (_, dist, path) = best?;
+    if dist == 0 {
+        // Every word matched exactly: the mistake is after the path, nothing to suggest there.
+        return None;
+    }
+    Some(path.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::line_tree;
+
+    fn w(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn top_level_marks_menus_and_lists_shell_words() {
+        let t = top_level(&line_tree());
+        assert!(t.contains("  utils*"), "{t}");
+        assert!(t.contains("  help "), "{t}");
+        assert!(t.contains("  quit "), "{t}");
+        assert!(!t.contains("help*"), "{t}");
+    }
+
+    #[test]
+    fn syntax_of_a_leaf_names_mandatory_and_optional() {
+        let s = syntax(&line_tree(), &w("utils applicationuser add")).unwrap();
+        assert!(s.starts_with("Syntax:\n  utils applicationuser add"), "{s}");
+        let (mand, opt) = s.split_once("Optional parameters:").unwrap();
+        assert!(mand.contains("<NAME>"), "{s}");
+        assert!(opt.contains("--password-file <FILE>"), "{s}");
+        assert!(!s.contains("--help"), "{s}");
+    }
+
+    #[test]
+    fn syntax_of_a_menu_lists_sub_commands_with_stars() {
+        let s = syntax(&line_tree(), &w("utils")).unwrap();
+        assert!(s.contains("  node*"), "{s}");
+        assert!(s.contains("  applicationuser*"), "{s}");
+        let s = syntax(&line_tree(), &w("utils node")).unwrap();
+        assert!(s.contains("  show ") && !s.contains("show*"), "{s}");
+    }
+
+    #[test]
+    fn unknown_words_are_an_error_naming_them() {
+        assert_eq!(
+            syntax(&line_tree(), &w("utils nope")).unwrap_err(),
+            "utils nope"
+        );
+        assert!(long_help(&line_tree(), &w("nope")).is_err());
+    }
+
+    #[test]
+    fn long_help_has_description_options_and_example() {
+        let h = long_help(&line_tree(), &w("utils applicationuser add")).unwrap();
+        assert!(h.contains("Usage: utils applicationuser add"), "{h}");
+        assert!(h.contains("--password-file"), "{h}");
+        assert!(h.contains("Example:"), "{h}");
+        assert!(h.contains("admin:utils applicationuser add"), "{h}");
+    }
+
+    #[test]
+    fn suggestions_for_typos() {
+        let t = line_tree();
+        assert_eq!(
+            suggest(&t, &w("utils nod show")).as_deref(),
+            Some("utils node show")
+        );
+        assert_eq!(
+            suggest(&t, &w("utils applicationusr ad bob")).as_deref(),
+            Some("utils applicationuser add")
+        );
+        assert_eq!(suggest(&t, &w("utisl node")).as_deref(), Some("utils node"));
+        assert_eq!(
+            suggest(&t, &w("shw cli pagnation")).as_deref(),
+            Some("show cli pagination")
+        );
+        assert_eq!(suggest(&t, &w("frobnicate the widget")), None);
+        assert_eq!(suggest(&t, &w("utils node show")), None);
+    }
+}

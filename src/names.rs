@@ -1,0 +1,129 @@
+//! Validation of the names administrators type: host names (with an optional `:PORT`, SPEC 7)
+//! and account names. Errors say what is wrong, for the caller to add where.
+
+use std::net::IpAddr;
+
+/// A host name, FQDN or IP address, optionally followed by `:PORT` (IPv6 as `[addr]:port`).
+pub fn validate_host(s: &str) -> Result<(), String> {
+    let (host, port) = split_host_port(s)?;
+    if let Some(p) = port {
+        match p.parse::<u16>() {
+            Ok(n) if n > 0 => {}
+            _ => return Err(format!("'{p}' is not a port number (1-65535)")),
+        }
+    }
+    if host.parse::<IpAddr>().is_ok() {
+        return Ok(());
+    }
+    if host.is_empty() {
+        return Err("the host name is empty".into());
+    }
+    if host.len() > 253 {
+        return Err("a host name has at most 253 characters".into());
+    }
+    for label in host.trim_end_matches('.').split('.') {
+        if label.is_empty() {
+            return Err("a host name may not contain an empty label (two dots in a row)".into());
+        }
+        if label.len() > 63 {
+            return Err(format!("the label '{label}' is longer than 63 characters"));
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+        {
+            return Err(format!(
+                "'{c}' is not allowed in a host name (letters, digits, '-' and '.')"
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!("the label '{label}' may not begin or end with '-'"));
+        }
+    }
+    Ok(())
+}
+
+/// Split `HOST[:PORT]` / `[V6]:PORT` / bare IPv6.
+pub fn split_host_port(s: &str) -> Result<(&str, Option<&str>), String> {
+    if let Some(rest) = s.strip_prefix('[') {
+        let (h, after) = rest
+            .split_once(']')
+            .ok_or("an IPv6 address in brackets is missing its ']'")?;
+        return match after {
+            "" => Ok((h, None)),
+            a => a
+                .strip_prefix(':')
+                .map(|p| (h, Some(p)))
+                .ok_or_else(|| "expected ':PORT' after ']'".to_owned()),
+        };
+    }
+    if s.matches(':').count() > 1 {
+        return Ok((s, None)); // a bare IPv6 address
+    }
+    Ok(match s.split_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (s, None),
+    })
+}
+
+/// An account or application user name: 1-64 characters of letters, digits, `.`, `_`, `-`,
+/// `@`, starting with a letter, digit or `_`.
+pub fn validate_user(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.len() > 64 {
+        return Err("a name has 1 to 64 characters".into());
+    }
+    if let Some(c) = s
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')))
+    {
+        return Err(format!(
+            "'{c}' is not allowed (letters, digits, '.', '_', '-' and '@')"
+        ));
+    }
+    if !s.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+        return Err("a name starts with a letter, a digit or '_'".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts() {
+        for ok in [
+            "cc-pub.example.com",
+            "host",
+            "10.0.0.1",
+            "127.0.0.1:8445",
+            "[::1]:22",
+            "::1",
+            "a.b.c.:22",
+        ] {
+            assert!(validate_host(ok).is_ok(), "{ok}: {:?}", validate_host(ok));
+        }
+        for (bad, why) in [
+            ("", "empty"),
+            ("a..b", "empty label"),
+            ("-a.b", "begin or end"),
+            ("a_b.com", "'_'"),
+            ("host:0", "port"),
+            ("host:99999", "port"),
+            ("host:ssh", "port"),
+            ("[::1", "']'"),
+        ] {
+            let e = validate_host(bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn users() {
+        assert!(validate_user("ccadmin").is_ok());
+        assert!(validate_user("svc.cc-orch@lab").is_ok());
+        assert!(validate_user("").is_err());
+        assert!(validate_user("-x").is_err());
+        assert!(validate_user("a b").unwrap_err().contains("' '"));
+    }
+}

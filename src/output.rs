@@ -1,0 +1,358 @@
+//! The only door to stdout and stderr (STYLE: cargo's one context object). Results go to stdout,
+//! as text or `--output json`; prompts, status, warnings and errors go to stderr.
+//!
+//! Long text output on a terminal pages with the VOS prompt; output that is not a terminal
+//! never pages. A closed stdout (`| head`) or `q` at the pager surfaces as
+//! `io::ErrorKind::BrokenPipe`, which the dispatcher treats as a normal end.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+pub const PAGER_PROMPT: &str = "Press <enter> for 1 line, <space> for one page, or <q> to quit";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+pub enum OutputFormat {
+    /// Aligned text for people.
+    Text,
+    /// One JSON document per command, for programs.
+    Json,
+}
+
+/// What the administrator pressed at the pager prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PagerKey {
+    Line,
+    Page,
+    Quit,
+}
+
+/// Reads one pager key from the terminal.
+pub type KeyReader = Box<dyn FnMut() -> io::Result<PagerKey>>;
+
+struct Pager {
+    /// Lines per page (terminal rows less the prompt line).
+    page: usize,
+    /// Lines the administrator has allowed before the next prompt.
+    budget: usize,
+    quit: bool,
+    keys: KeyReader,
+}
+
+pub struct Ui {
+    out: Box<dyn Write>,
+    err: Box<dyn Write>,
+    pub format: OutputFormat,
+    pub quiet: bool,
+    pub verbose: u8,
+    /// Session setting of `set cli pagination`.
+    pub pagination: bool,
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    page_rows: usize,
+    key_reader: Option<fn() -> KeyReader>,
+    pager: Option<Pager>,
+}
+
+fn terminal_key() -> KeyReader {
+    Box::new(|| {
+        let term = console::Term::stdout();
+        loop {
+            match term.read_key()? {
+                console::Key::Enter => return Ok(PagerKey::Line),
+                console::Key::Char(' ') => return Ok(PagerKey::Page),
+                console::Key::Char('q') | console::Key::Char('Q') | console::Key::Escape => {
+                    return Ok(PagerKey::Quit)
+                }
+                _ => continue,
+            }
+        }
+    })
+}
+
+impl Ui {
+    /// The real terminal streams.
+    pub fn stdio(format: OutputFormat, pagination: bool) -> Ui {
+        use std::io::IsTerminal;
+        let stdout_tty = io::stdout().is_terminal();
+        let rows = console::Term::stdout()
+            .size_checked()
+            .map(|(r, _)| r as usize)
+            .unwrap_or(24);
+        Ui {
+            out: Box::new(io::stdout()),
+            err: Box::new(io::stderr()),
+            format,
+            quiet: false,
+            verbose: 0,
+            pagination,
+            stdout_tty,
+            stderr_tty: io::stderr().is_terminal(),
+            page_rows: rows,
+            key_reader: Some(terminal_key),
+            pager: None,
+        }
+    }
+
+    /// Streams supplied by the caller (tests), neither of them a terminal.
+    pub fn from_writers(out: Box<dyn Write>, err: Box<dyn Write>, format: OutputFormat) -> Ui {
+        Ui {
+            out,
+            err,
+            format,
+            quiet: false,
+            verbose: 0,
+            pagination: true,
+            stdout_tty: false,
+            stderr_tty: false,
+            page_rows: 24,
+            key_reader: None,
+            pager: None,
+        }
+    }
+
+    /// Pretend stdout is a terminal of `rows` rows whose keys come from `keys` (pager tests).
+    pub fn simulate_terminal(&mut self, rows: usize, keys: fn() -> KeyReader) {
+        self.stdout_tty = true;
+        self.page_rows = rows;
+        self.key_reader = Some(keys);
+    }
+
+    pub fn json_output(&self) -> bool {
+        self.format == OutputFormat::Json
+    }
+
+    /// Called before each command: a fresh page budget.
+    pub fn begin_command(&mut self) {
+        self.pager = None;
+        if self.stdout_tty
+            && self.pagination
+            && self.format == OutputFormat::Text
+            && self.page_rows > 2
+        {
+            if let Some(make) = self.key_reader {
+                let page = self.page_rows - 1;
+                self.pager = Some(Pager {
+                    page,
+                    budget: page,
+                    quit: false,
+                    keys: make(),
+                });
+            }
+        }
+    }
+
+    /// Write result text (one or more lines) to stdout, paging on a terminal.
+    pub fn line(&mut self, text: &str) -> io::Result<()> {
+        for l in text.split('\n') {
+            self.one_line(l)?;
+        }
+        Ok(())
+    }
+
+    fn one_line(&mut self, l: &str) -> io::Result<()> {
+        if let Some(p) = self.pager.as_mut() {
+            if p.quit {
+                return Err(io::Error::new(io::ErrorKind::BrokenPipe, "pager quit"));
+            }
+            if p.budget == 0 {
+                self.out.flush()?;
+                write!(self.err, "{PAGER_PROMPT}")?;
+                self.err.flush()?;
+                let key = (p.keys)();
+                write!(self.err, "\r\x1b[K")?;
+                match key? {
+                    PagerKey::Line => p.budget = 1,
+                    PagerKey::Page => p.budget = p.page,
+                    PagerKey::Quit => {
+                        p.quit = true;
+                        return Err(io::Error::new(io::ErrorKind::BrokenPipe, "pager quit"));
+                    }
+                }
+            }
+            p.budget -= 1;
+        }
+        writeln!(self.out, "{l}")
+    }
+
+    /// Write a JSON document to stdout.
+    pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
+        let s = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+        writeln!(self.out, "{s}")?;
+        self.out.flush()
+    }
+
+    /// Raw stdout write (help text and the like), never paged.
+    pub fn print(&mut self, text: &str) -> io::Result<()> {
+        self.out.write_all(text.as_bytes())?;
+        self.out.flush()
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()?;
+        self.err.flush()
+    }
+
+    /// A status sentence on stderr (suppressed by `--quiet`).
+    pub fn status(&mut self, text: &str) {
+        if !self.quiet {
+            let _ = writeln!(self.err, "{text}");
+        }
+    }
+
+    /// Detail shown only with `--verbose`.
+    pub fn debug(&mut self, text: &str) {
+        if self.verbose > 0 {
+            let _ = writeln!(self.err, "{text}");
+        }
+    }
+
+    pub fn warn(&mut self, text: &str) {
+        let _ = writeln!(self.err, "Warning: {text}");
+    }
+
+    /// Anything for stderr as it is (errors, prompts in batch mode).
+    pub fn err_text(&mut self, text: &str) {
+        let _ = self.err.write_all(text.as_bytes());
+        let _ = self.err.flush();
+    }
+}
+
+/// Render rows as the VOS console does: lower-case header, a `=` underline per column, columns
+/// aligned and separated by one space.
+pub fn vos_table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    use comfy_table::{CellAlignment, ContentArrangement, Table};
+    let mut t = Table::new();
+    // Only the header underline is drawn; columns are separated by their one-blank padding.
+    t.load_preset("     =             ")
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(headers.iter().map(|h| h.to_lowercase()));
+    for r in rows {
+        t.add_row(r);
+    }
+    for col in t.column_iter_mut() {
+        col.set_padding((0, 1));
+        col.set_cell_alignment(CellAlignment::Left);
+    }
+    // comfy-table underlines the padding too; VOS underlines each column on its own.
+    let underline = t
+        .column_max_content_widths()
+        .iter()
+        .map(|w| "=".repeat(*w as usize))
+        .collect::<Vec<_>>()
+        .join(" ");
+    t.lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 1 {
+                underline.clone()
+            } else {
+                l.trim_end().to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    #[derive(Clone, Default)]
+    pub struct Buf(Rc<RefCell<Vec<u8>>>);
+    impl Write for Buf {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    impl Buf {
+        fn text(&self) -> String {
+            String::from_utf8(self.0.borrow().clone()).unwrap()
+        }
+    }
+
+    #[test]
+    fn vos_table_layout() {
+        let t = vos_table(
+            &["PKID", "name", "isstandard"],
+            &[
+                vec!["a1".into(), "ccadmin".into(), "f".into()],
+                vec!["b22".into(), "x".into(), "t".into()],
+            ],
+        );
+        assert_eq!(
+            t,
+            "pkid name    isstandard\n==== ======= ==========\na1   ccadmin f\nb22  x       t"
+        );
+    }
+
+    thread_local! {
+        static KEYS: RefCell<Vec<PagerKey>> = const { RefCell::new(Vec::new()) };
+    }
+    fn scripted() -> KeyReader {
+        Box::new(|| Ok(KEYS.with(|k| k.borrow_mut().remove(0))))
+    }
+
+    #[test]
+    fn pager_prompts_after_a_page_and_obeys_keys() {
+        KEYS.with(|k| *k.borrow_mut() = vec![PagerKey::Line, PagerKey::Page, PagerKey::Quit]);
+        let (out, err) = (Buf::default(), Buf::default());
+        let mut ui = Ui::from_writers(
+            Box::new(out.clone()),
+            Box::new(err.clone()),
+            OutputFormat::Text,
+        );
+        ui.simulate_terminal(4, scripted);
+        ui.begin_command();
+        let mut written = 0;
+        for i in 0..100 {
+            match ui.line(&format!("line {i}")) {
+                Ok(()) => written += 1,
+                Err(e) => {
+                    assert_eq!(e.kind(), io::ErrorKind::BrokenPipe);
+                    break;
+                }
+            }
+        }
+        // 3 lines, Enter: 1 more, Space: 3 more, then q.
+        assert_eq!(written, 7);
+        assert_eq!(out.text().lines().count(), 7);
+        assert_eq!(err.text().matches(PAGER_PROMPT).count(), 3);
+    }
+
+    #[test]
+    fn no_paging_when_off_or_not_a_terminal() {
+        let out = Buf::default();
+        let mut ui = Ui::from_writers(
+            Box::new(out.clone()),
+            Box::new(Buf::default()),
+            OutputFormat::Text,
+        );
+        ui.begin_command();
+        for i in 0..100 {
+            ui.line(&format!("{i}")).unwrap();
+        }
+        ui.simulate_terminal(4, scripted);
+        ui.pagination = false;
+        ui.begin_command();
+        for i in 0..100 {
+            ui.line(&format!("{i}")).unwrap();
+        }
+        assert_eq!(out.text().lines().count(), 200);
+    }
+}
+
+/// `Key : value` lines with the colons aligned, as VOS `show` commands print them.
+pub fn kv_block(rows: &[(&str, String)]) -> String {
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    rows.iter()
+        .map(|(k, v)| format!("{k:width$} : {v}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

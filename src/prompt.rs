@@ -1,0 +1,287 @@
+//! Where answers come from (SPEC 1.5, STYLE "uv"): flag, else environment, else a prompt on the
+//! terminal or the next line of a batch, else the default, else an error that names the flag.
+//!
+//! In a batch the command lines and the answers share one line source, so an administrator's
+//! type-ahead script (`utils applicationuser add bob` followed by two password lines) works
+//! exactly as typing it would. Nothing read here is ever added to history or echoed.
+
+use std::io::{self, BufRead};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use crate::context::Ctx;
+use crate::errors::{CmdResult, CommandError, ErrorKind};
+use crate::secrets::Secret;
+
+/// A source of lines: a batch file, piped stdin.
+pub struct LineSource {
+    reader: Box<dyn BufRead>,
+    /// Lines read so far (the number of the last line returned).
+    pub line_no: usize,
+    /// Where the lines come from, for messages (`stdin`, a file name).
+    pub origin: String,
+}
+
+impl LineSource {
+    pub fn new(reader: Box<dyn BufRead>, origin: impl Into<String>) -> Self {
+        LineSource {
+            reader,
+            line_no: 0,
+            origin: origin.into(),
+        }
+    }
+
+    /// The next line without its line ending, or `None` at the end.
+    pub fn next_line(&mut self) -> io::Result<Option<String>> {
+        let mut buf = Vec::new();
+        if self.reader.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(None);
+        }
+        self.line_no += 1;
+        while matches!(buf.last(), Some(b'\n') | Some(b'\r')) {
+            buf.pop();
+        }
+        String::from_utf8(buf).map(Some).map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{}:{}: the line is not valid UTF-8",
+                    self.origin, self.line_no
+                ),
+            )
+        })
+    }
+}
+
+/// Where a command's answers come from.
+pub enum Input {
+    /// Ask on the terminal (interactive shell, or one-shot with a terminal).
+    Terminal,
+    /// Take the next line (batch, or one-shot with piped stdin).
+    Lines(LineSource),
+}
+
+/// A value a command may prompt for.
+pub struct Field<'a> {
+    /// The prompt text, e.g. `Artifactory URL`.
+    pub label: &'a str,
+    /// The flag that supplies it, e.g. `--url`.
+    pub flag: &'a str,
+    /// The environment variable that supplies it, if any.
+    pub env: Option<&'a str>,
+    pub default: Option<&'a str>,
+}
+
+/// Read a secret from a `--*-file`: its first line, without the line ending.
+pub fn read_secret_file(ctx: &mut Ctx, path: &Path, flag: &str) -> CmdResult<Secret> {
+    let data = std::fs::read(path).map_err(|e| {
+        CommandError::failed(format!("cannot read {} ({flag}): {e}", path.display()))
+            .with_hint("check the path and that this user may read the file")
+    })?;
+    if let Ok(m) = std::fs::metadata(path) {
+        if m.permissions().mode() & 0o077 != 0 {
+            ctx.ui.warn(&format!(
+                "{} can be read by other users; keep secret files mode 0600 (chmod 600 {})",
+                path.display(),
+                path.display()
+            ));
+        }
+    }
+    let text = String::from_utf8(data).map_err(|_| {
+        CommandError::failed(format!("{} ({flag}) is not UTF-8 text", path.display()))
+    })?;
+    let first = text.lines().next().unwrap_or("").trim_end_matches('\r');
+    if first.is_empty() {
+        return Err(
+            CommandError::failed(format!("{} ({flag}) is empty", path.display()))
+                .with_hint("put the secret on the first line of the file"),
+        );
+    }
+    Ok(Secret::new(first))
+}
+
+fn dialoguer_err(e: dialoguer::Error) -> CommandError {
+    let dialoguer::Error::IO(io) = e;
+    CommandError::from(io)
+}
+
+impl Ctx {
+    fn next_answer(&mut self, label: &str) -> CmdResult<Option<String>> {
+        self.check_interrupt()?;
+        match &mut self.input {
+            Input::Lines(src) => Ok(src.next_line()?),
+            Input::Terminal => unreachable!("next_answer({label}) is only called for line input"),
+        }
+    }
+
+    /// A value: `given` (the flag), else its variable, else a prompt or the next batch line
+    /// (an empty answer keeps the default), else the default, else an error naming the flag.
+    pub fn value(&mut self, field: &Field, given: Option<String>) -> CmdResult<String> {
+        if let Some(v) = given {
+            return Ok(v);
+        }
+        if let Some(v) = field.env.and_then(|var| self.env.get(var)) {
+            return Ok(v.to_owned());
+        }
+        match self.input {
+            Input::Terminal => {
+                let mut input = dialoguer::Input::<String>::new().with_prompt(field.label);
+                input = match field.default {
+                    Some(d) => input.default(d.to_owned()),
+                    None => input.allow_empty(false),
+                };
+                input
+                    .interact_text_on(&console::Term::stderr())
+                    .map_err(dialoguer_err)
+            }
+            Input::Lines(_) => match self.next_answer(field.label)? {
+                Some(line) if line.trim().is_empty() => {
+                    field.default.map(str::to_owned).ok_or_else(|| {
+                        CommandError::usage(format!("{} may not be empty", field.label))
+                    })
+                }
+                Some(line) => Ok(line.trim().to_owned()),
+                None => field
+                    .default
+                    .map(str::to_owned)
+                    .ok_or_else(|| CommandError::missing_input(field.label, field.flag, field.env)),
+            },
+        }
+    }
+
+    /// A secret: `given` (read from its `--*-file`), else its variable, else a prompt without
+    /// echo (stars) or the next batch line, else an error naming the flag.
+    pub fn secret(&mut self, field: &Field, given: Option<Secret>) -> CmdResult<Secret> {
+        if let Some(s) = given {
+            return Ok(s);
+        }
+        if let Some(v) = field.env.and_then(|var| self.env.get(var)) {
+            return Ok(Secret::new(v));
+        }
+        match self.input {
+            Input::Terminal => read_masked(&format!("{}: ", field.label)).map(Secret::new),
+            Input::Lines(_) => match self.next_answer(field.label)? {
+                Some(line) if !line.is_empty() => Ok(Secret::new(line)),
+                Some(_) => Err(CommandError::usage(format!(
+                    "{} may not be empty",
+                    field.label
+                ))),
+                None => Err(CommandError::missing_input(
+                    field.label,
+                    field.flag,
+                    field.env,
+                )),
+            },
+        }
+    }
+
+    /// Ask a yes/no question (`--yes` answers it). `y`, `yes`, `n`, `no` in any case; anything
+    /// else re-asks on a terminal and fails in a batch.
+    pub fn confirm(&mut self, question: &str) -> CmdResult<bool> {
+        if self.opts.yes {
+            return Ok(true);
+        }
+        let parse = |s: &str| match s.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" => Some(true),
+            "n" | "no" => Some(false),
+            _ => None,
+        };
+        match self.input {
+            Input::Terminal => loop {
+                let answer: String = dialoguer::Input::new()
+                    .with_prompt(format!("{question} (yes/no)?"))
+                    .allow_empty(true)
+                    .interact_text_on(&console::Term::stderr())
+                    .map_err(dialoguer_err)?;
+                if let Some(b) = parse(&answer) {
+                    return Ok(b);
+                }
+                self.ui.err_text("Please answer yes or no.\n");
+            },
+            Input::Lines(_) => {
+                let answer = self.next_answer(question)?;
+                let (origin, line_no) = match &self.input {
+                    Input::Lines(src) => (src.origin.clone(), src.line_no),
+                    Input::Terminal => unreachable!(),
+                };
+                match answer {
+                    None => Err(CommandError::missing_input(
+                        &format!("the answer to '{question}'"),
+                        "--yes",
+                        Some("CCADMIN_YES"),
+                    )),
+                    Some(a) => parse(&a).ok_or_else(|| {
+                        CommandError::new(
+                            ErrorKind::Usage,
+                            format!(
+                                "{origin}:{line_no}: expected yes or no to '{question}', got '{}'",
+                                a.trim()
+                            ),
+                        )
+                        .with_hint(
+                            "answer y, yes, n or no on the line after the command, or pass --yes",
+                        )
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// Read a line from the terminal without echo, printing a star per character (SPEC 1.5).
+/// Ctrl-C cancels (`Interrupted`), Backspace erases, Enter ends.
+fn read_masked(prompt: &str) -> CmdResult<String> {
+    use console::{Key, Term};
+    let term = Term::stderr();
+    term.write_str(prompt)?;
+    let mut s = String::new();
+    loop {
+        match term.read_key() {
+            Ok(Key::Enter) => break,
+            Ok(Key::Backspace) => {
+                if s.pop().is_some() {
+                    term.clear_chars(1)?;
+                }
+            }
+            Ok(Key::Char(c)) if !c.is_control() => {
+                s.push(c);
+                term.write_str("*")?;
+            }
+            Ok(Key::CtrlC) => {
+                term.write_line("")?;
+                return Err(CommandError::interrupted());
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let _ = term.write_line("");
+                return Err(e.into());
+            }
+        }
+    }
+    term.write_line("")?;
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_source_strips_endings_and_counts() {
+        let mut src = LineSource::new(Box::new(&b"a\r\nb\n\nc"[..]), "t");
+        assert_eq!(src.next_line().unwrap().as_deref(), Some("a"));
+        assert_eq!(src.next_line().unwrap().as_deref(), Some("b"));
+        assert_eq!(src.next_line().unwrap().as_deref(), Some(""));
+        assert_eq!(src.next_line().unwrap().as_deref(), Some("c"));
+        assert_eq!(src.line_no, 4);
+        assert_eq!(src.next_line().unwrap(), None);
+    }
+
+    #[test]
+    fn non_utf8_line_names_its_place() {
+        let mut src = LineSource::new(Box::new(&b"ok\n\xff\xfe\n"[..]), "batch.txt");
+        src.next_line().unwrap();
+        let e = src.next_line().unwrap_err();
+        assert!(e.to_string().contains("batch.txt:2"), "{e}");
+    }
+}

@@ -1,0 +1,116 @@
+//! The interactive `admin:` shell (SPEC 1.1) on rustyline: Tab completion from the clap tree,
+//! history in the state directory (command lines only), Ctrl-C clears the line, Ctrl-D leaves.
+
+pub mod complete;
+
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::history::{DefaultHistory, History};
+use rustyline::{CompletionType, Config, Context as RlContext, Editor};
+use rustyline::{Helper, Highlighter, Hinter, Validator};
+
+use crate::context::Ctx;
+use crate::dispatch::run_line;
+use crate::errors::exit;
+
+pub const PROMPT: &str = "admin:";
+
+#[derive(Helper, Highlighter, Hinter, Validator)]
+struct ShellHelper {
+    tree: clap::Command,
+}
+
+impl Completer for ShellHelper {
+    type Candidate = Pair;
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &RlContext<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let (start, cands) = complete::complete(&self.tree, line, pos);
+        Ok((
+            start,
+            cands
+                .into_iter()
+                .map(|c| Pair {
+                    display: c.display,
+                    replacement: c.replacement,
+                })
+                .collect(),
+        ))
+    }
+}
+
+/// Run the shell until `quit`, `exit` or Ctrl-D; returns the exit status (that of the last
+/// command, as a login shell does).
+pub fn run_shell(ctx: &mut Ctx) -> i32 {
+    let config = Config::builder()
+        .completion_type(CompletionType::List)
+        .completion_show_all_if_ambiguous(true)
+        .auto_add_history(false)
+        .history_ignore_dups(true)
+        .and_then(|b| Ok(b.max_history_size(1000)?))
+        .map(|b| b.build());
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => {
+            ctx.ui
+                .err_text(&format!("Error: cannot configure the line editor: {e}\n"));
+            return exit::FAILED;
+        }
+    };
+    let mut rl: Editor<ShellHelper, DefaultHistory> = match Editor::with_config(config) {
+        Ok(r) => r,
+        Err(e) => {
+            ctx.ui
+                .err_text(&format!("Error: cannot start the line editor: {e}\n"));
+            return exit::FAILED;
+        }
+    };
+    rl.set_helper(Some(ShellHelper {
+        tree: crate::cli::line_tree(),
+    }));
+    let history = ctx.state.history_path();
+    if ctx.state.ensure().is_ok() && history.exists() {
+        if let Err(e) = rl.load_history(&history) {
+            ctx.ui.warn(&format!(
+                "cannot read the history {}: {e}",
+                history.display()
+            ));
+        }
+    }
+    ctx.ui.status("Welcome to ccadmin. Type \"help\" for commands, \"?\" after a command for its syntax, Tab to complete.");
+    let mut status = exit::SUCCESS;
+    loop {
+        match rl.readline(PROMPT) {
+            Ok(line) => {
+                let cmd = line.trim();
+                if cmd.is_empty() {
+                    continue;
+                }
+                // Only command lines enter history; answers to prompts are read elsewhere.
+                if rl.history_mut().add(cmd).unwrap_or(false) {
+                    if let Err(e) = rl.append_history(&history) {
+                        ctx.ui.warn(&format!(
+                            "cannot write the history {}: {e}",
+                            history.display()
+                        ));
+                    }
+                }
+                if cmd == "quit" || cmd == "exit" {
+                    break;
+                }
+                status = run_line(ctx, cmd);
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                ctx.ui
+                    .err_text(&format!("Error: cannot read from the terminal: {e}\n"));
+                return exit::FAILED;
+            }
+        }
+    }
+    status
+}

@@ -1,0 +1,408 @@
+//! The node's SQLite database: opening (WAL, busy timeout), versioned migrations, and the
+//! typed reads and writes of every table. SQL stays in this module; commands call functions.
+//!
+//! Two processes on one state directory are safe because every write is one transaction and
+//! SQLite serialises writers; `busy_timeout` makes the second writer wait instead of failing.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+
+use super::StateError;
+
+/// Migrations, applied in order; the database's `user_version` is the number applied.
+/// Never edit one that has shipped: add the next.
+const MIGRATIONS: &[&str] = &[
+    // 1: node identity, application users, audit log, settings, orchestration lock.
+    r#"
+    CREATE TABLE node (
+        id                 INTEGER PRIMARY KEY CHECK (id = 1),
+        role               TEXT NOT NULL CHECK (role IN ('publisher', 'subscriber', 'vos')),
+        hostname           TEXT NOT NULL,
+        publisher          TEXT,
+        component          TEXT,
+        orchestration_user TEXT,
+        authorized_keys    TEXT,
+        ssh_port           INTEGER NOT NULL DEFAULT 22
+    );
+    CREATE TABLE app_user (
+        pkid          TEXT PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        isstandard    INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now')),
+        changed_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now'))
+    );
+    CREATE TABLE audit_log (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now')),
+        actor   TEXT NOT NULL,
+        command TEXT NOT NULL,
+        result  TEXT NOT NULL,
+        detail  TEXT
+    );
+    CREATE TABLE setting (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE op_lock (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        command    TEXT NOT NULL,
+        pid        INTEGER NOT NULL,
+        proc_start TEXT,
+        started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now'))
+    );
+    -- Views named like the VOS tables, for `run sql`. They never expose a hash or a secret.
+    CREATE VIEW applicationuser AS
+        SELECT pkid, name, CASE isstandard WHEN 1 THEN 't' ELSE 'f' END AS isstandard FROM app_user;
+    CREATE VIEW auditlog AS
+        SELECT id, at, actor, command, result, detail FROM audit_log;
+    CREATE VIEW processnode AS
+        SELECT hostname AS name, role, publisher, component FROM node;
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long a writer waits for another process's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct Db {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The node's identity (SPEC 2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Node {
+    pub role: String,
+    pub hostname: String,
+    pub publisher: Option<String>,
+    pub component: Option<String>,
+    pub orchestration_user: Option<String>,
+    pub authorized_keys: Option<String>,
+    pub ssh_port: u16,
+}
+
+/// An application user as listed: never the hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppUser {
+    pub pkid: String,
+    pub name: String,
+    pub isstandard: bool,
+    pub created_at: String,
+    pub changed_at: String,
+}
+
+impl Db {
+    /// Open (creating if needed) and migrate. `host_name` names a fresh node.
+    pub fn open(path: &Path, host_name: &str) -> Result<Db, StateError> {
+        let open_err = |source| StateError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(open_err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        // The process umask already makes new files 0600; this covers a file created by an
+        // older build or by hand.
+        if let Ok(m) = std::fs::metadata(path) {
+            if m.permissions().mode() & 0o077 != 0 {
+                let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+        let mut db = Db {
+            conn,
+            path: path.to_path_buf(),
+        };
+        db.migrate(host_name)?;
+        Ok(db)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn migrate(&mut self, host_name: &str) -> Result<(), StateError> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version == SCHEMA_VERSION {
+            return Ok(());
+        }
+        if version > SCHEMA_VERSION {
+            return Err(StateError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                known: SCHEMA_VERSION,
+            });
+        }
+        // WAL lets readers (run sql, show) proceed while a writer commits; it is persistent,
+        // so it is set once, here, outside the transaction as SQLite requires.
+        self.conn
+            .query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the write lock.
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.execute_batch(sql)?;
+            tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+        }
+        tx.execute(
+            "INSERT OR IGNORE INTO node (id, role, hostname) VALUES (1, 'publisher', ?1)",
+            params![host_name],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    // ---- node identity ----
+
+    pub fn node(&self) -> Result<Node, StateError> {
+        Ok(self.conn.query_row(
+            "SELECT role, hostname, publisher, component, orchestration_user, authorized_keys, ssh_port
+             FROM node WHERE id = 1",
+            [],
+            |r| {
+                Ok(Node {
+                    role: r.get(0)?,
+                    hostname: r.get(1)?,
+                    publisher: r.get(2)?,
+                    component: r.get(3)?,
+                    orchestration_user: r.get(4)?,
+                    authorized_keys: r.get(5)?,
+                    ssh_port: r.get(6)?,
+                })
+            },
+        )?)
+    }
+
+    pub fn set_node(&mut self, node: &Node) -> Result<(), StateError> {
+        self.conn.execute(
+            "UPDATE node SET role = ?1, hostname = ?2, publisher = ?3, component = ?4,
+                 orchestration_user = ?5, authorized_keys = ?6, ssh_port = ?7 WHERE id = 1",
+            params![
+                node.role,
+                node.hostname,
+                node.publisher,
+                node.component,
+                node.orchestration_user,
+                node.authorized_keys,
+                node.ssh_port
+            ],
+        )?;
+        Ok(())
+    }
+
+    // ---- application users ----
+
+    pub fn app_users(&self) -> Result<Vec<AppUser>, StateError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT pkid, name, isstandard, created_at, changed_at FROM app_user ORDER BY name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(AppUser {
+                pkid: r.get(0)?,
+                name: r.get(1)?,
+                isstandard: r.get(2)?,
+                created_at: r.get(3)?,
+                changed_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Add a user; `Ok(false)` if the name is taken (names compare without case, as on VOS).
+    pub fn add_app_user(&mut self, name: &str, password_hash: &str) -> Result<bool, StateError> {
+        let n = self.conn.execute(
+            "INSERT INTO app_user (pkid, name, password_hash)
+             SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2)
+                    || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2)
+                    || '-' || hex(randomblob(6))), ?1, ?2
+             WHERE NOT EXISTS (SELECT 1 FROM app_user WHERE name = ?1)",
+            params![name, password_hash],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// The stored hash of a user, for verification by the node service.
+    pub fn app_user_hash(&self, name: &str) -> Result<Option<String>, StateError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT password_hash FROM app_user WHERE name = ?1",
+                params![name],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Replace a user's hash; `Ok(false)` if there is no such user.
+    pub fn set_app_user_hash(
+        &mut self,
+        name: &str,
+        password_hash: &str,
+    ) -> Result<bool, StateError> {
+        let n = self.conn.execute(
+            "UPDATE app_user SET password_hash = ?2, changed_at = strftime('%Y-%m-%d %H:%M:%S', 'now')
+             WHERE name = ?1",
+            params![name, password_hash],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Delete a user; `Ok(false)` if there is no such user.
+    pub fn delete_app_user(&mut self, name: &str) -> Result<bool, StateError> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM app_user WHERE name = ?1", params![name])?
+            == 1)
+    }
+
+    // ---- settings ----
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StateError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM setting WHERE key = ?1",
+                params![key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StateError> {
+        self.conn.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    // ---- audit log ----
+
+    /// Record a state-changing command: who ran it, the command line (which never holds a
+    /// secret: secrets are not arguments), and how it ended.
+    pub fn audit(
+        &mut self,
+        actor: &str,
+        command: &str,
+        result: &str,
+        detail: Option<&str>,
+    ) -> Result<(), StateError> {
+        self.conn.execute(
+            "INSERT INTO audit_log (actor, command, result, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![actor, command, result, detail],
+        )?;
+        Ok(())
+    }
+
+    /// Audit entries, oldest first: (at, actor, command, result).
+    pub fn audit_entries(&self) -> Result<Vec<(String, String, String, String)>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT at, actor, command, result FROM audit_log ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// A connection that cannot write, for `run sql`: opened read-only by SQLite itself.
+pub fn open_read_only(path: &Path) -> Result<Connection, StateError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|source| StateError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.execute_batch("PRAGMA query_only = 1")?;
+    Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_db() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("ccadmin.db"), "cc-pub.example.com").unwrap();
+        (dir, db)
+    }
+
+    #[test]
+    fn fresh_database_is_a_publisher_named_after_the_host() {
+        let (_d, db) = temp_db();
+        let n = db.node().unwrap();
+        assert_eq!(n.role, "publisher");
+        assert_eq!(n.hostname, "cc-pub.example.com");
+        assert_eq!(n.ssh_port, 22);
+    }
+
+    #[test]
+    fn reopening_keeps_state_and_does_not_rename_the_node() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ccadmin.db");
+        {
+            let mut db = Db::open(&p, "first").unwrap();
+            assert!(db.add_app_user("ccadmin", "hash").unwrap());
+        }
+        let db = Db::open(&p, "second").unwrap();
+        assert_eq!(db.node().unwrap().hostname, "first");
+        assert_eq!(db.app_users().unwrap().len(), 1);
+        let v: i64 = db
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ccadmin.db");
+        Connection::open(&p)
+            .unwrap()
+            .execute_batch("PRAGMA user_version = 999")
+            .unwrap();
+        match Db::open(&p, "h") {
+            Err(StateError::TooNew { found: 999, .. }) => {}
+            other => panic!("expected TooNew, got {:?}", other.err()),
+        }
+    }
+
+    #[test]
+    fn user_names_are_unique_without_case_and_pkid_is_a_uuid() {
+        let (_d, mut db) = temp_db();
+        assert!(db.add_app_user("Admin1", "h").unwrap());
+        assert!(!db.add_app_user("admin1", "h").unwrap());
+        let users = db.app_users().unwrap();
+        assert_eq!(users.len(), 1);
+        let pk = &users[0].pkid;
+        assert_eq!(pk.len(), 36, "{pk}");
+        assert_eq!(pk.matches('-').count(), 4, "{pk}");
+        assert_eq!(&pk[14..15], "4", "{pk}");
+        assert!(db.set_app_user_hash("ADMIN1", "h2").unwrap());
+        assert_eq!(db.app_user_hash("admin1").unwrap().as_deref(), Some("h2"));
+        assert!(db.delete_app_user("admin1").unwrap());
+        assert!(!db.delete_app_user("admin1").unwrap());
+    }
+
+    #[test]
+    fn applicationuser_view_never_shows_the_hash() {
+        let (_d, mut db) = temp_db();
+        db.add_app_user("u", "$argon2id$secret-hash").unwrap();
+        let stmt = db.conn.prepare("SELECT * FROM applicationuser").unwrap();
+        let cols: Vec<&str> = stmt.column_names().collect();
+        assert_eq!(cols, vec!["pkid", "name", "isstandard"]);
+    }
+}
