@@ -117,14 +117,11 @@ pub fn main_entry() -> i32 {
     };
 
     let interrupt = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&interrupt);
-    // The first Ctrl-C asks the running command to stop cleanly; outside the shell a second one
-    // ends the process at once.
-    let _ = ctrlc::set_handler(move || {
-        if flag.swap(true, Ordering::SeqCst) && mode != Mode::Shell {
-            std::process::exit(exit::INTERRUPTED);
-        }
-    });
+    // The shell installs its handler once its line editor exists (rustyline takes SIGINT over
+    // when it opens the terminal); the other modes install it now.
+    if mode != Mode::Shell {
+        install_interrupt_handler(&interrupt, mode);
+    }
 
     let host = gethostname::gethostname().to_string_lossy().into_owned();
     let mut ctx = Ctx {
@@ -150,6 +147,17 @@ pub fn main_entry() -> i32 {
         (Mode::Shell, _) => repl::run_shell(&mut ctx),
         _ => batch::run_batch(&mut ctx),
     }
+}
+
+/// Ctrl-C sets `flag`; the running command sees it and stops cleanly. Outside the shell a
+/// second Ctrl-C ends the process at once (exit 130).
+pub fn install_interrupt_handler(flag: &Arc<AtomicBool>, mode: Mode) {
+    let flag = Arc::clone(flag);
+    let _ = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) && mode != Mode::Shell {
+            std::process::exit(exit::INTERRUPTED);
+        }
+    });
 }
 
 fn one_shot_usage_error(args: &[String], e: clap::Error) -> i32 {

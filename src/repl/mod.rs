@@ -71,6 +71,9 @@ pub fn run_shell(ctx: &mut Ctx) -> i32 {
     rl.set_helper(Some(ShellHelper {
         tree: crate::cli::line_tree(),
     }));
+    // After the editor: it replaced the SIGINT handler when it opened the terminal. At the
+    // prompt the terminal is raw, so Ctrl-C arrives as a key there, not as a signal.
+    crate::install_interrupt_handler(&ctx.interrupt, ctx.mode);
     let history = ctx.state.history_path();
     if ctx.state.ensure().is_ok() && history.exists() {
         if let Err(e) = rl.load_history(&history) {
