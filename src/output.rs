@@ -254,6 +254,15 @@ pub fn vos_table(headers: &[&str], rows: &[Vec<String>]) -> String {
         .join("\n")
 }
 
+/// `Key : value` lines with the colons aligned, as VOS `show` commands print them.
+pub fn kv_block(rows: &[(&str, String)]) -> String {
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    rows.iter()
+        .map(|(k, v)| format!("{k:width$} : {v}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,13 +355,4 @@ mod tests {
         }
         assert_eq!(out.text().lines().count(), 200);
     }
-}
-
-/// `Key : value` lines with the colons aligned, as VOS `show` commands print them.
-pub fn kv_block(rows: &[(&str, String)]) -> String {
-    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    rows.iter()
-        .map(|(k, v)| format!("{k:width$} : {v}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }

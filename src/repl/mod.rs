@@ -42,15 +42,15 @@ impl Completer for ShellHelper {
     }
 }
 
-/// Run the shell until `quit`, `exit` or Ctrl-D; returns the exit status (that of the last
-/// command, as a login shell does).
+/// Run the shell until `quit`, `exit` or Ctrl-D; returns 0: a command's failure was already
+/// reported at the prompt, and leaving the shell is not a failure.
 pub fn run_shell(ctx: &mut Ctx) -> i32 {
     let config = Config::builder()
         .completion_type(CompletionType::List)
         .completion_show_all_if_ambiguous(true)
         .auto_add_history(false)
         .history_ignore_dups(true)
-        .and_then(|b| Ok(b.max_history_size(1000)?))
+        .and_then(|b| b.max_history_size(1000))
         .map(|b| b.build());
     let config = match config {
         Ok(c) => c,
@@ -84,7 +84,6 @@ pub fn run_shell(ctx: &mut Ctx) -> i32 {
         }
     }
     ctx.ui.status("Welcome to ccadmin. Type \"help\" for commands, \"?\" after a command for its syntax, Tab to complete.");
-    let mut status = exit::SUCCESS;
     loop {
         match rl.readline(PROMPT) {
             Ok(line) => {
@@ -104,7 +103,7 @@ pub fn run_shell(ctx: &mut Ctx) -> i32 {
                 if cmd == "quit" || cmd == "exit" {
                     break;
                 }
-                status = run_line(ctx, cmd);
+                run_line(ctx, cmd);
             }
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,
@@ -115,5 +114,5 @@ pub fn run_shell(ctx: &mut Ctx) -> i32 {
             }
         }
     }
-    status
+    exit::SUCCESS
 }

@@ -329,6 +329,12 @@ pub fn open_read_only(path: &Path) -> Result<Connection, StateError> {
     Ok(conn)
 }
 
+/// `PRAGMA integrity_check` of a database file: `ok`, or what is wrong.
+pub fn integrity_check(path: &Path) -> Result<String, StateError> {
+    let conn = open_read_only(path)?;
+    Ok(conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

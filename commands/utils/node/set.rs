@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgGroup, Args, ValueEnum};
+use clap::{Args, ValueEnum};
 
 use crate::context::Ctx;
 use crate::errors::{CmdResult, CommandError};
@@ -51,8 +51,6 @@ pub enum Component {
 /// authorized_keys receives the Cloud Connect keys. Changing the role asks for confirmation.
 #[derive(Debug, Args)]
 #[command(
-    group(ArgGroup::new("change").required(true).multiple(true)
-        .args(["role", "hostname", "publisher", "component", "orchestration_user", "authorized_keys", "ssh_port"])),
     after_long_help = "Example:\n  admin:utils node set --role vos --hostname finesse-a.example.com --component Finesse --orchestration-user ccorch"
 )]
 pub struct UtilsNodeSetArgs {
@@ -80,6 +78,20 @@ pub struct UtilsNodeSetArgs {
 }
 
 pub fn cmd_utils_node_set(ctx: &mut Ctx, args: UtilsNodeSetArgs) -> CmdResult {
+    let nothing_given = args.role.is_none()
+        && args.hostname.is_none()
+        && args.publisher.is_none()
+        && args.component.is_none()
+        && args.orchestration_user.is_none()
+        && args.authorized_keys.is_none()
+        && args.ssh_port.is_none();
+    if nothing_given {
+        return Err(
+            CommandError::usage("nothing to change: give at least one option").with_hint(
+                "type \"utils node set ?\" for the options, e.g. --role, --hostname, --ssh-port",
+            ),
+        );
+    }
     let before = ctx.db()?.node()?;
     let mut node = before.clone();
     if let Some(h) = &args.hostname {

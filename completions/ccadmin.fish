@@ -1,0 +1,148 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_ccadmin_global_optspecs
+    string join \n state-dir= output= y/yes keep-going echo no-page q/quiet v/verbose secret-store= f/file= h/help V/version
+end
+
+function __fish_ccadmin_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_ccadmin_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_ccadmin_using_subcommand
+    set -l cmd (__fish_ccadmin_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -s f -l file -d 'Run the commands in FILE as a batch, one per line' -r -F
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -l keep-going -d 'Batch: do not stop at the first failing command'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -l echo -d 'Batch: print each command as `admin:<command>` before its output'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -l no-page -d 'Never page long output'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -s V -l version -d 'Print version'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "help" -d 'Show the commands, or one command\'s description, options and example'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "run" -d 'Run a read-only query'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "set" -d 'Change a setting of this shell session'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "show" -d 'Show settings of this shell session'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "utils" -d 'Node, cluster and deployment utilities'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand help" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand help" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand help" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand help" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand help" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand help" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and not __fish_seen_subcommand_from sql" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and not __fish_seen_subcommand_from sql" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and not __fish_seen_subcommand_from sql" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and not __fish_seen_subcommand_from sql" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and not __fish_seen_subcommand_from sql" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and not __fish_seen_subcommand_from sql" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and not __fish_seen_subcommand_from sql" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and not __fish_seen_subcommand_from sql" -f -a "sql" -d 'Run a read-only SQL query over this node\'s tables'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and __fish_seen_subcommand_from sql" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and __fish_seen_subcommand_from sql" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and __fish_seen_subcommand_from sql" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and __fish_seen_subcommand_from sql" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and __fish_seen_subcommand_from sql" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and __fish_seen_subcommand_from sql" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and __fish_seen_subcommand_from sql" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -f -a "cli" -d 'Settings of the command-line interface'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -f -a "pagination" -d 'Turn automatic pagination of long output on or off for this session'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -f -a "cli" -d 'Settings of the command-line interface'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -f -a "pagination" -d 'Show whether long output is paged in this session'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -f -a "applicationuser" -d 'Application users that authenticate to this node\'s service'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -f -a "node" -d 'This node\'s identity'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -f -a "add" -d 'Add an application user'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -f -a "list" -d 'List the application users'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -f -a "delete" -d 'Delete an application user'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -f -a "password" -d 'Change an application user\'s password'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -f -a "show" -d 'Show this node\'s role, host name and how Cloud Connect reaches it'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -f -a "set" -d 'Change this node\'s role, host name, component or orchestration account'

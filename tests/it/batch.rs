@@ -1,0 +1,209 @@
+//! Batch mode: stdin that is not a terminal, or `-f FILE`.
+
+use crate::util::{run, state};
+
+const ADD_BOB: &str = "utils applicationuser add bob\nStr0ng-pass\nStr0ng-pass\n";
+
+fn users(s: &std::path::Path) -> Vec<String> {
+    let r = run(
+        s,
+        &["--output", "json", "utils", "applicationuser", "list"],
+        "",
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn prompts_take_the_next_lines_as_answers() {
+    let (_d, s) = state();
+    let r = run(
+        &s,
+        &[],
+        &format!("# a comment\n\n{ADD_BOB}utils applicationuser list\n"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("bob"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("Application user bob added."),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(users(&s), vec!["bob"]);
+}
+
+#[test]
+fn stops_at_the_first_failure_with_its_status() {
+    let (_d, s) = state();
+    let script = format!("utils nod show\n{ADD_BOB}");
+    let r = run(&s, &[], &script);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("Invalid command: utils nod show"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("Executed command unsuccessfully"),
+        "{}",
+        r.stderr
+    );
+    assert!(users(&s).is_empty(), "nothing after the failure ran");
+}
+
+#[test]
+fn keep_going_runs_everything_and_returns_the_last_failure() {
+    let (_d, s) = state();
+    let script = format!(
+        "utils nod show\n{ADD_BOB}utils applicationuser delete ghost --yes\nutils node show\n"
+    );
+    let r = run(&s, &["--keep-going"], &script);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(users(&s), vec!["bob"]);
+    assert!(r.stdout.contains("Role"), "{}", r.stdout);
+    assert_eq!(
+        r.stderr.matches("Executed command unsuccessfully").count(),
+        2,
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn echo_prints_commands_but_never_answers() {
+    let (_d, s) = state();
+    let r = run(&s, &["--echo"], &format!("{ADD_BOB}show cli pagination\n"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "admin:utils applicationuser add bob\nadmin:show cli pagination\nAutomatic Pagination : On.\n"
+    );
+    assert!(!r.stdout.contains("Str0ng-pass") && !r.stderr.contains("Str0ng-pass"));
+}
+
+#[test]
+fn missing_answer_at_end_of_input_names_the_flag() {
+    let (_d, s) = state();
+    let r = run(&s, &[], "utils applicationuser add bob\nStr0ng-pass\n");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("Confirm Password"), "{}", r.stderr);
+    assert!(r.stderr.contains("--password-file"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("CCADMIN_APPLICATIONUSER_PASSWORD"),
+        "{}",
+        r.stderr
+    );
+    assert!(users(&s).is_empty());
+}
+
+#[test]
+fn mismatched_passwords_fail_and_add_nothing() {
+    let (_d, s) = state();
+    let r = run(
+        &s,
+        &[],
+        "utils applicationuser add bob\nStr0ng-pass\nOther-pass1\n",
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("do not match"), "{}", r.stderr);
+    assert!(users(&s).is_empty());
+    let r = run(&s, &[], "utils applicationuser add bob\nshort\nshort\n");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("at least 8 characters"), "{}", r.stderr);
+}
+
+#[test]
+fn confirmation_answers_yes_no_and_rejects_others_with_the_line() {
+    let (_d, s) = state();
+    assert_eq!(run(&s, &[], ADD_BOB).code, 0);
+    let r = run(&s, &[], "utils applicationuser delete bob\nmaybe\n");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("stdin:2: expected yes or no"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&s, &[], "utils applicationuser delete bob\nNO\n");
+    assert_eq!(r.code, 0);
+    assert_eq!(users(&s), vec!["bob"]);
+    let r = run(&s, &[], "utils applicationuser delete bob\nY\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(users(&s).is_empty());
+}
+
+#[test]
+fn quit_ends_the_batch() {
+    let (_d, s) = state();
+    let r = run(&s, &[], &format!("show cli pagination\nquit\n{ADD_BOB}"));
+    assert_eq!(r.code, 0);
+    assert!(users(&s).is_empty());
+}
+
+#[test]
+fn batch_from_a_file_takes_answers_from_the_file() {
+    let (d, s) = state();
+    let f = d.path().join("script.txt");
+    std::fs::write(&f, ADD_BOB).unwrap();
+    let r = run(&s, &["-f", f.to_str().unwrap()], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(users(&s), vec!["bob"]);
+    let r = run(&s, &["-f", "/nonexistent/script"], "");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("cannot open the batch file /nonexistent/script"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn incomplete_command_lists_the_menu() {
+    let (_d, s) = state();
+    let r = run(&s, &[], "utils node\n");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("Incomplete command: utils node"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("show") && r.stderr.contains("set"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn question_mark_prints_syntax_in_a_batch_too() {
+    let (_d, s) = state();
+    let r = run(&s, &[], "utils applicationuser add ?\nutils ?\n");
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("Syntax:\n  utils applicationuser add"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("node*"), "{}", r.stdout);
+}
+
+#[test]
+fn per_line_output_option() {
+    let (_d, s) = state();
+    let r = run(
+        &s,
+        &[],
+        "show cli pagination --output json\nshow cli pagination\n",
+    );
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout
+            .starts_with("{\n  \"pagination\": true\n}\nAutomatic Pagination : On.\n"),
+        "{}",
+        r.stdout
+    );
+}

@@ -1,0 +1,28 @@
+//! The one integration-test binary: every file of this directory is a module here (checked by
+//! `every_test_file_is_compiled`), so one link serves them all.
+
+mod batch;
+mod concurrency;
+mod generated;
+mod one_shot;
+mod secrets;
+mod shell;
+mod transcripts;
+mod util;
+
+#[test]
+fn every_test_file_is_compiled() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
+    let main = std::fs::read_to_string(dir.join("main.rs")).unwrap();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if let Some(module) = name.strip_suffix(".rs") {
+            if module != "main" {
+                assert!(
+                    main.contains(&format!("mod {module};")),
+                    "tests/it/{name} is not declared in main.rs"
+                );
+            }
+        }
+    }
+}

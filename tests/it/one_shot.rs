@@ -1,0 +1,348 @@
+//! One-shot mode: `ccadmin COMMAND ...` runs one command and exits with its status.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::util::{ccadmin, run, state};
+
+#[test]
+fn node_show_text_and_json_on_a_fresh_state_directory() {
+    let (_d, s) = state();
+    let r = run(&s, &["utils", "node", "show"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let host = gethostname();
+    assert!(
+        r.stdout.contains("Role               : publisher"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!("Hostname           : {host}")),
+        "{}",
+        r.stdout
+    );
+    let r = run(&s, &["utils", "node", "show", "--output", "json"], "");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["role"], "publisher");
+    assert_eq!(v["hostname"], host.as_str());
+    assert_eq!(v["ssh_port"], 22);
+    assert!(v["publisher"].is_null());
+}
+
+fn gethostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn state_directory_is_0700_and_database_0600() {
+    let (_d, s) = state();
+    assert_eq!(run(&s, &["utils", "node", "show"], "").code, 0);
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&s), 0o700);
+    for f in std::fs::read_dir(&s).unwrap() {
+        let p = f.unwrap().path();
+        assert_eq!(mode(&p), 0o600, "{}", p.display());
+    }
+}
+
+#[test]
+fn output_json_from_the_environment() {
+    let (_d, s) = state();
+    let out = ccadmin(&s)
+        .env("CCADMIN_OUTPUT", "json")
+        .args(["show", "cli", "pagination"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["pagination"], true);
+}
+
+#[test]
+fn invalid_command_suggests_and_exits_2() {
+    let (_d, s) = state();
+    let r = run(&s, &["utils", "nod", "show"], "");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("Invalid command: utils nod show"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("Did you mean: utils node show?"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn usage_errors_exit_2_and_name_the_problem() {
+    let (_d, s) = state();
+    let r = run(&s, &["utils", "node", "set"], "");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--role"), "{}", r.stderr);
+    let r = run(
+        &s,
+        &["utils", "node", "set", "--hostname", "bad_host.example.com"],
+        "",
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("'_' is not allowed in a host name"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.ends_with("Executed command unsuccessfully\n"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&s, &["-f", "x", "utils", "node", "show"], "");
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn help_and_version_succeed() {
+    let (_d, s) = state();
+    let r = run(&s, &["--help"], "");
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("--state-dir") && r.stdout.contains("Exit status"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&s, &["--version"], "");
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.starts_with("ccadmin "), "{}", r.stdout);
+    let r = run(&s, &["help", "utils", "applicationuser", "add"], "");
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Example:"), "{}", r.stdout);
+}
+
+#[test]
+fn role_change_confirms_and_a_missing_answer_names_yes() {
+    let (_d, s) = state();
+    let r = run(
+        &s,
+        &[
+            "utils",
+            "node",
+            "set",
+            "--role",
+            "vos",
+            "--component",
+            "Finesse",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    assert!(run(&s, &["utils", "node", "show"], "")
+        .stdout
+        .contains("publisher"));
+    let r = run(
+        &s,
+        &[
+            "utils",
+            "node",
+            "set",
+            "--role",
+            "vos",
+            "--component",
+            "Finesse",
+        ],
+        "no\n",
+    );
+    assert_eq!(r.code, 0);
+    assert!(run(&s, &["utils", "node", "show"], "")
+        .stdout
+        .contains("publisher"));
+    let r = run(
+        &s,
+        &[
+            "--yes",
+            "utils",
+            "node",
+            "set",
+            "--role",
+            "vos",
+            "--component",
+            "Finesse",
+            "--orchestration-user",
+            "ccorch",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let show = run(&s, &["utils", "node", "show"], "").stdout;
+    assert!(
+        show.contains("Role               : vos")
+            && show.contains("Finesse")
+            && show.contains("ccorch"),
+        "{show}"
+    );
+}
+
+#[test]
+fn subscriber_needs_a_publisher() {
+    let (_d, s) = state();
+    let r = run(
+        &s,
+        &["-y", "utils", "node", "set", "--role", "subscriber"],
+        "",
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--publisher FQDN"), "{}", r.stderr);
+    let r = run(
+        &s,
+        &[
+            "-y",
+            "utils",
+            "node",
+            "set",
+            "--role",
+            "subscriber",
+            "--publisher",
+            "cc-pub.lab:8445",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn closed_stdout_pipe_is_not_an_error() {
+    let (_d, s) = state();
+    let script = format!(
+        "{} --state-dir {} run sql 'with recursive c(x) as (select 1 union all select x+1 from c limit 200000) select x from c' | head -n 3; echo \"status=${{PIPESTATUS[0]}}\"",
+        crate::util::bin().display(),
+        s.display()
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("status=0"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.starts_with("x\n=\n1\n") || stdout.starts_with("x\n"),
+        "{stdout}"
+    );
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn run_sql_reads_views_and_refuses_writes_attach_pragma_and_hashes() {
+    let (_d, s) = state();
+    let r = run(
+        &s,
+        &["utils", "applicationuser", "add", "ccadmin"],
+        "Str0ng-pass\nStr0ng-pass\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(
+        &s,
+        &["run", "sql", "select name, isstandard from applicationuser"],
+        "",
+    );
+    assert_eq!(
+        r.stdout,
+        "name    isstandard\n======= ==========\nccadmin f\n"
+    );
+    for (sql, why) in [
+        ("delete from app_user", "would delete from app_user"),
+        (
+            "insert into setting values ('a','b')",
+            "would insert into setting",
+        ),
+        ("update app_user set name = 'x'", "would update app_user"),
+        ("attach database '/tmp/x.db' as x", "ATTACH"),
+        ("pragma user_version = 5", "PRAGMA user_version"),
+        (
+            "select password_hash from app_user",
+            "app_user.password_hash cannot be read",
+        ),
+        (
+            "select * from app_user",
+            "app_user.password_hash cannot be read",
+        ),
+        (
+            "drop view applicationuser",
+            "only SELECT statements run here",
+        ),
+    ] {
+        let r = run(&s, &["run", "sql", sql], "");
+        assert_eq!(r.code, 1, "{sql}: {}", r.stdout);
+        assert!(r.stderr.contains(why), "{sql}: {}", r.stderr);
+        assert!(!r.stderr.contains("$argon2"), "{}", r.stderr);
+    }
+    let r = run(&s, &["run", "sql", "select 1; select 2"], "");
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("only one statement"), "{}", r.stderr);
+    let r = run(
+        &s,
+        &["run", "sql", "select nosuchcolumn from applicationuser"],
+        "",
+    );
+    assert!(
+        r.stderr.contains("no such column: nosuchcolumn"),
+        "{}",
+        r.stderr
+    );
+    // Still there, unchanged.
+    let r = run(
+        &s,
+        &[
+            "--output",
+            "json",
+            "run",
+            "sql",
+            "select name from applicationuser",
+        ],
+        "",
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["columns"], serde_json::json!(["name"]));
+    assert_eq!(v["rows"], serde_json::json!([{"name": "ccadmin"}]));
+}
+
+#[test]
+fn audit_log_records_state_changes_with_result() {
+    let (_d, s) = state();
+    run(
+        &s,
+        &["utils", "applicationuser", "add", "auditme"],
+        "Str0ng-pass\nStr0ng-pass\n",
+    );
+    run(
+        &s,
+        &["utils", "applicationuser", "delete", "nobody", "--yes"],
+        "",
+    );
+    run(&s, &["utils", "node", "show"], "");
+    let r = run(
+        &s,
+        &[
+            "--output",
+            "json",
+            "run",
+            "sql",
+            "select command, result from auditlog order by id",
+        ],
+        "",
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(
+        rows.len(),
+        2,
+        "read-only commands are not audited: {rows:?}"
+    );
+    assert_eq!(rows[0]["command"], "utils applicationuser add auditme");
+    assert_eq!(rows[0]["result"], "success");
+    assert_eq!(rows[1]["result"], "failed (1)");
+}

@@ -1,0 +1,193 @@
+//! The real `admin:` shell in a pseudo-terminal: prompt, Tab, `?`, Ctrl-C, history, paging,
+//! password prompts, `quit`.
+
+use std::path::Path;
+use std::process::Command;
+
+use rexpect::process::WaitStatus;
+use rexpect::session::PtySession;
+
+use crate::util::{all_files, bin, contains, state};
+
+/// Start the shell on a terminal of `rows` x 100 with its state in `state`.
+pub fn shell(state: &Path, rows: u16) -> PtySession {
+    let mut cmd = Command::new("bash");
+    cmd.arg("-c").arg(format!(
+        "stty rows {rows} cols 100 && exec {}",
+        bin().display()
+    ));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("CCADMIN_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("CCADMIN_STATE_DIR", state)
+        .env("TERM", "xterm")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    let mut p =
+        rexpect::session::spawn_command(cmd, Some(15_000)).expect("spawn the shell in a pty");
+    p.exp_string("admin:").expect("the prompt appears");
+    p
+}
+
+/// Type `s` without Enter (rexpect buffers `send` until flushed).
+fn keys(p: &mut PtySession, s: &str) {
+    p.send(s).unwrap();
+    p.flush().unwrap();
+}
+
+fn quit(mut p: PtySession) {
+    p.send_line("quit").unwrap();
+    p.exp_eof().unwrap();
+    match p.process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => assert_eq!(code, 0),
+        other => panic!("shell ended with {other:?}"),
+    }
+}
+
+#[test]
+fn tab_completes_a_unique_prefix_and_lists_a_menu() {
+    let (_d, s) = state();
+    let mut p = shell(&s, 40);
+    keys(&mut p, "ut\t");
+    p.exp_string("utils ").unwrap();
+    keys(&mut p, "appl\t");
+    p.exp_string("applicationuser ").unwrap();
+    keys(&mut p, "\t");
+    // The listing of the menu's sub-commands.
+    p.exp_regex("add +list +delete +password").unwrap();
+    p.send_control('u').unwrap();
+    keys(&mut p, "utils\t");
+    p.exp_regex(r"applicationuser\* +node\*").unwrap();
+    p.send_control('u').unwrap();
+    keys(&mut p, "set cli pagination o\t");
+    p.exp_regex("on +off").unwrap();
+    p.send_control('u').unwrap();
+    quit(p);
+}
+
+#[test]
+fn question_mark_and_help() {
+    let (_d, s) = state();
+    let mut p = shell(&s, 40);
+    p.send_line("utils ?").unwrap();
+    p.exp_string("node*").unwrap();
+    p.exp_string("admin:").unwrap();
+    p.send_line("utils applicationuser add ?").unwrap();
+    p.exp_string("Mandatory parameters:").unwrap();
+    p.exp_string("<NAME>").unwrap();
+    p.exp_string("admin:").unwrap();
+    p.send_line("help").unwrap();
+    p.exp_string("utils*").unwrap();
+    p.exp_string("admin:").unwrap();
+    p.send_line("utils nod show").unwrap();
+    p.exp_string("Invalid command: utils nod show").unwrap();
+    p.exp_string("Did you mean: utils node show?").unwrap();
+    p.exp_string("admin:").unwrap();
+    quit(p);
+}
+
+#[test]
+fn ctrl_c_cancels_a_running_command_and_the_shell_goes_on() {
+    let (_d, s) = state();
+    let mut p = shell(&s, 40);
+    p.send_line("run sql with recursive c(x) as (select 1 union all select x+1 from c) select count(*) from c")
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    p.send_control('c').unwrap();
+    p.exp_string("Control-C pressed").unwrap();
+    p.exp_string("admin:").unwrap();
+    // Ctrl-C at the prompt clears the line.
+    keys(&mut p, "utils node sh");
+    p.exp_string("utils node sh").unwrap();
+    p.send_control('c').unwrap();
+    p.exp_string("admin:").unwrap();
+    p.send_line("show cli pagination").unwrap();
+    p.exp_string("Automatic Pagination : On.").unwrap();
+    p.exp_string("admin:").unwrap();
+    quit(p);
+}
+
+#[test]
+fn history_recalls_commands_across_sessions() {
+    let (_d, s) = state();
+    let mut p = shell(&s, 40);
+    p.send_line("set cli pagination off").unwrap();
+    p.exp_string("admin:").unwrap();
+    p.send_line("show cli pagination").unwrap();
+    p.exp_string("Automatic Pagination : Off.").unwrap();
+    p.exp_string("admin:").unwrap();
+    quit(p);
+    let history = std::fs::read_to_string(s.join("history")).unwrap();
+    assert!(
+        history.contains("set cli pagination off\nshow cli pagination\nquit"),
+        "{history}"
+    );
+    let mut p = shell(&s, 40);
+    // Up twice: the session before `quit`'s predecessor. Pagination is per session: On again.
+    keys(&mut p, "\x1b[A\x1b[A\r");
+    p.exp_string("Automatic Pagination : On.").unwrap();
+    p.exp_string("admin:").unwrap();
+    quit(p);
+}
+
+#[test]
+fn long_output_pages_and_q_stops_it() {
+    let (_d, s) = state();
+    let mut p = shell(&s, 10);
+    p.send_line("run sql with recursive c(x) as (select 1 union all select x+1 from c limit 100) select x from c")
+        .unwrap();
+    p.exp_string("Press <enter> for 1 line, <space> for one page, or <q> to quit")
+        .unwrap();
+    keys(&mut p, " ");
+    p.exp_string("Press <enter>").unwrap();
+    keys(&mut p, "q");
+    p.exp_string("admin:").unwrap();
+    p.send_line("set cli pagination off").unwrap();
+    p.exp_string("admin:").unwrap();
+    p.send_line("run sql with recursive c(x) as (select 1 union all select x+1 from c limit 100) select x from c")
+        .unwrap();
+    let before = p.exp_string("\n100").unwrap();
+    assert!(!before.contains("Press <enter>"), "{before}");
+    quit(p);
+}
+
+#[test]
+fn password_typed_at_the_prompt_is_nowhere_to_be_found() {
+    const PASSWORD: &str = "Typed-S3cret-Value";
+    let (_d, s) = state();
+    let mut p = shell(&s, 40);
+    p.send_line("utils applicationuser add alice").unwrap();
+    p.exp_string("Password: ").unwrap();
+    p.send_line(PASSWORD).unwrap();
+    let stars = p.exp_string("Confirm Password: ").unwrap();
+    assert!(
+        stars.contains(&"*".repeat(PASSWORD.len())),
+        "no stars: {stars:?}"
+    );
+    p.send_line(PASSWORD).unwrap();
+    let rest = p.exp_string("admin:").unwrap();
+    assert!(rest.contains("Application user alice added."), "{rest}");
+    p.send_line("run sql select * from applicationuser")
+        .unwrap();
+    p.exp_string("alice").unwrap();
+    p.exp_string("admin:").unwrap();
+    p.send_line("quit").unwrap();
+    let transcript = p.exp_eof().unwrap();
+    assert!(!transcript.contains(PASSWORD), "{transcript}");
+    assert!(!stars.contains(PASSWORD) && !rest.contains(PASSWORD));
+    let files = all_files(&s);
+    assert!(files.iter().any(|(p, _)| p.ends_with("history")));
+    for (path, bytes) in files {
+        assert!(
+            !contains(&bytes, PASSWORD),
+            "the password is in {}",
+            path.display()
+        );
+    }
+    let history = std::fs::read_to_string(s.join("history")).unwrap();
+    assert!(
+        history.contains("utils applicationuser add alice"),
+        "{history}"
+    );
+}
