@@ -39,6 +39,10 @@ pub fn run_batch(ctx: &mut Ctx) -> i32 {
             }
         }
         let code = run_line(ctx, cmd);
+        if ctx.ui.closed {
+            // Nobody reads the results any more (`| head`): stop, as a pipeline expects.
+            return status;
+        }
         if code == exit::INTERRUPTED {
             return code;
         }

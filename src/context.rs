@@ -65,9 +65,17 @@ pub struct Ctx {
     /// Who runs the commands, for the audit log.
     pub actor: String,
     pub interrupt: Arc<AtomicBool>,
+    /// The line-parsing tree, built on first use and kept: building it costs more than
+    /// running a simple command, and a batch parses thousands of lines.
+    pub tree: Option<clap::Command>,
 }
 
 impl Ctx {
+    /// The command tree that parses shell and batch lines.
+    pub fn line_tree(&mut self) -> &mut clap::Command {
+        self.tree.get_or_insert_with(crate::cli::line_tree)
+    }
+
     /// `Err(Interrupted)` once Ctrl-C was pressed; long-running commands call this between steps.
     pub fn check_interrupt(&self) -> CmdResult {
         if self.interrupt.load(Ordering::SeqCst) {

@@ -53,7 +53,7 @@ pub fn run_line(ctx: &mut Ctx, line: &str) -> i32 {
             .split_whitespace()
             .map(str::to_owned)
             .collect();
-        return match help::syntax(&line_tree(), &words) {
+        return match help::syntax(ctx.line_tree(), &words) {
             Ok(text) => print_text(ctx, &text),
             Err(_) => invalid(ctx, line, &words),
         };
@@ -67,7 +67,7 @@ pub fn run_line(ctx: &mut Ctx, line: &str) -> i32 {
             )
         }
     };
-    let matches = match line_tree().try_get_matches_from(&words) {
+    let matches = match ctx.line_tree().try_get_matches_from_mut(&words) {
         Ok(m) => m,
         Err(e) => return clap_error(ctx, line, &words, e),
     };
@@ -95,8 +95,15 @@ pub fn run_command(ctx: &mut Ctx, cmd: Commands, line: &str) -> i32 {
     ctx.interrupt.store(false, Ordering::SeqCst);
     ctx.ui.begin_command();
     let audited = cmd.changes_state();
-    let result = commands::run(ctx, cmd);
-    let _ = ctx.ui.flush();
+    let mut result = commands::run(ctx, cmd);
+    if let Err(e) = ctx.ui.flush() {
+        if result.is_ok() {
+            result = Err(e.into());
+        }
+    }
+    if matches!(&result, Err(e) if e.kind == ErrorKind::OutputClosed) {
+        ctx.ui.closed = true;
+    }
     if audited {
         let outcome = match &result {
             Ok(()) => ("success".to_owned(), None),

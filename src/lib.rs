@@ -138,6 +138,7 @@ pub fn main_entry() -> i32 {
         },
         mode,
         interrupt,
+        tree: None,
     };
     match (mode, cli.command) {
         (Mode::OneShot, Some(cmd)) => {

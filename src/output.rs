@@ -52,6 +52,8 @@ pub struct Ui {
     page_rows: usize,
     key_reader: Option<fn() -> KeyReader>,
     pager: Option<Pager>,
+    /// stdout's reader has gone (`| head`): a batch stops, successfully.
+    pub closed: bool,
 }
 
 fn terminal_key() -> KeyReader {
@@ -79,8 +81,15 @@ impl Ui {
             .size_checked()
             .map(|(r, _)| r as usize)
             .unwrap_or(24);
+        // A terminal sees each line as it comes; a pipe or file gets block writes, flushed at
+        // the end of every command (a 10,000-line batch would otherwise make 70,000 syscalls).
+        let out: Box<dyn Write> = if stdout_tty {
+            Box::new(io::stdout())
+        } else {
+            Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout()))
+        };
         Ui {
-            out: Box::new(io::stdout()),
+            out,
             err: Box::new(io::stderr()),
             format,
             quiet: false,
@@ -91,6 +100,7 @@ impl Ui {
             page_rows: rows,
             key_reader: Some(terminal_key),
             pager: None,
+            closed: false,
         }
     }
 
@@ -108,6 +118,7 @@ impl Ui {
             page_rows: 24,
             key_reader: None,
             pager: None,
+            closed: false,
         }
     }
 
@@ -188,6 +199,15 @@ impl Ui {
         self.out.flush()
     }
 
+    /// Flush results before writing to stderr, so a reader of both sees them in order.
+    fn sync(&mut self) {
+        if let Err(e) = self.out.flush() {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                self.closed = true;
+            }
+        }
+    }
+
     pub fn flush(&mut self) -> io::Result<()> {
         self.out.flush()?;
         self.err.flush()
@@ -196,6 +216,7 @@ impl Ui {
     /// A status sentence on stderr (suppressed by `--quiet`).
     pub fn status(&mut self, text: &str) {
         if !self.quiet {
+            self.sync();
             let _ = writeln!(self.err, "{text}");
         }
     }
@@ -203,16 +224,19 @@ impl Ui {
     /// Detail shown only with `--verbose`.
     pub fn debug(&mut self, text: &str) {
         if self.verbose > 0 {
+            self.sync();
             let _ = writeln!(self.err, "{text}");
         }
     }
 
     pub fn warn(&mut self, text: &str) {
+        self.sync();
         let _ = writeln!(self.err, "Warning: {text}");
     }
 
     /// Anything for stderr as it is (errors, prompts in batch mode).
     pub fn err_text(&mut self, text: &str) {
+        self.sync();
         let _ = self.err.write_all(text.as_bytes());
         let _ = self.err.flush();
     }
