@@ -192,13 +192,22 @@ fn clap_error(ctx: &mut Ctx, line: &str, words: &[String], e: clap::Error) -> i3
             let tree = line_tree();
             let found = help::walk(&tree, words);
             let rendered = e.render().to_string();
-            let first = rendered
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim_start_matches("error: ")
-                .to_owned();
-            let mut err = CommandError::usage(first);
+            let mut message = Vec::new();
+            let mut tips = Vec::new();
+            for l in rendered.lines().map(str::trim) {
+                if l.is_empty() || l.starts_with("Usage:") || l.starts_with("For more information")
+                {
+                    continue;
+                }
+                match l.strip_prefix("tip: ") {
+                    Some(t) => tips.push(t.to_owned()),
+                    None => message.push(l.trim_start_matches("error: ").to_owned()),
+                }
+            }
+            let mut err = CommandError::usage(message.join(" "));
+            for t in tips {
+                err = err.with_hint(t);
+            }
             if !found.path.is_empty() {
                 err = err.with_hint(format!(
                     "type \"{} ?\" for its syntax",
