@@ -10,6 +10,7 @@ pub mod dispatch;
 pub mod docs;
 pub mod errors;
 pub mod help;
+pub mod inventory;
 pub mod names;
 pub mod output;
 pub mod passwords;

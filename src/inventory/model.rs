@@ -1,0 +1,207 @@
+//! The deployment inventory (`inventory.conf`, SPEC 5) as data: VOS products → clusters →
+//! hosts, Windows products → pairs → hosts, and the deployment's name and type. File order of
+//! clusters and hosts is kept; products are always in their canonical order.
+
+use serde::{Deserialize, Serialize};
+
+pub const VOS_PRODUCTS: &[&str] = &[
+    "CUIC",
+    "CUIC_LiveData_IdS",
+    "Finesse",
+    "IdS",
+    "LiveData",
+    "VVB",
+];
+pub const WINDOWS_PRODUCTS: &[&str] = &[
+    "CVPOAMP",
+    "CVPREPORTING",
+    "CVPSERVER",
+    "DISTRIBUTOR",
+    "LOGGER",
+    "PG",
+    "ROGGER",
+    "ROUTER",
+];
+pub const DEPLOYMENT_TYPES: &[&str] = &[
+    "UCCE-2000-Agents",
+    "UCCE-4000-Agents",
+    "PCCE-2000-Agents",
+    "PCCE-4000-Agents",
+    "HCS-CC-2000-Agents",
+    "HCS-CC-4000-Agents",
+];
+/// Reference designs that exist but that Cloud Connect does not orchestrate.
+pub const UNSUPPORTED_TYPES: &[&str] = &[
+    "UCCE-12000-Agents",
+    "UCCE-24000-Agents",
+    "UCCE-36000-Agents",
+    "PCCE-12000-Agents",
+    "HCS-CC-12000-Agents",
+    "HCS-CC-24000-Agents",
+    "HCS-CC-36000-Agents",
+    "HCS-SCC",
+    "HCS-Small-Contact-Center",
+];
+pub const DEFAULT_DEPLOYMENT_TYPE: &str = "UCCE-2000-Agents";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VosHost {
+    pub name: String,
+    /// `Publisher` or `Subscriber`.
+    #[serde(rename = "type")]
+    pub host_type: String,
+    /// `A` or `B`.
+    pub side: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowsHost {
+    pub name: String,
+    pub side: String,
+    pub user: String,
+}
+
+/// A VOS cluster or a Windows pair: a named group of hosts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group<H> {
+    pub name: String,
+    pub hosts: Vec<H>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product<H> {
+    pub name: String,
+    pub groups: Vec<Group<H>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inventory {
+    pub deployment_name: Option<String>,
+    pub deployment_type: String,
+    /// Every VOS product, in canonical order, empty ones included.
+    pub vos: Vec<Product<VosHost>>,
+    /// Every Windows product, in canonical order, empty ones included.
+    pub windows: Vec<Product<WindowsHost>>,
+}
+
+/// One host with where it sits, for tables, diffs and connection tests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HostRow {
+    pub platform: &'static str,
+    pub product: String,
+    pub group: String,
+    pub name: String,
+    pub side: String,
+    /// VOS: Publisher/Subscriber; Windows: the user.
+    pub detail: String,
+}
+
+impl Default for Inventory {
+    fn default() -> Self {
+        Inventory {
+            deployment_name: None,
+            deployment_type: DEFAULT_DEPLOYMENT_TYPE.to_owned(),
+            vos: VOS_PRODUCTS
+                .iter()
+                .map(|p| Product {
+                    name: (*p).to_owned(),
+                    groups: Vec::new(),
+                })
+                .collect(),
+            windows: WINDOWS_PRODUCTS
+                .iter()
+                .map(|p| Product {
+                    name: (*p).to_owned(),
+                    groups: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Inventory {
+    pub fn rows(&self) -> Vec<HostRow> {
+        let mut out = Vec::new();
+        for p in &self.vos {
+            for g in &p.groups {
+                for h in &g.hosts {
+                    out.push(HostRow {
+                        platform: "VOS",
+                        product: p.name.clone(),
+                        group: g.name.clone(),
+                        name: h.name.clone(),
+                        side: h.side.clone(),
+                        detail: h.host_type.clone(),
+                    });
+                }
+            }
+        }
+        for p in &self.windows {
+            for g in &p.groups {
+                for h in &g.hosts {
+                    out.push(HostRow {
+                        platform: "Windows",
+                        product: p.name.clone(),
+                        group: g.name.clone(),
+                        name: h.name.clone(),
+                        side: h.side.clone(),
+                        detail: h.user.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    pub fn host_count(&self) -> usize {
+        self.rows().len()
+    }
+}
+
+/// What an import would change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    pub added: Vec<HostRow>,
+    pub removed: Vec<HostRow>,
+    /// (before, after)
+    pub changed: Vec<(HostRow, HostRow)>,
+    pub deployment_name: Option<(Option<String>, Option<String>)>,
+    pub deployment_type: Option<(String, String)>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.changed.is_empty()
+            && self.deployment_name.is_none()
+            && self.deployment_type.is_none()
+    }
+}
+
+/// Hosts are matched by name (without case, as DNS does).
+pub fn diff(old: &Inventory, new: &Inventory) -> Changes {
+    let key = |r: &HostRow| r.name.to_ascii_lowercase();
+    let old_rows = old.rows();
+    let new_rows = new.rows();
+    let mut c = Changes::default();
+    for n in &new_rows {
+        match old_rows.iter().find(|o| key(o) == key(n)) {
+            None => c.added.push(n.clone()),
+            Some(o) if o != n => c.changed.push((o.clone(), n.clone())),
+            Some(_) => {}
+        }
+    }
+    for o in &old_rows {
+        if !new_rows.iter().any(|n| key(n) == key(o)) {
+            c.removed.push(o.clone());
+        }
+    }
+    if old.deployment_name != new.deployment_name {
+        c.deployment_name = Some((old.deployment_name.clone(), new.deployment_name.clone()));
+    }
+    if old.deployment_type != new.deployment_type {
+        c.deployment_type = Some((old.deployment_type.clone(), new.deployment_type.clone()));
+    }
+    c
+}

@@ -1,0 +1,107 @@
+//! Writing `inventory.conf` in the shape of the published samples: `---`, the `inventory:` map
+//! with the VOS "do not update" comment, every product (`{}` when empty), the deployment name
+//! and type, LF line endings, and the commented template for adding Windows hosts.
+
+use super::model::Inventory;
+
+const VOS_COMMENT: &str = "\
+## Do not update any host information and ProductName for VOS nodes except that side information for each VOS products can be added manually as below
+#    Finesse: 
+#      Finesse-Cluster-1:
+#      hosts:
+#      - name: \"Finesse-host-1\"    # Do not update
+#        type: \"Publisher\"         # Do not update
+#        side: \"A\"                 # side added manually
+";
+
+const WINDOWS_TEMPLATE: &str = "
+## Default template for adding Windows hosts manually
+#  Windows:
+#    CVPSERVER:        # ProductName  [CVPSERVER, CVPOAMP, CVPREPORTING, DISTRIBUTOR, LOGGER, PG, ROGGER, ROUTER]
+#      CVPCSVXML:      # Pair under product
+#        hosts:
+#        - name: \"cvpcsvxmlhost\"  # hostname
+#          side: \"A\"              # side of the deployment
+#          user: \"cceuser\"        # user configured on host
+";
+
+/// A YAML double-quoted string.
+fn q(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A mapping key: plain when YAML reads it back as the same text, quoted otherwise.
+fn key(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !matches!(
+            s,
+            "null" | "Null" | "NULL" | "true" | "false" | "True" | "False" | "~"
+        );
+    if plain {
+        s.to_owned()
+    } else {
+        q(s)
+    }
+}
+
+pub fn render(inv: &Inventory) -> String {
+    let mut s = String::from("---\ninventory:\n  VOS:\n");
+    s.push_str(VOS_COMMENT);
+    for p in &inv.vos {
+        if p.groups.is_empty() {
+            s.push_str(&format!("    {}: {{}}\n", p.name));
+            continue;
+        }
+        s.push_str(&format!("    {}:\n", p.name));
+        for g in &p.groups {
+            s.push_str(&format!("      {}:\n        hosts:\n", key(&g.name)));
+            for h in &g.hosts {
+                s.push_str(&format!(
+                    "        - name: {}\n          type: {}\n          side: {}\n",
+                    q(&h.name),
+                    q(&h.host_type),
+                    q(&h.side)
+                ));
+            }
+        }
+    }
+    s.push_str("  Windows:\n");
+    for p in &inv.windows {
+        if p.groups.is_empty() {
+            s.push_str(&format!("    {}: {{}}\n", p.name));
+            continue;
+        }
+        s.push_str(&format!("    {}:\n", p.name));
+        for g in &p.groups {
+            s.push_str(&format!("      {}:\n        hosts:\n", key(&g.name)));
+            for h in &g.hosts {
+                s.push_str(&format!(
+                    "        - name: {}\n          side: {}\n          user: {}\n",
+                    q(&h.name),
+                    q(&h.side),
+                    q(&h.user)
+                ));
+            }
+        }
+    }
+    if let Some(n) = &inv.deployment_name {
+        s.push_str(&format!("  deploymentName: {}\n", q(n)));
+    }
+    s.push_str(&format!("  deploymentType: {}\n", q(&inv.deployment_type)));
+    s.push_str(WINDOWS_TEMPLATE);
+    s
+}

@@ -1,0 +1,371 @@
+//! The validator against the published samples and their broken variants, and the writer's
+//! round trip.
+
+use super::model::*;
+use super::*;
+
+const SAMPLE_2K: &str = include_str!("../../tests/fixtures/inventory_2K_deployment.conf");
+const SAMPLE_4K: &str = include_str!("../../tests/fixtures/inventory_4K_deployment.conf");
+
+fn problems(text: &str) -> Vec<Problem> {
+    validate(text.as_bytes()).expect_err("expected problems")
+}
+
+/// The 2K sample with one edit: `from` replaced by `to` (which must occur).
+fn broken(from: &str, to: &str) -> String {
+    assert!(SAMPLE_2K.contains(from), "{from}");
+    SAMPLE_2K.replacen(from, to, 1)
+}
+
+fn one(text: &str) -> Problem {
+    let p = problems(text);
+    assert_eq!(p.len(), 1, "{p:#?}");
+    p.into_iter().next().unwrap()
+}
+
+#[test]
+fn sample_2k_validates() {
+    let inv = validate(SAMPLE_2K.as_bytes()).unwrap();
+    assert_eq!(inv.deployment_type, "UCCE-2000-Agents");
+    let finesse = inv.vos.iter().find(|p| p.name == "Finesse").unwrap();
+    assert_eq!(finesse.groups[0].name, "Finesse-Cluster-1");
+    assert_eq!(finesse.groups[0].hosts[1].name, "Finesse-host-sub");
+    assert!(inv
+        .vos
+        .iter()
+        .find(|p| p.name == "CUIC")
+        .unwrap()
+        .groups
+        .is_empty());
+    assert_eq!(
+        inv.host_count(),
+        SAMPLE_2K.matches("- name:").count() - 1 - 1,
+        "hosts minus the two commented examples"
+    );
+}
+
+#[test]
+fn sample_4k_fails_at_its_missing_colon() {
+    let p = one(SAMPLE_4K);
+    assert_eq!((p.line, p.col), (87, 7), "{p:?}");
+    assert!(
+        p.message.contains("`VVB-Cluster-7` is missing the ':'"),
+        "{p:?}"
+    );
+    assert!(p.remedy.contains("write `VVB-Cluster-7:`"), "{p:?}");
+    // With the colon restored it is valid.
+    let fixed = SAMPLE_4K.replace("      VVB-Cluster-7\n", "      VVB-Cluster-7:\n");
+    let inv = validate(fixed.as_bytes()).unwrap();
+    assert_eq!(inv.deployment_type, "UCCE-4000-Agents");
+    assert_eq!(inv.deployment_name.as_deref(), Some("UnifiedCCE"));
+}
+
+#[test]
+fn crlf_line_endings() {
+    let p = one(&SAMPLE_2K.replace('\n', "\r\n"));
+    assert_eq!(p.line, 1);
+    assert!(
+        p.message
+            .contains("the file must use UNIX (LF) line endings"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn tab_indentation_each_line() {
+    let text = broken(
+        "        - name: \"CUIC-host-pub\"\n          side",
+        "        - name: \"CUIC-host-pub\"\n\t  side",
+    );
+    let p = one(&text);
+    assert_eq!((p.line, p.col), (16, 1));
+    assert!(p.message.contains("tab"), "{p:?}");
+}
+
+#[test]
+fn byte_order_mark_and_non_utf8() {
+    let p = one(&format!("\u{feff}{SAMPLE_2K}"));
+    assert_eq!((p.line, p.col), (1, 1));
+    assert!(p.message.contains("byte-order mark"));
+    let mut bytes = SAMPLE_2K.as_bytes().to_vec();
+    let at = SAMPLE_2K.find("cvpoamp").unwrap();
+    bytes[at] = 0xE9;
+    let p = validate(&bytes).unwrap_err();
+    let utf8 = p
+        .iter()
+        .find(|p| p.message.contains("0xE9 is not UTF-8"))
+        .expect("the encoding problem");
+    let line = SAMPLE_2K[..at].lines().count();
+    assert_eq!(
+        (utf8.line, utf8.col),
+        (line, at - SAMPLE_2K[..at].rfind('\n').unwrap())
+    );
+}
+
+#[test]
+fn blank_product_must_be_braces() {
+    let p = one(&broken("    CUIC: {}\n", "    CUIC:\n"));
+    assert_eq!((p.line, p.col), (11, 5));
+    assert!(
+        p.message.contains("a product with no members must be `{}`"),
+        "{p:?}"
+    );
+    assert!(p.remedy.contains("`CUIC: {}`"));
+}
+
+#[test]
+fn lower_case_windows_product() {
+    let text = SAMPLE_2K.replacen("    PG:\n", "    pg:\n", 1);
+    let p = one(&text);
+    assert_eq!(p.message, "product names must be upper case: PG");
+}
+
+#[test]
+fn missing_and_wrong_side() {
+    let p = one(&broken(
+        "          side: \"B\"\n          type: \"Subscriber\"\n",
+        "          type: \"Subscriber\"\n",
+    ));
+    assert!(
+        p.message.contains("host `CUIC-host-sub` has no side"),
+        "{p:?}"
+    );
+    assert_eq!(p.line, 18);
+    let p = one(&broken(
+        "          side: \"A\"\n          user: \"admin@domain.local\"\n",
+        "          side: \"C\"\n          user: \"admin@domain.local\"\n",
+    ));
+    assert!(p.message.contains("side `C` is neither"), "{p:?}");
+    let p = one(&broken(
+        "          side: \"A\"\n          type: \"Publisher\"\n",
+        "          side: \"a\"\n          type: \"Publisher\"\n",
+    ));
+    assert!(p.message.contains("must be upper case"), "{p:?}");
+}
+
+#[test]
+fn duplicate_host_names_across_products() {
+    let p = one(&broken("name: \"cvprpt\"", "name: \"CVP1\""));
+    assert!(
+        p.message.contains("host `cvp1` appears more than once"),
+        "{p:?}"
+    );
+    assert!(p.message.contains("first at line"), "{p:?}");
+}
+
+#[test]
+fn unknown_keys_get_the_closest_known_key() {
+    let all = problems(&broken(
+        "          user: \"admin@domain.local\"",
+        "          usr: \"admin@domain.local\"",
+    ));
+    assert!(
+        all.iter().any(|p| p.message.contains("unknown key `usr`")
+            && p.remedy.contains("did you mean `user`?")),
+        "{all:?}"
+    );
+}
+
+#[test]
+fn unknown_keys_report_both_the_key_and_the_missing_field() {
+    let all = problems(&broken(
+        "          user: \"admin@domain.local\"",
+        "          usr: \"admin@domain.local\"",
+    ));
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert!(all.iter().any(|p| p.message.contains("has no `user`")));
+    let p = one(&broken("  deploymentType:", "  deploymentTyp:"));
+    assert!(p.remedy.contains("did you mean `deploymentType`?"), "{p:?}");
+}
+
+#[test]
+fn deployment_type_rules() {
+    let p = one(&broken("\"UCCE-2000-Agents\"", "\"ucce-2000-agents\""));
+    assert!(p.message.contains("case-sensitive"), "{p:?}");
+    assert!(p.remedy.contains("UCCE-2000-Agents"));
+    let p = one(&broken("\"UCCE-2000-Agents\"", "\"UCCE-12000-Agents\""));
+    assert!(
+        p.message.contains("not supported for orchestration"),
+        "{p:?}"
+    );
+    let p = one(&broken("\"UCCE-2000-Agents\"", "\"HCS-SCC\""));
+    assert!(
+        p.message.contains("not supported for orchestration"),
+        "{p:?}"
+    );
+    let p = one(&broken("\"UCCE-2000-Agents\"", "\"UCCE-2000-Agent\""));
+    assert!(p.message.contains("unknown deploymentType"), "{p:?}");
+    assert!(
+        p.remedy.contains("did you mean `UCCE-2000-Agents`?"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let mut text = broken("    PG:\n", "    pg:\n");
+    text = text.replacen("    CUIC: {}\n", "    CUIC:\n", 1);
+    text = text.replacen("\"UCCE-2000-Agents\"", "\"UCCE-24000-Agents\"", 1);
+    text = text.replacen("side: \"B\"", "side: \"X\"", 1);
+    let p = problems(&text);
+    assert_eq!(p.len(), 4, "{p:#?}");
+    assert!(
+        p.windows(2)
+            .all(|w| (w[0].line, w[0].col) <= (w[1].line, w[1].col)),
+        "sorted by position"
+    );
+}
+
+#[test]
+fn vos_cluster_needs_exactly_one_publisher() {
+    let p = one(&broken(
+        "          side: \"B\"\n          type: \"Subscriber\"\n",
+        "          side: \"B\"\n          type: \"Publisher\"\n",
+    ));
+    assert!(
+        p.message
+            .contains("CUIC_LiveData_IdS cluster `CUIC_LiveData_IdS-Cluster-1` has 2 publishers"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn windows_product_under_vos_is_pointed_to_windows() {
+    let p = problems(&broken("    CUIC: {}\n", "    CUIC: {}\n    PG: {}\n"));
+    assert!(
+        p.iter()
+            .any(|p| p.remedy.contains("belongs under `Windows:`")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn render_round_trips_and_has_the_sample_shape() {
+    for sample in [
+        SAMPLE_2K.to_owned(),
+        SAMPLE_4K.replace("      VVB-Cluster-7\n", "      VVB-Cluster-7:\n"),
+    ] {
+        let inv = validate(sample.as_bytes()).unwrap();
+        let text = render(&inv);
+        assert!(
+            text.starts_with("---\ninventory:\n  VOS:\n## Do not update"),
+            "{text}"
+        );
+        assert!(!text.contains('\r'));
+        assert!(text.contains("## Default template for adding Windows hosts manually"));
+        assert_eq!(validate(text.as_bytes()).unwrap(), inv);
+    }
+    let empty = render(&Inventory::default());
+    assert!(
+        empty.contains("    CUIC: {}\n") && empty.contains("    ROUTER: {}\n"),
+        "{empty}"
+    );
+    assert!(empty.contains("  deploymentType: \"UCCE-2000-Agents\"\n"));
+    assert_eq!(validate(empty.as_bytes()).unwrap(), Inventory::default());
+}
+
+#[test]
+fn diff_names_added_removed_changed_and_deployment() {
+    let old = validate(SAMPLE_2K.as_bytes()).unwrap();
+    let text = broken("name: \"cvprpt\"", "name: \"cvprpt-new\"")
+        .replacen(
+            "name: \"cvp2\"\n          side: \"B\"",
+            "name: \"cvp2\"\n          side: \"A\"",
+            1,
+        )
+        .replacen("\"UCCE-2000-Agents\"", "\"UCCE-4000-Agents\"", 1);
+    let new = validate(text.as_bytes()).unwrap();
+    let c = diff(&old, &new);
+    assert_eq!(
+        c.added.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        vec!["cvprpt-new"]
+    );
+    assert_eq!(
+        c.removed
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["cvprpt"]
+    );
+    assert_eq!(c.changed.len(), 1);
+    assert_eq!(c.changed[0].1.side, "A");
+    assert_eq!(
+        c.deployment_type,
+        Some(("UCCE-2000-Agents".into(), "UCCE-4000-Agents".into()))
+    );
+    assert!(diff(&old, &old).is_empty());
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn host_name() -> impl Strategy<Value = String> {
+        "[a-z][a-z0-9-]{0,10}[a-z0-9](\\.[a-z]{2,5})?"
+    }
+
+    prop_compose! {
+        fn inventory()(
+            vos in proptest::collection::vec((0..VOS_PRODUCTS.len(), "[A-Za-z][A-Za-z0-9_-]{0,12}", proptest::collection::vec((host_name(), any::<bool>()), 1..4)), 0..4),
+            win in proptest::collection::vec((0..WINDOWS_PRODUCTS.len(), "[A-Z][A-Za-z0-9-]{0,12}", proptest::collection::vec((host_name(), any::<bool>(), "[a-z]{1,8}(@[a-z]{2,8}\\.local)?"), 1..3)), 0..4),
+            name in proptest::option::of("[ -~]{0,20}"),
+            t in 0..DEPLOYMENT_TYPES.len(),
+        ) -> Inventory {
+            let mut inv = Inventory { deployment_name: name, deployment_type: DEPLOYMENT_TYPES[t].to_owned(), ..Inventory::default() };
+            let mut seen = std::collections::HashSet::new();
+            for (p, g, hosts) in vos {
+                let hosts: Vec<VosHost> = hosts.into_iter().enumerate()
+                    .filter(|(_, (h, _))| seen.insert(h.clone()))
+                    .map(|(i, (h, a))| VosHost { name: h, host_type: if i == 0 { "Publisher" } else { "Subscriber" }.into(), side: if a { "A" } else { "B" }.into() })
+                    .collect();
+                let prod = &mut inv.vos[p];
+                if hosts.first().map(|h| h.host_type == "Publisher") == Some(true) && !prod.groups.iter().any(|x| x.name == g) {
+                    prod.groups.push(Group { name: g, hosts });
+                }
+            }
+            for (p, g, hosts) in win {
+                let hosts: Vec<WindowsHost> = hosts.into_iter()
+                    .filter(|(h, _, _)| seen.insert(h.clone()))
+                    .map(|(h, a, u)| WindowsHost { name: h, side: if a { "A" } else { "B" }.into(), user: u })
+                    .collect();
+                let prod = &mut inv.windows[p];
+                if !hosts.is_empty() && !prod.groups.iter().any(|x| x.name == g) {
+                    prod.groups.push(Group { name: g, hosts });
+                }
+            }
+            inv
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = validate(&bytes);
+        }
+
+        #[test]
+        fn mutated_samples_never_panic_and_problems_point_into_the_file(
+            at in 0usize..2900, len in 0usize..6, with in "[ -~\\t\\n:{}\\[\\]#\"'-]{0,6}"
+        ) {
+            let mut s = SAMPLE_2K.to_owned();
+            let at = at.min(s.len());
+            let end = (at + len).min(s.len());
+            s.replace_range(at..end, &with);
+            if let Err(problems) = validate(s.as_bytes()) {
+                let lines = s.lines().count().max(1) + 1;
+                for p in problems {
+                    prop_assert!(p.line >= 1 && p.line <= lines, "{p:?} beyond {lines} lines");
+                    prop_assert!(!p.message.is_empty() && !p.remedy.is_empty());
+                }
+            }
+        }
+
+        #[test]
+        fn render_then_validate_is_the_identity(inv in inventory()) {
+            let text = render(&inv);
+            prop_assert_eq!(validate(text.as_bytes()).map_err(|p| format!("{p:?}\n{text}")), Ok(inv));
+        }
+    }
+}
