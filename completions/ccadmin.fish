@@ -111,17 +111,18 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_su
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -f -a "pagination" -d 'Show whether long output is paged in this session'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node system" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node system" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node system" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
 file\t'An owner-only (0600) file in the state directory'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -s y -l yes -d 'Answer yes to every confirmation'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -s q -l quiet -d 'Print only results and errors, no status lines'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -s v -l verbose -d 'Print more detail on stderr'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -f -a "applicationuser" -d 'Application users that authenticate to this node\'s service'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node" -f -a "node" -d 'This node\'s identity'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node system" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node system" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node system" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node system" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node system" -f -a "applicationuser" -d 'Application users that authenticate to this node\'s service'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node system" -f -a "node" -d 'This node\'s identity'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser node system" -f -a "system" -d 'The deployment: its inventory'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
@@ -146,3 +147,13 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_s
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -f -a "show" -d 'Show this node\'s role, host name and how Cloud Connect reaches it'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -f -a "set" -d 'Change this node\'s role, host name, component or orchestration account'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "inventory" -d 'The deployment inventory (inventory.conf): validate, show, export, import, history'

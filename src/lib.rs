@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod cli;
+pub mod clients;
 pub mod context;
 pub mod dispatch;
 pub mod docs;

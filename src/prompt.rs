@@ -181,6 +181,11 @@ impl Ctx {
         if self.opts.yes {
             return Ok(true);
         }
+        self.ask_yes_no(question)
+    }
+
+    /// A yes/no question that `--yes` does not answer (trusting a new host key, say).
+    pub fn ask_yes_no(&mut self, question: &str) -> CmdResult<bool> {
         let parse = |s: &str| match s.trim().to_ascii_lowercase().as_str() {
             "y" | "yes" => Some(true),
             "n" | "no" => Some(false),

@@ -7,6 +7,7 @@ use crate::errors::CmdResult;
 
 pub mod applicationuser;
 pub mod node;
+pub mod system;
 
 #[derive(Debug, Subcommand)]
 pub enum UtilsCommands {
@@ -16,6 +17,9 @@ pub enum UtilsCommands {
     /// This node's identity
     #[command(subcommand)]
     Node(node::NodeCommands),
+    /// The deployment: its inventory
+    #[command(subcommand)]
+    System(system::SystemCommands),
 }
 
 impl UtilsCommands {
@@ -23,6 +27,7 @@ impl UtilsCommands {
         match self {
             UtilsCommands::Applicationuser(c) => c.changes_state(),
             UtilsCommands::Node(c) => c.changes_state(),
+            UtilsCommands::System(c) => c.changes_state(),
         }
     }
 }
@@ -31,5 +36,6 @@ pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
     match cmd {
         UtilsCommands::Applicationuser(c) => applicationuser::run(ctx, c),
         UtilsCommands::Node(c) => node::run(ctx, c),
+        UtilsCommands::System(c) => system::run(ctx, c),
     }
 }

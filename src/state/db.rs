@@ -12,6 +12,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use serde::Serialize;
 
 use super::StateError;
+use crate::inventory::Inventory;
 
 /// Migrations, applied in order; the database's `user_version` is the number applied.
 /// Never edit one that has shipped: add the next.
@@ -63,6 +64,20 @@ const MIGRATIONS: &[&str] = &[
     CREATE VIEW processnode AS
         SELECT hostname AS name, role, publisher, component FROM node;
     "#,
+    // 2: inventory versions; the newest is the current inventory, the others its history.
+    r#"
+    CREATE TABLE inventory_version (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now')),
+        actor           TEXT NOT NULL,
+        source          TEXT NOT NULL,
+        hosts           INTEGER NOT NULL,
+        deployment_type TEXT NOT NULL,
+        model           TEXT NOT NULL
+    );
+    CREATE VIEW inventoryversion AS
+        SELECT id, created_at, actor, source, hosts, deployment_type FROM inventory_version;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -96,6 +111,17 @@ pub struct AppUser {
     pub isstandard: bool,
     pub created_at: String,
     pub changed_at: String,
+}
+
+/// One stored inventory version, as `inventory history` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InventoryVersion {
+    pub version: i64,
+    pub created_at: String,
+    pub actor: String,
+    pub source: String,
+    pub hosts: i64,
+    pub deployment_type: String,
 }
 
 impl Db {
@@ -284,6 +310,65 @@ impl Db {
             params![key, value],
         )?;
         Ok(())
+    }
+
+    // ---- inventory ----
+
+    /// The current inventory: the newest version, or an empty one.
+    pub fn inventory(&self) -> Result<Inventory, StateError> {
+        let model: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT model FROM inventory_version ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match model {
+            None => Ok(Inventory::default()),
+            Some(m) => serde_json::from_str(&m).map_err(|e| {
+                StateError::Other(format!("the stored inventory cannot be read: {e}"))
+            }),
+        }
+    }
+
+    /// Make `inv` the current inventory in one transaction; the previous one stays in the
+    /// history. Returns the new version's number.
+    pub fn save_inventory(
+        &mut self,
+        inv: &Inventory,
+        actor: &str,
+        source: &str,
+    ) -> Result<i64, StateError> {
+        let model = serde_json::to_string(inv).map_err(|e| StateError::Other(e.to_string()))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO inventory_version (actor, source, hosts, deployment_type, model) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![actor, source, inv.host_count() as i64, inv.deployment_type, model],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Every inventory version, newest first.
+    pub fn inventory_history(&self) -> Result<Vec<InventoryVersion>, StateError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, created_at, actor, source, hosts, deployment_type FROM inventory_version ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(InventoryVersion {
+                version: r.get(0)?,
+                created_at: r.get(1)?,
+                actor: r.get(2)?,
+                source: r.get(3)?,
+                hosts: r.get(4)?,
+                deployment_type: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     // ---- audit log ----

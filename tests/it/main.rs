@@ -4,9 +4,11 @@
 mod batch;
 mod concurrency;
 mod generated;
+mod inventory;
 mod one_shot;
 mod secrets;
 mod shell;
+mod sshd;
 mod transcripts;
 mod util;
 

@@ -1,0 +1,29 @@
+//! `utils system` menu.
+
+use clap::Subcommand;
+
+use crate::context::Ctx;
+use crate::errors::CmdResult;
+
+pub mod inventory;
+
+#[derive(Debug, Subcommand)]
+pub enum SystemCommands {
+    /// The deployment inventory (inventory.conf): validate, show, export, import, history
+    #[command(subcommand)]
+    Inventory(inventory::InventoryCommands),
+}
+
+impl SystemCommands {
+    pub fn changes_state(&self) -> bool {
+        match self {
+            SystemCommands::Inventory(c) => c.changes_state(),
+        }
+    }
+}
+
+pub fn run(ctx: &mut Ctx, cmd: SystemCommands) -> CmdResult {
+    match cmd {
+        SystemCommands::Inventory(c) => inventory::run(ctx, c),
+    }
+}

@@ -1,0 +1,628 @@
+//! SSH and SFTP over libssh2 (the `ssh2` crate), shared by every command that reaches a host:
+//! connection with a deadline, host keys checked against the node's `known_hosts` the way
+//! OpenSSH does, password or key authentication, and SFTP transfers with 1 MiB buffers,
+//! progress, Ctrl-C, and an atomic remote write (temporary name, then rename).
+
+use std::ffi::CString;
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use base64::Engine;
+use ssh2::{CheckResult, ErrorCode, HashType, HostKeyType, KnownHostFileKind, MethodType, Session};
+
+use crate::secrets::Secret;
+
+/// Transfer buffer: small buffers make libssh2 SFTP several times slower than OpenSSH's.
+pub const CHUNK: usize = 1 << 20;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub host: String,
+    pub port: u16,
+}
+
+impl Endpoint {
+    /// `HOST`, `HOST:PORT`, `[V6]:PORT`.
+    pub fn parse(s: &str, default_port: u16) -> Result<Endpoint, String> {
+        crate::names::validate_host(s)?;
+        let (host, port) = crate::names::split_host_port(s)?;
+        let port = match port {
+            Some(p) => p
+                .parse()
+                .map_err(|_| format!("'{p}' is not a port number"))?,
+            None => default_port,
+        };
+        Ok(Endpoint {
+            host: host.to_owned(),
+            port,
+        })
+    }
+
+    /// The name OpenSSH uses in known_hosts: `host`, or `[host]:port` off port 22.
+    pub fn known_hosts_name(&self) -> String {
+        if self.port == 22 {
+            self.host.clone()
+        } else {
+            format!("[{}]:{}", self.host, self.port)
+        }
+    }
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.port == 22 {
+            write!(f, "{}", self.host)
+        } else if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+pub enum Auth {
+    Password(Secret),
+    /// A private key file (ed25519 or RSA), unencrypted.
+    Key(PathBuf),
+}
+
+/// A host key that known_hosts does not hold yet.
+#[derive(Debug, Clone)]
+pub struct UnknownHost {
+    pub name: String,
+    pub key_type: &'static str,
+    /// `SHA256:` and the unpadded base64 of the key's SHA-256, as OpenSSH prints it.
+    pub fingerprint: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SshError {
+    #[error("cannot resolve the host name {host}: {reason}")]
+    Resolve { host: String, reason: String },
+    #[error("cannot connect to {endpoint}: {reason}")]
+    Connect { endpoint: String, reason: String },
+    #[error("timed out after {secs}s during {stage} with {endpoint}")]
+    Timeout {
+        endpoint: String,
+        stage: &'static str,
+        secs: u64,
+    },
+    #[error("the SSH handshake with {endpoint} failed: {reason}")]
+    Handshake { endpoint: String, reason: String },
+    #[error("the {key_type} host key of {endpoint} has CHANGED (now {fingerprint}); it does not match {known_hosts}")]
+    HostKeyChanged {
+        endpoint: String,
+        key_type: &'static str,
+        fingerprint: String,
+        known_hosts: PathBuf,
+    },
+    #[error("the {key_type} host key of {endpoint} is not known ({fingerprint})")]
+    HostKeyUnknown {
+        endpoint: String,
+        key_type: &'static str,
+        fingerprint: String,
+    },
+    #[error("{user}@{endpoint} refused {method} authentication")]
+    AuthFailed {
+        user: String,
+        endpoint: String,
+        method: &'static str,
+    },
+    #[error("{path} does not exist on {endpoint}")]
+    NotFound { endpoint: String, path: String },
+    #[error("permission denied for {path} on {endpoint}")]
+    PermissionDenied { endpoint: String, path: String },
+    #[error("SFTP {op} of {path} on {endpoint} failed: {reason}")]
+    Sftp {
+        endpoint: String,
+        op: &'static str,
+        path: String,
+        reason: String,
+    },
+    #[error("the connection to {endpoint} was lost during {op} of {path}: {reason}")]
+    Dropped {
+        endpoint: String,
+        op: &'static str,
+        path: String,
+        reason: String,
+    },
+    #[error("cannot use the known_hosts file {path}: {reason}")]
+    KnownHosts { path: PathBuf, reason: String },
+    #[error("cannot read the key {path}: {reason}")]
+    Key { path: PathBuf, reason: String },
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl SshError {
+    /// What an administrator can do about it.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            SshError::Resolve { .. } => "check the host name and this node's DNS settings".into(),
+            SshError::Connect { .. } => "check that the SSH server runs and that no firewall blocks the port".into(),
+            SshError::Timeout { .. } => "check the network path to the host (routing, firewall) and that it is up".into(),
+            SshError::HostKeyChanged { known_hosts, endpoint, .. } => format!(
+                "someone may be intercepting the connection, or the server was reinstalled; verify the new key with its administrator, then remove the old entry (ssh-keygen -R '{}' -f {}) and try again",
+                endpoint, known_hosts.display()
+            ),
+            SshError::HostKeyUnknown { .. } => "verify the fingerprint with the server's administrator, then run the command again with --accept-new-host-key".into(),
+            SshError::AuthFailed { method: "password", .. } => "check the user name and password".into(),
+            SshError::AuthFailed { .. } => "check that the public key is in the user's authorized_keys on the server".into(),
+            SshError::NotFound { .. } => "check the directory (it must exist on the server)".into(),
+            SshError::PermissionDenied { .. } => "check that the SFTP user may read and write that directory".into(),
+            SshError::Dropped { .. } => "check the network and the server, then run the command again; nothing was changed".into(),
+            _ => return None,
+        })
+    }
+}
+
+fn key_type_name(t: HostKeyType) -> &'static str {
+    match t {
+        HostKeyType::Rsa => "RSA",
+        HostKeyType::Dss => "DSA",
+        HostKeyType::Ecdsa256 | HostKeyType::Ecdsa384 | HostKeyType::Ecdsa521 => "ECDSA",
+        HostKeyType::Ed25519 => "ED25519",
+        _ => "unknown",
+    }
+}
+
+/// SSH algorithm names of the keys known_hosts holds for `name`, so that the server is asked
+/// for a key we can check (libssh2 reports a mismatch when it negotiates a type we do not hold).
+fn known_key_types(known_hosts: &Path, name: &str) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(known_hosts) else {
+        return Vec::new();
+    };
+    let mut types = Vec::new();
+    for line in text.lines() {
+        let mut f = line.split_whitespace();
+        let (Some(hosts), Some(kt)) = (f.next(), f.next()) else {
+            continue;
+        };
+        if hosts.split(',').any(|h| h == name) && !types.iter().any(|t| t == kt) {
+            types.push(kt.to_owned());
+        }
+    }
+    types
+}
+
+const HOST_KEY_DEFAULTS: &[&str] = &[
+    "ssh-ed25519",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "rsa-sha2-512",
+    "rsa-sha2-256",
+    "ssh-rsa",
+];
+
+/// An authenticated SSH session.
+pub struct Connection {
+    session: Session,
+    endpoint: Endpoint,
+    timeout: Duration,
+}
+
+/// Connect, check the host key, authenticate. `on_unknown` decides about a host key that
+/// known_hosts does not hold (`Ok(true)`: trust it and record it).
+pub fn connect(
+    ep: &Endpoint,
+    user: &str,
+    auth: &Auth,
+    known_hosts: &Path,
+    on_unknown: &mut dyn FnMut(&UnknownHost) -> Result<bool, SshError>,
+    timeout: Duration,
+) -> Result<Connection, SshError> {
+    let endpoint = ep.to_string();
+    let secs = timeout.as_secs().max(1);
+    let addrs: Vec<_> = (ep.host.as_str(), ep.port)
+        .to_socket_addrs()
+        .map_err(|e| SshError::Resolve {
+            host: ep.host.clone(),
+            reason: e.to_string(),
+        })?
+        .collect();
+    let mut last = None;
+    let mut tcp = None;
+    for a in &addrs {
+        match TcpStream::connect_timeout(a, timeout) {
+            Ok(s) => {
+                tcp = Some(s);
+                break;
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    let tcp = match (tcp, last) {
+        (Some(t), _) => t,
+        (None, Some(e)) if e.kind() == std::io::ErrorKind::TimedOut => {
+            return Err(SshError::Timeout {
+                endpoint,
+                stage: "TCP connect",
+                secs,
+            })
+        }
+        (None, Some(e)) => {
+            return Err(SshError::Connect {
+                endpoint,
+                reason: e.to_string(),
+            })
+        }
+        (None, None) => {
+            return Err(SshError::Resolve {
+                host: ep.host.clone(),
+                reason: "no address".into(),
+            })
+        }
+    };
+    let _ = tcp.set_nodelay(true);
+    let mut session = Session::new().map_err(|e| SshError::Handshake {
+        endpoint: endpoint.clone(),
+        reason: e.to_string(),
+    })?;
+    session.set_tcp_stream(tcp);
+    session.set_timeout(timeout.as_millis().min(u32::MAX as u128) as u32);
+    let name = ep.known_hosts_name();
+    let mut prefs = known_key_types(known_hosts, &name);
+    for d in HOST_KEY_DEFAULTS {
+        if !prefs.iter().any(|p| p == d) {
+            prefs.push((*d).to_owned());
+        }
+    }
+    let _ = session.method_pref(MethodType::HostKey, &prefs.join(","));
+    session.handshake().map_err(|e| match e.code() {
+        ErrorCode::Session(libssh2_sys::LIBSSH2_ERROR_TIMEOUT) => SshError::Timeout {
+            endpoint: endpoint.clone(),
+            stage: "SSH handshake",
+            secs,
+        },
+        _ => SshError::Handshake {
+            endpoint: endpoint.clone(),
+            reason: e.message().to_owned(),
+        },
+    })?;
+
+    // Host key, as OpenSSH checks it.
+    let (key, kt) = session
+        .host_key()
+        .map(|(k, t)| (k.to_vec(), t))
+        .ok_or_else(|| SshError::Handshake {
+            endpoint: endpoint.clone(),
+            reason: "the server sent no host key".into(),
+        })?;
+    let fingerprint = format!(
+        "SHA256:{}",
+        base64::engine::general_purpose::STANDARD_NO_PAD
+            .encode(session.host_key_hash(HashType::Sha256).unwrap_or_default())
+    );
+    let kh_err = |reason: String| SshError::KnownHosts {
+        path: known_hosts.to_path_buf(),
+        reason,
+    };
+    let mut kh = session.known_hosts().map_err(|e| kh_err(e.to_string()))?;
+    if known_hosts.exists() {
+        kh.read_file(known_hosts, KnownHostFileKind::OpenSSH)
+            .map_err(|e| kh_err(e.to_string()))?;
+    }
+    match kh.check_port(&ep.host, ep.port, &key) {
+        CheckResult::Match => {}
+        CheckResult::Mismatch => {
+            return Err(SshError::HostKeyChanged {
+                endpoint,
+                key_type: key_type_name(kt),
+                fingerprint,
+                known_hosts: known_hosts.to_path_buf(),
+            })
+        }
+        CheckResult::NotFound => {
+            let unknown = UnknownHost {
+                name: name.clone(),
+                key_type: key_type_name(kt),
+                fingerprint: fingerprint.clone(),
+            };
+            if !on_unknown(&unknown)? {
+                return Err(SshError::HostKeyUnknown {
+                    endpoint,
+                    key_type: unknown.key_type,
+                    fingerprint,
+                });
+            }
+            kh.add(&name, &key, "added by ccadmin", kt.into())
+                .map_err(|e| kh_err(e.to_string()))?;
+            kh.write_file(known_hosts, KnownHostFileKind::OpenSSH)
+                .map_err(|e| kh_err(e.to_string()))?;
+        }
+        CheckResult::Failure => return Err(kh_err("libssh2 could not check the host key".into())),
+    }
+
+    let result = match auth {
+        Auth::Password(pw) => session
+            .userauth_password(user, pw.expose())
+            .map(|_| "password"),
+        Auth::Key(path) => {
+            if !path.exists() {
+                return Err(SshError::Key {
+                    path: path.clone(),
+                    reason: "no such file".into(),
+                });
+            }
+            session
+                .userauth_pubkey_file(user, None, path, None)
+                .map(|_| "publickey")
+        }
+    };
+    let method = match auth {
+        Auth::Password(_) => "password",
+        Auth::Key(_) => "publickey",
+    };
+    match result {
+        Ok(_) if session.authenticated() => {}
+        Err(e)
+            if matches!(
+                e.code(),
+                ErrorCode::Session(libssh2_sys::LIBSSH2_ERROR_TIMEOUT)
+            ) =>
+        {
+            return Err(SshError::Timeout {
+                endpoint,
+                stage: "authentication",
+                secs,
+            })
+        }
+        Err(e)
+            if matches!(
+                e.code(),
+                ErrorCode::Session(libssh2_sys::LIBSSH2_ERROR_FILE)
+            ) =>
+        {
+            if let Auth::Key(path) = auth {
+                return Err(SshError::Key {
+                    path: path.clone(),
+                    reason: e.message().to_owned(),
+                });
+            }
+            return Err(SshError::AuthFailed {
+                user: user.to_owned(),
+                endpoint,
+                method,
+            });
+        }
+        _ => {
+            return Err(SshError::AuthFailed {
+                user: user.to_owned(),
+                endpoint,
+                method,
+            })
+        }
+    }
+    Ok(Connection {
+        session,
+        endpoint: ep.clone(),
+        timeout,
+    })
+}
+
+/// Progress of a transfer: bytes done, bytes in all if known.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, Option<u64>);
+
+impl Connection {
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    fn sftp(&self) -> Result<ssh2::Sftp, SshError> {
+        self.session
+            .sftp()
+            .map_err(|e| self.map_err(e, "start", ""))
+    }
+
+    fn map_err(&self, e: ssh2::Error, op: &'static str, path: &str) -> SshError {
+        let endpoint = self.endpoint.to_string();
+        let path = path.to_owned();
+        match e.code() {
+            // LIBSSH2_FX_NO_SUCH_FILE, LIBSSH2_FX_NO_SUCH_PATH
+            ErrorCode::SFTP(2) | ErrorCode::SFTP(10) => SshError::NotFound { endpoint, path },
+            // LIBSSH2_FX_PERMISSION_DENIED, LIBSSH2_FX_WRITE_PROTECT
+            ErrorCode::SFTP(3) | ErrorCode::SFTP(12) => {
+                SshError::PermissionDenied { endpoint, path }
+            }
+            ErrorCode::SFTP(_) => SshError::Sftp {
+                endpoint,
+                op,
+                path,
+                reason: e.message().to_owned(),
+            },
+            ErrorCode::Session(libssh2_sys::LIBSSH2_ERROR_TIMEOUT) => SshError::Timeout {
+                endpoint,
+                stage: op,
+                secs: self.timeout.as_secs().max(1),
+            },
+            ErrorCode::Session(_) => SshError::Dropped {
+                endpoint,
+                op,
+                path,
+                reason: e.message().to_owned(),
+            },
+        }
+    }
+
+    fn io_err(&self, e: std::io::Error, op: &'static str, path: &str) -> SshError {
+        if e.kind() == std::io::ErrorKind::TimedOut {
+            return SshError::Timeout {
+                endpoint: self.endpoint.to_string(),
+                stage: op,
+                secs: self.timeout.as_secs().max(1),
+            };
+        }
+        SshError::Dropped {
+            endpoint: self.endpoint.to_string(),
+            op,
+            path: path.to_owned(),
+            reason: e.to_string(),
+        }
+    }
+
+    /// Check that `dir` is an existing directory.
+    pub fn check_dir(&self, dir: &str) -> Result<(), SshError> {
+        let sftp = self.sftp()?;
+        let st = sftp
+            .stat(Path::new(dir))
+            .map_err(|e| self.map_err(e, "stat", dir))?;
+        if !st.is_dir() {
+            return Err(SshError::Sftp {
+                endpoint: self.endpoint.to_string(),
+                op: "stat",
+                path: dir.to_owned(),
+                reason: "it is not a directory".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Read a whole remote file.
+    pub fn read_file(
+        &self,
+        path: &str,
+        interrupt: &AtomicBool,
+        progress: Progress,
+    ) -> Result<Vec<u8>, SshError> {
+        let sftp = self.sftp()?;
+        let mut f = sftp
+            .open(Path::new(path))
+            .map_err(|e| self.map_err(e, "open", path))?;
+        let total = f.stat().ok().and_then(|s| s.size);
+        let mut out = Vec::with_capacity(total.unwrap_or(0).min(64 << 20) as usize);
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            if interrupt.load(Ordering::SeqCst) {
+                return Err(SshError::Interrupted);
+            }
+            let n = f
+                .read(&mut buf)
+                .map_err(|e| self.io_err(e, "download", path))?;
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+            progress(out.len() as u64, total);
+        }
+        if let Some(t) = total {
+            if (out.len() as u64) < t {
+                return Err(SshError::Dropped {
+                    endpoint: self.endpoint.to_string(),
+                    op: "download",
+                    path: path.to_owned(),
+                    reason: format!("only {} of {t} bytes arrived", out.len()),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Write `data` as `dir/name` atomically: to a temporary name in the same directory, then
+    /// renamed over the old file, so readers see the old file or the complete new one.
+    pub fn write_file_atomic(
+        &self,
+        dir: &str,
+        name: &str,
+        data: &[u8],
+        interrupt: &AtomicBool,
+        progress: Progress,
+    ) -> Result<(), SshError> {
+        let sftp = self.sftp()?;
+        let dir = dir.trim_end_matches('/');
+        let dir = if dir.is_empty() { "/" } else { dir };
+        let final_path = format!("{}/{name}", dir.trim_end_matches('/'));
+        let tmp_path = format!(
+            "{}/.{name}.ccadmin-{}.tmp",
+            dir.trim_end_matches('/'),
+            std::process::id()
+        );
+        self.check_dir(dir)?;
+        let result = (|| {
+            let mut f = sftp
+                .open_mode(
+                    Path::new(&tmp_path),
+                    ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::TRUNCATE,
+                    0o644,
+                    ssh2::OpenType::File,
+                )
+                .map_err(|e| self.map_err(e, "create", &tmp_path))?;
+            let mut done = 0usize;
+            for chunk in data.chunks(CHUNK) {
+                if interrupt.load(Ordering::SeqCst) {
+                    return Err(SshError::Interrupted);
+                }
+                f.write_all(chunk)
+                    .map_err(|e| self.io_err(e, "upload", &final_path))?;
+                done += chunk.len();
+                progress(done as u64, Some(data.len() as u64));
+            }
+            // fsync@openssh.com where the server has it; harmless where it does not.
+            let _ = f.fsync();
+            drop(f);
+            self.rename_over(&sftp, &tmp_path, &final_path)
+        })();
+        if result.is_err() {
+            // Best effort: a connection that is gone cannot clean up, and the temporary name
+            // never shadows the real file.
+            let _ = sftp.unlink(Path::new(&tmp_path));
+        }
+        result
+    }
+
+    /// Rename replacing the target. OpenSSH's SFTP v3 rename refuses an existing target, so
+    /// the posix-rename@openssh.com extension is used where the server offers it.
+    fn rename_over(&self, sftp: &ssh2::Sftp, from: &str, to: &str) -> Result<(), SshError> {
+        match self.posix_rename(from, to) {
+            Ok(()) => Ok(()),
+            Err(_) => {
+                // No extension: plain rename, which works when the target does not exist.
+                match sftp.rename(Path::new(from), Path::new(to), None) {
+                    Ok(()) => Ok(()),
+                    Err(_) => {
+                        sftp.unlink(Path::new(to))
+                            .map_err(|e| self.map_err(e, "replace", to))?;
+                        sftp.rename(Path::new(from), Path::new(to), None)
+                            .map_err(|e| self.map_err(e, "rename", to))
+                    }
+                }
+            }
+        }
+    }
+
+    fn posix_rename(&self, from: &str, to: &str) -> Result<(), ()> {
+        extern "C" {
+            // In libssh2 since 1.11 (the version libssh2-sys bundles); not bound by the crate.
+            fn libssh2_sftp_posix_rename_ex(
+                sftp: *mut libssh2_sys::LIBSSH2_SFTP,
+                source: *const libc::c_char,
+                source_len: libc::size_t,
+                dest: *const libc::c_char,
+                dest_len: libc::size_t,
+            ) -> libc::c_int;
+        }
+        let (Ok(f), Ok(t)) = (CString::new(from), CString::new(to)) else {
+            return Err(());
+        };
+        let mut raw = self.session.raw();
+        // SAFETY: the session is locked by `raw` for the whole block and is in blocking mode;
+        // the SFTP handle is created, used and shut down here and outlives no borrow.
+        unsafe {
+            let sftp = libssh2_sys::libssh2_sftp_init(&mut *raw);
+            if sftp.is_null() {
+                return Err(());
+            }
+            let rc =
+                libssh2_sftp_posix_rename_ex(sftp, f.as_ptr(), from.len(), t.as_ptr(), to.len());
+            libssh2_sys::libssh2_sftp_shutdown(sftp);
+            if rc == 0 {
+                Ok(())
+            } else {
+                Err(())
+            }
+        }
+    }
+}
