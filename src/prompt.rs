@@ -100,6 +100,38 @@ pub fn read_secret_file(ctx: &mut Ctx, path: &Path, flag: &str) -> CmdResult<Sec
     Ok(Secret::new(first))
 }
 
+/// Prompts as the VOS console writes them: `Label [default]: `, and a question ending in `?`
+/// takes no colon (`... (yes/no)? `).
+struct VosTheme;
+
+impl dialoguer::theme::Theme for VosTheme {
+    fn format_input_prompt(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        prompt: &str,
+        default: Option<&str>,
+    ) -> std::fmt::Result {
+        match default {
+            Some(d) if !d.is_empty() => write!(f, "{prompt} [{d}]: "),
+            _ if prompt.ends_with('?') => write!(f, "{prompt} "),
+            _ => write!(f, "{prompt}: "),
+        }
+    }
+
+    fn format_input_prompt_selection(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        prompt: &str,
+        sel: &str,
+    ) -> std::fmt::Result {
+        if prompt.ends_with('?') {
+            write!(f, "{prompt} {sel}")
+        } else {
+            write!(f, "{prompt}: {sel}")
+        }
+    }
+}
+
 fn dialoguer_err(e: dialoguer::Error) -> CommandError {
     let dialoguer::Error::IO(io) = e;
     CommandError::from(io)
@@ -125,7 +157,8 @@ impl Ctx {
         }
         match self.input {
             Input::Terminal => {
-                let mut input = dialoguer::Input::<String>::new().with_prompt(field.label);
+                let mut input =
+                    dialoguer::Input::<String>::with_theme(&VosTheme).with_prompt(field.label);
                 input = match field.default {
                     Some(d) => input.default(d.to_owned()),
                     None => input.allow_empty(false),
@@ -193,7 +226,7 @@ impl Ctx {
         };
         match self.input {
             Input::Terminal => loop {
-                let answer: String = dialoguer::Input::new()
+                let answer: String = dialoguer::Input::with_theme(&VosTheme)
                     .with_prompt(format!("{question} (yes/no)?"))
                     .allow_empty(true)
                     .interact_text_on(&console::Term::stderr())
