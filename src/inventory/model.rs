@@ -181,19 +181,27 @@ impl Changes {
 
 /// Hosts are matched by name (without case, as DNS does).
 pub fn diff(old: &Inventory, new: &Inventory) -> Changes {
-    let key = |r: &HostRow| r.name.to_ascii_lowercase();
+    use std::collections::HashMap;
     let old_rows = old.rows();
     let new_rows = new.rows();
+    let old_by_name: HashMap<String, &HostRow> = old_rows
+        .iter()
+        .map(|r| (r.name.to_ascii_lowercase(), r))
+        .collect();
+    let new_names: std::collections::HashSet<String> = new_rows
+        .iter()
+        .map(|r| r.name.to_ascii_lowercase())
+        .collect();
     let mut c = Changes::default();
     for n in &new_rows {
-        match old_rows.iter().find(|o| key(o) == key(n)) {
+        match old_by_name.get(&n.name.to_ascii_lowercase()) {
             None => c.added.push(n.clone()),
-            Some(o) if o != n => c.changed.push((o.clone(), n.clone())),
+            Some(o) if *o != n => c.changed.push(((*o).clone(), n.clone())),
             Some(_) => {}
         }
     }
     for o in &old_rows {
-        if !new_rows.iter().any(|n| key(n) == key(o)) {
+        if !new_names.contains(&o.name.to_ascii_lowercase()) {
             c.removed.push(o.clone());
         }
     }
