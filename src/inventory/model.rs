@@ -119,37 +119,71 @@ impl Default for Inventory {
     }
 }
 
+/// What the rest of the code needs to know of a host, VOS or Windows.
+pub trait Host {
+    const PLATFORM: &'static str;
+    fn name(&self) -> &str;
+    fn side(&self) -> &str;
+    /// VOS: `Publisher`/`Subscriber`; Windows: the user.
+    fn detail(&self) -> &str;
+    /// The host's lines in inventory.conf, after `- name: ...`.
+    fn yaml_fields(&self) -> Vec<(&'static str, &str)>;
+}
+
+impl Host for VosHost {
+    const PLATFORM: &'static str = "VOS";
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn side(&self) -> &str {
+        &self.side
+    }
+    fn detail(&self) -> &str {
+        &self.host_type
+    }
+    fn yaml_fields(&self) -> Vec<(&'static str, &str)> {
+        vec![("type", &self.host_type), ("side", &self.side)]
+    }
+}
+
+impl Host for WindowsHost {
+    const PLATFORM: &'static str = "Windows";
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn side(&self) -> &str {
+        &self.side
+    }
+    fn detail(&self) -> &str {
+        &self.user
+    }
+    fn yaml_fields(&self) -> Vec<(&'static str, &str)> {
+        vec![("side", &self.side), ("user", &self.user)]
+    }
+}
+
+fn push_rows<H: Host>(products: &[Product<H>], out: &mut Vec<HostRow>) {
+    for p in products {
+        for g in &p.groups {
+            for h in &g.hosts {
+                out.push(HostRow {
+                    platform: H::PLATFORM,
+                    product: p.name.clone(),
+                    group: g.name.clone(),
+                    name: h.name().to_owned(),
+                    side: h.side().to_owned(),
+                    detail: h.detail().to_owned(),
+                });
+            }
+        }
+    }
+}
+
 impl Inventory {
     pub fn rows(&self) -> Vec<HostRow> {
         let mut out = Vec::new();
-        for p in &self.vos {
-            for g in &p.groups {
-                for h in &g.hosts {
-                    out.push(HostRow {
-                        platform: "VOS",
-                        product: p.name.clone(),
-                        group: g.name.clone(),
-                        name: h.name.clone(),
-                        side: h.side.clone(),
-                        detail: h.host_type.clone(),
-                    });
-                }
-            }
-        }
-        for p in &self.windows {
-            for g in &p.groups {
-                for h in &g.hosts {
-                    out.push(HostRow {
-                        platform: "Windows",
-                        product: p.name.clone(),
-                        group: g.name.clone(),
-                        name: h.name.clone(),
-                        side: h.side.clone(),
-                        detail: h.user.clone(),
-                    });
-                }
-            }
-        }
+        push_rows(&self.vos, &mut out);
+        push_rows(&self.windows, &mut out);
         out
     }
 

@@ -2,7 +2,7 @@
 //! with the VOS "do not update" comment, every product (`{}` when empty), the deployment name
 //! and type, LF line endings, and the commented template for adding Windows hosts.
 
-use super::model::Inventory;
+use super::model::{Host, Inventory, Product};
 
 const VOS_COMMENT: &str = "\
 ## Do not update any host information and ProductName for VOS nodes except that side information for each VOS products can be added manually as below
@@ -58,46 +58,31 @@ fn key(s: &str) -> String {
     }
 }
 
+fn products<H: Host>(s: &mut String, products: &[Product<H>]) {
+    for p in products {
+        if p.groups.is_empty() {
+            s.push_str(&format!("    {}: {{}}\n", p.name));
+            continue;
+        }
+        s.push_str(&format!("    {}:\n", p.name));
+        for g in &p.groups {
+            s.push_str(&format!("      {}:\n        hosts:\n", key(&g.name)));
+            for h in &g.hosts {
+                s.push_str(&format!("        - name: {}\n", q(h.name())));
+                for (k, v) in h.yaml_fields() {
+                    s.push_str(&format!("          {k}: {}\n", q(v)));
+                }
+            }
+        }
+    }
+}
+
 pub fn render(inv: &Inventory) -> String {
     let mut s = String::from("---\ninventory:\n  VOS:\n");
     s.push_str(VOS_COMMENT);
-    for p in &inv.vos {
-        if p.groups.is_empty() {
-            s.push_str(&format!("    {}: {{}}\n", p.name));
-            continue;
-        }
-        s.push_str(&format!("    {}:\n", p.name));
-        for g in &p.groups {
-            s.push_str(&format!("      {}:\n        hosts:\n", key(&g.name)));
-            for h in &g.hosts {
-                s.push_str(&format!(
-                    "        - name: {}\n          type: {}\n          side: {}\n",
-                    q(&h.name),
-                    q(&h.host_type),
-                    q(&h.side)
-                ));
-            }
-        }
-    }
+    products(&mut s, &inv.vos);
     s.push_str("  Windows:\n");
-    for p in &inv.windows {
-        if p.groups.is_empty() {
-            s.push_str(&format!("    {}: {{}}\n", p.name));
-            continue;
-        }
-        s.push_str(&format!("    {}:\n", p.name));
-        for g in &p.groups {
-            s.push_str(&format!("      {}:\n        hosts:\n", key(&g.name)));
-            for h in &g.hosts {
-                s.push_str(&format!(
-                    "        - name: {}\n          side: {}\n          user: {}\n",
-                    q(&h.name),
-                    q(&h.side),
-                    q(&h.user)
-                ));
-            }
-        }
-    }
+    products(&mut s, &inv.windows);
     if let Some(n) = &inv.deployment_name {
         s.push_str(&format!("  deploymentName: {}\n", q(n)));
     }
