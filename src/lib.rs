@@ -3,6 +3,7 @@
 //! `main_entry` picks the face (interactive shell, batch, one-shot) and builds the one context
 //! every command runs against; `dispatch` is the one path from a command line to its result.
 
+pub mod artifacts;
 pub mod batch;
 pub mod cli;
 pub mod clients;

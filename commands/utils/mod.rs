@@ -6,6 +6,7 @@ use crate::context::Ctx;
 use crate::errors::CmdResult;
 
 pub mod applicationuser;
+pub mod image_repository;
 pub mod node;
 pub mod system;
 
@@ -14,6 +15,9 @@ pub enum UtilsCommands {
     /// Application users that authenticate to this node's service
     #[command(subcommand)]
     Applicationuser(applicationuser::ApplicationuserCommands),
+    /// The Artifactory that software is downloaded from
+    #[command(subcommand)]
+    ImageRepository(image_repository::ImageRepositoryCommands),
     /// This node's identity
     #[command(subcommand)]
     Node(node::NodeCommands),
@@ -26,6 +30,7 @@ impl UtilsCommands {
     pub fn changes_state(&self) -> bool {
         match self {
             UtilsCommands::Applicationuser(c) => c.changes_state(),
+            UtilsCommands::ImageRepository(c) => c.changes_state(),
             UtilsCommands::Node(c) => c.changes_state(),
             UtilsCommands::System(c) => c.changes_state(),
         }
@@ -35,6 +40,7 @@ impl UtilsCommands {
 pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
     match cmd {
         UtilsCommands::Applicationuser(c) => applicationuser::run(ctx, c),
+        UtilsCommands::ImageRepository(c) => image_repository::run(ctx, c),
         UtilsCommands::Node(c) => node::run(ctx, c),
         UtilsCommands::System(c) => system::run(ctx, c),
     }

@@ -2,4 +2,5 @@
 //! paths, timeouts), so tests point them at loopback servers, and each has its own typed error
 //! carrying host, path or URL — never a secret.
 
+pub mod artifactory;
 pub mod ssh;

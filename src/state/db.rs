@@ -78,6 +78,22 @@ const MIGRATIONS: &[&str] = &[
     CREATE VIEW inventoryversion AS
         SELECT id, created_at, actor, source, hosts, deployment_type FROM inventory_version;
     "#,
+    // 3: the image repository (Artifactory) setting; the credential itself is in the secret
+    // store under `credential_ref`.
+    r#"
+    CREATE TABLE image_repository (
+        id               INTEGER PRIMARY KEY CHECK (id = 1),
+        url              TEXT NOT NULL,
+        repository       TEXT NOT NULL,
+        auth_type        TEXT NOT NULL,
+        software         TEXT NOT NULL,
+        ca_file          TEXT,
+        proxy            TEXT,
+        credential_store TEXT NOT NULL,
+        credential_ref   TEXT NOT NULL,
+        last_validated   TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -111,6 +127,21 @@ pub struct AppUser {
     pub isstandard: bool,
     pub created_at: String,
     pub changed_at: String,
+}
+
+/// The image repository setting (SPEC 3). The credential is not here: `credential_ref` names it
+/// in the secret store `credential_store`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImageRepository {
+    pub url: String,
+    pub repository: String,
+    pub auth_type: String,
+    pub software: String,
+    pub ca_file: Option<String>,
+    pub proxy: Option<String>,
+    pub credential_store: String,
+    pub credential_ref: String,
+    pub last_validated: String,
 }
 
 /// One stored inventory version, as `inventory history` lists it.
@@ -369,6 +400,62 @@ impl Db {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    // ---- image repository ----
+
+    pub fn image_repository(&self) -> Result<Option<ImageRepository>, StateError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT url, repository, auth_type, software, ca_file, proxy, credential_store, credential_ref, last_validated
+                 FROM image_repository WHERE id = 1",
+                [],
+                |r| {
+                    Ok(ImageRepository {
+                        url: r.get(0)?,
+                        repository: r.get(1)?,
+                        auth_type: r.get(2)?,
+                        software: r.get(3)?,
+                        ca_file: r.get(4)?,
+                        proxy: r.get(5)?,
+                        credential_store: r.get(6)?,
+                        credential_ref: r.get(7)?,
+                        last_validated: r.get(8)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Replace the setting in one statement (the row is the whole setting).
+    pub fn set_image_repository(&mut self, s: &ImageRepository) -> Result<(), StateError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO image_repository
+                 (id, url, repository, auth_type, software, ca_file, proxy, credential_store, credential_ref, last_validated)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                s.url,
+                s.repository,
+                s.auth_type,
+                s.software,
+                s.ca_file,
+                s.proxy,
+                s.credential_store,
+                s.credential_ref,
+                s.last_validated
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The database's clock, as stored timestamps use it.
+    pub fn now(&self) -> Result<String, StateError> {
+        Ok(self
+            .conn
+            .query_row("SELECT strftime('%Y-%m-%d %H:%M:%S', 'now')", [], |r| {
+                r.get(0)
+            })?)
     }
 
     // ---- audit log ----

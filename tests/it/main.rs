@@ -4,7 +4,9 @@
 mod batch;
 mod concurrency;
 mod generated;
+mod image_repository;
 mod inventory;
+mod jfrog;
 mod one_shot;
 mod secrets;
 mod shell;

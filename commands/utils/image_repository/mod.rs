@@ -1,0 +1,137 @@
+//! `utils image-repository` menu, and what its commands share: the Artifactory client built from
+//! the stored setting (credential from the secret store, trusted CAs), and error mapping.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Subcommand;
+
+use crate::clients::artifactory::{ArtError, Artifactory, AuthType, Config};
+use crate::context::Ctx;
+use crate::errors::{CmdResult, CommandError};
+use crate::secrets::{Secret, SecretBackend, StoreKind};
+use crate::state::db::ImageRepository;
+
+pub mod artifacts;
+pub mod download;
+pub mod set;
+pub mod show;
+
+#[derive(Debug, Subcommand)]
+pub enum ImageRepositoryCommands {
+    /// Configure and validate the Artifactory that software is downloaded from
+    Set(set::UtilsImageRepositorySetArgs),
+    /// Show the Artifactory setting
+    Show(show::UtilsImageRepositoryShowArgs),
+    /// Download the artifacts the software choice allows, now
+    Download(download::UtilsImageRepositoryDownloadArgs),
+    /// List the artifacts downloaded to this node
+    Artifacts(artifacts::UtilsImageRepositoryArtifactsArgs),
+}
+
+impl ImageRepositoryCommands {
+    pub fn changes_state(&self) -> bool {
+        match self {
+            ImageRepositoryCommands::Set(_) => true,
+            ImageRepositoryCommands::Download(a) => !a.dry_run,
+            _ => false,
+        }
+    }
+}
+
+pub fn run(ctx: &mut Ctx, cmd: ImageRepositoryCommands) -> CmdResult {
+    match cmd {
+        ImageRepositoryCommands::Set(a) => set::cmd_utils_image_repository_set(ctx, a),
+        ImageRepositoryCommands::Show(a) => show::cmd_utils_image_repository_show(ctx, a),
+        ImageRepositoryCommands::Download(a) => {
+            download::cmd_utils_image_repository_download(ctx, a)
+        }
+        ImageRepositoryCommands::Artifacts(a) => {
+            artifacts::cmd_utils_image_repository_artifacts(ctx, a)
+        }
+    }
+}
+
+pub fn art_error(e: ArtError) -> CommandError {
+    match e {
+        ArtError::Interrupted => CommandError::interrupted(),
+        e => {
+            let remedy = e.remedy();
+            let mut c = CommandError::failed(e.to_string());
+            if let Some(r) = remedy {
+                c = c.with_hint(r);
+            }
+            c
+        }
+    }
+}
+
+/// CA certificates this node trusts: the setting's `--ca-file` and every file in `trust/`.
+pub fn trusted_cas(ctx: &Ctx, ca_file: Option<&str>) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = ca_file.map(PathBuf::from).into_iter().collect();
+    if let Ok(rd) = std::fs::read_dir(ctx.state.root().join("trust")) {
+        let mut more: Vec<PathBuf> = rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
+        more.sort();
+        out.extend(more);
+    }
+    out
+}
+
+/// The secret store a setting names (not the automatic choice: the credential is where it was put).
+pub fn store_of(ctx: &mut Ctx, kind: &str) -> CmdResult<Box<dyn SecretBackend>> {
+    let kind = match kind {
+        "keyring" => StoreKind::Keyring,
+        _ => StoreKind::File,
+    };
+    ctx.state.ensure()?;
+    let dbus = ctx.env.get("DBUS_SESSION_BUS_ADDRESS").is_some();
+    crate::secrets::open_store(ctx.state.root(), Some(kind), dbus)
+        .map_err(|e| CommandError::failed(e.to_string()))
+}
+
+pub fn not_configured() -> CommandError {
+    CommandError::failed("Image repository is not configured.")
+        .with_hint("configure it with: utils image-repository set")
+}
+
+/// The stored setting and its credential.
+pub fn load(ctx: &mut Ctx) -> CmdResult<(ImageRepository, Secret)> {
+    let setting = ctx.db()?.image_repository()?.ok_or_else(not_configured)?;
+    let store = store_of(ctx, &setting.credential_store)?;
+    let secret = store
+        .get(&setting.credential_ref)
+        .map_err(|e| CommandError::failed(e.to_string()))?
+        .ok_or_else(|| {
+            CommandError::failed(format!(
+                "the Artifactory credential is missing from the {} store",
+                setting.credential_store
+            ))
+            .with_hint("enter it again with: utils image-repository set")
+        })?;
+    Ok((setting, secret))
+}
+
+/// A client for `setting` with `credential`.
+pub fn client(
+    ctx: &Ctx,
+    setting: &ImageRepository,
+    credential: Secret,
+    timeout: u64,
+) -> CmdResult<Artifactory> {
+    let auth = AuthType::parse(&setting.auth_type).unwrap_or(AuthType::ApiKey);
+    Artifactory::new(Config {
+        url: setting.url.clone(),
+        repository: setting.repository.clone(),
+        auth,
+        credential,
+        ca_files: trusted_cas(ctx, setting.ca_file.as_deref()),
+        proxy: setting.proxy.clone(),
+        connect_timeout: Duration::from_secs(timeout),
+        io_timeout: Duration::from_secs(timeout),
+    })
+    .map_err(art_error)
+}

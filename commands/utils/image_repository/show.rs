@@ -1,0 +1,75 @@
+//! `utils image-repository show` (SPEC 3): the setting, the secret masked to its last four
+//! characters, and which store holds it.
+
+use clap::Args;
+use serde_json::json;
+
+use super::store_of;
+use crate::clients::artifactory::AuthType;
+use crate::context::Ctx;
+use crate::errors::CmdResult;
+use crate::output::kv_block;
+
+/// Show the Artifactory setting
+#[derive(Debug, Args)]
+#[command(
+    after_long_help = "Example:\n  admin:utils image-repository show\n  $ ccadmin utils image-repository show --output json"
+)]
+pub struct UtilsImageRepositoryShowArgs {}
+
+pub fn cmd_utils_image_repository_show(
+    ctx: &mut Ctx,
+    _args: UtilsImageRepositoryShowArgs,
+) -> CmdResult {
+    let Some(s) = ctx.db()?.image_repository()? else {
+        if ctx.ui.json_output() {
+            ctx.ui.json(&json!({ "configured": false }))?;
+        } else {
+            ctx.ui.line("Image repository is not configured.")?;
+        }
+        return Ok(());
+    };
+    let masked = match store_of(ctx, &s.credential_store).and_then(|st| {
+        st.get(&s.credential_ref)
+            .map_err(|e| crate::errors::CommandError::failed(e.to_string()))
+    }) {
+        Ok(Some(secret)) => secret.masked(),
+        Ok(None) => "(missing: run utils image-repository set)".to_owned(),
+        Err(e) => format!("(unreadable: {})", e.message),
+    };
+    let label = AuthType::parse(&s.auth_type)
+        .unwrap_or(AuthType::ApiKey)
+        .label();
+    if ctx.ui.json_output() {
+        ctx.ui.json(&json!({
+            "configured": true,
+            "url": s.url,
+            "repository": s.repository,
+            "auth_type": s.auth_type,
+            "credential": masked,
+            "software": s.software,
+            "credential_store": s.credential_store,
+            "ca_file": s.ca_file,
+            "proxy": s.proxy,
+            "last_validated": format!("{} UTC", s.last_validated),
+        }))?;
+        return Ok(());
+    }
+    let mut rows = vec![
+        ("Artifactory URL", s.url.clone()),
+        ("Artifactory Repository Name", s.repository.clone()),
+        ("Authentication Type", s.auth_type.clone()),
+        (label, masked),
+        ("Software", s.software.clone()),
+        ("Credential Store", s.credential_store.clone()),
+        ("Last Validated", format!("{} UTC", s.last_validated)),
+    ];
+    if let Some(ca) = &s.ca_file {
+        rows.push(("CA File", ca.clone()));
+    }
+    if let Some(p) = &s.proxy {
+        rows.push(("Proxy", p.clone()));
+    }
+    ctx.ui.line(&kv_block(&rows))?;
+    Ok(())
+}

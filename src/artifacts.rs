@@ -1,0 +1,156 @@
+//! Artifact download (SPEC 7): list the repository, keep what the software choice allows, fetch
+//! what is missing into `artifacts/`. `utils image-repository download` calls this, and the node
+//! service's scheduled download will call the same code.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use crate::clients::artifactory::{wanted, ArtError, Artifactory, RemoteFile};
+
+/// What a download would do.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Plan {
+    /// Files to fetch (missing, or only partly there).
+    pub fetch: Vec<RemoteFile>,
+    /// Files already complete on disk.
+    pub complete: Vec<RemoteFile>,
+    /// Files the software choice excludes.
+    pub excluded: usize,
+}
+
+/// Where a repository file goes under `dir`; a path that would leave `dir` is refused.
+pub fn local_path(dir: &Path, uri: &str) -> Result<PathBuf, ArtError> {
+    let rel = Path::new(uri.trim_start_matches('/'));
+    if rel.as_os_str().is_empty() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(ArtError::NotArtifactory {
+            url: uri.to_owned(),
+            reason: format!("the file list holds an unsafe path '{uri}'"),
+        });
+    }
+    Ok(dir.join(rel))
+}
+
+pub fn plan(client: &Artifactory, software: &str, dir: &Path) -> Result<Plan, ArtError> {
+    let mut p = Plan::default();
+    for f in client.list_files()? {
+        if !wanted(&f.uri, software) {
+            p.excluded += 1;
+            continue;
+        }
+        let dest = local_path(dir, &f.uri)?;
+        // A file takes its final name only after its SHA-256 matched, so its presence with
+        // the listed size means it is complete.
+        match std::fs::metadata(&dest) {
+            Ok(m) if m.len() == f.size => p.complete.push(f),
+            _ => p.fetch.push(f),
+        }
+    }
+    Ok(p)
+}
+
+/// Progress of a download, for bars.
+pub enum Event<'a> {
+    File { uri: &'a str, size: u64 },
+    Bytes { done: u64 },
+    Done,
+}
+
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Summary {
+    pub downloaded: usize,
+    pub bytes: u64,
+    pub already_complete: usize,
+}
+
+pub fn download(
+    client: &Artifactory,
+    plan: &Plan,
+    dir: &Path,
+    retries: u32,
+    backoff: Duration,
+    interrupt: &AtomicBool,
+    progress: &mut dyn FnMut(Event),
+) -> Result<Summary, ArtError> {
+    let mut s = Summary {
+        already_complete: plan.complete.len(),
+        ..Summary::default()
+    };
+    for f in &plan.fetch {
+        let dest = local_path(dir, &f.uri)?;
+        progress(Event::File {
+            uri: &f.uri,
+            size: f.size,
+        });
+        let n = client.download(
+            &f.uri,
+            &dest,
+            retries,
+            backoff,
+            interrupt,
+            &mut |done, _| progress(Event::Bytes { done }),
+        )?;
+        progress(Event::Done);
+        s.downloaded += 1;
+        s.bytes += n;
+    }
+    Ok(s)
+}
+
+/// An artifact on disk.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LocalArtifact {
+    pub path: String,
+    pub size: u64,
+    /// `complete`, or `partial` for a download that will resume.
+    pub state: &'static str,
+}
+
+pub fn list_local(dir: &Path) -> Vec<LocalArtifact> {
+    fn walk(root: &Path, d: &Path, out: &mut Vec<LocalArtifact>) {
+        let Ok(rd) = std::fs::read_dir(d) else { return };
+        let mut entries: Vec<_> = rd.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+                continue;
+            }
+            let rel = p.strip_prefix(root).unwrap_or(&p).display().to_string();
+            let size = e.metadata().map(|m| m.len()).unwrap_or(0);
+            match rel.strip_suffix(".part") {
+                Some(name) => out.push(LocalArtifact {
+                    path: format!("/{name}"),
+                    size,
+                    state: "partial",
+                }),
+                None => out.push(LocalArtifact {
+                    path: format!("/{rel}"),
+                    size,
+                    state: "complete",
+                }),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_paths_are_refused() {
+        let d = Path::new("/state/artifacts");
+        assert_eq!(
+            local_path(d, "/12.6/a.iso").unwrap(),
+            PathBuf::from("/state/artifacts/12.6/a.iso")
+        );
+        assert!(local_path(d, "/../etc/passwd").is_err());
+        assert!(local_path(d, "/a/../../b").is_err());
+        assert!(local_path(d, "/").is_err());
+    }
+}

@@ -1,0 +1,627 @@
+//! A client of the JFrog Artifactory REST API, as far as Cloud Connect needs it: ping, storage
+//! (folder) info, the deep file list, file info with checksums, and streaming downloads that
+//! resume with HTTP `Range` and are verified by SHA-256 before they take their final name.
+//!
+//! Errors carry the URL and what the server said, never the credential; `ArtError::remedy`
+//! says what the administrator can do.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use reqwest::blocking::{Client, Response};
+use reqwest::StatusCode;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::secrets::Secret;
+
+/// How the credential is sent (SPEC 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthType {
+    /// `X-JFrog-Art-Api: <key>`
+    ApiKey,
+    /// `Authorization: Bearer <token>`
+    IdentityToken,
+}
+
+impl AuthType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthType::ApiKey => "api-key",
+            AuthType::IdentityToken => "identity-token",
+        }
+    }
+    pub fn parse(s: &str) -> Option<AuthType> {
+        match s {
+            "api-key" => Some(AuthType::ApiKey),
+            "identity-token" => Some(AuthType::IdentityToken),
+            _ => None,
+        }
+    }
+    /// The name of the secret at the prompt and in `show`.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthType::ApiKey => "API Key",
+            AuthType::IdentityToken => "Identity Token",
+        }
+    }
+}
+
+pub struct Config {
+    /// Base URL, e.g. `https://devhub-download.cisco.com/binaries`.
+    pub url: String,
+    pub repository: String,
+    pub auth: AuthType,
+    pub credential: Secret,
+    /// PEM files of CAs to trust besides the system's.
+    pub ca_files: Vec<PathBuf>,
+    /// Explicit proxy; otherwise HTTPS_PROXY/HTTP_PROXY/NO_PROXY are honoured.
+    pub proxy: Option<String>,
+    pub connect_timeout: Duration,
+    /// Deadline of each read or write on the connection.
+    pub io_timeout: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ArtError {
+    #[error("{url} cannot be reached ({stage}): {reason}")]
+    Unreachable {
+        url: String,
+        stage: &'static str,
+        reason: String,
+    },
+    #[error("the TLS certificate of {url} is not accepted: {reason}")]
+    Tls { url: String, reason: String },
+    #[error("the {what} is not valid: {url} answered 401 Unauthorized")]
+    Unauthorized { url: String, what: &'static str },
+    #[error("the authentication token of the CCO ID has expired ({url} answered 400 ExpiredRefreshToken)")]
+    ExpiredToken { url: String },
+    #[error("the CCO ID has not accepted the EULA ({url} answered 403: {message})")]
+    Eula { url: String, message: String },
+    #[error(
+        "the CCO ID is not entitled to repository {repository} ({url} answered 403: {message})"
+    )]
+    NotEntitled {
+        url: String,
+        repository: String,
+        message: String,
+    },
+    #[error("repository {repository} does not exist at {url} (404)")]
+    NoRepository { url: String, repository: String },
+    #[error("{path} does not exist in repository {repository} (404)")]
+    NoFile { path: String, repository: String },
+    #[error("{url} answered but is not a working Artifactory: {reason}")]
+    NotArtifactory { url: String, reason: String },
+    #[error("the download of {path} was cut off: {reason}")]
+    Dropped { path: String, reason: String },
+    #[error("the SHA-256 of {path} is {actual}, but Artifactory says {expected}; the download was deleted")]
+    Checksum {
+        path: String,
+        expected: String,
+        actual: String,
+    },
+    #[error("cannot write {path}: {reason}")]
+    Local { path: String, reason: String },
+    #[error("invalid setting: {0}")]
+    Config(String),
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl ArtError {
+    pub fn remedy(&self) -> Option<String> {
+        Some(match self {
+            ArtError::Unreachable { .. } => "check this node's network, DNS and proxy (HTTPS_PROXY is honoured; or pass --proxy URL), and the URL".into(),
+            ArtError::Tls { reason, .. } if reason.contains("not valid for name") => "use the URL with a host name the certificate lists, or have the server's certificate reissued for this name".into(),
+            ArtError::Tls { reason, .. } if reason.to_lowercase().contains("expired") => "the server's certificate has expired: its administrator must renew it (check this node's clock too)".into(),
+            ArtError::Tls { .. } => "if the server uses a private CA, trust it: pass --ca-file CA.pem (it is remembered with the setting), or put it in the node's trust/ directory".into(),
+            ArtError::Unauthorized { .. } => "check the key or token (copy it again from the Cisco download console) and the authentication type".into(),
+            ArtError::ExpiredToken { .. } => "sign in to the Cisco download console to refresh the token, then run the command again".into(),
+            ArtError::Eula { .. } => "accept the EULA at https://software.cisco.com/download/eula, then run the command again".into(),
+            ArtError::NotEntitled { .. } => "ask Cisco to entitle the CCO ID to this repository, or use another repository".into(),
+            ArtError::NoRepository { .. } => "check the repository name (default ent-platform-release-external) and the URL".into(),
+            ArtError::NotArtifactory { .. } => "check the URL: it must be the Artifactory base URL (the part before /api); try again later if the server has trouble".into(),
+            ArtError::Dropped { .. } => "run the command again: the download resumes where it stopped".into(),
+            ArtError::Checksum { .. } => "run the command again; if it happens again, the repository's file or the network path is corrupting data".into(),
+            _ => return None,
+        })
+    }
+}
+
+/// One file of the repository, from the deep list.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct RemoteFile {
+    /// Path inside the repository, starting with `/`.
+    pub uri: String,
+    pub size: u64,
+    #[serde(default)]
+    pub folder: bool,
+    #[serde(default, rename = "sha2")]
+    pub sha256: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FileList {
+    files: Vec<RemoteFile>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Checksums {
+    sha256: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FileInfo {
+    checksums: Option<Checksums>,
+    size: Option<serde_json::Value>,
+}
+
+pub struct Artifactory {
+    client: Client,
+    base: String,
+    repository: String,
+    auth: AuthType,
+    credential: Secret,
+}
+
+/// Text of an error and all its causes, for classification and messages.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+/// JFrog's error body: `{"errors":[{"status":403,"message":"..."}]}`.
+fn jfrog_message(body: &str) -> String {
+    #[derive(Deserialize)]
+    struct E {
+        message: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct Es {
+        errors: Vec<E>,
+    }
+    serde_json::from_str::<Es>(body)
+        .ok()
+        .and_then(|e| e.errors.into_iter().filter_map(|e| e.message).next())
+        .unwrap_or_else(|| body.chars().take(200).collect::<String>().trim().to_owned())
+}
+
+impl Artifactory {
+    pub fn new(cfg: Config) -> Result<Artifactory, ArtError> {
+        let url = reqwest::Url::parse(&cfg.url)
+            .map_err(|e| ArtError::Config(format!("URL '{}': {e}", cfg.url)))?;
+        if !matches!(url.scheme(), "https" | "http") {
+            return Err(ArtError::Config(format!(
+                "URL '{}' must start with https://",
+                cfg.url
+            )));
+        }
+        let mut b = Client::builder()
+            .connect_timeout(cfg.connect_timeout)
+            .timeout(cfg.io_timeout)
+            .user_agent(concat!("ccadmin/", env!("CARGO_PKG_VERSION")));
+        let mut certs = Vec::new();
+        for f in &cfg.ca_files {
+            let pem = std::fs::read(f)
+                .map_err(|e| ArtError::Config(format!("CA file {}: {e}", f.display())))?;
+            let mut c = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                ArtError::Config(format!(
+                    "CA file {}: not PEM certificates: {e}",
+                    f.display()
+                ))
+            })?;
+            if c.is_empty() {
+                return Err(ArtError::Config(format!(
+                    "CA file {} holds no certificate",
+                    f.display()
+                )));
+            }
+            certs.append(&mut c);
+        }
+        if !certs.is_empty() {
+            b = b.tls_certs_merge(certs);
+        }
+        if let Some(p) = &cfg.proxy {
+            let proxy = reqwest::Proxy::all(p)
+                .map_err(|e| ArtError::Config(format!("proxy '{p}': {e}")))?;
+            b = b.proxy(proxy);
+        }
+        let client = b.build().map_err(|e| ArtError::Config(chain(&e)))?;
+        Ok(Artifactory {
+            client,
+            base: cfg.url.trim_end_matches('/').to_owned(),
+            repository: cfg.repository,
+            auth: cfg.auth,
+            credential: cfg.credential,
+        })
+    }
+
+    fn get(
+        &self,
+        url: &str,
+        authenticated: bool,
+        range_from: Option<u64>,
+    ) -> Result<Response, ArtError> {
+        let mut req = self.client.get(url);
+        if authenticated {
+            req = match self.auth {
+                AuthType::ApiKey => req.header("X-JFrog-Art-Api", self.credential.expose()),
+                AuthType::IdentityToken => req.bearer_auth(self.credential.expose()),
+            };
+        }
+        if let Some(from) = range_from {
+            req = req.header(reqwest::header::RANGE, format!("bytes={from}-"));
+        }
+        req.send().map_err(|e| self.transport_error(url, &e))
+    }
+
+    fn transport_error(&self, url: &str, e: &reqwest::Error) -> ArtError {
+        let text = chain(e);
+        let lower = text.to_lowercase();
+        if lower.contains("certificate")
+            || lower.contains("tls") && lower.contains("handshake")
+            || lower.contains("unknownissuer")
+        {
+            return ArtError::Tls {
+                url: url.to_owned(),
+                reason: text,
+            };
+        }
+        let stage = if e.is_timeout() {
+            "timed out"
+        } else if lower.contains("dns") || lower.contains("resolve") || lower.contains("lookup") {
+            "DNS lookup failed"
+        } else if lower.contains("proxy") {
+            "the proxy failed"
+        } else if e.is_connect() {
+            "connection failed"
+        } else {
+            "request failed"
+        };
+        ArtError::Unreachable {
+            url: url.to_owned(),
+            stage,
+            reason: text,
+        }
+    }
+
+    /// Map an unsuccessful answer to its cause (SPEC 3's table).
+    fn status_error(&self, url: &str, resp: Response) -> ArtError {
+        let status = resp.status();
+        let body = resp.text().unwrap_or_default();
+        let message = jfrog_message(&body);
+        match status {
+            StatusCode::UNAUTHORIZED => ArtError::Unauthorized {
+                url: url.to_owned(),
+                what: self.auth.label(),
+            },
+            StatusCode::BAD_REQUEST if body.contains("ExpiredRefreshToken") => {
+                ArtError::ExpiredToken {
+                    url: url.to_owned(),
+                }
+            }
+            StatusCode::FORBIDDEN if message.to_lowercase().contains("eula") => ArtError::Eula {
+                url: url.to_owned(),
+                message,
+            },
+            StatusCode::FORBIDDEN => ArtError::NotEntitled {
+                url: url.to_owned(),
+                repository: self.repository.clone(),
+                message,
+            },
+            StatusCode::NOT_FOUND => ArtError::NoRepository {
+                url: self.base.clone(),
+                repository: self.repository.clone(),
+            },
+            s => ArtError::NotArtifactory {
+                url: url.to_owned(),
+                reason: format!("HTTP {s}: {message}"),
+            },
+        }
+    }
+
+    /// `GET {url}/api/system/ping`: is this an Artifactory at all?
+    pub fn ping(&self) -> Result<(), ArtError> {
+        let url = format!("{}/api/system/ping", self.base);
+        let resp = self.get(&url, false, None)?;
+        let status = resp.status();
+        if !status.is_success() {
+            let body = resp.text().unwrap_or_default();
+            return Err(ArtError::NotArtifactory {
+                url,
+                reason: format!("HTTP {status}: {}", jfrog_message(&body)),
+            });
+        }
+        let body = resp.text().unwrap_or_default();
+        if body.trim() != "OK" {
+            return Err(ArtError::NotArtifactory {
+                url,
+                reason: format!(
+                    "the ping answered '{}' instead of OK",
+                    body.trim().chars().take(60).collect::<String>()
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// `GET {url}/api/storage/{repository}` with the credential: the credential works and the
+    /// repository exists.
+    pub fn check_repository(&self) -> Result<(), ArtError> {
+        let url = format!("{}/api/storage/{}", self.base, self.repository);
+        let resp = self.get(&url, true, None)?;
+        if !resp.status().is_success() {
+            return Err(self.status_error(&url, resp));
+        }
+        let v: serde_json::Value = resp.json().map_err(|e| ArtError::NotArtifactory {
+            url: url.clone(),
+            reason: format!("the storage API did not answer JSON: {e}"),
+        })?;
+        if v.get("repo").is_none() && v.get("children").is_none() {
+            return Err(ArtError::NotArtifactory {
+                url,
+                reason: "the storage API answer has no repo or children".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Every file of the repository (`?list&deep=1`).
+    pub fn list_files(&self) -> Result<Vec<RemoteFile>, ArtError> {
+        let url = format!("{}/api/storage/{}?list&deep=1", self.base, self.repository);
+        let resp = self.get(&url, true, None)?;
+        if !resp.status().is_success() {
+            return Err(self.status_error(&url, resp));
+        }
+        let list: FileList = resp.json().map_err(|e| ArtError::NotArtifactory {
+            url,
+            reason: format!("the file list is not the documented JSON: {e}"),
+        })?;
+        Ok(list.files.into_iter().filter(|f| !f.folder).collect())
+    }
+
+    /// The SHA-256 and size Artifactory records for a file.
+    pub fn file_checksum(&self, path: &str) -> Result<(String, Option<u64>), ArtError> {
+        let url = format!("{}/api/storage/{}{}", self.base, self.repository, path);
+        let resp = self.get(&url, true, None)?;
+        if resp.status() == StatusCode::NOT_FOUND {
+            return Err(ArtError::NoFile {
+                path: path.to_owned(),
+                repository: self.repository.clone(),
+            });
+        }
+        if !resp.status().is_success() {
+            return Err(self.status_error(&url, resp));
+        }
+        let info: FileInfo = resp.json().map_err(|e| ArtError::NotArtifactory {
+            url: url.clone(),
+            reason: format!("the file info is not the documented JSON: {e}"),
+        })?;
+        let sha =
+            info.checksums
+                .and_then(|c| c.sha256)
+                .ok_or_else(|| ArtError::NotArtifactory {
+                    url,
+                    reason: format!("no SHA-256 checksum is recorded for {path}"),
+                })?;
+        let size = info.size.and_then(|s| match s {
+            serde_json::Value::String(s) => s.parse().ok(),
+            serde_json::Value::Number(n) => n.as_u64(),
+            _ => None,
+        });
+        Ok((sha.to_lowercase(), size))
+    }
+
+    /// Download `path` into `dest`: through `dest.part`, resuming a part left by an earlier
+    /// attempt with `Range`, retrying a cut connection `retries` times with backoff, and
+    /// verifying the SHA-256 before the final rename. A mismatch deletes the part.
+    pub fn download(
+        &self,
+        path: &str,
+        dest: &Path,
+        retries: u32,
+        backoff: Duration,
+        interrupt: &AtomicBool,
+        progress: &mut dyn FnMut(u64, Option<u64>),
+    ) -> Result<u64, ArtError> {
+        let (expected, size) = self.file_checksum(path)?;
+        let part = part_path(dest);
+        let local = |e: std::io::Error, p: &Path| ArtError::Local {
+            path: p.display().to_string(),
+            reason: e.to_string(),
+        };
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| local(e, parent))?;
+        }
+        let url = format!("{}/{}{}", self.base, self.repository, path);
+        let mut attempt = 0;
+        loop {
+            match self.fetch_into(&url, path, &part, size, interrupt, progress) {
+                Ok(()) => break,
+                Err(ArtError::Dropped { .. }) | Err(ArtError::Unreachable { .. })
+                    if attempt < retries =>
+                {
+                    attempt += 1;
+                    let wait = backoff * 2u32.saturating_pow(attempt - 1);
+                    let deadline = std::time::Instant::now() + wait;
+                    while std::time::Instant::now() < deadline {
+                        if interrupt.load(Ordering::SeqCst) {
+                            return Err(ArtError::Interrupted);
+                        }
+                        std::thread::sleep(Duration::from_millis(50).min(wait));
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let actual = sha256_file(&part).map_err(|e| local(e, &part))?;
+        if actual != expected {
+            let _ = std::fs::remove_file(&part);
+            return Err(ArtError::Checksum {
+                path: path.to_owned(),
+                expected,
+                actual,
+            });
+        }
+        let len = std::fs::metadata(&part).map_err(|e| local(e, &part))?.len();
+        std::fs::rename(&part, dest).map_err(|e| local(e, dest))?;
+        Ok(len)
+    }
+
+    fn fetch_into(
+        &self,
+        url: &str,
+        path: &str,
+        part: &Path,
+        size: Option<u64>,
+        interrupt: &AtomicBool,
+        progress: &mut dyn FnMut(u64, Option<u64>),
+    ) -> Result<(), ArtError> {
+        let local = |e: std::io::Error| ArtError::Local {
+            path: part.display().to_string(),
+            reason: e.to_string(),
+        };
+        let have = std::fs::metadata(part).map(|m| m.len()).unwrap_or(0);
+        if size.is_some_and(|s| have == s) {
+            return Ok(());
+        }
+        let mut resp = self.get(url, true, (have > 0).then_some(have))?;
+        let mut file = match resp.status() {
+            // The server resumes: append.
+            StatusCode::PARTIAL_CONTENT => std::fs::OpenOptions::new()
+                .append(true)
+                .open(part)
+                .map_err(local)?,
+            // A full answer (no Range support, or nothing to resume): start over.
+            StatusCode::OK => std::fs::File::create(part).map_err(local)?,
+            StatusCode::RANGE_NOT_SATISFIABLE => {
+                // The part is longer than the file: it is wrong; start over next attempt.
+                let _ = std::fs::remove_file(part);
+                return Err(ArtError::Dropped {
+                    path: path.to_owned(),
+                    reason: "the partial download was longer than the file".into(),
+                });
+            }
+            _ => return Err(self.status_error(url, resp)),
+        };
+        let mut done = if resp.status() == StatusCode::PARTIAL_CONTENT {
+            have
+        } else {
+            0
+        };
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            if interrupt.load(Ordering::SeqCst) {
+                return Err(ArtError::Interrupted);
+            }
+            let n = match resp.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) => {
+                    file.flush().map_err(local)?;
+                    return Err(ArtError::Dropped {
+                        path: path.to_owned(),
+                        reason: e.to_string(),
+                    });
+                }
+            };
+            file.write_all(&buf[..n]).map_err(local)?;
+            done += n as u64;
+            progress(done, size);
+        }
+        file.flush().map_err(local)?;
+        file.sync_all().map_err(local)?;
+        if let Some(s) = size {
+            if done < s {
+                return Err(ArtError::Dropped {
+                    path: path.to_owned(),
+                    reason: format!("{done} of {s} bytes arrived"),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `<dest>.part`.
+pub fn part_path(dest: &Path) -> PathBuf {
+    let mut p = dest.as_os_str().to_owned();
+    p.push(".part");
+    PathBuf::from(p)
+}
+
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Which builds a software choice keeps (SPEC 7): a file under a folder named `restricted` is
+/// an export-restricted build, one under `unrestricted` an unrestricted build, any other is
+/// common to both.
+pub fn wanted(uri: &str, software: &str) -> bool {
+    let folders: Vec<&str> = uri.trim_start_matches('/').split('/').collect();
+    let folders = &folders[..folders.len().saturating_sub(1)];
+    let restricted = folders.contains(&"restricted");
+    let unrestricted = folders.contains(&"unrestricted");
+    match (restricted, unrestricted) {
+        (false, false) => true,
+        (true, false) => software == "restricted",
+        (false, true) => software == "unrestricted",
+        (true, true) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn software_choice_selects_builds() {
+        assert!(wanted("/12.6/common/tool.zip", "restricted"));
+        assert!(wanted("/12.6/common/tool.zip", "unrestricted"));
+        assert!(wanted("/12.6/restricted/cc.iso", "restricted"));
+        assert!(!wanted("/12.6/restricted/cc.iso", "unrestricted"));
+        assert!(wanted("/12.6/unrestricted/cc.iso", "unrestricted"));
+        assert!(!wanted("/12.6/unrestricted/cc.iso", "restricted"));
+        // A file named like a folder is not a folder.
+        assert!(wanted("/12.6/restricted", "unrestricted"));
+    }
+
+    #[test]
+    fn jfrog_error_bodies() {
+        assert_eq!(
+            jfrog_message(r#"{"errors":[{"status":403,"message":"Please accept the EULA"}]}"#),
+            "Please accept the EULA"
+        );
+        assert_eq!(
+            jfrog_message("<html>Bad gateway</html>"),
+            "<html>Bad gateway</html>"
+        );
+    }
+
+    #[test]
+    fn part_name() {
+        assert_eq!(
+            part_path(Path::new("/a/b.iso")),
+            PathBuf::from("/a/b.iso.part")
+        );
+    }
+}
