@@ -161,6 +161,10 @@ struct FileInfo {
 
 pub struct Artifactory {
     client: Client,
+    /// Downloads stream through the async client on a runtime of their own thread: the
+    /// blocking client hands every network chunk across threads, which cost five times
+    /// curl's time on a 1 GiB artifact.
+    stream_client: reqwest::Client,
     base: String,
     repository: String,
     auth: AuthType,
@@ -205,10 +209,6 @@ impl Artifactory {
                 cfg.url
             )));
         }
-        let mut b = Client::builder()
-            .connect_timeout(cfg.connect_timeout)
-            .timeout(cfg.io_timeout)
-            .user_agent(concat!("ccadmin/", env!("CARGO_PKG_VERSION")));
         let mut certs = Vec::new();
         for f in &cfg.ca_files {
             let pem = std::fs::read(f)
@@ -227,17 +227,35 @@ impl Artifactory {
             }
             certs.append(&mut c);
         }
+        let proxy = match &cfg.proxy {
+            Some(p) => Some(
+                reqwest::Proxy::all(p)
+                    .map_err(|e| ArtError::Config(format!("proxy '{p}': {e}")))?,
+            ),
+            None => None,
+        };
+        let agent = concat!("ccadmin/", env!("CARGO_PKG_VERSION"));
+        let mut b = Client::builder()
+            .connect_timeout(cfg.connect_timeout)
+            .timeout(cfg.io_timeout)
+            .user_agent(agent);
+        let mut sb = reqwest::Client::builder()
+            .connect_timeout(cfg.connect_timeout)
+            .read_timeout(cfg.io_timeout)
+            .user_agent(agent);
         if !certs.is_empty() {
-            b = b.tls_certs_merge(certs);
+            b = b.tls_certs_merge(certs.clone());
+            sb = sb.tls_certs_merge(certs);
         }
-        if let Some(p) = &cfg.proxy {
-            let proxy = reqwest::Proxy::all(p)
-                .map_err(|e| ArtError::Config(format!("proxy '{p}': {e}")))?;
-            b = b.proxy(proxy);
+        if let Some(p) = proxy {
+            b = b.proxy(p.clone());
+            sb = sb.proxy(p);
         }
         let client = b.build().map_err(|e| ArtError::Config(chain(&e)))?;
+        let stream_client = sb.build().map_err(|e| ArtError::Config(chain(&e)))?;
         Ok(Artifactory {
             client,
+            stream_client,
             base: cfg.url.trim_end_matches('/').to_owned(),
             repository: cfg.repository,
             auth: cfg.auth,
@@ -298,7 +316,11 @@ impl Artifactory {
     fn status_error(&self, url: &str, resp: Response) -> ArtError {
         let status = resp.status();
         let body = resp.text().unwrap_or_default();
-        let message = jfrog_message(&body);
+        self.classify(url, status, &body)
+    }
+
+    fn classify(&self, url: &str, status: StatusCode, body: &str) -> ArtError {
+        let message = jfrog_message(body);
         match status {
             StatusCode::UNAUTHORIZED => ArtError::Unauthorized {
                 url: url.to_owned(),
@@ -443,9 +465,15 @@ impl Artifactory {
             std::fs::create_dir_all(parent).map_err(|e| local(e, parent))?;
         }
         let url = format!("{}/{}{}", self.base, self.repository, path);
+        // The SHA-256 is computed while the bytes arrive; `hashed` says how much of the part
+        // it covers, so a resumed download hashes only what it has not seen.
+        let mut hash = Hashed {
+            hasher: Sha256::new(),
+            len: 0,
+        };
         let mut attempt = 0;
         loop {
-            match self.fetch_into(&url, path, &part, size, interrupt, progress) {
+            match self.fetch_into(&url, path, &part, size, &mut hash, interrupt, progress) {
                 Ok(()) => break,
                 Err(ArtError::Dropped { .. }) | Err(ArtError::Unreachable { .. })
                     if attempt < retries =>
@@ -463,7 +491,12 @@ impl Artifactory {
                 Err(e) => return Err(e),
             }
         }
-        let actual = sha256_file(&part).map_err(|e| local(e, &part))?;
+        let actual: String = hash
+            .hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         if actual != expected {
             let _ = std::fs::remove_file(&part);
             return Err(ArtError::Checksum {
@@ -477,12 +510,14 @@ impl Artifactory {
         Ok(len)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn fetch_into(
         &self,
         url: &str,
         path: &str,
         part: &Path,
         size: Option<u64>,
+        hash: &mut Hashed,
         interrupt: &AtomicBool,
         progress: &mut dyn FnMut(u64, Option<u64>),
     ) -> Result<(), ArtError> {
@@ -491,64 +526,180 @@ impl Artifactory {
             reason: e.to_string(),
         };
         let have = std::fs::metadata(part).map(|m| m.len()).unwrap_or(0);
+        if hash.len != have {
+            // A part left by an earlier run (or not what we hashed): hash it afresh.
+            *hash = Hashed::of_file(part, have).map_err(local)?;
+        }
         if size.is_some_and(|s| have == s) {
             return Ok(());
         }
-        let mut resp = self.get(url, true, (have > 0).then_some(have))?;
-        let mut file = match resp.status() {
-            // The server resumes: append.
-            StatusCode::PARTIAL_CONTENT => std::fs::OpenOptions::new()
-                .append(true)
-                .open(part)
-                .map_err(local)?,
-            // A full answer (no Range support, or nothing to resume): start over.
-            StatusCode::OK => std::fs::File::create(part).map_err(local)?,
-            StatusCode::RANGE_NOT_SATISFIABLE => {
-                // The part is longer than the file: it is wrong; start over next attempt.
-                let _ = std::fs::remove_file(part);
-                return Err(ArtError::Dropped {
-                    path: path.to_owned(),
-                    reason: "the partial download was longer than the file".into(),
-                });
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| ArtError::Local {
+                path: part.display().to_string(),
+                reason: format!("cannot start the download runtime: {e}"),
+            })?;
+        rt.block_on(async {
+            let mut req = self.stream_client.get(url);
+            req = match self.auth {
+                AuthType::ApiKey => req.header("X-JFrog-Art-Api", self.credential.expose()),
+                AuthType::IdentityToken => req.bearer_auth(self.credential.expose()),
+            };
+            if have > 0 {
+                req = req.header(reqwest::header::RANGE, format!("bytes={have}-"));
             }
-            _ => return Err(self.status_error(url, resp)),
-        };
-        let mut done = if resp.status() == StatusCode::PARTIAL_CONTENT {
-            have
-        } else {
-            0
-        };
-        let mut buf = vec![0u8; 256 * 1024];
-        loop {
-            if interrupt.load(Ordering::SeqCst) {
-                return Err(ArtError::Interrupted);
-            }
-            let n = match resp.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) => {
-                    file.flush().map_err(local)?;
+            let mut resp = req
+                .send()
+                .await
+                .map_err(|e| self.transport_error(url, &e))?;
+            let status = resp.status();
+            let file = match status {
+                // The server resumes: append.
+                StatusCode::PARTIAL_CONTENT => std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(part)
+                    .map_err(local)?,
+                // A full answer (no Range support, or nothing to resume): start over.
+                StatusCode::OK => {
+                    *hash = Hashed {
+                        hasher: Sha256::new(),
+                        len: 0,
+                    };
+                    std::fs::File::create(part).map_err(local)?
+                }
+                StatusCode::RANGE_NOT_SATISFIABLE => {
+                    // The part is longer than the file: it is wrong; start over next attempt.
+                    let _ = std::fs::remove_file(part);
                     return Err(ArtError::Dropped {
                         path: path.to_owned(),
-                        reason: e.to_string(),
+                        reason: "the partial download was longer than the file".into(),
                     });
                 }
+                _ => {
+                    let body = resp.text().await.unwrap_or_default();
+                    return Err(self.classify(url, status, &body));
+                }
             };
-            file.write_all(&buf[..n]).map_err(local)?;
-            done += n as u64;
-            progress(done, size);
-        }
-        file.flush().map_err(local)?;
-        file.sync_all().map_err(local)?;
-        if let Some(s) = size {
-            if done < s {
-                return Err(ArtError::Dropped {
-                    path: path.to_owned(),
-                    reason: format!("{done} of {s} bytes arrived"),
-                });
+            let mut done = if status == StatusCode::PARTIAL_CONTENT {
+                have
+            } else {
+                0
+            };
+            // Writing and hashing run on a second thread, so they overlap with receiving and
+            // decrypting; the network's small chunks travel in 1 MiB blocks (a few hand-overs
+            // per MiB, not a hundred).
+            const BLOCK: usize = 1 << 20;
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+            let mut hashed = std::mem::replace(
+                hash,
+                Hashed {
+                    hasher: Sha256::new(),
+                    len: 0,
+                },
+            );
+            let writer = std::thread::spawn(move || {
+                let mut file = file;
+                let mut result = Ok(());
+                let mut unsynced = 0usize;
+                for block in rx {
+                    if result.is_ok() {
+                        result = file.write_all(&block);
+                        hashed.hasher.update(&block);
+                        hashed.len += block.len() as u64;
+                        // Flush to disk as we go, while the network keeps the other core
+                        // busy, instead of one long fsync at the end.
+                        unsynced += block.len();
+                        if unsynced >= 64 << 20 && result.is_ok() {
+                            result = file.sync_data();
+                            unsynced = 0;
+                        }
+                    }
+                }
+                let result = result.and_then(|_| file.sync_all());
+                (hashed, result)
+            });
+            let mut block = Vec::with_capacity(BLOCK);
+            let mut outcome = Ok(());
+            loop {
+                if interrupt.load(Ordering::SeqCst) {
+                    outcome = Err(ArtError::Interrupted);
+                    break;
+                }
+                match resp.chunk().await {
+                    Ok(Some(c)) => {
+                        block.extend_from_slice(&c);
+                        done += c.len() as u64;
+                        if block.len() >= BLOCK {
+                            if tx
+                                .send(std::mem::replace(&mut block, Vec::with_capacity(BLOCK)))
+                                .is_err()
+                            {
+                                break; // the writer failed; its error is reported below
+                            }
+                            progress(done, size);
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        outcome = Err(ArtError::Dropped {
+                            path: path.to_owned(),
+                            reason: chain(&e),
+                        });
+                        break;
+                    }
+                }
             }
+            // What arrived is kept, also after an error: the next attempt resumes after it.
+            let _ = tx.send(block);
+            drop(tx);
+            let (hashed, written) = writer.join().map_err(|_| ArtError::Local {
+                path: part.display().to_string(),
+                reason: "the writer thread failed".into(),
+            })?;
+            *hash = hashed;
+            written.map_err(local)?;
+            progress(done, size);
+            outcome?;
+            if let Some(s) = size {
+                if done < s {
+                    return Err(ArtError::Dropped {
+                        path: path.to_owned(),
+                        reason: format!("{done} of {s} bytes arrived"),
+                    });
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+/// A SHA-256 in progress over the first `len` bytes of a part file.
+struct Hashed {
+    hasher: Sha256,
+    len: u64,
+}
+
+impl Hashed {
+    fn of_file(path: &Path, len: u64) -> std::io::Result<Hashed> {
+        let mut h = Hashed {
+            hasher: Sha256::new(),
+            len: 0,
+        };
+        if len == 0 {
+            return Ok(h);
         }
-        Ok(())
+        let mut f = std::fs::File::open(path)?.take(len);
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            h.hasher.update(&buf[..n]);
+            h.len += n as u64;
+        }
+        Ok(h)
     }
 }
 
@@ -557,20 +708,6 @@ pub fn part_path(dest: &Path) -> PathBuf {
     let mut p = dest.as_os_str().to_owned();
     p.push(".part");
     PathBuf::from(p)
-}
-
-pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Which builds a software choice keeps (SPEC 7): a file under a folder named `restricted` is

@@ -38,7 +38,8 @@ pub struct JFrog {
     pub ca: PathBuf,
     /// Holds the CA file.
     _dir: tempfile::TempDir,
-    pub files: Arc<Mutex<BTreeMap<String, Vec<u8>>>>,
+    /// Path → (content, its SHA-256).
+    pub files: Arc<Mutex<BTreeMap<String, (Arc<Vec<u8>>, String)>>>,
     pub faults: Arc<Mutex<Faults>>,
     /// Each request: method, URL, the Range header, and the credential headers as received.
     pub log: Arc<Mutex<Vec<Logged>>>,
@@ -94,8 +95,24 @@ fn json_error(status: u16, message: &str) -> tiny_http::ResponseBox {
 }
 
 /// A body that ends in an error half way: the client sees a connection cut mid-download.
+/// A shared file's bytes from `pos` on, without copying them.
+struct ArcSlice {
+    data: Arc<Vec<u8>>,
+    pos: usize,
+}
+
+impl Read for ArcSlice {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let rest = &self.data[self.pos.min(self.data.len())..];
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 struct CutReader {
-    data: std::io::Cursor<Vec<u8>>,
+    data: ArcSlice,
     limit: usize,
     sent: usize,
 }
@@ -186,7 +203,11 @@ impl JFrog {
     }
 
     pub fn put(&self, path: &str, data: Vec<u8>) {
-        self.files.lock().unwrap().insert(path.to_owned(), data);
+        let sum = sha256(&data);
+        self.files
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), (Arc::new(data), sum));
     }
 
     /// Every credential header value the server received.
@@ -246,7 +267,7 @@ fn respond(
     url: &str,
     range: Option<String>,
     creds: &[(String, String)],
-    files: &Mutex<BTreeMap<String, Vec<u8>>>,
+    files: &Mutex<BTreeMap<String, (Arc<Vec<u8>>, String)>>,
     faults: &Mutex<Faults>,
 ) -> tiny_http::ResponseBox {
     if faults.lock().unwrap().not_artifactory {
@@ -276,7 +297,7 @@ fn respond(
             if query.contains("list") {
                 let list: Vec<_> = files
                     .iter()
-                    .map(|(p, d)| serde_json::json!({"uri": p, "size": d.len(), "lastModified": "2026-11-01T10:00:00.000Z", "folder": false, "sha2": sha256(d)}))
+                    .map(|(p, (d, sum))| serde_json::json!({"uri": p, "size": d.len(), "lastModified": "2026-11-01T10:00:00.000Z", "folder": false, "sha2": sum}))
                     .collect();
                 return tiny_http::Response::from_string(serde_json::json!({"uri": format!("{base}/api/storage/{repo}"), "created": "2026-11-01T10:00:00.000Z", "files": list}).to_string()).boxed();
             }
@@ -286,8 +307,8 @@ fn respond(
             .boxed();
         }
         return match files.get(&file) {
-            Some(d) => tiny_http::Response::from_string(
-                serde_json::json!({"repo": repo, "path": file, "size": d.len().to_string(), "checksums": {"sha256": sha256(d)}, "originalChecksums": {"sha256": sha256(d)}, "downloadUri": format!("{base}/{repo}{file}")}).to_string(),
+            Some((d, sum)) => tiny_http::Response::from_string(
+                serde_json::json!({"repo": repo, "path": file, "size": d.len().to_string(), "checksums": {"sha256": sum}, "originalChecksums": {"sha256": sum}, "downloadUri": format!("{base}/{repo}{file}")}).to_string(),
             )
             .boxed(),
             None => json_error(404, "Unable to find item"),
@@ -297,16 +318,18 @@ fn respond(
     let Some(file) = path.strip_prefix(&format!("/{REPO}")) else {
         return json_error(404, "Unable to find item");
     };
-    let Some(data) = files.get(file) else {
+    let Some((data, checksum)) = files.get(file) else {
         return json_error(404, "Unable to find item");
     };
-    let mut data = data.clone();
-    let checksum = sha256(&data);
+    let (mut data, checksum) = (Arc::clone(data), checksum.clone());
+    drop(files);
     let mut f = faults.lock().unwrap();
     if f.corrupt.iter().any(|c| c == file) {
-        for b in data.iter_mut().step_by(997) {
+        let mut bad = data.to_vec();
+        for b in bad.iter_mut().step_by(997) {
             *b ^= 0x5a;
         }
+        data = Arc::new(bad);
     }
     let total = data.len();
     let start = range
@@ -325,12 +348,22 @@ fn respond(
         }
         Some(s) => (
             206,
-            data[s..].to_vec(),
+            ArcSlice {
+                data: Arc::clone(&data),
+                pos: s,
+            },
             Some(format!("bytes {s}-{}/{total}", total - 1)),
         ),
-        None => (200, data, None),
+        None => (
+            200,
+            ArcSlice {
+                data: Arc::clone(&data),
+                pos: 0,
+            },
+            None,
+        ),
     };
-    let len = body.len();
+    let len = total - body.pos;
     let cut = match f.cut.get_mut(file) {
         Some(n) if *n > 0 => {
             *n -= 1;
@@ -340,12 +373,12 @@ fn respond(
     };
     let reader: Box<dyn Read + Send> = if cut {
         Box::new(CutReader {
-            data: std::io::Cursor::new(body),
+            data: body,
             limit: len / 2,
             sent: 0,
         })
     } else {
-        Box::new(std::io::Cursor::new(body))
+        Box::new(body)
     };
     let mut r = tiny_http::Response::new(
         tiny_http::StatusCode(status),
