@@ -30,6 +30,9 @@ pub struct Faults {
     pub not_artifactory: bool,
 }
 
+/// Served files: path → (content, its SHA-256).
+pub type Files = BTreeMap<String, (Arc<Vec<u8>>, String)>;
+
 /// A logged request: method, URL, Range header, credential headers.
 pub type Logged = (String, String, Option<String>, Vec<(String, String)>);
 
@@ -39,7 +42,7 @@ pub struct JFrog {
     /// Holds the CA file.
     _dir: tempfile::TempDir,
     /// Path → (content, its SHA-256).
-    pub files: Arc<Mutex<BTreeMap<String, (Arc<Vec<u8>>, String)>>>,
+    pub files: Arc<Mutex<Files>>,
     pub faults: Arc<Mutex<Faults>>,
     /// Each request: method, URL, the Range header, and the credential headers as received.
     pub log: Arc<Mutex<Vec<Logged>>>,
@@ -267,7 +270,7 @@ fn respond(
     url: &str,
     range: Option<String>,
     creds: &[(String, String)],
-    files: &Mutex<BTreeMap<String, (Arc<Vec<u8>>, String)>>,
+    files: &Mutex<Files>,
     faults: &Mutex<Faults>,
 ) -> tiny_http::ResponseBox {
     if faults.lock().unwrap().not_artifactory {
