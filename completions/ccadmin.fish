@@ -111,19 +111,21 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_su
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -f -a "pagination" -d 'Show whether long output is paged in this session'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser image-repository node system" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser image-repository node system" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser image-repository node system" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
 file\t'An owner-only (0600) file in the state directory'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser image-repository node system" -s y -l yes -d 'Answer yes to every confirmation'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser image-repository node system" -s q -l quiet -d 'Print only results and errors, no status lines'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser image-repository node system" -s v -l verbose -d 'Print more detail on stderr'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser image-repository node system" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser image-repository node system" -f -a "applicationuser" -d 'Application users that authenticate to this node\'s service'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser image-repository node system" -f -a "image-repository" -d 'The Artifactory that software is downloaded from'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser image-repository node system" -f -a "node" -d 'This node\'s identity'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser image-repository node system" -f -a "system" -d 'The deployment: its inventory'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -f -a "applicationuser" -d 'Application users that authenticate to this node\'s service'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -f -a "controlnode" -d 'This Cloud Connect node\'s own SSH key'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -f -a "deployment" -d 'The deployment\'s hosts: test-connection'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -f -a "image-repository" -d 'The Artifactory that software is downloaded from'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -f -a "node" -d 'This node\'s identity'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -f -a "system" -d 'The deployment: its inventory'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
@@ -137,6 +139,26 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_s
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -f -a "list" -d 'List the application users'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -f -a "delete" -d 'Delete an application user'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -f -a "password" -d 'Change an application user\'s password'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from controlnode" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from controlnode" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from controlnode" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from controlnode" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from controlnode" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from controlnode" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from controlnode" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from controlnode" -f -a "key" -d 'Print this node\'s SSH public key line, for a host\'s authorized_keys'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from deployment" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from deployment" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from deployment" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from deployment" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from deployment" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from deployment" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from deployment" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from deployment" -f -a "test-connection" -d 'Prove password-less SSH from this Cloud Connect node to every inventory host'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from image-repository" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from image-repository" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"

@@ -278,6 +278,26 @@ pub fn vos_table(headers: &[&str], rows: &[Vec<String>]) -> String {
         .join("\n")
 }
 
+/// Upper-case headers and aligned columns separated by two blanks, nothing drawn (the layout
+/// of `test-connection`, SPEC 6).
+pub fn plain_table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    use comfy_table::{ContentArrangement, Table};
+    let mut t = Table::new();
+    t.load_preset(comfy_table::presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(headers.iter().copied());
+    for r in rows {
+        t.add_row(r);
+    }
+    for col in t.column_iter_mut() {
+        col.set_padding((0, 2));
+    }
+    t.lines()
+        .map(|l| l.trim_end().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `Key : value` lines with the colons aligned, as VOS `show` commands print them.
 pub fn kv_block(rows: &[(&str, String)]) -> String {
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);

@@ -6,6 +6,8 @@ use crate::context::Ctx;
 use crate::errors::CmdResult;
 
 pub mod applicationuser;
+pub mod controlnode;
+pub mod deployment;
 pub mod image_repository;
 pub mod node;
 pub mod system;
@@ -15,6 +17,12 @@ pub enum UtilsCommands {
     /// Application users that authenticate to this node's service
     #[command(subcommand)]
     Applicationuser(applicationuser::ApplicationuserCommands),
+    /// This Cloud Connect node's own SSH key
+    #[command(subcommand)]
+    Controlnode(controlnode::ControlnodeCommands),
+    /// The deployment's hosts: test-connection
+    #[command(subcommand)]
+    Deployment(deployment::DeploymentCommands),
     /// The Artifactory that software is downloaded from
     #[command(subcommand)]
     ImageRepository(image_repository::ImageRepositoryCommands),
@@ -31,6 +39,7 @@ impl UtilsCommands {
         match self {
             UtilsCommands::Applicationuser(c) => c.changes_state(),
             UtilsCommands::ImageRepository(c) => c.changes_state(),
+            UtilsCommands::Controlnode(_) | UtilsCommands::Deployment(_) => false,
             UtilsCommands::Node(c) => c.changes_state(),
             UtilsCommands::System(c) => c.changes_state(),
         }
@@ -41,6 +50,8 @@ pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
     match cmd {
         UtilsCommands::Applicationuser(c) => applicationuser::run(ctx, c),
         UtilsCommands::ImageRepository(c) => image_repository::run(ctx, c),
+        UtilsCommands::Controlnode(c) => controlnode::run(ctx, c),
+        UtilsCommands::Deployment(c) => deployment::run(ctx, c),
         UtilsCommands::Node(c) => node::run(ctx, c),
         UtilsCommands::System(c) => system::run(ctx, c),
     }

@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use ssh2::{CheckResult, ErrorCode, HashType, HostKeyType, KnownHostFileKind, MethodType, Session};
@@ -198,6 +198,22 @@ const HOST_KEY_DEFAULTS: &[&str] = &[
     "ssh-rsa",
 ];
 
+/// The known_hosts file, shared by parallel connections: checking and recording a key happen
+/// under one lock, so two threads learning keys at once cannot lose each other's lines.
+pub struct HostKeys {
+    pub path: PathBuf,
+    lock: std::sync::Mutex<()>,
+}
+
+impl HostKeys {
+    pub fn new(path: PathBuf) -> HostKeys {
+        HostKeys {
+            path,
+            lock: std::sync::Mutex::new(()),
+        }
+    }
+}
+
 /// An authenticated SSH session.
 pub struct Connection {
     session: Session,
@@ -205,29 +221,81 @@ pub struct Connection {
     timeout: Duration,
 }
 
-/// Connect, check the host key, authenticate. `on_unknown` decides about a host key that
-/// known_hosts does not hold (`Ok(true)`: trust it and record it).
+fn remaining(deadline: Instant) -> Option<Duration> {
+    deadline
+        .checked_duration_since(Instant::now())
+        .filter(|d| !d.is_zero())
+}
+
+/// Connect, check the host key, authenticate, all within `timeout`. `on_unknown` decides about
+/// a host key that known_hosts does not hold (`Ok(true)`: trust it and record it).
 pub fn connect(
     ep: &Endpoint,
     user: &str,
     auth: &Auth,
-    known_hosts: &Path,
+    host_keys: &HostKeys,
     on_unknown: &mut dyn FnMut(&UnknownHost) -> Result<bool, SshError>,
     timeout: Duration,
 ) -> Result<Connection, SshError> {
+    connect_until(
+        ep,
+        user,
+        auth,
+        host_keys,
+        on_unknown,
+        timeout,
+        Instant::now() + timeout,
+    )
+}
+
+/// `connect` with one deadline for every stage (DNS, TCP, banner and key exchange,
+/// authentication); `budget` is what the deadline was set from, for messages.
+pub fn connect_until(
+    ep: &Endpoint,
+    user: &str,
+    auth: &Auth,
+    host_keys: &HostKeys,
+    on_unknown: &mut dyn FnMut(&UnknownHost) -> Result<bool, SshError>,
+    budget: Duration,
+    deadline: Instant,
+) -> Result<Connection, SshError> {
     let endpoint = ep.to_string();
-    let secs = timeout.as_secs().max(1);
-    let addrs: Vec<_> = (ep.host.as_str(), ep.port)
-        .to_socket_addrs()
-        .map_err(|e| SshError::Resolve {
-            host: ep.host.clone(),
-            reason: e.to_string(),
-        })?
-        .collect();
+    let secs = budget.as_secs().max(1);
+    let timeout = |stage: &'static str| SshError::Timeout {
+        endpoint: endpoint.clone(),
+        stage,
+        secs,
+    };
+
+    // DNS: getaddrinfo has no timeout of its own, so it runs on a helper thread.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let target = (ep.host.clone(), ep.port);
+    std::thread::spawn(move || {
+        let _ = tx.send(target.to_socket_addrs().map(|a| a.collect::<Vec<_>>()));
+    });
+    let addrs = match rx.recv_timeout(remaining(deadline).ok_or_else(|| timeout("DNS lookup"))?) {
+        Ok(Ok(a)) if !a.is_empty() => a,
+        Ok(Ok(_)) => {
+            return Err(SshError::Resolve {
+                host: ep.host.clone(),
+                reason: "no address".into(),
+            })
+        }
+        Ok(Err(e)) => {
+            return Err(SshError::Resolve {
+                host: ep.host.clone(),
+                reason: e.to_string(),
+            })
+        }
+        Err(_) => return Err(timeout("DNS lookup")),
+    };
     let mut last = None;
     let mut tcp = None;
     for a in &addrs {
-        match TcpStream::connect_timeout(a, timeout) {
+        let Some(left) = remaining(deadline) else {
+            return Err(timeout("TCP connect"));
+        };
+        match TcpStream::connect_timeout(a, left) {
             Ok(s) => {
                 tcp = Some(s);
                 break;
@@ -238,11 +306,7 @@ pub fn connect(
     let tcp = match (tcp, last) {
         (Some(t), _) => t,
         (None, Some(e)) if e.kind() == std::io::ErrorKind::TimedOut => {
-            return Err(SshError::Timeout {
-                endpoint,
-                stage: "TCP connect",
-                secs,
-            })
+            return Err(timeout("TCP connect"))
         }
         (None, Some(e)) => {
             return Err(SshError::Connect {
@@ -263,21 +327,26 @@ pub fn connect(
         reason: e.to_string(),
     })?;
     session.set_tcp_stream(tcp);
-    session.set_timeout(timeout.as_millis().min(u32::MAX as u128) as u32);
+    let set_budget = |session: &Session, stage: &'static str| -> Result<(), SshError> {
+        let left = remaining(deadline).ok_or_else(|| SshError::Timeout {
+            endpoint: ep.to_string(),
+            stage,
+            secs,
+        })?;
+        session.set_timeout(left.as_millis().clamp(1, u32::MAX as u128) as u32);
+        Ok(())
+    };
     let name = ep.known_hosts_name();
-    let mut prefs = known_key_types(known_hosts, &name);
+    let mut prefs = known_key_types(&host_keys.path, &name);
     for d in HOST_KEY_DEFAULTS {
         if !prefs.iter().any(|p| p == d) {
             prefs.push((*d).to_owned());
         }
     }
     let _ = session.method_pref(MethodType::HostKey, &prefs.join(","));
+    set_budget(&session, "SSH handshake")?;
     session.handshake().map_err(|e| match e.code() {
-        ErrorCode::Session(libssh2_sys::LIBSSH2_ERROR_TIMEOUT) => SshError::Timeout {
-            endpoint: endpoint.clone(),
-            stage: "SSH handshake",
-            secs,
-        },
+        ErrorCode::Session(libssh2_sys::LIBSSH2_ERROR_TIMEOUT) => timeout("SSH handshake"),
         _ => SshError::Handshake {
             endpoint: endpoint.clone(),
             reason: e.message().to_owned(),
@@ -297,50 +366,55 @@ pub fn connect(
         base64::engine::general_purpose::STANDARD_NO_PAD
             .encode(session.host_key_hash(HashType::Sha256).unwrap_or_default())
     );
-    let kh_err = |reason: String| SshError::KnownHosts {
-        path: known_hosts.to_path_buf(),
-        reason,
-    };
-    let mut kh = session.known_hosts().map_err(|e| kh_err(e.to_string()))?;
-    if known_hosts.exists() {
-        kh.read_file(known_hosts, KnownHostFileKind::OpenSSH)
-            .map_err(|e| kh_err(e.to_string()))?;
-    }
-    match kh.check_port(&ep.host, ep.port, &key) {
-        CheckResult::Match => {}
-        CheckResult::Mismatch => {
-            return Err(SshError::HostKeyChanged {
-                endpoint,
-                key_type: key_type_name(kt),
-                fingerprint,
-                known_hosts: known_hosts.to_path_buf(),
-            })
+    {
+        let known_hosts = &host_keys.path;
+        let _held = host_keys.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let kh_err = |reason: String| SshError::KnownHosts {
+            path: known_hosts.to_path_buf(),
+            reason,
+        };
+        let mut kh = session.known_hosts().map_err(|e| kh_err(e.to_string()))?;
+        if known_hosts.exists() {
+            kh.read_file(known_hosts, KnownHostFileKind::OpenSSH)
+                .map_err(|e| kh_err(e.to_string()))?;
         }
-        CheckResult::NotFound => {
-            let unknown = UnknownHost {
-                name: name.clone(),
-                key_type: key_type_name(kt),
-                fingerprint: fingerprint.clone(),
-            };
-            if !on_unknown(&unknown)? {
-                return Err(SshError::HostKeyUnknown {
+        match kh.check_port(&ep.host, ep.port, &key) {
+            CheckResult::Match => {}
+            CheckResult::Mismatch => {
+                return Err(SshError::HostKeyChanged {
                     endpoint,
-                    key_type: unknown.key_type,
+                    key_type: key_type_name(kt),
                     fingerprint,
-                });
+                    known_hosts: known_hosts.to_path_buf(),
+                })
             }
-            kh.add(&name, &key, "added by ccadmin", kt.into())
-                .map_err(|e| kh_err(e.to_string()))?;
-            kh.write_file(known_hosts, KnownHostFileKind::OpenSSH)
-                .map_err(|e| kh_err(e.to_string()))?;
+            CheckResult::NotFound => {
+                let unknown = UnknownHost {
+                    name: name.clone(),
+                    key_type: key_type_name(kt),
+                    fingerprint: fingerprint.clone(),
+                };
+                if !on_unknown(&unknown)? {
+                    return Err(SshError::HostKeyUnknown {
+                        endpoint,
+                        key_type: unknown.key_type,
+                        fingerprint,
+                    });
+                }
+                kh.add(&name, &key, "added by ccadmin", kt.into())
+                    .map_err(|e| kh_err(e.to_string()))?;
+                kh.write_file(known_hosts, KnownHostFileKind::OpenSSH)
+                    .map_err(|e| kh_err(e.to_string()))?;
+            }
+            CheckResult::Failure => {
+                return Err(kh_err("libssh2 could not check the host key".into()))
+            }
         }
-        CheckResult::Failure => return Err(kh_err("libssh2 could not check the host key".into())),
     }
 
+    set_budget(&session, "authentication")?;
     let result = match auth {
-        Auth::Password(pw) => session
-            .userauth_password(user, pw.expose())
-            .map(|_| "password"),
+        Auth::Password(pw) => session.userauth_password(user, pw.expose()),
         Auth::Key(path) => {
             if !path.exists() {
                 return Err(SshError::Key {
@@ -348,9 +422,7 @@ pub fn connect(
                     reason: "no such file".into(),
                 });
             }
-            session
-                .userauth_pubkey_file(user, None, path, None)
-                .map(|_| "publickey")
+            session.userauth_pubkey_file(user, None, path, None)
         }
     };
     let method = match auth {
@@ -358,18 +430,14 @@ pub fn connect(
         Auth::Key(_) => "publickey",
     };
     match result {
-        Ok(_) if session.authenticated() => {}
+        Ok(()) if session.authenticated() => {}
         Err(e)
             if matches!(
                 e.code(),
                 ErrorCode::Session(libssh2_sys::LIBSSH2_ERROR_TIMEOUT)
             ) =>
         {
-            return Err(SshError::Timeout {
-                endpoint,
-                stage: "authentication",
-                secs,
-            })
+            return Err(timeout("authentication"))
         }
         Err(e)
             if matches!(
@@ -397,11 +465,69 @@ pub fn connect(
             })
         }
     }
+    let per_op = remaining(deadline)
+        .unwrap_or(Duration::from_millis(1))
+        .max(budget);
+    session.set_timeout(per_op.as_millis().clamp(1, u32::MAX as u128) as u32);
     Ok(Connection {
         session,
         endpoint: ep.clone(),
-        timeout,
+        timeout: budget,
     })
+}
+
+impl Connection {
+    /// Run `command` and return its exit status and output, within `deadline`.
+    pub fn run(
+        &self,
+        command: &str,
+        deadline: Instant,
+        budget: Duration,
+    ) -> Result<(i32, String), SshError> {
+        let endpoint = self.endpoint.to_string();
+        let secs = budget.as_secs().max(1);
+        let left = remaining(deadline).ok_or(SshError::Timeout {
+            endpoint: endpoint.clone(),
+            stage: "remote command",
+            secs,
+        })?;
+        self.session
+            .set_timeout(left.as_millis().clamp(1, u32::MAX as u128) as u32);
+        let fail = |e: ssh2::Error| match e.code() {
+            ErrorCode::Session(libssh2_sys::LIBSSH2_ERROR_TIMEOUT) => SshError::Timeout {
+                endpoint: endpoint.clone(),
+                stage: "remote command",
+                secs,
+            },
+            _ => SshError::Sftp {
+                endpoint: endpoint.clone(),
+                op: "exec",
+                path: command.to_owned(),
+                reason: e.message().to_owned(),
+            },
+        };
+        let mut ch = self.session.channel_session().map_err(fail)?;
+        ch.exec(command).map_err(fail)?;
+        let mut out = String::new();
+        ch.read_to_string(&mut out).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::TimedOut {
+                SshError::Timeout {
+                    endpoint: endpoint.clone(),
+                    stage: "remote command",
+                    secs,
+                }
+            } else {
+                SshError::Dropped {
+                    endpoint: endpoint.clone(),
+                    op: "exec",
+                    path: command.to_owned(),
+                    reason: e.to_string(),
+                }
+            }
+        })?;
+        ch.wait_close().map_err(fail)?;
+        Ok((ch.exit_status().map_err(fail)?, out))
+    }
 }
 
 /// Progress of a transfer: bytes done, bytes in all if known.

@@ -11,6 +11,7 @@ mod one_shot;
 mod secrets;
 mod shell;
 mod sshd;
+mod test_connection;
 mod transcripts;
 mod util;
 

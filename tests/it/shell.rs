@@ -58,7 +58,7 @@ fn tab_completes_a_unique_prefix_and_lists_a_menu() {
     p.exp_regex("add +list +delete +password").unwrap();
     p.send_control('u').unwrap();
     keys(&mut p, "utils\t");
-    p.exp_regex(r"applicationuser\* +image-repository\* +node\* +system\*")
+    p.exp_regex(r"applicationuser\*[\s\S]*node\*[\s\S]*system\*")
         .unwrap();
     p.send_control('u').unwrap();
     keys(&mut p, "set cli pagination o\t");

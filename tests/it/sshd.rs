@@ -60,6 +60,8 @@ pub fn free_port() -> u16 {
 
 pub struct Sshd {
     pub port: u16,
+    /// More ports the same sshd listens on (one sshd, many "hosts").
+    pub extra_ports: Vec<u16>,
     pub dir: tempfile::TempDir,
     child: Option<Child>,
 }
@@ -92,11 +94,36 @@ impl Sshd {
         std::fs::write(dir.path().join("authorized_keys"), auth).unwrap();
         let mut s = Sshd {
             port: free_port(),
+            extra_ports: Vec::new(),
             dir,
             child: None,
         };
         s.spawn();
         s
+    }
+
+    /// One sshd listening on `n` ports.
+    pub fn start_many(n: usize) -> Sshd {
+        let mut s = Sshd::start();
+        s.stop();
+        s.extra_ports = (1..n).map(|_| free_port()).collect();
+        s.spawn();
+        s
+    }
+
+    /// Every port, the first one first.
+    pub fn ports(&self) -> Vec<u16> {
+        std::iter::once(self.port)
+            .chain(self.extra_ports.iter().copied())
+            .collect()
+    }
+
+    pub fn authorize(&self, public_line: &str) {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.dir.path().join("authorized_keys"))
+            .unwrap();
+        writeln!(f, "{}", public_line.trim()).unwrap();
     }
 
     pub fn client_key(&self, kind: &str) -> PathBuf {
@@ -106,8 +133,13 @@ impl Sshd {
     fn spawn(&mut self) {
         std::fs::create_dir_all("/run/sshd").unwrap();
         let d = self.dir.path();
+        let extra: String = self
+            .extra_ports
+            .iter()
+            .map(|p| format!("Port {p}\n"))
+            .collect();
         let config = format!(
-            "Port {}\nListenAddress 127.0.0.1\nHostKey {}/host_key\nPidFile {}/sshd.pid\nAuthorizedKeysFile {}/authorized_keys\n\
+            "{extra}Port {}\nListenAddress 127.0.0.1\nHostKey {}/host_key\nPidFile {}/sshd.pid\nAuthorizedKeysFile {}/authorized_keys\n\
              UsePAM no\nStrictModes no\nPermitRootLogin yes\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n\
              Subsystem sftp internal-sftp\nLogLevel VERBOSE\nMaxStartups 200\nMaxSessions 50\n",
             self.port,
@@ -127,7 +159,11 @@ impl Sshd {
             .expect("start sshd");
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+        while self
+            .ports()
+            .iter()
+            .any(|p| TcpStream::connect(("127.0.0.1", *p)).is_err())
+        {
             assert!(
                 Instant::now() < deadline,
                 "sshd did not start: {}",

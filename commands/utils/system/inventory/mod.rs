@@ -156,7 +156,7 @@ pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, St
         args.sftp_directory.clone(),
     )?;
     ctx.state.ensure()?;
-    let known_hosts = ctx.state.root().join("known_hosts");
+    let known_hosts = ssh::HostKeys::new(ctx.state.root().join("known_hosts"));
     let accept = args.accept_new_host_key;
     let terminal = matches!(ctx.input, Input::Terminal);
     ctx.ui.debug(&format!("Connecting to {ep} as {user}"));

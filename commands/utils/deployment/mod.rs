@@ -1,0 +1,22 @@
+//! `utils deployment` menu.
+
+use clap::Subcommand;
+
+use crate::context::Ctx;
+use crate::errors::CmdResult;
+
+pub mod test_connection;
+
+#[derive(Debug, Subcommand)]
+pub enum DeploymentCommands {
+    /// Prove password-less SSH from this Cloud Connect node to every inventory host
+    TestConnection(test_connection::UtilsDeploymentTestConnectionArgs),
+}
+
+pub fn run(ctx: &mut Ctx, cmd: DeploymentCommands) -> CmdResult {
+    match cmd {
+        DeploymentCommands::TestConnection(a) => {
+            test_connection::cmd_utils_deployment_test_connection(ctx, a)
+        }
+    }
+}

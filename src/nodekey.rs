@@ -1,0 +1,84 @@
+//! This Cloud Connect node's own SSH key pair (SPEC 2): created on first use in the state
+//! directory (ed25519, OpenSSH format, private key 0600), used to log in to every inventory
+//! host; its public line is what goes into the hosts' authorized_keys.
+
+use std::path::{Path, PathBuf};
+
+use ssh_key::{rand_core::OsRng, Algorithm, LineEnding, PrivateKey};
+
+pub struct NodeKey {
+    pub private: PathBuf,
+    /// `ssh-ed25519 AAAA… ccadmin@<host>`
+    pub public_line: String,
+}
+
+/// The key pair under `<state>/ssh/`, made now if it does not exist yet.
+pub fn ensure(state_root: &Path, host_name: &str) -> Result<NodeKey, String> {
+    let dir = state_root.join("ssh");
+    crate::state::ensure_private_dir(&dir).map_err(|e| e.to_string())?;
+    let private = dir.join("id_ed25519");
+    let public = dir.join("id_ed25519.pub");
+    if !private.exists() {
+        let mut key = PrivateKey::random(&mut OsRng, Algorithm::Ed25519)
+            .map_err(|e| format!("cannot make the SSH key: {e}"))?;
+        key.set_comment(format!("ccadmin@{host_name}"));
+        let pem = key
+            .to_openssh(LineEnding::LF)
+            .map_err(|e| format!("cannot encode the SSH key: {e}"))?;
+        crate::state::write_private_file(&private, pem.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", private.display()))?;
+        let line = key
+            .public_key()
+            .to_openssh()
+            .map_err(|e| format!("cannot encode the SSH key: {e}"))?;
+        std::fs::write(&public, format!("{line}\n"))
+            .map_err(|e| format!("cannot write {}: {e}", public.display()))?;
+    }
+    let public_line = std::fs::read_to_string(&public)
+        .map_err(|e| format!("cannot read {}: {e}", public.display()))?
+        .trim()
+        .to_owned();
+    Ok(NodeKey {
+        private,
+        public_line,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn made_once_owner_only_and_stable() {
+        let d = tempfile::tempdir().unwrap();
+        let k = ensure(d.path(), "cc-pub.lab").unwrap();
+        assert!(
+            k.public_line.starts_with("ssh-ed25519 AAAA")
+                && k.public_line.ends_with(" ccadmin@cc-pub.lab"),
+            "{}",
+            k.public_line
+        );
+        assert_eq!(
+            std::fs::metadata(&k.private).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let again = ensure(d.path(), "other").unwrap();
+        assert_eq!(again.public_line, k.public_line);
+        // OpenSSH reads it.
+        let out = std::process::Command::new("ssh-keygen")
+            .arg("-y")
+            .arg("-f")
+            .arg(&k.private)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(k
+            .public_line
+            .starts_with(String::from_utf8_lossy(&out.stdout).trim()));
+    }
+}

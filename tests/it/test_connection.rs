@@ -1,0 +1,274 @@
+//! `utils deployment test-connection` against real sshd ports, a refusing port, black holes,
+//! a changed host key, a refused key, a failing remote command and a name that does not resolve.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::sshd::Sshd;
+use crate::util::{run, state};
+
+/// A port that accepts TCP connections and never says a word.
+fn black_hole() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in l.incoming().take(20) {
+            held.push(s);
+        }
+        std::thread::sleep(Duration::from_secs(60));
+    });
+    port
+}
+
+fn import(s: &Path, sshd: &Sshd, text: &str) {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("inventory.conf"), text).unwrap();
+    let key = sshd.client_key("ed25519").display().to_string();
+    let r = run(
+        s,
+        &[
+            "--yes",
+            "utils",
+            "system",
+            "inventory",
+            "import",
+            "--sftp-server",
+            &sshd.endpoint(),
+            "--sftp-user",
+            "root",
+            "--sftp-identity",
+            &key,
+            "--sftp-directory",
+            d.path().to_str().unwrap(),
+            "--accept-new-host-key",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+fn results(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+fn row<'a>(v: &'a serde_json::Value, host: &str) -> &'a serde_json::Value {
+    v["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["host"] == host)
+        .unwrap_or_else(|| panic!("{host} not in {v}"))
+}
+
+#[test]
+fn every_failure_gets_its_own_reason_within_about_one_timeout() {
+    let sshd = Sshd::start_many(4);
+    let p = sshd.ports();
+    let (_d, s) = state();
+    sshd.authorize(&run(&s, &["utils", "controlnode", "key"], "").stdout);
+    let refused = crate::sshd::free_port();
+    let holes = [black_hole(), black_hole(), black_hole()];
+    let inv = format!(
+        "---\ninventory:\n  VOS:\n    Finesse:\n      Finesse-Cluster-1:\n        hosts:\n        - name: \"finesse-a.lab\"\n          type: \"Publisher\"\n          side: \"A\"\n  Windows:\n\
+         \x20   PG:\n      PG1:\n        hosts:\n        - name: \"127.0.0.1:{}\"\n          side: \"A\"\n          user: \"root\"\n        - name: \"127.0.0.1:{}\"\n          side: \"B\"\n          user: \"root\"\n\
+         \x20     PG2:\n        hosts:\n        - name: \"127.0.0.1:{}\"\n          side: \"A\"\n          user: \"nosuchuser\"\n        - name: \"127.0.0.1:{}\"\n          side: \"B\"\n          user: \"nobody\"\n\
+         \x20   ROUTER:\n      RTR:\n        hosts:\n        - name: \"127.0.0.1:{refused}\"\n          side: \"A\"\n          user: \"root\"\n        - name: \"127.0.0.1:{}\"\n          side: \"B\"\n          user: \"root\"\n\
+         \x20   LOGGER:\n      LGR:\n        hosts:\n        - name: \"no-such-host.invalid\"\n          side: \"A\"\n          user: \"root\"\n        - name: \"127.0.0.1:{}\"\n          side: \"B\"\n          user: \"root\"\n\
+         \x20   ROGGER:\n      RGR:\n        hosts:\n        - name: \"127.0.0.1:{}\"\n          side: \"A\"\n          user: \"root\"\n\
+         \x20 deploymentType: \"UCCE-2000-Agents\"\n",
+        p[0], p[1], p[2], p[3], holes[0], holes[1], holes[2]
+    );
+    import(&s, &sshd, &inv);
+
+    // First contact without --accept-new-host-keys: the ports not yet in known_hosts are
+    // unknown (the import above recorded the first one).
+    let r = run(
+        &s,
+        &[
+            "--output",
+            "json",
+            "utils",
+            "deployment",
+            "test-connection",
+            "--timeout",
+            "3",
+            "--product",
+            "PG",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let v = results(&r.stdout);
+    assert_eq!(
+        row(&v, &format!("127.0.0.1:{}", p[0]))["result"],
+        "Success",
+        "{v}"
+    );
+    assert!(
+        row(&v, &format!("127.0.0.1:{}", p[1]))["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("host key unknown (ED25519 SHA256:"),
+        "{v}"
+    );
+
+    let start = Instant::now();
+    let r = run(
+        &s,
+        &[
+            "--output",
+            "json",
+            "utils",
+            "deployment",
+            "test-connection",
+            "--timeout",
+            "3",
+            "--accept-new-host-keys",
+        ],
+        "",
+    );
+    let elapsed = start.elapsed();
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let v = results(&r.stdout);
+    let detail = |h: String| row(&v, &h)["detail"].as_str().unwrap().to_owned();
+    assert_eq!(
+        row(&v, &format!("127.0.0.1:{}", p[0]))["result"],
+        "Success",
+        "{v}"
+    );
+    assert_eq!(
+        row(&v, &format!("127.0.0.1:{}", p[1]))["result"],
+        "Success",
+        "{v}"
+    );
+    assert_eq!(
+        detail(format!("127.0.0.1:{}", p[2])),
+        "authentication refused for publickey as nosuchuser"
+    );
+    assert!(
+        detail(format!("127.0.0.1:{}", p[3])).starts_with("remote command failed: exit status 1"),
+        "{v}"
+    );
+    assert_eq!(
+        detail(format!("127.0.0.1:{refused}")),
+        format!("connection refused (TCP {refused})")
+    );
+    for h in holes {
+        assert_eq!(
+            detail(format!("127.0.0.1:{h}")),
+            format!("timed out after 3s during SSH handshake (TCP {h})")
+        );
+    }
+    assert!(
+        detail("no-such-host.invalid".into())
+            .starts_with("DNS: cannot resolve no-such-host.invalid"),
+        "{v}"
+    );
+    assert_eq!(row(&v, "finesse-a.lab")["result"], "Skipped");
+    assert_eq!(
+        (
+            v["passed"].as_u64(),
+            v["failed"].as_u64(),
+            v["skipped"].as_u64()
+        ),
+        (Some(2), Some(7), Some(1))
+    );
+    // Three black holes in parallel cost one timeout, not three.
+    assert!(elapsed < Duration::from_secs(7), "took {elapsed:?}");
+
+    // The text table and summary.
+    let r = run(
+        &s,
+        &[
+            "utils",
+            "deployment",
+            "test-connection",
+            "--timeout",
+            "2",
+            "--product",
+            "pg",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stdout.starts_with("PRODUCT  CLUSTER/PAIR  HOST"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("2 of 4 hosts passed"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("2 of 4 hosts failed the test"),
+        "{}",
+        r.stderr
+    );
+
+    // A host whose key changed: known_hosts now holds another key for it.
+    let kh = std::fs::read_to_string(s.join("known_hosts")).unwrap();
+    let other = std::fs::read_to_string(sshd.client_key("ed25519").with_extension("pub")).unwrap();
+    let other_key = other.split_whitespace().nth(1).unwrap();
+    let name = format!("[127.0.0.1]:{}", p[1]);
+    let changed: String = kh
+        .lines()
+        .map(|l| {
+            if l.starts_with(&format!("{name} ")) {
+                format!("{name} ssh-ed25519 {other_key}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(s.join("known_hosts"), changed).unwrap();
+    let r = run(
+        &s,
+        &[
+            "--output",
+            "json",
+            "utils",
+            "deployment",
+            "test-connection",
+            "--node",
+            &format!("127.0.0.1:{}", p[1]),
+        ],
+        "",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v = results(&r.stdout);
+    assert!(
+        v["hosts"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("host key changed"),
+        "{v}"
+    );
+
+    // Only the good host: exit 0.
+    let r = run(
+        &s,
+        &[
+            "utils",
+            "deployment",
+            "test-connection",
+            "--node",
+            &format!("127.0.0.1:{}", p[0]),
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("1 of 1 hosts passed"), "{}", r.stdout);
+}
+
+#[test]
+fn nothing_to_test_is_an_error() {
+    let (_d, s) = state();
+    let r = run(&s, &["utils", "deployment", "test-connection"], "");
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("nothing to test: the inventory has no hosts"),
+        "{}",
+        r.stderr
+    );
+}
