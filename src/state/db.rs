@@ -183,6 +183,17 @@ impl Db {
         &self.path
     }
 
+    /// Every row of a parameterless query, mapped by `f`.
+    fn query_all<T>(
+        &self,
+        sql: &str,
+        f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StateError> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map([], f)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn migrate(&mut self, host_name: &str) -> Result<(), StateError> {
         let version: i64 = self
             .conn
@@ -259,19 +270,18 @@ impl Db {
     // ---- application users ----
 
     pub fn app_users(&self) -> Result<Vec<AppUser>, StateError> {
-        let mut stmt = self.conn.prepare(
+        self.query_all(
             "SELECT pkid, name, isstandard, created_at, changed_at FROM app_user ORDER BY name COLLATE NOCASE",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(AppUser {
-                pkid: r.get(0)?,
-                name: r.get(1)?,
-                isstandard: r.get(2)?,
-                created_at: r.get(3)?,
-                changed_at: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            |r| {
+                Ok(AppUser {
+                    pkid: r.get(0)?,
+                    name: r.get(1)?,
+                    isstandard: r.get(2)?,
+                    created_at: r.get(3)?,
+                    changed_at: r.get(4)?,
+                })
+            },
+        )
     }
 
     /// Add a user; `Ok(false)` if the name is taken (names compare without case, as on VOS).
@@ -321,28 +331,6 @@ impl Db {
             == 1)
     }
 
-    // ---- settings ----
-
-    pub fn setting(&self, key: &str) -> Result<Option<String>, StateError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT value FROM setting WHERE key = ?1",
-                params![key],
-                |r| r.get(0),
-            )
-            .optional()?)
-    }
-
-    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StateError> {
-        self.conn.execute(
-            "INSERT INTO setting (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
-    }
-
     // ---- inventory ----
 
     /// The current inventory: the newest version, or an empty one.
@@ -386,20 +374,19 @@ impl Db {
 
     /// Every inventory version, newest first.
     pub fn inventory_history(&self) -> Result<Vec<InventoryVersion>, StateError> {
-        let mut stmt = self.conn.prepare(
+        self.query_all(
             "SELECT id, created_at, actor, source, hosts, deployment_type FROM inventory_version ORDER BY id DESC",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(InventoryVersion {
-                version: r.get(0)?,
-                created_at: r.get(1)?,
-                actor: r.get(2)?,
-                source: r.get(3)?,
-                hosts: r.get(4)?,
-                deployment_type: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            |r| {
+                Ok(InventoryVersion {
+                    version: r.get(0)?,
+                    created_at: r.get(1)?,
+                    actor: r.get(2)?,
+                    source: r.get(3)?,
+                    hosts: r.get(4)?,
+                    deployment_type: r.get(5)?,
+                })
+            },
+        )
     }
 
     // ---- image repository ----
@@ -474,15 +461,6 @@ impl Db {
             params![actor, command, result, detail],
         )?;
         Ok(())
-    }
-
-    /// Audit entries, oldest first: (at, actor, command, result).
-    pub fn audit_entries(&self) -> Result<Vec<(String, String, String, String)>, StateError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT at, actor, command, result FROM audit_log ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 

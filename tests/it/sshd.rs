@@ -107,8 +107,14 @@ impl Sshd {
         let mut s = Sshd::start();
         s.stop();
         // Hold every socket until all are chosen, so no port repeats.
-        let held: Vec<TcpListener> = (1..n).map(|_| TcpListener::bind("127.0.0.1:0").unwrap()).collect();
-        s.extra_ports = held.iter().map(|l| l.local_addr().unwrap().port()).filter(|p| *p != s.port).collect();
+        let held: Vec<TcpListener> = (1..n)
+            .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+            .collect();
+        s.extra_ports = held
+            .iter()
+            .map(|l| l.local_addr().unwrap().port())
+            .filter(|p| *p != s.port)
+            .collect();
         drop(held);
         s.spawn();
         s
