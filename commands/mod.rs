@@ -23,7 +23,7 @@ pub enum Commands {
     /// Change a setting of this shell session
     #[command(subcommand)]
     Set(set::SetCommands),
-    /// Show settings of this shell session
+    /// Show settings of this shell session and this node's certificate
     #[command(subcommand)]
     Show(show::ShowCommands),
     /// Node, cluster and deployment utilities

@@ -22,6 +22,9 @@ _ccadmin() {
             ccadmin,run)
                 cmd="ccadmin__subcmd__run"
                 ;;
+            ccadmin,serve)
+                cmd="ccadmin__subcmd__serve"
+                ;;
             ccadmin,set)
                 cmd="ccadmin__subcmd__set"
                 ;;
@@ -40,14 +43,23 @@ _ccadmin() {
             ccadmin__subcmd__set__subcmd__cli,pagination)
                 cmd="ccadmin__subcmd__set__subcmd__cli__subcmd__pagination"
                 ;;
+            ccadmin__subcmd__show,cert)
+                cmd="ccadmin__subcmd__show__subcmd__cert"
+                ;;
             ccadmin__subcmd__show,cli)
                 cmd="ccadmin__subcmd__show__subcmd__cli"
+                ;;
+            ccadmin__subcmd__show__subcmd__cert,own)
+                cmd="ccadmin__subcmd__show__subcmd__cert__subcmd__own"
                 ;;
             ccadmin__subcmd__show__subcmd__cli,pagination)
                 cmd="ccadmin__subcmd__show__subcmd__cli__subcmd__pagination"
                 ;;
             ccadmin__subcmd__utils,applicationuser)
                 cmd="ccadmin__subcmd__utils__subcmd__applicationuser"
+                ;;
+            ccadmin__subcmd__utils,cert)
+                cmd="ccadmin__subcmd__utils__subcmd__cert"
                 ;;
             ccadmin__subcmd__utils,controlnode)
                 cmd="ccadmin__subcmd__utils__subcmd__controlnode"
@@ -75,6 +87,12 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__applicationuser,password)
                 cmd="ccadmin__subcmd__utils__subcmd__applicationuser__subcmd__password"
+                ;;
+            ccadmin__subcmd__utils__subcmd__cert,import)
+                cmd="ccadmin__subcmd__utils__subcmd__cert__subcmd__import"
+                ;;
+            ccadmin__subcmd__utils__subcmd__cert,list)
+                cmd="ccadmin__subcmd__utils__subcmd__cert__subcmd__list"
                 ;;
             ccadmin__subcmd__utils__subcmd__controlnode,key)
                 cmd="ccadmin__subcmd__utils__subcmd__controlnode__subcmd__key"
@@ -125,7 +143,7 @@ _ccadmin() {
 
     case "${cmd}" in
         ccadmin)
-            opts="-y -q -v -f -h -V --state-dir --output --yes --keep-going --echo --no-page --quiet --verbose --secret-store --file --help --version help run set show utils"
+            opts="-y -q -v -f -h -V --state-dir --output --yes --keep-going --echo --no-page --quiet --verbose --secret-store --file --help --version help run set show utils serve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -236,6 +254,36 @@ _ccadmin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ccadmin__subcmd__serve)
+            opts="-y -q -v -h --listen --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ccadmin__subcmd__set)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help cli"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -315,8 +363,60 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__show)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help cli"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help cert cli"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__show__subcmd__cert)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help own"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__show__subcmd__cert__subcmd__own)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -393,7 +493,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser controlnode deployment image-repository node system"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert controlnode deployment image-repository node system"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -537,6 +637,88 @@ _ccadmin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__cert)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help import list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__cert__subcmd__import)
+            opts="-y -q -v -h --name --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__cert__subcmd__list)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -41,8 +41,9 @@ complete -c ccadmin -n "__fish_ccadmin_needs_command" -s V -l version -d 'Print 
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "help" -d 'Show the commands, or one command\'s description, options and example'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "run" -d 'Run a read-only query'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "set" -d 'Change a setting of this shell session'
-complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "show" -d 'Show settings of this shell session'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "show" -d 'Show settings of this shell session and this node\'s certificate'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "utils" -d 'Node, cluster and deployment utilities'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "serve" -d 'Run the Cloud Connect node service (HTTPS on port 8445)'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand help" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand help" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
@@ -91,16 +92,27 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_sub
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -f -a "pagination" -d 'Turn automatic pagination of long output on or off for this session'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
 file\t'An owner-only (0600) file in the state directory'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -s y -l yes -d 'Answer yes to every confirmation'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -s q -l quiet -d 'Print only results and errors, no status lines'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -s v -l verbose -d 'Print more detail on stderr'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cli" -f -a "cli" -d 'Settings of the command-line interface'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -f -a "cert" -d 'Certificates of this node'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -f -a "cli" -d 'Settings of the command-line interface'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cert" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cert" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cert" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cert" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cert" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cert" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cert" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cert" -f -a "own" -d 'Print this node\'s service certificate (PEM), to import on the VOS nodes'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
@@ -111,21 +123,22 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_su
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -f -a "pagination" -d 'Show whether long output is paged in this session'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode deployment image-repository node system" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode deployment image-repository node system" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode deployment image-repository node system" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
 file\t'An owner-only (0600) file in the state directory'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -s y -l yes -d 'Answer yes to every confirmation'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -s q -l quiet -d 'Print only results and errors, no status lines'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -s v -l verbose -d 'Print more detail on stderr'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -f -a "applicationuser" -d 'Application users that authenticate to this node\'s service'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -f -a "controlnode" -d 'This Cloud Connect node\'s own SSH key'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -f -a "deployment" -d 'The deployment\'s hosts: test-connection'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -f -a "image-repository" -d 'The Artifactory that software is downloaded from'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -f -a "node" -d 'This node\'s identity'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser controlnode deployment image-repository node system" -f -a "system" -d 'The deployment: its inventory'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode deployment image-repository node system" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode deployment image-repository node system" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode deployment image-repository node system" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode deployment image-repository node system" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode deployment image-repository node system" -f -a "applicationuser" -d 'Application users that authenticate to this node\'s service'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode deployment image-repository node system" -f -a "cert" -d 'Certificates this node trusts'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode deployment image-repository node system" -f -a "controlnode" -d 'This Cloud Connect node\'s own SSH key'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode deployment image-repository node system" -f -a "deployment" -d 'The deployment\'s hosts: test-connection'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode deployment image-repository node system" -f -a "image-repository" -d 'The Artifactory that software is downloaded from'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode deployment image-repository node system" -f -a "node" -d 'This node\'s identity'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode deployment image-repository node system" -f -a "system" -d 'The deployment: its inventory'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
@@ -139,6 +152,17 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_s
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -f -a "list" -d 'List the application users'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -f -a "delete" -d 'Delete an application user'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -f -a "password" -d 'Change an application user\'s password'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from cert" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from cert" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from cert" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from cert" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from cert" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from cert" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from cert" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from cert" -f -a "import" -d 'Trust a certificate or CA (PEM) for this node\'s HTTPS connections'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from cert" -f -a "list" -d 'List the certificates this node trusts'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from controlnode" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from controlnode" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
@@ -193,3 +217,13 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_s
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "inventory" -d 'The deployment inventory (inventory.conf): validate, show, export, import, history'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l listen -d 'Address and port to listen on' -r
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'

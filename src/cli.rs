@@ -104,7 +104,16 @@ pub struct Cli {
     pub file: Option<PathBuf>,
 
     #[command(subcommand)]
-    pub command: Option<Commands>,
+    pub command: Option<TopCommand>,
+}
+
+/// What the process can be asked to do: a command of the shell, or the node service.
+#[derive(Debug, clap::Subcommand)]
+pub enum TopCommand {
+    #[command(flatten)]
+    Line(Commands),
+    /// Run the Cloud Connect node service (HTTPS on port 8445)
+    Serve(crate::serve::ServeArgs),
 }
 
 /// One line at the `admin:` prompt or in a batch.

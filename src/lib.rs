@@ -21,6 +21,7 @@ pub mod passwords;
 pub mod prompt;
 pub mod repl;
 pub mod secrets;
+pub mod serve;
 pub mod state;
 
 #[path = "../commands/mod.rs"]
@@ -80,6 +81,21 @@ pub fn main_entry() -> i32 {
         return exit::USAGE;
     }
     let g = cli.global;
+    if let Some(cli::TopCommand::Serve(args)) = &cli.command {
+        let Some(root) = g.state_dir.clone().or_else(|| default_state_dir(&env)) else {
+            eprintln!("Error: no state directory: HOME is not set\nHint: pass --state-dir DIR or set CCADMIN_STATE_DIR");
+            return exit::USAGE;
+        };
+        let host = gethostname::gethostname().to_string_lossy().into_owned();
+        let mut state = StateDir::new(root, host);
+        return match serve::run(&mut state, args) {
+            Ok(()) => exit::SUCCESS,
+            Err(e) => {
+                eprintln!("Error: {e}");
+                exit::FAILED
+            }
+        };
+    }
     let Some(state_root) = g.state_dir.clone().or_else(|| default_state_dir(&env)) else {
         eprintln!("Error: no state directory: HOME is not set\nHint: pass --state-dir DIR or set CCADMIN_STATE_DIR");
         return exit::USAGE;
@@ -146,7 +162,7 @@ pub fn main_entry() -> i32 {
         tree: None,
     };
     match (mode, cli.command) {
-        (Mode::OneShot, Some(cmd)) => {
+        (Mode::OneShot, Some(cli::TopCommand::Line(cmd))) => {
             let line = shlex::try_join(args.iter().skip(1).map(String::as_str)).unwrap_or_default();
             dispatch::run_command(&mut ctx, cmd, &line)
         }

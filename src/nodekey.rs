@@ -12,12 +12,13 @@ pub struct NodeKey {
     pub public_line: String,
 }
 
-/// The key pair under `<state>/ssh/`, made now if it does not exist yet.
+/// The key pair under `<state>/ssh/`, made now if it does not exist yet. Safe when several
+/// processes or threads call it at once: a new key takes its name by a hard link, which only
+/// one of them can win, and the public line is always derived from the private key on disk.
 pub fn ensure(state_root: &Path, host_name: &str) -> Result<NodeKey, String> {
     let dir = state_root.join("ssh");
     crate::state::ensure_private_dir(&dir).map_err(|e| e.to_string())?;
     let private = dir.join("id_ed25519");
-    let public = dir.join("id_ed25519.pub");
     if !private.exists() {
         let mut key = PrivateKey::random(&mut OsRng, Algorithm::Ed25519)
             .map_err(|e| format!("cannot make the SSH key: {e}"))?;
@@ -25,19 +26,37 @@ pub fn ensure(state_root: &Path, host_name: &str) -> Result<NodeKey, String> {
         let pem = key
             .to_openssh(LineEnding::LF)
             .map_err(|e| format!("cannot encode the SSH key: {e}"))?;
-        crate::state::write_private_file(&private, pem.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", private.display()))?;
-        let line = key
-            .public_key()
-            .to_openssh()
-            .map_err(|e| format!("cannot encode the SSH key: {e}"))?;
-        std::fs::write(&public, format!("{line}\n"))
+        let tmp = dir.join(format!(
+            ".id_ed25519.{}.{:?}.tmp",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        crate::state::write_private_file(&tmp, pem.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+        let linked = std::fs::hard_link(&tmp, &private);
+        let _ = std::fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(format!("cannot write {}: {e}", private.display())),
+        }
+    }
+    let key = PrivateKey::read_openssh_file(&private)
+        .map_err(|e| format!("cannot read {}: {e}", private.display()))?;
+    let public_line = key
+        .public_key()
+        .to_openssh()
+        .map_err(|e| format!("cannot encode the SSH key: {e}"))?;
+    let public = dir.join("id_ed25519.pub");
+    if std::fs::read_to_string(&public)
+        .map(|p| p.trim() != public_line)
+        .unwrap_or(true)
+    {
+        let tmp = dir.join(format!(".id_ed25519.pub.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, format!("{public_line}\n"))
+            .and_then(|_| std::fs::rename(&tmp, &public))
             .map_err(|e| format!("cannot write {}: {e}", public.display()))?;
     }
-    let public_line = std::fs::read_to_string(&public)
-        .map_err(|e| format!("cannot read {}: {e}", public.display()))?
-        .trim()
-        .to_owned();
     Ok(NodeKey {
         private,
         public_line,

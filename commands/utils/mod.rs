@@ -6,6 +6,7 @@ use crate::context::Ctx;
 use crate::errors::CmdResult;
 
 pub mod applicationuser;
+pub mod cert;
 pub mod controlnode;
 pub mod deployment;
 pub mod image_repository;
@@ -17,6 +18,9 @@ pub enum UtilsCommands {
     /// Application users that authenticate to this node's service
     #[command(subcommand)]
     Applicationuser(applicationuser::ApplicationuserCommands),
+    /// Certificates this node trusts
+    #[command(subcommand)]
+    Cert(cert::CertCommands),
     /// This Cloud Connect node's own SSH key
     #[command(subcommand)]
     Controlnode(controlnode::ControlnodeCommands),
@@ -39,6 +43,7 @@ impl UtilsCommands {
         match self {
             UtilsCommands::Applicationuser(c) => c.changes_state(),
             UtilsCommands::ImageRepository(c) => c.changes_state(),
+            UtilsCommands::Cert(c) => c.changes_state(),
             UtilsCommands::Controlnode(_) | UtilsCommands::Deployment(_) => false,
             UtilsCommands::Node(c) => c.changes_state(),
             UtilsCommands::System(c) => c.changes_state(),
@@ -50,6 +55,7 @@ pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
     match cmd {
         UtilsCommands::Applicationuser(c) => applicationuser::run(ctx, c),
         UtilsCommands::ImageRepository(c) => image_repository::run(ctx, c),
+        UtilsCommands::Cert(c) => cert::run(ctx, c),
         UtilsCommands::Controlnode(c) => controlnode::run(ctx, c),
         UtilsCommands::Deployment(c) => deployment::run(ctx, c),
         UtilsCommands::Node(c) => node::run(ctx, c),

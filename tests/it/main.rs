@@ -9,6 +9,7 @@ mod inventory;
 mod jfrog;
 mod one_shot;
 mod secrets;
+mod serve;
 mod shell;
 mod sshd;
 mod test_connection;

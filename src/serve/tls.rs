@@ -1,0 +1,58 @@
+//! The service's TLS certificate (SPEC 7): `<state>/tls/cert.pem` and `key.pem`, self-signed
+//! on first start with the node's FQDN in the subject alternative names, unless the
+//! administrator put their own there.
+
+use std::path::{Path, PathBuf};
+
+pub struct CertFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+pub fn paths(state_root: &Path) -> CertFiles {
+    let dir = state_root.join("tls");
+    CertFiles {
+        cert: dir.join("cert.pem"),
+        key: dir.join("key.pem"),
+    }
+}
+
+/// The certificate and key, made now (self-signed for `host_name`) if missing.
+pub fn ensure(state_root: &Path, host_name: &str) -> Result<CertFiles, String> {
+    let files = paths(state_root);
+    if files.cert.exists() && files.key.exists() {
+        return Ok(files);
+    }
+    crate::state::ensure_private_dir(&state_root.join("tls")).map_err(|e| e.to_string())?;
+    let host = crate::names::split_host_port(host_name)
+        .map(|(h, _)| h.to_owned())
+        .unwrap_or_else(|_| host_name.to_owned());
+    let mut names = vec![host.clone()];
+    if host != "localhost" {
+        names.push("localhost".into());
+    }
+    let mut params = rcgen::CertificateParams::new(names)
+        .map_err(|e| format!("cannot make the certificate: {e}"))?;
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, host.clone());
+    params
+        .distinguished_name
+        .push(rcgen::DnType::OrganizationName, "ccadmin Cloud Connect");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    params.not_before = rcgen::date_time_ymd(1970, 1, 1)
+        + std::time::Duration::from_secs(now.saturating_sub(86_400));
+    params.not_after = params.not_before + std::time::Duration::from_secs(5 * 365 * 86_400);
+    let key = rcgen::KeyPair::generate().map_err(|e| format!("cannot make the key: {e}"))?;
+    let cert = params
+        .self_signed(&key)
+        .map_err(|e| format!("cannot sign the certificate: {e}"))?;
+    crate::state::write_private_file(&files.key, key.serialize_pem().as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", files.key.display()))?;
+    std::fs::write(&files.cert, cert.pem())
+        .map_err(|e| format!("cannot write {}: {e}", files.cert.display()))?;
+    Ok(files)
+}

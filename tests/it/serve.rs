@@ -1,0 +1,274 @@
+//! `ccadmin serve`, the node service, over real HTTPS on loopback.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{bin, run, state};
+
+const USER: &str = "ccadmin";
+const PASSWORD: &str = "Ccadmin-Serve-2026";
+
+pub struct Served {
+    child: Child,
+    pub port: u16,
+    pub state: PathBuf,
+}
+
+impl Served {
+    pub fn start(state: &Path) -> Served {
+        let port = crate::sshd::free_port();
+        let child = Command::new(bin())
+            .env("CCADMIN_STATE_DIR", state)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start ccadmin serve");
+        let s = Served {
+            child,
+            port,
+            state: state.to_path_buf(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if s.state.join("tls/cert.pem").exists() {
+                if let Ok(r) = s.client().get(s.url("/health")).send() {
+                    if r.status() == 200 {
+                        break;
+                    }
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "ccadmin serve did not answer /health"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        s
+    }
+
+    pub fn client(&self) -> reqwest::blocking::Client {
+        let pem = std::fs::read(self.state.join("tls/cert.pem")).unwrap();
+        reqwest::blocking::Client::builder()
+            .tls_certs_only(reqwest::Certificate::from_pem_bundle(&pem).unwrap())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("https://localhost:{}{path}", self.port)
+    }
+
+    /// SIGTERM, then the exit status.
+    pub fn terminate(mut self) -> Option<i32> {
+        // SAFETY: sending a signal to our own child process.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let status = self.child.wait().unwrap();
+        status.code()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn with_user(s: &Path) {
+    let r = crate::util::ccadmin(s)
+        .env("CCADMIN_APPLICATIONUSER_PASSWORD", PASSWORD)
+        .args(["utils", "applicationuser", "add", USER])
+        .output()
+        .unwrap();
+    assert!(r.status.success());
+}
+
+#[test]
+fn endpoints_answer_with_the_node_key_and_cluster() {
+    let (_d, s) = state();
+    with_user(&s);
+    let srv = Served::start(&s);
+    let c = srv.client();
+    let key: serde_json::Value = c
+        .get(srv.url("/inventory/controlnode/key"))
+        .basic_auth(USER, Some(PASSWORD))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let console: serde_json::Value = serde_json::from_str(
+        &run(&s, &["--output", "json", "utils", "controlnode", "key"], "").stdout,
+    )
+    .unwrap();
+    assert_eq!(key, console);
+    assert_eq!(key["category"], "PUBLISHER");
+    assert!(key["publicKey"]
+        .as_str()
+        .unwrap()
+        .starts_with("ssh-ed25519 AAAA"));
+    let cluster: serde_json::Value = c
+        .get(srv.url("/inventory/cluster"))
+        .basic_auth(USER, Some(PASSWORD))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(cluster["publisher"], key["hostName"]);
+    assert!(cluster["subscriber"].is_null());
+    let r = c
+        .get(srv.url("/nope"))
+        .basic_auth(USER, Some(PASSWORD))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    // `show cert own` prints the certificate the service presents.
+    let own = run(&s, &["show", "cert", "own"], "").stdout;
+    assert_eq!(
+        own,
+        std::fs::read_to_string(s.join("tls/cert.pem")).unwrap()
+    );
+    assert!(own.starts_with("-----BEGIN CERTIFICATE-----"));
+}
+
+#[test]
+fn bad_passwords_are_refused_then_rate_limited() {
+    let (_d, s) = state();
+    with_user(&s);
+    let srv = Served::start(&s);
+    let c = srv.client();
+    let r = c.get(srv.url("/inventory/cluster")).send().unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(r.headers().get("www-authenticate").is_some());
+    for _ in 0..4 {
+        assert_eq!(
+            c.get(srv.url("/inventory/cluster"))
+                .basic_auth(USER, Some("wrong-password"))
+                .send()
+                .unwrap()
+                .status(),
+            401
+        );
+    }
+    let r = c
+        .get(srv.url("/inventory/cluster"))
+        .basic_auth(USER, Some("wrong-password"))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait > 0 && wait <= 60, "{wait}");
+    // From this address, even the right password waits out the window.
+    assert_eq!(
+        c.get(srv.url("/inventory/cluster"))
+            .basic_auth(USER, Some(PASSWORD))
+            .send()
+            .unwrap()
+            .status(),
+        429
+    );
+    let log = std::fs::read_to_string(s.join("logs/serve.log")).unwrap();
+    assert!(log.contains("GET /inventory/cluster 429"), "{log}");
+    assert!(
+        !log.contains(PASSWORD) && !log.contains("wrong-password"),
+        "{log}"
+    );
+}
+
+#[test]
+fn two_hundred_concurrent_authenticated_requests() {
+    let (_d, s) = state();
+    with_user(&s);
+    let srv = Served::start(&s);
+    let c = srv.client();
+    let url = srv.url("/inventory/controlnode/key");
+    let statuses: Vec<u16> = std::thread::scope(|sc| {
+        let hs: Vec<_> = (0..200)
+            .map(|_| {
+                sc.spawn(|| {
+                    c.get(&url)
+                        .basic_auth(USER, Some(PASSWORD))
+                        .send()
+                        .map(|r| r.status().as_u16())
+                        .unwrap_or(0)
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        200,
+        "{statuses:?}"
+    );
+}
+
+#[test]
+fn sigterm_lets_requests_in_flight_finish() {
+    let (_d, s) = state();
+    with_user(&s);
+    let srv = Served::start(&s);
+    // Ten clients with a connection each, then ten requests whose argon2 checks keep the
+    // service busy when SIGTERM arrives.
+    let clients: Vec<_> = (0..10).map(|_| srv.client()).collect();
+    for c in &clients {
+        assert_eq!(c.get(srv.url("/health")).send().unwrap().status(), 200);
+    }
+    let url = srv.url("/inventory/cluster");
+    let statuses = std::thread::scope(|sc| {
+        let hs: Vec<_> = clients
+            .iter()
+            .map(|c| {
+                sc.spawn(|| {
+                    c.get(&url)
+                        .basic_auth(USER, Some(PASSWORD))
+                        .send()
+                        .map(|r| r.status().as_u16())
+                        .unwrap_or(0)
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(100));
+        let code = srv.terminate();
+        let statuses: Vec<u16> = hs.into_iter().map(|h| h.join().unwrap()).collect();
+        (code, statuses)
+    });
+    assert_eq!(statuses.0, Some(0), "serve exits 0 on SIGTERM");
+    assert!(statuses.1.iter().all(|s| *s == 200), "{:?}", statuses.1);
+    let log = std::fs::read_to_string(s.join("logs/serve.log")).unwrap();
+    assert!(
+        log.contains("stopping; letting in-flight requests finish")
+            && log.ends_with("ccadmin serve: stopped\n"),
+        "{log}"
+    );
+}
+
+#[test]
+fn cert_import_and_list() {
+    let (d, s) = state();
+    let other = d.path().join("other");
+    with_user(&other);
+    let pem = run(&other, &["show", "cert", "own"], "").stdout;
+    let f = d.path().join("cc-pub.pem");
+    std::fs::write(&f, &pem).unwrap();
+    let r = run(&s, &["utils", "cert", "import", f.to_str().unwrap()], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("Trusted cc-pub: SHA256:"), "{}", r.stderr);
+    let list = run(&s, &["utils", "cert", "list"], "").stdout;
+    assert!(
+        list.contains("cc-pub") && list.contains("SHA256:"),
+        "{list}"
+    );
+    let bad = d.path().join("bad.pem");
+    std::fs::write(&bad, "not a certificate\n").unwrap();
+    let r = run(&s, &["utils", "cert", "import", bad.to_str().unwrap()], "");
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("holds no certificate"), "{}", r.stderr);
+}
