@@ -175,8 +175,22 @@ impl Db {
             conn,
             path: path.to_path_buf(),
         };
-        db.migrate(host_name)?;
-        Ok(db)
+        // A fresh database opened by several processes at once: switching it to WAL needs
+        // the file to itself, and SQLite may answer "busy" without waiting. Retry, bounded.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            match db.migrate(host_name) {
+                Err(StateError::Sql(rusqlite::Error::SqliteFailure(f, _)))
+                    if matches!(
+                        f.code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    ) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other.map(|()| db),
+            }
+        }
     }
 
     pub fn path(&self) -> &Path {
