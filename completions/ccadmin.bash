@@ -112,14 +112,29 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__image__subcmd__repository,show)
                 cmd="ccadmin__subcmd__utils__subcmd__image__subcmd__repository__subcmd__show"
                 ;;
+            ccadmin__subcmd__utils__subcmd__node,cluster)
+                cmd="ccadmin__subcmd__utils__subcmd__node__subcmd__cluster"
+                ;;
             ccadmin__subcmd__utils__subcmd__node,set)
                 cmd="ccadmin__subcmd__utils__subcmd__node__subcmd__set"
                 ;;
             ccadmin__subcmd__utils__subcmd__node,show)
                 cmd="ccadmin__subcmd__utils__subcmd__node__subcmd__show"
                 ;;
+            ccadmin__subcmd__utils__subcmd__node__subcmd__cluster,add)
+                cmd="ccadmin__subcmd__utils__subcmd__node__subcmd__cluster__subcmd__add"
+                ;;
+            ccadmin__subcmd__utils__subcmd__node__subcmd__cluster,list)
+                cmd="ccadmin__subcmd__utils__subcmd__node__subcmd__cluster__subcmd__list"
+                ;;
+            ccadmin__subcmd__utils__subcmd__node__subcmd__cluster,remove)
+                cmd="ccadmin__subcmd__utils__subcmd__node__subcmd__cluster__subcmd__remove"
+                ;;
             ccadmin__subcmd__utils__subcmd__system,inventory)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__inventory"
+                ;;
+            ccadmin__subcmd__utils__subcmd__system,onboard)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard"
                 ;;
             ccadmin__subcmd__utils__subcmd__system__subcmd__inventory,export)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__inventory__subcmd__export"
@@ -135,6 +150,18 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__system__subcmd__inventory,validate)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__inventory__subcmd__validate"
+                ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__onboard,initiate)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__trigger"
+                ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__onboard,remove)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__remove"
+                ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__onboard,trigger)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__trigger"
+                ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__onboard,update)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__update"
                 ;;
             *)
                 ;;
@@ -1033,8 +1060,124 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__node)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help show set"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help show set cluster"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__node__subcmd__cluster)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help add remove list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__node__subcmd__cluster__subcmd__add)
+            opts="-y -q -v -h --user --authorized-keys --identity --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorized-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__node__subcmd__cluster__subcmd__list)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__node__subcmd__cluster__subcmd__remove)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1139,7 +1282,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__system)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help inventory"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help inventory onboard"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1349,6 +1492,170 @@ _ccadmin() {
                 return 0
             fi
             case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__onboard)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help trigger initiate update remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__remove)
+            opts="-y -q -v -h --cloud-connect --username --password-file --cluster-name --timeout --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cloud-connect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__trigger)
+            opts="-y -q -v -h --cloud-connect --username --password-file --cluster-name --timeout --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cloud-connect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__update)
+            opts="-y -q -v -h --cloud-connect --username --password-file --cluster-name --timeout --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cloud-connect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

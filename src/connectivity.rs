@@ -38,8 +38,10 @@ pub struct HostResult {
 /// A host to check and how to log in to it.
 pub struct Target {
     pub row: HostRow,
-    /// `None`: not checked, with the reason (e.g. a VOS host that is not onboarded).
+    /// `Err`: not checked, with the reason (e.g. a VOS host that is not onboarded).
     pub user: Result<String, String>,
+    /// The host key was recorded at onboarding: check against that, never learn a new one.
+    pub recorded_key: bool,
 }
 
 fn reason(e: &SshError, port: u16) -> (Option<&'static str>, String) {
@@ -63,13 +65,12 @@ fn reason(e: &SshError, port: u16) -> (Option<&'static str>, String) {
     }
 }
 
-fn check(
-    t: &Target,
-    key: &Path,
-    host_keys: &HostKeys,
-    accept_new: bool,
-    timeout: Duration,
-) -> HostResult {
+fn check(t: &Target, key: &Path, keys: &Keys, accept_new: bool, timeout: Duration) -> HostResult {
+    let (host_keys, accept_new) = if t.recorded_key {
+        (keys.recorded, false)
+    } else {
+        (keys.known_hosts, accept_new)
+    };
     let start = Instant::now();
     let mut r = HostResult {
         product: t.row.product.clone(),
@@ -132,13 +133,20 @@ fn check(
     r
 }
 
+/// Where host keys are checked: known_hosts (learning new keys on request), and the keys
+/// recorded at onboarding for VOS hosts.
+pub struct Keys<'a> {
+    pub known_hosts: &'a HostKeys,
+    pub recorded: &'a HostKeys,
+}
+
 #[allow(clippy::too_many_arguments)]
 /// Check every target with at most `parallel` at a time; `on_done` is told each finished
 /// count (for a progress bar). Results are in the targets' order.
 pub fn check_all(
     targets: &[Target],
     key: &Path,
-    host_keys: &HostKeys,
+    keys: &Keys,
     accept_new: bool,
     parallel: usize,
     timeout: Duration,
@@ -156,7 +164,7 @@ pub fn check_all(
                 }
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(t) = targets.get(i) else { return };
-                let r = check(t, key, host_keys, accept_new, timeout);
+                let r = check(t, key, keys, accept_new, timeout);
                 results.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(r);
                 on_done(done.fetch_add(1, Ordering::SeqCst) + 1);
             });

@@ -172,6 +172,10 @@ pub struct Artifactory {
 }
 
 /// Text of an error and all its causes, for classification and messages.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    chain(e)
+}
+
 fn chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut cur = e.source();

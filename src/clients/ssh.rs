@@ -476,7 +476,68 @@ pub fn connect_until(
     })
 }
 
+/// The algorithm name OpenSSH writes before a key of this type.
+fn key_algorithm(t: HostKeyType) -> &'static str {
+    match t {
+        HostKeyType::Rsa => "ssh-rsa",
+        HostKeyType::Dss => "ssh-dss",
+        HostKeyType::Ecdsa256 => "ecdsa-sha2-nistp256",
+        HostKeyType::Ecdsa384 => "ecdsa-sha2-nistp384",
+        HostKeyType::Ecdsa521 => "ecdsa-sha2-nistp521",
+        _ => "ssh-ed25519",
+    }
+}
+
+fn host_key_line(session: &Session) -> Option<String> {
+    let (key, kt) = session.host_key()?;
+    Some(format!(
+        "{} {}",
+        key_algorithm(kt),
+        base64::engine::general_purpose::STANDARD.encode(key)
+    ))
+}
+
+/// A host's SSH host key as a known_hosts key (`ssh-ed25519 AAAA…`), read from the key
+/// exchange without logging in (what `ssh-keyscan` does).
+pub fn scan_host_key(ep: &Endpoint, timeout: Duration) -> Result<String, SshError> {
+    let endpoint = ep.to_string();
+    let addr = (ep.host.as_str(), ep.port)
+        .to_socket_addrs()
+        .map_err(|e| SshError::Resolve {
+            host: ep.host.clone(),
+            reason: e.to_string(),
+        })?
+        .next()
+        .ok_or_else(|| SshError::Resolve {
+            host: ep.host.clone(),
+            reason: "no address".into(),
+        })?;
+    let tcp = TcpStream::connect_timeout(&addr, timeout).map_err(|e| SshError::Connect {
+        endpoint: endpoint.clone(),
+        reason: e.to_string(),
+    })?;
+    let mut session = Session::new().map_err(|e| SshError::Handshake {
+        endpoint: endpoint.clone(),
+        reason: e.to_string(),
+    })?;
+    session.set_tcp_stream(tcp);
+    session.set_timeout(timeout.as_millis().clamp(1, u32::MAX as u128) as u32);
+    session.handshake().map_err(|e| SshError::Handshake {
+        endpoint: endpoint.clone(),
+        reason: e.message().to_owned(),
+    })?;
+    host_key_line(&session).ok_or(SshError::Handshake {
+        endpoint,
+        reason: "the server sent no host key".into(),
+    })
+}
+
 impl Connection {
+    /// The server's host key as a known_hosts key (`ssh-ed25519 AAAA…`).
+    pub fn host_key_line(&self) -> Option<String> {
+        host_key_line(&self.session)
+    }
+
     /// Run `command` and return its exit status and output, within `deadline`.
     pub fn run(
         &self,

@@ -247,3 +247,50 @@ pub fn diff(old: &Inventory, new: &Inventory) -> Changes {
     }
     c
 }
+
+/// The inventory with its VOS part generated from the onboarded hosts (SPEC 4: on the Cloud
+/// Connect side the onboarded VOS clusters become the `VOS` part). Sides come from `inv` where it
+/// names the host (an administrator may add them by hand), else `A`. Without onboarded hosts
+/// the inventory is returned as it is.
+pub fn with_onboarded(
+    mut inv: Inventory,
+    onboarded: &[crate::state::db::OnboardedHost],
+) -> Inventory {
+    if onboarded.is_empty() {
+        return inv;
+    }
+    let side_of = |name: &str| {
+        inv.vos
+            .iter()
+            .flat_map(|p| p.groups.iter().flat_map(|g| g.hosts.iter()))
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.side.clone())
+            .unwrap_or_else(|| "A".to_owned())
+    };
+    let mut vos: Vec<Product<VosHost>> = VOS_PRODUCTS
+        .iter()
+        .map(|p| Product {
+            name: (*p).to_owned(),
+            groups: Vec::new(),
+        })
+        .collect();
+    for h in onboarded {
+        let Some(p) = vos.iter_mut().find(|p| p.name == h.product) else {
+            continue;
+        };
+        let host = VosHost {
+            name: h.host.clone(),
+            host_type: h.host_type.clone(),
+            side: side_of(&h.host),
+        };
+        match p.groups.iter_mut().find(|g| g.name == h.cluster) {
+            Some(g) => g.hosts.push(host),
+            None => p.groups.push(Group {
+                name: h.cluster.clone(),
+                hosts: vec![host],
+            }),
+        }
+    }
+    inv.vos = vos;
+    inv
+}

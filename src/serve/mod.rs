@@ -89,6 +89,7 @@ impl Service {
         method: &hyper::Method,
         path: &str,
         authorization: Option<&str>,
+        body: &[u8],
     ) -> Reply {
         if path == "/health" {
             return json_reply(StatusCode::OK, json!({ "status": "ok" }));
@@ -142,10 +143,68 @@ impl Service {
                     json!({ "publisher": publisher, "subscriber": subscriber }),
                 )
             }
+            (&hyper::Method::POST, "/inventory/onboard") => self.onboard(body),
+            (&hyper::Method::DELETE, p) if p.starts_with("/inventory/onboard/") => {
+                let cluster = &p["/inventory/onboard/".len()..];
+                match crate::state::Db::open(&self.db_path, "")
+                    .and_then(|mut db| db.remove_onboarded_cluster(cluster))
+                {
+                    Ok(n) => {
+                        json_reply(StatusCode::OK, json!({ "cluster": cluster, "removed": n }))
+                    }
+                    Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("state: {e}")),
+                }
+            }
             (_, "/inventory/controlnode/key" | "/inventory/cluster") => {
                 error(StatusCode::METHOD_NOT_ALLOWED, "use GET")
             }
             _ => error(StatusCode::NOT_FOUND, "no such endpoint"),
+        }
+    }
+}
+
+impl Service {
+    /// `POST /inventory/onboard`: record a VOS host (SPEC 4 step 3).
+    fn onboard(&self, body: &[u8]) -> Reply {
+        let h: crate::state::db::OnboardedHost = match serde_json::from_slice(body) {
+            Ok(h) => h,
+            Err(e) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    &format!("the body is not an onboarding record: {e}"),
+                )
+            }
+        };
+        let problems: Vec<String> = [
+            (!crate::inventory::model::VOS_PRODUCTS.contains(&h.product.as_str()))
+                .then(|| format!("unknown product {}", h.product)),
+            (!matches!(h.host_type.as_str(), "Publisher" | "Subscriber"))
+                .then(|| format!("type {} is neither Publisher nor Subscriber", h.host_type)),
+            crate::names::validate_host(&h.host)
+                .err()
+                .map(|e| format!("host {}: {e}", h.host)),
+            crate::names::validate_user(&h.user)
+                .err()
+                .map(|e| format!("user {}: {e}", h.user)),
+            (!h.host_key.starts_with("ssh-") && !h.host_key.starts_with("ecdsa-"))
+                .then(|| "hostKey is not an SSH public key".to_owned()),
+            (h.cluster.is_empty() || h.cluster.contains('/'))
+                .then(|| "cluster must be a name without '/'".to_owned()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !problems.is_empty() {
+            return error(StatusCode::BAD_REQUEST, &problems.join("; "));
+        }
+        match crate::state::Db::open(&self.db_path, "")
+            .and_then(|mut db| db.upsert_onboarded_host(&h))
+        {
+            Ok(()) => json_reply(
+                StatusCode::OK,
+                json!({ "status": "onboarded", "host": h.host, "cluster": h.cluster }),
+            ),
+            Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("state: {e}")),
         }
     }
 }
@@ -235,7 +294,13 @@ async fn serve(
                             let authz = req.headers().get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
                             let (m, p) = (method.clone(), path.clone());
                             let s2 = Arc::clone(&svc);
-                            let reply = tokio::task::spawn_blocking(move || s2.handle(peer, &m, &p, authz.as_deref()))
+                            // Bodies are small JSON documents; anything over 64 KiB is refused.
+                            let limited = http_body_util::Limited::new(req.into_body(), 64 * 1024);
+                            let body = match http_body_util::BodyExt::collect(limited).await {
+                                Ok(b) => b.to_bytes(),
+                                Err(_) => return Ok::<_, Infallible>(error(StatusCode::PAYLOAD_TOO_LARGE, "the request body is too large or was cut off")),
+                            };
+                            let reply = tokio::task::spawn_blocking(move || s2.handle(peer, &m, &p, authz.as_deref(), &body))
                                 .await
                                 .unwrap_or_else(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed"));
                             svc.log(&format!("{} {method} {path} {} {}ms", peer.ip(), reply.status().as_u16(), started.elapsed().as_millis()));

@@ -94,6 +94,36 @@ const MIGRATIONS: &[&str] = &[
         last_validated   TEXT NOT NULL
     );
     "#,
+    // 4: onboarding. On a VOS publisher: the cluster's other members and what onboarding did
+    // to each. On Cloud Connect: the VOS hosts onboarded against it.
+    r#"
+    CREATE TABLE vos_member (
+        host            TEXT PRIMARY KEY,
+        user            TEXT NOT NULL,
+        authorized_keys TEXT NOT NULL,
+        identity        TEXT
+    );
+    CREATE TABLE onboard_state (
+        member   TEXT PRIMARY KEY,
+        cc       TEXT NOT NULL,
+        cluster  TEXT NOT NULL,
+        status   TEXT NOT NULL,
+        detail   TEXT,
+        keys     TEXT NOT NULL
+    );
+    CREATE TABLE onboarded_host (
+        host         TEXT PRIMARY KEY,
+        cluster      TEXT NOT NULL,
+        product      TEXT NOT NULL,
+        type         TEXT NOT NULL,
+        host_key     TEXT NOT NULL,
+        user         TEXT NOT NULL,
+        port         INTEGER NOT NULL,
+        onboarded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now'))
+    );
+    CREATE VIEW onboardedhost AS
+        SELECT host, cluster, product, type, user, port, onboarded_at FROM onboarded_host;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -142,6 +172,46 @@ pub struct ImageRepository {
     pub credential_store: String,
     pub credential_ref: String,
     pub last_validated: String,
+}
+
+/// A member of this VOS node's cluster (not the node itself), as the publisher reaches it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VosMember {
+    /// `HOST` or `HOST:PORT`.
+    pub host: String,
+    pub user: String,
+    pub authorized_keys: String,
+    /// Private key the publisher logs in to the member with (the cluster's platform key).
+    pub identity: Option<String>,
+}
+
+/// What onboarding did to one member, on the VOS publisher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OnboardState {
+    pub member: String,
+    pub cc: String,
+    pub cluster: String,
+    /// `onboarded` or `failed`.
+    pub status: String,
+    pub detail: Option<String>,
+    /// The Cloud Connect key lines installed into the member's authorized_keys.
+    pub keys: Vec<String>,
+}
+
+/// A VOS host onboarded against this Cloud Connect node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct OnboardedHost {
+    /// `HOST` or `HOST:PORT` as Cloud Connect reaches it.
+    pub host: String,
+    pub cluster: String,
+    pub product: String,
+    /// `Publisher` or `Subscriber`.
+    #[serde(rename = "type")]
+    pub host_type: String,
+    /// `ssh-ed25519 AAAA…`
+    pub host_key: String,
+    pub user: String,
+    pub port: u16,
 }
 
 /// One stored inventory version, as `inventory history` lists it.
@@ -401,6 +471,107 @@ impl Db {
                 })
             },
         )
+    }
+
+    // ---- onboarding ----
+
+    pub fn vos_members(&self) -> Result<Vec<VosMember>, StateError> {
+        self.query_all(
+            "SELECT host, user, authorized_keys, identity FROM vos_member ORDER BY host",
+            |r| {
+                Ok(VosMember {
+                    host: r.get(0)?,
+                    user: r.get(1)?,
+                    authorized_keys: r.get(2)?,
+                    identity: r.get(3)?,
+                })
+            },
+        )
+    }
+
+    /// Add or replace a cluster member.
+    pub fn set_vos_member(&mut self, m: &VosMember) -> Result<(), StateError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO vos_member (host, user, authorized_keys, identity) VALUES (?1, ?2, ?3, ?4)",
+            params![m.host, m.user, m.authorized_keys, m.identity],
+        )?;
+        Ok(())
+    }
+
+    pub fn remove_vos_member(&mut self, host: &str) -> Result<bool, StateError> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM vos_member WHERE host = ?1", params![host])?
+            == 1)
+    }
+
+    pub fn onboard_states(&self) -> Result<Vec<OnboardState>, StateError> {
+        self.query_all(
+            "SELECT member, cc, cluster, status, detail, keys FROM onboard_state ORDER BY member",
+            |r| {
+                let keys: String = r.get(5)?;
+                Ok(OnboardState {
+                    member: r.get(0)?,
+                    cc: r.get(1)?,
+                    cluster: r.get(2)?,
+                    status: r.get(3)?,
+                    detail: r.get(4)?,
+                    keys: serde_json::from_str(&keys).unwrap_or_default(),
+                })
+            },
+        )
+    }
+
+    pub fn set_onboard_state(&mut self, s: &OnboardState) -> Result<(), StateError> {
+        let keys = serde_json::to_string(&s.keys).map_err(|e| StateError::Other(e.to_string()))?;
+        self.conn.execute(
+            "INSERT OR REPLACE INTO onboard_state (member, cc, cluster, status, detail, keys) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![s.member, s.cc, s.cluster, s.status, s.detail, keys],
+        )?;
+        Ok(())
+    }
+
+    pub fn clear_onboard_state(&mut self, member: &str) -> Result<(), StateError> {
+        self.conn.execute(
+            "DELETE FROM onboard_state WHERE member = ?1",
+            params![member],
+        )?;
+        Ok(())
+    }
+
+    pub fn onboarded_hosts(&self) -> Result<Vec<OnboardedHost>, StateError> {
+        self.query_all(
+            "SELECT host, cluster, product, type, host_key, user, port FROM onboarded_host ORDER BY product, cluster, type DESC, host",
+            |r| {
+                Ok(OnboardedHost {
+                    host: r.get(0)?,
+                    cluster: r.get(1)?,
+                    product: r.get(2)?,
+                    host_type: r.get(3)?,
+                    host_key: r.get(4)?,
+                    user: r.get(5)?,
+                    port: r.get(6)?,
+                })
+            },
+        )
+    }
+
+    /// Record (or refresh) an onboarded VOS host.
+    pub fn upsert_onboarded_host(&mut self, h: &OnboardedHost) -> Result<(), StateError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO onboarded_host (host, cluster, product, type, host_key, user, port)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![h.host, h.cluster, h.product, h.host_type, h.host_key, h.user, h.port],
+        )?;
+        Ok(())
+    }
+
+    /// Forget a whole cluster; the number of hosts removed.
+    pub fn remove_onboarded_cluster(&mut self, cluster: &str) -> Result<usize, StateError> {
+        Ok(self.conn.execute(
+            "DELETE FROM onboarded_host WHERE cluster = ?1",
+            params![cluster],
+        )?)
     }
 
     // ---- image repository ----

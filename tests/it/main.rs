@@ -7,6 +7,7 @@ mod generated;
 mod image_repository;
 mod inventory;
 mod jfrog;
+mod onboard;
 mod one_shot;
 mod secrets;
 mod serve;

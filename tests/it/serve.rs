@@ -17,7 +17,10 @@ pub struct Served {
 
 impl Served {
     pub fn start(state: &Path) -> Served {
-        let port = crate::sshd::free_port();
+        Served::start_on(state, crate::sshd::free_port())
+    }
+
+    pub fn start_on(state: &Path, port: u16) -> Served {
         let child = Command::new(bin())
             .env("CCADMIN_STATE_DIR", state)
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])

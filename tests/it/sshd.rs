@@ -193,6 +193,12 @@ impl Sshd {
         }
     }
 
+    /// Start again after `stop`, same ports and keys (a member that comes back).
+    pub fn restart(&mut self) {
+        self.stop();
+        self.spawn();
+    }
+
     /// Stop, take a new host key, start again on the same port (a reinstalled server).
     pub fn restart_with_new_host_key(&mut self) {
         self.stop();

@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::Args;
 use serde_json::json;
 
-use crate::clients::ssh::HostKeys;
+use crate::clients::ssh::{Endpoint, HostKeys};
 use crate::commands::utils::system::inventory::require_cloud_connect;
 use crate::connectivity::{check_all, Outcome, Target};
 use crate::context::Ctx;
@@ -47,7 +47,8 @@ pub fn cmd_utils_deployment_test_connection(
     args: UtilsDeploymentTestConnectionArgs,
 ) -> CmdResult {
     require_cloud_connect(ctx, false)?;
-    let inv = ctx.db()?.inventory()?;
+    let inv = crate::commands::utils::system::inventory::current(ctx)?;
+    let onboarded = ctx.db()?.onboarded_hosts()?;
     let mut rows = inv.rows();
     if let Some(n) = &args.node {
         rows.retain(|r| {
@@ -73,17 +74,36 @@ pub fn cmd_utils_deployment_test_connection(
     let targets: Vec<Target> = rows
         .into_iter()
         .map(|row| {
-            let user = if row.platform == "Windows" {
-                Ok(row.detail.clone())
-            } else {
-                Err("not onboarded: no orchestration account or host key recorded (run utils system onboard trigger on the VOS publisher)".to_owned())
-            };
-            Target { row, user }
+            if row.platform == "Windows" {
+                return Target { user: Ok(row.detail.clone()), row, recorded_key: false };
+            }
+            match onboarded.iter().find(|h| h.host.eq_ignore_ascii_case(&row.name)) {
+                Some(h) => Target { user: Ok(h.user.clone()), row, recorded_key: true },
+                None => Target {
+                    user: Err("not onboarded: no orchestration account or host key recorded (run utils system onboard trigger on the VOS publisher)".to_owned()),
+                    row,
+                    recorded_key: false,
+                },
+            }
         })
         .collect();
     let host = ctx.db()?.node()?.hostname;
     let key = crate::nodekey::ensure(ctx.state.root(), &host).map_err(CommandError::failed)?;
     let host_keys = HostKeys::new(ctx.state.root().join("known_hosts"));
+    // The keys recorded at onboarding, as a known_hosts file of their own.
+    let recorded_path = ctx.state.root().join("onboarded_known_hosts");
+    let lines: String = onboarded
+        .iter()
+        .filter_map(|h| {
+            Endpoint::parse(&h.host, h.port)
+                .ok()
+                .map(|ep| format!("{} {}\n", ep.known_hosts_name(), h.host_key))
+        })
+        .collect();
+    crate::state::write_private_file(&recorded_path, lines.as_bytes()).map_err(|e| {
+        CommandError::failed(format!("cannot write {}: {e}", recorded_path.display()))
+    })?;
+    let recorded = HostKeys::new(recorded_path);
     let bar = if ctx.ui.stderr_tty && !ctx.ui.quiet {
         indicatif::ProgressBar::new(targets.len() as u64)
     } else {
@@ -97,7 +117,10 @@ pub fn cmd_utils_deployment_test_connection(
     let results = check_all(
         &targets,
         &key.private,
-        &host_keys,
+        &crate::connectivity::Keys {
+            known_hosts: &host_keys,
+            recorded: &recorded,
+        },
         args.accept_new_host_keys,
         args.parallel as usize,
         Duration::from_secs(args.timeout),

@@ -5,6 +5,7 @@ use clap::Subcommand;
 use crate::context::Ctx;
 use crate::errors::CmdResult;
 
+pub mod cluster;
 pub mod set;
 pub mod show;
 
@@ -14,11 +15,18 @@ pub enum NodeCommands {
     Show(show::UtilsNodeShowArgs),
     /// Change this node's role, host name, component or orchestration account
     Set(set::UtilsNodeSetArgs),
+    /// The other members of this VOS node's cluster
+    #[command(subcommand)]
+    Cluster(cluster::ClusterCommands),
 }
 
 impl NodeCommands {
     pub fn changes_state(&self) -> bool {
-        matches!(self, NodeCommands::Set(_))
+        match self {
+            NodeCommands::Set(_) => true,
+            NodeCommands::Cluster(c) => c.changes_state(),
+            NodeCommands::Show(_) => false,
+        }
     }
 }
 
@@ -26,5 +34,6 @@ pub fn run(ctx: &mut Ctx, cmd: NodeCommands) -> CmdResult {
     match cmd {
         NodeCommands::Show(args) => show::cmd_utils_node_show(ctx, args),
         NodeCommands::Set(args) => set::cmd_utils_node_set(ctx, args),
+        NodeCommands::Cluster(c) => cluster::run(ctx, c),
     }
 }

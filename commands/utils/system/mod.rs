@@ -6,18 +6,23 @@ use crate::context::Ctx;
 use crate::errors::CmdResult;
 
 pub mod inventory;
+pub mod onboard;
 
 #[derive(Debug, Subcommand)]
 pub enum SystemCommands {
     /// The deployment inventory (inventory.conf): validate, show, export, import, history
     #[command(subcommand)]
     Inventory(inventory::InventoryCommands),
+    /// Enrol this VOS cluster with Cloud Connect: trigger (initiate), update, remove
+    #[command(subcommand)]
+    Onboard(onboard::OnboardCommands),
 }
 
 impl SystemCommands {
     pub fn changes_state(&self) -> bool {
         match self {
             SystemCommands::Inventory(c) => c.changes_state(),
+            SystemCommands::Onboard(_) => true,
         }
     }
 }
@@ -25,5 +30,6 @@ impl SystemCommands {
 pub fn run(ctx: &mut Ctx, cmd: SystemCommands) -> CmdResult {
     match cmd {
         SystemCommands::Inventory(c) => inventory::run(ctx, c),
+        SystemCommands::Onboard(c) => onboard::run(ctx, c),
     }
 }

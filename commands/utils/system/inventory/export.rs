@@ -27,7 +27,7 @@ pub fn cmd_utils_system_inventory_export(
     args: UtilsSystemInventoryExportArgs,
 ) -> CmdResult {
     require_cloud_connect(ctx, false)?;
-    let text = crate::inventory::render(&ctx.db()?.inventory()?);
+    let text = crate::inventory::render(&super::current(ctx)?);
     let (conn, dir, _) = sftp_session(ctx, &args.sftp)?;
     let bar = transfer_bar(ctx, "Uploading inventory.conf");
     let flag = std::sync::Arc::clone(&ctx.interrupt);

@@ -91,7 +91,11 @@ pub fn cmd_utils_system_inventory_import(
         e => ssh_error(e),
     })?;
     let new = match validate(&bytes) {
-        Ok(inv) => inv,
+        // Onboarded VOS clusters are what onboarding made them; the file may only add sides.
+        Ok(inv) => {
+            let onboarded = ctx.db()?.onboarded_hosts()?;
+            crate::inventory::model::with_onboarded(inv, &onboarded)
+        }
         Err(problems) => {
             ctx.ui.err_text(&render_problems(&path, &problems));
             return Err(CommandError::failed(format!(
@@ -107,7 +111,7 @@ pub fn cmd_utils_system_inventory_import(
     } else {
         Some(ctx.orchestration_lock("utils system inventory import")?)
     };
-    let changes = diff(&ctx.db()?.inventory()?, &new);
+    let changes = diff(&super::current(ctx)?, &new);
     if ctx.ui.json_output() {
         let imported = !changes.is_empty()
             && !args.dry_run

@@ -200,6 +200,14 @@ pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, St
     Ok((conn, dir, location))
 }
 
+/// The current inventory: the last import, its VOS part generated from onboarded clusters.
+pub fn current(ctx: &mut Ctx) -> CmdResult<crate::inventory::Inventory> {
+    let db = ctx.db()?;
+    let inv = db.inventory()?;
+    let onboarded = db.onboarded_hosts()?;
+    Ok(crate::inventory::model::with_onboarded(inv, &onboarded))
+}
+
 /// `<dir>/inventory.conf`.
 pub fn remote_path(dir: &str) -> String {
     format!("{}/{FILE_NAME}", dir.trim_end_matches('/'))

@@ -1,0 +1,293 @@
+//! End to end on loopback: a Cloud Connect publisher (`ccadmin serve`) and a VOS cluster of two
+//! members behind real sshd, onboarded with `utils system onboard trigger | update | remove`.
+
+use std::path::{Path, PathBuf};
+
+use crate::serve::Served;
+use crate::sshd::Sshd;
+use crate::util::{run, state, Run};
+
+const USER: &str = "ccadmin";
+const PASSWORD: &str = "Onboard-Pass-2026";
+
+struct Lab {
+    _dirs: Vec<tempfile::TempDir>,
+    cc: PathBuf,
+    vos: PathBuf,
+    served: Served,
+    publisher: Sshd,
+    subscriber: Sshd,
+}
+
+fn lab() -> Lab {
+    let (d1, cc) = state();
+    let (d2, vos) = state();
+    // The Cloud Connect publisher: an application user, and its name with the service port.
+    let out = crate::util::ccadmin(&cc)
+        .env("CCADMIN_APPLICATIONUSER_PASSWORD", PASSWORD)
+        .args(["utils", "applicationuser", "add", USER])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let port = crate::sshd::free_port();
+    assert_eq!(
+        run(
+            &cc,
+            &[
+                "utils",
+                "node",
+                "set",
+                "--hostname",
+                &format!("localhost:{port}")
+            ],
+            ""
+        )
+        .code,
+        0
+    );
+    let served = Served::start_on(&cc, port);
+    // The VOS publisher (this node) and its subscriber, each an sshd with its own authorized_keys.
+    let publisher = Sshd::start();
+    let subscriber = Sshd::start();
+    let r = run(
+        &vos,
+        &[
+            "-y",
+            "utils",
+            "node",
+            "set",
+            "--role",
+            "vos",
+            "--component",
+            "Finesse",
+            "--hostname",
+            &format!("127.0.0.1:{}", publisher.port),
+            "--orchestration-user",
+            "root",
+            "--authorized-keys",
+            publisher
+                .dir
+                .path()
+                .join("authorized_keys")
+                .to_str()
+                .unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(
+        &vos,
+        &[
+            "utils",
+            "node",
+            "cluster",
+            "add",
+            &format!("127.0.0.1:{}", subscriber.port),
+            "--user",
+            "root",
+            "--authorized-keys",
+            subscriber
+                .dir
+                .path()
+                .join("authorized_keys")
+                .to_str()
+                .unwrap(),
+            "--identity",
+            subscriber.client_key("ed25519").to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    Lab {
+        _dirs: vec![d1, d2],
+        cc,
+        vos,
+        served,
+        publisher,
+        subscriber,
+    }
+}
+
+impl Lab {
+    fn trust(&self) {
+        let pem = run(&self.cc, &["show", "cert", "own"], "").stdout;
+        let f = self.vos.join("cc.pem");
+        std::fs::write(&f, pem).unwrap();
+        assert_eq!(
+            run(
+                &self.vos,
+                &["utils", "cert", "import", f.to_str().unwrap()],
+                ""
+            )
+            .code,
+            0
+        );
+    }
+    fn onboard(&self, verb: &str, password: &str) -> Run {
+        let mut args = vec!["utils", "system", "onboard", verb];
+        if verb == "remove" {
+            args.insert(0, "--yes");
+        }
+        run(
+            &self.vos,
+            &args,
+            &format!("localhost:{}\n{USER}\n{password}\n", self.served.port),
+        )
+    }
+    fn cc_key(&self) -> String {
+        run(&self.cc, &["utils", "controlnode", "key"], "")
+            .stdout
+            .trim()
+            .to_owned()
+    }
+}
+
+fn keys_file(s: &Sshd) -> String {
+    std::fs::read_to_string(s.dir.path().join("authorized_keys")).unwrap()
+}
+
+fn onboarded(cc: &Path) -> Vec<serde_json::Value> {
+    let r = run(
+        cc,
+        &[
+            "--output",
+            "json",
+            "run",
+            "sql",
+            "select host, type, user from onboardedhost order by type desc",
+        ],
+        "",
+    );
+    serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["rows"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn trigger_then_test_connection_then_remove() {
+    let lab = lab();
+    lab.trust();
+    let before_pub = keys_file(&lab.publisher);
+    let r = lab.onboard("trigger", PASSWORD);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout.matches(" Onboarded").count(), 2, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("2 of 2 cluster members onboarded"),
+        "{}",
+        r.stdout
+    );
+    let key = lab.cc_key();
+    for s in [&lab.publisher, &lab.subscriber] {
+        let k = keys_file(s);
+        assert_eq!(k.matches(&key).count(), 1, "{k}");
+    }
+    assert!(
+        keys_file(&lab.publisher).starts_with(&before_pub),
+        "existing lines untouched"
+    );
+    let rows = onboarded(&lab.cc);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["type"], "Subscriber");
+    assert_eq!(rows[1]["host"], format!("127.0.0.1:{}", lab.publisher.port));
+    // The Cloud Connect side: the VOS part of the inventory, and a passing test-connection
+    // that checks the host keys recorded at onboarding.
+    let show = run(&lab.cc, &["utils", "system", "inventory", "show"], "").stdout;
+    assert!(
+        show.contains("Finesse") && show.contains(&format!("127.0.0.1:{}", lab.subscriber.port)),
+        "{show}"
+    );
+    let t = run(
+        &lab.cc,
+        &[
+            "--output",
+            "json",
+            "utils",
+            "deployment",
+            "test-connection",
+            "--product",
+            "Finesse",
+            "--timeout",
+            "5",
+        ],
+        "",
+    );
+    assert_eq!(t.code, 0, "{}{}", t.stdout, t.stderr);
+    let v: serde_json::Value = serde_json::from_str(&t.stdout).unwrap();
+    assert_eq!(v["passed"], 2, "{v}");
+
+    // Again: idempotent, no duplicate lines.
+    let r = lab.onboard("trigger", PASSWORD);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(keys_file(&lab.subscriber).matches(&key).count(), 1);
+    let r = lab.onboard("update", PASSWORD);
+    assert_eq!(
+        r.stdout.matches("Already onboarded").count(),
+        2,
+        "{}",
+        r.stdout
+    );
+
+    // Remove: de-registered, and exactly the installed lines gone.
+    let r = lab.onboard("remove", PASSWORD);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(onboarded(&lab.cc).is_empty());
+    assert_eq!(keys_file(&lab.publisher), before_pub);
+    assert!(!keys_file(&lab.subscriber).contains(&key));
+    assert!(
+        keys_file(&lab.subscriber).contains("ccadmin-test"),
+        "the other lines stay"
+    );
+}
+
+#[test]
+fn untrusted_certificate_and_wrong_password_change_nothing() {
+    let lab = lab();
+    let before = keys_file(&lab.publisher);
+    let r = lab.onboard("trigger", PASSWORD);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("utils cert import"), "{}", r.stderr);
+    lab.trust();
+    let r = lab.onboard("trigger", "not-the-password");
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("refused the application user ccadmin"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("not-the-password"));
+    assert_eq!(keys_file(&lab.publisher), before);
+    assert!(onboarded(&lab.cc).is_empty());
+}
+
+#[test]
+fn a_member_down_is_partial_and_update_finishes_it() {
+    let mut lab = lab();
+    lab.trust();
+    lab.subscriber.stop();
+    let r = lab.onboard("initiate", PASSWORD);
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains(&format!("127.0.0.1:{}", lab.subscriber.port))
+            && r.stdout.contains("Failed: cannot connect"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr.contains("partially onboarded")
+            && r.stderr.contains("utils system onboard update"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(onboarded(&lab.cc).len(), 1);
+    lab.subscriber.restart();
+    let r = lab.onboard("update", PASSWORD);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("Already onboarded") && r.stdout.contains(" Onboarded"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(onboarded(&lab.cc).len(), 2);
+}
