@@ -115,6 +115,9 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__node,cluster)
                 cmd="ccadmin__subcmd__utils__subcmd__node__subcmd__cluster"
                 ;;
+            ccadmin__subcmd__utils__subcmd__node,cluster-secret)
+                cmd="ccadmin__subcmd__utils__subcmd__node__subcmd__cluster__subcmd__secret"
+                ;;
             ccadmin__subcmd__utils__subcmd__node,set)
                 cmd="ccadmin__subcmd__utils__subcmd__node__subcmd__set"
                 ;;
@@ -282,13 +285,25 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__serve)
-            opts="-y -q -v -h --listen --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --listen --sync-interval --download-at --download-delay --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sync-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --download-at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --download-delay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1060,7 +1075,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__node)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help show set cluster"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help show set cluster cluster-secret"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1092,6 +1107,36 @@ _ccadmin() {
                 return 0
             fi
             case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__node__subcmd__cluster__subcmd__secret)
+            opts="-y -q -v -h --secret-file --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

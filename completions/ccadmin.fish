@@ -208,6 +208,7 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_s
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -f -a "show" -d 'Show this node\'s role, host name and how Cloud Connect reaches it'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -f -a "set" -d 'Change this node\'s role, host name, component or orchestration account'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -f -a "cluster" -d 'The other members of this VOS node\'s cluster'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from node" -f -a "cluster-secret" -d 'Set the secret this Cloud Connect node shares with the other node of its cluster'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
@@ -220,6 +221,9 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_s
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "inventory" -d 'The deployment inventory (inventory.conf): validate, show, export, import, history'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "onboard" -d 'Enrol this VOS cluster with Cloud Connect: trigger (initiate), update, remove'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l listen -d 'Address and port to listen on' -r
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l sync-interval -d 'Seconds between cluster chores: a subscriber joining its publisher, replication retries' -r
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l download-at -d 'Daily artifact download, server local time' -r
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l download-delay -d 'Seconds after start of the first artifact download' -r
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"

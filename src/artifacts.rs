@@ -8,6 +8,79 @@ use std::time::Duration;
 
 use crate::clients::artifactory::{wanted, ArtError, Artifactory, RemoteFile};
 
+/// CA certificates to trust for the Artifactory: the setting's `--ca-file` and every file in
+/// the node's `trust/`.
+pub fn trusted_cas(state_root: &Path, ca_file: Option<&str>) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = ca_file.map(PathBuf::from).into_iter().collect();
+    if let Ok(rd) = std::fs::read_dir(state_root.join("trust")) {
+        let mut more: Vec<PathBuf> = rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
+        more.sort();
+        out.extend(more);
+    }
+    out
+}
+
+/// The scheduled download (SPEC 7): the stored setting, its credential, the lock, the plan and
+/// the download, for the node service. Returns a sentence for the log.
+pub fn scheduled(db_path: &Path, state_root: &Path, dbus: bool) -> String {
+    use crate::clients::artifactory::{AuthType, Config};
+    let run = || -> Result<String, String> {
+        let db = crate::state::Db::open(db_path, "").map_err(|e| e.to_string())?;
+        let Some(s) = db.image_repository().map_err(|e| e.to_string())? else {
+            return Ok("scheduled download skipped: the image repository is not configured".into());
+        };
+        let kind = if s.credential_store == "keyring" {
+            crate::secrets::StoreKind::Keyring
+        } else {
+            crate::secrets::StoreKind::File
+        };
+        let store =
+            crate::secrets::open_store(state_root, Some(kind), dbus).map_err(|e| e.to_string())?;
+        let credential = store
+            .get(&s.credential_ref)
+            .map_err(|e| e.to_string())?
+            .ok_or("the Artifactory credential is missing")?;
+        let _lock =
+            crate::state::lock::acquire(db_path, "scheduled artifact download", std::process::id())
+                .map_err(|e| e.to_string())?;
+        let client = Artifactory::new(Config {
+            url: s.url.clone(),
+            repository: s.repository.clone(),
+            auth: AuthType::parse(&s.auth_type).unwrap_or(AuthType::ApiKey),
+            credential,
+            ca_files: trusted_cas(state_root, s.ca_file.as_deref()),
+            proxy: s.proxy.clone(),
+            connect_timeout: Duration::from_secs(30),
+            io_timeout: Duration::from_secs(60),
+        })
+        .map_err(|e| e.to_string())?;
+        let dir = state_root.join("artifacts");
+        let p = plan(&client, &s.software, &dir).map_err(|e| e.to_string())?;
+        let never = AtomicBool::new(false);
+        let sum = download(
+            &client,
+            &p,
+            &dir,
+            5,
+            Duration::from_secs(5),
+            &never,
+            &mut |_| {},
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(format!(
+            "scheduled download: {} artifact(s) downloaded ({} bytes), {} already complete",
+            sum.downloaded, sum.bytes, sum.already_complete
+        ))
+    };
+    run().unwrap_or_else(|e| {
+        format!("scheduled download failed, will run again at the next time: {e}")
+    })
+}
+
 /// What a download would do.
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Plan {

@@ -20,6 +20,7 @@ pub mod output;
 pub mod passwords;
 pub mod prompt;
 pub mod repl;
+pub mod replication;
 pub mod secrets;
 pub mod serve;
 pub mod state;

@@ -216,8 +216,11 @@ mod tests {
     fn complete_menu_word_lists_its_sub_commands() {
         let (s, c) = comp("utils node");
         assert_eq!(s, 10);
-        assert_eq!(c, vec!["show", "set", "cluster*"]);
-        assert_eq!(repl("utils node"), vec![" show ", " set ", " cluster "]);
+        assert_eq!(c, vec!["show", "set", "cluster*", "cluster-secret"]);
+        assert_eq!(
+            repl("utils node"),
+            vec![" show ", " set ", " cluster ", " cluster-secret "]
+        );
         let (_, c) = comp("utils ");
         assert!(
             c.contains(&"node*".to_owned()) && c.contains(&"applicationuser*".to_owned()),

@@ -35,9 +35,43 @@ pub struct ServeArgs {
         env = "CCADMIN_LISTEN"
     )]
     pub listen: SocketAddr,
+    /// Seconds between cluster chores: a subscriber joining its publisher, replication retries
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub sync_interval: u64,
+    /// Daily artifact download, server local time
+    #[arg(long, value_name = "HH:MM", default_value = "02:00", value_parser = parse_hhmm)]
+    pub download_at: (u32, u32),
+    /// Seconds after start of the first artifact download
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub download_delay: u64,
+}
+
+fn parse_hhmm(s: &str) -> Result<(u32, u32), String> {
+    let (h, m) = s.split_once(':').ok_or("expected HH:MM")?;
+    match (h.parse::<u32>(), m.parse::<u32>()) {
+        (Ok(h), Ok(m)) if h < 24 && m < 60 => Ok((h, m)),
+        _ => Err("expected HH:MM, e.g. 02:00".into()),
+    }
+}
+
+/// Seconds from now to the next `hh:mm` local time.
+fn until_local(hh: u32, mm: u32) -> u64 {
+    // SAFETY: time and localtime_r only read the clock and the zone; `tm` is ours.
+    let tm = unsafe {
+        let now = libc::time(std::ptr::null_mut());
+        let mut tm: libc::tm = std::mem::zeroed();
+        libc::localtime_r(&now, &mut tm);
+        tm
+    };
+    let secs_today = (tm.tm_hour as i64) * 3600 + (tm.tm_min as i64) * 60 + tm.tm_sec as i64;
+    let target = (hh as i64) * 3600 + (mm as i64) * 60;
+    let d = target - secs_today;
+    (if d > 0 { d } else { d + 86_400 }) as u64
 }
 
 struct Service {
+    state_root: std::path::PathBuf,
+    dbus: bool,
     /// This node's SSH public key line, made before the service starts.
     public_key: String,
     db_path: PathBuf,
@@ -94,6 +128,9 @@ impl Service {
         if path == "/health" {
             return json_reply(StatusCode::OK, json!({ "status": "ok" }));
         }
+        if path == "/cluster/join" || path.starts_with("/replication/") {
+            return self.cluster_call(peer, method, path, authorization, body);
+        }
         let user = match self.auth.check(peer.ip(), authorization) {
             Verdict::Allowed(u) => u,
             Verdict::Denied => {
@@ -136,7 +173,11 @@ impl Service {
                 let (publisher, subscriber) = if node.role == "subscriber" {
                     (node.publisher.clone(), Some(node.hostname.clone()))
                 } else {
-                    (Some(node.hostname.clone()), None)
+                    let sub = crate::state::Db::open(&self.db_path, "")
+                        .and_then(|db| db.cc_subscriber())
+                        .ok()
+                        .flatten();
+                    (Some(node.hostname.clone()), sub)
                 };
                 json_reply(
                     StatusCode::OK,
@@ -164,6 +205,84 @@ impl Service {
 }
 
 impl Service {
+    /// Calls between the nodes of the Cloud Connect cluster, authenticated with the cluster
+    /// secret: a subscriber joining (on the publisher), a replicated setting (on the subscriber).
+    fn cluster_call(
+        &self,
+        peer: SocketAddr,
+        method: &hyper::Method,
+        path: &str,
+        authorization: Option<&str>,
+        body: &[u8],
+    ) -> Reply {
+        let ours = match crate::replication::secret(&self.state_root, self.dbus) {
+            Ok(Some(s)) => s,
+            _ => {
+                return error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "no cluster secret is set on this node (utils node cluster-secret)",
+                )
+            }
+        };
+        if !crate::replication::secret_matches(&ours, authorization) {
+            let _ = self.auth.check(peer.ip(), None);
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "the cluster secret does not match",
+            );
+        }
+        if method != hyper::Method::POST {
+            return error(StatusCode::METHOD_NOT_ALLOWED, "use POST");
+        }
+        let v: serde_json::Value = match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) => return error(StatusCode::BAD_REQUEST, &format!("not JSON: {e}")),
+        };
+        let mut db = match crate::state::Db::open(&self.db_path, "") {
+            Ok(db) => db,
+            Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("state: {e}")),
+        };
+        match path {
+            "/cluster/join" => {
+                let Some(host) = v["hostName"]
+                    .as_str()
+                    .filter(|h| crate::names::validate_host(h).is_ok())
+                else {
+                    return error(
+                        StatusCode::BAD_REQUEST,
+                        "hostName is missing or not a host name",
+                    );
+                };
+                match db
+                    .set_cc_subscriber(host)
+                    .and_then(|_| db.queue_replication(crate::replication::IMAGE_REPOSITORY))
+                {
+                    Ok(()) => {
+                        self.log(&format!("subscriber {host} joined"));
+                        json_reply(
+                            StatusCode::OK,
+                            json!({ "publisher": true, "subscriber": host }),
+                        )
+                    }
+                    Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("state: {e}")),
+                }
+            }
+            "/replication/image-repository" => match crate::replication::receive_image_repository(
+                &mut db,
+                &self.state_root,
+                &v,
+                self.dbus,
+            ) {
+                Ok(()) => {
+                    self.log("image repository setting replicated from the publisher");
+                    json_reply(StatusCode::OK, json!({ "status": "stored" }))
+                }
+                Err(e) => error(StatusCode::BAD_REQUEST, &e),
+            },
+            _ => error(StatusCode::NOT_FOUND, "no such endpoint"),
+        }
+    }
+
     /// `POST /inventory/onboard`: record a VOS host (SPEC 4 step 3).
     fn onboard(&self, body: &[u8]) -> Reply {
         let h: crate::state::db::OnboardedHost = match serde_json::from_slice(body) {
@@ -243,7 +362,10 @@ pub fn run(state: &mut crate::state::StateDir, args: &ServeArgs) -> Result<(), S
         .ok();
     let db_path = state.db_path();
     let public_key = crate::nodekey::ensure(&root, &host)?.public_line;
+    let dbus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some();
     let svc = Arc::new(Service {
+        state_root: root.clone(),
+        dbus,
         public_key,
         db_path: db_path.clone(),
         auth: Authenticator::new(db_path, host.clone()),
@@ -254,7 +376,86 @@ pub fn run(state: &mut crate::state::StateDir, args: &ServeArgs) -> Result<(), S
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    rt.block_on(serve(svc, acceptor, args.listen, host))
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let chores = {
+        let (svc, stop) = (Arc::clone(&svc), Arc::clone(&stop));
+        let (interval, at, delay) = (
+            Duration::from_secs(args.sync_interval),
+            args.download_at,
+            Duration::from_secs(args.download_delay),
+        );
+        std::thread::spawn(move || background(&svc, &stop, interval, at, delay))
+    };
+    let result = rt.block_on(serve(svc, acceptor, args.listen, host));
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let _ = chores.join();
+    result
+}
+
+/// The service's background work, until `stop`: cluster chores every `interval`, the
+/// artifact download `delay` after start and daily at `at`.
+fn background(
+    svc: &Service,
+    stop: &std::sync::atomic::AtomicBool,
+    interval: Duration,
+    at: (u32, u32),
+    delay: Duration,
+) {
+    use std::sync::atomic::Ordering;
+    let mut next_chores = Instant::now();
+    let mut first_download = Some(Instant::now() + delay);
+    let mut daily = Instant::now() + Duration::from_secs(until_local(at.0, at.1));
+    let mut joined = false;
+    while !stop.load(Ordering::SeqCst) {
+        let now = Instant::now();
+        if now >= next_chores {
+            next_chores = now + interval;
+            if let Ok(node) = svc.node() {
+                if node.role == "subscriber" && !joined {
+                    if let (Some(publisher), Ok(Some(secret))) = (
+                        &node.publisher,
+                        crate::replication::secret(&svc.state_root, svc.dbus),
+                    ) {
+                        match crate::replication::join(
+                            &svc.state_root,
+                            publisher,
+                            &node.hostname,
+                            &secret,
+                        ) {
+                            Ok(()) => {
+                                joined = true;
+                                svc.log(&format!("joined the publisher {publisher}"));
+                            }
+                            Err(e) => {
+                                svc.log(&format!("cannot join the publisher {publisher} yet: {e}"))
+                            }
+                        }
+                    }
+                }
+                if node.role == "publisher" {
+                    for line in
+                        crate::replication::flush_outbox(&svc.db_path, &svc.state_root, svc.dbus)
+                    {
+                        svc.log(&line);
+                    }
+                }
+            }
+        }
+        if first_download.is_some_and(|t| now >= t) || now >= daily {
+            first_download = None;
+            if now >= daily {
+                daily = now + Duration::from_secs(until_local(at.0, at.1).max(60));
+            }
+            if svc.node().map(|n| n.role != "vos").unwrap_or(false) {
+                svc.log(&crate::artifacts::scheduled(
+                    &svc.db_path,
+                    &svc.state_root,
+                    svc.dbus,
+                ));
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 async fn serve(

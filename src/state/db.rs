@@ -124,6 +124,21 @@ const MIGRATIONS: &[&str] = &[
     CREATE VIEW onboardedhost AS
         SELECT host, cluster, product, type, user, port, onboarded_at FROM onboarded_host;
     "#,
+    // 5: the Cloud Connect cluster: the subscriber that joined this publisher, and settings
+    // waiting to be replicated to it.
+    r#"
+    CREATE TABLE cc_subscriber (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        host      TEXT NOT NULL,
+        joined_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now'))
+    );
+    CREATE TABLE replication_outbox (
+        kind       TEXT PRIMARY KEY,
+        queued_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now')),
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    );
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -572,6 +587,57 @@ impl Db {
             "DELETE FROM onboarded_host WHERE cluster = ?1",
             params![cluster],
         )?)
+    }
+
+    // ---- Cloud Connect cluster ----
+
+    pub fn cc_subscriber(&self) -> Result<Option<String>, StateError> {
+        Ok(self
+            .conn
+            .query_row("SELECT host FROM cc_subscriber WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_cc_subscriber(&mut self, host: &str) -> Result<(), StateError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO cc_subscriber (id, host) VALUES (1, ?1)",
+            params![host],
+        )?;
+        Ok(())
+    }
+
+    /// Queue a setting for replication (one entry per kind: the newest setting is what goes).
+    pub fn queue_replication(&mut self, kind: &str) -> Result<(), StateError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO replication_outbox (kind, queued_at, attempts) VALUES (?1, strftime('%Y-%m-%d %H:%M:%S', 'now'), 0)",
+            params![kind],
+        )?;
+        Ok(())
+    }
+
+    pub fn pending_replication(&self) -> Result<Vec<(String, i64, Option<String>)>, StateError> {
+        self.query_all(
+            "SELECT kind, attempts, last_error FROM replication_outbox ORDER BY kind",
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+    }
+
+    pub fn replication_done(&mut self, kind: &str) -> Result<(), StateError> {
+        self.conn.execute(
+            "DELETE FROM replication_outbox WHERE kind = ?1",
+            params![kind],
+        )?;
+        Ok(())
+    }
+
+    pub fn replication_failed(&mut self, kind: &str, error: &str) -> Result<(), StateError> {
+        self.conn.execute(
+            "UPDATE replication_outbox SET attempts = attempts + 1, last_error = ?2 WHERE kind = ?1",
+            params![kind, error],
+        )?;
+        Ok(())
     }
 
     // ---- image repository ----

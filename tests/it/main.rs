@@ -2,6 +2,7 @@
 //! `every_test_file_is_compiled`), so one link serves them all.
 
 mod batch;
+mod cluster;
 mod concurrency;
 mod generated;
 mod image_repository;

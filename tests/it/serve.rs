@@ -23,7 +23,14 @@ impl Served {
     pub fn start_on(state: &Path, port: u16) -> Served {
         let child = Command::new(bin())
             .env("CCADMIN_STATE_DIR", state)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--sync-interval",
+                "1",
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -68,17 +68,7 @@ pub fn art_error(e: ArtError) -> CommandError {
 
 /// CA certificates this node trusts: the setting's `--ca-file` and every file in `trust/`.
 pub fn trusted_cas(ctx: &Ctx, ca_file: Option<&str>) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = ca_file.map(PathBuf::from).into_iter().collect();
-    if let Ok(rd) = std::fs::read_dir(ctx.state.root().join("trust")) {
-        let mut more: Vec<PathBuf> = rd
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_file())
-            .collect();
-        more.sort();
-        out.extend(more);
-    }
-    out
+    crate::artifacts::trusted_cas(ctx.state.root(), ca_file)
 }
 
 /// The secret store a setting names (not the automatic choice: the credential is where it was put).

@@ -187,9 +187,26 @@ pub fn cmd_utils_image_repository_set(
     replicate_to_subscriber(ctx)
 }
 
-/// The seam for replication (SPEC 3, 7): once the node service exists, a publisher with a
-/// subscriber sends the setting there and retries until it lands. A node without a subscriber
-/// (every node until clusters are joined) has nothing to send.
-fn replicate_to_subscriber(_ctx: &mut Ctx) -> CmdResult {
+/// Replicate to the subscriber (SPEC 3, 7): queue the setting, and send it now if the cluster
+/// has a subscriber. One that cannot be reached is reported; `ccadmin serve` on this node
+/// retries until it lands, so the setting is never lost.
+fn replicate_to_subscriber(ctx: &mut Ctx) -> CmdResult {
+    ctx.db()?
+        .queue_replication(crate::replication::IMAGE_REPOSITORY)?;
+    let Some(subscriber) = ctx.db()?.cc_subscriber()? else {
+        return Ok(());
+    };
+    let db_path = ctx.state.db_path();
+    let dbus = ctx.env.get("DBUS_SESSION_BUS_ADDRESS").is_some();
+    for line in crate::replication::flush_outbox(&db_path, ctx.state.root(), dbus) {
+        if line.starts_with("replicated") {
+            ctx.ui
+                .status(&format!("Replicated to the subscriber {subscriber}."));
+        } else {
+            ctx.ui.warn(&format!(
+                "{line} (ccadmin serve on this node retries until it lands)"
+            ));
+        }
+    }
     Ok(())
 }

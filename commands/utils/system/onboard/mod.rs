@@ -400,11 +400,7 @@ pub type Selector<'a> = &'a dyn Fn(&Member, Option<&OnboardState>, &[String]) ->
 
 /// Onboard the members `only` selects: install keys, register, record. Prints one line per
 /// member and returns the result of the whole.
-pub fn onboard(
-    ctx: &mut Ctx,
-    plan: &Plan,
-    only: Selector,
-) -> CmdResult {
+pub fn onboard(ctx: &mut Ctx, plan: &Plan, only: Selector) -> CmdResult {
     let keys = cloud_connect_keys(plan)?;
     let states = ctx.db()?.onboard_states()?;
     let (mut ok, mut failed, mut skipped) = (0, 0, 0);

@@ -1,0 +1,203 @@
+//! The Cloud Connect cluster: a subscriber joins its publisher with the shared secret, the
+//! image-repository setting replicates when the subscriber comes back, and VOS onboarding
+//! needs every Cloud Connect node.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::jfrog::{JFrog, GOOD_KEY, REPO};
+use crate::serve::Served;
+use crate::util::{ccadmin, run, state};
+
+const SECRET: &str = "cluster-secret-0123456789";
+const PASSWORD: &str = "Cluster-Pass-2026";
+
+fn node(s: &Path, args: &[&str]) {
+    let r = run(s, args, "");
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+}
+
+fn add_user(s: &Path) {
+    assert!(ccadmin(s)
+        .env("CCADMIN_APPLICATIONUSER_PASSWORD", PASSWORD)
+        .args(["utils", "applicationuser", "add", "ccadmin"])
+        .output()
+        .unwrap()
+        .status
+        .success());
+}
+
+fn trust(from: &Path, into: &Path, name: &str) {
+    let pem = run(from, &["show", "cert", "own"], "").stdout;
+    let f = into.parent().unwrap().join(format!("{name}.pem"));
+    std::fs::write(&f, pem).unwrap();
+    node(into, &["utils", "cert", "import", f.to_str().unwrap()]);
+}
+
+fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
+    let (_d1, p) = state();
+    let (_d2, s) = state();
+    let (_d3, v) = state();
+    let (pp, sp) = (crate::sshd::free_port(), crate::sshd::free_port());
+    for (st, port) in [(&p, pp), (&s, sp)] {
+        add_user(st);
+        node(
+            st,
+            &[
+                "utils",
+                "node",
+                "set",
+                "--hostname",
+                &format!("localhost:{port}"),
+            ],
+        );
+        let r = ccadmin(st)
+            .env("CCADMIN_CLUSTER_SECRET", SECRET)
+            .args(["utils", "node", "cluster-secret"])
+            .output()
+            .unwrap();
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    }
+    node(
+        &s,
+        &[
+            "-y",
+            "utils",
+            "node",
+            "set",
+            "--role",
+            "subscriber",
+            "--publisher",
+            &format!("localhost:{pp}"),
+        ],
+    );
+    trust(&s, &p, "subscriber");
+    trust(&p, &s, "publisher");
+
+    let publisher = Served::start_on(&p, pp);
+    let mut subscriber = Some(Served::start_on(&s, sp));
+    let cluster = || -> serde_json::Value {
+        publisher
+            .client()
+            .get(publisher.url("/inventory/cluster"))
+            .basic_auth("ccadmin", Some(PASSWORD))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    };
+    wait_for("the subscriber to join", || {
+        cluster()["subscriber"] == format!("localhost:{sp}")
+    });
+
+    // The subscriber goes down; the setting made meanwhile waits, then lands.
+    drop(subscriber.take());
+    let j = JFrog::start();
+    let key = p.parent().unwrap().join("key");
+    std::fs::write(&key, GOOD_KEY).unwrap();
+    let r = run(
+        &p,
+        &[
+            "utils",
+            "image-repository",
+            "set",
+            "--url",
+            &j.base,
+            "--repository",
+            REPO,
+            "--auth-type",
+            "api-key",
+            "--credential-file",
+            key.to_str().unwrap(),
+            "--software",
+            "unrestricted",
+            "--ca-file",
+            j.ca.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Artifactory configuration saved.") && r.stderr.contains("will retry"),
+        "{}",
+        r.stderr
+    );
+    assert!(run(&s, &["utils", "image-repository", "show"], "")
+        .stdout
+        .contains("not configured"));
+    let _subscriber = Served::start_on(&s, sp);
+    wait_for("the replication", || {
+        run(&s, &["utils", "image-repository", "show"], "")
+            .stdout
+            .contains(&j.base)
+    });
+    let shown = run(&s, &["utils", "image-repository", "show"], "").stdout;
+    assert!(
+        shown.contains("a1b2") && !shown.contains(GOOD_KEY),
+        "{shown}"
+    );
+
+    // A VOS node sees both Cloud Connect nodes and installs both keys.
+    trust(&p, &v, "cc-pub");
+    trust(&s, &v, "cc-sub");
+    let sshd = crate::sshd::Sshd::start();
+    let ak = sshd.dir.path().join("authorized_keys");
+    node(
+        &v,
+        &[
+            "-y",
+            "utils",
+            "node",
+            "set",
+            "--role",
+            "vos",
+            "--component",
+            "CUIC",
+            "--hostname",
+            &format!("127.0.0.1:{}", sshd.port),
+            "--orchestration-user",
+            "root",
+            "--authorized-keys",
+            ak.to_str().unwrap(),
+        ],
+    );
+    let before = std::fs::read_to_string(&ak).unwrap();
+    let answers = format!("localhost:{pp}\nccadmin\n{PASSWORD}\n");
+    drop(_subscriber);
+    let r = run(&v, &["utils", "system", "onboard", "trigger"], &answers);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "Cloud Connect node localhost:{sp} cannot be fetched; nothing was changed"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&ak).unwrap(),
+        before,
+        "nothing changed"
+    );
+    let _back = Served::start_on(&s, sp);
+    let r = run(&v, &["utils", "system", "onboard", "trigger"], &answers);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let keys = std::fs::read_to_string(&ak).unwrap();
+    let pub_key = run(&p, &["utils", "controlnode", "key"], "")
+        .stdout
+        .trim()
+        .to_owned();
+    let sub_key = run(&s, &["utils", "controlnode", "key"], "")
+        .stdout
+        .trim()
+        .to_owned();
+    assert!(keys.contains(&pub_key) && keys.contains(&sub_key), "{keys}");
+}
