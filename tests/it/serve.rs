@@ -21,6 +21,10 @@ impl Served {
     }
 
     pub fn start_on(state: &Path, port: u16) -> Served {
+        Served::start_with(state, port, &[])
+    }
+
+    pub fn start_with(state: &Path, port: u16, extra: &[&str]) -> Served {
         let child = Command::new(bin())
             .env("CCADMIN_STATE_DIR", state)
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
@@ -31,6 +35,7 @@ impl Served {
                 "--sync-interval",
                 "1",
             ])
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -281,4 +286,54 @@ fn cert_import_and_list() {
     let r = run(&s, &["utils", "cert", "import", bad.to_str().unwrap()], "");
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("holds no certificate"), "{}", r.stderr);
+}
+
+#[test]
+fn scheduled_download_runs_after_the_start_delay() {
+    let j = crate::jfrog::JFrog::start();
+    j.put(
+        "/12.6/common/tool.zip",
+        (0..50_000u32).map(|i| i as u8).collect(),
+    );
+    let (d, s) = state();
+    let key = d.path().join("key");
+    std::fs::write(&key, crate::jfrog::GOOD_KEY).unwrap();
+    let r = run(
+        &s,
+        &[
+            "utils",
+            "image-repository",
+            "set",
+            "--url",
+            &j.base,
+            "--repository",
+            crate::jfrog::REPO,
+            "--auth-type",
+            "api-key",
+            "--credential-file",
+            key.to_str().unwrap(),
+            "--software",
+            "unrestricted",
+            "--ca-file",
+            j.ca.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let _srv = Served::start_with(&s, crate::sshd::free_port(), &["--download-delay", "1"]);
+    let target = s.join("artifacts/12.6/common/tool.zip");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !target.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "no scheduled download: {}",
+            std::fs::read_to_string(s.join("logs/serve.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let log = std::fs::read_to_string(s.join("logs/serve.log")).unwrap();
+    assert!(
+        log.contains("scheduled download: 1 artifact(s) downloaded"),
+        "{log}"
+    );
 }
