@@ -24,40 +24,64 @@ pub fn trusted_cas(state_root: &Path, ca_file: Option<&str>) -> Vec<PathBuf> {
     out
 }
 
+/// The credential of a stored setting, from the store that holds it.
+pub fn credential(
+    state_root: &Path,
+    s: &crate::state::db::ImageRepository,
+    dbus: bool,
+) -> Result<crate::secrets::Secret, String> {
+    let store = crate::secrets::open_store(
+        state_root,
+        Some(crate::secrets::StoreKind::from_name(&s.credential_store)),
+        dbus,
+    )
+    .map_err(|e| e.to_string())?;
+    store
+        .get(&s.credential_ref)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| {
+            format!(
+                "the Artifactory credential is missing from the {} store",
+                s.credential_store
+            )
+        })
+}
+
+/// A client for a stored setting: its URL, repository, auth type, proxy, and the CAs of the
+/// setting and the node's trust/.
+pub fn client_for(
+    state_root: &Path,
+    s: &crate::state::db::ImageRepository,
+    credential: crate::secrets::Secret,
+    timeout: Duration,
+) -> Result<Artifactory, ArtError> {
+    use crate::clients::artifactory::{AuthType, Config};
+    Artifactory::new(Config {
+        url: s.url.clone(),
+        repository: s.repository.clone(),
+        auth: AuthType::parse(&s.auth_type).unwrap_or(AuthType::ApiKey),
+        credential,
+        ca_files: trusted_cas(state_root, s.ca_file.as_deref()),
+        proxy: s.proxy.clone(),
+        connect_timeout: timeout,
+        io_timeout: timeout,
+    })
+}
+
 /// The scheduled download (SPEC 7): the stored setting, its credential, the lock, the plan and
 /// the download, for the node service. Returns a sentence for the log.
 pub fn scheduled(db_path: &Path, state_root: &Path, dbus: bool) -> String {
-    use crate::clients::artifactory::{AuthType, Config};
     let run = || -> Result<String, String> {
         let db = crate::state::Db::open(db_path, "").map_err(|e| e.to_string())?;
         let Some(s) = db.image_repository().map_err(|e| e.to_string())? else {
             return Ok("scheduled download skipped: the image repository is not configured".into());
         };
-        let kind = if s.credential_store == "keyring" {
-            crate::secrets::StoreKind::Keyring
-        } else {
-            crate::secrets::StoreKind::File
-        };
-        let store =
-            crate::secrets::open_store(state_root, Some(kind), dbus).map_err(|e| e.to_string())?;
-        let credential = store
-            .get(&s.credential_ref)
-            .map_err(|e| e.to_string())?
-            .ok_or("the Artifactory credential is missing")?;
+        let credential = credential(state_root, &s, dbus)?;
         let _lock =
             crate::state::lock::acquire(db_path, "scheduled artifact download", std::process::id())
                 .map_err(|e| e.to_string())?;
-        let client = Artifactory::new(Config {
-            url: s.url.clone(),
-            repository: s.repository.clone(),
-            auth: AuthType::parse(&s.auth_type).unwrap_or(AuthType::ApiKey),
-            credential,
-            ca_files: trusted_cas(state_root, s.ca_file.as_deref()),
-            proxy: s.proxy.clone(),
-            connect_timeout: Duration::from_secs(30),
-            io_timeout: Duration::from_secs(60),
-        })
-        .map_err(|e| e.to_string())?;
+        let client = client_for(state_root, &s, credential, Duration::from_secs(60))
+            .map_err(|e| e.to_string())?;
         let dir = state_root.join("artifacts");
         let p = plan(&client, &s.software, &dir).map_err(|e| e.to_string())?;
         let never = AtomicBool::new(false);

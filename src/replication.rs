@@ -109,20 +109,7 @@ pub fn push_image_repository(
     let Some(s) = db.image_repository().map_err(|e| e.to_string())? else {
         return Ok(());
     };
-    let st = crate::secrets::open_store(
-        root,
-        Some(if s.credential_store == "keyring" {
-            crate::secrets::StoreKind::Keyring
-        } else {
-            crate::secrets::StoreKind::File
-        }),
-        dbus,
-    )
-    .map_err(|e| e.to_string())?;
-    let credential = st
-        .get(&s.credential_ref)
-        .map_err(|e| e.to_string())?
-        .ok_or("the credential is missing from the secret store")?;
+    let credential = crate::artifacts::credential(root, &s, dbus)?;
     let body = json!({
         "url": s.url, "repository": s.repository, "auth_type": s.auth_type, "software": s.software,
         "proxy": s.proxy, "last_validated": s.last_validated, "credential": credential.expose(),

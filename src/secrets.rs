@@ -62,6 +62,17 @@ pub enum StoreKind {
     File,
 }
 
+impl StoreKind {
+    /// The kind a stored setting names (`keyring` or `file`).
+    pub fn from_name(name: &str) -> StoreKind {
+        if name == "keyring" {
+            StoreKind::Keyring
+        } else {
+            StoreKind::File
+        }
+    }
+}
+
 impl fmt::Display for StoreKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -131,8 +131,8 @@ impl Service {
         if path == "/cluster/join" || path.starts_with("/replication/") {
             return self.cluster_call(peer, method, path, authorization, body);
         }
-        let user = match self.auth.check(peer.ip(), authorization) {
-            Verdict::Allowed(u) => u,
+        match self.auth.check(peer.ip(), authorization) {
+            Verdict::Allowed(_) => {}
             Verdict::Denied => {
                 let mut r = error(
                     StatusCode::UNAUTHORIZED,
@@ -155,7 +155,6 @@ impl Service {
                 return r;
             }
         };
-        let _ = user;
         let node = match self.node() {
             Ok(n) => n,
             Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("state: {e}")),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Subcommand;
 
-use crate::clients::artifactory::{ArtError, Artifactory, AuthType, Config};
+use crate::clients::artifactory::{ArtError, Artifactory};
 use crate::context::Ctx;
 use crate::errors::{CmdResult, CommandError};
 use crate::secrets::{Secret, SecretBackend, StoreKind};
@@ -73,10 +73,7 @@ pub fn trusted_cas(ctx: &Ctx, ca_file: Option<&str>) -> Vec<PathBuf> {
 
 /// The secret store a setting names (not the automatic choice: the credential is where it was put).
 pub fn store_of(ctx: &mut Ctx, kind: &str) -> CmdResult<Box<dyn SecretBackend>> {
-    let kind = match kind {
-        "keyring" => StoreKind::Keyring,
-        _ => StoreKind::File,
-    };
+    let kind = StoreKind::from_name(kind);
     ctx.state.ensure()?;
     let dbus = ctx.env.get("DBUS_SESSION_BUS_ADDRESS").is_some();
     crate::secrets::open_store(ctx.state.root(), Some(kind), dbus)
@@ -112,16 +109,11 @@ pub fn client(
     credential: Secret,
     timeout: u64,
 ) -> CmdResult<Artifactory> {
-    let auth = AuthType::parse(&setting.auth_type).unwrap_or(AuthType::ApiKey);
-    Artifactory::new(Config {
-        url: setting.url.clone(),
-        repository: setting.repository.clone(),
-        auth,
+    crate::artifacts::client_for(
+        ctx.state.root(),
+        setting,
         credential,
-        ca_files: trusted_cas(ctx, setting.ca_file.as_deref()),
-        proxy: setting.proxy.clone(),
-        connect_timeout: Duration::from_secs(timeout),
-        io_timeout: Duration::from_secs(timeout),
-    })
+        Duration::from_secs(timeout),
+    )
     .map_err(art_error)
 }

@@ -431,27 +431,23 @@ pub fn onboard(ctx: &mut Ctx, plan: &Plan, only: Selector) -> CmdResult {
             Ok(()) => ("onboarded", None),
             Err(e) => ("failed", Some(e.clone())),
         };
-        let installed: Vec<String> = if result.is_ok() {
-            keys.clone()
-        } else {
-            state.map(|s| s.keys.clone()).unwrap_or_default()
-        };
+        // What may now be in the member's file: the current keys on success; on a failure,
+        // also whatever an earlier run installed (the write may or may not have happened).
+        let mut installed: Vec<String> = keys.clone();
+        if result.is_err() {
+            for k in state.map(|s| s.keys.clone()).unwrap_or_default() {
+                if !installed.contains(&k) {
+                    installed.push(k);
+                }
+            }
+        }
         ctx.db()?.set_onboard_state(&OnboardState {
             member: m.name.clone(),
             cc: plan.cc_host.clone(),
             cluster: plan.cluster.clone(),
             status: status.into(),
-            detail: detail.clone(),
-            keys: if result.is_ok() {
-                installed
-            } else {
-                installed
-                    .into_iter()
-                    .chain(keys.iter().cloned())
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .into_iter()
-                    .collect()
-            },
+            detail,
+            keys: installed,
         })?;
         match result {
             Ok(()) => {
