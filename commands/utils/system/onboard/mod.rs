@@ -167,6 +167,20 @@ pub fn prepare(ctx: &mut Ctx, args: &CloudConnectArgs) -> CmdResult<Plan> {
         CommandError::failed("this node has no orchestration account for Cloud Connect")
             .with_hint("utils node set --orchestration-user NAME [--authorized-keys PATH]")
     })?;
+    // Checked before anything is asked: without a trusted certificate nothing can work.
+    let cas = crate::commands::utils::image_repository::trusted_cas(ctx, None);
+    let mut certs = Vec::new();
+    for f in &cas {
+        if let Ok(pem) = std::fs::read(f) {
+            certs.extend(reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default());
+        }
+    }
+    if certs.is_empty() {
+        return Err(CommandError::failed(
+            "this node trusts no certificate yet, so it cannot verify Cloud Connect",
+        )
+        .with_hint("on the Cloud Connect publisher run `show cert own`, copy it here and run: utils cert import FILE"));
+    }
     let cc_host = ctx.value(
         &Field {
             label: "Cloud Connect Publisher FQDN",
@@ -200,21 +214,6 @@ pub fn prepare(ctx: &mut Ctx, args: &CloudConnectArgs) -> CmdResult<Plan> {
         },
         given,
     )?;
-    let cas = crate::commands::utils::image_repository::trusted_cas(ctx, None);
-    let mut certs = Vec::new();
-    for f in &cas {
-        if let Ok(pem) = std::fs::read(f) {
-            certs.extend(reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default());
-        }
-    }
-    if certs.is_empty() {
-        return Err(CommandError::failed(
-            "this node trusts no certificate yet, so it cannot verify Cloud Connect",
-        )
-        .with_hint(format!(
-            "on {cc_host} run `show cert own`, copy it here and run: utils cert import FILE"
-        )));
-    }
     let timeout = Duration::from_secs(args.timeout);
     let client = reqwest::blocking::Client::builder()
         .tls_certs_only(certs)
@@ -224,7 +223,13 @@ pub fn prepare(ctx: &mut Ctx, args: &CloudConnectArgs) -> CmdResult<Plan> {
         .build()
         .map_err(|e| CommandError::failed(format!("cannot build the HTTPS client: {e}")))?;
     let short = crate::names::split_host_port(&node.hostname)
-        .map(|(h, _)| h.split('.').next().unwrap_or(h).to_owned())
+        .map(|(h, _)| {
+            if h.parse::<std::net::IpAddr>().is_ok() {
+                h.replace(['.', ':'], "-")
+            } else {
+                h.split('.').next().unwrap_or(h).to_owned()
+            }
+        })
         .unwrap_or_default();
     let cluster = args
         .cluster_name
