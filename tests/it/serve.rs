@@ -322,18 +322,16 @@ fn scheduled_download_runs_after_the_start_delay() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let _srv = Served::start_with(&s, crate::sshd::free_port(), &["--download-delay", "1"]);
     let target = s.join("artifacts/12.6/common/tool.zip");
+    let log = || std::fs::read_to_string(s.join("logs/serve.log")).unwrap_or_default();
+    // The log line comes after the file takes its name: wait for the line.
     let deadline = Instant::now() + Duration::from_secs(20);
-    while !target.exists() {
+    while !log().contains("scheduled download: 1 artifact(s) downloaded") {
         assert!(
             Instant::now() < deadline,
             "no scheduled download: {}",
-            std::fs::read_to_string(s.join("logs/serve.log")).unwrap_or_default()
+            log()
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let log = std::fs::read_to_string(s.join("logs/serve.log")).unwrap();
-    assert!(
-        log.contains("scheduled download: 1 artifact(s) downloaded"),
-        "{log}"
-    );
+    assert!(target.exists());
 }
