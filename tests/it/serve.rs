@@ -250,7 +250,7 @@ fn sigterm_lets_requests_in_flight_finish() {
                 })
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::sleep(Duration::from_millis(200));
         let code = srv.terminate();
         let statuses: Vec<u16> = hs.into_iter().map(|h| h.join().unwrap()).collect();
         (code, statuses)
