@@ -43,15 +43,18 @@ pub fn secret_matches(ours: &Secret, header: Option<&str>) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The certificates of the node's `trust/`, for HTTPS to the other ccadmin nodes (its own
+/// trust store only, as VOS trusts through tomcat-trust, not the system's CAs).
+pub fn trusted_certificates(root: &Path) -> Vec<reqwest::Certificate> {
+    crate::artifacts::trusted_cas(root, None)
+        .iter()
+        .filter_map(|f| std::fs::read(f).ok())
+        .flat_map(|pem| reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default())
+        .collect()
+}
+
 fn client(root: &Path) -> Result<reqwest::blocking::Client, String> {
-    let mut certs = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(root.join("trust")) {
-        for e in rd.flatten() {
-            if let Ok(pem) = std::fs::read(e.path()) {
-                certs.extend(reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default());
-            }
-        }
-    }
+    let certs = trusted_certificates(root);
     if certs.is_empty() {
         return Err("this node trusts no certificate of the other node yet (utils cert import FILE, from `show cert own` there)".into());
     }

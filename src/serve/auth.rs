@@ -21,7 +21,7 @@ pub const WINDOW: Duration = Duration::from_secs(60);
 const CACHE_FOR: Duration = Duration::from_secs(60);
 
 pub enum Verdict {
-    Allowed(String),
+    Allowed,
     /// No or wrong credentials.
     Denied,
     /// Too many failures from this address: retry after this many seconds.
@@ -32,7 +32,7 @@ pub struct Authenticator {
     db_path: PathBuf,
     host_name: String,
     /// SHA-256 of `user:password` (never the password) → when it was verified.
-    verified: Mutex<HashMap<[u8; 32], (String, Instant)>>,
+    verified: Mutex<HashMap<[u8; 32], Instant>>,
     failures: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
 }
 
@@ -96,15 +96,14 @@ impl Authenticator {
             return self.fail(ip);
         };
         let key = digest(&user, &password);
-        if let Some((name, at)) = self
+        let fresh = self
             .verified
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(&key)
-        {
-            if at.elapsed() < CACHE_FOR {
-                return Verdict::Allowed(name.clone());
-            }
+            .is_some_and(|at| at.elapsed() < CACHE_FOR);
+        if fresh {
+            return Verdict::Allowed;
         }
         let hash = crate::state::Db::open(&self.db_path, &self.host_name)
             .and_then(|db| db.app_user_hash(&user));
@@ -113,8 +112,8 @@ impl Authenticator {
                 self.verified
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .insert(key, (user.clone(), Instant::now()));
-                Verdict::Allowed(user)
+                    .insert(key, Instant::now());
+                Verdict::Allowed
             }
             _ => self.fail(ip),
         }

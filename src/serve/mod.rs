@@ -132,7 +132,7 @@ impl Service {
             return self.cluster_call(peer, method, path, authorization, body);
         }
         match self.auth.check(peer.ip(), authorization) {
-            Verdict::Allowed(_) => {}
+            Verdict::Allowed => {}
             Verdict::Denied => {
                 let mut r = error(
                     StatusCode::UNAUTHORIZED,

@@ -1,7 +1,6 @@
 //! `utils image-repository` menu, and what its commands share: the Artifactory client built from
 //! the stored setting (credential from the secret store, trusted CAs), and error mapping.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Subcommand;
@@ -64,11 +63,6 @@ pub fn art_error(e: ArtError) -> CommandError {
             c
         }
     }
-}
-
-/// CA certificates this node trusts: the setting's `--ca-file` and every file in `trust/`.
-pub fn trusted_cas(ctx: &Ctx, ca_file: Option<&str>) -> Vec<PathBuf> {
-    crate::artifacts::trusted_cas(ctx.state.root(), ca_file)
 }
 
 /// The secret store a setting names (not the automatic choice: the credential is where it was put).

@@ -15,6 +15,7 @@ use crate::clients::ssh::{self, Auth, Endpoint, HostKeys};
 use crate::context::Ctx;
 use crate::errors::{CmdResult, CommandError, ErrorKind};
 use crate::prompt::{read_secret_file, Field};
+use crate::replication::base;
 use crate::secrets::Secret;
 use crate::state::db::{OnboardState, VosMember};
 
@@ -67,13 +68,6 @@ pub struct CloudConnect {
     client: reqwest::blocking::Client,
     user: String,
     password: Secret,
-}
-
-fn base(host: &str) -> String {
-    match crate::names::split_host_port(host) {
-        Ok((_, Some(_))) => format!("https://{host}"),
-        _ => format!("https://{host}:8445"),
-    }
 }
 
 impl CloudConnect {
@@ -168,13 +162,7 @@ pub fn prepare(ctx: &mut Ctx, args: &CloudConnectArgs) -> CmdResult<Plan> {
             .with_hint("utils node set --orchestration-user NAME [--authorized-keys PATH]")
     })?;
     // Checked before anything is asked: without a trusted certificate nothing can work.
-    let cas = crate::commands::utils::image_repository::trusted_cas(ctx, None);
-    let mut certs = Vec::new();
-    for f in &cas {
-        if let Ok(pem) = std::fs::read(f) {
-            certs.extend(reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default());
-        }
-    }
+    let certs = crate::replication::trusted_certificates(ctx.state.root());
     if certs.is_empty() {
         return Err(CommandError::failed(
             "this node trusts no certificate yet, so it cannot verify Cloud Connect",
