@@ -23,6 +23,7 @@ pub mod repl;
 pub mod replication;
 pub mod secrets;
 pub mod serve;
+pub mod sshkeys;
 pub mod state;
 
 #[path = "../commands/mod.rs"]

@@ -86,6 +86,32 @@ pub fn validate_user(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A cluster name (an onboarded VOS cluster, an inventory pair): 1-64 letters, digits, `.`,
+/// `_`, `-`, starting with a letter or digit. It becomes a YAML key, a URL path segment and a
+/// table cell, so nothing else is allowed.
+pub fn validate_cluster(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.chars().count() > 64 {
+        return Err("a cluster name has 1 to 64 characters".into());
+    }
+    if let Some(c) = s
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    {
+        return Err(format!(
+            "{} is not allowed in a cluster name (letters, digits, '.', '_' and '-')",
+            if c.is_control() || c.is_whitespace() {
+                format!("the character {}", c.escape_unicode())
+            } else {
+                format!("'{c}'")
+            }
+        ));
+    }
+    if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err("a cluster name starts with a letter or a digit".into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,5 +151,23 @@ mod tests {
         assert!(validate_user("").is_err());
         assert!(validate_user("-x").is_err());
         assert!(validate_user("a b").unwrap_err().contains("' '"));
+    }
+
+    #[test]
+    fn clusters() {
+        assert!(validate_cluster("Finesse-fin-a").is_ok());
+        assert!(validate_cluster("CUIC_1.lab").is_ok());
+        for bad in [
+            "",
+            "-x",
+            "a/b",
+            "a b",
+            "x\u{1b}[2J",
+            "\u{202e}x",
+            &"c".repeat(65),
+        ] {
+            assert!(validate_cluster(bad).is_err(), "{bad:?}");
+        }
+        assert!(validate_cluster("x\u{1b}").unwrap_err().contains("\\u{1b}"));
     }
 }

@@ -183,12 +183,24 @@ impl Ui {
             }
             p.budget -= 1;
         }
-        writeln!(self.out, "{l}")
+        writeln!(self.out, "{}", terminal_safe(l))
     }
 
     /// Write a JSON document to stdout.
     pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
         let s = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+        // serde_json escapes C0 controls but not C1 controls or separators, which a terminal
+        // may act on; JSON's \uXXXX form carries them just as well.
+        let s: String = s
+            .chars()
+            .map(|c| {
+                if acts_on_terminal(c) {
+                    format!("\\u{:04x}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
         writeln!(self.out, "{s}")?;
         self.out.flush()
     }
@@ -217,7 +229,7 @@ impl Ui {
     pub fn status(&mut self, text: &str) {
         if !self.quiet {
             self.sync();
-            let _ = writeln!(self.err, "{text}");
+            let _ = writeln!(self.err, "{}", terminal_safe(text));
         }
     }
 
@@ -225,21 +237,49 @@ impl Ui {
     pub fn debug(&mut self, text: &str) {
         if self.verbose > 0 {
             self.sync();
-            let _ = writeln!(self.err, "{text}");
+            let _ = writeln!(self.err, "{}", terminal_safe(text));
         }
     }
 
     pub fn warn(&mut self, text: &str) {
         self.sync();
-        let _ = writeln!(self.err, "Warning: {text}");
+        let _ = writeln!(self.err, "Warning: {}", terminal_safe(text));
     }
 
     /// Anything for stderr as it is (errors, prompts in batch mode).
     pub fn err_text(&mut self, text: &str) {
         self.sync();
-        let _ = self.err.write_all(text.as_bytes());
+        let _ = self.err.write_all(terminal_safe(text).as_bytes());
         let _ = self.err.flush();
     }
+}
+
+/// Whether a terminal would act on `c` rather than show it (newline and tab excepted).
+pub fn acts_on_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every character that a terminal would act on shown escaped instead (`\u{1b}`):
+/// control characters other than newline and tab, C1 controls, line and paragraph separators,
+/// and bidirectional overrides. Peer-supplied text (names, error bodies) goes to the terminal
+/// only through this, so it can neither move the cursor nor disguise itself.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let acts = acts_on_terminal;
+    if !text.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if acts(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Render rows as the VOS console does: lower-case header, a `=` underline per column, columns

@@ -2,7 +2,7 @@
 //!
 //! Read-only by construction, three times over: the connection is opened read-only by SQLite,
 //! `query_only` is on, and an authorizer allows nothing but reading (no ATTACH, no PRAGMA, no
-//! write of any kind) and never the password-hash column, even through `select *`.
+//! write of any kind) and never the password-hash column, by any path (a view, a CTE, a subquery, a function).
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -19,6 +19,8 @@ use crate::state::db::open_read_only;
 
 /// Columns that no query may read directly.
 const HIDDEN_COLUMNS: &[(&str, &str)] = &[("app_user", "password_hash")];
+/// Virtual tables that read the file's pages beneath the column checks.
+const RAW_TABLES: &[&str] = &["sqlite_dbpage", "dbstat"];
 
 /// Run a read-only SQL query over this node's tables
 ///
@@ -43,8 +45,14 @@ fn authorize(denied: &Mutex<Option<String>>, ctx: AuthContext<'_>) -> Authorizat
             table_name,
             column_name,
         } => {
-            if HIDDEN_COLUMNS.contains(&(table_name, column_name)) && ctx.accessor.is_none() {
+            // Whatever the path (a view, a CTE, a subquery, a function's argument), SQLite
+            // reports the read of the underlying column here, so the check holds for all.
+            if HIDDEN_COLUMNS.contains(&(table_name, column_name)) {
                 format!("the column {table_name}.{column_name} cannot be read; query the applicationuser view instead")
+            } else if RAW_TABLES.contains(&table_name) {
+                format!(
+                    "the table {table_name} exposes the database's raw pages and cannot be read"
+                )
             } else {
                 return Authorization::Allow;
             }

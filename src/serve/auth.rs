@@ -1,11 +1,22 @@
-//! HTTP Basic authentication of application users for the node service, with the two things a
-//! service on a network needs: a short-lived cache of verified credentials (argon2 is slow on
-//! purpose; 200 requests must not cost 200 hashes) and a per-source-address limit on failed
-//! logins.
+//! HTTP Basic authentication of application users for the node service, hardened for a
+//! network where anyone may knock:
+//!
+//! - **Failure limits**, per source address and per account, counted *atomically with the
+//!   check*: an attempt reserves a slot before its password is verified, so 200 simultaneous
+//!   guesses get at most `MAX_FAILURES` verifications, not 200. Requests without credentials
+//!   cost nothing and count nothing, so they cannot lock an address out.
+//! - **Bounded verification**: argon2 is slow and large on purpose (19 MiB each); at most
+//!   `MAX_VERIFYING` run at once, and a request beyond that is answered "busy" at once instead
+//!   of queueing memory.
+//! - **Same cost for unknown users**: an unknown name is verified against a dummy hash.
+//! - **A cache that cannot outlive a change**: a verified user:password is remembered with the
+//!   stored hash it matched; a deleted user or a changed password (another process may have
+//!   done it) no longer matches the stored hash, so the entry is dead at once.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -14,26 +25,136 @@ use sha2::{Digest, Sha256};
 
 use crate::secrets::Secret;
 
-/// Failed logins allowed per source address within `WINDOW`.
+/// Failed attempts allowed per source address within `WINDOW`.
 pub const MAX_FAILURES: usize = 5;
+/// Failed attempts allowed per account (from all addresses together) within `WINDOW`.
+pub const MAX_ACCOUNT_FAILURES: usize = 10;
 pub const WINDOW: Duration = Duration::from_secs(60);
+/// Password verifications running at once (argon2: 19 MiB and one core each).
+pub const MAX_VERIFYING: usize = 2;
 /// How long a verified user:password stays verified without hashing again.
 const CACHE_FOR: Duration = Duration::from_secs(60);
+/// Bound on the addresses and accounts remembered by the limiter.
+const MAX_TRACKED: usize = 4096;
 
+#[derive(Debug, PartialEq, Eq)]
 pub enum Verdict {
-    Allowed,
+    /// The application user, as it authenticated.
+    Allowed(String),
     /// No or wrong credentials.
     Denied,
-    /// Too many failures from this address: retry after this many seconds.
+    /// Too many failures from this address or for this account: retry after this many seconds.
     Limited(u64),
+    /// Too many verifications in progress: retry in a moment.
+    Busy,
+}
+
+/// Recent failures and attempts in progress of one address or account.
+#[derive(Default)]
+struct Tally {
+    failures: VecDeque<Instant>,
+    pending: usize,
+}
+
+impl Tally {
+    fn purge(&mut self) {
+        while self.failures.front().is_some_and(|t| t.elapsed() > WINDOW) {
+            self.failures.pop_front();
+        }
+    }
+    fn wait(&self) -> u64 {
+        self.failures
+            .front()
+            .map(|t| WINDOW.saturating_sub(t.elapsed()).as_secs() + 1)
+            .unwrap_or(1)
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Subject {
+    Address(IpAddr),
+    Account(String),
+}
+
+#[derive(Default)]
+struct Limiter {
+    tallies: HashMap<Subject, Tally>,
+}
+
+impl Limiter {
+    fn limit(subject: &Subject) -> usize {
+        match subject {
+            Subject::Address(_) => MAX_FAILURES,
+            Subject::Account(_) => MAX_ACCOUNT_FAILURES,
+        }
+    }
+
+    /// Reserve an attempt for every subject, or say how long to wait.
+    fn reserve(&mut self, subjects: &[Subject]) -> Result<(), u64> {
+        if self.tallies.len() > MAX_TRACKED {
+            self.tallies.retain(|_, t| {
+                t.purge();
+                t.pending > 0 || !t.failures.is_empty()
+            });
+        }
+        for s in subjects {
+            if let Some(t) = self.tallies.get_mut(s) {
+                t.purge();
+                if t.failures.len() + t.pending >= Self::limit(s) {
+                    return Err(t.wait());
+                }
+            }
+        }
+        for s in subjects {
+            self.tallies.entry(s.clone()).or_default().pending += 1;
+        }
+        Ok(())
+    }
+
+    fn settle(&mut self, subjects: &[Subject], failed: bool) {
+        for s in subjects {
+            if let Some(t) = self.tallies.get_mut(s) {
+                t.pending = t.pending.saturating_sub(1);
+                if failed {
+                    t.failures.push_back(Instant::now());
+                }
+            }
+        }
+    }
+}
+
+/// An attempt that holds a slot in the limiter until it is settled (or dropped: not counted).
+pub struct Attempt<'a> {
+    auth: &'a Authenticator,
+    subjects: Vec<Subject>,
+    settled: bool,
+}
+
+impl Attempt<'_> {
+    /// Record how the attempt ended.
+    pub fn settle(mut self, ok: bool) {
+        self.auth.lock().settle(&self.subjects, !ok);
+        self.settled = true;
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if !self.settled {
+            self.auth.lock().settle(&self.subjects, false);
+        }
+    }
 }
 
 pub struct Authenticator {
     db_path: PathBuf,
     host_name: String,
-    /// SHA-256 of `user:password` (never the password) → when it was verified.
-    verified: Mutex<HashMap<[u8; 32], Instant>>,
-    failures: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+    /// SHA-256 of `user:password` (never the password) → the stored hash it matched, and when.
+    verified: Mutex<HashMap<[u8; 32], (String, Instant)>>,
+    limiter: Mutex<Limiter>,
+    verifying: AtomicUsize,
+    /// Verified against when the user does not exist, so that costs what a real check costs.
+    dummy_hash: String,
 }
 
 fn digest(user: &str, password: &str) -> [u8; 32] {
@@ -44,78 +165,189 @@ fn digest(user: &str, password: &str) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// `user` and password of a Basic `Authorization` header.
+fn basic(header: &str) -> Option<(String, String)> {
+    let b = header.strip_prefix("Basic ")?;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(b.trim())
+        .ok()?;
+    let s = String::from_utf8(raw).ok()?;
+    let (u, p) = s.split_once(':')?;
+    Some((u.to_owned(), p.to_owned()))
+}
+
 impl Authenticator {
     pub fn new(db_path: PathBuf, host_name: String) -> Self {
+        let random: String = {
+            let mut b = [0u8; 24];
+            rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut b);
+            base64::engine::general_purpose::STANDARD.encode(b)
+        };
         Authenticator {
             db_path,
             host_name,
             verified: Mutex::new(HashMap::new()),
-            failures: Mutex::new(HashMap::new()),
+            limiter: Mutex::new(Limiter::default()),
+            verifying: AtomicUsize::new(0),
+            dummy_hash: crate::passwords::hash(&Secret::new(random)).unwrap_or_default(),
         }
     }
 
-    fn limited(&self, ip: IpAddr) -> Option<u64> {
-        let mut f = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let q = f.entry(ip).or_default();
-        while q.front().is_some_and(|t| t.elapsed() > WINDOW) {
-            q.pop_front();
+    fn lock(&self) -> std::sync::MutexGuard<'_, Limiter> {
+        self.limiter.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reserve an attempt from `ip` (and for `account`, when one is named), or say how many
+    /// seconds to wait. Used for every secret a peer presents: passwords and the cluster secret.
+    pub fn attempt(&self, ip: IpAddr, account: Option<&str>) -> Result<Attempt<'_>, u64> {
+        let mut subjects = vec![Subject::Address(ip)];
+        if let Some(a) = account {
+            subjects.push(Subject::Account(a.to_lowercase()));
         }
-        (q.len() >= MAX_FAILURES).then(|| {
-            q.front()
-                .map(|t| WINDOW.saturating_sub(t.elapsed()).as_secs() + 1)
-                .unwrap_or(1)
+        self.lock().reserve(&subjects)?;
+        Ok(Attempt {
+            auth: self,
+            subjects,
+            settled: false,
         })
-    }
-
-    fn fail(&self, ip: IpAddr) -> Verdict {
-        self.failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(ip)
-            .or_default()
-            .push_back(Instant::now());
-        Verdict::Denied
     }
 
     /// Check an `Authorization` header value from `ip`. Blocking (argon2, SQLite): call it
     /// from a blocking thread.
     pub fn check(&self, ip: IpAddr, header: Option<&str>) -> Verdict {
-        if let Some(wait) = self.limited(ip) {
-            return Verdict::Limited(wait);
-        }
-        let Some((user, password)) = header
-            .and_then(|h| h.strip_prefix("Basic "))
-            .and_then(|b| {
-                base64::engine::general_purpose::STANDARD
-                    .decode(b.trim())
-                    .ok()
-            })
-            .and_then(|raw| String::from_utf8(raw).ok())
-            .and_then(|s| s.split_once(':').map(|(u, p)| (u.to_owned(), p.to_owned())))
-        else {
-            return self.fail(ip);
+        // No credentials: nothing to verify and nothing to count.
+        let Some((user, password)) = header.and_then(basic) else {
+            return Verdict::Denied;
+        };
+        let attempt = match self.attempt(ip, Some(&user)) {
+            Ok(a) => a,
+            Err(wait) => return Verdict::Limited(wait),
+        };
+        let stored = match crate::state::Db::open(&self.db_path, &self.host_name)
+            .and_then(|db| db.app_user_hash(&user))
+        {
+            Ok(h) => h,
+            // The state cannot be read: not the client's fault, and not counted.
+            Err(_) => {
+                attempt.settle(true);
+                return Verdict::Denied;
+            }
         };
         let key = digest(&user, &password);
-        let fresh = self
-            .verified
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&key)
-            .is_some_and(|at| at.elapsed() < CACHE_FOR);
-        if fresh {
-            return Verdict::Allowed;
+        let cached = stored.as_ref().is_some_and(|h| {
+            self.verified
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&key)
+                .is_some_and(|(matched, at)| matched == h && at.elapsed() < CACHE_FOR)
+        });
+        if cached {
+            attempt.settle(true);
+            return Verdict::Allowed(user);
         }
-        let hash = crate::state::Db::open(&self.db_path, &self.host_name)
-            .and_then(|db| db.app_user_hash(&user));
-        match hash {
-            Ok(Some(h)) if crate::passwords::verify(&Secret::new(password), &h) => {
-                self.verified
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(key, Instant::now());
-                Verdict::Allowed
+        // Bounded verification: beyond the limit, answer busy now rather than queue.
+        if self.verifying.fetch_add(1, Ordering::SeqCst) >= MAX_VERIFYING {
+            self.verifying.fetch_sub(1, Ordering::SeqCst);
+            attempt.settle(true);
+            return Verdict::Busy;
+        }
+        let secret = Secret::new(password);
+        let ok = match &stored {
+            Some(h) => crate::passwords::verify(&secret, h),
+            None => {
+                crate::passwords::verify(&secret, &self.dummy_hash);
+                false
             }
-            _ => self.fail(ip),
+        };
+        self.verifying.fetch_sub(1, Ordering::SeqCst);
+        attempt.settle(ok);
+        if !ok {
+            return Verdict::Denied;
         }
+        let mut cache = self.verified.lock().unwrap_or_else(|p| p.into_inner());
+        cache.retain(|_, (_, at)| at.elapsed() < CACHE_FOR);
+        if let Some(h) = stored {
+            cache.insert(key, (h, Instant::now()));
+        }
+        Verdict::Allowed(user)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(user: &str, password: &str) -> String {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+        )
+    }
+
+    fn with_user() -> (tempfile::TempDir, Authenticator) {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("ccadmin.db");
+        let mut db = crate::state::Db::open(&p, "cc").unwrap();
+        let h = crate::passwords::hash(&Secret::new("Right-Password-1")).unwrap();
+        db.add_app_user("admin", &h).unwrap();
+        (d, Authenticator::new(p, "cc".into()))
+    }
+
+    const IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
+    #[test]
+    fn anonymous_requests_never_lock_an_address_out() {
+        let (_d, a) = with_user();
+        for _ in 0..50 {
+            assert_eq!(a.check(IP, None), Verdict::Denied);
+            assert_eq!(a.check(IP, Some("Bearer x")), Verdict::Denied);
+        }
+        assert_eq!(
+            a.check(IP, Some(&header("admin", "Right-Password-1"))),
+            Verdict::Allowed("admin".into())
+        );
+    }
+
+    #[test]
+    fn attempts_in_flight_count_against_the_limit() {
+        let (_d, a) = with_user();
+        let held: Vec<_> = (0..MAX_FAILURES)
+            .map(|_| a.attempt(IP, Some("admin")).unwrap())
+            .collect();
+        assert!(a.attempt(IP, Some("admin")).is_err(), "a sixth reservation");
+        drop(held);
+        assert_eq!(
+            a.check(IP, Some(&header("admin", "Right-Password-1"))),
+            Verdict::Allowed("admin".into())
+        );
+        for _ in 0..MAX_FAILURES {
+            a.attempt(IP, None).unwrap().settle(false);
+        }
+        assert!(matches!(
+            a.check(IP, Some(&header("admin", "Right-Password-1"))),
+            Verdict::Limited(_)
+        ));
+    }
+
+    #[test]
+    fn the_account_limit_holds_across_addresses() {
+        let (_d, a) = with_user();
+        for i in 0..MAX_ACCOUNT_FAILURES {
+            let ip = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 1, i as u8 + 1));
+            assert_eq!(
+                a.check(ip, Some(&header("ADMIN", "wrong"))),
+                Verdict::Denied
+            );
+        }
+        let fresh = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 2, 1));
+        assert!(matches!(
+            a.check(fresh, Some(&header("admin", "wrong"))),
+            Verdict::Limited(_)
+        ));
+        // Another account from that address is not affected.
+        assert_eq!(
+            a.check(fresh, Some(&header("other", "wrong"))),
+            Verdict::Denied
+        );
     }
 }

@@ -91,6 +91,18 @@ fn json_reply(status: StatusCode, v: serde_json::Value) -> Reply {
     r
 }
 
+/// 429 with the seconds to wait.
+fn limited(wait: u64) -> Reply {
+    let mut r = error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too many failed attempts from this address or for this account; wait before trying again",
+    );
+    if let Ok(v) = hyper::header::HeaderValue::from_str(&wait.to_string()) {
+        r.headers_mut().insert(hyper::header::RETRY_AFTER, v);
+    }
+    r
+}
+
 fn error(status: StatusCode, message: &str) -> Reply {
     json_reply(
         status,
@@ -101,8 +113,9 @@ fn error(status: StatusCode, message: &str) -> Reply {
 impl Service {
     fn log(&self, line: &str) {
         let stamped = format!(
-            "{} {line}",
-            httpdate::fmt_http_date(std::time::SystemTime::now())
+            "{} {}",
+            httpdate::fmt_http_date(std::time::SystemTime::now()),
+            crate::output::terminal_safe(line)
         );
         eprintln!("{stamped}");
         if let Some(f) = self.log.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
@@ -126,13 +139,27 @@ impl Service {
         body: &[u8],
     ) -> Reply {
         if path == "/health" {
+            if !matches!(*method, hyper::Method::GET | hyper::Method::HEAD) {
+                return error(StatusCode::METHOD_NOT_ALLOWED, "use GET or HEAD");
+            }
             return json_reply(StatusCode::OK, json!({ "status": "ok" }));
         }
         if path == "/cluster/join" || path.starts_with("/replication/") {
             return self.cluster_call(peer, method, path, authorization, body);
         }
-        match self.auth.check(peer.ip(), authorization) {
-            Verdict::Allowed => {}
+        let user = match self.auth.check(peer.ip(), authorization) {
+            Verdict::Allowed(user) => user,
+            Verdict::Busy => {
+                let mut r = error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "too many logins are being checked at once; try again in a moment",
+                );
+                r.headers_mut().insert(
+                    hyper::header::RETRY_AFTER,
+                    hyper::header::HeaderValue::from_static("1"),
+                );
+                return r;
+            }
             Verdict::Denied => {
                 let mut r = error(
                     StatusCode::UNAUTHORIZED,
@@ -144,16 +171,7 @@ impl Service {
                 );
                 return r;
             }
-            Verdict::Limited(wait) => {
-                let mut r = error(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too many failed logins from this address",
-                );
-                if let Ok(v) = hyper::header::HeaderValue::from_str(&wait.to_string()) {
-                    r.headers_mut().insert(hyper::header::RETRY_AFTER, v);
-                }
-                return r;
-            }
+            Verdict::Limited(wait) => return limited(wait),
         };
         let node = match self.node() {
             Ok(n) => n,
@@ -183,15 +201,26 @@ impl Service {
                     json!({ "publisher": publisher, "subscriber": subscriber }),
                 )
             }
-            (&hyper::Method::POST, "/inventory/onboard") => self.onboard(body),
+            (&hyper::Method::POST, "/inventory/onboard") => self.onboard(body, &user),
             (&hyper::Method::DELETE, p) if p.starts_with("/inventory/onboard/") => {
-                let cluster = &p["/inventory/onboard/".len()..];
+                let raw = &p["/inventory/onboard/".len()..];
+                let cluster = match percent_encoding::percent_decode_str(raw).decode_utf8() {
+                    Ok(c) => c.into_owned(),
+                    Err(_) => {
+                        return error(StatusCode::BAD_REQUEST, "the cluster name is not UTF-8")
+                    }
+                };
+                if let Err(why) = crate::names::validate_cluster(&cluster) {
+                    return error(StatusCode::BAD_REQUEST, &format!("cluster: {why}"));
+                }
                 match crate::state::Db::open(&self.db_path, "")
-                    .and_then(|mut db| db.remove_onboarded_cluster(cluster))
+                    .and_then(|mut db| db.remove_onboarded_cluster(&cluster, Some(&user)))
                 {
-                    Ok(n) => {
+                    Ok(Ok(n)) => {
+                        self.log(&format!("{user} removed cluster {cluster} ({n} hosts)"));
                         json_reply(StatusCode::OK, json!({ "cluster": cluster, "removed": n }))
                     }
+                    Ok(Err(why)) => error(StatusCode::FORBIDDEN, &why),
                     Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("state: {e}")),
                 }
             }
@@ -223,8 +252,14 @@ impl Service {
                 )
             }
         };
-        if !crate::replication::secret_matches(&ours, authorization) {
-            let _ = self.auth.check(peer.ip(), None);
+        // Secret checks are limited as logins are (per address), so it cannot be guessed.
+        let attempt = match self.auth.attempt(peer.ip(), None) {
+            Ok(a) => a,
+            Err(wait) => return limited(wait),
+        };
+        let matches = crate::replication::secret_matches(&ours, authorization);
+        attempt.settle(matches);
+        if !matches {
             return error(
                 StatusCode::UNAUTHORIZED,
                 "the cluster secret does not match",
@@ -282,9 +317,10 @@ impl Service {
         }
     }
 
-    /// `POST /inventory/onboard`: record a VOS host (SPEC 4 step 3).
-    fn onboard(&self, body: &[u8]) -> Reply {
-        let h: crate::state::db::OnboardedHost = match serde_json::from_slice(body) {
+    /// `POST /inventory/onboard`: record a VOS host (SPEC 4 step 3) for the application user
+    /// `user`. Every field is checked; the host key is parsed and stored in canonical form.
+    fn onboard(&self, body: &[u8], user: &str) -> Reply {
+        let mut h: crate::state::db::OnboardedHost = match serde_json::from_slice(body) {
             Ok(h) => h,
             Err(e) => {
                 return error(
@@ -293,21 +329,28 @@ impl Service {
                 )
             }
         };
+        let key = crate::sshkeys::SshPublicKey::parse(&h.host_key);
+        let shown = |s: &str| crate::output::terminal_safe(s).into_owned();
         let problems: Vec<String> = [
             (!crate::inventory::model::VOS_PRODUCTS.contains(&h.product.as_str()))
-                .then(|| format!("unknown product {}", h.product)),
-            (!matches!(h.host_type.as_str(), "Publisher" | "Subscriber"))
-                .then(|| format!("type {} is neither Publisher nor Subscriber", h.host_type)),
+                .then(|| format!("unknown product {}", shown(&h.product))),
+            (!matches!(h.host_type.as_str(), "Publisher" | "Subscriber")).then(|| {
+                format!(
+                    "type {} is neither Publisher nor Subscriber",
+                    shown(&h.host_type)
+                )
+            }),
             crate::names::validate_host(&h.host)
                 .err()
-                .map(|e| format!("host {}: {e}", h.host)),
+                .map(|e| format!("host {}: {e}", shown(&h.host))),
             crate::names::validate_user(&h.user)
                 .err()
-                .map(|e| format!("user {}: {e}", h.user)),
-            (!h.host_key.starts_with("ssh-") && !h.host_key.starts_with("ecdsa-"))
-                .then(|| "hostKey is not an SSH public key".to_owned()),
-            (h.cluster.is_empty() || h.cluster.contains('/'))
-                .then(|| "cluster must be a name without '/'".to_owned()),
+                .map(|e| format!("user {}: {e}", shown(&h.user))),
+            key.as_ref().err().map(|e| format!("host_key: {e}")),
+            (h.port == 0).then(|| "port must be 1-65535".to_owned()),
+            crate::names::validate_cluster(&h.cluster)
+                .err()
+                .map(|e| format!("cluster: {e}")),
         ]
         .into_iter()
         .flatten()
@@ -315,13 +358,17 @@ impl Service {
         if !problems.is_empty() {
             return error(StatusCode::BAD_REQUEST, &problems.join("; "));
         }
+        if let Ok(k) = &key {
+            h.host_key = k.canonical();
+        }
         match crate::state::Db::open(&self.db_path, "")
-            .and_then(|mut db| db.upsert_onboarded_host(&h))
+            .and_then(|mut db| db.upsert_onboarded_host(&h, user))
         {
-            Ok(()) => json_reply(
+            Ok(Ok(())) => json_reply(
                 StatusCode::OK,
                 json!({ "status": "onboarded", "host": h.host, "cluster": h.cluster }),
             ),
+            Ok(Err(why)) => error(StatusCode::FORBIDDEN, &why),
             Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("state: {e}")),
         }
     }

@@ -139,6 +139,28 @@ const MIGRATIONS: &[&str] = &[
         last_error TEXT
     );
     "#,
+    // 6: onboarded hosts are unique without case (as host names are), and each remembers the
+    // application user that registered it: only that user may change or remove its cluster.
+    r#"
+    DROP VIEW onboardedhost;
+    CREATE TABLE onboarded_host_new (
+        host         TEXT PRIMARY KEY COLLATE NOCASE,
+        cluster      TEXT NOT NULL,
+        product      TEXT NOT NULL,
+        type         TEXT NOT NULL,
+        host_key     TEXT NOT NULL,
+        user         TEXT NOT NULL,
+        port         INTEGER NOT NULL,
+        onboarded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now')),
+        owner        TEXT COLLATE NOCASE
+    );
+    INSERT OR IGNORE INTO onboarded_host_new (host, cluster, product, type, host_key, user, port, onboarded_at)
+        SELECT host, cluster, product, type, host_key, user, port, onboarded_at FROM onboarded_host;
+    DROP TABLE onboarded_host;
+    ALTER TABLE onboarded_host_new RENAME TO onboarded_host;
+    CREATE VIEW onboardedhost AS
+        SELECT host, cluster, product, type, user, port, onboarded_at, owner FROM onboarded_host;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -571,22 +593,90 @@ impl Db {
         )
     }
 
-    /// Record (or refresh) an onboarded VOS host.
-    pub fn upsert_onboarded_host(&mut self, h: &OnboardedHost) -> Result<(), StateError> {
-        self.conn.execute(
-            "INSERT OR REPLACE INTO onboarded_host (host, cluster, product, type, host_key, user, port)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![h.host, h.cluster, h.product, h.host_type, h.host_key, h.user, h.port],
+    /// Record (or refresh) an onboarded VOS host on behalf of the application user `owner`.
+    /// The check and the write are one transaction: a cluster, or a host, that another
+    /// application user registered is refused with `Ok(Err(why))`.
+    pub fn upsert_onboarded_host(
+        &mut self,
+        h: &OnboardedHost,
+        owner: &str,
+    ) -> Result<Result<(), String>, StateError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let cluster_owner: Option<String> = tx
+            .query_row(
+                "SELECT owner FROM onboarded_host WHERE cluster = ?1 AND owner IS NOT NULL AND owner <> ?2 LIMIT 1",
+                params![h.cluster, owner],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if cluster_owner.is_some() {
+            return Ok(Err(format!(
+                "cluster {} was registered by another application user; only that user can change it (or an administrator on Cloud Connect: utils system inventory remove-cluster {})",
+                h.cluster, h.cluster
+            )));
+        }
+        let existing: Option<(String, String, Option<String>)> = tx
+            .query_row(
+                "SELECT host, cluster, owner FROM onboarded_host WHERE host = ?1",
+                params![h.host],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        if let Some((host, cluster, other)) = existing {
+            if other.is_some_and(|o| !o.eq_ignore_ascii_case(owner)) {
+                return Ok(Err(format!(
+                    "host {host} is onboarded in cluster {cluster} by another application user"
+                )));
+            }
+            if host != h.host {
+                return Ok(Err(format!(
+                    "host {} is already onboarded as {host} in cluster {cluster}; host names are unique without regard to case",
+                    h.host
+                )));
+            }
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO onboarded_host (host, cluster, product, type, host_key, user, port, owner)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![h.host, h.cluster, h.product, h.host_type, h.host_key, h.user, h.port, owner],
         )?;
-        Ok(())
+        tx.commit()?;
+        Ok(Ok(()))
     }
 
-    /// Forget a whole cluster; the number of hosts removed.
-    pub fn remove_onboarded_cluster(&mut self, cluster: &str) -> Result<usize, StateError> {
-        Ok(self.conn.execute(
+    /// Forget a whole cluster; the number of hosts removed. With `owner`, only a cluster that
+    /// user registered (`Ok(Err(why))` otherwise); without, whatever registered it (the
+    /// administrator's command on Cloud Connect).
+    pub fn remove_onboarded_cluster(
+        &mut self,
+        cluster: &str,
+        owner: Option<&str>,
+    ) -> Result<Result<usize, String>, StateError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(owner) = owner {
+            let other: Option<String> = tx
+                .query_row(
+                    "SELECT owner FROM onboarded_host WHERE cluster = ?1 AND owner IS NOT NULL AND owner <> ?2 LIMIT 1",
+                    params![cluster, owner],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if other.is_some() {
+                return Ok(Err(format!(
+                    "cluster {cluster} was registered by another application user; only that user can remove it (or an administrator on Cloud Connect: utils system inventory remove-cluster {cluster})"
+                )));
+            }
+        }
+        let n = tx.execute(
             "DELETE FROM onboarded_host WHERE cluster = ?1",
             params![cluster],
-        )?)
+        )?;
+        tx.commit()?;
+        Ok(Ok(n))
     }
 
     // ---- Cloud Connect cluster ----

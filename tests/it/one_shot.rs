@@ -346,3 +346,50 @@ fn audit_log_records_state_changes_with_result() {
     assert_eq!(rows[0]["result"], "success");
     assert_eq!(rows[1]["result"], "failed (1)");
 }
+
+/// Regression (issue 9, item 4): `with x as (select password_hash h from app_user) select h
+/// from x` read the hashes, because the check exempted reads made on behalf of a named CTE.
+#[test]
+fn run_sql_never_reads_password_hashes_by_any_path() {
+    let (_d, s) = state();
+    let r = run(
+        &s,
+        &["utils", "applicationuser", "add", "ccadmin"],
+        "Str0ng-pass\nStr0ng-pass\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for sql in [
+        "with x as (select password_hash h from app_user) select h from x",
+        "with x as materialized (select password_hash h from app_user) select h from x",
+        "with x as not materialized (select password_hash h from app_user) select h from x",
+        "with recursive x(h) as (select password_hash from app_user) select h from x",
+        "select h from (select password_hash as h from app_user)",
+        "select (select password_hash from app_user limit 1)",
+        "select name from applicationuser where exists (select 1 from app_user where password_hash like '$argon2id%')",
+        "select json_object('h', password_hash) from app_user",
+        "select group_concat(password_hash) from app_user",
+        "select substr(password_hash, 1, 40) from app_user",
+        "select name from app_user order by password_hash",
+        "select name from app_user where password_hash > ''",
+        "select a.password_hash from app_user a join applicationuser b on a.name = b.name",
+        "select * from (select * from app_user)",
+        "select hex(password_hash) from app_user union select 1",
+        "select * from sqlite_dbpage",
+        "select * from dbstat",
+    ] {
+        let r = run(&s, &["run", "sql", sql], "");
+        assert_ne!(r.code, 0, "{sql} ran: {}", r.stdout);
+        for out in [&r.stdout, &r.stderr] {
+            assert!(!out.contains("argon2"), "{sql} leaked: {out}");
+            assert!(!out.to_lowercase().contains("246172676f6e"), "{sql} leaked hex: {out}");
+        }
+    }
+    // sqlite_master names the column but holds no value of it.
+    let r = run(
+        &s,
+        &["run", "sql", "select group_concat(sql) from sqlite_master"],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("argon2"), "{}", r.stdout);
+}

@@ -90,14 +90,15 @@ pub fn cmd_utils_deployment_test_connection(
     let host = ctx.db()?.node()?.hostname;
     let key = crate::nodekey::ensure(ctx.state.root(), &host).map_err(CommandError::failed)?;
     let host_keys = HostKeys::new(ctx.state.root().join("known_hosts"));
-    // The keys recorded at onboarding, as a known_hosts file of their own.
+    // The keys recorded at onboarding, as a known_hosts file of their own: each line rebuilt
+    // from a parsed endpoint and a parsed key, so no stored text can add a line or a marker.
     let recorded_path = ctx.state.root().join("onboarded_known_hosts");
     let lines: String = onboarded
         .iter()
         .filter_map(|h| {
-            Endpoint::parse(&h.host, h.port)
-                .ok()
-                .map(|ep| format!("{} {}\n", ep.known_hosts_name(), h.host_key))
+            let ep = Endpoint::parse(&h.host, h.port).ok()?;
+            let key = crate::sshkeys::SshPublicKey::parse(&h.host_key).ok()?;
+            Some(format!("{}\n", key.known_hosts_line(&ep)))
         })
         .collect();
     crate::state::write_private_file(&recorded_path, lines.as_bytes()).map_err(|e| {

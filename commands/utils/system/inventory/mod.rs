@@ -14,6 +14,7 @@ use crate::prompt::{read_secret_file, Field, Input};
 pub mod export;
 pub mod history;
 pub mod import;
+pub mod remove_cluster;
 pub mod show;
 pub mod validate;
 
@@ -29,11 +30,14 @@ pub enum InventoryCommands {
     Import(import::UtilsSystemInventoryImportArgs),
     /// List the current and previous inventory versions
     History(history::UtilsSystemInventoryHistoryArgs),
+    /// Forget an onboarded VOS cluster, whichever application user registered it
+    RemoveCluster(remove_cluster::UtilsSystemInventoryRemoveClusterArgs),
 }
 
 impl InventoryCommands {
     pub fn changes_state(&self) -> bool {
         matches!(self, InventoryCommands::Import(a) if !a.dry_run)
+            || matches!(self, InventoryCommands::RemoveCluster(_))
     }
 }
 
@@ -44,6 +48,9 @@ pub fn run(ctx: &mut Ctx, cmd: InventoryCommands) -> CmdResult {
         InventoryCommands::Export(a) => export::cmd_utils_system_inventory_export(ctx, a),
         InventoryCommands::Import(a) => import::cmd_utils_system_inventory_import(ctx, a),
         InventoryCommands::History(a) => history::cmd_utils_system_inventory_history(ctx, a),
+        InventoryCommands::RemoveCluster(a) => {
+            remove_cluster::cmd_utils_system_inventory_remove_cluster(ctx, a)
+        }
     }
 }
 

@@ -223,6 +223,10 @@ pub fn prepare(ctx: &mut Ctx, args: &CloudConnectArgs) -> CmdResult<Plan> {
         .cluster_name
         .clone()
         .unwrap_or_else(|| format!("{product}-{short}"));
+    crate::names::validate_cluster(&cluster).map_err(|w| {
+        CommandError::usage(format!("cluster name {cluster}: {w}"))
+            .with_hint("choose another with --cluster-name NAME")
+    })?;
     let own_name = if node.ssh_port == 22 || node.hostname.contains(':') {
         node.hostname.clone()
     } else {
@@ -277,6 +281,17 @@ pub fn cloud_connect_keys(plan: &Plan) -> CmdResult<Vec<String>> {
     if let Some(s) = cluster["subscriber"].as_str() {
         nodes.push(s.to_owned());
     }
+    // Host names from the peer become URLs: only valid host names are contacted.
+    if let Some(bad) = nodes
+        .iter()
+        .find(|n| crate::names::validate_host(n).is_err())
+    {
+        return Err(CommandError::failed(format!(
+            "{} named a Cloud Connect node that is not a host name ({}); nothing was changed",
+            base(&plan.cc_host),
+            crate::output::terminal_safe(bad)
+        )));
+    }
     let mut keys = Vec::new();
     for n in nodes {
         let v = plan
@@ -292,7 +307,13 @@ pub fn cloud_connect_keys(plan: &Plan) -> CmdResult<Vec<String>> {
         let line = v["publicKey"]
             .as_str()
             .ok_or_else(|| CommandError::failed(format!("{n} sent no publicKey")))?;
-        keys.push(line.trim().to_owned());
+        // The line goes into authorized_keys: only a parsed key, rebuilt, with no options.
+        let key = crate::sshkeys::SshPublicKey::parse(line).map_err(|why| {
+            CommandError::failed(format!(
+                "Cloud Connect node {n} sent a publicKey that is not one SSH public key: {why}; nothing was changed"
+            ))
+        })?;
+        keys.push(key.authorized_keys_line());
     }
     Ok(keys)
 }
