@@ -33,7 +33,8 @@ pub fn validate_host(s: &str) -> Result<(), String> {
             .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
         {
             return Err(format!(
-                "'{c}' is not allowed in a host name (letters, digits, '-' and '.')"
+                "'{}' is not allowed in a host name (letters, digits, '-' and '.')",
+                c.escape_debug()
             ));
         }
         if label.starts_with('-') || label.ends_with('-') {
@@ -77,7 +78,8 @@ pub fn validate_user(s: &str) -> Result<(), String> {
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')))
     {
         return Err(format!(
-            "'{c}' is not allowed (letters, digits, '.', '_', '-' and '@')"
+            "'{}' is not allowed (letters, digits, '.', '_', '-' and '@')",
+            c.escape_debug()
         ));
     }
     if !s.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {

@@ -17,7 +17,7 @@ use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -97,6 +97,15 @@ impl Limiter {
                 t.pending > 0 || !t.failures.is_empty()
             });
         }
+        self.check(subjects)?;
+        for s in subjects {
+            self.tallies.entry(s.clone()).or_default().pending += 1;
+        }
+        Ok(())
+    }
+
+    /// Whether every subject is under its limit (attempts in progress count).
+    fn check(&mut self, subjects: &[Subject]) -> Result<(), u64> {
         for s in subjects {
             if let Some(t) = self.tallies.get_mut(s) {
                 t.purge();
@@ -105,8 +114,18 @@ impl Limiter {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Count a failure for every subject unless one is already at its limit.
+    fn fail(&mut self, subjects: &[Subject]) -> Result<(), u64> {
+        self.check(subjects)?;
         for s in subjects {
-            self.tallies.entry(s.clone()).or_default().pending += 1;
+            self.tallies
+                .entry(s.clone())
+                .or_default()
+                .failures
+                .push_back(Instant::now());
         }
         Ok(())
     }
@@ -152,9 +171,27 @@ pub struct Authenticator {
     /// SHA-256 of `user:password` (never the password) → the stored hash it matched, and when.
     verified: Mutex<HashMap<[u8; 32], (String, Instant)>>,
     limiter: Mutex<Limiter>,
+    /// Verifications in progress, by credential digest: the same credential presented many
+    /// times at once is verified once, and the others wait for that answer.
+    in_flight: Mutex<HashMap<[u8; 32], Arc<Flight>>>,
     verifying: AtomicUsize,
     /// Verified against when the user does not exist, so that costs what a real check costs.
     dummy_hash: String,
+}
+
+/// One verification in progress and the requests waiting for its answer.
+#[derive(Default)]
+struct Flight {
+    answer: Mutex<Option<Outcome>>,
+    done: Condvar,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Valid,
+    Invalid,
+    Busy,
+    Limited(u64),
 }
 
 fn digest(user: &str, password: &str) -> [u8; 32] {
@@ -188,6 +225,7 @@ impl Authenticator {
             host_name,
             verified: Mutex::new(HashMap::new()),
             limiter: Mutex::new(Limiter::default()),
+            in_flight: Mutex::new(HashMap::new()),
             verifying: AtomicUsize::new(0),
             dummy_hash: crate::passwords::hash(&Secret::new(random)).unwrap_or_default(),
         }
@@ -197,13 +235,18 @@ impl Authenticator {
         self.limiter.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Reserve an attempt from `ip` (and for `account`, when one is named), or say how many
-    /// seconds to wait. Used for every secret a peer presents: passwords and the cluster secret.
-    pub fn attempt(&self, ip: IpAddr, account: Option<&str>) -> Result<Attempt<'_>, u64> {
+    fn subjects(ip: IpAddr, account: Option<&str>) -> Vec<Subject> {
         let mut subjects = vec![Subject::Address(ip)];
         if let Some(a) = account {
             subjects.push(Subject::Account(a.to_lowercase()));
         }
+        subjects
+    }
+
+    /// Reserve an attempt from `ip` (and for `account`, when one is named), or say how many
+    /// seconds to wait. Used for every secret a peer presents: passwords and the cluster secret.
+    pub fn attempt(&self, ip: IpAddr, account: Option<&str>) -> Result<Attempt<'_>, u64> {
+        let subjects = Self::subjects(ip, account);
         self.lock().reserve(&subjects)?;
         Ok(Attempt {
             auth: self,
@@ -219,19 +262,18 @@ impl Authenticator {
         let Some((user, password)) = header.and_then(basic) else {
             return Verdict::Denied;
         };
-        let attempt = match self.attempt(ip, Some(&user)) {
-            Ok(a) => a,
-            Err(wait) => return Verdict::Limited(wait),
-        };
+        let subjects = Self::subjects(ip, Some(&user));
+        // The limit comes first, for every request: a limited address learns nothing, not
+        // even whether a guess would have matched a cached credential.
+        if let Err(wait) = self.lock().check(&subjects) {
+            return Verdict::Limited(wait);
+        }
         let stored = match crate::state::Db::open(&self.db_path, &self.host_name)
             .and_then(|db| db.app_user_hash(&user))
         {
             Ok(h) => h,
             // The state cannot be read: not the client's fault, and not counted.
-            Err(_) => {
-                attempt.settle(true);
-                return Verdict::Denied;
-            }
+            Err(_) => return Verdict::Denied,
         };
         let key = digest(&user, &password);
         let cached = stored.as_ref().is_some_and(|h| {
@@ -242,17 +284,78 @@ impl Authenticator {
                 .is_some_and(|(matched, at)| matched == h && at.elapsed() < CACHE_FOR)
         });
         if cached {
-            attempt.settle(true);
             return Verdict::Allowed(user);
         }
+        // Join a verification of the same credential in progress, or lead one.
+        let (flight, leader) = {
+            let mut f = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+            match f.get(&key) {
+                Some(fl) => (Arc::clone(fl), false),
+                None => {
+                    let fl = Arc::new(Flight::default());
+                    f.insert(key, Arc::clone(&fl));
+                    (fl, true)
+                }
+            }
+        };
+        let outcome = if leader {
+            let outcome = self.verify(&subjects, &password, stored.as_deref());
+            self.in_flight
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&key);
+            *flight.answer.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+            flight.done.notify_all();
+            if outcome == Outcome::Valid {
+                if let Some(h) = stored {
+                    let mut cache = self.verified.lock().unwrap_or_else(|p| p.into_inner());
+                    cache.retain(|_, (_, at)| at.elapsed() < CACHE_FOR);
+                    cache.insert(key, (h, Instant::now()));
+                }
+            }
+            outcome
+        } else {
+            let answer = flight.answer.lock().unwrap_or_else(|p| p.into_inner());
+            let (answer, _) = flight
+                .done
+                .wait_timeout_while(answer, Duration::from_secs(30), |a| a.is_none())
+                .unwrap_or_else(|p| p.into_inner());
+            let outcome = answer.unwrap_or(Outcome::Busy);
+            // A waiter's wrong guess counts as its own failure, checked against the limit
+            // atomically: a burst of one wrong password gets no more refusals than the limit.
+            if outcome == Outcome::Invalid {
+                if let Err(wait) = self.lock().fail(&subjects) {
+                    return Verdict::Limited(wait);
+                }
+            }
+            outcome
+        };
+        match outcome {
+            Outcome::Valid => Verdict::Allowed(user),
+            Outcome::Invalid => Verdict::Denied,
+            Outcome::Busy => Verdict::Busy,
+            Outcome::Limited(wait) => Verdict::Limited(wait),
+        }
+    }
+
+    /// Verify one credential under a reservation and the bound on concurrent verifications.
+    fn verify(&self, subjects: &[Subject], password: &str, stored: Option<&str>) -> Outcome {
+        if let Err(wait) = self.lock().reserve(subjects) {
+            return Outcome::Limited(wait);
+        }
+        let attempt = Attempt {
+            auth: self,
+            subjects: subjects.to_vec(),
+            settled: false,
+        };
         // Bounded verification: beyond the limit, answer busy now rather than queue.
         if self.verifying.fetch_add(1, Ordering::SeqCst) >= MAX_VERIFYING {
             self.verifying.fetch_sub(1, Ordering::SeqCst);
             attempt.settle(true);
-            return Verdict::Busy;
+            return Outcome::Busy;
         }
         let secret = Secret::new(password);
-        let ok = match &stored {
+        let ok = match stored {
             Some(h) => crate::passwords::verify(&secret, h),
             None => {
                 crate::passwords::verify(&secret, &self.dummy_hash);
@@ -261,15 +364,11 @@ impl Authenticator {
         };
         self.verifying.fetch_sub(1, Ordering::SeqCst);
         attempt.settle(ok);
-        if !ok {
-            return Verdict::Denied;
+        if ok {
+            Outcome::Valid
+        } else {
+            Outcome::Invalid
         }
-        let mut cache = self.verified.lock().unwrap_or_else(|p| p.into_inner());
-        cache.retain(|_, (_, at)| at.elapsed() < CACHE_FOR);
-        if let Some(h) = stored {
-            cache.insert(key, (h, Instant::now()));
-        }
-        Verdict::Allowed(user)
     }
 }
 

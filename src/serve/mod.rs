@@ -330,7 +330,7 @@ impl Service {
             }
         };
         let key = crate::sshkeys::SshPublicKey::parse(&h.host_key);
-        let shown = |s: &str| crate::output::terminal_safe(s).into_owned();
+        let shown = |s: &str| s.escape_debug().to_string();
         let problems: Vec<String> = [
             (!crate::inventory::model::VOS_PRODUCTS.contains(&h.product.as_str()))
                 .then(|| format!("unknown product {}", shown(&h.product))),
@@ -504,6 +504,28 @@ fn background(
     }
 }
 
+/// A client has this long for the TLS handshake, for a request's headers (also the idle time
+/// allowed between requests on a kept-alive connection), and for a request's body.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connections served at once: half the descriptors the process may open (the rest are for
+/// the database, the log and outgoing calls), at most 1024.
+fn max_connections() -> usize {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct we own.
+    let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
+        lim.rlim_cur as usize
+    } else {
+        1024
+    };
+    (soft / 2).clamp(16, 1024)
+}
+
 async fn serve(
     svc: Arc<Service>,
     acceptor: tokio_rustls::TlsAcceptor,
@@ -522,15 +544,38 @@ async fn serve(
     ));
     let mut tasks = tokio::task::JoinSet::new();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let connections = Arc::new(tokio::sync::Semaphore::new(max_connections()));
+    let mut accept_failures = 0u32;
     loop {
         tokio::select! {
             _ = term.recv() => break,
             _ = int.recv() => break,
             accepted = listener.accept() => {
-                let Ok((tcp, peer)) = accepted else { continue };
+                let (tcp, peer) = match accepted {
+                    Ok(a) => {
+                        accept_failures = 0;
+                        a
+                    }
+                    Err(e) => {
+                        // Out of descriptors (or another transient failure): back off instead
+                        // of spinning, so connections in progress can finish and free some.
+                        accept_failures = (accept_failures + 1).min(6);
+                        if accept_failures == 1 {
+                            svc.log(&format!("cannot accept a connection: {e}; backing off"));
+                        }
+                        tokio::time::sleep(Duration::from_millis(10 << accept_failures)).await;
+                        continue;
+                    }
+                };
+                // A cap on connections keeps descriptors for the database and the log.
+                let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
+                    drop(tcp);
+                    continue;
+                };
                 let (svc, acceptor, mut stop) = (Arc::clone(&svc), acceptor.clone(), stop_rx.clone());
                 tasks.spawn(async move {
-                    let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await else { return };
+                    let _permit = permit;
+                    let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await else { return };
                     let io = hyper_util::rt::TokioIo::new(tls);
                     let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
                         let svc = Arc::clone(&svc);
@@ -543,9 +588,10 @@ async fn serve(
                             let s2 = Arc::clone(&svc);
                             // Bodies are small JSON documents; anything over 64 KiB is refused.
                             let limited = http_body_util::Limited::new(req.into_body(), 64 * 1024);
-                            let body = match http_body_util::BodyExt::collect(limited).await {
-                                Ok(b) => b.to_bytes(),
-                                Err(_) => return Ok::<_, Infallible>(error(StatusCode::PAYLOAD_TOO_LARGE, "the request body is too large or was cut off")),
+                            let body = match tokio::time::timeout(BODY_TIMEOUT, http_body_util::BodyExt::collect(limited)).await {
+                                Ok(Ok(b)) => b.to_bytes(),
+                                Ok(Err(_)) => return Ok::<_, Infallible>(error(StatusCode::PAYLOAD_TOO_LARGE, "the request body is too large or was cut off")),
+                                Err(_) => return Ok::<_, Infallible>(error(StatusCode::REQUEST_TIMEOUT, "the request body did not arrive in time")),
                             };
                             let reply = tokio::task::spawn_blocking(move || s2.handle(peer, &m, &p, authz.as_deref(), &body))
                                 .await
@@ -554,7 +600,13 @@ async fn serve(
                             Ok::<_, Infallible>(reply)
                         }
                     });
-                    let conn = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(io, service);
+                    // The header-read timeout also runs while a kept-alive connection waits
+                    // for its next request, so it is the idle timeout too.
+                    let conn = hyper::server::conn::http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(HEADER_TIMEOUT)
+                        .keep_alive(true)
+                        .serve_connection(io, service);
                     tokio::pin!(conn);
                     tokio::select! {
                         _ = conn.as_mut() => {}

@@ -5,6 +5,7 @@ mod batch;
 mod cluster;
 mod concurrency;
 mod generated;
+mod hardening;
 mod image_repository;
 mod inventory;
 mod jfrog;
