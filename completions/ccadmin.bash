@@ -148,6 +148,9 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__system__subcmd__inventory,import)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__inventory__subcmd__import"
                 ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__inventory,remove-cluster)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__inventory__subcmd__remove__subcmd__cluster"
+                ;;
             ccadmin__subcmd__utils__subcmd__system__subcmd__inventory,show)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__inventory__subcmd__show"
                 ;;
@@ -991,7 +994,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__image__subcmd__repository__subcmd__set)
-            opts="-y -q -v -h --url --repository --auth-type --credential-file --software --ca-file --proxy --timeout --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --url --repository --auth-type --credential-file --software --ca-file --proxy --allow-insecure-http --timeout --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1353,7 +1356,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__system__subcmd__inventory)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help validate show export import history"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help validate show export import history remove-cluster"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1485,6 +1488,32 @@ _ccadmin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__inventory__subcmd__remove__subcmd__cluster)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

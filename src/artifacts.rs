@@ -65,6 +65,7 @@ pub fn client_for(
         proxy: s.proxy.clone(),
         connect_timeout: timeout,
         io_timeout: timeout,
+        allow_http: s.allow_http,
     })
 }
 

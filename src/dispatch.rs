@@ -114,9 +114,15 @@ pub fn run_command(ctx: &mut Ctx, cmd: Commands, line: &str) -> i32 {
             ),
         };
         let actor = ctx.actor.clone();
-        let audit = ctx
-            .db()
-            .and_then(|db| Ok(db.audit(&actor, line, &outcome.0, outcome.1.as_deref())?));
+        let audit = ctx.db().and_then(|db| {
+            let detail = outcome.1.as_deref().map(crate::names::redact_command_line);
+            Ok(db.audit(
+                &actor,
+                &crate::names::redact_command_line(line),
+                &outcome.0,
+                detail.as_deref(),
+            )?)
+        });
         if let Err(e) = audit {
             ctx.ui.warn(&format!(
                 "the audit log could not record this command: {}",

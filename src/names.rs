@@ -114,6 +114,37 @@ pub fn validate_cluster(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A URL with the password of its user part replaced by `****` (`http://u:****@proxy:3128`),
+/// for every place a proxy URL is shown or recorded. Text that is not a URL is returned as is.
+pub fn redact_url(s: &str) -> String {
+    match reqwest::Url::parse(s) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("****"));
+            u.to_string()
+        }
+        _ => s.to_owned(),
+    }
+}
+
+/// A command line with every URL password in it redacted (for the audit log).
+pub fn redact_command_line(line: &str) -> String {
+    line.split(' ')
+        .map(|w| {
+            if let Some((flag, value)) = w.split_once('=') {
+                if value.contains("://") {
+                    return format!("{flag}={}", redact_url(value));
+                }
+            }
+            if w.contains("://") {
+                redact_url(w)
+            } else {
+                w.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +184,21 @@ mod tests {
         assert!(validate_user("").is_err());
         assert!(validate_user("-x").is_err());
         assert!(validate_user("a b").unwrap_err().contains("' '"));
+    }
+
+    #[test]
+    fn url_passwords_are_redacted() {
+        assert_eq!(
+            redact_url("http://proxyuser:S3cret!@proxy.lab:3128"),
+            "http://proxyuser:****@proxy.lab:3128/"
+        );
+        assert_eq!(redact_url("http://proxy.lab:3128"), "http://proxy.lab:3128");
+        assert_eq!(
+            redact_command_line(
+                "utils image-repository set --proxy http://u:S3cret@p:3128 --proxy=https://v:Pw2@q"
+            ),
+            "utils image-repository set --proxy http://u:****@p:3128/ --proxy=https://v:****@q/"
+        );
     }
 
     #[test]

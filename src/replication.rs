@@ -116,6 +116,7 @@ pub fn push_image_repository(
     let body = json!({
         "url": s.url, "repository": s.repository, "auth_type": s.auth_type, "software": s.software,
         "proxy": s.proxy, "last_validated": s.last_validated, "credential": credential.expose(),
+        "allow_http": s.allow_http,
     });
     post(
         root,
@@ -159,6 +160,7 @@ pub fn receive_image_repository(
         credential_store: st.kind().to_string(),
         credential_ref: reference.clone(),
         last_validated: field("last_validated")?,
+        allow_http: body["allow_http"].as_bool().unwrap_or(false),
     };
     db.set_image_repository(&setting)
         .map_err(|e| e.to_string())?;

@@ -63,6 +63,8 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// Deadline of each read or write on the connection.
     pub io_timeout: Duration,
+    /// Accept a plain `http://` URL (the administrator's explicit opt-in).
+    pub allow_http: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +109,12 @@ pub enum ArtError {
     Local { path: String, reason: String },
     #[error("invalid setting: {0}")]
     Config(String),
+    #[error("{url} redirected to {target}: {reason}")]
+    Redirect {
+        url: String,
+        target: String,
+        reason: String,
+    },
     #[error("interrupted")]
     Interrupted,
 }
@@ -126,6 +134,7 @@ impl ArtError {
             ArtError::NotArtifactory { .. } => "check the URL: it must be the Artifactory base URL (the part before /api); try again later if the server has trouble".into(),
             ArtError::Dropped { .. } => "run the command again: the download resumes where it stopped".into(),
             ArtError::Checksum { .. } => "run the command again; if it happens again, the repository's file or the network path is corrupting data".into(),
+            ArtError::Redirect { .. } => "use the https:// address the server means as the Artifactory URL, or ask its administrator why it redirects there".into(),
             _ => return None,
         })
     }
@@ -166,9 +175,77 @@ pub struct Artifactory {
     /// curl's time on a 1 GiB artifact.
     stream_client: reqwest::Client,
     base: String,
+    /// Scheme, host and port of `base`: the only origin the credential is sent to.
+    origin: reqwest::Url,
     repository: String,
     auth: AuthType,
     credential: Secret,
+}
+
+/// Redirects followed per request.
+const MAX_REDIRECTS: usize = 10;
+/// Bounds on what a server may answer, by kind of answer.
+const SMALL_BODY: u64 = 64 * 1024;
+const INFO_BODY: u64 = 16 << 20;
+const LIST_BODY: u64 = 256 << 20;
+
+/// Read at most `limit` bytes of an answer; more is an error, not a truncation.
+fn read_body(resp: Response, limit: u64, url: &str) -> Result<Vec<u8>, ArtError> {
+    let mut out = Vec::new();
+    resp.take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| ArtError::Unreachable {
+            url: url.to_owned(),
+            stage: "reading the answer failed",
+            reason: e.to_string(),
+        })?;
+    if out.len() as u64 > limit {
+        return Err(ArtError::NotArtifactory {
+            url: url.to_owned(),
+            reason: format!("the answer is larger than {} KiB", limit / 1024),
+        });
+    }
+    Ok(out)
+}
+
+/// Whether two URLs share scheme, host and port.
+fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// Where a 30x answer sends the request next. A redirect to plain http from https, or to
+/// anything but http(s), is refused: the request never leaves TLS once it had it.
+fn redirect_target(
+    from: &reqwest::Url,
+    location: Option<&reqwest::header::HeaderValue>,
+) -> Result<reqwest::Url, ArtError> {
+    let refuse = |target: String, reason: &str| ArtError::Redirect {
+        url: from.to_string(),
+        target,
+        reason: reason.to_owned(),
+    };
+    let loc = location
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| refuse(String::new(), "the redirect has no usable Location"))?;
+    let to = from.join(loc).map_err(|e| {
+        refuse(
+            crate::output::terminal_safe(loc).into_owned(),
+            &e.to_string(),
+        )
+    })?;
+    match (from.scheme(), to.scheme()) {
+        (_, "https") | ("http", "http") => Ok(to),
+        ("https", "http") => Err(refuse(
+            to.to_string(),
+            "it would leave TLS for plain http; refused",
+        )),
+        _ => Err(refuse(
+            to.to_string(),
+            "only http(s) redirects are followed",
+        )),
+    }
 }
 
 /// Text of an error and all its causes, for classification and messages.
@@ -213,6 +290,12 @@ impl Artifactory {
                 cfg.url
             )));
         }
+        if url.scheme() == "http" && !cfg.allow_http {
+            return Err(ArtError::Config(format!(
+                "URL '{}' is plain http: the credential would travel unencrypted; use https:// (or, on a closed lab network only, --allow-insecure-http)",
+                cfg.url
+            )));
+        }
         let mut certs = Vec::new();
         for f in &cfg.ca_files {
             let pem = std::fs::read(f)
@@ -232,20 +315,22 @@ impl Artifactory {
             certs.append(&mut c);
         }
         let proxy = match &cfg.proxy {
-            Some(p) => Some(
-                reqwest::Proxy::all(p)
-                    .map_err(|e| ArtError::Config(format!("proxy '{p}': {e}")))?,
-            ),
+            Some(p) => Some(reqwest::Proxy::all(p).map_err(|e| {
+                ArtError::Config(format!("proxy {}: {e}", crate::names::redact_url(p)))
+            })?),
             None => None,
         };
         let agent = concat!("ccadmin/", env!("CARGO_PKG_VERSION"));
+        // Redirects are followed by `send` below, which decides where the credential goes.
         let mut b = Client::builder()
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.io_timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(agent);
         let mut sb = reqwest::Client::builder()
             .connect_timeout(cfg.connect_timeout)
             .read_timeout(cfg.io_timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(agent);
         if !certs.is_empty() {
             b = b.tls_certs_merge(certs.clone());
@@ -261,10 +346,48 @@ impl Artifactory {
             client,
             stream_client,
             base: cfg.url.trim_end_matches('/').to_owned(),
+            origin: url,
             repository: cfg.repository,
             auth: cfg.auth,
             credential: cfg.credential,
         })
+    }
+
+    /// The headers of a request to `url`: the credential only when `url` is the configured
+    /// origin (never to a host a redirect named), and the range to resume from.
+    fn headers(
+        &self,
+        url: &reqwest::Url,
+        authenticated: bool,
+        range_from: Option<u64>,
+    ) -> reqwest::header::HeaderMap {
+        use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, RANGE};
+        let mut h = HeaderMap::new();
+        if authenticated && same_origin(url, &self.origin) {
+            let (name, value) = match self.auth {
+                AuthType::ApiKey => ("x-jfrog-art-api", self.credential.expose().to_owned()),
+                AuthType::IdentityToken => (
+                    AUTHORIZATION.as_str(),
+                    format!("Bearer {}", self.credential.expose()),
+                ),
+            };
+            if let Ok(mut v) = HeaderValue::from_str(&value) {
+                v.set_sensitive(true);
+                if let Ok(n) = reqwest::header::HeaderName::from_bytes(name.as_bytes()) {
+                    h.insert(n, v);
+                }
+            }
+        }
+        if let Some(from) = range_from.filter(|f| *f > 0) {
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes={from}-")) {
+                h.insert(RANGE, v);
+            }
+        }
+        h
+    }
+
+    fn parse_url(url: &str) -> Result<reqwest::Url, ArtError> {
+        reqwest::Url::parse(url).map_err(|e| ArtError::Config(format!("URL '{url}': {e}")))
     }
 
     fn get(
@@ -273,17 +396,24 @@ impl Artifactory {
         authenticated: bool,
         range_from: Option<u64>,
     ) -> Result<Response, ArtError> {
-        let mut req = self.client.get(url);
-        if authenticated {
-            req = match self.auth {
-                AuthType::ApiKey => req.header("X-JFrog-Art-Api", self.credential.expose()),
-                AuthType::IdentityToken => req.bearer_auth(self.credential.expose()),
-            };
+        let mut at = Self::parse_url(url)?;
+        for _ in 0..=MAX_REDIRECTS {
+            let resp = self
+                .client
+                .get(at.clone())
+                .headers(self.headers(&at, authenticated, range_from))
+                .send()
+                .map_err(|e| self.transport_error(url, &e))?;
+            if !resp.status().is_redirection() {
+                return Ok(resp);
+            }
+            at = redirect_target(&at, resp.headers().get(reqwest::header::LOCATION))?;
         }
-        if let Some(from) = range_from {
-            req = req.header(reqwest::header::RANGE, format!("bytes={from}-"));
-        }
-        req.send().map_err(|e| self.transport_error(url, &e))
+        Err(ArtError::Redirect {
+            url: url.to_owned(),
+            target: at.to_string(),
+            reason: format!("more than {MAX_REDIRECTS} redirects"),
+        })
     }
 
     fn transport_error(&self, url: &str, e: &reqwest::Error) -> ArtError {
@@ -319,8 +449,8 @@ impl Artifactory {
     /// Map an unsuccessful answer to its cause (SPEC 3's table).
     fn status_error(&self, url: &str, resp: Response) -> ArtError {
         let status = resp.status();
-        let body = resp.text().unwrap_or_default();
-        self.classify(url, status, &body)
+        let body = read_body(resp, SMALL_BODY, url).unwrap_or_default();
+        self.classify(url, status, &String::from_utf8_lossy(&body))
     }
 
     fn classify(&self, url: &str, status: StatusCode, body: &str) -> ArtError {
@@ -360,14 +490,13 @@ impl Artifactory {
         let url = format!("{}/api/system/ping", self.base);
         let resp = self.get(&url, false, None)?;
         let status = resp.status();
+        let body = String::from_utf8_lossy(&read_body(resp, SMALL_BODY, &url)?).into_owned();
         if !status.is_success() {
-            let body = resp.text().unwrap_or_default();
             return Err(ArtError::NotArtifactory {
                 url,
                 reason: format!("HTTP {status}: {}", jfrog_message(&body)),
             });
         }
-        let body = resp.text().unwrap_or_default();
         if body.trim() != "OK" {
             return Err(ArtError::NotArtifactory {
                 url,
@@ -388,10 +517,11 @@ impl Artifactory {
         if !resp.status().is_success() {
             return Err(self.status_error(&url, resp));
         }
-        let v: serde_json::Value = resp.json().map_err(|e| ArtError::NotArtifactory {
-            url: url.clone(),
-            reason: format!("the storage API did not answer JSON: {e}"),
-        })?;
+        let v: serde_json::Value = serde_json::from_slice(&read_body(resp, INFO_BODY, &url)?)
+            .map_err(|e| ArtError::NotArtifactory {
+                url: url.clone(),
+                reason: format!("the storage API did not answer JSON: {e}"),
+            })?;
         if v.get("repo").is_none() && v.get("children").is_none() {
             return Err(ArtError::NotArtifactory {
                 url,
@@ -408,10 +538,13 @@ impl Artifactory {
         if !resp.status().is_success() {
             return Err(self.status_error(&url, resp));
         }
-        let list: FileList = resp.json().map_err(|e| ArtError::NotArtifactory {
-            url,
-            reason: format!("the file list is not the documented JSON: {e}"),
-        })?;
+        let list: FileList =
+            serde_json::from_slice(&read_body(resp, LIST_BODY, &url)?).map_err(|e| {
+                ArtError::NotArtifactory {
+                    url,
+                    reason: format!("the file list is not the documented JSON: {e}"),
+                }
+            })?;
         Ok(list.files.into_iter().filter(|f| !f.folder).collect())
     }
 
@@ -428,10 +561,13 @@ impl Artifactory {
         if !resp.status().is_success() {
             return Err(self.status_error(&url, resp));
         }
-        let info: FileInfo = resp.json().map_err(|e| ArtError::NotArtifactory {
-            url: url.clone(),
-            reason: format!("the file info is not the documented JSON: {e}"),
-        })?;
+        let info: FileInfo =
+            serde_json::from_slice(&read_body(resp, INFO_BODY, &url)?).map_err(|e| {
+                ArtError::NotArtifactory {
+                    url: url.clone(),
+                    reason: format!("the file info is not the documented JSON: {e}"),
+                }
+            })?;
         let sha =
             info.checksums
                 .and_then(|c| c.sha256)
@@ -545,18 +681,29 @@ impl Artifactory {
                 reason: format!("cannot start the download runtime: {e}"),
             })?;
         rt.block_on(async {
-            let mut req = self.stream_client.get(url);
-            req = match self.auth {
-                AuthType::ApiKey => req.header("X-JFrog-Art-Api", self.credential.expose()),
-                AuthType::IdentityToken => req.bearer_auth(self.credential.expose()),
+            let mut at = Self::parse_url(url)?;
+            let mut hops = 0;
+            let mut resp = loop {
+                let resp = self
+                    .stream_client
+                    .get(at.clone())
+                    .headers(self.headers(&at, true, Some(have)))
+                    .send()
+                    .await
+                    .map_err(|e| self.transport_error(url, &e))?;
+                if !resp.status().is_redirection() {
+                    break resp;
+                }
+                hops += 1;
+                if hops > MAX_REDIRECTS {
+                    return Err(ArtError::Redirect {
+                        url: url.to_owned(),
+                        target: at.to_string(),
+                        reason: format!("more than {MAX_REDIRECTS} redirects"),
+                    });
+                }
+                at = redirect_target(&at, resp.headers().get(reqwest::header::LOCATION))?;
             };
-            if have > 0 {
-                req = req.header(reqwest::header::RANGE, format!("bytes={have}-"));
-            }
-            let mut resp = req
-                .send()
-                .await
-                .map_err(|e| self.transport_error(url, &e))?;
             let status = resp.status();
             let file = match status {
                 // The server resumes: append.

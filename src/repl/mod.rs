@@ -91,8 +91,10 @@ pub fn run_shell(ctx: &mut Ctx) -> i32 {
                 if cmd.is_empty() {
                     continue;
                 }
-                // Only command lines enter history; answers to prompts are read elsewhere.
-                if rl.history_mut().add(cmd).unwrap_or(false) {
+                // Only command lines enter history, proxy passwords redacted; answers to
+                // prompts are read elsewhere.
+                let kept = crate::names::redact_command_line(cmd);
+                if rl.history_mut().add(&kept).unwrap_or(false) {
                     if let Err(e) = rl.append_history(&history) {
                         ctx.ui.warn(&format!(
                             "cannot write the history {}: {e}",

@@ -161,6 +161,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE VIEW onboardedhost AS
         SELECT host, cluster, product, type, user, port, onboarded_at, owner FROM onboarded_host;
     "#,
+    // 7: a plain-http Artifactory URL is used only when the administrator said so.
+    r#"
+    ALTER TABLE image_repository ADD COLUMN allow_http INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -209,6 +213,8 @@ pub struct ImageRepository {
     pub credential_store: String,
     pub credential_ref: String,
     pub last_validated: String,
+    /// The administrator accepted a plain `http://` URL (`--allow-insecure-http`).
+    pub allow_http: bool,
 }
 
 /// A member of this VOS node's cluster (not the node itself), as the publisher reaches it.
@@ -736,7 +742,7 @@ impl Db {
         Ok(self
             .conn
             .query_row(
-                "SELECT url, repository, auth_type, software, ca_file, proxy, credential_store, credential_ref, last_validated
+                "SELECT url, repository, auth_type, software, ca_file, proxy, credential_store, credential_ref, last_validated, allow_http
                  FROM image_repository WHERE id = 1",
                 [],
                 |r| {
@@ -750,6 +756,7 @@ impl Db {
                         credential_store: r.get(6)?,
                         credential_ref: r.get(7)?,
                         last_validated: r.get(8)?,
+                        allow_http: r.get(9)?,
                     })
                 },
             )
@@ -760,8 +767,8 @@ impl Db {
     pub fn set_image_repository(&mut self, s: &ImageRepository) -> Result<(), StateError> {
         self.conn.execute(
             "INSERT OR REPLACE INTO image_repository
-                 (id, url, repository, auth_type, software, ca_file, proxy, credential_store, credential_ref, last_validated)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 (id, url, repository, auth_type, software, ca_file, proxy, credential_store, credential_ref, last_validated, allow_http)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 s.url,
                 s.repository,
@@ -771,7 +778,8 @@ impl Db {
                 s.proxy,
                 s.credential_store,
                 s.credential_ref,
-                s.last_validated
+                s.last_validated,
+                s.allow_http
             ],
         )?;
         Ok(())

@@ -70,7 +70,13 @@ fn keygen(dir: &Path, name: &str) -> String {
 fn onboarded_keys(s: &Path) -> Vec<(String, String)> {
     let r = run(
         s,
-        &["--output", "json", "run", "sql", "select host, cluster from onboardedhost order by host"],
+        &[
+            "--output",
+            "json",
+            "run",
+            "sql",
+            "select host, cluster from onboardedhost order by host",
+        ],
         "",
     );
     serde_json::from_str::<Value>(&r.stdout).unwrap()["rows"]
@@ -106,15 +112,43 @@ fn host_key_injection_is_refused_and_test_connection_still_catches_the_impostor(
     assert_eq!(code, 200, "{v}");
 
     let attacker = keygen(d.path(), "attacker");
-    let short: String = impostor_key.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    let short: String = impostor_key
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
     for (field, value, why) in [
-        ("host_key", format!("{attacker}\n[127.0.0.1]:{} {short}", impostor.port), "control character"),
-        ("host_key", format!("{attacker}\n* {short}"), "control character"),
-        ("host_key", format!("{attacker}\r@cert-authority * {short}"), "control character"),
+        (
+            "host_key",
+            format!("{attacker}\n[127.0.0.1]:{} {short}", impostor.port),
+            "control character",
+        ),
+        (
+            "host_key",
+            format!("{attacker}\n* {short}"),
+            "control character",
+        ),
+        (
+            "host_key",
+            format!("{attacker}\r@cert-authority * {short}"),
+            "control character",
+        ),
         ("host_key", format!("@cert-authority * {short}"), "marker"),
-        ("host_key", format!("command=\"sh\" {short}"), "not an SSH public key"),
-        ("host_key", "ssh-ed25519 garbage".into(), "not an SSH public key"),
-        ("host", format!("evil.lab\n[127.0.0.1]:{}", impostor.port), "host"),
+        (
+            "host_key",
+            format!("command=\"sh\" {short}"),
+            "not an SSH public key",
+        ),
+        (
+            "host_key",
+            "ssh-ed25519 garbage".into(),
+            "not an SSH public key",
+        ),
+        (
+            "host",
+            format!("evil.lab\n[127.0.0.1]:{}", impostor.port),
+            "host",
+        ),
         ("user", "orch\nx".into(), "user"),
         ("cluster", "Evil\u{1b}]0;owned\u{7}".into(), "cluster"),
         ("cluster", "a/b".into(), "cluster"),
@@ -139,11 +173,24 @@ fn host_key_injection_is_refused_and_test_connection_still_catches_the_impostor(
     // test-connection checks the victim against the genuine key: the impostor is caught.
     let r = run(
         &s,
-        &["utils", "deployment", "test-connection", "--node", "127.0.0.1", "--timeout", "5"],
+        &[
+            "utils",
+            "deployment",
+            "test-connection",
+            "--node",
+            "127.0.0.1",
+            "--timeout",
+            "5",
+        ],
         "",
     );
     assert_ne!(r.code, 0, "{}", r.stdout);
-    assert!(r.stdout.contains("host key changed"), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("host key changed"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
     let recorded = std::fs::read_to_string(s.join("onboarded_known_hosts")).unwrap();
     assert_eq!(recorded.lines().count(), 2, "{recorded}");
     assert!(!recorded.contains("attacker@evil"), "{recorded}");
@@ -164,18 +211,33 @@ fn only_the_registering_user_changes_or_removes_a_cluster() {
     let srv = Served::start(&s);
     let k1 = keygen(d.path(), "k1");
     let k2 = keygen(d.path(), "k2");
-    assert_eq!(post(&srv, ALICE, &record("fin-a.lab", "Finesse-fin-a", &k1)).0, 200);
+    assert_eq!(
+        post(&srv, ALICE, &record("fin-a.lab", "Finesse-fin-a", &k1)).0,
+        200
+    );
     // Mallory can neither replace the host's key, nor add to Alice's cluster, nor remove it.
     let (code, v) = post(&srv, MALLORY, &record("fin-a.lab", "Finesse-fin-a", &k2));
     assert_eq!(code, 403, "{v}");
-    assert!(v["errors"][0]["message"].as_str().unwrap().contains("another application user"));
-    assert_eq!(post(&srv, MALLORY, &record("fin-b.lab", "Finesse-fin-a", &k2)).0, 403);
-    assert_eq!(post(&srv, MALLORY, &record("fin-a.lab", "Other", &k2)).0, 403);
+    assert!(v["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("another application user"));
+    assert_eq!(
+        post(&srv, MALLORY, &record("fin-b.lab", "Finesse-fin-a", &k2)).0,
+        403
+    );
+    assert_eq!(
+        post(&srv, MALLORY, &record("fin-a.lab", "Other", &k2)).0,
+        403
+    );
     assert_eq!(delete(&srv, MALLORY, "Finesse-fin-a").0, 403);
     // Host names are unique without case.
     let (code, v) = post(&srv, ALICE, &record("FIN-A.LAB", "Finesse-fin-a", &k1));
     assert_eq!(code, 403, "{v}");
-    assert!(v["errors"][0]["message"].as_str().unwrap().contains("unique without regard to case"));
+    assert!(v["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("unique without regard to case"));
     assert_eq!(
         onboarded_keys(&s),
         vec![("fin-a.lab".to_owned(), "Finesse-fin-a".to_owned())]
@@ -189,8 +251,22 @@ fn only_the_registering_user_changes_or_removes_a_cluster() {
     assert_eq!(v["removed"], 1);
     assert!(onboarded_keys(&s).is_empty());
     // The administrator on Cloud Connect removes a cluster whoever registered it.
-    assert_eq!(post(&srv, MALLORY, &record("cuic.lab", "CUIC-1", &k2)).0, 200);
-    let r = run(&s, &["--yes", "utils", "system", "inventory", "remove-cluster", "CUIC-1"], "");
+    assert_eq!(
+        post(&srv, MALLORY, &record("cuic.lab", "CUIC-1", &k2)).0,
+        200
+    );
+    let r = run(
+        &s,
+        &[
+            "--yes",
+            "utils",
+            "system",
+            "inventory",
+            "remove-cluster",
+            "CUIC-1",
+        ],
+        "",
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("1 hosts removed"), "{}", r.stderr);
     assert!(onboarded_keys(&s).is_empty());
@@ -211,7 +287,11 @@ fn a_burst_of_wrong_logins_gets_at_most_the_limit_of_refusals() {
                 let (c, url) = (&c, &url);
                 sc.spawn(move || {
                     // Half the burst repeats one guess, half tries different ones.
-                    let guess = if i % 2 == 0 { "wrong-guess".to_owned() } else { format!("wrong-{i}") };
+                    let guess = if i % 2 == 0 {
+                        "wrong-guess".to_owned()
+                    } else {
+                        format!("wrong-{i}")
+                    };
                     c.get(url.as_str())
                         .basic_auth(ALICE, Some(guess))
                         .send()
@@ -234,7 +314,13 @@ fn a_burst_of_wrong_logins_gets_at_most_the_limit_of_refusals() {
     let srv2 = Served::start(&s2);
     let c2 = srv2.client();
     for _ in 0..20 {
-        assert_eq!(c2.get(srv2.url("/inventory/cluster")).send().unwrap().status(), 401);
+        assert_eq!(
+            c2.get(srv2.url("/inventory/cluster"))
+                .send()
+                .unwrap()
+                .status(),
+            401
+        );
     }
     assert_eq!(
         c2.get(srv2.url("/inventory/cluster"))
@@ -265,7 +351,11 @@ fn a_deleted_user_or_old_password_stops_working_at_once() {
     };
     assert_eq!(get(ALICE, PASSWORD), 200);
     assert_eq!(get(MALLORY, PASSWORD), 200);
-    let r = run(&s, &["--yes", "utils", "applicationuser", "delete", MALLORY], "");
+    let r = run(
+        &s,
+        &["--yes", "utils", "applicationuser", "delete", MALLORY],
+        "",
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(get(MALLORY, PASSWORD), 401);
     let r = ccadmin(&s)
@@ -342,8 +432,8 @@ fn stalled_tls(port: u16, cert: &Path, prefix: &[u8]) -> impl Read {
     .with_no_client_auth();
     let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
     tcp.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let conn = rustls::ClientConnection::new(Arc::new(config), "localhost".try_into().unwrap())
-        .unwrap();
+    let conn =
+        rustls::ClientConnection::new(Arc::new(config), "localhost".try_into().unwrap()).unwrap();
     let mut tls = rustls::StreamOwned::new(conn, tcp);
     tls.write_all(prefix).unwrap();
     tls.flush().unwrap();
@@ -389,7 +479,11 @@ fn stalled_connections_are_closed_and_health_keeps_answering() {
                 // TLS, then nothing: an idle connection.
                 1 => closed_by_server(stalled_tls(port, &cert, b"")),
                 // Half a request's headers.
-                2 => closed_by_server(stalled_tls(port, &cert, b"GET /health HTTP/1.1\r\nHost: x\r\n")),
+                2 => closed_by_server(stalled_tls(
+                    port,
+                    &cert,
+                    b"GET /health HTTP/1.1\r\nHost: x\r\n",
+                )),
                 // Headers promising a body that never comes.
                 _ => closed_by_server(stalled_tls(
                     port,
@@ -415,7 +509,10 @@ fn stalled_connections_are_closed_and_health_keeps_answering() {
             std::thread::sleep(Duration::from_millis(100));
         }
         for (i, h) in stalled.into_iter().enumerate() {
-            assert!(h.join().unwrap(), "stalled connection {i} was not closed by the server");
+            assert!(
+                h.join().unwrap(),
+                "stalled connection {i} was not closed by the server"
+            );
         }
     });
 }

@@ -518,3 +518,114 @@ fn the_credential_is_only_in_the_owner_only_secret_store() {
         serde_json::from_slice(&std::fs::read(s.join("secrets")).unwrap()).unwrap();
     assert_eq!(secrets.as_object().unwrap().len(), 1, "{secrets}");
 }
+
+/// Regression (issue 9, item 2): a 30x to another origin received `X-JFrog-Art-Api`.
+#[test]
+fn the_credential_never_follows_a_redirect_to_another_origin() {
+    let origin = JFrog::start();
+    let cdn = JFrog::start();
+    let (d, s) = state();
+    let data = blob(200_000, 7);
+    origin.put("/12.6/common/tools.zip", data.clone());
+    cdn.put("/12.6/common/tools.zip", data.clone());
+    cdn.faults.lock().unwrap().open_downloads = true;
+    assert_eq!(set(&s, &origin, &key_file(d.path(), GOOD_KEY), &[]).code, 0);
+    // This node trusts the CDN's CA too, so the only thing between it and the key is the rule.
+    let r = run(
+        &s,
+        &["utils", "cert", "import", cdn.ca.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    origin.faults.lock().unwrap().redirect_downloads = Some(cdn.base.clone());
+    let r = run(&s, &["utils", "image-repository", "download"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read(s.join("artifacts/12.6/common/tools.zip")).unwrap(),
+        data
+    );
+    assert!(
+        !cdn.log.lock().unwrap().is_empty(),
+        "the CDN served the file"
+    );
+    assert!(
+        cdn.credentials_seen().is_empty(),
+        "the CDN received {:?}",
+        cdn.credentials_seen()
+    );
+    assert!(origin.credentials_seen().iter().all(|c| c == GOOD_KEY));
+
+    // A redirect from https to plain http is refused before anything is sent.
+    let _ = std::fs::remove_file(s.join("artifacts/12.6/common/tools.zip"));
+    let plain = JFrog::start_plain();
+    origin.faults.lock().unwrap().redirect_downloads = Some(plain.base.clone());
+    let r = run(
+        &s,
+        &["utils", "image-repository", "download", "--retries", "0"],
+        "",
+    );
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("would leave TLS for plain http"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        plain.log.lock().unwrap().is_empty(),
+        "plain http was contacted"
+    );
+}
+
+/// A plain http:// Artifactory needs the explicit opt-in, and `show` says the link is
+/// unencrypted (issue 9, item 2).
+#[test]
+fn plain_http_needs_the_opt_in_and_show_says_unencrypted() {
+    let j = JFrog::start_plain();
+    let (d, s) = state();
+    let key = key_file(d.path(), GOOD_KEY);
+    let r = set(&s, &j, &key, &["--no-ca"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("--allow-insecure-http"), "{}", r.stderr);
+    assert!(j.log.lock().unwrap().is_empty(), "nothing was sent");
+    let r = set(&s, &j, &key, &["--no-ca", "--allow-insecure-http"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&s, &["utils", "image-repository", "show"], "");
+    assert!(r.stdout.contains("unencrypted (http://)"), "{}", r.stdout);
+    assert_eq!(show_json(&s)["encrypted"], false);
+}
+
+/// Credentials in a proxy URL are redacted wherever the URL is shown or recorded (issue 9,
+/// item 12).
+#[test]
+fn proxy_passwords_are_redacted_in_show_and_the_audit_log() {
+    let j = JFrog::start();
+    let (d, s) = state();
+    // A proxy that refuses: the setting is not saved, but the attempt is audited.
+    let r = set(
+        &s,
+        &j,
+        &key_file(d.path(), GOOD_KEY),
+        &["--proxy", "http://proxyuser:Pr0xy-S3cret@127.0.0.1:1"],
+    );
+    assert_ne!(r.code, 0);
+    assert!(!r.stderr.contains("Pr0xy-S3cret"), "{}", r.stderr);
+    let r = run(
+        &s,
+        &[
+            "--output",
+            "json",
+            "run",
+            "sql",
+            "select command, detail from auditlog",
+        ],
+        "",
+    );
+    assert!(r.stdout.contains("proxyuser:****@"), "{}", r.stdout);
+    for (p, bytes) in all_files(&s) {
+        assert!(
+            !contains(&bytes, "Pr0xy-S3cret"),
+            "{} holds the proxy password",
+            p.display()
+        );
+    }
+}

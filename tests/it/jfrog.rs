@@ -28,6 +28,10 @@ pub struct Faults {
     pub corrupt: Vec<String>,
     /// Answer everything like a web server that is not an Artifactory.
     pub not_artifactory: bool,
+    /// Answer downloads with `302 Found` to this base URL plus the same path (a CDN).
+    pub redirect_downloads: Option<String>,
+    /// Serve downloads without a credential (a CDN that signs its URLs).
+    pub open_downloads: bool,
 }
 
 /// Served files: path → (content, its SHA-256).
@@ -141,20 +145,38 @@ impl JFrog {
     }
 
     pub fn start_with(c: Certs) -> JFrog {
+        Self::serve(Some(c))
+    }
+
+    /// The same API over plain http (for the opt-in to an unencrypted link).
+    pub fn start_plain() -> JFrog {
+        Self::serve(None)
+    }
+
+    fn serve(c: Option<Certs>) -> JFrog {
         let dir = tempfile::tempdir().unwrap();
         let ca = dir.path().join("ca.pem");
-        std::fs::write(&ca, &c.ca_pem).unwrap();
-        let server = tiny_http::Server::https(
-            "127.0.0.1:0",
-            tiny_http::SslConfig {
-                certificate: c.cert_pem.into_bytes(),
-                private_key: c.key_pem.into_bytes(),
-            },
-        )
-        .expect("start the loopback Artifactory");
+        let (server, scheme) = match c {
+            Some(c) => {
+                std::fs::write(&ca, &c.ca_pem).unwrap();
+                let server = tiny_http::Server::https(
+                    "127.0.0.1:0",
+                    tiny_http::SslConfig {
+                        certificate: c.cert_pem.into_bytes(),
+                        private_key: c.key_pem.into_bytes(),
+                    },
+                )
+                .expect("start the loopback Artifactory");
+                (server, "https")
+            }
+            None => (
+                tiny_http::Server::http("127.0.0.1:0").expect("start the loopback Artifactory"),
+                "http",
+            ),
+        };
         let port = server.server_addr().to_ip().unwrap().port();
         let j = JFrog {
-            base: format!("https://127.0.0.1:{port}/artifactory"),
+            base: format!("{scheme}://127.0.0.1:{port}/artifactory"),
             ca,
             _dir: dir,
             files: Arc::new(Mutex::new(BTreeMap::new())),
@@ -284,8 +306,20 @@ fn respond(
     if path == "/api/system/ping" {
         return tiny_http::Response::from_string("OK").boxed();
     }
-    if let Err(r) = authorized(creds) {
-        return r;
+    let download = !path.starts_with("/api/");
+    if download {
+        if let Some(to) = &faults.lock().unwrap().redirect_downloads {
+            return tiny_http::Response::empty(302)
+                .with_header(
+                    tiny_http::Header::from_bytes("Location", format!("{to}{path}")).unwrap(),
+                )
+                .boxed();
+        }
+    }
+    if !(download && faults.lock().unwrap().open_downloads) {
+        if let Err(r) = authorized(creds) {
+            return r;
+        }
     }
     let files = files.lock().unwrap();
     if let Some(rest) = path.strip_prefix("/api/storage/") {

@@ -49,6 +49,10 @@ pub struct UtilsImageRepositorySetArgs {
     /// Reach the Artifactory through this proxy (otherwise HTTPS_PROXY is honoured)
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
+    /// Accept a plain http:// URL: the credential then travels unencrypted (closed lab
+    /// networks only; `show` marks the link as unencrypted)
+    #[arg(long)]
+    pub allow_insecure_http: bool,
     /// Seconds to wait for the Artifactory at each step
     #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: u64,
@@ -141,6 +145,7 @@ pub fn cmd_utils_image_repository_set(
         credential_store: String::new(),
         credential_ref: String::new(),
         last_validated: String::new(),
+        allow_http: args.allow_insecure_http,
     };
     let art = client(ctx, &setting, credential.clone(), args.timeout)?;
     ctx.ui

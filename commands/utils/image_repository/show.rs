@@ -50,7 +50,8 @@ pub fn cmd_utils_image_repository_show(
             "software": s.software,
             "credential_store": s.credential_store,
             "ca_file": s.ca_file,
-            "proxy": s.proxy,
+            "proxy": s.proxy.as_deref().map(crate::names::redact_url),
+            "encrypted": !s.url.starts_with("http://"),
             "last_validated": format!("{} UTC", s.last_validated),
         }))?;
         return Ok(());
@@ -68,7 +69,13 @@ pub fn cmd_utils_image_repository_show(
         rows.push(("CA File", ca.clone()));
     }
     if let Some(p) = &s.proxy {
-        rows.push(("Proxy", p.clone()));
+        rows.push(("Proxy", crate::names::redact_url(p)));
+    }
+    if s.url.starts_with("http://") {
+        rows.push((
+            "Connection",
+            "unencrypted (http://): the credential travels in clear text".to_owned(),
+        ));
     }
     ctx.ui.line(&kv_block(&rows))?;
     Ok(())
