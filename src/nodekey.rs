@@ -52,9 +52,7 @@ pub fn ensure(state_root: &Path, host_name: &str) -> Result<NodeKey, String> {
         .map(|p| p.trim() != public_line)
         .unwrap_or(true)
     {
-        let tmp = dir.join(format!(".id_ed25519.pub.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, format!("{public_line}\n"))
-            .and_then(|_| std::fs::rename(&tmp, &public))
+        crate::state::write_private_file(&public, format!("{public_line}\n").as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", public.display()))?;
     }
     Ok(NodeKey {

@@ -89,6 +89,8 @@ pub enum SecretError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("refusing the secret file {path}: {reason}")]
+    Unsafe { path: PathBuf, reason: String },
     #[error("the secret file {path} is damaged: {reason}")]
     Damaged { path: PathBuf, reason: String },
     #[error("the keyring refused the operation on '{name}': {reason}")]
@@ -117,7 +119,40 @@ impl FileStore {
         }
     }
 
+    /// The file must be a plain file of this user that nobody else can read (OpenSSH's rule
+    /// for private keys), checked on every read, not only on the next write.
+    fn check(&self) -> Result<(), SecretError> {
+        use std::os::unix::fs::PermissionsExt;
+        let m = match std::fs::symlink_metadata(&self.path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(source) => {
+                return Err(SecretError::File {
+                    path: self.path.clone(),
+                    source,
+                })
+            }
+        };
+        let refuse = |reason: String| SecretError::Unsafe {
+            path: self.path.clone(),
+            reason,
+        };
+        if !m.file_type().is_file() {
+            return Err(refuse("it is not a plain file (a symbolic link?)".into()));
+        }
+        crate::state::owned_by_us(&self.path, &m).map_err(|e| refuse(e.to_string()))?;
+        let mode = m.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(refuse(format!(
+                "its permissions {mode:04o} let other users read it; run: chmod 600 {}",
+                self.path.display()
+            )));
+        }
+        Ok(())
+    }
+
     fn load(&self) -> Result<BTreeMap<String, String>, SecretError> {
+        self.check()?;
         match std::fs::read(&self.path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| SecretError::Damaged {
                 path: self.path.clone(),
@@ -300,6 +335,11 @@ mod tests {
     fn damaged_file_is_reported_not_overwritten() {
         let d = tempfile::tempdir().unwrap();
         std::fs::write(d.path().join("secrets"), b"{not json").unwrap();
+        std::fs::set_permissions(
+            d.path().join("secrets"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
         let s = FileStore::new(d.path());
         assert!(matches!(s.get("x"), Err(SecretError::Damaged { .. })));
         assert!(s.put("x", &Secret::new("y")).is_err());
@@ -307,6 +347,40 @@ mod tests {
             std::fs::read(d.path().join("secrets")).unwrap(),
             b"{not json"
         );
+    }
+
+    /// Regression (issue 9, item 9): a too-open, foreign or symlinked secrets file was read.
+    #[test]
+    fn an_unsafe_secret_file_is_refused_on_read() {
+        let d = tempfile::tempdir().unwrap();
+        let s = FileStore::new(d.path());
+        s.put("k", &Secret::new("v")).unwrap();
+        let f = d.path().join("secrets");
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = s.get("k").unwrap_err().to_string();
+        assert!(e.contains("0644") && e.contains("chmod 600"), "{e}");
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(s.get("k").unwrap().unwrap().expose(), "v");
+        // A symlink planted in its place is not followed.
+        let other = d.path().join("elsewhere");
+        std::fs::rename(&f, &other).unwrap();
+        std::os::unix::fs::symlink(&other, &f).unwrap();
+        assert!(s
+            .get("k")
+            .unwrap_err()
+            .to_string()
+            .contains("not a plain file"));
+        std::fs::remove_file(&f).unwrap();
+        std::fs::rename(&other, &f).unwrap();
+        // Owned by another user (only root can arrange that).
+        if unsafe { libc::geteuid() } == 0 {
+            std::os::unix::fs::chown(&f, Some(65534), None).unwrap();
+            assert!(s
+                .get("k")
+                .unwrap_err()
+                .to_string()
+                .contains("owned by uid 65534"));
+        }
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub fn ensure(state_root: &Path, host_name: &str) -> Result<CertFiles, String> {
         .map_err(|e| format!("cannot sign the certificate: {e}"))?;
     crate::state::write_private_file(&files.key, key.serialize_pem().as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", files.key.display()))?;
-    std::fs::write(&files.cert, cert.pem())
+    crate::state::write_private_file(&files.cert, cert.pem().as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", files.cert.display()))?;
     Ok(files)
 }

@@ -108,6 +108,7 @@ pub fn ensure_private_dir(dir: &Path) -> Result<(), StateError> {
     };
     match fs::metadata(dir) {
         Ok(m) if m.is_dir() => {
+            owned_by_us(dir, &m).map_err(err)?;
             if m.permissions().mode() & 0o077 != 0 {
                 fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(err)?;
             }
@@ -126,22 +127,99 @@ pub fn ensure_private_dir(dir: &Path) -> Result<(), StateError> {
     }
 }
 
+/// Refuse a file or directory of the state that another user owns, as OpenSSH refuses a
+/// foreign-owned key: that user could read or replace what this node trusts.
+pub fn owned_by_us(path: &Path, m: &fs::Metadata) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if m.uid() != me {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "{} is owned by uid {}, not by this user (uid {me}); refusing to use it",
+                path.display(),
+                m.uid()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Write `data` to `path` with mode 0600, atomically (temporary file, then rename), so a crash
-/// leaves either the old content or the new one.
+/// leaves either the old content or the new one. The temporary file is created new
+/// (`O_EXCL | O_NOFOLLOW`) under an unpredictable name, so a file or symlink planted in the
+/// directory can never redirect the write.
 pub fn write_private_file(path: &Path, data: &[u8]) -> io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)?;
-    f.write_all(data)?;
-    f.sync_all()?;
+    let mut attempt = 0;
+    let (tmp, mut f) = loop {
+        let mut r = [0u8; 8];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut r);
+        let suffix: String = r.iter().map(|b| format!("{b:02x}")).collect();
+        let tmp = dir.join(format!(".{name}.{suffix}.tmp"));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .mode(0o600)
+            .open(&tmp)
+        {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 8 => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    let written = f.write_all(data).and_then(|_| f.sync_all());
     drop(f);
-    fs::rename(&tmp, path)
+    if let Err(e) = written.and_then(|_| fs::rename(&tmp, path)) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (issue 9, item 9): a symlink planted where a private file goes never
+    /// redirects the write, and the temporary file is never a name an attacker can predict.
+    #[test]
+    fn a_planted_symlink_never_redirects_a_private_write() {
+        let d = tempfile::tempdir().unwrap();
+        let victim = d.path().join("victim");
+        fs::write(&victim, b"untouched").unwrap();
+        let target = d.path().join("secrets");
+        std::os::unix::fs::symlink(&victim, &target).unwrap();
+        write_private_file(&target, b"new").unwrap();
+        assert_eq!(fs::read(&victim).unwrap(), b"untouched");
+        let m = fs::symlink_metadata(&target).unwrap();
+        assert!(m.file_type().is_file());
+        assert_eq!(m.permissions().mode() & 0o777, 0o600);
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        // No temporary file is left behind.
+        let left: Vec<_> = fs::read_dir(d.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty());
+    }
+
+    #[test]
+    fn a_foreign_state_directory_is_refused() {
+        if unsafe { libc::geteuid() } != 0 {
+            return assert!(ensure_private_dir(Path::new("/")).is_err());
+        }
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("state");
+        fs::create_dir(&dir).unwrap();
+        std::os::unix::fs::chown(&dir, Some(65534), Some(65534)).unwrap();
+        let e = ensure_private_dir(&dir).unwrap_err().to_string();
+        assert!(e.contains("owned by uid 65534"), "{e}");
+    }
 }

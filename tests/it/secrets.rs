@@ -121,3 +121,22 @@ fn group_readable_password_file_is_warned_about() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("is empty"), "{}", r.stderr);
 }
+
+/// Regression (issue 9, item 9): a state directory owned by another user was used as is.
+#[test]
+fn a_state_directory_owned_by_another_user_is_refused() {
+    // SAFETY: geteuid has no preconditions.
+    assert_eq!(
+        unsafe { libc::geteuid() },
+        0,
+        "run tests/run as root (it chowns a directory)"
+    );
+    let (_d, s) = crate::util::state();
+    std::fs::create_dir_all(&s).unwrap();
+    std::os::unix::fs::chown(&s, Some(65534), Some(65534)).unwrap();
+    let r = crate::util::run(&s, &["utils", "node", "show"], "");
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("owned by uid 65534"), "{}", r.stderr);
+    assert!(r.stderr.contains("--state-dir"), "{}", r.stderr);
+    assert!(!s.join("ccadmin.db").exists(), "nothing was written there");
+}
