@@ -62,10 +62,26 @@ fn actor(env: &Env) -> String {
 }
 
 /// Run the process; returns its exit status.
+/// Keep secrets held in memory (API keys, passwords typed at prompts) out of core files and
+/// away from other processes of the same user that would attach to this one.
+fn no_core_dumps() {
+    let zero = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: setrlimit reads the struct we own; prctl(PR_SET_DUMPABLE, 0) only clears a flag
+    // of this process.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_CORE, &zero);
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
 pub fn main_entry() -> i32 {
     // Every file ccadmin creates (database, history, secrets, logs) is owner-only.
     // SAFETY: umask only changes this process's file-creation mask.
     unsafe { libc::umask(0o077) };
+    no_core_dumps();
     let env = Env::from_process();
     let args: Vec<String> = match std::env::args_os().map(|a| a.into_string()).collect() {
         Ok(a) => a,

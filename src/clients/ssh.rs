@@ -129,6 +129,12 @@ pub enum SshError {
         path: String,
         reason: String,
     },
+    #[error("{path} on {endpoint} is larger than {limit} bytes; refusing to read it")]
+    TooLarge {
+        endpoint: String,
+        path: String,
+        limit: u64,
+    },
     #[error("cannot use the known_hosts file {path}: {reason}")]
     KnownHosts { path: PathBuf, reason: String },
     #[error("cannot read the key {path}: {reason}")]
@@ -154,6 +160,7 @@ impl SshError {
             SshError::NotFound { .. } => "check the directory (it must exist on the server)".into(),
             SshError::PermissionDenied { .. } => "check that the SFTP user may read and write that directory".into(),
             SshError::Dropped { .. } => "check the network and the server, then run the command again; nothing was changed".into(),
+            SshError::TooLarge { .. } => "check that the path names the right file; nothing was changed".into(),
             _ => return None,
         })
     }
@@ -669,9 +676,12 @@ impl Connection {
     }
 
     /// Read a whole remote file.
+    /// Read a remote file of at most `limit` bytes (the server's word on the size is not
+    /// trusted: the bytes are counted as they arrive).
     pub fn read_file(
         &self,
         path: &str,
+        limit: u64,
         interrupt: &AtomicBool,
         progress: Progress,
     ) -> Result<Vec<u8>, SshError> {
@@ -679,8 +689,16 @@ impl Connection {
         let mut f = sftp
             .open(Path::new(path))
             .map_err(|e| self.map_err(e, "open", path))?;
+        let too_large = || SshError::TooLarge {
+            endpoint: self.endpoint.to_string(),
+            path: path.to_owned(),
+            limit,
+        };
         let total = f.stat().ok().and_then(|s| s.size);
-        let mut out = Vec::with_capacity(total.unwrap_or(0).min(64 << 20) as usize);
+        if total.is_some_and(|t| t > limit) {
+            return Err(too_large());
+        }
+        let mut out = Vec::with_capacity(total.unwrap_or(0).min(limit) as usize);
         let mut buf = vec![0u8; CHUNK];
         loop {
             if interrupt.load(Ordering::SeqCst) {
@@ -691,6 +709,9 @@ impl Connection {
                 .map_err(|e| self.io_err(e, "download", path))?;
             if n == 0 {
                 break;
+            }
+            if (out.len() + n) as u64 > limit {
+                return Err(too_large());
             }
             out.extend_from_slice(&buf[..n]);
             progress(out.len() as u64, total);

@@ -34,7 +34,11 @@ fn q(s: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            // Line and paragraph separators and the BOM would break a line or vanish in a
+            // YAML reader; escaped, every reader gets the same text back.
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -42,15 +46,20 @@ fn q(s: &str) -> String {
     out
 }
 
-/// A mapping key: plain when YAML reads it back as the same text, quoted otherwise.
+/// Words a YAML 1.1 reader (PyYAML, Ansible) takes as a boolean or null, not as text.
+const YAML11_WORDS: &[&str] = &[
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+    "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL",
+];
+
+/// A mapping key: plain only when every YAML reader (1.1 and 1.2) reads it back as the same
+/// text: it starts with a letter (so it is no number, `.inf` or `~`), holds only letters,
+/// digits, `-`, `_`, `.`, and is no boolean or null word. Quoted otherwise.
 fn key(s: &str) -> String {
-    let plain = !s.is_empty()
+    let plain = s.starts_with(|c: char| c.is_ascii_alphabetic())
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        && !matches!(
-            s,
-            "null" | "Null" | "NULL" | "true" | "false" | "True" | "False" | "~"
-        );
+        && !YAML11_WORDS.contains(&s);
     if plain {
         s.to_owned()
     } else {

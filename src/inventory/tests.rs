@@ -264,6 +264,127 @@ fn render_round_trips_and_has_the_sample_shape() {
     assert_eq!(validate(empty.as_bytes()).unwrap(), Inventory::default());
 }
 
+/// Regression (issue 9, item 15): CR-only line endings and YAML tags were accepted.
+#[test]
+fn cr_only_line_endings_and_tags_are_refused() {
+    let p = problems(&SAMPLE_2K.replace('\n', "\r"));
+    assert!(
+        p.iter()
+            .any(|p| p.message.contains("carriage return (CR) alone")),
+        "{p:?}"
+    );
+    for (tagged, tag) in [
+        (
+            broken(
+                "deploymentType: \"UCCE-2000-Agents\"",
+                "deploymentType: !!binary VUNDRS0yMDAwLUFnZW50cw==",
+            ),
+            "!!binary",
+        ),
+        (
+            broken(
+                "deploymentName: \"UnifiedCCE\"",
+                "deploymentName: !foo UnifiedCCE",
+            ),
+            "!foo",
+        ),
+    ] {
+        let p = one(&tagged);
+        assert!(
+            p.message
+                .contains(&format!("the YAML tag {tag} is not allowed")),
+            "{p:?}"
+        );
+        assert!(p.line > 1, "{p:?}");
+    }
+}
+
+/// Regression (issue 9, item 14): a pair named `no`, `on` or `123` came back from PyYAML (and
+/// so Ansible) as a boolean or a number; U+2028 split a value. Every string must come back.
+#[test]
+fn export_reads_back_the_same_strings_in_pyyaml() {
+    let mut inv = validate(SAMPLE_2K.as_bytes()).unwrap();
+    let names = [
+        "no",
+        "on",
+        "OFF",
+        "y",
+        "123",
+        "0x1F",
+        "1e3",
+        ".inf",
+        "~",
+        "null",
+        "190:20:30",
+        "0o17",
+        "-1",
+        "2026-11-24",
+        "+12",
+        "1_000",
+    ];
+    let pg = inv.windows.iter_mut().find(|p| p.name == "PG").unwrap();
+    let template = pg.groups[0].hosts[0].clone();
+    for (i, n) in names.iter().enumerate() {
+        let mut h = template.clone();
+        h.name = format!("pg{i}.lab");
+        pg.groups.push(Group {
+            name: (*n).to_owned(),
+            hosts: vec![h],
+        });
+    }
+    inv.deployment_name = Some("Lab\u{2028}Two\u{2029}Three\u{feff}".into());
+    pg.groups[0].hosts[0].user = "yes".into();
+    let text = render(&inv);
+    let script = r#"
+import json, sys, yaml
+doc = yaml.safe_load(sys.stdin.read())["inventory"]
+pairs = list(doc["Windows"]["PG"].keys())
+print(json.dumps({"pairs": pairs, "name": doc["deploymentName"],
+                  "user": doc["Windows"]["PG"][pairs[0]]["hosts"][0]["user"]}))
+"#;
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs (tests/run installs python3-yaml)");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "PyYAML could not read the export (install python3-yaml): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pairs: Vec<&str> = v["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap_or("<not a string>"))
+        .collect();
+    let mut want = vec![
+        inv.windows.iter().find(|p| p.name == "PG").unwrap().groups[0]
+            .name
+            .as_str(),
+    ];
+    want.extend(names);
+    assert_eq!(pairs, want, "{text}");
+    assert_eq!(v["name"], "Lab\u{2028}Two\u{2029}Three\u{feff}");
+    assert_eq!(v["user"], "yes");
+    // And ccadmin's own validator reads it back unchanged too.
+    assert_eq!(
+        validate(text.as_bytes()).map(|i| i.deployment_name),
+        Ok(inv.deployment_name.clone())
+    );
+}
+
 #[test]
 fn diff_names_added_removed_changed_and_deployment() {
     let old = validate(SAMPLE_2K.as_bytes()).unwrap();

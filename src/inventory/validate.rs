@@ -609,6 +609,14 @@ fn position_of(text: &[u8], at: usize) -> Pos {
 
 /// The parser's message, made human: most often a key that lost its ':'.
 fn syntax_problem(text: &str, err: &yaml::SyntaxError) -> Problem {
+    if err.info.starts_with("the YAML tag") {
+        return Problem {
+            line: err.pos.line,
+            col: err.pos.col,
+            message: err.info.clone(),
+            remedy: "remove the tag: every value of an inventory is plain text".into(),
+        };
+    }
     let lines: Vec<&str> = text.lines().collect();
     // Look at the failing line and the few before it for a bare word where a key should be.
     let from = err.pos.line.min(lines.len());
@@ -700,6 +708,18 @@ pub fn validate(bytes: &[u8]) -> Result<Inventory, Vec<Problem>> {
         );
     }
     let text = text.replace("\r\n", "\n");
+    // A carriage return alone (classic Mac OS) ends a line for YAML but not for the tools
+    // that read this file line by line.
+    if let Some(at) = text.find('\r') {
+        let line = text[..at].matches('\n').count() + 1;
+        let col = at - text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0) + 1;
+        v.push(
+            Pos { line, col },
+            "the file must use UNIX (LF) line endings: a line ends in a carriage return (CR) alone",
+            "convert it, e.g. `mac2unix inventory.conf` or `tr '\\r' '\\n' < old > inventory.conf`",
+        );
+    }
+    let text = text.replace('\r', "\n");
     let mut tabs = false;
     for (i, line) in text.lines().enumerate() {
         let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();

@@ -88,6 +88,21 @@ struct Builder {
     stack: Vec<Frame>,
     root: Option<Node>,
     documents: usize,
+    /// The first explicit tag (`!!binary`, `!foo`) and where it is.
+    tag: Option<(Pos, String)>,
+}
+
+impl Builder {
+    fn note_tag(&mut self, pos: Pos, tag: &Option<yaml_rust2::parser::Tag>) {
+        if let (None, Some(t)) = (&self.tag, tag) {
+            // `!!x` arrives resolved to the YAML core schema's prefix; show it as written.
+            let handle = match t.handle.as_str() {
+                "tag:yaml.org,2002:" => "!!",
+                h => h,
+            };
+            self.tag = Some((pos, format!("{handle}{}", t.suffix)));
+        }
+    }
 }
 
 impl Builder {
@@ -122,15 +137,21 @@ impl MarkedEventReceiver for Builder {
         let pos = Pos::from_marker(&mark);
         match ev {
             Event::DocumentStart => self.documents += 1,
-            Event::MappingStart(..) => self.stack.push(Frame::Map {
-                pos,
-                entries: Vec::new(),
-                key: None,
-            }),
-            Event::SequenceStart(..) => self.stack.push(Frame::Seq {
-                pos,
-                items: Vec::new(),
-            }),
+            Event::MappingStart(_, tag) => {
+                self.note_tag(pos, &tag);
+                self.stack.push(Frame::Map {
+                    pos,
+                    entries: Vec::new(),
+                    key: None,
+                })
+            }
+            Event::SequenceStart(_, tag) => {
+                self.note_tag(pos, &tag);
+                self.stack.push(Frame::Seq {
+                    pos,
+                    items: Vec::new(),
+                })
+            }
             Event::MappingEnd | Event::SequenceEnd => {
                 let node = match self.stack.pop() {
                     Some(Frame::Map { pos, entries, .. }) => Node {
@@ -145,7 +166,8 @@ impl MarkedEventReceiver for Builder {
                 };
                 self.attach(node);
             }
-            Event::Scalar(text, style, _, _) => {
+            Event::Scalar(text, style, _, tag) => {
+                self.note_tag(pos, &tag);
                 let plain = matches!(style, TScalarStyle::Plain);
                 self.attach(Node {
                     pos,
@@ -169,6 +191,12 @@ pub fn parse(text: &str) -> Result<Option<Node>, SyntaxError> {
         pos: Pos::from_marker(e.marker()),
         info: e.info().to_owned(),
     })?;
+    if let Some((pos, tag)) = b.tag {
+        return Err(SyntaxError {
+            pos,
+            info: format!("the YAML tag {tag} is not allowed in an inventory"),
+        });
+    }
     if b.documents > 1 {
         return Err(SyntaxError {
             pos: Pos { line: 1, col: 1 },

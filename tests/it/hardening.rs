@@ -516,3 +516,18 @@ fn stalled_connections_are_closed_and_health_keeps_answering() {
         }
     });
 }
+
+/// Core dumps are off for ccadmin processes, so secrets in memory never reach a core file
+/// (issue 9, item 13).
+#[test]
+fn the_service_cannot_dump_core() {
+    let (_d, s) = state();
+    let srv = Served::start(&s);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", srv.pid())).unwrap();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap();
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(&fields[4..6], &["0", "0"], "{core}");
+}

@@ -694,3 +694,33 @@ fn missing_sftp_answers_name_their_flags() {
         r.stderr
     );
 }
+
+/// Regression (issue 9, item 11): an `inventory.conf` that never ends (`/dev/zero`) aborted
+/// the process; one over the cap is refused with a clear error, and nothing changes.
+#[test]
+fn an_endless_or_huge_remote_inventory_is_refused() {
+    let sshd = Sshd::start();
+    let (d, s) = state();
+    let dir = remote_dir(d.path(), None);
+    let sftp = Sftp {
+        endpoint: sshd.endpoint(),
+        key: sshd.client_key("ed25519"),
+        dir: &dir,
+    };
+    std::os::unix::fs::symlink("/dev/zero", dir.join("inventory.conf")).unwrap();
+    let r = go(&s, &sftp.args("import"), "");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is larger than 16777216 bytes"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(versions(&s), 0);
+    std::fs::remove_file(dir.join("inventory.conf")).unwrap();
+    let f = std::fs::File::create(dir.join("inventory.conf")).unwrap();
+    f.set_len(17 << 20).unwrap();
+    let r = go(&s, &sftp.args("import"), "");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("is larger than"), "{}", r.stderr);
+    assert_eq!(versions(&s), 0);
+}

@@ -2,6 +2,9 @@
 //! change, ask, and replace the current inventory in one transaction (the old one is kept).
 
 use clap::Args;
+
+/// The largest inventory.conf read (a 4000-agent inventory is about 6 KB).
+pub const MAX_INVENTORY: u64 = 16 << 20;
 use serde_json::json;
 
 use super::{remote_path, require_cloud_connect, sftp_session, ssh_error, transfer_bar, SftpArgs};
@@ -79,7 +82,7 @@ pub fn cmd_utils_system_inventory_import(
         bar.set_length(total.unwrap_or(done));
         bar.set_position(done);
     };
-    let bytes = conn.read_file(&path, &flag, &mut progress);
+    let bytes = conn.read_file(&path, MAX_INVENTORY, &flag, &mut progress);
     bar.finish_and_clear();
     drop(conn);
     let bytes = bytes.map_err(|e| match e {

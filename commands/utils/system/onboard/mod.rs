@@ -383,7 +383,8 @@ pub fn apply_keys(
             )
             .map_err(ssh_reason)?;
             let flag = std::sync::atomic::AtomicBool::new(false);
-            let old = match conn.read_file(&member.authorized_keys, &flag, &mut |_, _| {}) {
+            let old = match conn.read_file(&member.authorized_keys, 1 << 20, &flag, &mut |_, _| {})
+            {
                 Ok(b) => String::from_utf8_lossy(&b).into_owned(),
                 Err(ssh::SshError::NotFound { .. }) => String::new(),
                 Err(e) => return Err(ssh_reason(e)),
