@@ -531,3 +531,72 @@ fn the_service_cannot_dump_core() {
     let fields: Vec<&str> = core.split_whitespace().collect();
     assert_eq!(&fields[4..6], &["0", "0"], "{core}");
 }
+
+/// Peer-supplied text never reaches the terminal as control sequences (issue 9, item 8): an
+/// escape in a value is shown escaped in text output, and JSON carries C1 controls and
+/// separators as `\uXXXX`.
+#[test]
+fn control_characters_in_values_are_shown_escaped() {
+    let (_d, s) = state();
+    let r = run(
+        &s,
+        &[
+            "run",
+            "sql",
+            "select char(27) || '[2J' || char(155) || '31m' || char(8238) as v",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains('\u{1b}')
+            && !r.stdout.contains('\u{9b}')
+            && !r.stdout.contains('\u{202e}'),
+        "{:?}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("\\u{1b}[2J\\u{9b}31m\\u{202e}"),
+        "{}",
+        r.stdout
+    );
+    let r = run(
+        &s,
+        &[
+            "--output",
+            "json",
+            "run",
+            "sql",
+            "select char(27) || char(155) || char(8232) as v",
+        ],
+        "",
+    );
+    assert!(
+        !r.stdout.contains('\u{9b}') && !r.stdout.contains('\u{2028}'),
+        "{:?}",
+        r.stdout
+    );
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["rows"][0]["v"], "\u{1b}\u{9b}\u{2028}",
+        "the JSON value itself is intact"
+    );
+    // An error that quotes a hostile value escapes it too.
+    let r = run(
+        &s,
+        &[
+            "utils",
+            "system",
+            "inventory",
+            "remove-cluster",
+            "x\u{1b}]0;pwned\u{7}",
+        ],
+        "",
+    );
+    assert_ne!(r.code, 0);
+    assert!(
+        !r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{7}'),
+        "{:?}",
+        r.stderr
+    );
+}
