@@ -376,6 +376,15 @@ impl Service {
 
 /// Run the service until SIGTERM or SIGINT; returns the exit status.
 pub fn run(state: &mut crate::state::StateDir, args: &ServeArgs) -> Result<(), String> {
+    // argon2 takes 19 MiB per verification. With glibc's adaptive threshold those blocks come
+    // from per-thread arenas that keep them after use, so memory grew with every blocking
+    // thread that ever verified a password. A fixed threshold maps each large block and gives
+    // it back when it is freed.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes the allocator's tuning; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
     let host = state
         .db()
         .map_err(|e| e.to_string())?
