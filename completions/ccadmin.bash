@@ -73,6 +73,9 @@ _ccadmin() {
             ccadmin__subcmd__utils,node)
                 cmd="ccadmin__subcmd__utils__subcmd__node"
                 ;;
+            ccadmin__subcmd__utils,secret-store)
+                cmd="ccadmin__subcmd__utils__subcmd__secret__subcmd__store"
+                ;;
             ccadmin__subcmd__utils,system)
                 cmd="ccadmin__subcmd__utils__subcmd__system"
                 ;;
@@ -132,6 +135,12 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__node__subcmd__cluster,remove)
                 cmd="ccadmin__subcmd__utils__subcmd__node__subcmd__cluster__subcmd__remove"
+                ;;
+            ccadmin__subcmd__utils__subcmd__secret__subcmd__store,migrate)
+                cmd="ccadmin__subcmd__utils__subcmd__secret__subcmd__store__subcmd__migrate"
+                ;;
+            ccadmin__subcmd__utils__subcmd__secret__subcmd__store,show)
+                cmd="ccadmin__subcmd__utils__subcmd__secret__subcmd__store__subcmd__show"
                 ;;
             ccadmin__subcmd__utils__subcmd__system,inventory)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__inventory"
@@ -538,7 +547,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert controlnode deployment image-repository node system"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert controlnode deployment image-repository node secret-store system"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1329,6 +1338,88 @@ _ccadmin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ccadmin__subcmd__utils__subcmd__secret__subcmd__store)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help show migrate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__secret__subcmd__store__subcmd__migrate)
+            opts="-y -q -v -h --to --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__secret__subcmd__store__subcmd__show)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ccadmin__subcmd__utils__subcmd__system)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help inventory onboard"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1382,7 +1473,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__system__subcmd__inventory__subcmd__export)
-            opts="-y -q -v -h --sftp-server --sftp-user --sftp-password-file --sftp-identity --sftp-directory --accept-new-host-key --timeout --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --sftp-server --sftp-user --sftp-password-file --sftp-identity --sftp-directory --remember-password --accept-new-host-key --timeout --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1458,7 +1549,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__system__subcmd__inventory__subcmd__import)
-            opts="-y -q -v -h --sftp-server --sftp-user --sftp-password-file --sftp-identity --sftp-directory --accept-new-host-key --timeout --dry-run --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --sftp-server --sftp-user --sftp-password-file --sftp-identity --sftp-directory --remember-password --accept-new-host-key --timeout --dry-run --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

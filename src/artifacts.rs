@@ -26,18 +26,13 @@ pub fn trusted_cas(state_root: &Path, ca_file: Option<&str>) -> Vec<PathBuf> {
 
 /// The credential of a stored setting, from the store that holds it.
 pub fn credential(
+    db: &crate::state::Db,
     state_root: &Path,
     s: &crate::state::db::ImageRepository,
     dbus: bool,
 ) -> Result<crate::secrets::Secret, String> {
-    let store = crate::secrets::open_store(
-        state_root,
-        Some(crate::secrets::StoreKind::from_name(&s.credential_store)),
-        dbus,
-    )
-    .map_err(|e| e.to_string())?;
-    store
-        .get(&s.credential_ref)
+    crate::secrets::NodeSecrets::new(state_root, None, dbus)
+        .get(db, &s.credential_ref)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| {
             format!(
@@ -77,7 +72,7 @@ pub fn scheduled(db_path: &Path, state_root: &Path, dbus: bool) -> String {
         let Some(s) = db.image_repository().map_err(|e| e.to_string())? else {
             return Ok("scheduled download skipped: the image repository is not configured".into());
         };
-        let credential = credential(state_root, &s, dbus)?;
+        let credential = credential(&db, state_root, &s, dbus)?;
         let _lock =
             crate::state::lock::acquire(db_path, "scheduled artifact download", std::process::id())
                 .map_err(|e| e.to_string())?;

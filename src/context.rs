@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::errors::{CmdResult, CommandError};
 use crate::output::Ui;
 use crate::prompt::Input;
-use crate::secrets::{SecretBackend, StoreKind};
+use crate::secrets::{NodeSecrets, StoreKind};
 use crate::state::lock::{self, LockError, LockGuard};
 use crate::state::{Db, StateDir};
 
@@ -89,14 +89,16 @@ impl Ctx {
         Ok(self.state.db()?)
     }
 
-    /// The secret store for this state directory (SPEC 2).
-    pub fn secret_store(&mut self) -> CmdResult<Box<dyn SecretBackend>> {
+    /// The node's secrets (SPEC 2): each in the store recorded for it; new ones in
+    /// `--secret-store`, else where the node keeps the others, else the automatic choice.
+    pub fn secrets(&mut self) -> CmdResult<NodeSecrets> {
         self.state.ensure()?;
         let dbus = self.env.get("DBUS_SESSION_BUS_ADDRESS").is_some();
-        crate::secrets::open_store(self.state.root(), self.opts.secret_store, dbus).map_err(|e| {
-            CommandError::failed(e.to_string())
-                .with_hint("use --secret-store file to keep secrets in an owner-only file in the state directory")
-        })
+        Ok(NodeSecrets::new(
+            self.state.root(),
+            self.opts.secret_store,
+            dbus,
+        ))
     }
 
     /// Take the orchestration lock (SPEC 8) for `command`, saying so if a stale one was taken over.

@@ -131,6 +131,17 @@ impl From<io::Error> for CommandError {
     }
 }
 
+impl From<crate::secrets::SecretError> for CommandError {
+    fn from(e: crate::secrets::SecretError) -> Self {
+        let hint = e.remedy();
+        let mut c = Self::failed(e.to_string());
+        if let Some(h) = hint {
+            c = c.with_hint(h);
+        }
+        c
+    }
+}
+
 impl From<crate::state::StateError> for CommandError {
     fn from(e: crate::state::StateError) -> Self {
         let hint = e.hint();

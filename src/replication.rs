@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::secrets::{Secret, SecretBackend};
+use crate::secrets::{NodeSecrets, Secret};
 use crate::state::db::ImageRepository;
 use crate::state::Db;
 
@@ -24,13 +24,10 @@ pub fn base(host: &str) -> String {
     }
 }
 
-pub fn store(root: &Path, dbus: bool) -> Result<Box<dyn SecretBackend>, String> {
-    crate::secrets::open_store(root, None, dbus).map_err(|e| e.to_string())
-}
-
-pub fn secret(root: &Path, dbus: bool) -> Result<Option<Secret>, String> {
-    store(root, dbus)?
-        .get(SECRET_NAME)
+/// The cluster secret, from wherever this node keeps it.
+pub fn secret(db: &Db, root: &Path, dbus: bool) -> Result<Option<Secret>, String> {
+    NodeSecrets::new(root, None, dbus)
+        .get(db, SECRET_NAME)
         .map_err(|e| e.to_string())
 }
 
@@ -112,7 +109,7 @@ pub fn push_image_repository(
     let Some(s) = db.image_repository().map_err(|e| e.to_string())? else {
         return Ok(());
     };
-    let credential = crate::artifacts::credential(root, &s, dbus)?;
+    let credential = crate::artifacts::credential(db, root, &s, dbus)?;
     let body = json!({
         "url": s.url, "repository": s.repository, "auth_type": s.auth_type, "software": s.software,
         "proxy": s.proxy, "last_validated": s.last_validated, "credential": credential.expose(),
@@ -142,13 +139,15 @@ pub fn receive_image_repository(
             .ok_or_else(|| format!("{k} is missing"))
     };
     let credential = Secret::new(field("credential")?);
-    let st = store(root, dbus)?;
+    let secrets = NodeSecrets::new(root, None, dbus);
     let previous = db.image_repository().map_err(|e| e.to_string())?;
     let reference = format!(
         "artifactory-replicated-{}",
         field("last_validated")?.replace([' ', ':'], "-")
     );
-    st.put(&reference, &credential).map_err(|e| e.to_string())?;
+    let kind = secrets
+        .put(db, &reference, &credential)
+        .map_err(|e| e.to_string())?;
     let setting = ImageRepository {
         url: field("url")?,
         repository: field("repository")?,
@@ -157,7 +156,7 @@ pub fn receive_image_repository(
         // A CA file is a path on the publisher; the subscriber trusts through its own trust/.
         ca_file: None,
         proxy: body["proxy"].as_str().map(str::to_owned),
-        credential_store: st.kind().to_string(),
+        credential_store: kind.to_string(),
         credential_ref: reference.clone(),
         last_validated: field("last_validated")?,
         allow_http: body["allow_http"].as_bool().unwrap_or(false),
@@ -165,7 +164,7 @@ pub fn receive_image_repository(
     db.set_image_repository(&setting)
         .map_err(|e| e.to_string())?;
     if let Some(old) = previous.filter(|o| o.credential_ref != reference) {
-        let _ = st.delete(&old.credential_ref);
+        let _ = secrets.delete(db, &old.credential_ref);
     }
     Ok(())
 }
@@ -182,7 +181,7 @@ pub fn flush_outbox(db_path: &Path, root: &Path, dbus: bool) -> Vec<String> {
     if pending.is_empty() {
         return log;
     }
-    let Ok(Some(secret)) = secret(root, dbus) else {
+    let Ok(Some(secret)) = secret(&db, root, dbus) else {
         log.push("replication waits: no cluster secret is set (utils node cluster-secret)".into());
         return log;
     };

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::state::Db;
+
 /// A secret value. Its `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -63,12 +65,19 @@ pub enum StoreKind {
 }
 
 impl StoreKind {
-    /// The kind a stored setting names (`keyring` or `file`).
-    pub fn from_name(name: &str) -> StoreKind {
-        if name == "keyring" {
-            StoreKind::Keyring
-        } else {
-            StoreKind::File
+    /// The kind a stored setting names (`keyring` or `file`); anything else is not a store.
+    pub fn from_name(name: &str) -> Option<StoreKind> {
+        match name {
+            "keyring" => Some(StoreKind::Keyring),
+            "file" => Some(StoreKind::File),
+            _ => None,
+        }
+    }
+
+    pub fn other(self) -> StoreKind {
+        match self {
+            StoreKind::Keyring => StoreKind::File,
+            StoreKind::File => StoreKind::Keyring,
         }
     }
 }
@@ -89,14 +98,106 @@ pub enum SecretError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot record where a secret is kept: {0}")]
+    State(String),
     #[error("refusing the secret file {path}: {reason}")]
     Unsafe { path: PathBuf, reason: String },
     #[error("the secret file {path} is damaged: {reason}")]
     Damaged { path: PathBuf, reason: String },
     #[error("the keyring refused the operation on '{name}': {reason}")]
     Keyring { name: String, reason: String },
-    #[error("no persistent keyring is available on this machine ({0})")]
-    NoKeyring(String),
+    #[error("{0}")]
+    NoKeyring(KeyringIssue),
+    #[error("the {store} store does not hold the secret '{name}'")]
+    Missing { store: StoreKind, name: String },
+}
+
+impl SecretError {
+    /// What the administrator can do about it.
+    pub fn remedy(&self) -> Option<String> {
+        match self {
+            SecretError::NoKeyring(i) => Some(i.remedy().to_owned()),
+            SecretError::Unsafe { path, .. } => Some(format!(
+                "make it yours and private: chown $(id -u) {0}; chmod 600 {0}",
+                path.display()
+            )),
+            SecretError::Missing { .. } => {
+                Some("enter the secret again with the command that sets it".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Why the persistent keyring cannot be used, decided from the keyring's error variants (never
+/// from their text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyringIssue {
+    /// Linux without a D-Bus session: no Secret Service can be asked.
+    NoSession,
+    /// A D-Bus session, but no Secret Service answers on it.
+    NoService(String),
+    /// The Secret Service answers, but its collection is locked.
+    Locked(String),
+    /// The Secret Service has no default collection to store into.
+    NoDefaultCollection(String),
+    /// Anything else the keyring said.
+    Failed(String),
+}
+
+impl fmt::Display for KeyringIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyringIssue::NoSession => f.write_str("no persistent keyring is available: there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service can be asked"),
+            KeyringIssue::NoService(r) => write!(f, "no persistent keyring is available: no Secret Service answers on the D-Bus session ({r})"),
+            KeyringIssue::Locked(r) => write!(f, "the keyring is locked ({r})"),
+            KeyringIssue::NoDefaultCollection(r) => write!(f, "the keyring has no default collection to keep secrets in ({r})"),
+            KeyringIssue::Failed(r) => write!(f, "the keyring cannot be used: {r}"),
+        }
+    }
+}
+
+impl KeyringIssue {
+    pub fn remedy(&self) -> &'static str {
+        match self {
+            KeyringIssue::NoSession => "run ccadmin inside a desktop session, or keep secrets in the owner-only file: --secret-store file",
+            KeyringIssue::NoService(_) => "start a Secret Service (e.g. gnome-keyring-daemon --components=secrets), or use --secret-store file",
+            KeyringIssue::Locked(_) => "unlock the keyring (sign in to the desktop session, or unlock it in Passwords and Keys / seahorse), then run the command again",
+            KeyringIssue::NoDefaultCollection(_) => "create a default keyring (Passwords and Keys / seahorse: New Password Keyring, Set as default), or use --secret-store file",
+            KeyringIssue::Failed(_) => "use --secret-store file to keep secrets in an owner-only file in the state directory",
+        }
+    }
+
+    /// Classify a keyring error; `None` for "the keyring works but has no such entry".
+    pub fn of(e: &keyring::Error) -> Option<KeyringIssue> {
+        let detail = e.to_string();
+        #[cfg(target_os = "linux")]
+        {
+            use secret_service::Error as Ss;
+            let platform = match e {
+                keyring::Error::PlatformFailure(p) | keyring::Error::NoStorageAccess(p) => {
+                    p.downcast_ref::<Ss>()
+                }
+                _ => None,
+            };
+            match platform {
+                Some(Ss::Locked) | Some(Ss::Prompt) | Some(Ss::PromptDisconnected) => {
+                    return Some(KeyringIssue::Locked(detail))
+                }
+                Some(Ss::NoResult) => return Some(KeyringIssue::NoDefaultCollection(detail)),
+                Some(Ss::Unavailable) | Some(Ss::Zbus(_)) | Some(Ss::ZbusFdo(_)) => {
+                    return Some(KeyringIssue::NoService(detail))
+                }
+                _ => {}
+            }
+        }
+        match e {
+            keyring::Error::NoEntry => None,
+            keyring::Error::NoDefaultStore => Some(KeyringIssue::NoService(detail)),
+            keyring::Error::NoStorageAccess(_) => Some(KeyringIssue::Locked(detail)),
+            _ => Some(KeyringIssue::Failed(detail)),
+        }
+    }
 }
 
 /// Where secrets go. Object-safe, so tests can use an in-memory one.
@@ -175,6 +276,13 @@ impl FileStore {
     }
 }
 
+impl FileStore {
+    /// The names of the secrets in the file.
+    pub fn names(&self) -> Result<Vec<String>, SecretError> {
+        Ok(self.load()?.into_keys().collect())
+    }
+}
+
 impl SecretBackend for FileStore {
     fn kind(&self) -> StoreKind {
         StoreKind::File
@@ -210,32 +318,42 @@ impl KeyringStore {
     }
 
     fn entry(&self, name: &str) -> Result<keyring::Entry, SecretError> {
-        keyring::Entry::new(&self.service, name).map_err(|e| SecretError::Keyring {
-            name: name.to_owned(),
-            reason: e.to_string(),
-        })
+        keyring::Entry::new(&self.service, name).map_err(|e| keyring_error(name, &e))
     }
 
-    /// Whether a persistent keyring answers here. Cheap where there is none: without a D-Bus
-    /// session on Linux it does not even try.
+    /// Whether a persistent keyring answers here, decided from the keyring's error variant: a
+    /// probe for an entry that does not exist answers `NoEntry` when the keyring works. Cheap
+    /// where there is none: without a D-Bus session on Linux it does not even try.
     pub fn available(&self, dbus_session: bool) -> Result<(), SecretError> {
         if cfg!(target_os = "linux") && !dbus_session {
+            return Err(SecretError::NoKeyring(KeyringIssue::NoSession));
+        }
+        if let Err(e) = keyring::Entry::store_status() {
             return Err(SecretError::NoKeyring(
-                "no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set".into(),
+                KeyringIssue::of(e).unwrap_or(KeyringIssue::NoService(e.to_string())),
             ));
         }
-        match self.entry("probe").and_then(|e| {
-            e.get_password().map_err(|e| SecretError::Keyring {
-                name: "probe".into(),
-                reason: e.to_string(),
-            })
-        }) {
-            Ok(_) => Ok(()),
-            Err(SecretError::Keyring { reason, .. }) if reason.contains("No matching entry") => {
-                Ok(())
-            }
-            Err(e) => Err(SecretError::NoKeyring(e.to_string())),
+        match self.entry("probe")?.get_password() {
+            Ok(_) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(SecretError::NoKeyring(
+                KeyringIssue::of(&e).unwrap_or(KeyringIssue::Failed(e.to_string())),
+            )),
         }
+    }
+}
+
+/// A keyring error on the entry `name`: a keyring that cannot be used says why and what to do.
+fn keyring_error(name: &str, e: &keyring::Error) -> SecretError {
+    match KeyringIssue::of(e) {
+        Some(KeyringIssue::Failed(reason)) => SecretError::Keyring {
+            name: name.to_owned(),
+            reason,
+        },
+        None => SecretError::Keyring {
+            name: name.to_owned(),
+            reason: e.to_string(),
+        },
+        Some(issue) => SecretError::NoKeyring(issue),
     }
 }
 
@@ -246,29 +364,171 @@ impl SecretBackend for KeyringStore {
     fn put(&self, name: &str, secret: &Secret) -> Result<(), SecretError> {
         self.entry(name)?
             .set_password(secret.expose())
-            .map_err(|e| SecretError::Keyring {
-                name: name.to_owned(),
-                reason: e.to_string(),
-            })
+            .map_err(|e| keyring_error(name, &e))
     }
     fn get(&self, name: &str) -> Result<Option<Secret>, SecretError> {
         match self.entry(name)?.get_password() {
             Ok(s) => Ok(Some(Secret(s))),
             Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(SecretError::Keyring {
-                name: name.to_owned(),
-                reason: e.to_string(),
-            }),
+            Err(e) => Err(keyring_error(name, &e)),
         }
     }
     fn delete(&self, name: &str) -> Result<(), SecretError> {
         match self.entry(name)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(SecretError::Keyring {
-                name: name.to_owned(),
-                reason: e.to_string(),
-            }),
+            Err(e) => Err(keyring_error(name, &e)),
         }
+    }
+}
+
+/// The secrets of one node, each in the store the database records for it (`secret_location`),
+/// so a secret is found where it was put whatever the process (shell, `serve`, a scheduler) and
+/// its environment, and `migrate` can move them all.
+pub struct NodeSecrets {
+    root: PathBuf,
+    dbus: bool,
+    /// `--secret-store`: where new secrets go.
+    choice: Option<StoreKind>,
+}
+
+impl NodeSecrets {
+    pub fn new(root: &Path, choice: Option<StoreKind>, dbus: bool) -> NodeSecrets {
+        NodeSecrets {
+            root: root.to_path_buf(),
+            dbus,
+            choice,
+        }
+    }
+
+    /// The store of `kind`; a keyring that is not available is an error, never a fallback.
+    pub fn backend(&self, kind: StoreKind) -> Result<Box<dyn SecretBackend>, SecretError> {
+        open_store(&self.root, Some(kind), self.dbus)
+    }
+
+    /// Where a new secret goes: `--secret-store`, else the store this node already keeps
+    /// secrets in, else a persistent keyring if one answers, else the owner-only file.
+    pub fn kind_for_new(&self, db: &Db) -> Result<StoreKind, SecretError> {
+        if let Some(k) = self.choice {
+            return Ok(k);
+        }
+        if let Some(k) = db
+            .secret_locations()
+            .map_err(|e| SecretError::State(e.to_string()))?
+            .into_iter()
+            .find_map(|(_, k)| StoreKind::from_name(&k))
+        {
+            return Ok(k);
+        }
+        Ok(open_store(&self.root, None, self.dbus)?.kind())
+    }
+
+    /// Put `secret` under `name` and record where; returns the store used. A secret of that
+    /// name in the other store is removed, so it is never in both.
+    pub fn put(&self, db: &mut Db, name: &str, secret: &Secret) -> Result<StoreKind, SecretError> {
+        let mut kind = self.kind_for_new(db)?;
+        let automatic = self.choice.is_none()
+            && db
+                .secret_locations()
+                .map_err(|e| SecretError::State(e.to_string()))?
+                .is_empty();
+        match self.backend(kind).and_then(|b| b.put(name, secret)) {
+            Ok(()) => {}
+            // The automatic choice found a keyring that answers reads but cannot store (no
+            // default collection, locked): the owner-only file is the automatic fallback.
+            Err(SecretError::NoKeyring(_)) if automatic && kind == StoreKind::Keyring => {
+                kind = StoreKind::File;
+                self.backend(kind)?.put(name, secret)?;
+            }
+            Err(e) => return Err(e),
+        }
+        let previous = self.location(db, name)?;
+        db.set_secret_location(name, &kind.to_string())
+            .map_err(|e| SecretError::State(e.to_string()))?;
+        if previous.is_some_and(|p| p != kind) {
+            if let Ok(other) = self.backend(kind.other()) {
+                let _ = other.delete(name);
+            }
+        }
+        Ok(kind)
+    }
+
+    fn location(&self, db: &Db, name: &str) -> Result<Option<StoreKind>, SecretError> {
+        Ok(db
+            .secret_location(name)
+            .map_err(|e| SecretError::State(e.to_string()))?
+            .and_then(|k| StoreKind::from_name(&k)))
+    }
+
+    /// Where `name` is: the recorded store, else (a secret put before locations were recorded)
+    /// the file, else the keyring.
+    pub fn find(&self, db: &Db, name: &str) -> Result<Option<(StoreKind, Secret)>, SecretError> {
+        if let Some(kind) = self.location(db, name)? {
+            return Ok(self.backend(kind)?.get(name)?.map(|s| (kind, s)));
+        }
+        if let Some(s) = FileStore::new(&self.root).get(name)? {
+            return Ok(Some((StoreKind::File, s)));
+        }
+        match self.backend(StoreKind::Keyring) {
+            Ok(k) => Ok(k.get(name)?.map(|s| (StoreKind::Keyring, s))),
+            Err(_) => Ok(None),
+        }
+    }
+
+    pub fn get(&self, db: &Db, name: &str) -> Result<Option<Secret>, SecretError> {
+        Ok(self.find(db, name)?.map(|(_, s)| s))
+    }
+
+    /// Remove `name` from wherever it is, and its record.
+    pub fn delete(&self, db: &mut Db, name: &str) -> Result<(), SecretError> {
+        if let Some((kind, _)) = self.find(db, name)? {
+            self.backend(kind)?.delete(name)?;
+        }
+        db.remove_secret_location(name)
+            .map_err(|e| SecretError::State(e.to_string()))
+    }
+
+    /// Move every secret of the node to `to`, one at a time: copied, read back, recorded, then
+    /// removed from where it was. A crash in between leaves the secret in both stores, never
+    /// in neither, and running the move again finishes it. Returns the names moved.
+    pub fn migrate(&self, db: &mut Db, to: StoreKind) -> Result<Vec<String>, SecretError> {
+        let target = self.backend(to)?;
+        let mut names: Vec<String> = db
+            .secret_locations()
+            .map_err(|e| SecretError::State(e.to_string()))?
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        // Secrets from before locations were recorded: whatever the file holds.
+        for n in FileStore::new(&self.root).names()? {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        let mut moved = Vec::new();
+        for name in names {
+            let Some((from, secret)) = self.find(db, &name)? else {
+                continue;
+            };
+            if from != to {
+                target.put(&name, &secret)?;
+                if target.get(&name)?.as_ref() != Some(&secret) {
+                    return Err(SecretError::Keyring {
+                        name,
+                        reason: format!(
+                            "the {to} store did not give the secret back; nothing was moved"
+                        ),
+                    });
+                }
+                moved.push(name.clone());
+            }
+            db.set_secret_location(&name, &to.to_string())
+                .map_err(|e| SecretError::State(e.to_string()))?;
+            // Also finishes a move that a crash interrupted after the record was written.
+            if let Ok(source) = self.backend(to.other()) {
+                source.delete(&name)?;
+            }
+        }
+        Ok(moved)
     }
 }
 

@@ -11,6 +11,7 @@ pub mod controlnode;
 pub mod deployment;
 pub mod image_repository;
 pub mod node;
+pub mod secret_store;
 pub mod system;
 
 #[derive(Debug, Subcommand)]
@@ -33,6 +34,9 @@ pub enum UtilsCommands {
     /// This node's identity
     #[command(subcommand)]
     Node(node::NodeCommands),
+    /// Where this node keeps its secrets: the owner-only file or the keyring
+    #[command(subcommand)]
+    SecretStore(secret_store::SecretStoreCommands),
     /// The deployment: its inventory
     #[command(subcommand)]
     System(system::SystemCommands),
@@ -46,6 +50,7 @@ impl UtilsCommands {
             UtilsCommands::Cert(c) => c.changes_state(),
             UtilsCommands::Controlnode(_) | UtilsCommands::Deployment(_) => false,
             UtilsCommands::Node(c) => c.changes_state(),
+            UtilsCommands::SecretStore(c) => c.changes_state(),
             UtilsCommands::System(c) => c.changes_state(),
         }
     }
@@ -59,6 +64,7 @@ pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
         UtilsCommands::Controlnode(c) => controlnode::run(ctx, c),
         UtilsCommands::Deployment(c) => deployment::run(ctx, c),
         UtilsCommands::Node(c) => node::run(ctx, c),
+        UtilsCommands::SecretStore(c) => secret_store::run(ctx, c),
         UtilsCommands::System(c) => system::run(ctx, c),
     }
 }

@@ -243,7 +243,10 @@ impl Service {
         authorization: Option<&str>,
         body: &[u8],
     ) -> Reply {
-        let ours = match crate::replication::secret(&self.state_root, self.dbus) {
+        let ours = match crate::state::Db::open(&self.db_path, "")
+            .map_err(|e| e.to_string())
+            .and_then(|db| crate::replication::secret(&db, &self.state_root, self.dbus))
+        {
             Ok(Some(s)) => s,
             _ => {
                 return error(
@@ -469,7 +472,11 @@ fn background(
                 if node.role == "subscriber" && !joined {
                     if let (Some(publisher), Ok(Some(secret))) = (
                         &node.publisher,
-                        crate::replication::secret(&svc.state_root, svc.dbus),
+                        crate::state::Db::open(&svc.db_path, "")
+                            .map_err(|e| e.to_string())
+                            .and_then(|db| {
+                                crate::replication::secret(&db, &svc.state_root, svc.dbus)
+                            }),
                     ) {
                         match crate::replication::join(
                             &svc.state_root,

@@ -165,6 +165,17 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE image_repository ADD COLUMN allow_http INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 8: which store holds each secret of the node (never the secret itself).
+    r#"
+    CREATE TABLE secret_location (
+        name  TEXT PRIMARY KEY,
+        store TEXT NOT NULL CHECK (store IN ('file', 'keyring'))
+    );
+    INSERT OR IGNORE INTO secret_location (name, store)
+        SELECT credential_ref, credential_store FROM image_repository
+        WHERE credential_store IN ('file', 'keyring');
+    CREATE VIEW secretlocation AS SELECT name, store FROM secret_location;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -782,6 +793,47 @@ impl Db {
                 s.allow_http
             ],
         )?;
+        Ok(())
+    }
+
+    // ---- where secrets are kept ----
+
+    pub fn secret_locations(&self) -> Result<Vec<(String, String)>, StateError> {
+        self.query_all(
+            "SELECT name, store FROM secret_location ORDER BY name",
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+
+    pub fn secret_location(&self, name: &str) -> Result<Option<String>, StateError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT store FROM secret_location WHERE name = ?1",
+                params![name],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Record where `name` is; the image-repository setting that names it follows.
+    pub fn set_secret_location(&mut self, name: &str, store: &str) -> Result<(), StateError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO secret_location (name, store) VALUES (?1, ?2)",
+            params![name, store],
+        )?;
+        tx.execute(
+            "UPDATE image_repository SET credential_store = ?2 WHERE credential_ref = ?1",
+            params![name, store],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn remove_secret_location(&mut self, name: &str) -> Result<(), StateError> {
+        self.conn
+            .execute("DELETE FROM secret_location WHERE name = ?1", params![name])?;
         Ok(())
     }
 

@@ -9,6 +9,7 @@ mod hardening;
 mod image_repository;
 mod inventory;
 mod jfrog;
+mod keyring;
 mod onboard;
 mod one_shot;
 mod secrets;

@@ -25,9 +25,15 @@ impl Served {
     }
 
     pub fn start_with(state: &Path, port: u16, extra: &[&str]) -> Served {
+        Served::start_in(state, port, extra, &[])
+    }
+
+    /// With `env` set for the service (e.g. a D-Bus session with a keyring).
+    pub fn start_in(state: &Path, port: u16, extra: &[&str], env: &[(&str, &str)]) -> Served {
         let child = Command::new(bin())
             .env("CCADMIN_STATE_DIR", state)
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .envs(env.iter().copied())
             .args([
                 "serve",
                 "--listen",

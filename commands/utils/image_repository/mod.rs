@@ -8,7 +8,7 @@ use clap::Subcommand;
 use crate::clients::artifactory::{ArtError, Artifactory};
 use crate::context::Ctx;
 use crate::errors::{CmdResult, CommandError};
-use crate::secrets::{Secret, SecretBackend, StoreKind};
+use crate::secrets::Secret;
 use crate::state::db::ImageRepository;
 
 pub mod artifacts;
@@ -65,15 +65,6 @@ pub fn art_error(e: ArtError) -> CommandError {
     }
 }
 
-/// The secret store a setting names (not the automatic choice: the credential is where it was put).
-pub fn store_of(ctx: &mut Ctx, kind: &str) -> CmdResult<Box<dyn SecretBackend>> {
-    let kind = StoreKind::from_name(kind);
-    ctx.state.ensure()?;
-    let dbus = ctx.env.get("DBUS_SESSION_BUS_ADDRESS").is_some();
-    crate::secrets::open_store(ctx.state.root(), Some(kind), dbus)
-        .map_err(|e| CommandError::failed(e.to_string()))
-}
-
 pub fn not_configured() -> CommandError {
     CommandError::failed("Image repository is not configured.")
         .with_hint("configure it with: utils image-repository set")
@@ -82,10 +73,9 @@ pub fn not_configured() -> CommandError {
 /// The stored setting and its credential.
 pub fn load(ctx: &mut Ctx) -> CmdResult<(ImageRepository, Secret)> {
     let setting = ctx.db()?.image_repository()?.ok_or_else(not_configured)?;
-    let store = store_of(ctx, &setting.credential_store)?;
-    let secret = store
-        .get(&setting.credential_ref)
-        .map_err(|e| CommandError::failed(e.to_string()))?
+    let secrets = ctx.secrets()?;
+    let secret = secrets
+        .get(ctx.db()?, &setting.credential_ref)?
         .ok_or_else(|| {
             CommandError::failed(format!(
                 "the Artifactory credential is missing from the {} store",

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{art_error, client, store_of};
+use super::{art_error, client};
 use crate::clients::artifactory::AuthType;
 use crate::commands::utils::system::inventory::require_cloud_connect;
 use crate::context::Ctx;
@@ -163,30 +163,26 @@ pub fn cmd_utils_image_repository_set(
     // Save: the new credential under a new name, then the setting pointing at it, then the old
     // credential goes. A failure in between leaves the previous setting whole.
     let previous = ctx.db()?.image_repository()?;
-    let store = ctx.secret_store()?;
+    let secrets = ctx.secrets()?;
     let now = ctx.db()?.now()?;
     let reference = format!(
         "artifactory-{}-{}",
         now.replace([' ', ':'], "-"),
         std::process::id()
     );
-    store
-        .put(&reference, &credential)
-        .map_err(|e| CommandError::failed(e.to_string()))?;
-    setting.credential_store = store.kind().to_string();
+    let kind = secrets.put(ctx.db()?, &reference, &credential)?;
+    setting.credential_store = kind.to_string();
     setting.credential_ref = reference.clone();
     setting.last_validated = now;
     if let Err(e) = ctx
         .db()
         .and_then(|db| Ok(db.set_image_repository(&setting)?))
     {
-        let _ = store.delete(&reference);
+        let _ = ctx.db().map(|db| secrets.delete(db, &reference));
         return Err(e);
     }
     if let Some(old) = previous.filter(|o| o.credential_ref != reference) {
-        if let Ok(old_store) = store_of(ctx, &old.credential_store) {
-            let _ = old_store.delete(&old.credential_ref);
-        }
+        let _ = secrets.delete(ctx.db()?, &old.credential_ref);
     }
     ctx.ui.status("Artifactory configuration saved.");
     replicate_to_subscriber(ctx)

@@ -4,7 +4,6 @@
 use clap::Args;
 use serde_json::json;
 
-use super::store_of;
 use crate::clients::artifactory::AuthType;
 use crate::context::Ctx;
 use crate::errors::CmdResult;
@@ -29,13 +28,11 @@ pub fn cmd_utils_image_repository_show(
         }
         return Ok(());
     };
-    let masked = match store_of(ctx, &s.credential_store).and_then(|st| {
-        st.get(&s.credential_ref)
-            .map_err(|e| crate::errors::CommandError::failed(e.to_string()))
-    }) {
+    let secrets = ctx.secrets()?;
+    let masked = match secrets.get(ctx.db()?, &s.credential_ref) {
         Ok(Some(secret)) => secret.masked(),
         Ok(None) => "(missing: run utils image-repository set)".to_owned(),
-        Err(e) => format!("(unreadable: {})", e.message),
+        Err(e) => format!("(unreadable: {e})"),
     };
     let label = AuthType::parse(&s.auth_type)
         .unwrap_or(AuthType::ApiKey)

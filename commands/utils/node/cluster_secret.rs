@@ -51,13 +51,9 @@ pub fn cmd_utils_node_cluster_secret(ctx: &mut Ctx, args: UtilsNodeClusterSecret
             "the cluster secret must have at least 16 characters",
         ));
     }
-    let store = ctx.secret_store()?;
-    store
-        .put(crate::replication::SECRET_NAME, &secret)
-        .map_err(|e| CommandError::failed(e.to_string()))?;
-    ctx.ui.status(&format!(
-        "Cluster secret saved in the {} store.",
-        store.kind()
-    ));
+    let secrets = ctx.secrets()?;
+    let kind = secrets.put(ctx.db()?, crate::replication::SECRET_NAME, &secret)?;
+    ctx.ui
+        .status(&format!("Cluster secret saved in the {kind} store."));
     Ok(())
 }

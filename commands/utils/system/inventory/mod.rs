@@ -75,6 +75,10 @@ pub struct SftpArgs {
     /// Directory on the SFTP server that holds inventory.conf
     #[arg(long, value_name = "DIR")]
     pub sftp_directory: Option<String>,
+    /// Keep the SFTP password in this node's secret store, so later exports and imports to
+    /// the same user@server do not ask for it
+    #[arg(long, conflicts_with = "sftp_identity")]
+    pub remember_password: bool,
     /// Trust an SFTP server whose host key is not known yet (check its fingerprint first)
     #[arg(long)]
     pub accept_new_host_key: bool,
@@ -137,13 +141,25 @@ pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, St
         },
         args.sftp_user.clone(),
     )?;
+    // A remembered password is named by the account and server it opens.
+    let remembered_as = format!("sftp:{user}@{ep}");
+    let mut from_store = false;
     let auth = match &args.sftp_identity {
         Some(k) => Auth::Key(k.clone()),
         None => {
-            let given = match &args.sftp_password_file {
+            let mut given = match &args.sftp_password_file {
                 Some(p) => Some(read_secret_file(ctx, p, "--sftp-password-file")?),
                 None => None,
             };
+            if given.is_none() && ctx.env.get("CCADMIN_SFTP_PASSWORD").is_none() {
+                let secrets = ctx.secrets()?;
+                given = secrets.get(ctx.db()?, &remembered_as)?;
+                from_store = given.is_some();
+                if from_store {
+                    ctx.ui
+                        .debug(&format!("Using the remembered password of {user}@{ep}"));
+                }
+            }
             let field = Field {
                 label: "SFTP User's Password",
                 flag: "--sftp-password-file",
@@ -196,7 +212,22 @@ pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, St
         &mut decide,
         Duration::from_secs(args.timeout),
     )
-    .map_err(ssh_error)?;
+    .map_err(|e| {
+        let refused = matches!(e, SshError::AuthFailed { .. });
+        let c = ssh_error(e);
+        if refused && from_store {
+            c.with_hint("the remembered SFTP password was refused: give the new one with --sftp-password-file FILE --remember-password")
+        } else {
+            c
+        }
+    })?;
+    if let (true, Auth::Password(pw)) = (args.remember_password, &auth) {
+        let secrets = ctx.secrets()?;
+        let kind = secrets.put(ctx.db()?, &remembered_as, pw)?;
+        ctx.ui.status(&format!(
+            "The password of {user}@{ep} is remembered in the {kind} store."
+        ));
+    }
     let dir = dir.trim_end_matches('/').to_owned();
     let dir = if dir.is_empty() { "/".to_owned() } else { dir };
     let location = format!(

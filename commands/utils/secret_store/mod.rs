@@ -1,0 +1,30 @@
+//! `utils secret-store` menu: where this node keeps its secrets, and moving them.
+
+use clap::Subcommand;
+
+use crate::context::Ctx;
+use crate::errors::CmdResult;
+
+pub mod migrate;
+pub mod show;
+
+#[derive(Debug, Subcommand)]
+pub enum SecretStoreCommands {
+    /// Show which store holds each of this node's secrets (never the secrets)
+    Show(show::UtilsSecretStoreShowArgs),
+    /// Move every secret of this node to another store in one step
+    Migrate(migrate::UtilsSecretStoreMigrateArgs),
+}
+
+impl SecretStoreCommands {
+    pub fn changes_state(&self) -> bool {
+        matches!(self, SecretStoreCommands::Migrate(_))
+    }
+}
+
+pub fn run(ctx: &mut Ctx, cmd: SecretStoreCommands) -> CmdResult {
+    match cmd {
+        SecretStoreCommands::Show(a) => show::cmd_utils_secret_store_show(ctx, a),
+        SecretStoreCommands::Migrate(a) => migrate::cmd_utils_secret_store_migrate(ctx, a),
+    }
+}
