@@ -4,7 +4,6 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use crate::jfrog::{JFrog, GOOD_KEY, REPO};
 use crate::serve::Served;
@@ -350,22 +349,13 @@ fn secrets_live_in_the_desktop_keyring_survive_a_restart_and_move_between_stores
     let env: Vec<(&str, String)> = desk.env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     {
-        let _srv = Served::start_in(
+        let srv = Served::start_in(
             &s,
             crate::sshd::free_port(),
             &["--download-delay", "1"],
             &env,
         );
-        let log = || std::fs::read_to_string(s.join("logs/serve.log")).unwrap_or_default();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !log().contains("scheduled download: 1 artifact(s) downloaded") {
-            assert!(
-                Instant::now() < deadline,
-                "no scheduled download: {}",
-                log()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        srv.wait_for_log("scheduled download: 1 artifact(s) downloaded");
     }
     std::fs::remove_file(remote.join("inventory.conf")).unwrap();
     ok(&export(&[]), "export with the password from the file store");

@@ -79,6 +79,20 @@ impl Served {
             .unwrap()
     }
 
+    /// Wait (bounded) until the service's log holds `needle`.
+    pub fn wait_for_log(&self, needle: &str) {
+        let log = || std::fs::read_to_string(self.state.join("logs/serve.log")).unwrap_or_default();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !log().contains(needle) {
+            assert!(
+                Instant::now() < deadline,
+                "the log never said '{needle}': {}",
+                log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
@@ -331,18 +345,8 @@ fn scheduled_download_runs_after_the_start_delay() {
         "",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let _srv = Served::start_with(&s, crate::sshd::free_port(), &["--download-delay", "1"]);
-    let target = s.join("artifacts/12.6/common/tool.zip");
-    let log = || std::fs::read_to_string(s.join("logs/serve.log")).unwrap_or_default();
+    let srv = Served::start_with(&s, crate::sshd::free_port(), &["--download-delay", "1"]);
     // The log line comes after the file takes its name: wait for the line.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !log().contains("scheduled download: 1 artifact(s) downloaded") {
-        assert!(
-            Instant::now() < deadline,
-            "no scheduled download: {}",
-            log()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(target.exists());
+    srv.wait_for_log("scheduled download: 1 artifact(s) downloaded");
+    assert!(s.join("artifacts/12.6/common/tool.zip").exists());
 }
