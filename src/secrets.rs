@@ -148,11 +148,23 @@ pub enum KeyringIssue {
 impl fmt::Display for KeyringIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            KeyringIssue::NoSession => f.write_str("no persistent keyring is available: there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service can be asked"),
-            KeyringIssue::NoService(r) => write!(f, "no persistent keyring is available: no Secret Service answers on the D-Bus session ({r})"),
-            KeyringIssue::Locked(r) => write!(f, "the keyring is locked ({r})"),
-            KeyringIssue::NoDefaultCollection(r) => write!(f, "the keyring has no default collection to keep secrets in ({r})"),
-            KeyringIssue::Failed(r) => write!(f, "the keyring cannot be used: {r}"),
+            KeyringIssue::NoSession | KeyringIssue::NoService(_) => {
+                write!(f, "no persistent keyring is available: {}", self.reason())
+            }
+            _ => write!(f, "{}", self.reason()),
+        }
+    }
+}
+
+impl KeyringIssue {
+    /// The reason alone, for a line that already says the keyring is not available.
+    pub fn reason(&self) -> String {
+        match self {
+            KeyringIssue::NoSession => "there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret Service can be asked".into(),
+            KeyringIssue::NoService(r) => format!("no Secret Service answers on the D-Bus session ({r})"),
+            KeyringIssue::Locked(r) => format!("the keyring is locked ({r})"),
+            KeyringIssue::NoDefaultCollection(r) => format!("the keyring has no default collection to keep secrets in ({r})"),
+            KeyringIssue::Failed(r) => format!("the keyring cannot be used: {r}"),
         }
     }
 }

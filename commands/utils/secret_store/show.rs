@@ -44,6 +44,9 @@ pub fn cmd_utils_secret_store_show(ctx: &mut Ctx, _args: UtilsSecretStoreShowArg
             "Keyring",
             match &keyring {
                 Ok(()) => "available".to_owned(),
+                Err(crate::secrets::SecretError::NoKeyring(i)) => {
+                    format!("not available: {}", i.reason())
+                }
                 Err(e) => format!("not available: {e}"),
             },
         ),

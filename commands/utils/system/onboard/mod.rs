@@ -109,6 +109,12 @@ impl CloudConnect {
                 .with_hint("check the user name and password (utils applicationuser on the Cloud Connect publisher)")),
             429 => Err(CommandError::failed(format!("{} refuses logins from this address for a while: too many failed attempts", base(host)))
                 .with_hint("wait a minute, then try again with the right password")),
+            403 => Err(CommandError::failed(format!(
+                "{} refused: {}",
+                base(host),
+                value["errors"][0]["message"].as_str().unwrap_or("forbidden")
+            ))
+            .with_hint("a cluster can be changed only by the application user that registered it: use that user, or ask the Cloud Connect administrator to run utils system inventory remove-cluster NAME")),
             s => Err(CommandError::failed(format!("{url} answered {s}: {value}"))),
         }
     }
