@@ -342,13 +342,14 @@ pairs = list(doc["Windows"]["PG"].keys())
 print(json.dumps({"pairs": pairs, "name": doc["deploymentName"],
                   "user": doc["Windows"]["PG"][pairs[0]]["hosts"][0]["user"]}))
 "#;
-    let mut child = std::process::Command::new("python3")
+    // Debian's python3 with python3-yaml (tests/run installs it), whatever else is on PATH.
+    let mut child = std::process::Command::new("/usr/bin/python3")
         .args(["-c", script])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("python3 runs (tests/run installs python3-yaml)");
+        .expect("/usr/bin/python3 runs (tests/run installs python3 and python3-yaml)");
     use std::io::Write;
     child
         .stdin
