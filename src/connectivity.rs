@@ -33,6 +33,8 @@ pub struct HostResult {
     /// Which stage failed, when one did.
     pub stage: Option<&'static str>,
     pub detail: String,
+    /// 1, or more when the host was tried again at the end of the run.
+    pub attempts: u32,
 }
 
 /// A host to check and how to log in to it.
@@ -52,6 +54,7 @@ fn reason(e: &SshError, port: u16) -> (Option<&'static str>, String) {
         }
         SshError::Connect { reason, .. } => (Some("TCP connect"), format!("cannot connect (TCP {port}): {reason}")),
         SshError::Timeout { stage, secs, .. } => (Some(stage), format!("timed out after {secs}s during {stage} (TCP {port})")),
+        SshError::Busy { reason, .. } => (Some("SSH banner exchange"), format!("busy: {reason} (TCP {port})")),
         SshError::Handshake { reason, .. } => (Some("SSH handshake"), format!("SSH handshake failed: {reason}")),
         SshError::HostKeyChanged { key_type, fingerprint, .. } => {
             (Some("host key"), format!("host key changed: the {key_type} key is now {fingerprint}, known_hosts holds another"))
@@ -65,12 +68,44 @@ fn reason(e: &SshError, port: u16) -> (Option<&'static str>, String) {
     }
 }
 
-fn check(t: &Target, key: &Path, keys: &Keys, accept_new: bool, timeout: Duration) -> HostResult {
+/// Whether a failure may be the host being busy rather than broken, so worth one more try at
+/// the end: turned away at the banner, or timed out once it had answered. A host that never
+/// answered (TCP connect or banner timeout: a black hole) is retried only when the run saw
+/// the servers struggle; a refusal, a rejected key or a changed host key never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    Never,
+    IfCongested,
+    Yes,
+}
+
+fn retry_class(e: &SshError) -> Retry {
+    match e {
+        SshError::Busy { .. } => Retry::Yes,
+        SshError::Timeout { stage, .. } => match *stage {
+            "SSH handshake" | "authentication" | "remote command" => Retry::Yes,
+            "SSH banner exchange" => Retry::IfCongested,
+            _ => Retry::Never,
+        },
+        _ => Retry::Never,
+    }
+}
+
+/// One attempt at one host; the retry class of its failure, and the handshake time when the
+/// server got that far (for the pace).
+fn check(
+    t: &Target,
+    key: &Path,
+    keys: &Keys,
+    accept_new: bool,
+    timeout: Duration,
+) -> (HostResult, Retry, Option<Duration>) {
     let (host_keys, accept_new) = if t.recorded_key {
         (keys.recorded, false)
     } else {
         (keys.known_hosts, accept_new)
     };
+    // The deadline runs from the moment this host's attempt starts.
     let start = Instant::now();
     let mut r = HostResult {
         product: t.row.product.clone(),
@@ -82,24 +117,27 @@ fn check(t: &Target, key: &Path, keys: &Keys, accept_new: bool, timeout: Duratio
         seconds: 0.0,
         stage: None,
         detail: String::new(),
+        attempts: 1,
     };
     let user = match &t.user {
         Ok(u) => u.clone(),
         Err(why) => {
             r.result = Outcome::Skipped;
             r.detail = why.clone();
-            return r;
+            return (r, Retry::Never, None);
         }
     };
     let ep = match Endpoint::parse(&t.row.name, 22) {
         Ok(ep) => ep,
         Err(why) => {
             r.detail = format!("invalid host name: {why}");
-            return r;
+            return (r, Retry::Never, None);
         }
     };
     let deadline = start + timeout;
     let mut decide = |_: &ssh::UnknownHost| Ok(accept_new);
+    let mut handshake = None;
+    let mut retry = Retry::Never;
     let outcome = ssh::connect_until(
         &ep,
         &user,
@@ -109,7 +147,10 @@ fn check(t: &Target, key: &Path, keys: &Keys, accept_new: bool, timeout: Duratio
         timeout,
         deadline,
     )
-    .and_then(|conn| conn.run(&format!("echo {MARKER}"), deadline, timeout));
+    .and_then(|conn| {
+        handshake = Some(conn.handshake);
+        conn.run(&format!("echo {MARKER}"), deadline, timeout)
+    });
     match outcome {
         Ok((0, out)) if out.contains(MARKER) => {
             r.result = Outcome::Success;
@@ -127,10 +168,21 @@ fn check(t: &Target, key: &Path, keys: &Keys, accept_new: bool, timeout: Duratio
             let (stage, detail) = reason(&e, ep.port);
             r.stage = stage;
             r.detail = detail;
+            retry = retry_class(&e);
+            // A key exchange that timed out was slow: that is the load signal too.
+            if matches!(
+                &e,
+                SshError::Timeout {
+                    stage: "SSH handshake",
+                    ..
+                }
+            ) {
+                handshake = Some(start.elapsed());
+            }
         }
     }
     r.seconds = start.elapsed().as_secs_f64();
-    r
+    (r, retry, handshake)
 }
 
 /// Where host keys are checked: known_hosts (learning new keys on request), and the keys
@@ -140,35 +192,243 @@ pub struct Keys<'a> {
     pub recorded: &'a HostKeys,
 }
 
+/// How many connections may be in progress at once, adapted as handshake times come in:
+/// it starts low and grows with every handshake as fast as the first ones (slow start), and
+/// halves when the median of the recent handshakes grows well past that start value or a
+/// server turns connections away. So `--parallel 200` on a small machine does not starve
+/// every handshake of CPU until all of them time out.
+struct Pace {
+    limit: usize,
+    allowed: usize,
+    active: usize,
+    peak: usize,
+    baseline: Option<Duration>,
+    first: Vec<Duration>,
+    recent: std::collections::VecDeque<Duration>,
+    congested: bool,
+}
+
+const BASELINE_SAMPLES: usize = 4;
+const WINDOW: usize = 8;
+
+fn median(v: impl Iterator<Item = Duration>) -> Duration {
+    let mut v: Vec<Duration> = v.collect();
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+impl Pace {
+    fn new(limit: usize) -> Pace {
+        let limit = limit.max(1);
+        Pace {
+            limit,
+            allowed: limit.min(8),
+            active: 0,
+            peak: 0,
+            baseline: None,
+            first: Vec::new(),
+            recent: std::collections::VecDeque::new(),
+            congested: false,
+        }
+    }
+
+    fn handshake(&mut self, d: Duration) {
+        let Some(base) = self.baseline else {
+            self.first.push(d);
+            if self.first.len() >= BASELINE_SAMPLES {
+                self.baseline = Some(median(self.first.iter().copied()));
+            }
+            return;
+        };
+        self.recent.push_back(d);
+        if self.recent.len() > WINDOW {
+            self.recent.pop_front();
+        }
+        let slow = base * 3 + Duration::from_millis(100);
+        if self.recent.len() >= WINDOW / 2 && median(self.recent.iter().copied()) > slow {
+            self.allowed = (self.allowed / 2).max(2);
+            self.congested = true;
+            self.recent.clear();
+        } else if d < base * 2 + Duration::from_millis(50) {
+            self.allowed = (self.allowed + 1).min(self.limit);
+        }
+    }
+
+    fn turned_away(&mut self) {
+        self.allowed = (self.allowed / 2).max(2);
+        self.congested = true;
+    }
+}
+
+/// What a run did besides its results: the most hosts in progress at once, and how many
+/// passed only on a retry.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct RunStats {
+    pub parallel_requested: usize,
+    pub parallel_peak: usize,
+    pub retried: usize,
+    pub passed_on_retry: usize,
+}
+
+struct Shared {
+    pace: Mutex<Pace>,
+    wake: std::sync::Condvar,
+}
+
+impl Shared {
+    /// Wait for a slot; `false` when interrupted.
+    fn enter(&self, interrupt: &AtomicBool) -> bool {
+        let mut p = self.pace.lock().unwrap_or_else(|e| e.into_inner());
+        while p.active >= p.allowed {
+            if interrupt.load(Ordering::SeqCst) {
+                return false;
+            }
+            p = self
+                .wake
+                .wait_timeout(p, Duration::from_millis(100))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        p.active += 1;
+        p.peak = p.peak.max(p.active);
+        true
+    }
+
+    fn leave(&self, handshake: Option<Duration>, busy: bool) {
+        let mut p = self.pace.lock().unwrap_or_else(|e| e.into_inner());
+        p.active -= 1;
+        if busy {
+            p.turned_away();
+        }
+        if let Some(d) = handshake {
+            p.handshake(d);
+        }
+        drop(p);
+        self.wake.notify_all();
+    }
+}
+
+/// Run `check` over `indices` of `targets` with the pace `shared`, `threads` workers.
 #[allow(clippy::too_many_arguments)]
-/// Check every target with at most `parallel` at a time; `on_done` is told each finished
-/// count (for a progress bar). Results are in the targets' order.
+fn pass(
+    targets: &[Target],
+    indices: &[usize],
+    threads: usize,
+    shared: &Shared,
+    key: &Path,
+    keys: &Keys,
+    accept_new: bool,
+    timeout: Duration,
+    interrupt: &AtomicBool,
+    on_done: &(dyn Fn() + Sync),
+) -> Vec<(usize, HostResult, Retry)> {
+    let next = AtomicUsize::new(0);
+    let out = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..threads.clamp(1, indices.len().max(1)) {
+            s.spawn(|| loop {
+                if interrupt.load(Ordering::SeqCst) {
+                    return;
+                }
+                let n = next.fetch_add(1, Ordering::SeqCst);
+                let Some(&i) = indices.get(n) else { return };
+                if !shared.enter(interrupt) {
+                    return;
+                }
+                let (r, retry, handshake) = check(&targets[i], key, keys, accept_new, timeout);
+                let busy = r.stage == Some("SSH banner exchange") && retry == Retry::Yes;
+                shared.leave(handshake, busy);
+                out.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((i, r, retry));
+                on_done();
+            });
+        }
+    });
+    out.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+#[allow(clippy::too_many_arguments)]
+/// Check every target with at most `parallel` at a time (fewer while the servers struggle),
+/// then try the hosts that may only have been busy again, `retries` times, a few at a time.
+/// `on_done` is told each finished count (for a progress bar). Results are in the targets'
+/// order.
 pub fn check_all(
     targets: &[Target],
     key: &Path,
     keys: &Keys,
     accept_new: bool,
     parallel: usize,
+    retries: u32,
     timeout: Duration,
     interrupt: &AtomicBool,
     on_done: &(dyn Fn(usize) + Sync),
-) -> Vec<Option<HostResult>> {
-    let next = AtomicUsize::new(0);
+) -> (Vec<Option<HostResult>>, RunStats) {
     let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<HostResult>>> = Mutex::new(vec![None; targets.len()]);
-    std::thread::scope(|s| {
-        for _ in 0..parallel.clamp(1, targets.len().max(1)) {
-            s.spawn(|| loop {
-                if interrupt.load(Ordering::SeqCst) {
-                    return;
-                }
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(t) = targets.get(i) else { return };
-                let r = check(t, key, keys, accept_new, timeout);
-                results.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(r);
-                on_done(done.fetch_add(1, Ordering::SeqCst) + 1);
-            });
+    let tick = || on_done(done.fetch_add(1, Ordering::SeqCst) + 1);
+    let shared = Shared {
+        pace: Mutex::new(Pace::new(parallel)),
+        wake: std::sync::Condvar::new(),
+    };
+    let mut results: Vec<Option<HostResult>> = vec![None; targets.len()];
+    let all: Vec<usize> = (0..targets.len()).collect();
+    let mut retry: Vec<(usize, Retry)> = Vec::new();
+    for (i, r, class) in pass(
+        targets, &all, parallel, &shared, key, keys, accept_new, timeout, interrupt, &tick,
+    ) {
+        if class != Retry::Never {
+            retry.push((i, class));
         }
-    });
-    results.into_inner().unwrap_or_else(|p| p.into_inner())
+        results[i] = Some(r);
+    }
+    let mut stats = RunStats {
+        parallel_requested: parallel,
+        ..RunStats::default()
+    };
+    // Retries: at the end, when the rush is over, a few at a time.
+    const RETRY_PARALLEL: usize = 2;
+    for attempt in 1..=retries {
+        let congested = shared
+            .pace
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .congested;
+        let again: Vec<usize> = retry
+            .iter()
+            .filter(|(_, c)| *c == Retry::Yes || (*c == Retry::IfCongested && congested))
+            .map(|(i, _)| *i)
+            .collect();
+        if again.is_empty() || interrupt.load(Ordering::SeqCst) {
+            break;
+        }
+        stats.retried += again.len();
+        {
+            let mut p = shared.pace.lock().unwrap_or_else(|e| e.into_inner());
+            p.allowed = RETRY_PARALLEL.min(p.limit);
+        }
+        retry.clear();
+        for (i, mut r, class) in pass(
+            targets,
+            &again,
+            RETRY_PARALLEL,
+            &shared,
+            key,
+            keys,
+            accept_new,
+            timeout,
+            interrupt,
+            &|| {},
+        ) {
+            r.attempts = attempt + 1;
+            if r.result == Outcome::Success {
+                stats.passed_on_retry += 1;
+                r.detail = format!("passed on retry {attempt}");
+            } else if class != Retry::Never {
+                retry.push((i, class));
+            }
+            results[i] = Some(r);
+        }
+    }
+    stats.parallel_peak = shared.pace.lock().unwrap_or_else(|e| e.into_inner()).peak;
+    (results, stats)
 }

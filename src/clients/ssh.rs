@@ -129,6 +129,8 @@ pub enum SshError {
         path: String,
         reason: String,
     },
+    #[error("{endpoint} is busy: {reason}")]
+    Busy { endpoint: String, reason: String },
     #[error("{path} on {endpoint} is larger than {limit} bytes; refusing to read it")]
     TooLarge {
         endpoint: String,
@@ -160,6 +162,7 @@ impl SshError {
             SshError::NotFound { .. } => "check the directory (it must exist on the server)".into(),
             SshError::PermissionDenied { .. } => "check that the SFTP user may read and write that directory".into(),
             SshError::Dropped { .. } => "check the network and the server, then run the command again; nothing was changed".into(),
+            SshError::Busy { .. } => "the server turned new connections away for a moment (sshd's MaxStartups); try again, or test fewer hosts at once (--parallel)".into(),
             SshError::TooLarge { .. } => "check that the path names the right file; nothing was changed".into(),
             _ => return None,
         })
@@ -226,6 +229,50 @@ pub struct Connection {
     session: Session,
     endpoint: Endpoint,
     timeout: Duration,
+    /// How long the banner and key exchange took (a measure of the server's load).
+    pub handshake: Duration,
+    /// Holds the connection's hard deadline while it lives, if it has one.
+    deadline: Option<DeadlineGuard>,
+}
+
+/// A hard deadline on a connection: when it passes, the socket is shut down, so whatever
+/// libssh2 call is waiting returns at once. libssh2's own timeout applies to each call
+/// separately and a host can pass through many calls; under load that overshot a 10 s
+/// deadline by 15 s. Dropping the guard cancels it.
+struct DeadlineGuard {
+    cancel: Option<std::sync::mpsc::Sender<()>>,
+    fired: std::sync::Arc<AtomicBool>,
+}
+
+impl DeadlineGuard {
+    fn new(tcp: &TcpStream, deadline: Instant) -> DeadlineGuard {
+        let fired = std::sync::Arc::new(AtomicBool::new(false));
+        let (cancel, wait) = std::sync::mpsc::channel::<()>();
+        if let Ok(sock) = tcp.try_clone() {
+            let fired = std::sync::Arc::clone(&fired);
+            std::thread::spawn(move || {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(left) {
+                    fired.store(true, Ordering::SeqCst);
+                    let _ = sock.shutdown(std::net::Shutdown::Both);
+                }
+            });
+        }
+        DeadlineGuard {
+            cancel: Some(cancel),
+            fired,
+        }
+    }
+
+    fn fired(&self) -> bool {
+        self.fired.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for DeadlineGuard {
+    fn drop(&mut self) {
+        drop(self.cancel.take());
+    }
 }
 
 fn remaining(deadline: Instant) -> Option<Duration> {
@@ -235,7 +282,8 @@ fn remaining(deadline: Instant) -> Option<Duration> {
 }
 
 /// Connect, check the host key, authenticate, all within `timeout`. `on_unknown` decides about
-/// a host key that known_hosts does not hold (`Ok(true)`: trust it and record it).
+/// a host key that known_hosts does not hold (`Ok(true)`: trust it and record it). The
+/// deadline covers connecting only: transfers on the connection take as long as they take.
 pub fn connect(
     ep: &Endpoint,
     user: &str,
@@ -244,7 +292,7 @@ pub fn connect(
     on_unknown: &mut dyn FnMut(&UnknownHost) -> Result<bool, SshError>,
     timeout: Duration,
 ) -> Result<Connection, SshError> {
-    connect_until(
+    let mut conn = connect_until(
         ep,
         user,
         auth,
@@ -252,11 +300,14 @@ pub fn connect(
         on_unknown,
         timeout,
         Instant::now() + timeout,
-    )
+    )?;
+    conn.deadline = None;
+    Ok(conn)
 }
 
-/// `connect` with one deadline for every stage (DNS, TCP, banner and key exchange,
-/// authentication); `budget` is what the deadline was set from, for messages.
+/// `connect` with one hard deadline for every stage (DNS, TCP, banner and key exchange,
+/// authentication) that stays on the connection for what is run on it; `budget` is what the
+/// deadline was set from, for messages.
 pub fn connect_until(
     ep: &Endpoint,
     user: &str,
@@ -329,6 +380,42 @@ pub fn connect_until(
         }
     };
     let _ = tcp.set_nodelay(true);
+    let guard = DeadlineGuard::new(&tcp, deadline);
+    let connected = Instant::now();
+    // The banner: a server that never speaks (a black hole) is told apart from one that
+    // closes the connection before speaking (too busy: sshd's MaxStartups), which is worth
+    // trying again later.
+    let left = remaining(deadline).ok_or_else(|| timeout("SSH banner exchange"))?;
+    let _ = tcp.set_read_timeout(Some(left));
+    let mut first = [0u8; 128];
+    let peeked = tcp.peek(&mut first);
+    let seen = *peeked.as_ref().unwrap_or(&0);
+    match peeked {
+        // Our own deadline shut the socket: a timeout, not the server closing.
+        _ if guard.fired() => return Err(timeout("SSH banner exchange")),
+        Ok(0) => {
+            return Err(SshError::Busy {
+                endpoint,
+                reason: "the server closed the connection before sending its banner".into(),
+            })
+        }
+        Ok(_) => {}
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) || guard.fired() =>
+        {
+            return Err(timeout("SSH banner exchange"))
+        }
+        Err(e) => {
+            return Err(SshError::Busy {
+                endpoint,
+                reason: format!("the connection was dropped before the banner: {e}"),
+            })
+        }
+    }
+    let _ = tcp.set_read_timeout(None);
     let mut session = Session::new().map_err(|e| SshError::Handshake {
         endpoint: endpoint.clone(),
         reason: e.to_string(),
@@ -352,13 +439,36 @@ pub fn connect_until(
     }
     let _ = session.method_pref(MethodType::HostKey, &prefs.join(","));
     set_budget(&session, "SSH handshake")?;
+    // What the server said first, when it was not an SSH banner: a busy sshd writes
+    // "Exceeded MaxStartups" and closes. Shown only as printable ASCII.
+    let said: String = first[..seen]
+        .split(|b| *b == b'\n' || *b == b'\r')
+        .next()
+        .unwrap_or(&[])
+        .iter()
+        .take(80)
+        .map(|b| {
+            if b.is_ascii_graphic() || *b == b' ' {
+                *b as char
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    let not_ssh = seen > 0 && !first[..seen].starts_with(b"SSH-");
     session.handshake().map_err(|e| match e.code() {
+        _ if guard.fired() => timeout("SSH handshake"),
         ErrorCode::Session(libssh2_sys::LIBSSH2_ERROR_TIMEOUT) => timeout("SSH handshake"),
+        _ if not_ssh => SshError::Busy {
+            endpoint: endpoint.clone(),
+            reason: format!("the server answered '{said}' instead of an SSH banner"),
+        },
         _ => SshError::Handshake {
             endpoint: endpoint.clone(),
             reason: e.message().to_owned(),
         },
     })?;
+    let handshake = connected.elapsed();
 
     // Host key, as OpenSSH checks it.
     let (key, kt) = session
@@ -439,10 +549,11 @@ pub fn connect_until(
     match result {
         Ok(()) if session.authenticated() => {}
         Err(e)
-            if matches!(
-                e.code(),
-                ErrorCode::Session(libssh2_sys::LIBSSH2_ERROR_TIMEOUT)
-            ) =>
+            if guard.fired()
+                || matches!(
+                    e.code(),
+                    ErrorCode::Session(libssh2_sys::LIBSSH2_ERROR_TIMEOUT)
+                ) =>
         {
             return Err(timeout("authentication"))
         }
@@ -480,6 +591,8 @@ pub fn connect_until(
         session,
         endpoint: ep.clone(),
         timeout: budget,
+        handshake,
+        deadline: Some(guard),
     })
 }
 
@@ -561,7 +674,13 @@ impl Connection {
         })?;
         self.session
             .set_timeout(left.as_millis().clamp(1, u32::MAX as u128) as u32);
+        let fired = || self.deadline.as_ref().is_some_and(DeadlineGuard::fired);
         let fail = |e: ssh2::Error| match e.code() {
+            _ if fired() => SshError::Timeout {
+                endpoint: endpoint.clone(),
+                stage: "remote command",
+                secs,
+            },
             ErrorCode::Session(libssh2_sys::LIBSSH2_ERROR_TIMEOUT) => SshError::Timeout {
                 endpoint: endpoint.clone(),
                 stage: "remote command",
@@ -578,7 +697,7 @@ impl Connection {
         ch.exec(command).map_err(fail)?;
         let mut out = String::new();
         ch.read_to_string(&mut out).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::TimedOut {
+            if e.kind() == std::io::ErrorKind::TimedOut || fired() {
                 SshError::Timeout {
                     endpoint: endpoint.clone(),
                     stage: "remote command",

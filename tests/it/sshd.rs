@@ -64,6 +64,8 @@ pub struct Sshd {
     pub extra_ports: Vec<u16>,
     pub dir: tempfile::TempDir,
     child: Option<Child>,
+    /// sshd's `MaxStartups`: unauthenticated connections it keeps before turning new ones away.
+    max_startups: String,
 }
 
 fn keygen(path: &Path, kind: &str) {
@@ -97,15 +99,27 @@ impl Sshd {
             extra_ports: Vec::new(),
             dir,
             child: None,
+            max_startups: "200".into(),
         };
         s.spawn();
         s
     }
 
+    /// One sshd on `n` ports that turns away connections beyond `max_startups`
+    /// unauthenticated ones (closed before the banner, as a busy server does).
+    pub fn start_many_busy(n: usize, max_startups: &str) -> Sshd {
+        Sshd::many(n, max_startups)
+    }
+
     /// One sshd listening on `n` ports.
     pub fn start_many(n: usize) -> Sshd {
+        Sshd::many(n, "200")
+    }
+
+    fn many(n: usize, max_startups: &str) -> Sshd {
         let mut s = Sshd::start();
         s.stop();
+        s.max_startups = max_startups.to_owned();
         // Hold every socket until all are chosen, so no port repeats.
         let held: Vec<TcpListener> = (1..n)
             .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
@@ -150,11 +164,12 @@ impl Sshd {
         let config = format!(
             "{extra}Port {}\nListenAddress 127.0.0.1\nHostKey {}/host_key\nPidFile {}/sshd.pid\nAuthorizedKeysFile {}/authorized_keys\n\
              UsePAM no\nStrictModes no\nPermitRootLogin yes\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n\
-             Subsystem sftp internal-sftp\nLogLevel VERBOSE\nMaxStartups 200\nMaxSessions 50\n",
+             Subsystem sftp internal-sftp\nLogLevel VERBOSE\nMaxStartups {}\nMaxSessions 50\n",
             self.port,
             d.display(),
             d.display(),
-            d.display()
+            d.display(),
+            self.max_startups
         );
         std::fs::write(d.join("sshd_config"), config).unwrap();
         let log = std::fs::File::create(d.join("sshd.log")).unwrap();

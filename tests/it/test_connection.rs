@@ -158,7 +158,7 @@ fn every_failure_gets_its_own_reason_within_about_one_timeout() {
     for h in holes {
         assert_eq!(
             detail(format!("127.0.0.1:{h}")),
-            format!("timed out after 3s during SSH handshake (TCP {h})")
+            format!("timed out after 3s during SSH banner exchange (TCP {h})")
         );
     }
     assert!(
@@ -271,4 +271,123 @@ fn nothing_to_test_is_an_error() {
         "{}",
         r.stderr
     );
+}
+
+/// Issue 16: a busy server that turns connections away at the banner (sshd with a low
+/// MaxStartups, as a loaded host behaves) is retried at the end of the run and passes; the
+/// summary says so; every reported time is within the deadline.
+#[test]
+fn hosts_turned_away_at_the_banner_pass_on_retry() {
+    const HOSTS: usize = 30;
+    // Two sshd (OpenSSH listens on at most 16 ports each), 15 "hosts" each.
+    let busy = [
+        Sshd::start_many_busy(15, "3"),
+        Sshd::start_many_busy(15, "3"),
+    ];
+    let sshd = &busy[0];
+    let (_d, s) = state();
+    let key = run(&s, &["utils", "controlnode", "key"], "").stdout;
+    let ports: Vec<u16> = busy
+        .iter()
+        .flat_map(|b| {
+            b.authorize(&key);
+            b.ports()
+        })
+        .collect();
+    assert_eq!(ports.len(), HOSTS);
+    let mut inv = String::from("---\ninventory:\n  VOS:\n    Finesse: {}\n  Windows:\n    PG:\n");
+    for (i, pair) in ports.chunks(2).enumerate() {
+        inv += &format!("      PG{i}:\n        hosts:\n");
+        for (side, port) in ["A", "B"].iter().zip(pair) {
+            inv += &format!(
+                "        - name: \"127.0.0.1:{port}\"\n          side: \"{side}\"\n          user: \"root\"\n"
+            );
+        }
+    }
+    inv += "  deploymentType: \"UCCE-2000-Agents\"\n";
+    import(&s, sshd, &inv);
+    let r = run(
+        &s,
+        &[
+            "--output",
+            "json",
+            "utils",
+            "deployment",
+            "test-connection",
+            "--parallel",
+            "30",
+            "--timeout",
+            "10",
+            "--accept-new-host-keys",
+        ],
+        "",
+    );
+    let v = results(&r.stdout);
+    assert_eq!(r.code, 0, "{}\n{v}", r.stderr);
+    assert_eq!(v["passed"], HOSTS as u64, "{v}");
+    let hosts = v["hosts"].as_array().unwrap();
+    let retried: Vec<_> = hosts.iter().filter(|h| h["attempts"] == 2).collect();
+    assert!(!retried.is_empty(), "sshd turned nobody away: {v}");
+    for h in &retried {
+        assert_eq!(h["detail"], "passed on retry 1", "{h}");
+    }
+    assert_eq!(v["run"]["passed_on_retry"], retried.len() as u64);
+    assert!(v["run"]["parallel_peak"].as_u64().unwrap() <= 30, "{v}");
+    // The deadline holds on every reported time.
+    for h in hosts {
+        assert!(h["seconds"].as_f64().unwrap() <= 10.5, "{h}");
+    }
+    // The text summary names the retries and the parallelism used.
+    let r = run(
+        &s,
+        &[
+            "utils",
+            "deployment",
+            "test-connection",
+            "--parallel",
+            "30",
+            "--timeout",
+            "10",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let summary = r.stdout.lines().last().unwrap();
+    assert!(summary.starts_with("30 of 30 hosts passed"), "{summary}");
+    assert!(summary.contains("at once of --parallel 30"), "{summary}");
+}
+
+/// Issue 16: with retries, a black hole still costs one timeout (it never answered, and the
+/// run saw no server struggle), and the time reported for it is its deadline, not more.
+#[test]
+fn a_black_hole_is_not_retried_and_reports_its_deadline() {
+    let sshd = Sshd::start();
+    let (_d, s) = state();
+    sshd.authorize(&run(&s, &["utils", "controlnode", "key"], "").stdout);
+    let hole = black_hole();
+    let inv = format!(
+        "---\ninventory:\n  VOS:\n    Finesse: {{}}\n  Windows:\n    PG:\n      PG1:\n        hosts:\n        - name: \"127.0.0.1:{}\"\n          side: \"A\"\n          user: \"root\"\n        - name: \"127.0.0.1:{hole}\"\n          side: \"B\"\n          user: \"root\"\n  deploymentType: \"UCCE-2000-Agents\"\n",
+        sshd.port
+    );
+    import(&s, &sshd, &inv);
+    let r = run(
+        &s,
+        &[
+            "--output",
+            "json",
+            "utils",
+            "deployment",
+            "test-connection",
+            "--timeout",
+            "2",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let v = results(&r.stdout);
+    let h = row(&v, &format!("127.0.0.1:{hole}"));
+    assert_eq!(h["attempts"], 1, "{h}");
+    assert_eq!(v["run"]["retried"], 0, "{v}");
+    let secs = h["seconds"].as_f64().unwrap();
+    assert!((2.0..2.5).contains(&secs), "{h}");
 }

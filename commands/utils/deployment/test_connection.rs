@@ -32,11 +32,15 @@ pub struct UtilsDeploymentTestConnectionArgs {
     #[arg(long, value_name = "NAME")]
     pub product: Option<String>,
     /// How many hosts to check at once
-    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=512))]
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub parallel: u16,
     /// Seconds each host may take, all stages together
     #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub timeout: u64,
+    /// How many times to try again, at the end of the run and a few at a time, a host that
+    /// may only have been busy (turned away at the banner, or timed out once it had answered)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=5))]
+    pub retries: u32,
     /// Learn the host keys of hosts that known_hosts does not hold yet
     #[arg(long)]
     pub accept_new_host_keys: bool,
@@ -115,7 +119,7 @@ pub fn cmd_utils_deployment_test_connection(
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let flag = std::sync::Arc::clone(&ctx.interrupt);
-    let results = check_all(
+    let (results, stats) = check_all(
         &targets,
         &key.private,
         &crate::connectivity::Keys {
@@ -124,6 +128,7 @@ pub fn cmd_utils_deployment_test_connection(
         },
         args.accept_new_host_keys,
         args.parallel as usize,
+        args.retries,
         Duration::from_secs(args.timeout),
         &flag,
         &|n| bar.set_position(n as u64),
@@ -145,7 +150,7 @@ pub fn cmd_utils_deployment_test_connection(
         .count();
     let tested = passed + failed;
     if ctx.ui.json_output() {
-        ctx.ui.json(&json!({ "hosts": results, "passed": passed, "failed": failed, "skipped": skipped, "public_key": key.public_line }))?;
+        ctx.ui.json(&json!({ "hosts": results, "passed": passed, "failed": failed, "skipped": skipped, "public_key": key.public_line, "run": stats }))?;
     } else {
         let rows: Vec<Vec<String>> = results
             .iter()
@@ -183,6 +188,13 @@ pub fn cmd_utils_deployment_test_connection(
         if skipped > 0 {
             summary += &format!(", {skipped} skipped (VOS hosts not onboarded)");
         }
+        if stats.passed_on_retry > 0 {
+            summary += &format!(", {} on a retry", stats.passed_on_retry);
+        }
+        summary += &format!(
+            " (at most {} at once of --parallel {})",
+            stats.parallel_peak, stats.parallel_requested
+        );
         ctx.ui.line(&summary)?;
     }
     if tested == 0 || passed == 0 {
