@@ -192,71 +192,93 @@ pub struct Keys<'a> {
     pub recorded: &'a HostKeys,
 }
 
-/// How many connections may be in progress at once, adapted as handshake times come in:
-/// it starts low and grows with every handshake as fast as the first ones (slow start), and
-/// halves when the median of the recent handshakes grows well past that start value or a
-/// server turns connections away. So `--parallel 200` on a small machine does not starve
-/// every handshake of CPU until all of them time out.
+/// How many connections may be in progress at once, adapted as hosts answer. It starts low
+/// (slow start) and grows by one with every host that answered quickly; it shrinks by a third
+/// when the servers struggle: the median of the recent handshakes grows past three times the
+/// first ones, or the median time a host takes grows past a quarter of the timeout (on a
+/// small machine every connection's key exchange competes for the same cores, so more at once
+/// only makes each slower until they time out), or a server turns connections away. So
+/// `--parallel 200` on a 2-core machine checks as fast as the machine can and fails no
+/// healthy host, while against real remote hosts, whose time is network latency, it grows to
+/// `--parallel`.
 struct Pace {
     limit: usize,
     allowed: usize,
     active: usize,
     peak: usize,
+    /// A host that takes longer than this is a sign of load.
+    target: Duration,
     baseline: Option<Duration>,
     first: Vec<Duration>,
-    recent: std::collections::VecDeque<Duration>,
+    handshakes: std::collections::VecDeque<Duration>,
+    totals: std::collections::VecDeque<Duration>,
     congested: bool,
 }
 
 const BASELINE_SAMPLES: usize = 4;
 const WINDOW: usize = 8;
 
-fn median(v: impl Iterator<Item = Duration>) -> Duration {
-    let mut v: Vec<Duration> = v.collect();
+fn median(v: &std::collections::VecDeque<Duration>) -> Duration {
+    let mut v: Vec<Duration> = v.iter().copied().collect();
     v.sort();
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
+fn push(w: &mut std::collections::VecDeque<Duration>, d: Duration) {
+    w.push_back(d);
+    if w.len() > WINDOW {
+        w.pop_front();
+    }
+}
+
 impl Pace {
-    fn new(limit: usize) -> Pace {
+    fn new(limit: usize, timeout: Duration) -> Pace {
         let limit = limit.max(1);
         Pace {
             limit,
             allowed: limit.min(8),
             active: 0,
             peak: 0,
+            target: timeout / 4,
             baseline: None,
             first: Vec::new(),
-            recent: std::collections::VecDeque::new(),
+            handshakes: Default::default(),
+            totals: Default::default(),
             congested: false,
         }
     }
 
-    fn handshake(&mut self, d: Duration) {
-        let Some(base) = self.baseline else {
-            self.first.push(d);
-            if self.first.len() >= BASELINE_SAMPLES {
-                self.baseline = Some(median(self.first.iter().copied()));
-            }
-            return;
-        };
-        self.recent.push_back(d);
-        if self.recent.len() > WINDOW {
-            self.recent.pop_front();
-        }
-        let slow = base * 3 + Duration::from_millis(100);
-        if self.recent.len() >= WINDOW / 2 && median(self.recent.iter().copied()) > slow {
-            self.allowed = (self.allowed / 2).max(2);
-            self.congested = true;
-            self.recent.clear();
-        } else if d < base * 2 + Duration::from_millis(50) {
-            self.allowed = (self.allowed + 1).min(self.limit);
-        }
+    fn slow_down(&mut self) {
+        self.allowed = (self.allowed * 2 / 3).max(2).min(self.limit);
+        self.congested = true;
+        self.handshakes.clear();
+        self.totals.clear();
     }
 
-    fn turned_away(&mut self) {
-        self.allowed = (self.allowed / 2).max(2);
-        self.congested = true;
+    /// A host answered: its handshake time (if it got that far) and its whole time.
+    fn answered(&mut self, handshake: Option<Duration>, total: Duration) {
+        if let Some(h) = handshake {
+            if self.baseline.is_none() {
+                self.first.push(h);
+                if self.first.len() >= BASELINE_SAMPLES {
+                    self.first.sort();
+                    self.baseline = Some(self.first[self.first.len() / 2]);
+                }
+            } else {
+                push(&mut self.handshakes, h);
+            }
+        }
+        push(&mut self.totals, total);
+        let slow_handshakes = self.baseline.is_some_and(|b| {
+            self.handshakes.len() >= WINDOW / 2
+                && median(&self.handshakes) > b * 3 + Duration::from_millis(100)
+        });
+        let slow_hosts = self.totals.len() >= WINDOW / 2 && median(&self.totals) > self.target;
+        if slow_handshakes || slow_hosts {
+            self.slow_down();
+        } else if total < self.target / 2 {
+            self.allowed = (self.allowed + 1).min(self.limit);
+        }
     }
 }
 
@@ -294,14 +316,15 @@ impl Shared {
         true
     }
 
-    fn leave(&self, handshake: Option<Duration>, busy: bool) {
+    /// A host is done: `answered` with its handshake and whole time when the server answered
+    /// at all (a black hole says nothing about load), `busy` when it was turned away.
+    fn leave(&self, answered: Option<(Option<Duration>, Duration)>, busy: bool) {
         let mut p = self.pace.lock().unwrap_or_else(|e| e.into_inner());
         p.active -= 1;
         if busy {
-            p.turned_away();
-        }
-        if let Some(d) = handshake {
-            p.handshake(d);
+            p.slow_down();
+        } else if let Some((handshake, total)) = answered {
+            p.answered(handshake, total);
         }
         drop(p);
         self.wake.notify_all();
@@ -337,7 +360,12 @@ fn pass(
                 }
                 let (r, retry, handshake) = check(&targets[i], key, keys, accept_new, timeout);
                 let busy = r.stage == Some("SSH banner exchange") && retry == Retry::Yes;
-                shared.leave(handshake, busy);
+                // No answer at all (DNS, TCP connect, no banner) says nothing about load.
+                let silent = matches!(r.stage, Some("DNS" | "TCP connect"))
+                    || (r.stage == Some("SSH banner exchange") && !busy);
+                let answered = (!silent && r.result != Outcome::Skipped)
+                    .then(|| (handshake, Duration::from_secs_f64(r.seconds)));
+                shared.leave(answered, busy);
                 out.lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .push((i, r, retry));
@@ -367,7 +395,7 @@ pub fn check_all(
     let done = AtomicUsize::new(0);
     let tick = || on_done(done.fetch_add(1, Ordering::SeqCst) + 1);
     let shared = Shared {
-        pace: Mutex::new(Pace::new(parallel)),
+        pace: Mutex::new(Pace::new(parallel, timeout)),
         wake: std::sync::Condvar::new(),
     };
     let mut results: Vec<Option<HostResult>> = vec![None; targets.len()];
@@ -422,7 +450,11 @@ pub fn check_all(
             r.attempts = attempt + 1;
             if r.result == Outcome::Success {
                 stats.passed_on_retry += 1;
-                r.detail = format!("passed on retry {attempt}");
+                let first = results[i]
+                    .as_ref()
+                    .map(|f| f.detail.clone())
+                    .unwrap_or_default();
+                r.detail = format!("passed on retry {attempt} (first try: {first})");
             } else if class != Retry::Never {
                 retry.push((i, class));
             }
