@@ -305,9 +305,10 @@ impl Shared {
             if interrupt.load(Ordering::SeqCst) {
                 return false;
             }
+            // Woken when a slot frees; the timeout only bounds how late Ctrl-C is seen.
             p = self
                 .wake
-                .wait_timeout(p, Duration::from_millis(100))
+                .wait_timeout(p, Duration::from_millis(250))
                 .unwrap_or_else(|e| e.into_inner())
                 .0;
         }
@@ -327,7 +328,11 @@ impl Shared {
             p.answered(handshake, total);
         }
         drop(p);
-        self.wake.notify_all();
+        // One slot freed, and the limit grows by at most one: two waiters to wake, not all
+        // of them (with --parallel 1000, waking every waiter on every host cost more CPU than
+        // the checks).
+        self.wake.notify_one();
+        self.wake.notify_one();
     }
 }
 
@@ -463,4 +468,78 @@ pub fn check_all(
     }
     stats.parallel_peak = shared.pace.lock().unwrap_or_else(|e| e.into_inner()).peak;
     (results, stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn the_pace_starts_low_and_grows_with_quick_hosts() {
+        let mut p = Pace::new(200, Duration::from_secs(10));
+        assert_eq!(p.allowed, 8);
+        for _ in 0..50 {
+            p.answered(Some(20 * MS), 200 * MS);
+        }
+        assert_eq!(p.allowed, 58);
+        assert!(!p.congested);
+        let mut small = Pace::new(3, Duration::from_secs(10));
+        for _ in 0..10 {
+            small.answered(Some(20 * MS), 200 * MS);
+        }
+        assert_eq!(small.allowed, 3, "never past --parallel");
+    }
+
+    #[test]
+    fn the_pace_shrinks_when_hosts_near_the_timeout_or_handshakes_triple() {
+        let mut p = Pace::new(200, Duration::from_secs(10));
+        p.allowed = 90;
+        for _ in 0..4 {
+            p.answered(Some(20 * MS), Duration::from_secs(3));
+        }
+        assert_eq!(p.allowed, 60, "a quarter of the timeout is the limit");
+        assert!(p.congested);
+        let mut h = Pace::new(200, Duration::from_secs(10));
+        h.allowed = 30;
+        for _ in 0..BASELINE_SAMPLES {
+            h.answered(Some(20 * MS), 100 * MS);
+        }
+        for _ in 0..4 {
+            h.answered(Some(400 * MS), 600 * MS);
+        }
+        assert!(h.allowed < 30, "{}", h.allowed);
+        let mut b = Pace::new(200, Duration::from_secs(10));
+        b.allowed = 9;
+        b.slow_down();
+        b.slow_down();
+        b.slow_down();
+        b.slow_down();
+        assert_eq!(b.allowed, 2, "never below two");
+    }
+
+    #[test]
+    fn only_a_busy_or_slow_answer_is_retried() {
+        let t = |stage| SshError::Timeout {
+            endpoint: "h".into(),
+            stage,
+            secs: 10,
+        };
+        assert_eq!(retry_class(&t("remote command")), Retry::Yes);
+        assert_eq!(retry_class(&t("SSH handshake")), Retry::Yes);
+        assert_eq!(retry_class(&t("SSH banner exchange")), Retry::IfCongested);
+        assert_eq!(retry_class(&t("TCP connect")), Retry::Never);
+        let busy = SshError::Busy {
+            endpoint: "h".into(),
+            reason: "x".into(),
+        };
+        assert_eq!(retry_class(&busy), Retry::Yes);
+        let refused = SshError::AuthFailed {
+            user: "u".into(),
+            endpoint: "h".into(),
+            method: "publickey",
+        };
+        assert_eq!(retry_class(&refused), Retry::Never);
+    }
 }
