@@ -7,10 +7,13 @@ MaxStartups 100, one host key, the node's key authorized), checked by
   an OpenSSH fan-out `xargs -P N ssh -o BatchMode=yes ... true`
 at the same N, printing hosts passed and wall time for each, and their ratio.
 
-Usage: python3 bench/scale_bench.py [--sizes 200,1000] [--timeout 10]
+With --holes K, K of the hosts are black holes (accept TCP, never speak): both tools then
+cost about one timeout more, and the ratio shows what ccadmin's retry rule costs.
+
+Usage: python3 bench/scale_bench.py [--sizes 200,1000] [--timeout 10] [--holes K] [--parallel N,...]
 Installs openssh-server (apt, as root) when missing.
 """
-import argparse, os, resource, socket, subprocess, sys, tempfile, time
+import argparse, os, resource, socket, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PARALLEL = {200: (16, 32, 64, 200), 1000: (64, 200, 1000)}
@@ -27,6 +30,22 @@ def free_ports(n):
     for s in socks: s.close()
     return ports
 
+def black_hole(stop):
+    l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(64)
+    port = l.getsockname()[1]
+    held = []
+    def run():
+        l.settimeout(0.5)
+        while not stop.is_set():
+            try:
+                held.append(l.accept()[0])
+            except OSError:
+                pass
+        for c in held: c.close()
+        l.close()
+    threading.Thread(target=run, daemon=True).start()
+    return port
+
 def timed(argv, **kw):
     t = time.perf_counter()
     p = sh(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
@@ -36,7 +55,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="200,1000")
     ap.add_argument("--timeout", type=int, default=10)
+    ap.add_argument("--holes", type=int, default=0)
+    ap.add_argument("--parallel", default="")
     a = ap.parse_args()
+    stop = threading.Event()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
     sh(["cargo", "build", "--release", "--locked", "-q"], cwd=ROOT, check=True)
@@ -73,27 +95,30 @@ def main():
                 with open(kh, "w") as f:
                     for p in ports:
                         f.write(f"[127.0.0.1]:{p} {hostkey[0]} {hostkey[1]}\n")
+                targets = ports[: size - a.holes] + [black_hole(stop) for _ in range(a.holes)]
                 inv = ["---", "inventory:", "  VOS: {}", "  Windows:", "    PG:"]
-                for i, p in enumerate(ports):
+                for i, p in enumerate(targets):
                     inv.append(f'      PG{i}:\n        hosts:\n        - name: "127.0.0.1:{p}"\n          side: "A"\n          user: "root"')
                 inv.append('  deploymentType: "UCCE-4000-Agents"')
                 remote = f"{tmp}/remote"; os.makedirs(remote)
                 open(f"{remote}/inventory.conf", "w").write("\n".join(inv) + "\n")
                 sh([exe, "--yes", "utils", "system", "inventory", "import", "--sftp-server", f"127.0.0.1:{ports[0]}", "--sftp-user", "root",
                     "--sftp-identity", key, "--sftp-directory", remote], env=env, check=True, stdout=subprocess.DEVNULL)
-                print(f"{size} hosts ({len(sshds)} sshd of 16 ports), timeout {a.timeout}s")
+                print(f"{size} hosts ({len(sshds)} sshd of 16 ports{f', {a.holes} of them black holes' if a.holes else ''}), timeout {a.timeout}s")
                 print(f"    {'N':>5}  {'ccadmin passed':>14} {'time':>8}  {'ssh fan-out passed':>18} {'time':>8}  {'ccadmin/fan-out':>15}  ccadmin summary")
-                for n in PARALLEL.get(size, (16, 64, size)):
+                counts = tuple(int(x) for x in a.parallel.split(",")) if a.parallel else PARALLEL.get(size, (16, 64, size))
+                for n in counts:
                     t_cc, p = timed([exe, "utils", "deployment", "test-connection", "--parallel", str(n), "--timeout", str(a.timeout)], env=env)
                     ok = p.stdout.count(" Success ")
                     summary = (p.stdout.strip().splitlines() or [""])[-1]
-                    fan = "\n".join(str(p) for p in ports)
+                    fan = "\n".join(str(p) for p in targets)
                     t_x, px = timed(["bash", "-c", f"xargs -P {n} -I{{}} sh -c 'timeout {a.timeout + 5} ssh -q -o BatchMode=yes -o ConnectTimeout={a.timeout} "
                                      f"-o UserKnownHostsFile={kh} -o StrictHostKeyChecking=yes -i {key} -p {{}} root@127.0.0.1 true && echo OK'"], input=fan)
                     ok_x = px.stdout.count("OK")
-                    print(f"    {n:>5}  {ok:>10}/{size:<3} {t_cc:7.2f}s  {ok_x:>14}/{size:<3} {t_x:7.2f}s  {t_cc / t_x:14.2f}x  {summary}")
+                    print(f"    {n:>5}  {ok:>10}/{size - a.holes:<3} {t_cc:7.2f}s  {ok_x:>14}/{size - a.holes:<3} {t_x:7.2f}s  {t_cc / t_x:14.2f}x  {summary}")
                     sys.stdout.flush()
             finally:
+                stop.set()
                 for d in sshds:
                     d.terminate()
                 for d in sshds:
