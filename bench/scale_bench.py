@@ -109,6 +109,7 @@ def main():
                 counts = tuple(int(x) for x in a.parallel.split(",")) if a.parallel else PARALLEL.get(size, (16, 64, size))
                 for n in counts:
                     t_cc, p = timed([exe, "utils", "deployment", "test-connection", "--parallel", str(n), "--timeout", str(a.timeout)], env=env)
+                    open(f"/tmp/scale-{size}-{n}.txt", "w").write(p.stdout + p.stderr)
                     ok = p.stdout.count(" Success ")
                     summary = (p.stdout.strip().splitlines() or [""])[-1]
                     fan = "\n".join(str(p) for p in targets)

@@ -15,7 +15,6 @@ pub mod utils;
 
 #[derive(Debug, Subcommand)]
 pub enum Commands {
-    /// Show the commands, or one command's description, options and example
     Help(help::HelpArgs),
     /// Run a read-only query
     #[command(subcommand)]

@@ -829,7 +829,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('trigger', 'trigger', [CompletionResultType]::ParameterValue, 'Enrol this VOS cluster with Cloud Connect (password-less SSH for Cloud Connect)')
             [CompletionResult]::new('initiate', 'initiate', [CompletionResultType]::ParameterValue, 'Enrol this VOS cluster with Cloud Connect (password-less SSH for Cloud Connect)')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Finish a partial onboarding, and refresh what changed (e.g. a new Cloud Connect key)')
-            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'De-register this cluster from Cloud Connect and remove the keys onboarding installed')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'De-register this VOS cluster from Cloud Connect and remove the keys onboarding installed')
             break
         }
         'ccadmin;utils;system;onboard;trigger' {
@@ -911,7 +911,9 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
         'ccadmin;serve' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on')
             [CompletionResult]::new('--sync-interval', '--sync-interval', [CompletionResultType]::ParameterName, 'Seconds between cluster chores: a subscriber joining its publisher, replication retries')
-            [CompletionResult]::new('--download-at', '--download-at', [CompletionResultType]::ParameterName, 'Daily artifact download, server local time')
+            [CompletionResult]::new('--download-schedule', '--download-schedule', [CompletionResultType]::ParameterName, 'When the artifact download runs: a cron schedule (minute hour day-of-month month day-of-week) read in --time-zone')
+            [CompletionResult]::new('--download-at', '--download-at', [CompletionResultType]::ParameterName, 'Daily artifact download at this time (short for --download-schedule "MM HH * * *")')
+            [CompletionResult]::new('--time-zone', '--time-zone', [CompletionResultType]::ParameterName, 'Time zone of the schedule (IANA name, e.g. Europe/Berlin) [default: the system''s]')
             [CompletionResult]::new('--download-delay', '--download-delay', [CompletionResultType]::ParameterName, 'Seconds after start of the first artifact download')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')

@@ -297,7 +297,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__serve)
-            opts="-y -q -v -h --listen --sync-interval --download-at --download-delay --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --listen --sync-interval --download-schedule --download-at --time-zone --download-delay --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -311,7 +311,15 @@ _ccadmin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --download-schedule)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --download-at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time-zone)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -234,7 +234,9 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_s
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "onboard" -d 'Enrol this VOS cluster with Cloud Connect: trigger (initiate), update, remove'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l listen -d 'Address and port to listen on' -r
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l sync-interval -d 'Seconds between cluster chores: a subscriber joining its publisher, replication retries' -r
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l download-at -d 'Daily artifact download, server local time' -r
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l download-schedule -d 'When the artifact download runs: a cron schedule (minute hour day-of-month month day-of-week) read in --time-zone' -r
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l download-at -d 'Daily artifact download at this time (short for --download-schedule "MM HH * * *")' -r
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l time-zone -d 'Time zone of the schedule (IANA name, e.g. Europe/Berlin) [default: the system\'s]' -r
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l download-delay -d 'Seconds after start of the first artifact download' -r
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'

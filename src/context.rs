@@ -1,17 +1,17 @@
 //! `Ctx`: the one object a command receives. It is the only door to the terminal (`ui`), to
-//! answers (`input`), to the environment (`env`), to state (`state`) and to Ctrl-C
-//! (`interrupt`). Nothing in `commands/` reads a global.
+//! answers (`input`), to the environment (`env`), and to the node the operations act on
+//! (`node`: state, secret stores, the Ctrl-C cancellation token). Nothing in `commands/`
+//! reads a global.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
-use crate::errors::{CmdResult, CommandError};
+use crate::errors::CmdResult;
+use crate::ops::Node;
 use crate::output::Ui;
 use crate::prompt::Input;
 use crate::secrets::{NodeSecrets, StoreKind};
-use crate::state::lock::{self, LockError, LockGuard};
-use crate::state::{Db, StateDir};
+use crate::state::lock::LockGuard;
+use crate::state::Db;
 
 /// How the process was started; decides prompting and Ctrl-C behaviour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,15 +26,11 @@ pub enum Mode {
 pub struct Env(HashMap<String, String>);
 
 impl Env {
+    // The one read of the process environment (clippy.toml forbids it anywhere else).
+    #[allow(clippy::disallowed_methods)]
     pub fn from_process() -> Env {
         Env(std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-            .collect())
-    }
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Env {
-        Env(pairs
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect())
     }
     /// A variable's value; empty counts as unset.
@@ -59,12 +55,13 @@ pub struct Ctx {
     pub ui: Ui,
     pub input: Input,
     pub env: Env,
-    pub state: StateDir,
+    /// The node the commands act on, as the operations layer takes it: state, secret stores,
+    /// and the cancellation token that Ctrl-C fires.
+    pub node: Node,
     pub opts: Options,
     pub mode: Mode,
     /// Who runs the commands, for the audit log.
     pub actor: String,
-    pub interrupt: Arc<AtomicBool>,
     /// The line-parsing tree, built on first use and kept: building it costs more than
     /// running a simple command, and a batch parses thousands of lines.
     pub tree: Option<clap::Command>,
@@ -78,45 +75,28 @@ impl Ctx {
 
     /// `Err(Interrupted)` once Ctrl-C was pressed; long-running commands call this between steps.
     pub fn check_interrupt(&self) -> CmdResult {
-        if self.interrupt.load(Ordering::SeqCst) {
-            Err(CommandError::interrupted())
-        } else {
-            Ok(())
-        }
+        Ok(self.node.cancel.check()?)
     }
 
     pub fn db(&mut self) -> CmdResult<&mut Db> {
-        Ok(self.state.db()?)
+        Ok(self.node.db()?)
     }
 
     /// The node's secrets (SPEC 2): each in the store recorded for it; new ones in
     /// `--secret-store`, else where the node keeps the others, else the automatic choice.
     pub fn secrets(&mut self) -> CmdResult<NodeSecrets> {
-        self.state.ensure()?;
-        let dbus = self.env.get("DBUS_SESSION_BUS_ADDRESS").is_some();
-        Ok(NodeSecrets::new(
-            self.state.root(),
-            self.opts.secret_store,
-            dbus,
-        ))
+        Ok(self.node.secrets()?)
     }
 
     /// Take the orchestration lock (SPEC 8) for `command`, saying so if a stale one was taken over.
     pub fn orchestration_lock(&mut self, command: &str) -> CmdResult<LockGuard> {
-        let path = self.db()?.path().to_path_buf();
-        match lock::acquire(&path, command, std::process::id()) {
-            Ok(g) => {
-                if let Some(o) = &g.took_over {
-                    self.ui.warn(&format!(
-                        "took over a stale orchestration lock left by '{}' (process {} is gone, started {} UTC)",
-                        o.command, o.pid, o.since
-                    ));
-                }
-                Ok(g)
-            }
-            Err(LockError::Held(o)) => Err(CommandError::failed(LockError::Held(o).to_string())
-                .with_hint("wait for it to finish, then run the command again")),
-            Err(LockError::State(e)) => Err(e.into()),
+        let g = self.node.orchestration_lock(command)?;
+        if let Some(o) = &g.took_over {
+            self.ui.warn(&format!(
+                "took over a stale orchestration lock left by '{}' (process {} is gone, started {} UTC)",
+                o.command, o.pid, o.since
+            ));
         }
+        Ok(g)
     }
 }

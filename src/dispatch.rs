@@ -2,10 +2,8 @@
 //! words become a `Commands` value through the clap tree, the command runs against the
 //! context, and its outcome becomes output, an audit record and an exit status.
 
-use std::sync::atomic::Ordering;
-
 use clap::error::ErrorKind as ClapKind;
-use clap::{FromArgMatches, Parser};
+use clap::FromArgMatches;
 
 use crate::cli::{line_tree, LineCli};
 use crate::commands::{self, Commands};
@@ -85,14 +83,9 @@ pub fn run_line(ctx: &mut Ctx, line: &str) -> i32 {
     status
 }
 
-/// Parse a one-shot command line the same way (used by tests and by `main` through clap).
-pub fn parse_one_shot(args: &[String]) -> Result<crate::cli::Cli, clap::Error> {
-    crate::cli::Cli::try_parse_from(args)
-}
-
 /// Run a parsed command: output, audit record, exit status.
 pub fn run_command(ctx: &mut Ctx, cmd: Commands, line: &str) -> i32 {
-    ctx.interrupt.store(false, Ordering::SeqCst);
+    ctx.node.cancel.reset();
     ctx.ui.begin_command();
     let audited = cmd.changes_state();
     let mut result = commands::run(ctx, cmd);
@@ -174,29 +167,36 @@ pub fn invalid_message(line: &str, words: &[String]) -> String {
 }
 
 fn clap_error(ctx: &mut Ctx, line: &str, words: &[String], e: clap::Error) -> i32 {
-    match e.kind() {
-        ClapKind::DisplayHelp | ClapKind::DisplayVersion => {
-            print_text(ctx, &e.render().to_string())
-        }
-        ClapKind::InvalidSubcommand => invalid(ctx, line, words),
-        ClapKind::MissingSubcommand | ClapKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let tree = line_tree();
-            let found = help::walk(&tree, words);
-            if found.consumed == 0 {
-                return invalid(ctx, line, words);
-            }
-            ctx.ui.err_text(&format!(
-                "Incomplete command: {line}\nIts sub-commands are:\n{}\n{UNSUCCESSFUL}\n",
-                help::menu_listing(found.cmd)
-            ));
+    match usage_text(line, words, &e) {
+        None => print_text(ctx, &e.render().to_string()),
+        Some(text) => {
+            ctx.ui.err_text(&text);
             exit::USAGE
         }
-        ClapKind::UnknownArgument if help::walk(&line_tree(), words).consumed == 0 => {
-            invalid(ctx, line, words)
+    }
+}
+
+/// What the console says about a line clap refused, the same in every face (shell, batch,
+/// one-shot): `Invalid command`, `Incomplete command` with the sub-commands, or the error in
+/// the console's words with hints, then the VOS failure line. `None` for help and version,
+/// which are not errors.
+pub fn usage_text(line: &str, words: &[String], e: &clap::Error) -> Option<String> {
+    let tree = line_tree();
+    let found = help::walk(&tree, words);
+    match e.kind() {
+        ClapKind::DisplayHelp | ClapKind::DisplayVersion => None,
+        ClapKind::InvalidSubcommand => Some(invalid_message(line, words)),
+        ClapKind::MissingSubcommand | ClapKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            if found.consumed == 0 {
+                return Some(invalid_message(line, words));
+            }
+            Some(format!(
+                "Incomplete command: {line}\nIts sub-commands are:\n{}\n{UNSUCCESSFUL}\n",
+                help::menu_listing(found.cmd)
+            ))
         }
+        ClapKind::UnknownArgument if found.consumed == 0 => Some(invalid_message(line, words)),
         _ => {
-            let tree = line_tree();
-            let found = help::walk(&tree, words);
             let rendered = e.render().to_string();
             let mut message = Vec::new();
             let mut tips = Vec::new();
@@ -220,7 +220,7 @@ fn clap_error(ctx: &mut Ctx, line: &str, words: &[String], e: clap::Error) -> i3
                     found.path.join(" ")
                 ));
             }
-            report(ctx, &err)
+            Some(format!("{}{UNSUCCESSFUL}\n", err.render()))
         }
     }
 }

@@ -32,13 +32,17 @@ pub enum ErrorKind {
     OutputClosed,
 }
 
-/// A command's failure: the message, what caused it, and what to do about it.
+/// A command's failure: the message, what caused it, and what to do about it; for a failed
+/// operation also its stable kind and the typed error it came from.
 #[derive(Debug)]
 pub struct CommandError {
     pub kind: ErrorKind,
     pub message: String,
     pub causes: Vec<String>,
     pub hints: Vec<String>,
+    /// The operation's kind of failure (`--output json` shows it).
+    pub op: Option<crate::ops::Kind>,
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 pub type CmdResult<T = ()> = Result<T, CommandError>;
@@ -50,6 +54,8 @@ impl CommandError {
             message: message.into(),
             causes: Vec::new(),
             hints: Vec::new(),
+            op: None,
+            source: None,
         }
     }
 
@@ -119,7 +125,46 @@ impl fmt::Display for CommandError {
     }
 }
 
-impl std::error::Error for CommandError {}
+impl std::error::Error for CommandError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// An operation's failure in the console's words: the kind decides the exit status; causes
+/// that the message does not already say are listed.
+impl From<crate::ops::OpError> for CommandError {
+    fn from(e: crate::ops::OpError) -> Self {
+        use crate::ops::Kind;
+        let kind = match e.kind {
+            Kind::Interrupted => ErrorKind::Interrupted,
+            Kind::Invalid => ErrorKind::Usage,
+            Kind::Partial => ErrorKind::Partial,
+            _ => ErrorKind::Failed,
+        };
+        if kind == ErrorKind::Interrupted {
+            return CommandError::interrupted();
+        }
+        let mut c = CommandError::new(kind, e.message);
+        let mut cur: Option<&(dyn std::error::Error + 'static)> = e
+            .source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static));
+        while let Some(s) = cur {
+            let text = s.to_string();
+            if !c.message.contains(&text) && !c.causes.iter().any(|x| x.contains(&text)) {
+                c.causes.push(text);
+            }
+            cur = s.source();
+        }
+        c.hints.extend(e.hint);
+        c.op = Some(e.kind);
+        c.source = e.source;
+        c
+    }
+}
 
 impl From<io::Error> for CommandError {
     fn from(e: io::Error) -> Self {
@@ -133,22 +178,24 @@ impl From<io::Error> for CommandError {
 
 impl From<crate::secrets::SecretError> for CommandError {
     fn from(e: crate::secrets::SecretError) -> Self {
-        let hint = e.remedy();
-        let mut c = Self::failed(e.to_string());
-        if let Some(h) = hint {
-            c = c.with_hint(h);
-        }
-        c
+        crate::ops::OpError::from(e).into()
     }
 }
 
 impl From<crate::state::StateError> for CommandError {
     fn from(e: crate::state::StateError) -> Self {
-        let hint = e.hint();
-        let mut c = Self::failed(e.to_string());
-        if let Some(h) = hint {
-            c.hints.push(h);
-        }
-        c
+        crate::ops::OpError::from(e).into()
+    }
+}
+
+impl From<crate::clients::artifactory::ArtError> for CommandError {
+    fn from(e: crate::clients::artifactory::ArtError) -> Self {
+        crate::ops::OpError::from(e).into()
+    }
+}
+
+impl From<crate::clients::ssh::SshError> for CommandError {
+    fn from(e: crate::clients::ssh::SshError) -> Self {
+        crate::ops::OpError::from(e).into()
     }
 }

@@ -3,24 +3,23 @@
 //! `main_entry` picks the face (interactive shell, batch, one-shot) and builds the one context
 //! every command runs against; `dispatch` is the one path from a command line to its result.
 
-pub mod artifacts;
 pub mod batch;
 pub mod cli;
 pub mod clients;
-pub mod connectivity;
 pub mod context;
 pub mod dispatch;
 pub mod docs;
+pub mod domain;
 pub mod errors;
 pub mod help;
 pub mod inventory;
 pub mod names;
 pub mod nodekey;
+pub mod ops;
 pub mod output;
 pub mod passwords;
 pub mod prompt;
 pub mod repl;
-pub mod replication;
 pub mod secrets;
 pub mod serve;
 pub mod sshkeys;
@@ -31,15 +30,13 @@ pub mod commands;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
-use clap::error::ErrorKind as ClapKind;
 use clap::Parser;
 
 use crate::cli::Cli;
 use crate::context::{Ctx, Env, Mode, Options};
 use crate::errors::exit;
+use crate::ops::{Cancel, Node, Stores};
 use crate::output::Ui;
 use crate::prompt::{Input, LineSource};
 use crate::state::StateDir;
@@ -53,40 +50,39 @@ pub fn default_state_dir(env: &Env) -> Option<PathBuf> {
         .map(|h| PathBuf::from(h).join(".local/share/ccadmin"))
 }
 
+/// Who runs the commands, for the audit log: `$USER`, `$LOGNAME`, else the account name the
+/// password database (NSS) gives this process's user.
 fn actor(env: &Env) -> String {
     env.get("USER")
         .or_else(|| env.get("LOGNAME"))
         .map(str::to_owned)
-        // SAFETY: getuid cannot fail and has no preconditions.
-        .unwrap_or_else(|| format!("uid {}", unsafe { libc::getuid() }))
+        .unwrap_or_else(|| {
+            let uid = nix::unistd::getuid();
+            nix::unistd::User::from_uid(uid)
+                .ok()
+                .flatten()
+                .map(|u| u.name)
+                .unwrap_or_else(|| format!("uid {uid}"))
+        })
 }
 
 /// Run the process; returns its exit status.
 /// Keep secrets held in memory (API keys, passwords typed at prompts) out of core files and
 /// away from other processes of the same user that would attach to this one.
 fn no_core_dumps() {
-    let zero = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: setrlimit reads the struct we own; prctl(PR_SET_DUMPABLE, 0) only clears a flag
-    // of this process.
-    unsafe {
-        libc::setrlimit(libc::RLIMIT_CORE, &zero);
-        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
-    }
+    let _ = nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_CORE, 0, 0);
+    let _ = nix::sys::prctl::set_dumpable(false);
 }
 
 pub fn main_entry() -> i32 {
     // Every file ccadmin creates (database, history, secrets, logs) is owner-only.
-    // SAFETY: umask only changes this process's file-creation mask.
-    unsafe { libc::umask(0o077) };
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     no_core_dumps();
     let env = Env::from_process();
     let args: Vec<String> = match std::env::args_os().map(|a| a.into_string()).collect() {
         Ok(a) => a,
         Err(bad) => {
-            eprintln!("Error: an argument is not valid UTF-8: {bad:?}");
+            output::early_error(&format!("Error: an argument is not valid UTF-8: {bad:?}"));
             return exit::USAGE;
         }
     };
@@ -95,27 +91,27 @@ pub fn main_entry() -> i32 {
         Err(e) => return one_shot_usage_error(&args, e),
     };
     if cli.file.is_some() && cli.command.is_some() {
-        eprintln!("Error: -f FILE runs a batch and cannot be combined with a COMMAND\nHint: put the command into the file, or drop -f");
+        output::early_error("Error: -f FILE runs a batch and cannot be combined with a COMMAND\nHint: put the command into the file, or drop -f");
         return exit::USAGE;
     }
     let g = cli.global;
     if let Some(cli::TopCommand::Serve(args)) = &cli.command {
         let Some(root) = g.state_dir.clone().or_else(|| default_state_dir(&env)) else {
-            eprintln!("Error: no state directory: HOME is not set\nHint: pass --state-dir DIR or set CCADMIN_STATE_DIR");
+            output::early_error("Error: no state directory: HOME is not set\nHint: pass --state-dir DIR or set CCADMIN_STATE_DIR");
             return exit::USAGE;
         };
         let host = gethostname::gethostname().to_string_lossy().into_owned();
         let mut state = StateDir::new(root, host);
-        return match serve::run(&mut state, args) {
+        return match serve::run(&mut state, args, stores(&env, g.secret_store)) {
             Ok(()) => exit::SUCCESS,
             Err(e) => {
-                eprintln!("Error: {e}");
+                output::early_error(&format!("Error: {e}"));
                 exit::FAILED
             }
         };
     }
     let Some(state_root) = g.state_dir.clone().or_else(|| default_state_dir(&env)) else {
-        eprintln!("Error: no state directory: HOME is not set\nHint: pass --state-dir DIR or set CCADMIN_STATE_DIR");
+        output::early_error("Error: no state directory: HOME is not set\nHint: pass --state-dir DIR or set CCADMIN_STATE_DIR");
         return exit::USAGE;
     };
     let mut ui = Ui::stdio(g.output, !g.no_page);
@@ -142,10 +138,10 @@ pub fn main_entry() -> i32 {
                 )),
             ),
             Err(e) => {
-                eprintln!(
+                output::early_error(&format!(
                     "Error: cannot open the batch file {}: {e}\nHint: check the path given to -f",
                     file.display()
-                );
+                ));
                 return exit::USAGE;
             }
         }
@@ -155,11 +151,11 @@ pub fn main_entry() -> i32 {
         (Mode::Batch, stdin_lines())
     };
 
-    let interrupt = Arc::new(AtomicBool::new(false));
+    let cancel = Cancel::new();
     // The shell installs its handler once its line editor exists (rustyline takes SIGINT over
     // when it opens the terminal); the other modes install it now.
     if mode != Mode::Shell {
-        install_interrupt_handler(&interrupt, mode);
+        install_interrupt_handler(&cancel, mode);
     }
 
     let host = gethostname::gethostname().to_string_lossy().into_owned();
@@ -167,8 +163,12 @@ pub fn main_entry() -> i32 {
         ui,
         input,
         actor: actor(&env),
+        node: Node::new(
+            StateDir::new(state_root, host),
+            stores(&env, g.secret_store),
+            cancel,
+        ),
         env,
-        state: StateDir::new(state_root, host),
         opts: Options {
             yes: g.yes,
             keep_going: g.keep_going,
@@ -176,7 +176,6 @@ pub fn main_entry() -> i32 {
             secret_store: g.secret_store,
         },
         mode,
-        interrupt,
         tree: None,
     };
     match (mode, cli.command) {
@@ -189,36 +188,76 @@ pub fn main_entry() -> i32 {
     }
 }
 
-/// Ctrl-C sets `flag`; the running command sees it and stops cleanly. Outside the shell a
+/// Ctrl-C fires `cancel`; the running command sees it and stops cleanly. Outside the shell a
 /// second Ctrl-C ends the process at once (exit 130).
-pub fn install_interrupt_handler(flag: &Arc<AtomicBool>, mode: Mode) {
-    let flag = Arc::clone(flag);
+pub fn install_interrupt_handler(cancel: &Cancel, mode: Mode) {
+    let cancel = cancel.clone();
     let _ = ctrlc::set_handler(move || {
-        if flag.swap(true, Ordering::SeqCst) && mode != Mode::Shell {
+        if cancel.is_cancelled() && mode != Mode::Shell {
+            // The second Ctrl-C: the first one's clean stop did not come; the user means it.
+            #[allow(clippy::disallowed_methods)]
             std::process::exit(exit::INTERRUPTED);
         }
+        cancel.cancel();
     });
 }
 
+/// The secret stores the environment allows: `--secret-store`, and whether a D-Bus session
+/// (so a Secret Service keyring) can exist at all.
+fn stores(env: &Env, choice: Option<crate::secrets::StoreKind>) -> Stores {
+    Stores {
+        choice,
+        dbus_session: env.get("DBUS_SESSION_BUS_ADDRESS").is_some(),
+    }
+}
+
+/// A one-shot command line clap refused: the same words as in a batch or at the shell.
 fn one_shot_usage_error(args: &[String], e: clap::Error) -> i32 {
-    match e.kind() {
-        ClapKind::DisplayHelp | ClapKind::DisplayVersion => {
+    let words = one_shot_words(args);
+    match dispatch::usage_text(&words.join(" "), &words, &e) {
+        None => {
             let _ = e.print();
             exit::SUCCESS
         }
-        ClapKind::InvalidSubcommand => {
-            let words: Vec<String> = args
-                .iter()
-                .skip(1)
-                .filter(|a| !a.starts_with('-'))
-                .cloned()
-                .collect();
-            eprint!("{}", dispatch::invalid_message(&words.join(" "), &words));
-            exit::USAGE
-        }
-        _ => {
-            let _ = e.print();
+        Some(text) => {
+            output::early_error(text.trim_end());
             exit::USAGE
         }
     }
+}
+
+/// The command's words of a one-shot command line: from the first top-level command name on;
+/// without one, the words that are neither global options nor their values.
+fn one_shot_words(args: &[String]) -> Vec<String> {
+    use clap::CommandFactory;
+    let top = cli::line_tree();
+    let is_command = |w: &str| {
+        top.get_subcommands()
+            .any(|c| c.get_name() == w || c.get_all_aliases().any(|a| a == w))
+    };
+    let rest = args.get(1..).unwrap_or_default();
+    if let Some(i) = rest.iter().position(|a| is_command(a)) {
+        return rest[i..].to_vec();
+    }
+    let cli = Cli::command();
+    let takes_value = |w: &str| {
+        cli.get_arguments().any(|a| {
+            a.get_action().takes_values()
+                && (a.get_long().is_some_and(|l| w == format!("--{l}"))
+                    || a.get_short().is_some_and(|c| w == format!("-{c}")))
+        })
+    };
+    let mut words = Vec::new();
+    let mut skip = false;
+    for a in rest {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if a.starts_with('-') {
+            skip = !a.contains('=') && takes_value(a);
+            continue;
+        }
+        words.push(a.clone());
+    }
+    words
 }

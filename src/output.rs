@@ -347,6 +347,18 @@ pub fn kv_block(rows: &[(&str, String)]) -> String {
         .join("\n")
 }
 
+/// One line of the node service's log on stderr (the service has no console of its own).
+pub fn service_log(line: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}
+
+/// An error before the console exists (bad arguments, no state directory): on stderr as is.
+pub fn early_error(text: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{text}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

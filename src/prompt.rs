@@ -182,6 +182,34 @@ impl Ctx {
         }
     }
 
+    /// One of an enumerated set of answers: `given` (parsed by clap), else the variable,
+    /// prompt or batch line, in any letter case. A wrong answer is asked again on a terminal;
+    /// in a batch it fails, naming the choices.
+    pub fn choice<T>(&mut self, field: &Field, given: Option<T>) -> CmdResult<T>
+    where
+        T: std::str::FromStr<Err = crate::domain::UnknownValue>,
+    {
+        if let Some(v) = given {
+            return Ok(v);
+        }
+        loop {
+            let text = self.value(field, None)?;
+            let parsed = text
+                .parse::<T>()
+                .or_else(|_| text.to_lowercase().parse::<T>());
+            match parsed {
+                Ok(v) => return Ok(v),
+                Err(e) if matches!(self.input, Input::Terminal) => {
+                    self.ui.err_text(&format!("{e}\n"));
+                }
+                Err(e) => {
+                    return Err(CommandError::usage(e.to_string())
+                        .with_hint(format!("answer {}", e.choices.join(" or "))))
+                }
+            }
+        }
+    }
+
     /// A secret: `given` (read from its `--*-file`), else its variable, else a prompt without
     /// echo (stars) or the next batch line, else an error naming the flag.
     pub fn secret(&mut self, field: &Field, given: Option<Secret>) -> CmdResult<Secret> {

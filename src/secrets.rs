@@ -11,8 +11,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use crate::state::Db;
 
 /// A secret value. Its `Debug` and `Display` never show it.
@@ -55,39 +53,21 @@ pub fn mask(s: &str) -> String {
     format!("{}{}", "*".repeat(n - 4), tail)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum StoreKind {
     /// The operating system's persistent keyring.
     Keyring,
     /// An owner-only (0600) file in the state directory.
     File,
 }
+crate::domain::text_enum!(StoreKind, "secret store", { Keyring => "keyring", File => "file" });
 
 impl StoreKind {
-    /// The kind a stored setting names (`keyring` or `file`); anything else is not a store.
-    pub fn from_name(name: &str) -> Option<StoreKind> {
-        match name {
-            "keyring" => Some(StoreKind::Keyring),
-            "file" => Some(StoreKind::File),
-            _ => None,
-        }
-    }
-
     pub fn other(self) -> StoreKind {
         match self {
             StoreKind::Keyring => StoreKind::File,
             StoreKind::File => StoreKind::Keyring,
         }
-    }
-}
-
-impl fmt::Display for StoreKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            StoreKind::Keyring => "keyring",
-            StoreKind::File => "file",
-        })
     }
 }
 
@@ -427,7 +407,8 @@ impl NodeSecrets {
             .secret_locations()
             .map_err(|e| SecretError::State(e.to_string()))?
             .into_iter()
-            .find_map(|(_, k)| StoreKind::from_name(&k))
+            .map(|(_, k)| k)
+            .next()
         {
             return Ok(k);
         }
@@ -454,7 +435,7 @@ impl NodeSecrets {
             Err(e) => return Err(e),
         }
         let previous = self.location(db, name)?;
-        db.set_secret_location(name, &kind.to_string())
+        db.set_secret_location(name, kind)
             .map_err(|e| SecretError::State(e.to_string()))?;
         if previous.is_some_and(|p| p != kind) {
             if let Ok(other) = self.backend(kind.other()) {
@@ -465,10 +446,8 @@ impl NodeSecrets {
     }
 
     fn location(&self, db: &Db, name: &str) -> Result<Option<StoreKind>, SecretError> {
-        Ok(db
-            .secret_location(name)
-            .map_err(|e| SecretError::State(e.to_string()))?
-            .and_then(|k| StoreKind::from_name(&k)))
+        db.secret_location(name)
+            .map_err(|e| SecretError::State(e.to_string()))
     }
 
     /// Where `name` is: the recorded store, else (a secret put before locations were recorded)
@@ -533,7 +512,7 @@ impl NodeSecrets {
                 }
                 moved.push(name.clone());
             }
-            db.set_secret_location(&name, &to.to_string())
+            db.set_secret_location(&name, to)
                 .map_err(|e| SecretError::State(e.to_string()))?;
             // Also finishes a move that a crash interrupted after the record was written.
             if let Ok(source) = self.backend(to.other()) {
@@ -645,7 +624,7 @@ mod tests {
         std::fs::remove_file(&f).unwrap();
         std::fs::rename(&other, &f).unwrap();
         // Owned by another user (only root can arrange that).
-        if unsafe { libc::geteuid() } == 0 {
+        if nix::unistd::geteuid().is_root() {
             std::os::unix::fs::chown(&f, Some(65534), None).unwrap();
             assert!(s
                 .get("k")

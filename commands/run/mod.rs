@@ -9,7 +9,6 @@ pub mod sql;
 
 #[derive(Debug, Subcommand)]
 pub enum RunCommands {
-    /// Run a read-only SQL query over this node's tables
     Sql(sql::RunSqlArgs),
 }
 

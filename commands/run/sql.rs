@@ -4,7 +4,6 @@
 //! `query_only` is on, and an authorizer allows nothing but reading (no ATTACH, no PRAGMA, no
 //! write of any kind) and never the password-hash column, by any path (a view, a CTE, a subquery, a function).
 
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use clap::Args;
@@ -107,8 +106,8 @@ pub fn cmd_run_sql(ctx: &mut Ctx, args: RunSqlArgs) -> CmdResult {
     let d = Arc::clone(&denied);
     conn.authorizer(Some(move |a: AuthContext<'_>| authorize(&d, a)))
         .map_err(crate::state::StateError::from)?;
-    let flag = Arc::clone(&ctx.interrupt);
-    conn.progress_handler(10_000, Some(move || flag.load(Ordering::SeqCst)))
+    let cancel = ctx.node.cancel.clone();
+    conn.progress_handler(10_000, Some(move || cancel.is_cancelled()))
         .map_err(crate::state::StateError::from)?;
 
     let sql_error = |e: rusqlite::Error| {

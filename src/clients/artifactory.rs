@@ -10,45 +10,16 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use reqwest::blocking::{Client, Response};
+use reqwest::Client;
 use reqwest::StatusCode;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::{error_chain as chain, TlsProblem, Transport};
 use crate::secrets::Secret;
 
-/// How the credential is sent (SPEC 3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum AuthType {
-    /// `X-JFrog-Art-Api: <key>`
-    ApiKey,
-    /// `Authorization: Bearer <token>`
-    IdentityToken,
-}
-
-impl AuthType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuthType::ApiKey => "api-key",
-            AuthType::IdentityToken => "identity-token",
-        }
-    }
-    pub fn parse(s: &str) -> Option<AuthType> {
-        match s {
-            "api-key" => Some(AuthType::ApiKey),
-            "identity-token" => Some(AuthType::IdentityToken),
-            _ => None,
-        }
-    }
-    /// The name of the secret at the prompt and in `show`.
-    pub fn label(self) -> &'static str {
-        match self {
-            AuthType::ApiKey => "API Key",
-            AuthType::IdentityToken => "Identity Token",
-        }
-    }
-}
+pub use crate::domain::AuthType;
+use crate::domain::Software;
 
 pub struct Config {
     /// Base URL, e.g. `https://devhub-download.cisco.com/binaries`.
@@ -76,7 +47,11 @@ pub enum ArtError {
         reason: String,
     },
     #[error("the TLS certificate of {url} is not accepted: {reason}")]
-    Tls { url: String, reason: String },
+    Tls {
+        url: String,
+        problem: TlsProblem,
+        reason: String,
+    },
     #[error("the {what} is not valid: {url} answered 401 Unauthorized")]
     Unauthorized { url: String, what: &'static str },
     #[error("the authentication token of the CCO ID has expired ({url} answered 400 ExpiredRefreshToken)")]
@@ -123,8 +98,8 @@ impl ArtError {
     pub fn remedy(&self) -> Option<String> {
         Some(match self {
             ArtError::Unreachable { .. } => "check this node's network, DNS and proxy (HTTPS_PROXY is honoured; or pass --proxy URL), and the URL".into(),
-            ArtError::Tls { reason, .. } if reason.contains("not valid for name") => "use the URL with a host name the certificate lists, or have the server's certificate reissued for this name".into(),
-            ArtError::Tls { reason, .. } if reason.to_lowercase().contains("expired") => "the server's certificate has expired: its administrator must renew it (check this node's clock too)".into(),
+            ArtError::Tls { problem: TlsProblem::WrongName, .. } => "use the URL with a host name the certificate lists, or have the server's certificate reissued for this name".into(),
+            ArtError::Tls { problem: TlsProblem::Expired, .. } => "the server's certificate has expired: its administrator must renew it (check this node's clock too)".into(),
             ArtError::Tls { .. } => "if the server uses a private CA, trust it: pass --ca-file CA.pem (it is remembered with the setting), or put it in the node's trust/ directory".into(),
             ArtError::Unauthorized { .. } => "check the key or token (copy it again from the Cisco download console) and the authentication type".into(),
             ArtError::ExpiredToken { .. } => "sign in to the Cisco download console to refresh the token, then run the command again".into(),
@@ -168,12 +143,13 @@ struct FileInfo {
     size: Option<serde_json::Value>,
 }
 
+/// One HTTP stack: the async client on a runtime this client owns, driven from the calling
+/// thread (the blocking client hands every network chunk across threads, which cost five
+/// times curl's time on a 1 GiB artifact). Not for use from inside another async runtime.
 pub struct Artifactory {
     client: Client,
-    /// Downloads stream through the async client on a runtime of their own thread: the
-    /// blocking client hands every network chunk across threads, which cost five times
-    /// curl's time on a 1 GiB artifact.
-    stream_client: reqwest::Client,
+    rt: tokio::runtime::Runtime,
+    io_timeout: Duration,
     base: String,
     /// Scheme, host and port of `base`: the only origin the credential is sent to.
     origin: reqwest::Url,
@@ -182,6 +158,8 @@ pub struct Artifactory {
     credential: Secret,
 }
 
+/// How often a download waiting for bytes looks at its cancellation flag.
+const CANCEL_CHECK: Duration = Duration::from_millis(200);
 /// Redirects followed per request.
 const MAX_REDIRECTS: usize = 10;
 /// Bounds on what a server may answer, by kind of answer.
@@ -189,23 +167,40 @@ const SMALL_BODY: u64 = 64 * 1024;
 const INFO_BODY: u64 = 16 << 20;
 const LIST_BODY: u64 = 256 << 20;
 
+/// A whole answer to an API call: its status and at most the body limit of its kind.
+struct Answer {
+    status: StatusCode,
+    body: Vec<u8>,
+}
+
 /// Read at most `limit` bytes of an answer; more is an error, not a truncation.
-fn read_body(resp: Response, limit: u64, url: &str) -> Result<Vec<u8>, ArtError> {
+async fn read_body(
+    mut resp: reqwest::Response,
+    limit: u64,
+    url: &str,
+) -> Result<Vec<u8>, ArtError> {
     let mut out = Vec::new();
-    resp.take(limit + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| ArtError::Unreachable {
-            url: url.to_owned(),
-            stage: "reading the answer failed",
-            reason: e.to_string(),
-        })?;
-    if out.len() as u64 > limit {
-        return Err(ArtError::NotArtifactory {
-            url: url.to_owned(),
-            reason: format!("the answer is larger than {} KiB", limit / 1024),
-        });
+    loop {
+        match resp.chunk().await {
+            Ok(Some(c)) => {
+                if (out.len() + c.len()) as u64 > limit {
+                    return Err(ArtError::NotArtifactory {
+                        url: url.to_owned(),
+                        reason: format!("the answer is larger than {} KiB", limit / 1024),
+                    });
+                }
+                out.extend_from_slice(&c);
+            }
+            Ok(None) => return Ok(out),
+            Err(e) => {
+                return Err(ArtError::Unreachable {
+                    url: url.to_owned(),
+                    stage: "reading the answer failed",
+                    reason: chain(&e),
+                })
+            }
+        }
     }
-    Ok(out)
 }
 
 /// Whether two URLs share scheme, host and port.
@@ -246,22 +241,6 @@ fn redirect_target(
             "only http(s) redirects are followed",
         )),
     }
-}
-
-/// Text of an error and all its causes, for classification and messages.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    chain(e)
-}
-
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        cur = c.source();
-    }
-    s
 }
 
 /// JFrog's error body: `{"errors":[{"status":403,"message":"..."}]}`.
@@ -322,29 +301,27 @@ impl Artifactory {
         };
         let agent = concat!("ccadmin/", env!("CARGO_PKG_VERSION"));
         // Redirects are followed by `send` below, which decides where the credential goes.
+        // API calls have `io_timeout` in all; a download has it per read.
         let mut b = Client::builder()
-            .connect_timeout(cfg.connect_timeout)
-            .timeout(cfg.io_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(agent);
-        let mut sb = reqwest::Client::builder()
             .connect_timeout(cfg.connect_timeout)
             .read_timeout(cfg.io_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(agent);
         if !certs.is_empty() {
-            b = b.tls_certs_merge(certs.clone());
-            sb = sb.tls_certs_merge(certs);
+            b = b.tls_certs_merge(certs);
         }
         if let Some(p) = proxy {
-            b = b.proxy(p.clone());
-            sb = sb.proxy(p);
+            b = b.proxy(p);
         }
         let client = b.build().map_err(|e| ArtError::Config(chain(&e)))?;
-        let stream_client = sb.build().map_err(|e| ArtError::Config(chain(&e)))?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| ArtError::Config(format!("cannot start the HTTP runtime: {e}")))?;
         Ok(Artifactory {
             client,
-            stream_client,
+            rt,
+            io_timeout: cfg.io_timeout,
             base: cfg.url.trim_end_matches('/').to_owned(),
             origin: url,
             repository: cfg.repository,
@@ -390,19 +367,27 @@ impl Artifactory {
         reqwest::Url::parse(url).map_err(|e| ArtError::Config(format!("URL '{url}': {e}")))
     }
 
-    fn get(
+    /// Send a GET to `url`, following redirects (the credential only to the configured
+    /// origin); the answer's headers have arrived.
+    async fn send(
         &self,
         url: &str,
         authenticated: bool,
         range_from: Option<u64>,
-    ) -> Result<Response, ArtError> {
+        whole_timeout: Option<Duration>,
+    ) -> Result<reqwest::Response, ArtError> {
         let mut at = Self::parse_url(url)?;
         for _ in 0..=MAX_REDIRECTS {
-            let resp = self
-                .client
-                .get(at.clone())
-                .headers(self.headers(&at, authenticated, range_from))
+            let mut req =
+                self.client
+                    .get(at.clone())
+                    .headers(self.headers(&at, authenticated, range_from));
+            if let Some(t) = whole_timeout {
+                req = req.timeout(t);
+            }
+            let resp = req
                 .send()
+                .await
                 .map_err(|e| self.transport_error(url, &e))?;
             if !resp.status().is_redirection() {
                 return Ok(resp);
@@ -416,20 +401,35 @@ impl Artifactory {
         })
     }
 
+    /// An API call: the whole answer, at most `limit` bytes, within the I/O timeout.
+    fn get(&self, url: &str, authenticated: bool, limit: u64) -> Result<Answer, ArtError> {
+        self.rt.block_on(async {
+            let resp = self
+                .send(url, authenticated, None, Some(self.io_timeout))
+                .await?;
+            let status = resp.status();
+            let body = read_body(resp, limit, url).await?;
+            Ok(Answer { status, body })
+        })
+    }
+
     fn transport_error(&self, url: &str, e: &reqwest::Error) -> ArtError {
         let text = chain(e);
-        let lower = text.to_lowercase();
-        if lower.contains("certificate")
-            || lower.contains("tls") && lower.contains("handshake")
-            || lower.contains("unknownissuer")
-        {
+        let how = super::transport(e);
+        if let Transport::Tls(problem) = how {
             return ArtError::Tls {
                 url: url.to_owned(),
+                problem,
                 reason: text,
             };
         }
-        let stage = if e.is_timeout() {
+        // DNS and proxy failures have no typed error of their own below reqwest; their
+        // text only chooses the words of the stage, never the kind of failure.
+        let lower = text.to_lowercase();
+        let stage = if how == Transport::TimedOut {
             "timed out"
+        } else if how == Transport::Refused {
+            "connection refused"
         } else if lower.contains("dns") || lower.contains("resolve") || lower.contains("lookup") {
             "DNS lookup failed"
         } else if lower.contains("proxy") {
@@ -447,10 +447,9 @@ impl Artifactory {
     }
 
     /// Map an unsuccessful answer to its cause (SPEC 3's table).
-    fn status_error(&self, url: &str, resp: Response) -> ArtError {
-        let status = resp.status();
-        let body = read_body(resp, SMALL_BODY, url).unwrap_or_default();
-        self.classify(url, status, &String::from_utf8_lossy(&body))
+    fn status_error(&self, url: &str, a: &Answer) -> ArtError {
+        let body = &a.body[..a.body.len().min(SMALL_BODY as usize)];
+        self.classify(url, a.status, &String::from_utf8_lossy(body))
     }
 
     fn classify(&self, url: &str, status: StatusCode, body: &str) -> ArtError {
@@ -488,9 +487,9 @@ impl Artifactory {
     /// `GET {url}/api/system/ping`: is this an Artifactory at all?
     pub fn ping(&self) -> Result<(), ArtError> {
         let url = format!("{}/api/system/ping", self.base);
-        let resp = self.get(&url, false, None)?;
-        let status = resp.status();
-        let body = String::from_utf8_lossy(&read_body(resp, SMALL_BODY, &url)?).into_owned();
+        let a = self.get(&url, false, SMALL_BODY)?;
+        let status = a.status;
+        let body = String::from_utf8_lossy(&a.body).into_owned();
         if !status.is_success() {
             return Err(ArtError::NotArtifactory {
                 url,
@@ -513,12 +512,12 @@ impl Artifactory {
     /// repository exists.
     pub fn check_repository(&self) -> Result<(), ArtError> {
         let url = format!("{}/api/storage/{}", self.base, self.repository);
-        let resp = self.get(&url, true, None)?;
-        if !resp.status().is_success() {
-            return Err(self.status_error(&url, resp));
+        let a = self.get(&url, true, INFO_BODY)?;
+        if !a.status.is_success() {
+            return Err(self.status_error(&url, &a));
         }
-        let v: serde_json::Value = serde_json::from_slice(&read_body(resp, INFO_BODY, &url)?)
-            .map_err(|e| ArtError::NotArtifactory {
+        let v: serde_json::Value =
+            serde_json::from_slice(&a.body).map_err(|e| ArtError::NotArtifactory {
                 url: url.clone(),
                 reason: format!("the storage API did not answer JSON: {e}"),
             })?;
@@ -534,16 +533,14 @@ impl Artifactory {
     /// Every file of the repository (`?list&deep=1`).
     pub fn list_files(&self) -> Result<Vec<RemoteFile>, ArtError> {
         let url = format!("{}/api/storage/{}?list&deep=1", self.base, self.repository);
-        let resp = self.get(&url, true, None)?;
-        if !resp.status().is_success() {
-            return Err(self.status_error(&url, resp));
+        let a = self.get(&url, true, LIST_BODY)?;
+        if !a.status.is_success() {
+            return Err(self.status_error(&url, &a));
         }
         let list: FileList =
-            serde_json::from_slice(&read_body(resp, LIST_BODY, &url)?).map_err(|e| {
-                ArtError::NotArtifactory {
-                    url,
-                    reason: format!("the file list is not the documented JSON: {e}"),
-                }
+            serde_json::from_slice(&a.body).map_err(|e| ArtError::NotArtifactory {
+                url,
+                reason: format!("the file list is not the documented JSON: {e}"),
             })?;
         Ok(list.files.into_iter().filter(|f| !f.folder).collect())
     }
@@ -551,22 +548,20 @@ impl Artifactory {
     /// The SHA-256 and size Artifactory records for a file.
     pub fn file_checksum(&self, path: &str) -> Result<(String, Option<u64>), ArtError> {
         let url = format!("{}/api/storage/{}{}", self.base, self.repository, path);
-        let resp = self.get(&url, true, None)?;
-        if resp.status() == StatusCode::NOT_FOUND {
+        let a = self.get(&url, true, INFO_BODY)?;
+        if a.status == StatusCode::NOT_FOUND {
             return Err(ArtError::NoFile {
                 path: path.to_owned(),
                 repository: self.repository.clone(),
             });
         }
-        if !resp.status().is_success() {
-            return Err(self.status_error(&url, resp));
+        if !a.status.is_success() {
+            return Err(self.status_error(&url, &a));
         }
         let info: FileInfo =
-            serde_json::from_slice(&read_body(resp, INFO_BODY, &url)?).map_err(|e| {
-                ArtError::NotArtifactory {
-                    url: url.clone(),
-                    reason: format!("the file info is not the documented JSON: {e}"),
-                }
+            serde_json::from_slice(&a.body).map_err(|e| ArtError::NotArtifactory {
+                url: url.clone(),
+                reason: format!("the file info is not the documented JSON: {e}"),
             })?;
         let sha =
             info.checksums
@@ -650,6 +645,10 @@ impl Artifactory {
         Ok(len)
     }
 
+    /// One attempt: ask for what the part lacks and append it (or start over when the server
+    /// sends the whole file). Receiving runs on this client's runtime; opening, writing,
+    /// hashing and syncing the part run on a writer thread fed through a bounded channel,
+    /// so nothing blocks inside async code and the two overlap.
     #[allow(clippy::too_many_arguments)]
     fn fetch_into(
         &self,
@@ -673,119 +672,101 @@ impl Artifactory {
         if size.is_some_and(|s| have == s) {
             return Ok(());
         }
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| ArtError::Local {
-                path: part.display().to_string(),
-                reason: format!("cannot start the download runtime: {e}"),
-            })?;
-        rt.block_on(async {
-            let mut at = Self::parse_url(url)?;
-            let mut hops = 0;
-            let mut resp = loop {
-                let resp = self
-                    .stream_client
-                    .get(at.clone())
-                    .headers(self.headers(&at, true, Some(have)))
-                    .send()
-                    .await
-                    .map_err(|e| self.transport_error(url, &e))?;
-                if !resp.status().is_redirection() {
-                    break resp;
-                }
-                hops += 1;
-                if hops > MAX_REDIRECTS {
-                    return Err(ArtError::Redirect {
-                        url: url.to_owned(),
-                        target: at.to_string(),
-                        reason: format!("more than {MAX_REDIRECTS} redirects"),
-                    });
-                }
-                at = redirect_target(&at, resp.headers().get(reqwest::header::LOCATION))?;
-            };
-            let status = resp.status();
-            let file = match status {
-                // The server resumes: append.
-                StatusCode::PARTIAL_CONTENT => std::fs::OpenOptions::new()
-                    .append(true)
-                    .open(part)
-                    .map_err(local)?,
-                // A full answer (no Range support, or nothing to resume): start over.
-                StatusCode::OK => {
-                    *hash = Hashed {
-                        hasher: Sha256::new(),
-                        len: 0,
-                    };
-                    std::fs::File::create(part).map_err(local)?
-                }
-                StatusCode::RANGE_NOT_SATISFIABLE => {
-                    // The part is longer than the file: it is wrong; start over next attempt.
-                    let _ = std::fs::remove_file(part);
-                    return Err(ArtError::Dropped {
-                        path: path.to_owned(),
-                        reason: "the partial download was longer than the file".into(),
-                    });
-                }
-                _ => {
-                    let body = resp.text().await.unwrap_or_default();
-                    return Err(self.classify(url, status, &body));
-                }
-            };
-            let mut done = if status == StatusCode::PARTIAL_CONTENT {
-                have
-            } else {
-                0
-            };
-            // Writing and hashing run on a second thread, so they overlap with receiving and
-            // decrypting; the network's small chunks travel in 1 MiB blocks (a few hand-overs
-            // per MiB, not a hundred).
-            const BLOCK: usize = 1 << 20;
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
-            let mut hashed = std::mem::replace(
-                hash,
-                Hashed {
+        let resp = self.rt.block_on(self.send(url, true, Some(have), None))?;
+        let status = resp.status();
+        let append = match status {
+            // The server resumes: append.
+            StatusCode::PARTIAL_CONTENT => true,
+            // A full answer (no Range support, or nothing to resume): start over.
+            StatusCode::OK => {
+                *hash = Hashed {
                     hasher: Sha256::new(),
                     len: 0,
-                },
-            );
-            let writer = std::thread::spawn(move || {
-                let mut file = file;
-                let mut result = Ok(());
-                let mut unsynced = 0usize;
-                for block in rx {
-                    if result.is_ok() {
-                        result = file.write_all(&block);
-                        hashed.hasher.update(&block);
-                        hashed.len += block.len() as u64;
-                        // Flush to disk as we go, while the network keeps the other core
-                        // busy, instead of one long fsync at the end.
-                        unsynced += block.len();
-                        if unsynced >= 64 << 20 && result.is_ok() {
-                            result = file.sync_data();
-                            unsynced = 0;
-                        }
+                };
+                false
+            }
+            StatusCode::RANGE_NOT_SATISFIABLE => {
+                // The part is longer than the file: it is wrong; start over next attempt.
+                let _ = std::fs::remove_file(part);
+                return Err(ArtError::Dropped {
+                    path: path.to_owned(),
+                    reason: "the partial download was longer than the file".into(),
+                });
+            }
+            _ => {
+                let body = self
+                    .rt
+                    .block_on(read_body(resp, SMALL_BODY, url))
+                    .unwrap_or_default();
+                return Err(self.classify(url, status, &String::from_utf8_lossy(&body)));
+            }
+        };
+        let file = if append {
+            std::fs::OpenOptions::new().append(true).open(part)
+        } else {
+            std::fs::File::create(part)
+        }
+        .map_err(local)?;
+        let mut done = if append { have } else { 0 };
+        // The network's small chunks travel in 1 MiB blocks (a few hand-overs per MiB).
+        const BLOCK: usize = 1 << 20;
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+        let mut hashed = std::mem::replace(
+            hash,
+            Hashed {
+                hasher: Sha256::new(),
+                len: 0,
+            },
+        );
+        let writer = std::thread::spawn(move || {
+            let mut file = file;
+            let mut result = Ok(());
+            let mut unsynced = 0usize;
+            while let Some(block) = rx.blocking_recv() {
+                if result.is_ok() {
+                    result = file.write_all(&block);
+                    hashed.hasher.update(&block);
+                    hashed.len += block.len() as u64;
+                    // Flush to disk as we go, while the network keeps the other core busy,
+                    // instead of one long fsync at the end.
+                    unsynced += block.len();
+                    if unsynced >= 64 << 20 && result.is_ok() {
+                        result = file.sync_data();
+                        unsynced = 0;
                     }
                 }
-                let result = result.and_then(|_| file.sync_all());
-                (hashed, result)
-            });
+            }
+            let result = result.and_then(|_| file.sync_all());
+            (hashed, result)
+        });
+        let outcome = self.rt.block_on(async {
+            let mut resp = resp;
             let mut block = Vec::with_capacity(BLOCK);
             let mut outcome = Ok(());
             loop {
-                if interrupt.load(Ordering::SeqCst) {
+                // Waiting for the next bytes ends when they come or when the download is
+                // cancelled (Ctrl-C, SIGTERM), whichever is first: a stalled server does not
+                // hold the process until the read timeout.
+                let next = loop {
+                    if interrupt.load(Ordering::SeqCst) {
+                        break None;
+                    }
+                    tokio::select! {
+                        c = resp.chunk() => break Some(c),
+                        _ = tokio::time::sleep(CANCEL_CHECK) => {}
+                    }
+                };
+                let Some(next) = next else {
                     outcome = Err(ArtError::Interrupted);
                     break;
-                }
-                match resp.chunk().await {
+                };
+                match next {
                     Ok(Some(c)) => {
                         block.extend_from_slice(&c);
                         done += c.len() as u64;
                         if block.len() >= BLOCK {
-                            if tx
-                                .send(std::mem::replace(&mut block, Vec::with_capacity(BLOCK)))
-                                .is_err()
-                            {
+                            let full = std::mem::replace(&mut block, Vec::with_capacity(BLOCK));
+                            if tx.send(full).await.is_err() {
                                 break; // the writer failed; its error is reported below
                             }
                             progress(done, size);
@@ -802,26 +783,27 @@ impl Artifactory {
                 }
             }
             // What arrived is kept, also after an error: the next attempt resumes after it.
-            let _ = tx.send(block);
-            drop(tx);
-            let (hashed, written) = writer.join().map_err(|_| ArtError::Local {
-                path: part.display().to_string(),
-                reason: "the writer thread failed".into(),
-            })?;
-            *hash = hashed;
-            written.map_err(local)?;
-            progress(done, size);
-            outcome?;
-            if let Some(s) = size {
-                if done < s {
-                    return Err(ArtError::Dropped {
-                        path: path.to_owned(),
-                        reason: format!("{done} of {s} bytes arrived"),
-                    });
-                }
+            let _ = tx.send(block).await;
+            outcome
+        });
+        drop(tx);
+        let (hashed, written) = writer.join().map_err(|_| ArtError::Local {
+            path: part.display().to_string(),
+            reason: "the writer thread failed".into(),
+        })?;
+        *hash = hashed;
+        written.map_err(local)?;
+        progress(done, size);
+        outcome?;
+        if let Some(s) = size {
+            if done < s {
+                return Err(ArtError::Dropped {
+                    path: path.to_owned(),
+                    reason: format!("{done} of {s} bytes arrived"),
+                });
             }
-            Ok(())
-        })
+        }
+        Ok(())
     }
 }
 
@@ -864,15 +846,15 @@ pub fn part_path(dest: &Path) -> PathBuf {
 /// Which builds a software choice keeps (SPEC 7): a file under a folder named `restricted` is
 /// an export-restricted build, one under `unrestricted` an unrestricted build, any other is
 /// common to both.
-pub fn wanted(uri: &str, software: &str) -> bool {
+pub fn wanted(uri: &str, software: Software) -> bool {
     let folders: Vec<&str> = uri.trim_start_matches('/').split('/').collect();
     let folders = &folders[..folders.len().saturating_sub(1)];
     let restricted = folders.contains(&"restricted");
     let unrestricted = folders.contains(&"unrestricted");
     match (restricted, unrestricted) {
         (false, false) => true,
-        (true, false) => software == "restricted",
-        (false, true) => software == "unrestricted",
+        (true, false) => software == Software::Restricted,
+        (false, true) => software == Software::Unrestricted,
         (true, true) => false,
     }
 }
@@ -883,14 +865,14 @@ mod tests {
 
     #[test]
     fn software_choice_selects_builds() {
-        assert!(wanted("/12.6/common/tool.zip", "restricted"));
-        assert!(wanted("/12.6/common/tool.zip", "unrestricted"));
-        assert!(wanted("/12.6/restricted/cc.iso", "restricted"));
-        assert!(!wanted("/12.6/restricted/cc.iso", "unrestricted"));
-        assert!(wanted("/12.6/unrestricted/cc.iso", "unrestricted"));
-        assert!(!wanted("/12.6/unrestricted/cc.iso", "restricted"));
+        assert!(wanted("/12.6/common/tool.zip", Software::Restricted));
+        assert!(wanted("/12.6/common/tool.zip", Software::Unrestricted));
+        assert!(wanted("/12.6/restricted/cc.iso", Software::Restricted));
+        assert!(!wanted("/12.6/restricted/cc.iso", Software::Unrestricted));
+        assert!(wanted("/12.6/unrestricted/cc.iso", Software::Unrestricted));
+        assert!(!wanted("/12.6/unrestricted/cc.iso", Software::Restricted));
         // A file named like a folder is not a folder.
-        assert!(wanted("/12.6/restricted", "unrestricted"));
+        assert!(wanted("/12.6/restricted", Software::Unrestricted));
     }
 
     #[test]

@@ -83,7 +83,12 @@ pub enum SshError {
     #[error("cannot resolve the host name {host}: {reason}")]
     Resolve { host: String, reason: String },
     #[error("cannot connect to {endpoint}: {reason}")]
-    Connect { endpoint: String, reason: String },
+    Connect {
+        endpoint: String,
+        /// The host answered that nothing listens on the port.
+        refused: bool,
+        reason: String,
+    },
     #[error("timed out after {secs}s during {stage} with {endpoint}")]
     Timeout {
         endpoint: String,
@@ -181,21 +186,76 @@ fn key_type_name(t: HostKeyType) -> &'static str {
 
 /// SSH algorithm names of the keys known_hosts holds for `name`, so that the server is asked
 /// for a key we can check (libssh2 reports a mismatch when it negotiates a type we do not hold).
+/// The file is read with `ssh-key`'s parser, as OpenSSH reads it: hashed names (`|1|salt|hash`)
+/// and patterns (`*`, `?`, `!negation`) match, marked lines (`@revoked`, `@cert-authority`)
+/// are not keys of the host, and lines that do not parse are skipped.
 fn known_key_types(known_hosts: &Path, name: &str) -> Vec<String> {
     let Ok(text) = std::fs::read_to_string(known_hosts) else {
         return Vec::new();
     };
-    let mut types = Vec::new();
-    for line in text.lines() {
-        let mut f = line.split_whitespace();
-        let (Some(hosts), Some(kt)) = (f.next(), f.next()) else {
+    let mut types: Vec<String> = Vec::new();
+    for entry in ssh_key::known_hosts::KnownHosts::new(&text).flatten() {
+        if entry.marker().is_some() || !host_matches(entry.host_patterns(), name) {
             continue;
-        };
-        if hosts.split(',').any(|h| h == name) && !types.iter().any(|t| t == kt) {
-            types.push(kt.to_owned());
+        }
+        let alg = entry.public_key().algorithm().to_string();
+        if !types.contains(&alg) {
+            types.push(alg);
         }
     }
     types
+}
+
+/// Whether a known_hosts host field names `name` (`host` or `[host]:port`).
+fn host_matches(patterns: &ssh_key::known_hosts::HostPatterns, name: &str) -> bool {
+    use hmac::{Hmac, Mac};
+    use ssh_key::known_hosts::HostPatterns;
+    match patterns {
+        HostPatterns::Patterns(list) => {
+            let mut hit = false;
+            for p in list {
+                match p.strip_prefix('!') {
+                    Some(neg) if glob(neg, name) => return false,
+                    Some(_) => {}
+                    None => hit |= glob(p, name),
+                }
+            }
+            hit
+        }
+        HostPatterns::HashedName { salt, hash } => {
+            let Ok(mut mac) = Hmac::<sha1::Sha1>::new_from_slice(salt) else {
+                return false;
+            };
+            mac.update(name.as_bytes());
+            mac.verify_slice(hash).is_ok()
+        }
+    }
+}
+
+/// OpenSSH's host pattern match: `*` any run, `?` one character, letters in any case.
+fn glob(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (
+        pattern.to_ascii_lowercase().chars().collect(),
+        name.to_ascii_lowercase().chars().collect(),
+    );
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < n.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == n[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|c| *c == '*')
 }
 
 const HOST_KEY_DEFAULTS: &[&str] = &[
@@ -300,6 +360,7 @@ pub fn connect(
         on_unknown,
         timeout,
         Instant::now() + timeout,
+        None,
     )?;
     conn.deadline = None;
     Ok(conn)
@@ -307,7 +368,8 @@ pub fn connect(
 
 /// `connect` with one hard deadline for every stage (DNS, TCP, banner and key exchange,
 /// authentication) that stays on the connection for what is run on it; `budget` is what the
-/// deadline was set from, for messages.
+/// deadline was set from, for messages. `heard` is set, once the server's first bytes arrive,
+/// to the milliseconds they took from the start of the call (at least 1).
 pub fn connect_until(
     ep: &Endpoint,
     user: &str,
@@ -316,7 +378,9 @@ pub fn connect_until(
     on_unknown: &mut dyn FnMut(&UnknownHost) -> Result<bool, SshError>,
     budget: Duration,
     deadline: Instant,
+    heard: Option<&std::sync::atomic::AtomicU64>,
 ) -> Result<Connection, SshError> {
+    let began = Instant::now();
     let endpoint = ep.to_string();
     let secs = budget.as_secs().max(1);
     let timeout = |stage: &'static str| SshError::Timeout {
@@ -369,6 +433,7 @@ pub fn connect_until(
         (None, Some(e)) => {
             return Err(SshError::Connect {
                 endpoint,
+                refused: e.kind() == std::io::ErrorKind::ConnectionRefused,
                 reason: e.to_string(),
             })
         }
@@ -399,7 +464,12 @@ pub fn connect_until(
                 reason: "the server closed the connection before sending its banner".into(),
             })
         }
-        Ok(_) => {}
+        Ok(_) => {
+            if let Some(h) = heard {
+                let ms = began.elapsed().as_millis().clamp(1, u64::MAX as u128) as u64;
+                h.store(ms, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
         Err(e)
             if matches!(
                 e.kind(),
@@ -634,6 +704,7 @@ pub fn scan_host_key(ep: &Endpoint, timeout: Duration) -> Result<String, SshErro
         })?;
     let tcp = TcpStream::connect_timeout(&addr, timeout).map_err(|e| SshError::Connect {
         endpoint: endpoint.clone(),
+        refused: e.kind() == std::io::ErrorKind::ConnectionRefused,
         reason: e.to_string(),
     })?;
     let mut session = Session::new().map_err(|e| SshError::Handshake {
@@ -900,29 +971,32 @@ impl Connection {
         result
     }
 
-    /// Rename replacing the target. OpenSSH's SFTP v3 rename refuses an existing target, so
-    /// the posix-rename@openssh.com extension is used where the server offers it.
+    /// Rename replacing the target, atomically. OpenSSH's SFTP v3 rename refuses an existing
+    /// target, so the posix-rename@openssh.com extension is used where the server offers it;
+    /// without it a plain rename is atomic only when there is no target yet. A server that
+    /// can do neither gets an error, never an unlink followed by a rename (a window in which
+    /// the file does not exist).
     fn rename_over(&self, sftp: &ssh2::Sftp, from: &str, to: &str) -> Result<(), SshError> {
-        match self.posix_rename(from, to) {
-            Ok(()) => Ok(()),
-            Err(_) => {
-                // No extension: plain rename, which works when the target does not exist.
-                match sftp.rename(Path::new(from), Path::new(to), None) {
-                    Ok(()) => Ok(()),
-                    Err(_) => {
-                        sftp.unlink(Path::new(to))
-                            .map_err(|e| self.map_err(e, "replace", to))?;
-                        sftp.rename(Path::new(from), Path::new(to), None)
-                            .map_err(|e| self.map_err(e, "rename", to))
-                    }
-                }
-            }
+        if self.posix_rename(from, to).is_ok() {
+            return Ok(());
         }
+        sftp.rename(Path::new(from), Path::new(to), None)
+            .map_err(|e| SshError::Sftp {
+                endpoint: self.endpoint.to_string(),
+                op: "atomic replace",
+                path: to.to_owned(),
+                reason: format!(
+                    "the server offers no posix-rename@openssh.com and refuses to rename over the existing file ({e}); the file was left as it was"
+                ),
+            })
     }
 
     fn posix_rename(&self, from: &str, to: &str) -> Result<(), ()> {
+        // libssh2 has had this function since 1.11 (the version libssh2-sys bundles and
+        // links statically), but neither ssh2 nor libssh2-sys binds it. The declaration is
+        // copied from that version's libssh2_sftp.h; the SFTP tests against OpenSSH's
+        // sftp-server prove the replacement (export twice, the file is the new one).
         extern "C" {
-            // In libssh2 since 1.11 (the version libssh2-sys bundles); not bound by the crate.
             fn libssh2_sftp_posix_rename_ex(
                 sftp: *mut libssh2_sys::LIBSSH2_SFTP,
                 source: *const libc::c_char,
@@ -937,6 +1011,7 @@ impl Connection {
         let mut raw = self.session.raw();
         // SAFETY: the session is locked by `raw` for the whole block and is in blocking mode;
         // the SFTP handle is created, used and shut down here and outlives no borrow.
+        #[allow(unsafe_code)]
         unsafe {
             let sftp = libssh2_sys::libssh2_sftp_init(&mut *raw);
             if sftp.is_null() {
@@ -951,5 +1026,48 @@ impl Connection {
                 Err(())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ED: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH5QeFu1gYE8XDATiS0Fggetmv2Cz927wa0sRD1Z0eDU";
+
+    fn types_for(text: &str, name: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("known_hosts");
+        std::fs::write(&f, text).unwrap();
+        known_key_types(&f, name)
+    }
+
+    #[test]
+    fn known_hosts_is_read_as_openssh_reads_it() {
+        // A line hashed by `ssh-keygen -H` for [10.0.0.7]:2222.
+        let hashed = format!("|1|VKM2Pwfj0wdV3uW7c2uAweQjC34=|iiYlPOJR7c4IJFbTIRFPveCU6H4= {ED}\n");
+        assert_eq!(types_for(&hashed, "[10.0.0.7]:2222"), ["ssh-ed25519"]);
+        assert!(types_for(&hashed, "[10.0.0.8]:2222").is_empty());
+        // Patterns, negation and case.
+        let pats = format!("*.Example.com,!bad.example.com {ED}\n");
+        assert_eq!(types_for(&pats, "fin-a.example.com"), ["ssh-ed25519"]);
+        assert!(types_for(&pats, "bad.example.com").is_empty());
+        assert_eq!(
+            types_for(&format!("fin-?.lab {ED}\n"), "fin-b.lab"),
+            ["ssh-ed25519"]
+        );
+        // A revoked key or a CA is not a key of the host; a broken line is skipped.
+        let marked = format!("@revoked fin-a.lab {ED}\n@cert-authority fin-a.lab {ED}\nfin-a.lab ssh-ed25519 notbase64\n");
+        assert!(types_for(&marked, "fin-a.lab").is_empty());
+    }
+
+    #[test]
+    fn globs_match_like_openssh() {
+        assert!(glob("*", "anything"));
+        assert!(glob("10.0.*.7", "10.0.12.7"));
+        assert!(!glob("10.0.*.7", "10.0.12.8"));
+        assert!(glob("h?st", "HOST"));
+        assert!(!glob("h?st", "hst"));
     }
 }

@@ -280,7 +280,7 @@ pub fn with_onboarded(
         };
         let host = VosHost {
             name: h.host.clone(),
-            host_type: h.host_type.clone(),
+            host_type: h.host_type.to_string(),
             side: side_of(&h.host),
         };
         match p.groups.iter_mut().find(|g| g.name == h.cluster) {

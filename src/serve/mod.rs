@@ -23,9 +23,17 @@ use serde_json::json;
 
 use auth::{Authenticator, Verdict};
 
+use crate::clients::cloud_connect::{ClusterInfo, ControlNodeKey, Join, OnboardRecord, Removed};
+use crate::domain::Role;
+use crate::ops::schedule::{self, Schedule, SystemClock};
+use crate::ops::{artifacts, cluster, onboarding, Cancel, Kind, Node, OpError, Stores};
+use crate::state::StateDir;
+
 /// Run the node service
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = "Example:\n  $ ccadmin serve --listen 0.0.0.0:8445")]
+#[command(
+    after_long_help = "Example:\n  $ ccadmin serve --listen 0.0.0.0:8445 --download-schedule \"30 1 * * 6\" --time-zone Europe/Berlin"
+)]
 pub struct ServeArgs {
     /// Address and port to listen on
     #[arg(
@@ -38,9 +46,16 @@ pub struct ServeArgs {
     /// Seconds between cluster chores: a subscriber joining its publisher, replication retries
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub sync_interval: u64,
-    /// Daily artifact download, server local time
-    #[arg(long, value_name = "HH:MM", default_value = "02:00", value_parser = parse_hhmm)]
-    pub download_at: (u32, u32),
+    /// When the artifact download runs: a cron schedule (minute hour day-of-month month
+    /// day-of-week) read in --time-zone
+    #[arg(long, value_name = "CRON", default_value = "0 2 * * *")]
+    pub download_schedule: String,
+    /// Daily artifact download at this time (short for --download-schedule "MM HH * * *")
+    #[arg(long, value_name = "HH:MM", value_parser = parse_hhmm, conflicts_with = "download_schedule")]
+    pub download_at: Option<(u32, u32)>,
+    /// Time zone of the schedule (IANA name, e.g. Europe/Berlin) [default: the system's]
+    #[arg(long, value_name = "ZONE")]
+    pub time_zone: Option<String>,
     /// Seconds after start of the first artifact download
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub download_delay: u64,
@@ -54,27 +69,25 @@ fn parse_hhmm(s: &str) -> Result<(u32, u32), String> {
     }
 }
 
-/// Seconds from now to the next `hh:mm` local time.
-fn until_local(hh: u32, mm: u32) -> u64 {
-    // SAFETY: time and localtime_r only read the clock and the zone; `tm` is ours.
-    let tm = unsafe {
-        let now = libc::time(std::ptr::null_mut());
-        let mut tm: libc::tm = std::mem::zeroed();
-        libc::localtime_r(&now, &mut tm);
-        tm
-    };
-    let secs_today = (tm.tm_hour as i64) * 3600 + (tm.tm_min as i64) * 60 + tm.tm_sec as i64;
-    let target = (hh as i64) * 3600 + (mm as i64) * 60;
-    let d = target - secs_today;
-    (if d > 0 { d } else { d + 86_400 }) as u64
+impl ServeArgs {
+    /// The download schedule the options name.
+    pub fn schedule(&self) -> Result<Schedule, OpError> {
+        let cron = match self.download_at {
+            Some((h, m)) => format!("{m} {h} * * *"),
+            None => self.download_schedule.clone(),
+        };
+        Schedule::parse(&cron, self.time_zone.as_deref())
+    }
 }
 
 struct Service {
-    state_root: std::path::PathBuf,
-    dbus: bool,
+    root: PathBuf,
+    host: String,
+    stores: Stores,
+    /// Fired by SIGTERM/SIGINT: stops the download in progress and every wait.
+    cancel: Cancel,
     /// This node's SSH public key line, made before the service starts.
     public_key: String,
-    db_path: PathBuf,
     auth: Authenticator,
     log: Mutex<Option<std::fs::File>>,
 }
@@ -110,6 +123,18 @@ fn error(status: StatusCode, message: &str) -> Reply {
     )
 }
 
+/// An operation's failure as an HTTP answer.
+fn op_reply(e: &OpError) -> Reply {
+    let status = match e.kind {
+        Kind::Invalid | Kind::Peer => StatusCode::BAD_REQUEST,
+        Kind::Forbidden => StatusCode::FORBIDDEN,
+        Kind::NotFound => StatusCode::NOT_FOUND,
+        Kind::NotConfigured | Kind::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    error(status, &e.message)
+}
+
 impl Service {
     fn log(&self, line: &str) {
         let stamped = format!(
@@ -117,16 +142,19 @@ impl Service {
             httpdate::fmt_http_date(std::time::SystemTime::now()),
             crate::output::terminal_safe(line)
         );
-        eprintln!("{stamped}");
+        crate::output::service_log(&stamped);
         if let Some(f) = self.log.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
             let _ = writeln!(f, "{stamped}");
         }
     }
 
-    fn node(&self) -> Result<crate::state::db::Node, String> {
-        crate::state::Db::open(&self.db_path, "")
-            .and_then(|db| db.node())
-            .map_err(|e| e.to_string())
+    /// The node as operations take it, for one request or one chore.
+    fn node(&self) -> Node {
+        Node::new(
+            StateDir::new(self.root.clone(), self.host.clone()),
+            self.stores,
+            self.cancel.clone(),
+        )
     }
 
     /// Handle one request (blocking: SQLite, argon2).
@@ -173,35 +201,60 @@ impl Service {
             }
             Verdict::Limited(wait) => return limited(wait),
         };
-        let node = match self.node() {
+        let mut node = self.node();
+        let me = match node.identity() {
             Ok(n) => n,
-            Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("state: {e}")),
+            Err(e) => return op_reply(&e),
         };
         match (method, path) {
-            (&hyper::Method::GET, "/inventory/controlnode/key") => json_reply(
-                StatusCode::OK,
-                json!({
-                    "category": if node.role == "subscriber" { "SUBSCRIBER" } else { "PUBLISHER" },
-                    "hostName": node.hostname,
-                    "publicKey": self.public_key,
-                }),
-            ),
-            (&hyper::Method::GET, "/inventory/cluster") => {
-                let (publisher, subscriber) = if node.role == "subscriber" {
-                    (node.publisher.clone(), Some(node.hostname.clone()))
-                } else {
-                    let sub = crate::state::Db::open(&self.db_path, "")
-                        .and_then(|db| db.cc_subscriber())
-                        .ok()
-                        .flatten();
-                    (Some(node.hostname.clone()), sub)
+            (&hyper::Method::GET, "/inventory/controlnode/key") => {
+                let category = match me.role {
+                    Role::Subscriber => "SUBSCRIBER",
+                    _ => "PUBLISHER",
                 };
-                json_reply(
-                    StatusCode::OK,
-                    json!({ "publisher": publisher, "subscriber": subscriber }),
-                )
+                let key = ControlNodeKey {
+                    category: category.into(),
+                    host_name: me.hostname,
+                    public_key: self.public_key.clone(),
+                };
+                json_reply(StatusCode::OK, json!(key))
             }
-            (&hyper::Method::POST, "/inventory/onboard") => self.onboard(body, &user),
+            (&hyper::Method::GET, "/inventory/cluster") => {
+                let info = if me.role == Role::Subscriber {
+                    ClusterInfo {
+                        publisher: me.publisher.clone(),
+                        subscriber: Some(me.hostname.clone()),
+                    }
+                } else {
+                    let sub = node
+                        .db()
+                        .ok()
+                        .and_then(|db| db.cc_subscriber().ok().flatten());
+                    ClusterInfo {
+                        publisher: Some(me.hostname.clone()),
+                        subscriber: sub,
+                    }
+                };
+                json_reply(StatusCode::OK, json!(info))
+            }
+            (&hyper::Method::POST, "/inventory/onboard") => {
+                let record: OnboardRecord = match serde_json::from_slice(body) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        return error(
+                            StatusCode::BAD_REQUEST,
+                            &format!("the body is not an onboarding record: {e}"),
+                        )
+                    }
+                };
+                match onboarding::register(&mut node, record, &user) {
+                    Ok(h) => json_reply(
+                        StatusCode::OK,
+                        json!({ "status": "onboarded", "host": h.host, "cluster": h.cluster }),
+                    ),
+                    Err(e) => op_reply(&e),
+                }
+            }
             (&hyper::Method::DELETE, p) if p.starts_with("/inventory/onboard/") => {
                 let raw = &p["/inventory/onboard/".len()..];
                 let cluster = match percent_encoding::percent_decode_str(raw).decode_utf8() {
@@ -210,18 +263,18 @@ impl Service {
                         return error(StatusCode::BAD_REQUEST, "the cluster name is not UTF-8")
                     }
                 };
-                if let Err(why) = crate::names::validate_cluster(&cluster) {
-                    return error(StatusCode::BAD_REQUEST, &format!("cluster: {why}"));
-                }
-                match crate::state::Db::open(&self.db_path, "")
-                    .and_then(|mut db| db.remove_onboarded_cluster(&cluster, Some(&user)))
-                {
-                    Ok(Ok(n)) => {
+                match onboarding::unregister(&mut node, &cluster, Some(&user)) {
+                    Ok(n) => {
                         self.log(&format!("{user} removed cluster {cluster} ({n} hosts)"));
-                        json_reply(StatusCode::OK, json!({ "cluster": cluster, "removed": n }))
+                        json_reply(
+                            StatusCode::OK,
+                            json!(Removed {
+                                cluster,
+                                removed: n
+                            }),
+                        )
                     }
-                    Ok(Err(why)) => error(StatusCode::FORBIDDEN, &why),
-                    Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("state: {e}")),
+                    Err(e) => op_reply(&e),
                 }
             }
             (_, "/inventory/controlnode/key" | "/inventory/cluster") => {
@@ -230,9 +283,7 @@ impl Service {
             _ => error(StatusCode::NOT_FOUND, "no such endpoint"),
         }
     }
-}
 
-impl Service {
     /// Calls between the nodes of the Cloud Connect cluster, authenticated with the cluster
     /// secret: a subscriber joining (on the publisher), a replicated setting (on the subscriber).
     fn cluster_call(
@@ -243,24 +294,19 @@ impl Service {
         authorization: Option<&str>,
         body: &[u8],
     ) -> Reply {
-        let ours = match crate::state::Db::open(&self.db_path, "")
-            .map_err(|e| e.to_string())
-            .and_then(|db| crate::replication::secret(&db, &self.state_root, self.dbus))
-        {
-            Ok(Some(s)) => s,
-            _ => {
-                return error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "no cluster secret is set on this node (utils node cluster-secret)",
-                )
-            }
+        let mut node = self.node();
+        let Ok(Some(ours)) = cluster::secret(&mut node) else {
+            return error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "no cluster secret is set on this node (utils node cluster-secret)",
+            );
         };
         // Secret checks are limited as logins are (per address), so it cannot be guessed.
         let attempt = match self.auth.attempt(peer.ip(), None) {
             Ok(a) => a,
             Err(wait) => return limited(wait),
         };
-        let matches = crate::replication::secret_matches(&ours, authorization);
+        let matches = cluster::secret_matches(&ours, authorization);
         attempt.settle(matches);
         if !matches {
             return error(
@@ -271,120 +317,70 @@ impl Service {
         if method != hyper::Method::POST {
             return error(StatusCode::METHOD_NOT_ALLOWED, "use POST");
         }
-        let v: serde_json::Value = match serde_json::from_slice(body) {
-            Ok(v) => v,
-            Err(e) => return error(StatusCode::BAD_REQUEST, &format!("not JSON: {e}")),
-        };
-        let mut db = match crate::state::Db::open(&self.db_path, "") {
-            Ok(db) => db,
-            Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &format!("state: {e}")),
-        };
         match path {
             "/cluster/join" => {
-                let Some(host) = v["hostName"]
-                    .as_str()
-                    .filter(|h| crate::names::validate_host(h).is_ok())
-                else {
-                    return error(
+                let bad = || {
+                    error(
                         StatusCode::BAD_REQUEST,
                         "hostName is missing or not a host name",
-                    );
+                    )
                 };
-                match db
-                    .set_cc_subscriber(host)
-                    .and_then(|_| db.queue_replication(crate::replication::IMAGE_REPOSITORY))
-                {
+                let Ok(join) = serde_json::from_slice::<Join>(body) else {
+                    return bad();
+                };
+                match cluster::accept_subscriber(&mut node, &join.host_name) {
                     Ok(()) => {
-                        self.log(&format!("subscriber {host} joined"));
+                        self.log(&format!("subscriber {} joined", join.host_name));
                         json_reply(
                             StatusCode::OK,
-                            json!({ "publisher": true, "subscriber": host }),
+                            json!({ "publisher": true, "subscriber": join.host_name }),
                         )
                     }
-                    Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("state: {e}")),
+                    Err(e) if e.kind == Kind::Invalid => bad(),
+                    Err(e) => op_reply(&e),
                 }
             }
-            "/replication/image-repository" => match crate::replication::receive_image_repository(
-                &mut db,
-                &self.state_root,
-                &v,
-                self.dbus,
-            ) {
-                Ok(()) => {
-                    self.log("image repository setting replicated from the publisher");
-                    json_reply(StatusCode::OK, json!({ "status": "stored" }))
+            "/replication/image-repository" => {
+                let setting = match serde_json::from_slice(body) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        return error(
+                            StatusCode::BAD_REQUEST,
+                            &format!("not the replicated setting: {e}"),
+                        )
+                    }
+                };
+                match cluster::receive_image_repository(&mut node, setting) {
+                    Ok(()) => {
+                        self.log("image repository setting replicated from the publisher");
+                        json_reply(StatusCode::OK, json!({ "status": "stored" }))
+                    }
+                    Err(e) => op_reply(&e),
                 }
-                Err(e) => error(StatusCode::BAD_REQUEST, &e),
-            },
+            }
             _ => error(StatusCode::NOT_FOUND, "no such endpoint"),
-        }
-    }
-
-    /// `POST /inventory/onboard`: record a VOS host (SPEC 4 step 3) for the application user
-    /// `user`. Every field is checked; the host key is parsed and stored in canonical form.
-    fn onboard(&self, body: &[u8], user: &str) -> Reply {
-        let mut h: crate::state::db::OnboardedHost = match serde_json::from_slice(body) {
-            Ok(h) => h,
-            Err(e) => {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    &format!("the body is not an onboarding record: {e}"),
-                )
-            }
-        };
-        let key = crate::sshkeys::SshPublicKey::parse(&h.host_key);
-        let shown = |s: &str| s.escape_debug().to_string();
-        let problems: Vec<String> = [
-            (!crate::inventory::model::VOS_PRODUCTS.contains(&h.product.as_str()))
-                .then(|| format!("unknown product {}", shown(&h.product))),
-            (!matches!(h.host_type.as_str(), "Publisher" | "Subscriber")).then(|| {
-                format!(
-                    "type {} is neither Publisher nor Subscriber",
-                    shown(&h.host_type)
-                )
-            }),
-            crate::names::validate_host(&h.host)
-                .err()
-                .map(|e| format!("host {}: {e}", shown(&h.host))),
-            crate::names::validate_user(&h.user)
-                .err()
-                .map(|e| format!("user {}: {e}", shown(&h.user))),
-            key.as_ref().err().map(|e| format!("host_key: {e}")),
-            (h.port == 0).then(|| "port must be 1-65535".to_owned()),
-            crate::names::validate_cluster(&h.cluster)
-                .err()
-                .map(|e| format!("cluster: {e}")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if !problems.is_empty() {
-            return error(StatusCode::BAD_REQUEST, &problems.join("; "));
-        }
-        if let Ok(k) = &key {
-            h.host_key = k.canonical();
-        }
-        match crate::state::Db::open(&self.db_path, "")
-            .and_then(|mut db| db.upsert_onboarded_host(&h, user))
-        {
-            Ok(Ok(())) => json_reply(
-                StatusCode::OK,
-                json!({ "status": "onboarded", "host": h.host, "cluster": h.cluster }),
-            ),
-            Ok(Err(why)) => error(StatusCode::FORBIDDEN, &why),
-            Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("state: {e}")),
         }
     }
 }
 
 /// Run the service until SIGTERM or SIGINT; returns the exit status.
-pub fn run(state: &mut crate::state::StateDir, args: &ServeArgs) -> Result<(), String> {
+pub fn run(
+    state: &mut crate::state::StateDir,
+    args: &ServeArgs,
+    stores: Stores,
+) -> Result<(), String> {
+    let schedule = args.schedule().map_err(|e| match &e.hint {
+        Some(h) => format!("{}\nHint: {h}", e.message),
+        None => e.message.clone(),
+    })?;
     // argon2 takes 19 MiB per verification. With glibc's adaptive threshold those blocks come
     // from per-thread arenas that keep them after use, so memory grew with every blocking
     // thread that ever verified a password. A fixed threshold maps each large block and gives
     // it back when it is freed.
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes the allocator's tuning; called before any thread starts.
+    // (No maintained crate wraps mallopt.)
+    #[allow(unsafe_code)]
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
@@ -420,12 +416,12 @@ pub fn run(state: &mut crate::state::StateDir, args: &ServeArgs) -> Result<(), S
         .ok();
     let db_path = state.db_path();
     let public_key = crate::nodekey::ensure(&root, &host)?.public_line;
-    let dbus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some();
     let svc = Arc::new(Service {
-        state_root: root.clone(),
-        dbus,
+        root: root.clone(),
+        host: host.clone(),
+        stores,
+        cancel: Cancel::new(),
         public_key,
-        db_path: db_path.clone(),
         auth: Authenticator::new(db_path, host.clone()),
         log: Mutex::new(log),
     });
@@ -434,90 +430,81 @@ pub fn run(state: &mut crate::state::StateDir, args: &ServeArgs) -> Result<(), S
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Background work runs on threads of its own, so a long download never delays a
+    // replication retry, and both end at once when the service stops.
     let chores = {
-        let (svc, stop) = (Arc::clone(&svc), Arc::clone(&stop));
-        let (interval, at, delay) = (
-            Duration::from_secs(args.sync_interval),
-            args.download_at,
-            Duration::from_secs(args.download_delay),
-        );
-        std::thread::spawn(move || background(&svc, &stop, interval, at, delay))
+        let (svc, interval) = (Arc::clone(&svc), Duration::from_secs(args.sync_interval));
+        std::thread::spawn(move || cluster_chores(&svc, interval))
     };
-    let result = rt.block_on(serve(svc, acceptor, args.listen, host));
-    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let downloads = {
+        let svc = Arc::clone(&svc);
+        let first = jiff::Timestamp::now() + Duration::from_secs(args.download_delay);
+        svc.log(&format!(
+            "artifact download: {}s after start, then {schedule}",
+            args.download_delay
+        ));
+        std::thread::spawn(move || {
+            let cancel = svc.cancel.clone();
+            schedule::run(&schedule, &SystemClock, &cancel, Some(first), &mut |_| {
+                scheduled_download(&svc)
+            })
+        })
+    };
+    let result = rt.block_on(serve(Arc::clone(&svc), acceptor, args.listen, host));
+    svc.cancel.cancel();
     let _ = chores.join();
+    let _ = downloads.join();
     result
 }
 
-/// The service's background work, until `stop`: cluster chores every `interval`, the
-/// artifact download `delay` after start and daily at `at`.
-fn background(
-    svc: &Service,
-    stop: &std::sync::atomic::AtomicBool,
-    interval: Duration,
-    at: (u32, u32),
-    delay: Duration,
-) {
-    use std::sync::atomic::Ordering;
-    let mut next_chores = Instant::now();
-    let mut first_download = Some(Instant::now() + delay);
-    let mut daily = Instant::now() + Duration::from_secs(until_local(at.0, at.1));
+/// Every `interval` until the service stops: a subscriber joins its publisher (until it has),
+/// a publisher sends what waits in the replication outbox.
+fn cluster_chores(svc: &Service, interval: Duration) {
     let mut joined = false;
-    while !stop.load(Ordering::SeqCst) {
-        let now = Instant::now();
-        if now >= next_chores {
-            next_chores = now + interval;
-            if let Ok(node) = svc.node() {
-                if node.role == "subscriber" && !joined {
-                    if let (Some(publisher), Ok(Some(secret))) = (
-                        &node.publisher,
-                        crate::state::Db::open(&svc.db_path, "")
-                            .map_err(|e| e.to_string())
-                            .and_then(|db| {
-                                crate::replication::secret(&db, &svc.state_root, svc.dbus)
-                            }),
-                    ) {
-                        match crate::replication::join(
-                            &svc.state_root,
-                            publisher,
-                            &node.hostname,
-                            &secret,
-                        ) {
-                            Ok(()) => {
-                                joined = true;
-                                svc.log(&format!("joined the publisher {publisher}"));
-                            }
-                            Err(e) => {
-                                svc.log(&format!("cannot join the publisher {publisher} yet: {e}"))
-                            }
-                        }
-                    }
+    loop {
+        let mut node = svc.node();
+        match node.identity().map(|n| n.role) {
+            Ok(Role::Subscriber) if !joined => match cluster::join(&mut node) {
+                Ok(publisher) => {
+                    joined = true;
+                    svc.log(&format!("joined the publisher {publisher}"));
                 }
-                if node.role == "publisher" {
-                    for line in
-                        crate::replication::flush_outbox(&svc.db_path, &svc.state_root, svc.dbus)
-                    {
-                        svc.log(&line);
-                    }
-                }
-            }
+                // Without a secret there is nothing to try yet; the administrator sets it.
+                Err(e) if e.kind == Kind::NotConfigured => {}
+                Err(e) => svc.log(&format!("cannot join the publisher yet: {e}")),
+            },
+            Ok(Role::Publisher) => match cluster::flush_outbox(&mut node) {
+                Ok(done) => done.iter().for_each(|f| svc.log(&f.to_string())),
+                Err(e) => svc.log(&format!("replication: {e}")),
+            },
+            _ => {}
         }
-        if first_download.is_some_and(|t| now >= t) || now >= daily {
-            first_download = None;
-            if now >= daily {
-                daily = now + Duration::from_secs(until_local(at.0, at.1).max(60));
-            }
-            if svc.node().map(|n| n.role != "vos").unwrap_or(false) {
-                svc.log(&crate::artifacts::scheduled(
-                    &svc.db_path,
-                    &svc.state_root,
-                    svc.dbus,
-                ));
-            }
+        if svc.cancel.wait(interval) {
+            return;
         }
-        std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// The scheduled artifact download on a Cloud Connect node, logged.
+fn scheduled_download(svc: &Service) {
+    let mut node = svc.node();
+    if !node.identity().is_ok_and(|n| n.role.is_cloud_connect()) {
+        return;
+    }
+    svc.log(&match artifacts::scheduled(&mut node) {
+        Ok(artifacts::Scheduled::NotConfigured) => {
+            "scheduled download skipped: the image repository is not configured".to_owned()
+        }
+        Ok(artifacts::Scheduled::Done(sum)) => format!(
+            "scheduled download: {} artifact(s) downloaded ({} bytes), {} already complete",
+            sum.downloaded, sum.bytes, sum.already_complete
+        ),
+        Err(e) if e.kind == Kind::Interrupted => {
+            "scheduled download stopped: the service is stopping; the next run resumes it"
+                .to_owned()
+        }
+        Err(e) => format!("scheduled download failed, will run again at the next time: {e}"),
+    });
 }
 
 /// A client has this long for the TLS handshake, for a request's headers (also the idle time
@@ -529,16 +516,10 @@ const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections served at once: half the descriptors the process may open (the rest are for
 /// the database, the log and outgoing calls), at most 1024.
 fn max_connections() -> usize {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit writes into the struct we own.
-    let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
-        lim.rlim_cur as usize
-    } else {
-        1024
-    };
+    use nix::sys::resource::{getrlimit, Resource};
+    let soft = getrlimit(Resource::RLIMIT_NOFILE)
+        .map(|(soft, _)| usize::try_from(soft).unwrap_or(usize::MAX))
+        .unwrap_or(1024);
     (soft / 2).clamp(16, 1024)
 }
 

@@ -12,7 +12,9 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use serde::Serialize;
 
 use super::StateError;
+use crate::domain::{AuthType, HostType, Role, Software};
 use crate::inventory::Inventory;
+use crate::secrets::StoreKind;
 
 /// Migrations, applied in order; the database's `user_version` is the number applied.
 /// Never edit one that has shipped: add the next.
@@ -192,7 +194,7 @@ pub struct Db {
 /// The node's identity (SPEC 2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Node {
-    pub role: String,
+    pub role: Role,
     pub hostname: String,
     pub publisher: Option<String>,
     pub component: Option<String>,
@@ -217,11 +219,11 @@ pub struct AppUser {
 pub struct ImageRepository {
     pub url: String,
     pub repository: String,
-    pub auth_type: String,
-    pub software: String,
+    pub auth_type: AuthType,
+    pub software: Software,
     pub ca_file: Option<String>,
     pub proxy: Option<String>,
-    pub credential_store: String,
+    pub credential_store: StoreKind,
     pub credential_ref: String,
     pub last_validated: String,
     /// The administrator accepted a plain `http://` URL (`--allow-insecure-http`).
@@ -259,9 +261,8 @@ pub struct OnboardedHost {
     pub host: String,
     pub cluster: String,
     pub product: String,
-    /// `Publisher` or `Subscriber`.
     #[serde(rename = "type")]
-    pub host_type: String,
+    pub host_type: HostType,
     /// `ssh-ed25519 AAAA…`
     pub host_key: String,
     pub user: String,
@@ -798,14 +799,14 @@ impl Db {
 
     // ---- where secrets are kept ----
 
-    pub fn secret_locations(&self) -> Result<Vec<(String, String)>, StateError> {
+    pub fn secret_locations(&self) -> Result<Vec<(String, StoreKind)>, StateError> {
         self.query_all(
             "SELECT name, store FROM secret_location ORDER BY name",
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
     }
 
-    pub fn secret_location(&self, name: &str) -> Result<Option<String>, StateError> {
+    pub fn secret_location(&self, name: &str) -> Result<Option<StoreKind>, StateError> {
         Ok(self
             .conn
             .query_row(
@@ -817,7 +818,7 @@ impl Db {
     }
 
     /// Record where `name` is; the image-repository setting that names it follows.
-    pub fn set_secret_location(&mut self, name: &str, store: &str) -> Result<(), StateError> {
+    pub fn set_secret_location(&mut self, name: &str, store: StoreKind) -> Result<(), StateError> {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT OR REPLACE INTO secret_location (name, store) VALUES (?1, ?2)",
@@ -900,7 +901,7 @@ mod tests {
     fn fresh_database_is_a_publisher_named_after_the_host() {
         let (_d, db) = temp_db();
         let n = db.node().unwrap();
-        assert_eq!(n.role, "publisher");
+        assert_eq!(n.role, Role::Publisher);
         assert_eq!(n.hostname, "cc-pub.example.com");
         assert_eq!(n.ssh_port, 22);
     }

@@ -53,9 +53,14 @@ pub fn process_start(pid: u32) -> Option<String> {
 }
 
 fn alive(pid: u32, recorded_start: Option<&str>) -> bool {
-    // SAFETY: kill with signal 0 only checks that the process exists; it sends nothing.
-    let exists = unsafe { libc::kill(pid as libc::pid_t, 0) } == 0
-        || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+    // No signal: only whether the process exists (EPERM: it does, as another user's).
+    let exists = match i32::try_from(pid) {
+        Ok(p) => matches!(
+            nix::sys::signal::kill(nix::unistd::Pid::from_raw(p), None),
+            Ok(()) | Err(nix::errno::Errno::EPERM)
+        ),
+        Err(_) => false,
+    };
     if !exists {
         return false;
     }

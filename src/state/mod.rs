@@ -131,8 +131,7 @@ pub fn ensure_private_dir(dir: &Path) -> Result<(), StateError> {
 /// foreign-owned key: that user could read or replace what this node trusts.
 pub fn owned_by_us(path: &Path, m: &fs::Metadata) -> io::Result<()> {
     use std::os::unix::fs::MetadataExt;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
+    let me = nix::unistd::geteuid().as_raw();
     if m.uid() != me {
         return Err(io::Error::new(
             io::ErrorKind::PermissionDenied,
@@ -212,7 +211,7 @@ mod tests {
 
     #[test]
     fn a_foreign_state_directory_is_refused() {
-        if unsafe { libc::geteuid() } != 0 {
+        if !nix::unistd::geteuid().is_root() {
             return assert!(ensure_private_dir(Path::new("/")).is_err());
         }
         let d = tempfile::tempdir().unwrap();

@@ -219,7 +219,7 @@ fn every_failure_has_its_own_message_and_keeps_the_previous_setting() {
     );
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("cannot be reached (connection failed)"),
+        r.stderr.contains("cannot be reached (connection refused)"),
         "{}",
         r.stderr
     );

@@ -32,6 +32,17 @@ pub struct Faults {
     pub redirect_downloads: Option<String>,
     /// Serve downloads without a credential (a CDN that signs its URLs).
     pub open_downloads: bool,
+    /// Paths whose next download sends half the body, says so, and then waits, holding the
+    /// connection open, until the test releases it.
+    pub stall: HashMap<String, Stall>,
+}
+
+/// The two ends a stalled download talks to the test through.
+pub struct Stall {
+    /// Told once half the body has been handed to the connection.
+    pub reached: std::sync::mpsc::Sender<()>,
+    /// Waited on (a message, or the test dropping its end) before the connection is cut.
+    pub release: std::sync::mpsc::Receiver<()>,
 }
 
 /// Served files: path → (content, its SHA-256).
@@ -130,6 +141,31 @@ impl Read for CutReader {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::ConnectionReset,
                 "cut by the test",
+            ));
+        }
+        let room = (self.limit - self.sent).min(buf.len());
+        let n = self.data.read(&mut buf[..room])?;
+        self.sent += n;
+        Ok(n)
+    }
+}
+
+/// Half the body, then silence until released; then the connection is cut.
+struct StallReader {
+    data: ArcSlice,
+    limit: usize,
+    sent: usize,
+    stall: Stall,
+}
+
+impl Read for StallReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.sent >= self.limit {
+            let _ = self.stall.reached.send(());
+            let _ = self.stall.release.recv();
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "released by the test",
             ));
         }
         let room = (self.limit - self.sent).min(buf.len());
@@ -408,7 +444,15 @@ fn respond(
         }
         _ => false,
     };
-    let reader: Box<dyn Read + Send> = if cut {
+    let stall = f.stall.remove(file);
+    let reader: Box<dyn Read + Send> = if let Some(stall) = stall {
+        Box::new(StallReader {
+            data: body,
+            limit: len / 2,
+            sent: 0,
+            stall,
+        })
+    } else if cut {
         Box::new(CutReader {
             data: body,
             limit: len / 2,

@@ -350,3 +350,78 @@ fn scheduled_download_runs_after_the_start_delay() {
     srv.wait_for_log("scheduled download: 1 artifact(s) downloaded");
     assert!(s.join("artifacts/12.6/common/tool.zip").exists());
 }
+
+/// SIGTERM stops a scheduled download that is waiting on the network: the service ends without
+/// waiting for the server, says so in its log, and keeps what arrived for the next run.
+#[test]
+fn sigterm_stops_a_scheduled_download_in_progress() {
+    let j = crate::jfrog::JFrog::start();
+    let path = "/12.6/common/big.iso";
+    j.put(path, (0..4_000_000u32).map(|i| (i % 251) as u8).collect());
+    let (release, release_rx) = std::sync::mpsc::channel();
+    let (reached_tx, reached) = std::sync::mpsc::channel();
+    j.faults.lock().unwrap().stall.insert(
+        path.to_owned(),
+        crate::jfrog::Stall {
+            reached: reached_tx,
+            release: release_rx,
+        },
+    );
+    let (d, s) = state();
+    let key = d.path().join("key");
+    std::fs::write(&key, crate::jfrog::GOOD_KEY).unwrap();
+    let r = run(
+        &s,
+        &[
+            "utils",
+            "image-repository",
+            "set",
+            "--url",
+            &j.base,
+            "--repository",
+            crate::jfrog::REPO,
+            "--auth-type",
+            "api-key",
+            "--credential-file",
+            key.to_str().unwrap(),
+            "--software",
+            "unrestricted",
+            "--ca-file",
+            j.ca.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let srv = Served::start_with(&s, crate::sshd::free_port(), &["--download-delay", "0"]);
+    // The observable event: the server has sent the first half and holds the rest back.
+    reached
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the download never got half way");
+    let part = s.join("artifacts/12.6/common/big.iso.part");
+    let state_dir = srv.state.clone();
+    // A watchdog, so a service that ignores SIGTERM fails the test instead of hanging it: after
+    // a minute the server lets the connection go (and the log then says something else).
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(60));
+        drop(release);
+    });
+    // The server still holds the connection open: only SIGTERM can end the download now.
+    assert_eq!(srv.terminate(), Some(0));
+    let log = std::fs::read_to_string(state_dir.join("logs/serve.log")).unwrap();
+    assert!(
+        log.contains("scheduled download stopped: the service is stopping"),
+        "{log}"
+    );
+    // What arrived is kept (up to the half the server sent), byte for byte, for the next run.
+    let kept = std::fs::read(&part).unwrap();
+    assert!(
+        !kept.is_empty() && kept.len() <= 2_000_000,
+        "{}",
+        kept.len()
+    );
+    assert!(kept
+        .iter()
+        .enumerate()
+        .all(|(i, b)| *b == (i as u32 % 251) as u8));
+    assert!(!s.join("artifacts/12.6/common/big.iso").exists());
+}

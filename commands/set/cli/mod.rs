@@ -9,7 +9,6 @@ pub mod pagination;
 
 #[derive(Debug, Subcommand)]
 pub enum SetCliCommands {
-    /// Turn automatic pagination of long output on or off for this session
     Pagination(pagination::SetCliPaginationArgs),
 }
 

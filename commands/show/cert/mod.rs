@@ -9,7 +9,6 @@ pub mod own;
 
 #[derive(Debug, Subcommand)]
 pub enum ShowCertCommands {
-    /// Print this node's service certificate (PEM), to import on the VOS nodes
     Own(own::ShowCertOwnArgs),
 }
 

@@ -14,7 +14,7 @@ pub struct ShowCertOwnArgs {}
 
 pub fn cmd_show_cert_own(ctx: &mut Ctx, _args: ShowCertOwnArgs) -> CmdResult {
     let host = ctx.db()?.node()?.hostname;
-    let files = crate::serve::tls::ensure(ctx.state.root(), &host).map_err(CommandError::failed)?;
+    let files = crate::serve::tls::ensure(ctx.node.root(), &host).map_err(CommandError::failed)?;
     let pem = std::fs::read_to_string(&files.cert)
         .map_err(|e| CommandError::failed(format!("cannot read {}: {e}", files.cert.display())))?;
     ctx.ui.print(&pem)?;

@@ -9,7 +9,6 @@ pub mod pagination;
 
 #[derive(Debug, Subcommand)]
 pub enum ShowCliCommands {
-    /// Show whether long output is paged in this session
     Pagination(pagination::ShowCliPaginationArgs),
 }
 

@@ -14,13 +14,9 @@ pub mod password;
 
 #[derive(Debug, Subcommand)]
 pub enum ApplicationuserCommands {
-    /// Add an application user
     Add(add::UtilsApplicationuserAddArgs),
-    /// List the application users
     List(list::UtilsApplicationuserListArgs),
-    /// Delete an application user
     Delete(delete::UtilsApplicationuserDeleteArgs),
-    /// Change an application user's password
     Password(password::UtilsApplicationuserPasswordArgs),
 }
 

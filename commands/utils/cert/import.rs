@@ -44,7 +44,7 @@ pub fn cmd_utils_cert_import(ctx: &mut Ctx, args: UtilsCertImportArgs) -> CmdRes
                 .with_hint("pass --name with letters, digits, '-', '_' and '.'"),
         );
     }
-    let dir = ctx.state.root().join("trust");
+    let dir = ctx.node.root().join("trust");
     crate::state::ensure_private_dir(&dir)?;
     let dest = dir.join(format!("{stem}.pem"));
     let data = std::fs::read(&args.file)

@@ -14,7 +14,7 @@ use crate::output::vos_table;
 pub struct UtilsCertListArgs {}
 
 pub fn cmd_utils_cert_list(ctx: &mut Ctx, _args: UtilsCertListArgs) -> CmdResult {
-    let dir = ctx.state.root().join("trust");
+    let dir = ctx.node.root().join("trust");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|rd| {
             rd.flatten()

@@ -11,9 +11,7 @@ pub mod list;
 
 #[derive(Debug, Subcommand)]
 pub enum CertCommands {
-    /// Trust a certificate or CA (PEM) for this node's HTTPS connections
     Import(import::UtilsCertImportArgs),
-    /// List the certificates this node trusts
     List(list::UtilsCertListArgs),
 }
 

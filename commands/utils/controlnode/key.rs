@@ -15,9 +15,9 @@ pub struct UtilsControlnodeKeyArgs {}
 pub fn cmd_utils_controlnode_key(ctx: &mut Ctx, _args: UtilsControlnodeKeyArgs) -> CmdResult {
     let node = ctx.db()?.node()?;
     let key =
-        crate::nodekey::ensure(ctx.state.root(), &node.hostname).map_err(CommandError::failed)?;
+        crate::nodekey::ensure(ctx.node.root(), &node.hostname).map_err(CommandError::failed)?;
     if ctx.ui.json_output() {
-        let category = if node.role == "subscriber" {
+        let category = if node.role == crate::domain::Role::Subscriber {
             "SUBSCRIBER"
         } else {
             "PUBLISHER"

@@ -9,7 +9,6 @@ pub mod key;
 
 #[derive(Debug, Subcommand)]
 pub enum ControlnodeCommands {
-    /// Print this node's SSH public key line, for a host's authorized_keys
     Key(key::UtilsControlnodeKeyArgs),
 }
 

@@ -9,7 +9,6 @@ pub mod test_connection;
 
 #[derive(Debug, Subcommand)]
 pub enum DeploymentCommands {
-    /// Prove password-less SSH from this Cloud Connect node to every inventory host
     TestConnection(test_connection::UtilsDeploymentTestConnectionArgs),
 }
 

@@ -6,11 +6,9 @@ use std::time::Duration;
 use clap::Args;
 use serde_json::json;
 
-use crate::clients::ssh::{Endpoint, HostKeys};
-use crate::commands::utils::system::inventory::require_cloud_connect;
-use crate::connectivity::{check_all, Outcome, Target};
 use crate::context::Ctx;
 use crate::errors::{CmdResult, CommandError, ErrorKind};
+use crate::ops::connectivity::{self, Filter, Outcome, Report, Settings};
 use crate::output::plain_table;
 
 /// Prove password-less SSH from this Cloud Connect node to every inventory host
@@ -50,67 +48,9 @@ pub fn cmd_utils_deployment_test_connection(
     ctx: &mut Ctx,
     args: UtilsDeploymentTestConnectionArgs,
 ) -> CmdResult {
-    require_cloud_connect(ctx, false)?;
-    let inv = crate::commands::utils::system::inventory::current(ctx)?;
-    let onboarded = ctx.db()?.onboarded_hosts()?;
-    let mut rows = inv.rows();
-    if let Some(n) = &args.node {
-        rows.retain(|r| {
-            r.name.eq_ignore_ascii_case(n)
-                || r.name
-                    .split(':')
-                    .next()
-                    .is_some_and(|h| h.eq_ignore_ascii_case(n))
-        });
-    }
-    if let Some(p) = &args.product {
-        rows.retain(|r| r.product.eq_ignore_ascii_case(p));
-    }
-    if rows.is_empty() {
-        let what = if args.node.is_some() || args.product.is_some() {
-            "no inventory host matches --node/--product"
-        } else {
-            "the inventory has no hosts"
-        };
-        return Err(CommandError::failed(format!("nothing to test: {what}"))
-            .with_hint("see the hosts with: utils system inventory show"));
-    }
-    let targets: Vec<Target> = rows
-        .into_iter()
-        .map(|row| {
-            if row.platform == "Windows" {
-                return Target { user: Ok(row.detail.clone()), row, recorded_key: false };
-            }
-            match onboarded.iter().find(|h| h.host.eq_ignore_ascii_case(&row.name)) {
-                Some(h) => Target { user: Ok(h.user.clone()), row, recorded_key: true },
-                None => Target {
-                    user: Err("not onboarded: no orchestration account or host key recorded (run utils system onboard trigger on the VOS publisher)".to_owned()),
-                    row,
-                    recorded_key: false,
-                },
-            }
-        })
-        .collect();
-    let host = ctx.db()?.node()?.hostname;
-    let key = crate::nodekey::ensure(ctx.state.root(), &host).map_err(CommandError::failed)?;
-    let host_keys = HostKeys::new(ctx.state.root().join("known_hosts"));
-    // The keys recorded at onboarding, as a known_hosts file of their own: each line rebuilt
-    // from a parsed endpoint and a parsed key, so no stored text can add a line or a marker.
-    let recorded_path = ctx.state.root().join("onboarded_known_hosts");
-    let lines: String = onboarded
-        .iter()
-        .filter_map(|h| {
-            let ep = Endpoint::parse(&h.host, h.port).ok()?;
-            let key = crate::sshkeys::SshPublicKey::parse(&h.host_key).ok()?;
-            Some(format!("{}\n", key.known_hosts_line(&ep)))
-        })
-        .collect();
-    crate::state::write_private_file(&recorded_path, lines.as_bytes()).map_err(|e| {
-        CommandError::failed(format!("cannot write {}: {e}", recorded_path.display()))
-    })?;
-    let recorded = HostKeys::new(recorded_path);
+    ctx.node.require_cloud_connect(false)?;
     let bar = if ctx.ui.stderr_tty && !ctx.ui.quiet {
-        indicatif::ProgressBar::new(targets.len() as u64)
+        indicatif::ProgressBar::new(0)
     } else {
         indicatif::ProgressBar::hidden()
     };
@@ -118,24 +58,29 @@ pub fn cmd_utils_deployment_test_connection(
         indicatif::ProgressStyle::with_template("Testing {pos}/{len} hosts {bar:30} {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let flag = std::sync::Arc::clone(&ctx.interrupt);
-    let (results, stats) = check_all(
-        &targets,
-        &key.private,
-        &crate::connectivity::Keys {
-            known_hosts: &host_keys,
-            recorded: &recorded,
+    let report = connectivity::test_deployment(
+        &mut ctx.node,
+        &Filter {
+            node: args.node.clone(),
+            product: args.product.clone(),
         },
-        args.accept_new_host_keys,
-        args.parallel as usize,
-        args.retries,
-        Duration::from_secs(args.timeout),
-        &flag,
-        &|n| bar.set_position(n as u64),
+        &Settings {
+            accept_new_host_keys: args.accept_new_host_keys,
+            parallel: args.parallel as usize,
+            retries: args.retries,
+            timeout: Duration::from_secs(args.timeout),
+        },
+        &|n, total| {
+            bar.set_length(total as u64);
+            bar.set_position(n as u64);
+        },
     );
     bar.finish_and_clear();
-    ctx.check_interrupt()?;
-    let results: Vec<_> = results.into_iter().flatten().collect();
+    let Report {
+        results,
+        stats,
+        public_key,
+    } = report?;
     let passed = results
         .iter()
         .filter(|r| r.result == Outcome::Success)
@@ -150,7 +95,7 @@ pub fn cmd_utils_deployment_test_connection(
         .count();
     let tested = passed + failed;
     if ctx.ui.json_output() {
-        ctx.ui.json(&json!({ "hosts": results, "passed": passed, "failed": failed, "skipped": skipped, "public_key": key.public_line, "run": stats }))?;
+        ctx.ui.json(&json!({ "hosts": results, "passed": passed, "failed": failed, "skipped": skipped, "public_key": public_key, "run": stats }))?;
     } else {
         let rows: Vec<Vec<String>> = results
             .iter()
@@ -205,7 +150,7 @@ pub fn cmd_utils_deployment_test_connection(
         })
         .with_hint(format!(
             "this node's public key, for the hosts' authorized_keys: {}",
-            key.public_line
+            public_key
         )));
     }
     if failed > 0 {

@@ -15,7 +15,7 @@ pub fn cmd_utils_image_repository_artifacts(
     ctx: &mut Ctx,
     _args: UtilsImageRepositoryArtifactsArgs,
 ) -> CmdResult {
-    let list = crate::artifacts::list_local(&ctx.state.root().join("artifacts"));
+    let list = crate::ops::artifacts::list_local(&ctx.node.root().join("artifacts"));
     if ctx.ui.json_output() {
         ctx.ui.json(&list)?;
         return Ok(());

@@ -7,10 +7,10 @@ use clap::Args;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use super::{art_error, client, load};
-use crate::artifacts::{self, Event};
 use crate::context::Ctx;
 use crate::errors::CmdResult;
+use crate::ops::artifacts::{self, Event};
+use crate::ops::image_repository;
 use crate::output::vos_table;
 
 /// Download the artifacts the software choice allows, now
@@ -46,15 +46,20 @@ pub fn cmd_utils_image_repository_download(
     ctx: &mut Ctx,
     args: UtilsImageRepositoryDownloadArgs,
 ) -> CmdResult {
-    let (setting, credential) = load(ctx)?;
-    let art = client(ctx, &setting, credential, args.timeout)?;
+    let (setting, credential) = image_repository::load(&mut ctx.node)?;
+    let art = image_repository::client(
+        ctx.node.root(),
+        &setting,
+        credential,
+        Duration::from_secs(args.timeout),
+    )?;
     let _lock = if args.dry_run {
         None
     } else {
         Some(ctx.orchestration_lock("utils image-repository download")?)
     };
-    let dir = ctx.state.root().join("artifacts");
-    let plan = artifacts::plan(&art, &setting.software, &dir).map_err(art_error)?;
+    let dir = ctx.node.root().join("artifacts");
+    let plan = artifacts::plan(&art, setting.software, &dir)?;
     if args.dry_run {
         if ctx.ui.json_output() {
             ctx.ui.json(&plan)?;
@@ -90,40 +95,39 @@ pub fn cmd_utils_image_repository_download(
     let mut file_bar: Option<ProgressBar> = None;
     let mut before = 0u64;
     let mut done_files = 0u64;
-    let flag = std::sync::Arc::clone(&ctx.interrupt);
+    let cancel = ctx.node.cancel.clone();
     let backoff = Duration::from_secs_f64(args.backoff.clamp(0.0, 60.0));
-    let result =
-        artifacts::download(
-            &art,
-            &plan,
-            &dir,
-            args.retries,
-            backoff,
-            &flag,
-            &mut |ev| match ev {
-                Event::File { uri, size } => {
-                    let b = multi.insert_before(&total, ProgressBar::new(size));
-                    b.set_style(style("{msg} {bar:30} {bytes}/{total_bytes}"));
-                    b.set_message(uri.to_owned());
-                    file_bar = Some(b);
+    let result = artifacts::download(
+        &art,
+        &plan,
+        &dir,
+        args.retries,
+        backoff,
+        cancel.flag(),
+        &mut |ev| match ev {
+            Event::File { uri, size } => {
+                let b = multi.insert_before(&total, ProgressBar::new(size));
+                b.set_style(style("{msg} {bar:30} {bytes}/{total_bytes}"));
+                b.set_message(uri.to_owned());
+                file_bar = Some(b);
+            }
+            Event::Bytes { done } => {
+                if let Some(b) = &file_bar {
+                    b.set_position(done);
                 }
-                Event::Bytes { done } => {
-                    if let Some(b) = &file_bar {
-                        b.set_position(done);
-                    }
-                    total.set_position(before + done);
+                total.set_position(before + done);
+            }
+            Event::Done => {
+                if let Some(b) = file_bar.take() {
+                    before += b.length().unwrap_or(0);
+                    b.finish_and_clear();
                 }
-                Event::Done => {
-                    if let Some(b) = file_bar.take() {
-                        before += b.length().unwrap_or(0);
-                        b.finish_and_clear();
-                    }
-                    done_files += 1;
-                }
-            },
-        );
+                done_files += 1;
+            }
+        },
+    );
     total.finish_and_clear();
-    let summary = result.map_err(art_error)?;
+    let summary = result?;
     if ctx.ui.json_output() {
         ctx.ui.json(&json!({ "downloaded": summary.downloaded, "bytes": summary.bytes, "already_complete": summary.already_complete, "excluded": plan.excluded }))?;
     } else {

@@ -1,15 +1,10 @@
-//! `utils image-repository` menu, and what its commands share: the Artifactory client built from
-//! the stored setting (credential from the secret store, trusted CAs), and error mapping.
-
-use std::time::Duration;
+//! `utils image-repository` menu (SPEC 3, 7); the work is in `ops::image_repository` and
+//! `ops::artifacts`.
 
 use clap::Subcommand;
 
-use crate::clients::artifactory::{ArtError, Artifactory};
 use crate::context::Ctx;
-use crate::errors::{CmdResult, CommandError};
-use crate::secrets::Secret;
-use crate::state::db::ImageRepository;
+use crate::errors::CmdResult;
 
 pub mod artifacts;
 pub mod download;
@@ -18,13 +13,9 @@ pub mod show;
 
 #[derive(Debug, Subcommand)]
 pub enum ImageRepositoryCommands {
-    /// Configure and validate the Artifactory that software is downloaded from
     Set(set::UtilsImageRepositorySetArgs),
-    /// Show the Artifactory setting
     Show(show::UtilsImageRepositoryShowArgs),
-    /// Download the artifacts the software choice allows, now
     Download(download::UtilsImageRepositoryDownloadArgs),
-    /// List the artifacts downloaded to this node
     Artifacts(artifacts::UtilsImageRepositoryArtifactsArgs),
 }
 
@@ -49,55 +40,4 @@ pub fn run(ctx: &mut Ctx, cmd: ImageRepositoryCommands) -> CmdResult {
             artifacts::cmd_utils_image_repository_artifacts(ctx, a)
         }
     }
-}
-
-pub fn art_error(e: ArtError) -> CommandError {
-    match e {
-        ArtError::Interrupted => CommandError::interrupted(),
-        e => {
-            let remedy = e.remedy();
-            let mut c = CommandError::failed(e.to_string());
-            if let Some(r) = remedy {
-                c = c.with_hint(r);
-            }
-            c
-        }
-    }
-}
-
-pub fn not_configured() -> CommandError {
-    CommandError::failed("Image repository is not configured.")
-        .with_hint("configure it with: utils image-repository set")
-}
-
-/// The stored setting and its credential.
-pub fn load(ctx: &mut Ctx) -> CmdResult<(ImageRepository, Secret)> {
-    let setting = ctx.db()?.image_repository()?.ok_or_else(not_configured)?;
-    let secrets = ctx.secrets()?;
-    let secret = secrets
-        .get(ctx.db()?, &setting.credential_ref)?
-        .ok_or_else(|| {
-            CommandError::failed(format!(
-                "the Artifactory credential is missing from the {} store",
-                setting.credential_store
-            ))
-            .with_hint("enter it again with: utils image-repository set")
-        })?;
-    Ok((setting, secret))
-}
-
-/// A client for `setting` with `credential`.
-pub fn client(
-    ctx: &Ctx,
-    setting: &ImageRepository,
-    credential: Secret,
-    timeout: u64,
-) -> CmdResult<Artifactory> {
-    crate::artifacts::client_for(
-        ctx.state.root(),
-        setting,
-        credential,
-        Duration::from_secs(timeout),
-    )
-    .map_err(art_error)
 }

@@ -2,19 +2,17 @@
 //! before anything is saved, then store the setting and put the credential in the secret store.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 
-use super::{art_error, client};
-use crate::clients::artifactory::AuthType;
-use crate::commands::utils::system::inventory::require_cloud_connect;
 use crate::context::Ctx;
-use crate::errors::{CmdResult, CommandError};
+use crate::domain::{AuthType, Software};
+use crate::errors::CmdResult;
+use crate::ops::cluster::{self, Flushed};
+use crate::ops::image_repository::{self, Draft, Step, DEFAULT_REPOSITORY, DEFAULT_URL};
 use crate::prompt::{read_secret_file, Field};
-use crate::state::db::ImageRepository;
 
-pub const DEFAULT_URL: &str = "https://devhub-download.cisco.com/binaries";
-pub const DEFAULT_REPOSITORY: &str = "ent-platform-release-external";
 pub const CREDENTIAL_ENV: &str = "CCADMIN_ARTIFACTORY_CREDENTIAL";
 
 /// Configure and validate the Artifactory that software is downloaded from
@@ -41,8 +39,8 @@ pub struct UtilsImageRepositorySetArgs {
     #[arg(long, value_name = "FILE")]
     pub credential_file: Option<PathBuf>,
     /// Which builds to download
-    #[arg(long, value_parser = ["restricted", "unrestricted"])]
-    pub software: Option<String>,
+    #[arg(long, value_enum)]
+    pub software: Option<Software>,
     /// Also trust the CA certificates in this PEM file (remembered with the setting)
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
@@ -62,7 +60,7 @@ pub fn cmd_utils_image_repository_set(
     ctx: &mut Ctx,
     args: UtilsImageRepositorySetArgs,
 ) -> CmdResult {
-    require_cloud_connect(ctx, true)?;
+    ctx.node.require_cloud_connect(true)?;
     let url = ctx.value(
         &Field {
             label: "Artifactory URL",
@@ -81,19 +79,15 @@ pub fn cmd_utils_image_repository_set(
         },
         args.repository,
     )?;
-    let auth_text = ctx.value(
+    let auth: AuthType = ctx.choice(
         &Field {
             label: "Authentication type (api-key/identity-token)",
             flag: "--auth-type",
             env: None,
             default: Some("api-key"),
         },
-        args.auth_type.map(|a| a.as_str().to_owned()),
+        args.auth_type,
     )?;
-    let auth = AuthType::parse(&auth_text).ok_or_else(|| {
-        CommandError::usage(format!("'{auth_text}' is not an authentication type"))
-            .with_hint("answer api-key or identity-token")
-    })?;
     let given = match &args.credential_file {
         Some(p) => Some(read_secret_file(ctx, p, "--credential-file")?),
         None => None,
@@ -107,7 +101,7 @@ pub fn cmd_utils_image_repository_set(
         },
         given,
     )?;
-    let software = ctx.value(
+    let software: Software = ctx.choice(
         &Field {
             label: "Software (restricted/unrestricted)",
             flag: "--software",
@@ -116,97 +110,43 @@ pub fn cmd_utils_image_repository_set(
         },
         args.software,
     )?;
-    if software != "restricted" && software != "unrestricted" {
-        return Err(
-            CommandError::usage(format!("'{software}' is not a software choice"))
-                .with_hint("answer restricted or unrestricted"),
-        );
-    }
-    let ca_file = match &args.ca_file {
-        Some(p) => Some(
-            std::fs::canonicalize(p)
-                .map_err(|e| {
-                    CommandError::failed(format!("cannot read the CA file {}: {e}", p.display()))
-                })?
-                .display()
-                .to_string(),
-        ),
-        None => None,
-    };
-
-    // Validate before anything is saved.
-    let mut setting = ImageRepository {
-        url: url.trim_end_matches('/').to_owned(),
+    let draft = Draft {
+        url,
         repository,
-        auth_type: auth.as_str().to_owned(),
+        auth,
         software,
-        ca_file,
+        ca_file: args.ca_file,
         proxy: args.proxy,
-        credential_store: String::new(),
-        credential_ref: String::new(),
-        last_validated: String::new(),
         allow_http: args.allow_insecure_http,
     };
-    let art = client(ctx, &setting, credential.clone(), args.timeout)?;
-    ctx.ui
-        .status(&format!("Checking {}/api/system/ping ...", setting.url));
-    art.ping().map_err(art_error)?;
-    ctx.check_interrupt()?;
-    ctx.ui.status(&format!(
-        "Checking repository {} with the {} ...",
-        setting.repository,
-        auth.label()
-    ));
-    art.check_repository().map_err(art_error)?;
-    ctx.check_interrupt()?;
-
-    // Save: the new credential under a new name, then the setting pointing at it, then the old
-    // credential goes. A failure in between leaves the previous setting whole.
-    let previous = ctx.db()?.image_repository()?;
-    let secrets = ctx.secrets()?;
-    let now = ctx.db()?.now()?;
-    let reference = format!(
-        "artifactory-{}-{}",
-        now.replace([' ', ':'], "-"),
-        std::process::id()
-    );
-    let kind = secrets.put(ctx.db()?, &reference, &credential)?;
-    setting.credential_store = kind.to_string();
-    setting.credential_ref = reference.clone();
-    setting.last_validated = now;
-    if let Err(e) = ctx
-        .db()
-        .and_then(|db| Ok(db.set_image_repository(&setting)?))
-    {
-        let _ = ctx.db().map(|db| secrets.delete(db, &reference));
-        return Err(e);
-    }
-    if let Some(old) = previous.filter(|o| o.credential_ref != reference) {
-        let _ = secrets.delete(ctx.db()?, &old.credential_ref);
-    }
+    // Validate before anything is saved.
+    let ui = &mut ctx.ui;
+    let setting = image_repository::validate(
+        &ctx.node,
+        draft,
+        &credential,
+        Duration::from_secs(args.timeout),
+        &mut |step| match step {
+            Step::Checking(what) => ui.status(what),
+        },
+    )?;
+    image_repository::save(&mut ctx.node, setting, &credential)?;
     ctx.ui.status("Artifactory configuration saved.");
     replicate_to_subscriber(ctx)
 }
 
-/// Replicate to the subscriber (SPEC 3, 7): queue the setting, and send it now if the cluster
-/// has a subscriber. One that cannot be reached is reported; `ccadmin serve` on this node
-/// retries until it lands, so the setting is never lost.
+/// Replicate to the subscriber (SPEC 3, 7): the setting was queued with the save; it is sent
+/// now if the cluster has a subscriber. One that cannot be reached is reported; `ccadmin
+/// serve` on this node retries until it lands, so the setting is never lost.
 fn replicate_to_subscriber(ctx: &mut Ctx) -> CmdResult {
-    ctx.db()?
-        .queue_replication(crate::replication::IMAGE_REPOSITORY)?;
-    let Some(subscriber) = ctx.db()?.cc_subscriber()? else {
-        return Ok(());
-    };
-    let db_path = ctx.state.db_path();
-    let dbus = ctx.env.get("DBUS_SESSION_BUS_ADDRESS").is_some();
-    for line in crate::replication::flush_outbox(&db_path, ctx.state.root(), dbus) {
-        if line.starts_with("replicated") {
-            ctx.ui
-                .status(&format!("Replicated to the subscriber {subscriber}."));
-        } else {
-            ctx.ui.warn(&format!(
-                "{line} (ccadmin serve on this node retries until it lands)"
-            ));
+    for outcome in cluster::flush_outbox(&mut ctx.node)? {
+        match outcome {
+            Flushed::Replicated { to, .. } => ctx
+                .ui
+                .status(&format!("Replicated to the subscriber {to}.")),
+            other => ctx.ui.warn(&format!(
+                "{other} (ccadmin serve on this node retries until it lands)"
+            )),
         }
     }
     Ok(())

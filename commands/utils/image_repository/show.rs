@@ -4,7 +4,6 @@
 use clap::Args;
 use serde_json::json;
 
-use crate::clients::artifactory::AuthType;
 use crate::context::Ctx;
 use crate::errors::CmdResult;
 use crate::output::kv_block;
@@ -34,9 +33,7 @@ pub fn cmd_utils_image_repository_show(
         Ok(None) => "(missing: run utils image-repository set)".to_owned(),
         Err(e) => format!("(unreadable: {e})"),
     };
-    let label = AuthType::parse(&s.auth_type)
-        .unwrap_or(AuthType::ApiKey)
-        .label();
+    let label = s.auth_type.label();
     if ctx.ui.json_output() {
         ctx.ui.json(&json!({
             "configured": true,
@@ -56,10 +53,10 @@ pub fn cmd_utils_image_repository_show(
     let mut rows = vec![
         ("Artifactory URL", s.url.clone()),
         ("Artifactory Repository Name", s.repository.clone()),
-        ("Authentication Type", s.auth_type.clone()),
+        ("Authentication Type", s.auth_type.to_string()),
         (label, masked),
-        ("Software", s.software.clone()),
-        ("Credential Store", s.credential_store.clone()),
+        ("Software", s.software.to_string()),
+        ("Credential Store", s.credential_store.to_string()),
         ("Last Validated", format!("{} UTC", s.last_validated)),
     ];
     if let Some(ca) = &s.ca_file {

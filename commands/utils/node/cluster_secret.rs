@@ -52,7 +52,7 @@ pub fn cmd_utils_node_cluster_secret(ctx: &mut Ctx, args: UtilsNodeClusterSecret
         ));
     }
     let secrets = ctx.secrets()?;
-    let kind = secrets.put(ctx.db()?, crate::replication::SECRET_NAME, &secret)?;
+    let kind = secrets.put(ctx.db()?, crate::ops::cluster::SECRET_NAME, &secret)?;
     ctx.ui
         .status(&format!("Cluster secret saved in the {kind} store."));
     Ok(())

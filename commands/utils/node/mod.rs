@@ -12,14 +12,11 @@ pub mod show;
 
 #[derive(Debug, Subcommand)]
 pub enum NodeCommands {
-    /// Show this node's role, host name and how Cloud Connect reaches it
     Show(show::UtilsNodeShowArgs),
-    /// Change this node's role, host name, component or orchestration account
     Set(set::UtilsNodeSetArgs),
     /// The other members of this VOS node's cluster
     #[command(subcommand)]
     Cluster(cluster::ClusterCommands),
-    /// Set the secret this Cloud Connect node shares with the other node of its cluster
     ClusterSecret(cluster_secret::UtilsNodeClusterSecretArgs),
 }
 

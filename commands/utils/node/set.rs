@@ -5,28 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use crate::context::Ctx;
+use crate::domain::Role;
 use crate::errors::{CmdResult, CommandError};
-use crate::names::validate_host;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Role {
-    /// Cloud Connect publisher
-    Publisher,
-    /// Cloud Connect subscriber
-    Subscriber,
-    /// A VOS node (Finesse, CUIC, Live Data, IdS, VVB) that onboards to Cloud Connect
-    Vos,
-}
-
-impl Role {
-    fn as_str(self) -> &'static str {
-        match self {
-            Role::Publisher => "publisher",
-            Role::Subscriber => "subscriber",
-            Role::Vos => "vos",
-        }
-    }
-}
+use crate::ops::node::{self, Changes};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Component {
@@ -78,82 +59,26 @@ pub struct UtilsNodeSetArgs {
 }
 
 pub fn cmd_utils_node_set(ctx: &mut Ctx, args: UtilsNodeSetArgs) -> CmdResult {
-    let nothing_given = args.role.is_none()
-        && args.hostname.is_none()
-        && args.publisher.is_none()
-        && args.component.is_none()
-        && args.orchestration_user.is_none()
-        && args.authorized_keys.is_none()
-        && args.ssh_port.is_none();
-    if nothing_given {
+    let changes = Changes {
+        role: args.role,
+        hostname: args.hostname,
+        publisher: args.publisher,
+        component: args
+            .component
+            .and_then(|c| c.to_possible_value().map(|v| v.get_name().to_owned())),
+        orchestration_user: args.orchestration_user,
+        authorized_keys: args.authorized_keys.map(|p| p.display().to_string()),
+        ssh_port: args.ssh_port,
+    };
+    if changes.is_empty() {
         return Err(
             CommandError::usage("nothing to change: give at least one option").with_hint(
                 "type \"utils node set ?\" for the options, e.g. --role, --hostname, --ssh-port",
             ),
         );
     }
-    let before = ctx.db()?.node()?;
-    let mut node = before.clone();
-    if let Some(h) = &args.hostname {
-        validate_host(h).map_err(|why| CommandError::usage(format!("--hostname {h}: {why}")))?;
-        node.hostname = h.clone();
-    }
-    if let Some(p) = &args.publisher {
-        validate_host(p).map_err(|why| CommandError::usage(format!("--publisher {p}: {why}")))?;
-        node.publisher = Some(p.clone());
-    }
-    if let Some(r) = args.role {
-        node.role = r.as_str().to_owned();
-    }
-    if let Some(c) = args.component {
-        node.component = c.to_possible_value().map(|v| v.get_name().to_owned());
-    }
-    if let Some(u) = &args.orchestration_user {
-        crate::names::validate_user(u)
-            .map_err(|why| CommandError::usage(format!("--orchestration-user {u}: {why}")))?;
-        node.orchestration_user = Some(u.clone());
-    }
-    if let Some(p) = &args.authorized_keys {
-        node.authorized_keys = Some(p.display().to_string());
-    }
-    if let Some(p) = args.ssh_port {
-        node.ssh_port = p;
-    }
-    // Fields that belong to another role are dropped with it, so `show` never says something stale.
-    match node.role.as_str() {
-        "publisher" => {
-            if args.publisher.is_some() {
-                return Err(CommandError::usage(
-                    "a publisher has no --publisher; it is the publisher",
-                )
-                .with_hint(
-                    "use --role subscriber --publisher FQDN to make this node a subscriber",
-                ));
-            }
-            node.publisher = None;
-        }
-        "subscriber" => {
-            if node.publisher.is_none() {
-                return Err(CommandError::usage("a subscriber must name its publisher")
-                    .with_hint("add --publisher FQDN"));
-            }
-        }
-        _ => {
-            if node.component.is_none() {
-                return Err(CommandError::usage("a VOS node must name its component")
-                    .with_hint("add --component Finesse|CUIC|LiveData|IdS|CUIC_LiveData_IdS|VVB"));
-            }
-        }
-    }
-    if node.role != "vos" && (args.component.is_some() || args.orchestration_user.is_some()) {
-        return Err(CommandError::usage(
-            "--component and --orchestration-user apply to VOS nodes only",
-        )
-        .with_hint("add --role vos"));
-    }
-    if node.role != "vos" {
-        node.component = None;
-    }
+    let before = ctx.node.identity()?;
+    let node = node::apply(&before, &changes)?;
     if node == before {
         ctx.ui
             .status("Nothing changed: the node already has these settings.");
@@ -168,7 +93,7 @@ pub fn cmd_utils_node_set(ctx: &mut Ctx, args: UtilsNodeSetArgs) -> CmdResult {
         ctx.ui.status("Nothing changed.");
         return Ok(());
     }
-    ctx.db()?.set_node(&node)?;
+    node::save(&mut ctx.node, &node)?;
     ctx.ui.status("Node settings saved.");
     Ok(())
 }

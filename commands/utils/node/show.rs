@@ -21,7 +21,7 @@ pub fn cmd_utils_node_show(ctx: &mut Ctx, _args: UtilsNodeShowArgs) -> CmdResult
     }
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
     ctx.ui.line(&kv_block(&[
-        ("Role", node.role.clone()),
+        ("Role", node.role.to_string()),
         ("Hostname", node.hostname.clone()),
         ("Publisher", dash(&node.publisher)),
         ("Component", dash(&node.component)),

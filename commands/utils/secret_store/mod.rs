@@ -10,9 +10,7 @@ pub mod show;
 
 #[derive(Debug, Subcommand)]
 pub enum SecretStoreCommands {
-    /// Show which store holds each of this node's secrets (never the secrets)
     Show(show::UtilsSecretStoreShowArgs),
-    /// Move every secret of this node to another store in one step
     Migrate(migrate::UtilsSecretStoreMigrateArgs),
 }
 

@@ -53,7 +53,10 @@ pub fn cmd_utils_secret_store_show(ctx: &mut Ctx, _args: UtilsSecretStoreShowArg
     ];
     ctx.ui.line(&kv_block(&rows))?;
     if !locations.is_empty() {
-        let rows: Vec<Vec<String>> = locations.into_iter().map(|(n, s)| vec![n, s]).collect();
+        let rows: Vec<Vec<String>> = locations
+            .into_iter()
+            .map(|(n, s)| vec![n, s.to_string()])
+            .collect();
         ctx.ui.line("")?;
         ctx.ui.line(&vos_table(&["name", "store"], &rows))?;
     }

@@ -34,7 +34,7 @@ pub fn cmd_utils_node_cluster_add(ctx: &mut Ctx, args: UtilsNodeClusterAddArgs) 
     crate::names::validate_user(&args.user)
         .map_err(|w| CommandError::usage(format!("--user {}: {w}", args.user)))?;
     let node = ctx.db()?.node()?;
-    if node.role != "vos" {
+    if node.role != crate::domain::Role::Vos {
         return Err(CommandError::failed(
             "cluster members belong to VOS nodes; this node is a Cloud Connect node",
         )

@@ -12,11 +12,8 @@ pub mod remove;
 
 #[derive(Debug, Subcommand)]
 pub enum ClusterCommands {
-    /// Add (or change) a member of this VOS cluster
     Add(add::UtilsNodeClusterAddArgs),
-    /// Remove a member of this VOS cluster
     Remove(remove::UtilsNodeClusterRemoveArgs),
-    /// List the members of this VOS cluster
     List(list::UtilsNodeClusterListArgs),
 }
 

@@ -3,11 +3,10 @@
 
 use clap::Args;
 
-use super::{
-    remote_path, require_cloud_connect, sftp_session, ssh_error, transfer_bar, SftpArgs, FILE_NAME,
-};
+use super::{sftp_session, transfer_bar, SftpArgs};
 use crate::context::Ctx;
 use crate::errors::CmdResult;
+use crate::ops::inventory;
 
 /// Write the current inventory as inventory.conf to an SFTP server
 ///
@@ -26,21 +25,18 @@ pub fn cmd_utils_system_inventory_export(
     ctx: &mut Ctx,
     args: UtilsSystemInventoryExportArgs,
 ) -> CmdResult {
-    require_cloud_connect(ctx, false)?;
-    let text = crate::inventory::render(&super::current(ctx)?);
-    let (conn, dir, _) = sftp_session(ctx, &args.sftp)?;
+    ctx.node.require_cloud_connect(false)?;
+    let (conn, target) = sftp_session(ctx, &args.sftp)?;
     let bar = transfer_bar(ctx, "Uploading inventory.conf");
-    let flag = std::sync::Arc::clone(&ctx.interrupt);
     let mut progress = |done: u64, total: Option<u64>| {
         bar.set_length(total.unwrap_or(done));
         bar.set_position(done);
     };
-    let result = conn.write_file_atomic(&dir, FILE_NAME, text.as_bytes(), &flag, &mut progress);
+    let result = inventory::export(&mut ctx.node, &conn, &target, &mut progress);
     bar.finish_and_clear();
-    result.map_err(ssh_error)?;
+    let path = result?;
     ctx.ui.status(&format!(
-        "Inventory is exported to the SFTP server location {}",
-        remote_path(&dir)
+        "Inventory is exported to the SFTP server location {path}"
     ));
     Ok(())
 }

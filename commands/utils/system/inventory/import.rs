@@ -2,16 +2,13 @@
 //! change, ask, and replace the current inventory in one transaction (the old one is kept).
 
 use clap::Args;
-
-/// The largest inventory.conf read (a 4000-agent inventory is about 6 KB).
-pub const MAX_INVENTORY: u64 = 16 << 20;
 use serde_json::json;
 
-use super::{remote_path, require_cloud_connect, sftp_session, ssh_error, transfer_bar, SftpArgs};
-use crate::clients::ssh::SshError;
+use super::{sftp_session, transfer_bar, SftpArgs};
 use crate::context::Ctx;
 use crate::errors::{CmdResult, CommandError};
-use crate::inventory::{diff, render_problems, validate, Changes};
+use crate::inventory::{render_problems, Changes};
+use crate::ops::inventory;
 use crate::output::vos_table;
 
 /// Replace the current inventory with inventory.conf from an SFTP server
@@ -73,32 +70,21 @@ pub fn cmd_utils_system_inventory_import(
     ctx: &mut Ctx,
     args: UtilsSystemInventoryImportArgs,
 ) -> CmdResult {
-    require_cloud_connect(ctx, true)?;
-    let (conn, dir, location) = sftp_session(ctx, &args.sftp)?;
-    let path = remote_path(&dir);
+    ctx.node.require_cloud_connect(true)?;
+    let (conn, target) = sftp_session(ctx, &args.sftp)?;
     let bar = transfer_bar(ctx, "Downloading inventory.conf");
-    let flag = std::sync::Arc::clone(&ctx.interrupt);
     let mut progress = |done: u64, total: Option<u64>| {
         bar.set_length(total.unwrap_or(done));
         bar.set_position(done);
     };
-    let bytes = conn.read_file(&path, MAX_INVENTORY, &flag, &mut progress);
+    let bytes = inventory::fetch(&ctx.node, &conn, &target, &mut progress);
     bar.finish_and_clear();
     drop(conn);
-    let bytes = bytes.map_err(|e| match e {
-        SshError::NotFound { endpoint, .. } => {
-            CommandError::failed(format!("there is no {path} on {endpoint}")).with_hint(
-                "check --sftp-directory, or export the current inventory first and edit that file",
-            )
-        }
-        e => ssh_error(e),
-    })?;
-    let new = match validate(&bytes) {
-        // Onboarded VOS clusters are what onboarding made them; the file may only add sides.
-        Ok(inv) => {
-            let onboarded = ctx.db()?.onboarded_hosts()?;
-            crate::inventory::model::with_onboarded(inv, &onboarded)
-        }
+    let bytes = bytes?;
+    let path = target.path();
+    let location = target.location();
+    let plan = match inventory::prepare_import(&mut ctx.node, &bytes)? {
+        Ok(plan) => plan,
         Err(problems) => {
             ctx.ui.err_text(&render_problems(&path, &problems));
             return Err(CommandError::failed(format!(
@@ -108,21 +94,13 @@ pub fn cmd_utils_system_inventory_import(
             .with_hint("fix each problem at its line and column on the SFTP server, then run the import again"));
         }
     };
-    // The lock keeps another import from changing the inventory between the diff and the save.
-    let _lock = if args.dry_run {
-        None
-    } else {
-        Some(ctx.orchestration_lock("utils system inventory import")?)
-    };
-    let changes = diff(&super::current(ctx)?, &new);
+    let changes = &plan.changes;
+    const QUESTION: &str = "Do you want to replace the current inventory with the new inventory";
     if ctx.ui.json_output() {
-        let imported = !changes.is_empty()
-            && !args.dry_run
-            && ctx
-                .confirm("Do you want to replace the current inventory with the new inventory")?;
+        let imported = !changes.is_empty() && !args.dry_run && ctx.confirm(QUESTION)?;
         if imported {
             let actor = ctx.actor.clone();
-            ctx.db()?.save_inventory(&new, &actor, &location)?;
+            inventory::apply_import(&mut ctx.node, &plan, &actor, &location)?;
         }
         ctx.ui
             .json(&json!({ "source": location, "changes": changes, "imported": imported }))?;
@@ -132,7 +110,7 @@ pub fn cmd_utils_system_inventory_import(
         ctx.ui.status("The inventory on the SFTP server is the same as the current inventory; nothing to import.");
         return Ok(());
     }
-    let rows = change_rows(&changes);
+    let rows = change_rows(changes);
     if !rows.is_empty() {
         ctx.ui.line(&vos_table(
             &[
@@ -166,13 +144,12 @@ pub fn cmd_utils_system_inventory_import(
         ctx.ui.status("Dry run: nothing was changed.");
         return Ok(());
     }
-    if !ctx.confirm("Do you want to replace the current inventory with the new inventory")? {
+    if !ctx.confirm(QUESTION)? {
         ctx.ui.status("The current inventory was kept.");
         return Ok(());
     }
-    ctx.check_interrupt()?;
     let actor = ctx.actor.clone();
-    ctx.db()?.save_inventory(&new, &actor, &location)?;
+    inventory::apply_import(&mut ctx.node, &plan, &actor, &location)?;
     ctx.ui
         .status("Inventory is imported to Cloud Connect server");
     Ok(())

@@ -1,14 +1,15 @@
 //! `utils system inventory` menu, and what its SFTP commands share: the SFTP prompts and flags
-//! (SPEC 5), the host-key decision, and the role check.
+//! (SPEC 5) and the host-key decision; the work is in `ops::inventory`.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use crate::clients::ssh::{self, Auth, Connection, Endpoint, SshError, UnknownHost};
+use crate::clients::ssh::{Auth, Connection, Endpoint, SshError, UnknownHost};
 use crate::context::Ctx;
 use crate::errors::{CmdResult, CommandError};
+use crate::ops::inventory::{self, SftpTarget};
 use crate::prompt::{read_secret_file, Field, Input};
 
 pub mod export;
@@ -20,17 +21,11 @@ pub mod validate;
 
 #[derive(Debug, Subcommand)]
 pub enum InventoryCommands {
-    /// Check an inventory.conf file on this machine, reporting every problem
     Validate(validate::UtilsSystemInventoryValidateArgs),
-    /// Show the current inventory
     Show(show::UtilsSystemInventoryShowArgs),
-    /// Write the current inventory as inventory.conf to an SFTP server
     Export(export::UtilsSystemInventoryExportArgs),
-    /// Replace the current inventory with inventory.conf from an SFTP server
     Import(import::UtilsSystemInventoryImportArgs),
-    /// List the current and previous inventory versions
     History(history::UtilsSystemInventoryHistoryArgs),
-    /// Forget an onboarded VOS cluster, whichever application user registered it
     RemoveCluster(remove_cluster::UtilsSystemInventoryRemoveClusterArgs),
 }
 
@@ -53,9 +48,6 @@ pub fn run(ctx: &mut Ctx, cmd: InventoryCommands) -> CmdResult {
         }
     }
 }
-
-/// The file name on the SFTP server.
-pub const FILE_NAME: &str = "inventory.conf";
 
 /// The SFTP server, account and directory of `export` and `import`.
 #[derive(Debug, Args)]
@@ -87,38 +79,9 @@ pub struct SftpArgs {
     pub timeout: u64,
 }
 
-/// Cloud Connect commands refuse to run on a VOS node; `publisher_only` also on a subscriber.
-pub fn require_cloud_connect(ctx: &mut Ctx, publisher_only: bool) -> CmdResult {
-    let role = ctx.db()?.node()?.role;
-    match role.as_str() {
-        "vos" => Err(
-            CommandError::failed("This command can only be run on a Cloud Connect node.")
-                .with_hint("this node's role is vos (see utils node show)"),
-        ),
-        "subscriber" if publisher_only => Err(CommandError::failed(
-            "This command can only be run on the publisher node.",
-        )),
-        _ => Ok(()),
-    }
-}
-
-pub fn ssh_error(e: SshError) -> CommandError {
-    match e {
-        SshError::Interrupted => CommandError::interrupted(),
-        e => {
-            let hint = e.hint();
-            let mut c = CommandError::failed(e.to_string());
-            if let Some(h) = hint {
-                c = c.with_hint(h);
-            }
-            c
-        }
-    }
-}
-
-/// Ask for what is missing, then connect and authenticate. Returns the connection, the
-/// directory, and a description of the location for messages and the history (no secret).
-pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, String, String)> {
+/// Ask for what is missing, then connect and authenticate. Returns the connection and where
+/// it leads.
+pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, SftpTarget)> {
     let server = ctx.value(
         &Field {
             label: "SFTP Server",
@@ -141,8 +104,6 @@ pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, St
         },
         args.sftp_user.clone(),
     )?;
-    // A remembered password is named by the account and server it opens.
-    let remembered_as = format!("sftp:{user}@{ep}");
     let mut from_store = false;
     let auth = match &args.sftp_identity {
         Some(k) => Auth::Key(k.clone()),
@@ -152,8 +113,7 @@ pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, St
                 None => None,
             };
             if given.is_none() && ctx.env.get("CCADMIN_SFTP_PASSWORD").is_none() {
-                let secrets = ctx.secrets()?;
-                given = secrets.get(ctx.db()?, &remembered_as)?;
+                given = inventory::remembered_password(&mut ctx.node, &user, &ep)?;
                 from_store = given.is_some();
                 if from_store {
                     ctx.ui
@@ -178,77 +138,63 @@ pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, St
         },
         args.sftp_directory.clone(),
     )?;
-    ctx.state.ensure()?;
-    let known_hosts = ssh::HostKeys::new(ctx.state.root().join("known_hosts"));
+    let target = SftpTarget {
+        server: ep,
+        user,
+        auth,
+        dir: inventory::normalize_dir(&dir),
+        timeout: Duration::from_secs(args.timeout),
+    };
+    let known_hosts = inventory::known_hosts(&ctx.node)?;
     let accept = args.accept_new_host_key;
     let terminal = matches!(ctx.input, Input::Terminal);
-    ctx.ui.debug(&format!("Connecting to {ep} as {user}"));
-    let mut decide = |u: &UnknownHost| -> Result<bool, SshError> {
-        if accept {
-            ctx.ui.warn(&format!(
-                "Permanently added '{}' ({}, {}) to the list of known hosts.",
+    ctx.ui.debug(&format!(
+        "Connecting to {} as {}",
+        target.server, target.user
+    ));
+    let conn = {
+        let mut decide = |u: &UnknownHost| -> Result<bool, SshError> {
+            if accept {
+                ctx.ui.warn(&format!(
+                    "Permanently added '{}' ({}, {}) to the list of known hosts.",
+                    u.name, u.key_type, u.fingerprint
+                ));
+                return Ok(true);
+            }
+            if !terminal {
+                return Ok(false);
+            }
+            ctx.ui.err_text(&format!(
+                "The authenticity of host '{}' can't be established.\n{} key fingerprint is {}.\n",
                 u.name, u.key_type, u.fingerprint
             ));
-            return Ok(true);
-        }
-        if !terminal {
-            return Ok(false);
-        }
-        ctx.ui.err_text(&format!(
-            "The authenticity of host '{}' can't be established.\n{} key fingerprint is {}.\n",
-            u.name, u.key_type, u.fingerprint
-        ));
-        match ctx.ask_yes_no("Are you sure you want to continue connecting") {
-            Ok(b) => Ok(b),
-            Err(e) if e.kind == crate::errors::ErrorKind::Interrupted => Err(SshError::Interrupted),
-            Err(_) => Ok(false),
-        }
+            match ctx.ask_yes_no("Are you sure you want to continue connecting") {
+                Ok(b) => Ok(b),
+                Err(e) if e.kind == crate::errors::ErrorKind::Interrupted => {
+                    Err(SshError::Interrupted)
+                }
+                Err(_) => Ok(false),
+            }
+        };
+        inventory::connect(&known_hosts, &target, &mut decide)
     };
-    let conn = ssh::connect(
-        &ep,
-        &user,
-        &auth,
-        &known_hosts,
-        &mut decide,
-        Duration::from_secs(args.timeout),
-    )
-    .map_err(|e| {
-        let refused = matches!(e, SshError::AuthFailed { .. });
-        let c = ssh_error(e);
+    let conn = conn.map_err(|e| {
+        let refused = e.kind == crate::ops::Kind::Refused;
+        let c = CommandError::from(e);
         if refused && from_store {
             c.with_hint("the remembered SFTP password was refused: give the new one with --sftp-password-file FILE --remember-password")
         } else {
             c
         }
     })?;
-    if let (true, Auth::Password(pw)) = (args.remember_password, &auth) {
-        let secrets = ctx.secrets()?;
-        let kind = secrets.put(ctx.db()?, &remembered_as, pw)?;
+    if let (true, Auth::Password(pw)) = (args.remember_password, &target.auth) {
+        let kind = inventory::remember_password(&mut ctx.node, &target.user, &target.server, pw)?;
         ctx.ui.status(&format!(
-            "The password of {user}@{ep} is remembered in the {kind} store."
+            "The password of {}@{} is remembered in the {kind} store.",
+            target.user, target.server
         ));
     }
-    let dir = dir.trim_end_matches('/').to_owned();
-    let dir = if dir.is_empty() { "/".to_owned() } else { dir };
-    let location = format!(
-        "sftp://{user}@{ep}{}{}",
-        if dir.starts_with('/') { "" } else { "/" },
-        dir
-    );
-    Ok((conn, dir, location))
-}
-
-/// The current inventory: the last import, its VOS part generated from onboarded clusters.
-pub fn current(ctx: &mut Ctx) -> CmdResult<crate::inventory::Inventory> {
-    let db = ctx.db()?;
-    let inv = db.inventory()?;
-    let onboarded = db.onboarded_hosts()?;
-    Ok(crate::inventory::model::with_onboarded(inv, &onboarded))
-}
-
-/// `<dir>/inventory.conf`.
-pub fn remote_path(dir: &str) -> String {
-    format!("{}/{FILE_NAME}", dir.trim_end_matches('/'))
+    Ok((conn, target))
 }
 
 /// A progress bar for transfers over 1 MiB, shown only on a terminal.

@@ -26,7 +26,7 @@ pub fn cmd_utils_system_inventory_remove_cluster(
     ctx: &mut Ctx,
     args: UtilsSystemInventoryRemoveClusterArgs,
 ) -> CmdResult {
-    super::require_cloud_connect(ctx, true)?;
+    ctx.node.require_cloud_connect(true)?;
     crate::names::validate_cluster(&args.name)
         .map_err(|w| CommandError::usage(format!("{}: {w}", args.name)))?;
     let hosts = ctx
@@ -48,10 +48,7 @@ pub fn cmd_utils_system_inventory_remove_cluster(
         ctx.ui.status("Nothing was changed.");
         return Ok(());
     }
-    let removed = ctx
-        .db()?
-        .remove_onboarded_cluster(&args.name, None)?
-        .map_err(CommandError::failed)?;
+    let removed = crate::ops::onboarding::unregister(&mut ctx.node, &args.name, None)?;
     ctx.ui.status(&format!(
         "Cluster {} is no longer onboarded ({removed} hosts removed).",
         args.name

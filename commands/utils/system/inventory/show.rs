@@ -17,7 +17,7 @@ pub fn cmd_utils_system_inventory_show(
     ctx: &mut Ctx,
     _args: UtilsSystemInventoryShowArgs,
 ) -> CmdResult {
-    let inv = super::current(ctx)?;
+    let inv = crate::ops::inventory::current(&mut ctx.node)?;
     if ctx.ui.json_output() {
         ctx.ui.json(&inv)?;
         return Ok(());

@@ -3,9 +3,10 @@
 
 use clap::Args;
 
-use super::{apply_keys, prepare, CloudConnectArgs};
+use super::{prepare, CloudConnectArgs, MemberLines};
 use crate::context::Ctx;
-use crate::errors::{CmdResult, CommandError, ErrorKind};
+use crate::errors::CmdResult;
+use crate::ops::onboarding;
 
 /// De-register this VOS cluster from Cloud Connect and remove the keys onboarding installed
 #[derive(Debug, Args)]
@@ -20,11 +21,7 @@ pub fn cmd_utils_system_onboard_remove(
     args: UtilsSystemOnboardRemoveArgs,
 ) -> CmdResult {
     let plan = prepare(ctx, &args.cc)?;
-    let states = ctx.db()?.onboard_states()?;
-    let cluster = states
-        .first()
-        .map(|s| s.cluster.clone())
-        .unwrap_or_else(|| plan.cluster.clone());
+    let cluster = onboarding::recorded_cluster(&mut ctx.node, &plan)?;
     if !ctx.confirm(&format!(
         "Remove cluster {cluster} from Cloud Connect {} and its keys from every member",
         plan.cc_host
@@ -32,35 +29,10 @@ pub fn cmd_utils_system_onboard_remove(
         ctx.ui.status("Nothing changed.");
         return Ok(());
     }
-    plan.cc.call(
-        reqwest::Method::DELETE,
-        &plan.cc_host,
-        &format!("/inventory/onboard/{cluster}"),
-        None,
-    )?;
-    let mut failed = 0;
-    for m in &plan.members {
-        let Some(state) = states.iter().find(|s| s.member == m.name) else {
-            continue;
-        };
-        match apply_keys(ctx, &plan, m, &[], &state.keys) {
-            Ok(_) => {
-                ctx.db()?.clear_onboard_state(&m.name)?;
-                ctx.ui.line(&format!("{:<40} Removed", m.name))?;
-            }
-            Err(e) => {
-                failed += 1;
-                ctx.ui.line(&format!("{:<40} Failed: {e}", m.name))?;
-            }
-        }
-    }
-    if failed > 0 {
-        return Err(CommandError::new(
-            ErrorKind::Partial,
-            format!("the keys could not be removed from {failed} member(s)"),
-        )
-        .with_hint("fix the cause named for each member, then run the command again"));
-    }
+    let mut lines = MemberLines::new(&mut ctx.ui);
+    let result = onboarding::remove(&mut ctx.node, &plan, &cluster, &mut |m, o| lines.show(m, o));
+    lines.finish()?;
+    result?;
     ctx.ui
         .status(&format!("Cluster {cluster} is no longer onboarded."));
     Ok(())

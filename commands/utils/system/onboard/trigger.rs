@@ -27,5 +27,5 @@ pub fn cmd_utils_system_onboard_trigger(
     args: UtilsSystemOnboardTriggerArgs,
 ) -> CmdResult {
     let plan = prepare(ctx, &args.cc)?;
-    onboard(ctx, &plan, &|_, _, _| true)
+    onboard(ctx, &plan, &crate::ops::onboarding::every_member)
 }

@@ -19,12 +19,5 @@ pub fn cmd_utils_system_onboard_update(
     args: UtilsSystemOnboardUpdateArgs,
 ) -> CmdResult {
     let plan = prepare(ctx, &args.cc)?;
-    onboard(ctx, &plan, &|_, state, keys| match state {
-        Some(s) => {
-            s.status != "onboarded"
-                || s.keys.len() != keys.len()
-                || keys.iter().any(|k| !s.keys.contains(k))
-        }
-        None => true,
-    })
+    onboard(ctx, &plan, &crate::ops::onboarding::unfinished_members)
 }

@@ -4,7 +4,7 @@
 //! failure becomes a specific, short reason.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -49,7 +49,7 @@ pub struct Target {
 fn reason(e: &SshError, port: u16) -> (Option<&'static str>, String) {
     match e {
         SshError::Resolve { host, reason } => (Some("DNS"), format!("DNS: cannot resolve {host} ({reason})")),
-        SshError::Connect { reason, .. } if reason.to_lowercase().contains("refused") => {
+        SshError::Connect { refused: true, .. } => {
             (Some("TCP connect"), format!("connection refused (TCP {port})"))
         }
         SshError::Connect { reason, .. } => (Some("TCP connect"), format!("cannot connect (TCP {port}): {reason}")),
@@ -70,12 +70,13 @@ fn reason(e: &SshError, port: u16) -> (Option<&'static str>, String) {
 
 /// Whether a failure may be the host being busy rather than broken, so worth one more try at
 /// the end: turned away at the banner, or timed out once it had answered. A host that never
-/// answered (TCP connect or banner timeout: a black hole) is retried only when the run saw
-/// the servers struggle; a refusal, a rejected key or a changed host key never.
+/// answered (banner timeout: a black hole) is retried only when its silence may have been
+/// load (see `Pace::silence_may_be_load`); a refusal, a rejected key or a changed host key
+/// never.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Retry {
     Never,
-    IfCongested,
+    IfLoaded,
     Yes,
 }
 
@@ -84,7 +85,7 @@ fn retry_class(e: &SshError) -> Retry {
         SshError::Busy { .. } => Retry::Yes,
         SshError::Timeout { stage, .. } => match *stage {
             "SSH handshake" | "authentication" | "remote command" => Retry::Yes,
-            "SSH banner exchange" => Retry::IfCongested,
+            "SSH banner exchange" => Retry::IfLoaded,
             _ => Retry::Never,
         },
         _ => Retry::Never,
@@ -99,6 +100,7 @@ fn check(
     keys: &Keys,
     accept_new: bool,
     timeout: Duration,
+    heard: &AtomicU64,
 ) -> (HostResult, Retry, Option<Duration>) {
     let (host_keys, accept_new) = if t.recorded_key {
         (keys.recorded, false)
@@ -146,6 +148,7 @@ fn check(
         &mut decide,
         timeout,
         deadline,
+        Some(heard),
     )
     .and_then(|conn| {
         handshake = Some(conn.handshake);
@@ -206,6 +209,15 @@ struct Pace {
     allowed: usize,
     active: usize,
     peak: usize,
+    /// When each host in progress started, and whether its server has said anything yet.
+    /// (Milliseconds to the first bytes, 0 while nothing came.)
+    started: std::collections::HashMap<u64, (Instant, std::sync::Arc<AtomicU64>)>,
+    next_ticket: u64,
+    timeout: Duration,
+    /// The longest a server took to say its first word, and whether one turned a
+    /// connection away: the evidence that silence may be load rather than a dead host.
+    slowest_banner: Duration,
+    turned_away: bool,
     /// A host that takes longer than this is a sign of load.
     target: Duration,
     baseline: Option<Duration>,
@@ -239,6 +251,11 @@ impl Pace {
             allowed: limit.min(8),
             active: 0,
             peak: 0,
+            started: Default::default(),
+            next_ticket: 0,
+            timeout,
+            slowest_banner: Duration::ZERO,
+            turned_away: false,
             target: timeout / 4,
             baseline: None,
             first: Vec::new(),
@@ -253,6 +270,32 @@ impl Pace {
         self.congested = true;
         self.handshakes.clear();
         self.totals.clear();
+    }
+
+    /// Whether another host may start now. A host whose server has not said a word for an
+    /// eighth of the timeout is waiting on a dead address (or on a server that cannot even
+    /// fork a greeting), not using this machine or loading anyone: it does not hold a place
+    /// of the pace, so unreachable hosts do not queue the rest (never beyond --parallel).
+    fn may_enter(&self, now: Instant) -> bool {
+        if self.active >= self.limit {
+            return false;
+        }
+        let silent = self
+            .started
+            .values()
+            .filter(|(at, heard)| {
+                heard.load(Ordering::SeqCst) == 0 && now.duration_since(*at) > self.timeout / 8
+            })
+            .count();
+        self.active - silent.min(self.active) < self.allowed
+    }
+
+    /// Whether a host that said nothing for the whole timeout may only have been slow: some
+    /// server turned a connection away, or some server took over half the timeout to say its
+    /// first word. Otherwise every other server greeted well within it (however long the
+    /// rest of its login took), and the silent one is unreachable.
+    fn silence_may_be_load(&self) -> bool {
+        self.turned_away || self.slowest_banner > self.timeout / 2
     }
 
     /// A host answered: its handshake time (if it got that far) and its whole time.
@@ -298,14 +341,16 @@ struct Shared {
 }
 
 impl Shared {
-    /// Wait for a slot; `false` when interrupted.
-    fn enter(&self, interrupt: &AtomicBool) -> bool {
+    /// Wait for a slot; its ticket and the flag the connection sets when the server speaks,
+    /// or `None` when interrupted.
+    fn enter(&self, interrupt: &AtomicBool) -> Option<(u64, std::sync::Arc<AtomicU64>)> {
         let mut p = self.pace.lock().unwrap_or_else(|e| e.into_inner());
-        while p.active >= p.allowed {
+        while !p.may_enter(Instant::now()) {
             if interrupt.load(Ordering::SeqCst) {
-                return false;
+                return None;
             }
-            // Woken when a slot frees; the timeout only bounds how late Ctrl-C is seen.
+            // Woken when a slot frees; the timeout bounds how late Ctrl-C, and a host that
+            // fell silent, are seen.
             p = self
                 .wake
                 .wait_timeout(p, Duration::from_millis(250))
@@ -314,15 +359,25 @@ impl Shared {
         }
         p.active += 1;
         p.peak = p.peak.max(p.active);
-        true
+        let ticket = p.next_ticket;
+        p.next_ticket += 1;
+        let heard = std::sync::Arc::new(AtomicU64::new(0));
+        p.started
+            .insert(ticket, (Instant::now(), std::sync::Arc::clone(&heard)));
+        Some((ticket, heard))
     }
 
     /// A host is done: `answered` with its handshake and whole time when the server answered
     /// at all (a black hole says nothing about load), `busy` when it was turned away.
-    fn leave(&self, answered: Option<(Option<Duration>, Duration)>, busy: bool) {
+    fn leave(&self, ticket: u64, answered: Option<(Option<Duration>, Duration)>, busy: bool) {
         let mut p = self.pace.lock().unwrap_or_else(|e| e.into_inner());
         p.active -= 1;
+        if let Some((_, heard)) = p.started.remove(&ticket) {
+            let ms = heard.load(Ordering::SeqCst);
+            p.slowest_banner = p.slowest_banner.max(Duration::from_millis(ms));
+        }
         if busy {
+            p.turned_away = true;
             p.slow_down();
         } else if let Some((handshake, total)) = answered {
             p.answered(handshake, total);
@@ -360,17 +415,18 @@ fn pass(
                 }
                 let n = next.fetch_add(1, Ordering::SeqCst);
                 let Some(&i) = indices.get(n) else { return };
-                if !shared.enter(interrupt) {
+                let Some((ticket, heard)) = shared.enter(interrupt) else {
                     return;
-                }
-                let (r, retry, handshake) = check(&targets[i], key, keys, accept_new, timeout);
+                };
+                let (r, retry, handshake) =
+                    check(&targets[i], key, keys, accept_new, timeout, &heard);
                 let busy = r.stage == Some("SSH banner exchange") && retry == Retry::Yes;
                 // No answer at all (DNS, TCP connect, no banner) says nothing about load.
                 let silent = matches!(r.stage, Some("DNS" | "TCP connect"))
                     || (r.stage == Some("SSH banner exchange") && !busy);
                 let answered = (!silent && r.result != Outcome::Skipped)
                     .then(|| (handshake, Duration::from_secs_f64(r.seconds)));
-                shared.leave(answered, busy);
+                shared.leave(ticket, answered, busy);
                 out.lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .push((i, r, retry));
@@ -421,37 +477,59 @@ pub fn check_all(
     // Retries: at the end, when the rush is over, a few at a time.
     const RETRY_PARALLEL: usize = 2;
     for attempt in 1..=retries {
-        let congested = shared
+        let silence_may_be_load = shared
             .pace
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .congested;
-        let again: Vec<usize> = retry
+            .silence_may_be_load();
+        // The hosts that may have been busy, two at a time on the run's pace; beside them
+        // the silent ones, all at once on a pace of their own (they wait, they load nothing),
+        // so unreachable hosts cost one more timeout in all, not one per two hosts.
+        let busy: Vec<usize> = retry
             .iter()
-            .filter(|(_, c)| *c == Retry::Yes || (*c == Retry::IfCongested && congested))
+            .filter(|(_, c)| *c == Retry::Yes)
             .map(|(i, _)| *i)
             .collect();
-        if again.is_empty() || interrupt.load(Ordering::SeqCst) {
+        let silent: Vec<usize> = retry
+            .iter()
+            .filter(|(_, c)| *c == Retry::IfLoaded && silence_may_be_load)
+            .map(|(i, _)| *i)
+            .collect();
+        if busy.is_empty() && silent.is_empty() || interrupt.load(Ordering::SeqCst) {
             break;
         }
-        stats.retried += again.len();
+        stats.retried += busy.len() + silent.len();
         {
             let mut p = shared.pace.lock().unwrap_or_else(|e| e.into_inner());
             p.allowed = RETRY_PARALLEL.min(p.limit);
         }
+        let quiet = Shared {
+            pace: Mutex::new(Pace::new(silent.len().min(parallel), timeout)),
+            wake: std::sync::Condvar::new(),
+        };
+        quiet.pace.lock().unwrap_or_else(|e| e.into_inner()).allowed =
+            silent.len().min(parallel).max(1);
+        let run = |indices: &[usize], threads: usize, pace: &Shared| {
+            pass(
+                targets,
+                indices,
+                threads,
+                pace,
+                key,
+                keys,
+                accept_new,
+                timeout,
+                interrupt,
+                &|| {},
+            )
+        };
+        let (again_busy, again_silent) = std::thread::scope(|sc| {
+            let h = sc.spawn(|| run(&silent, silent.len().min(parallel), &quiet));
+            let b = run(&busy, RETRY_PARALLEL, &shared);
+            (b, h.join().unwrap_or_default())
+        });
         retry.clear();
-        for (i, mut r, class) in pass(
-            targets,
-            &again,
-            RETRY_PARALLEL,
-            &shared,
-            key,
-            keys,
-            accept_new,
-            timeout,
-            interrupt,
-            &|| {},
-        ) {
+        for (i, mut r, class) in again_busy.into_iter().chain(again_silent) {
             r.attempts = attempt + 1;
             if r.result == Outcome::Success {
                 stats.passed_on_retry += 1;
@@ -520,6 +598,73 @@ mod tests {
     }
 
     #[test]
+    fn a_host_whose_server_never_spoke_gives_its_place() {
+        use std::sync::Arc;
+        let timeout = Duration::from_secs(10);
+        let now = Instant::now();
+        let flag = |b: bool| Arc::new(AtomicU64::new(if b { 5 } else { 0 }));
+        let mut p = Pace::new(16, timeout);
+        p.allowed = 2;
+        p.active = 2;
+        // Silent past an eighth of the timeout: waiting on a dead address.
+        p.started
+            .insert(0, (now - Duration::from_secs(2), flag(false)));
+        p.started.insert(1, (now, flag(false)));
+        assert!(p.may_enter(now), "the silent host does not hold a place");
+        p.started.insert(2, (now, flag(false)));
+        p.active = 3;
+        assert!(
+            !p.may_enter(now),
+            "two that may be working fill the two places"
+        );
+        // A server that spoke is working, however long it takes.
+        let mut q = Pace::new(16, timeout);
+        q.allowed = 1;
+        q.active = 1;
+        q.started
+            .insert(0, (now - Duration::from_secs(9), flag(true)));
+        assert!(!q.may_enter(now));
+        // Never past --parallel.
+        let mut full = Pace::new(2, timeout);
+        full.active = 2;
+        full.started
+            .insert(0, (now - Duration::from_secs(9), flag(false)));
+        full.started
+            .insert(1, (now - Duration::from_secs(9), flag(false)));
+        assert!(!full.may_enter(now));
+    }
+
+    #[test]
+    fn silence_counts_as_load_only_with_evidence_of_load() {
+        let timeout = Duration::from_secs(10);
+        let greeted_after = |ms: u64| {
+            let mut p = Pace::new(16, timeout);
+            p.active = 1;
+            let heard = std::sync::Arc::new(AtomicU64::new(ms));
+            p.started.insert(7, (Instant::now(), heard));
+            let shared = Shared {
+                pace: Mutex::new(p),
+                wake: std::sync::Condvar::new(),
+            };
+            // The host's login took 9 s in all, however quick its greeting.
+            shared.leave(7, Some((Some(20 * MS), Duration::from_secs(9))), false);
+            let p = shared.pace.into_inner().unwrap();
+            p.silence_may_be_load()
+        };
+        assert!(
+            !greeted_after(300),
+            "every server greeted quickly: silence is a dead host"
+        );
+        assert!(
+            greeted_after(6_000),
+            "a server took over half the timeout to greet"
+        );
+        let mut q = Pace::new(16, timeout);
+        q.turned_away = true;
+        assert!(q.silence_may_be_load(), "a server turned a connection away");
+    }
+
+    #[test]
     fn only_a_busy_or_slow_answer_is_retried() {
         let t = |stage| SshError::Timeout {
             endpoint: "h".into(),
@@ -528,7 +673,7 @@ mod tests {
         };
         assert_eq!(retry_class(&t("remote command")), Retry::Yes);
         assert_eq!(retry_class(&t("SSH handshake")), Retry::Yes);
-        assert_eq!(retry_class(&t("SSH banner exchange")), Retry::IfCongested);
+        assert_eq!(retry_class(&t("SSH banner exchange")), Retry::IfLoaded);
         assert_eq!(retry_class(&t("TCP connect")), Retry::Never);
         let busy = SshError::Busy {
             endpoint: "h".into(),
@@ -542,4 +687,126 @@ mod tests {
         };
         assert_eq!(retry_class(&refused), Retry::Never);
     }
+}
+
+/// Which inventory hosts to test.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    /// A host name (with or without `:PORT`), any case.
+    pub node: Option<String>,
+    /// A product, any case.
+    pub product: Option<String>,
+}
+
+/// How to test.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub accept_new_host_keys: bool,
+    pub parallel: usize,
+    pub retries: u32,
+    pub timeout: Duration,
+}
+
+/// A finished test-connection run.
+pub struct Report {
+    pub results: Vec<HostResult>,
+    pub stats: RunStats,
+    /// This node's public key, for the hosts' authorized_keys.
+    pub public_key: String,
+}
+
+/// `utils deployment test-connection` (SPEC 6), reporting (done, total) as hosts finish: log in to every selected inventory host with
+/// this node's key. Windows hosts with the inventory's account; VOS hosts with the account
+/// and host key recorded at onboarding (never learning another); others are skipped.
+pub fn test_deployment(
+    node: &mut super::Node,
+    filter: &Filter,
+    settings: &Settings,
+    on_done: &(dyn Fn(usize, usize) + Sync),
+) -> super::OpResult<Report> {
+    use super::{Kind, OpError};
+    let inv = super::inventory::current(node)?;
+    let onboarded = node.db()?.onboarded_hosts()?;
+    let mut rows = inv.rows();
+    if let Some(n) = &filter.node {
+        rows.retain(|r| {
+            r.name.eq_ignore_ascii_case(n)
+                || r.name
+                    .split(':')
+                    .next()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(n))
+        });
+    }
+    if let Some(p) = &filter.product {
+        rows.retain(|r| r.product.eq_ignore_ascii_case(p));
+    }
+    if rows.is_empty() {
+        let what = if filter.node.is_some() || filter.product.is_some() {
+            "no inventory host matches --node/--product"
+        } else {
+            "the inventory has no hosts"
+        };
+        return Err(
+            OpError::new(Kind::NotFound, format!("nothing to test: {what}"))
+                .hint("see the hosts with: utils system inventory show"),
+        );
+    }
+    let targets: Vec<Target> = rows
+        .into_iter()
+        .map(|row| {
+            if row.platform == "Windows" {
+                return Target { user: Ok(row.detail.clone()), row, recorded_key: false };
+            }
+            match onboarded.iter().find(|h| h.host.eq_ignore_ascii_case(&row.name)) {
+                Some(h) => Target { user: Ok(h.user.clone()), row, recorded_key: true },
+                None => Target {
+                    user: Err("not onboarded: no orchestration account or host key recorded (run utils system onboard trigger on the VOS publisher)".to_owned()),
+                    row,
+                    recorded_key: false,
+                },
+            }
+        })
+        .collect();
+    let host = node.identity()?.hostname;
+    let key =
+        crate::nodekey::ensure(node.root(), &host).map_err(|e| OpError::new(Kind::Storage, e))?;
+    let host_keys = HostKeys::new(node.root().join("known_hosts"));
+    // The keys recorded at onboarding, as a known_hosts file of their own: each line rebuilt
+    // from a parsed endpoint and a parsed key, so no stored text can add a line or a marker.
+    let recorded_path = node.root().join("onboarded_known_hosts");
+    let lines: String = onboarded
+        .iter()
+        .filter_map(|h| {
+            let ep = Endpoint::parse(&h.host, h.port).ok()?;
+            let key = crate::sshkeys::SshPublicKey::parse(&h.host_key).ok()?;
+            Some(format!("{}\n", key.known_hosts_line(&ep)))
+        })
+        .collect();
+    crate::state::write_private_file(&recorded_path, lines.as_bytes()).map_err(|e| {
+        OpError::new(
+            Kind::Storage,
+            format!("cannot write {}: {e}", recorded_path.display()),
+        )
+    })?;
+    let recorded = HostKeys::new(recorded_path);
+    let (results, stats) = check_all(
+        &targets,
+        &key.private,
+        &Keys {
+            known_hosts: &host_keys,
+            recorded: &recorded,
+        },
+        settings.accept_new_host_keys,
+        settings.parallel,
+        settings.retries,
+        settings.timeout,
+        node.cancel.flag(),
+        &|n| on_done(n, targets.len()),
+    );
+    node.cancel.check()?;
+    Ok(Report {
+        results: results.into_iter().flatten().collect(),
+        stats,
+        public_key: key.public_line,
+    })
 }

@@ -1,104 +1,45 @@
 //! Artifact download (SPEC 7): list the repository, keep what the software choice allows, fetch
-//! what is missing into `artifacts/`. `utils image-repository download` calls this, and the node
-//! service's scheduled download will call the same code.
+//! what is missing into `artifacts/`. `utils image-repository download` and the node service's
+//! scheduled download call the same code.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
+use super::{Node, OpResult};
 use crate::clients::artifactory::{wanted, ArtError, Artifactory, RemoteFile};
+use crate::domain::Software;
 
-/// CA certificates to trust for the Artifactory: the setting's `--ca-file` and every file in
-/// the node's `trust/`.
-pub fn trusted_cas(state_root: &Path, ca_file: Option<&str>) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = ca_file.map(PathBuf::from).into_iter().collect();
-    if let Ok(rd) = std::fs::read_dir(state_root.join("trust")) {
-        let mut more: Vec<PathBuf> = rd
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_file())
-            .collect();
-        more.sort();
-        out.extend(more);
+/// What the scheduled download did.
+pub enum Scheduled {
+    /// Nothing to do: the image repository is not configured.
+    NotConfigured,
+    Done(Summary),
+}
+
+/// The scheduled download (SPEC 7), for the node service: the stored setting, its
+/// credential, the lock, the plan and the download. `node.cancel` (SIGTERM) stops it between
+/// reads; what arrived stays in the `.part` file and the next run resumes it.
+pub fn scheduled(node: &mut Node) -> OpResult<Scheduled> {
+    if node.db()?.image_repository()?.is_none() {
+        return Ok(Scheduled::NotConfigured);
     }
-    out
-}
-
-/// The credential of a stored setting, from the store that holds it.
-pub fn credential(
-    db: &crate::state::Db,
-    state_root: &Path,
-    s: &crate::state::db::ImageRepository,
-    dbus: bool,
-) -> Result<crate::secrets::Secret, String> {
-    crate::secrets::NodeSecrets::new(state_root, None, dbus)
-        .get(db, &s.credential_ref)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| {
-            format!(
-                "the Artifactory credential is missing from the {} store",
-                s.credential_store
-            )
-        })
-}
-
-/// A client for a stored setting: its URL, repository, auth type, proxy, and the CAs of the
-/// setting and the node's trust/.
-pub fn client_for(
-    state_root: &Path,
-    s: &crate::state::db::ImageRepository,
-    credential: crate::secrets::Secret,
-    timeout: Duration,
-) -> Result<Artifactory, ArtError> {
-    use crate::clients::artifactory::{AuthType, Config};
-    Artifactory::new(Config {
-        url: s.url.clone(),
-        repository: s.repository.clone(),
-        auth: AuthType::parse(&s.auth_type).unwrap_or(AuthType::ApiKey),
-        credential,
-        ca_files: trusted_cas(state_root, s.ca_file.as_deref()),
-        proxy: s.proxy.clone(),
-        connect_timeout: timeout,
-        io_timeout: timeout,
-        allow_http: s.allow_http,
-    })
-}
-
-/// The scheduled download (SPEC 7): the stored setting, its credential, the lock, the plan and
-/// the download, for the node service. Returns a sentence for the log.
-pub fn scheduled(db_path: &Path, state_root: &Path, dbus: bool) -> String {
-    let run = || -> Result<String, String> {
-        let db = crate::state::Db::open(db_path, "").map_err(|e| e.to_string())?;
-        let Some(s) = db.image_repository().map_err(|e| e.to_string())? else {
-            return Ok("scheduled download skipped: the image repository is not configured".into());
-        };
-        let credential = credential(&db, state_root, &s, dbus)?;
-        let _lock =
-            crate::state::lock::acquire(db_path, "scheduled artifact download", std::process::id())
-                .map_err(|e| e.to_string())?;
-        let client = client_for(state_root, &s, credential, Duration::from_secs(60))
-            .map_err(|e| e.to_string())?;
-        let dir = state_root.join("artifacts");
-        let p = plan(&client, &s.software, &dir).map_err(|e| e.to_string())?;
-        let never = AtomicBool::new(false);
-        let sum = download(
-            &client,
-            &p,
-            &dir,
-            5,
-            Duration::from_secs(5),
-            &never,
-            &mut |_| {},
-        )
-        .map_err(|e| e.to_string())?;
-        Ok(format!(
-            "scheduled download: {} artifact(s) downloaded ({} bytes), {} already complete",
-            sum.downloaded, sum.bytes, sum.already_complete
-        ))
-    };
-    run().unwrap_or_else(|e| {
-        format!("scheduled download failed, will run again at the next time: {e}")
-    })
+    let (s, credential) = super::image_repository::load(node)?;
+    let _lock = node.orchestration_lock("scheduled artifact download")?;
+    let client =
+        super::image_repository::client(node.root(), &s, credential, Duration::from_secs(60))?;
+    let dir = node.root().join("artifacts");
+    let p = plan(&client, s.software, &dir)?;
+    let sum = download(
+        &client,
+        &p,
+        &dir,
+        5,
+        Duration::from_secs(5),
+        node.cancel.flag(),
+        &mut |_| {},
+    )?;
+    Ok(Scheduled::Done(sum))
 }
 
 /// What a download would do.
@@ -124,7 +65,7 @@ pub fn local_path(dir: &Path, uri: &str) -> Result<PathBuf, ArtError> {
     Ok(dir.join(rel))
 }
 
-pub fn plan(client: &Artifactory, software: &str, dir: &Path) -> Result<Plan, ArtError> {
+pub fn plan(client: &Artifactory, software: Software, dir: &Path) -> Result<Plan, ArtError> {
     let mut p = Plan::default();
     for f in client.list_files()? {
         if !wanted(&f.uri, software) {

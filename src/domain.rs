@@ -1,0 +1,152 @@
+//! The domain's enumerated values, parsed once at the edges (flags, prompts, the database, a
+//! peer's JSON) and carried as types everywhere else. Each has one text form: the one the
+//! console shows, the database stores and the wire carries.
+
+/// An unknown name for one of the domain's values: what was given and what is accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{given}' is not a {what}: use {}", .choices.join(" or "))]
+pub struct UnknownValue {
+    pub what: &'static str,
+    pub given: String,
+    pub choices: Vec<&'static str>,
+}
+
+/// Text form, parsing, `Display`, serde and SQLite for an enum of unit variants.
+macro_rules! text_enum {
+    ($ty:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $text),+ }
+            }
+        }
+        impl std::str::FromStr for $ty {
+            type Err = $crate::domain::UnknownValue;
+            fn from_str(s: &str) -> Result<Self, $crate::domain::UnknownValue> {
+                match s {
+                    $($text => Ok($ty::$variant),)+
+                    _ => Err($crate::domain::UnknownValue {
+                        what: $what,
+                        given: crate::output::terminal_safe(s).into_owned(),
+                        choices: vec![$($text),+],
+                    }),
+                }
+            }
+        }
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+        impl rusqlite::types::ToSql for $ty {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+        impl rusqlite::types::FromSql for $ty {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                v.as_str()?
+                    .parse()
+                    .map_err(|e: $crate::domain::UnknownValue| rusqlite::types::FromSqlError::Other(Box::new(e)))
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+/// What this node is (SPEC 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Role {
+    /// Cloud Connect publisher
+    Publisher,
+    /// Cloud Connect subscriber
+    Subscriber,
+    /// A VOS node (Finesse, CUIC, Live Data, IdS, VVB) that onboards to Cloud Connect
+    Vos,
+}
+text_enum!(Role, "role", { Publisher => "publisher", Subscriber => "subscriber", Vos => "vos" });
+
+impl Role {
+    /// A Cloud Connect node (publisher or subscriber).
+    pub fn is_cloud_connect(self) -> bool {
+        !matches!(self, Role::Vos)
+    }
+}
+
+/// Which builds the Artifactory download keeps (SPEC 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Software {
+    /// Builds for restricted (export-controlled) deployments
+    Restricted,
+    /// Builds for unrestricted deployments
+    Unrestricted,
+}
+text_enum!(Software, "software choice", { Restricted => "restricted", Unrestricted => "unrestricted" });
+
+/// How the Artifactory credential is sent (SPEC 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum AuthType {
+    /// `X-JFrog-Art-Api: <key>`
+    ApiKey,
+    /// `Authorization: Bearer <token>`
+    IdentityToken,
+}
+text_enum!(AuthType, "authentication type", { ApiKey => "api-key", IdentityToken => "identity-token" });
+
+impl AuthType {
+    /// The name of the secret at the prompt and in `show`.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthType::ApiKey => "API Key",
+            AuthType::IdentityToken => "Identity Token",
+        }
+    }
+}
+
+/// A VOS cluster member's place in its cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HostType {
+    Publisher,
+    Subscriber,
+}
+text_enum!(HostType, "host type", { Publisher => "Publisher", Subscriber => "Subscriber" });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_round_trips_through_its_text_and_unknown_names_are_refused() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>().unwrap(), *r);
+        }
+        for s in Software::ALL {
+            assert_eq!(s.as_str().parse::<Software>().unwrap(), *s);
+        }
+        for a in AuthType::ALL {
+            assert_eq!(a.as_str().parse::<AuthType>().unwrap(), *a);
+        }
+        let e = "Publisher".parse::<Role>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "'Publisher' is not a role: use publisher or subscriber or vos"
+        );
+        assert!("api_key".parse::<AuthType>().is_err());
+        assert_eq!(
+            serde_json::to_string(&AuthType::IdentityToken).unwrap(),
+            "\"identity-token\""
+        );
+        assert!(serde_json::from_str::<HostType>("\"publisher\"").is_err());
+    }
+}

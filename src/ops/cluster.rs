@@ -1,0 +1,204 @@
+//! The Cloud Connect cluster (SPEC 7): a subscriber joins its publisher with the shared cluster
+//! secret, and settings that replicate (the image repository) go from the publisher to the
+//! subscriber. Node-to-node calls are HTTPS to the other node's service, trusted through
+//! `trust/`, authenticated with the cluster secret; a setting waits in an outbox until it lands.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Kind, Node, OpError, OpResult};
+use crate::clients::cloud_connect::{CloudConnect, Credential};
+use crate::domain::{AuthType, Software};
+use crate::secrets::{Secret, StoreKind};
+use crate::state::db::ImageRepository;
+
+/// Name of the cluster secret in the secret store.
+pub const SECRET_NAME: &str = "cluster-secret";
+/// Outbox entry of the image-repository setting (and the path it is sent to).
+pub const IMAGE_REPOSITORY: &str = "image-repository";
+/// How long a call to the other node may take.
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The cluster secret, from wherever this node keeps it.
+pub fn secret(node: &mut Node) -> OpResult<Option<Secret>> {
+    let (db, secrets) = node.db_and_secrets()?;
+    Ok(secrets.get(db, SECRET_NAME)?)
+}
+
+/// Constant-time comparison of a presented `Bearer` secret with ours.
+pub fn secret_matches(ours: &Secret, header: Option<&str>) -> bool {
+    let Some(given) = header.and_then(|h| h.strip_prefix("Bearer ")) else {
+        return false;
+    };
+    let (a, b) = (ours.expose().as_bytes(), given.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn peer(node: &mut Node) -> OpResult<CloudConnect> {
+    let secret = secret(node)?.ok_or_else(|| {
+        OpError::new(Kind::NotConfigured, "no cluster secret is set")
+            .hint("utils node cluster-secret")
+    })?;
+    CloudConnect::from_trust(node.root(), Credential::ClusterSecret(secret), TIMEOUT).map_err(|e| {
+        OpError::new(
+            e.kind(),
+            "this node trusts no certificate of the other node yet",
+        )
+        .hint("utils cert import FILE, from `show cert own` there")
+    })
+}
+
+/// The subscriber announces itself to its publisher.
+pub fn join(node: &mut Node) -> OpResult<String> {
+    let me = node.identity()?;
+    let publisher = me.publisher.clone().ok_or_else(|| {
+        OpError::new(Kind::NotConfigured, "this subscriber names no publisher")
+            .hint("utils node set --publisher FQDN")
+    })?;
+    peer(node)?.join(&publisher, &me.hostname)?;
+    Ok(publisher)
+}
+
+/// The publisher records a subscriber that joined, and queues what it must receive.
+pub fn accept_subscriber(node: &mut Node, host: &str) -> OpResult {
+    crate::names::validate_host(host)
+        .map_err(|w| OpError::new(Kind::Invalid, format!("hostName is not a host name: {w}")))?;
+    let db = node.db()?;
+    db.set_cc_subscriber(host)?;
+    db.queue_replication(IMAGE_REPOSITORY)?;
+    Ok(())
+}
+
+/// The image-repository setting on the wire, with its credential.
+#[derive(Serialize, Deserialize)]
+pub struct ReplicatedImageRepository {
+    pub url: String,
+    pub repository: String,
+    pub auth_type: AuthType,
+    pub software: Software,
+    pub proxy: Option<String>,
+    pub last_validated: String,
+    pub credential: String,
+    #[serde(default)]
+    pub allow_http: bool,
+}
+
+/// Send the image-repository setting and its credential to the subscriber.
+fn push_image_repository(node: &mut Node, to: &CloudConnect, subscriber: &str) -> OpResult {
+    let Some(_) = node.db()?.image_repository()? else {
+        return Ok(());
+    };
+    let (s, credential) = super::image_repository::load(node)?;
+    let body = ReplicatedImageRepository {
+        url: s.url,
+        repository: s.repository,
+        auth_type: s.auth_type,
+        software: s.software,
+        proxy: s.proxy,
+        last_validated: s.last_validated,
+        credential: credential.expose().to_owned(),
+        allow_http: s.allow_http,
+    };
+    Ok(to.replicate(subscriber, IMAGE_REPOSITORY, &body)?)
+}
+
+/// Store a setting replicated from the publisher (on the subscriber).
+pub fn receive_image_repository(node: &mut Node, body: ReplicatedImageRepository) -> OpResult {
+    let credential = Secret::new(body.credential);
+    let reference = format!(
+        "artifactory-replicated-{}",
+        body.last_validated.replace([' ', ':'], "-")
+    );
+    let setting = ImageRepository {
+        url: body.url,
+        repository: body.repository,
+        auth_type: body.auth_type,
+        software: body.software,
+        // A CA file is a path on the publisher; the subscriber trusts through its own trust/.
+        ca_file: None,
+        proxy: body.proxy,
+        credential_store: StoreKind::File,
+        credential_ref: String::new(),
+        last_validated: body.last_validated,
+        allow_http: body.allow_http,
+    };
+    let (db, secrets) = node.db_and_secrets()?;
+    super::image_repository::replace(db, &secrets, setting, &credential, reference)?;
+    Ok(())
+}
+
+/// What one outbox entry did.
+pub enum Flushed {
+    Replicated {
+        what: String,
+        to: String,
+    },
+    Failed {
+        what: String,
+        to: String,
+        error: OpError,
+    },
+    /// Nothing can be sent before the cluster secret is set.
+    NoSecret,
+}
+
+impl std::fmt::Display for Flushed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Flushed::Replicated { what, to } => write!(f, "replicated {what} to {to}"),
+            Flushed::Failed { what, to, error } => {
+                write!(
+                    f,
+                    "replication of {what} to {to} failed, will retry: {error}"
+                )
+            }
+            Flushed::NoSecret => f.write_str(
+                "replication waits: no cluster secret is set (utils node cluster-secret)",
+            ),
+        }
+    }
+}
+
+/// Send what waits in the outbox to the subscriber, if there is one.
+pub fn flush_outbox(node: &mut Node) -> OpResult<Vec<Flushed>> {
+    let db = node.db()?;
+    let (Some(sub), pending) = (db.cc_subscriber()?, db.pending_replication()?) else {
+        return Ok(Vec::new());
+    };
+    if pending.is_empty() {
+        return Ok(Vec::new());
+    }
+    if secret(node)?.is_none() {
+        return Ok(vec![Flushed::NoSecret]);
+    }
+    let to = peer(node)?;
+    let mut out = Vec::new();
+    for (what, _, _) in pending {
+        let result = match what.as_str() {
+            IMAGE_REPOSITORY => push_image_repository(node, &to, &sub),
+            other => Err(OpError::new(
+                Kind::Invalid,
+                format!("unknown setting {other}"),
+            )),
+        };
+        match result {
+            Ok(()) => {
+                node.db()?.replication_done(&what)?;
+                out.push(Flushed::Replicated {
+                    what,
+                    to: sub.clone(),
+                });
+            }
+            Err(error) => {
+                node.db()?.replication_failed(&what, &error.to_string())?;
+                out.push(Flushed::Failed {
+                    what,
+                    to: sub.clone(),
+                    error,
+                });
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,265 @@
+//! The image repository setting (SPEC 3): validated against the real Artifactory before it is
+//! saved; the credential in the secret store, never in the database. `set` on the publisher
+//! and replication on the subscriber replace it through the same [`replace`].
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::{Kind, Node, OpError, OpResult};
+use crate::clients::artifactory::{Artifactory, Config};
+use crate::domain::{AuthType, Software};
+use crate::secrets::{NodeSecrets, Secret, StoreKind};
+use crate::state::db::ImageRepository;
+use crate::state::Db;
+
+pub const DEFAULT_URL: &str = "https://devhub-download.cisco.com/binaries";
+pub const DEFAULT_REPOSITORY: &str = "ent-platform-release-external";
+
+pub fn not_configured() -> OpError {
+    OpError::new(Kind::NotConfigured, "Image repository is not configured.")
+        .hint("configure it with: utils image-repository set")
+}
+
+/// The stored setting, if any, and its credential from the store that holds it.
+pub fn load(node: &mut Node) -> OpResult<(ImageRepository, Secret)> {
+    let setting = node.db()?.image_repository()?.ok_or_else(not_configured)?;
+    let (db, secrets) = node.db_and_secrets()?;
+    let secret = secrets.get(db, &setting.credential_ref)?.ok_or_else(|| {
+        OpError::new(
+            Kind::Secret,
+            format!(
+                "the Artifactory credential is missing from the {} store",
+                setting.credential_store
+            ),
+        )
+        .hint("enter it again with: utils image-repository set")
+    })?;
+    Ok((setting, secret))
+}
+
+/// CA certificates to trust for the Artifactory: the setting's `--ca-file` and every file in
+/// the node's `trust/`.
+pub fn trusted_cas(state_root: &Path, ca_file: Option<&str>) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = ca_file.map(PathBuf::from).into_iter().collect();
+    out.extend(crate::clients::cloud_connect::trust_files(state_root));
+    out
+}
+
+/// A client for a setting: its URL, repository, auth type, proxy, and the CAs of the setting
+/// and the node's trust/.
+pub fn client(
+    state_root: &Path,
+    s: &ImageRepository,
+    credential: Secret,
+    timeout: Duration,
+) -> OpResult<Artifactory> {
+    Ok(Artifactory::new(Config {
+        url: s.url.clone(),
+        repository: s.repository.clone(),
+        auth: s.auth_type,
+        credential,
+        ca_files: trusted_cas(state_root, s.ca_file.as_deref()),
+        proxy: s.proxy.clone(),
+        connect_timeout: timeout,
+        io_timeout: timeout,
+        allow_http: s.allow_http,
+    })?)
+}
+
+/// A setting as the administrator gave it.
+pub struct Draft {
+    pub url: String,
+    pub repository: String,
+    pub auth: AuthType,
+    pub software: Software,
+    pub ca_file: Option<PathBuf>,
+    pub proxy: Option<String>,
+    pub allow_http: bool,
+}
+
+/// What `set` is doing, for the front end to show.
+pub enum Step<'a> {
+    Checking(&'a str),
+}
+
+/// Check `draft` with `credential` against the Artifactory (ping, then the repository with
+/// the credential); returns the setting to save.
+pub fn validate(
+    node: &Node,
+    draft: Draft,
+    credential: &Secret,
+    timeout: Duration,
+    step: &mut dyn FnMut(Step),
+) -> OpResult<ImageRepository> {
+    let ca_file = match &draft.ca_file {
+        Some(p) => Some(
+            std::fs::canonicalize(p)
+                .map_err(|e| {
+                    OpError::new(
+                        Kind::Invalid,
+                        format!("cannot read the CA file {}: {e}", p.display()),
+                    )
+                })?
+                .display()
+                .to_string(),
+        ),
+        None => None,
+    };
+    let setting = ImageRepository {
+        url: draft.url.trim_end_matches('/').to_owned(),
+        repository: draft.repository,
+        auth_type: draft.auth,
+        software: draft.software,
+        ca_file,
+        proxy: draft.proxy,
+        credential_store: StoreKind::File,
+        credential_ref: String::new(),
+        last_validated: String::new(),
+        allow_http: draft.allow_http,
+    };
+    let art = client(node.root(), &setting, credential.clone(), timeout)?;
+    step(Step::Checking(&format!(
+        "Checking {}/api/system/ping ...",
+        setting.url
+    )));
+    art.ping()?;
+    node.cancel.check()?;
+    step(Step::Checking(&format!(
+        "Checking repository {} with the {} ...",
+        setting.repository,
+        setting.auth_type.label()
+    )));
+    art.check_repository()?;
+    node.cancel.check()?;
+    Ok(setting)
+}
+
+/// Make `setting` the node's, with `credential` stored under `reference`: the new credential
+/// first, then the setting pointing at it, then the old credential goes from the store that
+/// holds it. A failure in between leaves the previous setting whole.
+pub fn replace(
+    db: &mut Db,
+    secrets: &NodeSecrets,
+    mut setting: ImageRepository,
+    credential: &Secret,
+    reference: String,
+) -> OpResult<ImageRepository> {
+    let previous = db.image_repository()?;
+    setting.credential_store = secrets.put(db, &reference, credential)?;
+    setting.credential_ref = reference.clone();
+    if let Err(e) = db.set_image_repository(&setting) {
+        let _ = secrets.delete(db, &reference);
+        return Err(e.into());
+    }
+    if let Some(old) = previous.filter(|o| o.credential_ref != reference) {
+        let _ = secrets.delete(db, &old.credential_ref);
+    }
+    Ok(setting)
+}
+
+/// Save a validated setting on this node (the publisher), stamped now, and queue it for the
+/// subscriber.
+pub fn save(
+    node: &mut Node,
+    mut setting: ImageRepository,
+    credential: &Secret,
+) -> OpResult<ImageRepository> {
+    let (db, secrets) = node.db_and_secrets()?;
+    let now = db.now()?;
+    let reference = format!(
+        "artifactory-{}-{}",
+        now.replace([' ', ':'], "-"),
+        std::process::id()
+    );
+    setting.last_validated = now;
+    let saved = replace(db, &secrets, setting, credential, reference)?;
+    db.queue_replication(super::cluster::IMAGE_REPOSITORY)?;
+    Ok(saved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::StateDir;
+
+    fn setting(reference: &str) -> ImageRepository {
+        ImageRepository {
+            url: "https://a.example".into(),
+            repository: "r".into(),
+            auth_type: AuthType::ApiKey,
+            software: Software::Unrestricted,
+            ca_file: None,
+            proxy: None,
+            credential_store: StoreKind::File,
+            credential_ref: reference.into(),
+            last_validated: "2026-11-24 00:00:00".into(),
+            allow_http: false,
+        }
+    }
+
+    /// The credential replaced by `set` and by replication goes from the store that holds it,
+    /// whatever store the new one went to.
+    #[test]
+    fn replacing_the_credential_removes_the_old_one_from_its_own_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = StateDir::new(dir.path().to_path_buf(), "cc1".into());
+        let secrets = NodeSecrets::new(dir.path(), Some(StoreKind::File), false);
+        let db = state.db().unwrap();
+        let first = replace(
+            db,
+            &secrets,
+            setting(""),
+            &Secret::new("old-key-1111"),
+            "cred-1".into(),
+        )
+        .unwrap();
+        assert_eq!(first.credential_store, StoreKind::File);
+        assert_eq!(
+            secrets.get(db, "cred-1").unwrap().unwrap().expose(),
+            "old-key-1111"
+        );
+        // The next replacement is asked for another store; there is no keyring here, so it
+        // fails before anything changed: the old setting and its credential are whole.
+        let keyring = NodeSecrets::new(dir.path(), Some(StoreKind::Keyring), false);
+        assert!(replace(
+            db,
+            &keyring,
+            setting(""),
+            &Secret::new("new-key-2222"),
+            "cred-2".into()
+        )
+        .is_err());
+        assert_eq!(
+            db.image_repository().unwrap().unwrap().credential_ref,
+            "cred-1"
+        );
+        assert!(secrets.get(db, "cred-1").unwrap().is_some());
+        // A replacement that lands removes the old credential from the file it was in.
+        let second = replace(
+            db,
+            &secrets,
+            setting(""),
+            &Secret::new("new-key-2222"),
+            "cred-2".into(),
+        )
+        .unwrap();
+        assert_eq!(second.credential_ref, "cred-2");
+        assert!(
+            secrets.get(db, "cred-1").unwrap().is_none(),
+            "the old credential is gone"
+        );
+        assert!(
+            db.secret_location("cred-1").unwrap().is_none(),
+            "and so is its record"
+        );
+        let file = std::fs::read_to_string(dir.path().join("secrets")).unwrap_or_default();
+        assert!(
+            !file.contains("old-key-1111"),
+            "not in the file store either"
+        );
+        assert_eq!(
+            secrets.get(db, "cred-2").unwrap().unwrap().expose(),
+            "new-key-2222"
+        );
+    }
+}

@@ -1,0 +1,186 @@
+//! The deployment inventory over SFTP (SPEC 5): the current inventory (the last import, its
+//! VOS part from onboarded clusters), export written atomically, import validated whole,
+//! shown as changes and saved in one transaction under the orchestration lock.
+
+use std::time::Duration;
+
+use super::{Kind, Node, OpError, OpResult};
+use crate::clients::ssh::{self, Auth, Connection, Endpoint, SshError, UnknownHost};
+use crate::inventory::{diff, validate, Changes, Inventory, Problem};
+use crate::secrets::{Secret, StoreKind};
+
+/// The file name on the SFTP server.
+pub const FILE_NAME: &str = "inventory.conf";
+/// The largest inventory.conf read (a 4000-agent inventory is about 6 KB).
+pub const MAX_INVENTORY: u64 = 16 << 20;
+
+/// Where inventory.conf is and how to log in there.
+pub struct SftpTarget {
+    pub server: Endpoint,
+    pub user: String,
+    pub auth: Auth,
+    /// The directory, without a trailing `/` (`/` for the root).
+    pub dir: String,
+    pub timeout: Duration,
+}
+
+impl SftpTarget {
+    /// `<dir>/inventory.conf`.
+    pub fn path(&self) -> String {
+        format!("{}/{FILE_NAME}", self.dir.trim_end_matches('/'))
+    }
+    /// `sftp://user@host:port/dir`, for messages and the history (no secret).
+    pub fn location(&self) -> String {
+        format!(
+            "sftp://{}@{}{}{}",
+            self.user,
+            self.server,
+            if self.dir.starts_with('/') { "" } else { "/" },
+            self.dir
+        )
+    }
+}
+
+/// A directory as typed: trailing slashes dropped, empty is the root.
+pub fn normalize_dir(dir: &str) -> String {
+    let d = dir.trim_end_matches('/');
+    if d.is_empty() {
+        "/".to_owned()
+    } else {
+        d.to_owned()
+    }
+}
+
+/// The secret-store name of a remembered SFTP password: the account and server it opens.
+fn remembered_name(user: &str, server: &Endpoint) -> String {
+    format!("sftp:{user}@{server}")
+}
+
+pub fn remembered_password(
+    node: &mut Node,
+    user: &str,
+    server: &Endpoint,
+) -> OpResult<Option<Secret>> {
+    let (db, secrets) = node.db_and_secrets()?;
+    Ok(secrets.get(db, &remembered_name(user, server))?)
+}
+
+pub fn remember_password(
+    node: &mut Node,
+    user: &str,
+    server: &Endpoint,
+    password: &Secret,
+) -> OpResult<StoreKind> {
+    let (db, secrets) = node.db_and_secrets()?;
+    Ok(secrets.put(db, &remembered_name(user, server), password)?)
+}
+
+/// The node's known_hosts, where the SFTP server's key is checked and learned.
+pub fn known_hosts(node: &Node) -> OpResult<ssh::HostKeys> {
+    node.state.ensure()?;
+    Ok(ssh::HostKeys::new(node.root().join("known_hosts")))
+}
+
+/// Connect and authenticate; `on_unknown` decides about a host key seen for the first time.
+pub fn connect(
+    known_hosts: &ssh::HostKeys,
+    target: &SftpTarget,
+    on_unknown: &mut dyn FnMut(&UnknownHost) -> Result<bool, SshError>,
+) -> OpResult<Connection> {
+    Ok(ssh::connect(
+        &target.server,
+        &target.user,
+        &target.auth,
+        known_hosts,
+        on_unknown,
+        target.timeout,
+    )?)
+}
+
+/// The current inventory: the last import, its VOS part generated from onboarded clusters.
+pub fn current(node: &mut Node) -> OpResult<Inventory> {
+    let db = node.db()?;
+    let inv = db.inventory()?;
+    let onboarded = db.onboarded_hosts()?;
+    Ok(crate::inventory::model::with_onboarded(inv, &onboarded))
+}
+
+/// Write the current inventory to the server, atomically (the remote file is the old one or
+/// the complete new one, never partial).
+pub fn export(
+    node: &mut Node,
+    conn: &Connection,
+    target: &SftpTarget,
+    progress: &mut dyn FnMut(u64, Option<u64>),
+) -> OpResult<String> {
+    let text = crate::inventory::render(&current(node)?);
+    conn.write_file_atomic(
+        &target.dir,
+        FILE_NAME,
+        text.as_bytes(),
+        node.cancel.flag(),
+        progress,
+    )?;
+    Ok(target.path())
+}
+
+/// Read inventory.conf from the server (at most [`MAX_INVENTORY`] bytes).
+pub fn fetch(
+    node: &Node,
+    conn: &Connection,
+    target: &SftpTarget,
+    progress: &mut dyn FnMut(u64, Option<u64>),
+) -> OpResult<Vec<u8>> {
+    let path = target.path();
+    conn.read_file(&path, MAX_INVENTORY, node.cancel.flag(), progress)
+        .map_err(|e| match e {
+            SshError::NotFound { endpoint, .. } => OpError::new(
+                Kind::NotFound,
+                format!("there is no {path} on {endpoint}"),
+            )
+            .hint(
+                "check --sftp-directory, or export the current inventory first and edit that file",
+            ),
+            e => e.into(),
+        })
+}
+
+/// An import, checked and compared, not yet saved.
+pub struct ImportPlan {
+    /// The current inventory the changes were computed against.
+    pub base: Inventory,
+    pub new: Inventory,
+    pub changes: Changes,
+}
+
+/// Validate a downloaded file completely and compare it with the current inventory. A file
+/// with problems gives every one of them (`Err(problems)`), and nothing changes.
+pub fn prepare_import(node: &mut Node, bytes: &[u8]) -> OpResult<Result<ImportPlan, Vec<Problem>>> {
+    let inv = match validate(bytes) {
+        Ok(inv) => inv,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    // Onboarded VOS clusters are what onboarding made them; the file may only add sides.
+    let onboarded = node.db()?.onboarded_hosts()?;
+    let new = crate::inventory::model::with_onboarded(inv, &onboarded);
+    let base = current(node)?;
+    let changes = diff(&base, &new);
+    Ok(Ok(ImportPlan { base, new, changes }))
+}
+
+/// Save a prepared import. The orchestration lock is held only for the replacement, and the
+/// inventory is compared again under it: if another import (or onboarding) changed it since
+/// the plan was made, nothing is saved and the administrator is told to look again.
+pub fn apply_import(node: &mut Node, plan: &ImportPlan, actor: &str, location: &str) -> OpResult {
+    node.cancel.check()?;
+    let _lock = node.orchestration_lock("utils system inventory import")?;
+    if current(node)? != plan.base {
+        return Err(OpError::new(
+            Kind::Busy,
+            "the current inventory changed while the import was being confirmed; nothing was imported",
+        )
+        .hint("run the import again to see the changes against the inventory as it is now"));
+    }
+    node.db()?.save_inventory(&plan.new, actor, location)?;
+    Ok(())
+}

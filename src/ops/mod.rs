@@ -1,0 +1,332 @@
+//! The operations layer: the work of every command, shared by every front end (the console's
+//! shell, batch and one-shot faces, `ccadmin serve`, its scheduler and cluster replication).
+//!
+//! An operation takes resolved values and a [`Node`] (state directory and database, the
+//! secret-store choice, a cancellation token), reports progress through an event callback
+//! where it has any, and returns a typed result or an [`OpError`] with a stable [`Kind`].
+//! Nothing here prompts, prints, reads the environment or knows which front end called it:
+//! `commands/` resolves values and renders, `serve` maps results to HTTP.
+
+pub mod artifacts;
+pub mod cluster;
+pub mod connectivity;
+pub mod image_repository;
+pub mod inventory;
+pub mod node;
+pub mod onboarding;
+pub mod schedule;
+
+use std::error::Error as StdError;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use crate::secrets::{NodeSecrets, StoreKind};
+use crate::state::{Db, StateDir};
+
+/// What kind of failure an operation met. Front ends map it: the console to its exit status,
+/// `serve` to an HTTP status. The names are stable (they appear in `--output json` errors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Something the operation needs was never set up (e.g. the image repository).
+    NotConfigured,
+    /// This node's role does not run the operation.
+    WrongRole,
+    /// A value given to the operation is not acceptable.
+    Invalid,
+    /// A peer could not be reached (DNS, TCP, timeout).
+    Unreachable,
+    /// A peer's certificate or host key is not trusted.
+    Untrusted,
+    /// A peer refused our credentials.
+    Refused,
+    /// A peer or this node forbids the change (ownership, policy).
+    Forbidden,
+    /// What was asked for does not exist.
+    NotFound,
+    /// Something else holds what is needed (the orchestration lock, a login limit).
+    Busy,
+    /// A peer answered something that is not what its protocol promises.
+    Peer,
+    /// This node's state (database, files) failed.
+    Storage,
+    /// The secret store failed.
+    Secret,
+    /// Cancelled (Ctrl-C, SIGTERM).
+    Interrupted,
+    /// Some parts succeeded, some failed.
+    Partial,
+}
+
+/// An operation's failure: its kind, the sentence for the administrator, what to do about it,
+/// and the error that caused it (kept, never flattened to text).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct OpError {
+    pub kind: Kind,
+    pub message: String,
+    pub hint: Option<String>,
+    #[source]
+    pub source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+pub type OpResult<T = ()> = Result<T, OpError>;
+
+impl OpError {
+    pub fn new(kind: Kind, message: impl Into<String>) -> OpError {
+        OpError {
+            kind,
+            message: message.into(),
+            hint: None,
+            source: None,
+        }
+    }
+    pub fn hint(mut self, hint: impl Into<String>) -> OpError {
+        self.hint = Some(hint.into());
+        self
+    }
+    pub fn caused_by(mut self, e: impl StdError + Send + Sync + 'static) -> OpError {
+        self.source = Some(Box::new(e));
+        self
+    }
+    pub fn interrupted() -> OpError {
+        OpError::new(Kind::Interrupted, "Control-C pressed")
+    }
+    /// The same failure with `context` in front of its sentence.
+    pub fn context(mut self, context: impl std::fmt::Display) -> OpError {
+        self.message = format!("{context}: {}", self.message);
+        self
+    }
+}
+
+/// An error that already says what happened and what to do, with its stable kind.
+macro_rules! op_error_from {
+    ($ty:ty, |$e:ident| $kind:expr, $hint:expr) => {
+        impl From<$ty> for OpError {
+            fn from($e: $ty) -> OpError {
+                let kind = $kind;
+                let hint: Option<String> = $hint;
+                OpError {
+                    kind,
+                    message: $e.to_string(),
+                    hint,
+                    source: Some(Box::new($e)),
+                }
+            }
+        }
+    };
+}
+
+op_error_from!(crate::state::StateError, |e| Kind::Storage, e.hint());
+op_error_from!(crate::secrets::SecretError, |e| Kind::Secret, e.remedy());
+op_error_from!(
+    crate::clients::artifactory::ArtError,
+    |e| {
+        use crate::clients::artifactory::ArtError as A;
+        match &e {
+            A::Interrupted => Kind::Interrupted,
+            A::Tls { .. } => Kind::Untrusted,
+            A::Unreachable { .. } | A::Dropped { .. } => Kind::Unreachable,
+            A::Unauthorized { .. } | A::ExpiredToken { .. } => Kind::Refused,
+            A::NotEntitled { .. } | A::Eula { .. } => Kind::Forbidden,
+            A::NoRepository { .. } | A::NoFile { .. } => Kind::NotFound,
+            A::NotArtifactory { .. } | A::Checksum { .. } | A::Redirect { .. } => Kind::Peer,
+            A::Local { .. } => Kind::Storage,
+            A::Config(_) => Kind::Invalid,
+        }
+    },
+    e.remedy()
+);
+op_error_from!(
+    crate::clients::ssh::SshError,
+    |e| {
+        use crate::clients::ssh::SshError as S;
+        match &e {
+            S::Interrupted => Kind::Interrupted,
+            S::Resolve { .. } | S::Connect { .. } | S::Timeout { .. } | S::Dropped { .. } => {
+                Kind::Unreachable
+            }
+            S::Busy { .. } => Kind::Busy,
+            S::HostKeyChanged { .. } | S::HostKeyUnknown { .. } => Kind::Untrusted,
+            S::AuthFailed { .. } => Kind::Refused,
+            S::NotFound { .. } => Kind::NotFound,
+            S::PermissionDenied { .. } => Kind::Forbidden,
+            S::TooLarge { .. } => Kind::Peer,
+            _ => Kind::Unreachable,
+        }
+    },
+    e.hint()
+);
+op_error_from!(
+    crate::clients::cloud_connect::CcError,
+    |e| e.kind(),
+    e.remedy()
+);
+op_error_from!(
+    crate::state::lock::LockError,
+    |e| match &e {
+        crate::state::lock::LockError::Held(_) => Kind::Busy,
+        crate::state::lock::LockError::State(_) => Kind::Storage,
+    },
+    match &e {
+        crate::state::lock::LockError::Held(_) =>
+            Some("wait for it to finish, then run the command again".to_owned()),
+        crate::state::lock::LockError::State(s) => s.hint(),
+    }
+);
+
+/// A cancellation token: Ctrl-C in the console, SIGTERM in `serve`. Operations check it
+/// between steps and pass its flag to clients; waiting code sleeps on it and wakes when it
+/// fires, so a cancelled wait ends at once instead of at its next poll.
+#[derive(Clone, Default)]
+pub struct Cancel(Arc<CancelInner>);
+
+#[derive(Default)]
+struct CancelInner {
+    flag: AtomicBool,
+    lock: Mutex<()>,
+    wake: Condvar,
+}
+
+impl Cancel {
+    pub fn new() -> Cancel {
+        Cancel::default()
+    }
+    pub fn cancel(&self) {
+        self.0.flag.store(true, Ordering::SeqCst);
+        let _g = self.0.lock.lock().unwrap_or_else(|p| p.into_inner());
+        self.0.wake.notify_all();
+    }
+    /// Clear a cancellation that has been handled (the shell, before its next command).
+    pub fn reset(&self) {
+        self.0.flag.store(false, Ordering::SeqCst);
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.0.flag.load(Ordering::SeqCst)
+    }
+    /// The flag itself, for clients that poll it between reads.
+    pub fn flag(&self) -> &AtomicBool {
+        &self.0.flag
+    }
+    pub fn check(&self) -> OpResult {
+        if self.is_cancelled() {
+            Err(OpError::interrupted())
+        } else {
+            Ok(())
+        }
+    }
+    /// Sleep up to `d`; `true` if cancelled (at once, or while waiting).
+    pub fn wait(&self, d: Duration) -> bool {
+        let deadline = std::time::Instant::now() + d;
+        let mut g = self.0.lock.lock().unwrap_or_else(|p| p.into_inner());
+        while !self.is_cancelled() {
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            g = self
+                .0
+                .wake
+                .wait_timeout(g, deadline - now)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        true
+    }
+}
+
+/// Where the node's new secrets go, decided once at start by the front end: `--secret-store`,
+/// and whether a D-Bus session (and so a Secret Service keyring) can be there at all.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stores {
+    pub choice: Option<StoreKind>,
+    pub dbus_session: bool,
+}
+
+/// One node as operations see it: its state directory and database, its secret stores, and
+/// the token that cancels what runs.
+pub struct Node {
+    pub state: StateDir,
+    pub stores: Stores,
+    pub cancel: Cancel,
+}
+
+impl Node {
+    pub fn new(state: StateDir, stores: Stores, cancel: Cancel) -> Node {
+        Node {
+            state,
+            stores,
+            cancel,
+        }
+    }
+    pub fn root(&self) -> &Path {
+        self.state.root()
+    }
+    pub fn db(&mut self) -> OpResult<&mut Db> {
+        Ok(self.state.db()?)
+    }
+    /// The node's secrets, each in the store recorded for it; new ones where [`Stores`] says.
+    pub fn secrets(&self) -> OpResult<NodeSecrets> {
+        self.state.ensure()?;
+        Ok(NodeSecrets::new(
+            self.root(),
+            self.stores.choice,
+            self.stores.dbus_session,
+        ))
+    }
+    /// The database and the secrets together, for operations that use both.
+    pub fn db_and_secrets(&mut self) -> OpResult<(&mut Db, NodeSecrets)> {
+        let secrets = self.secrets()?;
+        Ok((self.db()?, secrets))
+    }
+    /// This node's identity; operations that run on one role only check it first.
+    pub fn identity(&mut self) -> OpResult<crate::state::db::Node> {
+        Ok(self.db()?.node()?)
+    }
+    /// Refuse on a VOS node, and with `publisher_only` on a subscriber (SPEC 2).
+    pub fn require_cloud_connect(&mut self, publisher_only: bool) -> OpResult {
+        use crate::domain::Role;
+        match self.identity()?.role {
+            Role::Vos => Err(OpError::new(
+                Kind::WrongRole,
+                "This command can only be run on a Cloud Connect node.",
+            )
+            .hint("this node's role is vos (see utils node show)")),
+            Role::Subscriber if publisher_only => Err(OpError::new(
+                Kind::WrongRole,
+                "This command can only be run on the publisher node.",
+            )),
+            _ => Ok(()),
+        }
+    }
+    /// Take the orchestration lock (SPEC 8) for `command`. The guard says whether a stale
+    /// lock was taken over.
+    pub fn orchestration_lock(&mut self, command: &str) -> OpResult<crate::state::lock::LockGuard> {
+        let path = self.db()?.path().to_path_buf();
+        Ok(crate::state::lock::acquire(
+            &path,
+            command,
+            std::process::id(),
+        )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cancelled_wait_ends_at_once_and_an_uncancelled_one_at_its_end() {
+        let c = Cancel::new();
+        assert!(!c.wait(Duration::from_millis(1)));
+        let c2 = c.clone();
+        let t = std::thread::spawn(move || c2.wait(Duration::from_secs(3600)));
+        c.cancel();
+        assert!(t.join().unwrap(), "the waiter saw the cancellation");
+        assert!(c.check().is_err());
+        c.reset();
+        assert!(c.check().is_ok());
+    }
+}
