@@ -358,28 +358,37 @@ pub fn connect(
         auth,
         host_keys,
         on_unknown,
-        timeout,
-        Instant::now() + timeout,
-        None,
+        &Attempt {
+            budget: timeout,
+            deadline: Instant::now() + timeout,
+            heard: None,
+        },
     )?;
     conn.deadline = None;
     Ok(conn)
 }
 
+/// The time one connection attempt has.
+pub struct Attempt<'a> {
+    /// What the deadline was set from, for messages.
+    pub budget: Duration,
+    pub deadline: Instant,
+    /// Set, once the server's first bytes arrive, to the milliseconds they took from the start
+    /// of the attempt (at least 1).
+    pub heard: Option<&'a std::sync::atomic::AtomicU64>,
+}
+
 /// `connect` with one hard deadline for every stage (DNS, TCP, banner and key exchange,
-/// authentication) that stays on the connection for what is run on it; `budget` is what the
-/// deadline was set from, for messages. `heard` is set, once the server's first bytes arrive,
-/// to the milliseconds they took from the start of the call (at least 1).
+/// authentication) that stays on the connection for what is run on it.
 pub fn connect_until(
     ep: &Endpoint,
     user: &str,
     auth: &Auth,
     host_keys: &HostKeys,
     on_unknown: &mut dyn FnMut(&UnknownHost) -> Result<bool, SshError>,
-    budget: Duration,
-    deadline: Instant,
-    heard: Option<&std::sync::atomic::AtomicU64>,
+    attempt: &Attempt,
 ) -> Result<Connection, SshError> {
+    let (budget, deadline, heard) = (attempt.budget, attempt.deadline, attempt.heard);
     let began = Instant::now();
     let endpoint = ep.to_string();
     let secs = budget.as_secs().max(1);

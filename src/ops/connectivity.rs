@@ -146,9 +146,11 @@ fn check(
         &Auth::Key(key.to_path_buf()),
         host_keys,
         &mut decide,
-        timeout,
-        deadline,
-        Some(heard),
+        &ssh::Attempt {
+            budget: timeout,
+            deadline,
+            heard: Some(heard),
+        },
     )
     .and_then(|conn| {
         handshake = Some(conn.handshake);
