@@ -8,6 +8,7 @@
 //! `commands/` resolves values and renders, `serve` maps results to HTTP.
 
 pub mod artifacts;
+pub mod certs;
 pub mod cluster;
 pub mod connectivity;
 pub mod image_repository;
@@ -15,6 +16,8 @@ pub mod inventory;
 pub mod node;
 pub mod onboarding;
 pub mod schedule;
+pub mod sql;
+pub mod users;
 
 use std::error::Error as StdError;
 use std::path::Path;
@@ -58,6 +61,8 @@ pub enum Kind {
     Interrupted,
     /// Some parts succeeded, some failed.
     Partial,
+    /// The operation could not be done for a reason of its own (the message says which).
+    Failed,
 }
 
 /// An operation's failure: its kind, the sentence for the administrator, what to do about it,

@@ -3,7 +3,7 @@
 use clap::Args;
 
 use crate::context::Ctx;
-use crate::errors::{CmdResult, CommandError};
+use crate::errors::CmdResult;
 
 /// Print this node's service certificate (PEM), to import on the VOS nodes
 #[derive(Debug, Args)]
@@ -13,10 +13,7 @@ use crate::errors::{CmdResult, CommandError};
 pub struct ShowCertOwnArgs {}
 
 pub fn cmd_show_cert_own(ctx: &mut Ctx, _args: ShowCertOwnArgs) -> CmdResult {
-    let host = ctx.db()?.node()?.hostname;
-    let files = crate::serve::tls::ensure(ctx.node.root(), &host).map_err(CommandError::failed)?;
-    let pem = std::fs::read_to_string(&files.cert)
-        .map_err(|e| CommandError::failed(format!("cannot read {}: {e}", files.cert.display())))?;
+    let pem = crate::ops::certs::own(&mut ctx.node)?;
     ctx.ui.print(&pem)?;
     Ok(())
 }

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::context::Ctx;
-use crate::errors::{CmdResult, CommandError};
+use crate::errors::CmdResult;
+use crate::ops::users;
 
 /// Add an application user
 ///
@@ -31,20 +32,9 @@ pub fn cmd_utils_applicationuser_add(
     ctx: &mut Ctx,
     args: UtilsApplicationuserAddArgs,
 ) -> CmdResult {
-    super::check_name(&args.name)?;
-    let exists = |e: String| {
-        CommandError::failed(format!("application user {e} already exists")).with_hint(format!(
-            "change its password with: utils applicationuser password {e}"
-        ))
-    };
-    if ctx.db()?.app_user_hash(&args.name)?.is_some() {
-        return Err(exists(args.name));
-    }
-    let hash = super::new_password(ctx, &args.name, args.password_file.as_deref())?;
-    if !ctx.db()?.add_app_user(&args.name, &hash)? {
-        // Another process added the same name while we were asking for the password.
-        return Err(exists(args.name));
-    }
+    users::check_new(&mut ctx.node, &args.name)?;
+    let password = super::new_password(ctx, &args.name, args.password_file.as_deref())?;
+    users::add(&mut ctx.node, &args.name, &password)?;
     ctx.ui
         .status(&format!("Application user {} added.", args.name));
     Ok(())

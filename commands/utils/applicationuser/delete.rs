@@ -3,7 +3,8 @@
 use clap::Args;
 
 use crate::context::Ctx;
-use crate::errors::{CmdResult, CommandError};
+use crate::errors::CmdResult;
+use crate::ops::users;
 
 /// Delete an application user
 #[derive(Debug, Args)]
@@ -18,21 +19,12 @@ pub fn cmd_utils_applicationuser_delete(
     ctx: &mut Ctx,
     args: UtilsApplicationuserDeleteArgs,
 ) -> CmdResult {
-    super::check_name(&args.name)?;
-    let missing = || {
-        CommandError::failed(format!("there is no application user {}", args.name))
-            .with_hint("list them with: utils applicationuser list")
-    };
-    if ctx.db()?.app_user_hash(&args.name)?.is_none() {
-        return Err(missing());
-    }
+    users::check_existing(&mut ctx.node, &args.name)?;
     if !ctx.confirm(&format!("Delete application user {}", args.name))? {
         ctx.ui.status("Nothing deleted.");
         return Ok(());
     }
-    if !ctx.db()?.delete_app_user(&args.name)? {
-        return Err(missing());
-    }
+    users::delete(&mut ctx.node, &args.name)?;
     ctx.ui
         .status(&format!("Application user {} deleted.", args.name));
     Ok(())

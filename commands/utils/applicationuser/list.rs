@@ -17,7 +17,7 @@ pub fn cmd_utils_applicationuser_list(
     ctx: &mut Ctx,
     _args: UtilsApplicationuserListArgs,
 ) -> CmdResult {
-    let users = ctx.db()?.app_users()?;
+    let users = crate::ops::users::list(&mut ctx.node)?;
     if ctx.ui.json_output() {
         ctx.ui.json(&users)?;
         return Ok(());

@@ -43,12 +43,13 @@ pub fn run(ctx: &mut Ctx, cmd: ApplicationuserCommands) -> CmdResult {
 pub const PASSWORD_ENV: &str = "CCADMIN_APPLICATIONUSER_PASSWORD";
 
 /// A new password for `user`: from `--password-file` or the environment (once), or asked twice
-/// without echo; checked against the policy. Shared by `add` and `password`.
+/// without echo; checked against the policy before the confirmation is asked. Shared by `add`
+/// and `password`.
 pub fn new_password(
     ctx: &mut Ctx,
     user: &str,
     file: Option<&std::path::Path>,
-) -> CmdResult<String> {
+) -> CmdResult<Secret> {
     let field = Field {
         label: "Password",
         flag: "--password-file",
@@ -63,6 +64,7 @@ pub fn new_password(
     let supplied = given.is_some() || ctx.env.get(PASSWORD_ENV).is_some();
     let password: Secret = loop {
         let first = ctx.secret(&field, given.clone())?;
+        crate::ops::users::check_password(user, &first)?;
         if supplied {
             break first;
         }
@@ -84,16 +86,5 @@ pub fn new_password(
         ctx.ui
             .err_text("The passwords do not match; enter them again.\n");
     };
-    crate::passwords::check_policy(user, &password)
-        .map_err(|why| CommandError::usage(format!("the password is not acceptable: {why}")))?;
-    crate::passwords::hash(&password).map_err(CommandError::failed)
-}
-
-/// Check an application user name typed on the command line.
-pub fn check_name(name: &str) -> CmdResult {
-    crate::names::validate_user(name).map_err(|why| {
-        CommandError::usage(format!(
-            "'{name}' is not a valid application user name: {why}"
-        ))
-    })
+    Ok(password)
 }

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::context::Ctx;
-use crate::errors::{CmdResult, CommandError};
+use crate::errors::CmdResult;
+use crate::ops::users;
 
 /// Change an application user's password
 #[derive(Debug, Args)]
@@ -23,19 +24,10 @@ pub fn cmd_utils_applicationuser_password(
     ctx: &mut Ctx,
     args: UtilsApplicationuserPasswordArgs,
 ) -> CmdResult {
-    super::check_name(&args.name)?;
-    let missing = |n: &str| {
-        CommandError::failed(format!("there is no application user {n}"))
-            .with_hint("list them with: utils applicationuser list")
-    };
     // Say so before asking for a password nobody can use.
-    if ctx.db()?.app_user_hash(&args.name)?.is_none() {
-        return Err(missing(&args.name));
-    }
-    let hash = super::new_password(ctx, &args.name, args.password_file.as_deref())?;
-    if !ctx.db()?.set_app_user_hash(&args.name, &hash)? {
-        return Err(missing(&args.name));
-    }
+    users::check_existing(&mut ctx.node, &args.name)?;
+    let password = super::new_password(ctx, &args.name, args.password_file.as_deref())?;
+    users::set_password(&mut ctx.node, &args.name, &password)?;
     ctx.ui.status(&format!(
         "Password of application user {} changed.",
         args.name

@@ -3,7 +3,6 @@
 use clap::Args;
 use serde_json::json;
 
-use super::{fingerprint, read_pem_certs};
 use crate::context::Ctx;
 use crate::errors::CmdResult;
 use crate::output::vos_table;
@@ -14,27 +13,13 @@ use crate::output::vos_table;
 pub struct UtilsCertListArgs {}
 
 pub fn cmd_utils_cert_list(ctx: &mut Ctx, _args: UtilsCertListArgs) -> CmdResult {
-    let dir = ctx.node.root().join("trust");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_file())
-                .collect()
+    let rows: Vec<(String, String)> = crate::ops::certs::trusted(&ctx.node)
+        .into_iter()
+        .map(|t| {
+            let f = t.fingerprint.unwrap_or_else(|e| format!("unreadable: {e}"));
+            (t.name, f)
         })
-        .unwrap_or_default();
-    files.sort();
-    let mut rows = Vec::new();
-    for f in &files {
-        let name = f
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        match read_pem_certs(f) {
-            Ok(certs) => rows.extend(certs.iter().map(|c| (name.clone(), fingerprint(c)))),
-            Err(e) => rows.push((name, format!("unreadable: {e}"))),
-        }
-    }
+        .collect();
     if ctx.ui.json_output() {
         ctx.ui.json(
             &rows

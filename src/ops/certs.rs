@@ -1,0 +1,136 @@
+//! The certificates this node trusts (`<state>/trust/`, the VOS `tomcat-trust` equivalent) and
+//! its own service certificate.
+
+use std::path::{Path, PathBuf};
+
+use super::{Kind, Node, OpError, OpResult};
+
+/// The certificates of a PEM file, DER-encoded; an error says what is wrong with the file.
+pub fn read_pem_certs(path: &Path) -> OpResult<Vec<Vec<u8>>> {
+    use rustls_pki_types::pem::PemObject;
+    let bad = |m: String| {
+        OpError::new(Kind::Failed, m)
+            .hint("export the certificate in PEM (Base64) form and try again")
+    };
+    let certs: Vec<Vec<u8>> = rustls_pki_types::CertificateDer::pem_file_iter(path)
+        .map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?
+        .map(|c| c.map(|c| c.to_vec()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| {
+            bad(format!(
+                "{} is not a PEM certificate file: {e}",
+                path.display()
+            ))
+        })?;
+    if certs.is_empty() {
+        return Err(bad(format!(
+            "{} holds no certificate (expected -----BEGIN CERTIFICATE-----)",
+            path.display()
+        )));
+    }
+    Ok(certs)
+}
+
+/// `SHA256:` and the hex of a certificate's SHA-256, as `openssl x509 -fingerprint -sha256` shows.
+pub fn fingerprint(der: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let hex: Vec<String> = Sha256::digest(der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    format!("SHA256:{}", hex.join(":"))
+}
+
+/// One trusted certificate: the file's name, and its fingerprint or why it cannot be read.
+pub struct Trusted {
+    pub name: String,
+    pub fingerprint: Result<String, String>,
+}
+
+pub fn trusted(node: &Node) -> Vec<Trusted> {
+    let mut out = Vec::new();
+    for f in crate::clients::cloud_connect::trust_files(node.root()) {
+        let name = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match read_pem_certs(&f) {
+            Ok(certs) => out.extend(certs.iter().map(|c| Trusted {
+                name: name.clone(),
+                fingerprint: Ok(fingerprint(c)),
+            })),
+            Err(e) => out.push(Trusted {
+                name,
+                fingerprint: Err(e.message),
+            }),
+        }
+    }
+    out
+}
+
+/// A certificate file to trust, read and checked, not yet stored.
+pub struct Import {
+    pub name: String,
+    dest: PathBuf,
+    data: Vec<u8>,
+    pub fingerprints: Vec<String>,
+    /// The same certificate is trusted already under this name.
+    pub already: bool,
+    /// Another certificate of this name would be replaced.
+    pub replaces: bool,
+}
+
+pub fn prepare_import(node: &Node, file: &Path, name: Option<&str>) -> OpResult<Import> {
+    let certs = read_pem_certs(file)?;
+    let name = name.map(str::to_owned).unwrap_or_else(|| {
+        file.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "certificate".into())
+    });
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(
+            OpError::new(Kind::Invalid, format!("'{name}' is not a usable name"))
+                .hint("pass --name with letters, digits, '-', '_' and '.'"),
+        );
+    }
+    let dest = node.root().join("trust").join(format!("{name}.pem"));
+    let data = std::fs::read(file)
+        .map_err(|e| OpError::new(Kind::Failed, format!("cannot read {}: {e}", file.display())))?;
+    let current = std::fs::read(&dest).ok();
+    Ok(Import {
+        already: current.as_deref() == Some(data.as_slice()),
+        replaces: current.is_some_and(|c| c != data),
+        name,
+        dest,
+        data,
+        fingerprints: certs.iter().map(|c| fingerprint(c)).collect(),
+    })
+}
+
+pub fn import(node: &Node, i: &Import) -> OpResult {
+    let dir = node.root().join("trust");
+    crate::state::ensure_private_dir(&dir)?;
+    crate::state::write_private_file(&i.dest, &i.data).map_err(|e| {
+        OpError::new(
+            Kind::Storage,
+            format!("cannot write {}: {e}", i.dest.display()),
+        )
+    })
+}
+
+/// This node's service certificate (PEM), made on first use.
+pub fn own(node: &mut Node) -> OpResult<String> {
+    let host = node.identity()?.hostname;
+    let files = crate::serve::tls::ensure(node.root(), &host)
+        .map_err(|e| OpError::new(Kind::Storage, e))?;
+    std::fs::read_to_string(&files.cert).map_err(|e| {
+        OpError::new(
+            Kind::Storage,
+            format!("cannot read {}: {e}", files.cert.display()),
+        )
+    })
+}
