@@ -263,6 +263,31 @@ impl JFrog {
         j
     }
 
+    /// The words of `utils image-repository set` for this server: the repository, an API key
+    /// read from `key_file`, unrestricted software, and this server's CA.
+    pub fn set_args(&self, key_file: &std::path::Path) -> Vec<String> {
+        [
+            "utils",
+            "image-repository",
+            "set",
+            "--url",
+            &self.base,
+            "--repository",
+            REPO,
+            "--auth-type",
+            "api-key",
+            "--credential-file",
+            &key_file.display().to_string(),
+            "--software",
+            "unrestricted",
+            "--ca-file",
+            &self.ca.display().to_string(),
+        ]
+        .iter()
+        .map(|w| w.to_string())
+        .collect()
+    }
+
     pub fn put(&self, path: &str, data: Vec<u8>) {
         let sum = sha256(&data);
         self.files

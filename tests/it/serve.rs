@@ -323,27 +323,8 @@ fn scheduled_download_runs_after_the_start_delay() {
     let (d, s) = state();
     let key = d.path().join("key");
     std::fs::write(&key, crate::jfrog::GOOD_KEY).unwrap();
-    let r = run(
-        &s,
-        &[
-            "utils",
-            "image-repository",
-            "set",
-            "--url",
-            &j.base,
-            "--repository",
-            crate::jfrog::REPO,
-            "--auth-type",
-            "api-key",
-            "--credential-file",
-            key.to_str().unwrap(),
-            "--software",
-            "unrestricted",
-            "--ca-file",
-            j.ca.to_str().unwrap(),
-        ],
-        "",
-    );
+    let args = j.set_args(&key);
+    let r = run(&s, &args.iter().map(String::as_str).collect::<Vec<_>>(), "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let srv = Served::start_with(&s, crate::sshd::free_port(), &["--download-delay", "1"]);
     // The log line comes after the file takes its name: wait for the line.
@@ -370,27 +351,8 @@ fn sigterm_stops_a_scheduled_download_in_progress() {
     let (d, s) = state();
     let key = d.path().join("key");
     std::fs::write(&key, crate::jfrog::GOOD_KEY).unwrap();
-    let r = run(
-        &s,
-        &[
-            "utils",
-            "image-repository",
-            "set",
-            "--url",
-            &j.base,
-            "--repository",
-            crate::jfrog::REPO,
-            "--auth-type",
-            "api-key",
-            "--credential-file",
-            key.to_str().unwrap(),
-            "--software",
-            "unrestricted",
-            "--ca-file",
-            j.ca.to_str().unwrap(),
-        ],
-        "",
-    );
+    let args = j.set_args(&key);
+    let r = run(&s, &args.iter().map(String::as_str).collect::<Vec<_>>(), "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let srv = Served::start_with(&s, crate::sshd::free_port(), &["--download-delay", "0"]);
     // The observable event: the server has sent the first half and holds the rest back.
