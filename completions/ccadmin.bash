@@ -172,6 +172,9 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__system__subcmd__onboard,remove)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__remove"
                 ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__onboard,status)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__status"
+                ;;
             ccadmin__subcmd__utils__subcmd__system__subcmd__onboard,trigger)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__trigger"
                 ;;
@@ -1689,7 +1692,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__system__subcmd__onboard)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help trigger initiate update remove"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help trigger initiate update remove status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1741,6 +1744,32 @@ _ccadmin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__status)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -33,6 +33,30 @@ pub fn run_batch(ctx: &mut Ctx) -> i32 {
         if cmd == "quit" || cmd == "exit" {
             break;
         }
+        // A line that is not a command may be the answer (a password, an API key) of a command
+        // that failed before reading it (`--keep-going`): it is neither echoed nor shown in an
+        // error, only its place is.
+        let first = cmd.split_whitespace().next().unwrap_or("");
+        if !crate::help::looks_like_command(ctx.line_tree(), first) {
+            let place = match &ctx.input {
+                Input::Lines(src) => format!("{}:{}", src.origin, src.line_no),
+                Input::Terminal => String::new(),
+            };
+            if ctx.opts.echo {
+                if let Err(e) = ctx.ui.print(&format!("admin:(line {place} not shown)\n")) {
+                    return report(ctx, &e.into());
+                }
+            }
+            ctx.ui.err_text(&format!(
+                "Invalid command at {place} (the line is not shown: it may be the answer of a command that failed before reading it)\n{}\n",
+                crate::dispatch::UNSUCCESSFUL
+            ));
+            status = exit::USAGE;
+            if !ctx.opts.keep_going {
+                return status;
+            }
+            continue;
+        }
         if ctx.opts.echo {
             if let Err(e) = ctx.ui.print(&format!("admin:{cmd}\n")) {
                 return report(ctx, &e.into());

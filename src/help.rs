@@ -212,6 +212,21 @@ pub fn all_paths(tree: &Command) -> Vec<Vec<String>> {
 
 /// The command path closest to what was typed, if one is close: each word within a small edit
 /// distance of the path's word, the longest such path first.
+/// Whether `word` names a top-level command (or one of its aliases) exactly.
+pub fn is_command_name(tree: &Command, word: &str) -> bool {
+    matches!(word, "quit" | "exit" | "?")
+        || tree
+            .get_subcommands()
+            .any(|c| c.get_name() == word || c.get_all_aliases().any(|a| a == word))
+}
+
+/// Whether a line starting with `word` is meant as a command: its first word is a command's
+/// name, or a typo or abbreviation of one (so `Did you mean` can help). Anything else, in a
+/// batch, may be an answer to a command that failed before reading it.
+pub fn looks_like_command(tree: &Command, word: &str) -> bool {
+    is_command_name(tree, word) || suggest(tree, &[word.to_owned()]).is_some()
+}
+
 pub fn suggest(tree: &Command, typed: &[String]) -> Option<String> {
     let words: Vec<&str> = typed
         .iter()

@@ -4,6 +4,7 @@
 //! every command runs against; `dispatch` is the one path from a command line to its result.
 
 pub mod batch;
+pub mod cancel;
 pub mod cli;
 pub mod clients;
 pub mod context;

@@ -12,7 +12,8 @@ use crate::output::vos_table;
 /// Run a read-only SQL query over this node's tables
 ///
 /// The tables are named as on VOS: applicationuser (pkid, name, isstandard), processnode,
-/// auditlog. Only SELECT statements run; the query is taken as typed, quotes included.
+/// auditlog, inventoryversion, onboardedhost, secretlocation. Only SELECT statements run; the
+/// query is taken as typed, quotes included.
 #[derive(Debug, Args)]
 #[command(
     after_long_help = "Example:\n  admin:run sql select name, isstandard from applicationuser where name like 'cc%'"

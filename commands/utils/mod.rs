@@ -37,7 +37,7 @@ pub enum UtilsCommands {
     /// Where this node keeps its secrets: the owner-only file or the keyring
     #[command(subcommand)]
     SecretStore(secret_store::SecretStoreCommands),
-    /// The deployment: its inventory
+    /// The deployment: its inventory, and onboarding a VOS cluster to Cloud Connect
     #[command(subcommand)]
     System(system::SystemCommands),
 }

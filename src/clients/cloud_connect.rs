@@ -5,13 +5,14 @@
 //! `ccadmin serve` reads and writes.
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::blocking::Client;
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use super::{error_chain, TlsProblem, Transport};
+use crate::cancel::{Cancel, Waited};
 use crate::ops::Kind;
 use crate::secrets::Secret;
 
@@ -101,6 +102,26 @@ pub enum CcError {
     },
     #[error("{url} answered something that is not the documented JSON: {reason}")]
     BadAnswer { url: String, reason: String },
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// What went wrong in one request/answer exchange.
+enum Exchange {
+    Send(reqwest::Error),
+    Read(std::io::Error),
+}
+
+/// Send a request and read at most `MAX_ANSWER` + 1 bytes of its answer.
+fn exchange(req: reqwest::blocking::RequestBuilder) -> Result<(StatusCode, Vec<u8>), Exchange> {
+    use std::io::Read;
+    let resp = req.send().map_err(Exchange::Send)?;
+    let status = resp.status();
+    let mut bytes = Vec::new();
+    resp.take(MAX_ANSWER + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Exchange::Read)?;
+    Ok((status, bytes))
 }
 
 impl CcError {
@@ -114,6 +135,7 @@ impl CcError {
             CcError::Forbidden { .. } => Kind::Forbidden,
             CcError::Status { status: 404, .. } => Kind::NotFound,
             CcError::Status { .. } | CcError::BadAnswer { .. } => Kind::Peer,
+            CcError::Interrupted => Kind::Interrupted,
         }
     }
 
@@ -143,6 +165,9 @@ pub enum Credential {
 pub struct CloudConnect {
     client: Client,
     credential: Credential,
+    timeout: Duration,
+    /// Ends a call at once (Ctrl-C); the call's thread finishes on its own.
+    cancel: Option<Cancel>,
 }
 
 impl CloudConnect {
@@ -168,7 +193,18 @@ impl CloudConnect {
                 url: String::new(),
                 reason: format!("cannot build the HTTPS client: {}", error_chain(&e)),
             })?;
-        Ok(CloudConnect { client, credential })
+        Ok(CloudConnect {
+            client,
+            credential,
+            timeout,
+            cancel: None,
+        })
+    }
+
+    /// Calls end with [`CcError::Interrupted`] as soon as `cancel` fires.
+    pub fn with_cancel(mut self, cancel: Cancel) -> CloudConnect {
+        self.cancel = Some(cancel);
+        self
     }
 
     /// A client for this node's `trust/`.
@@ -196,27 +232,47 @@ impl CloudConnect {
         if let Some(b) = body {
             req = req.json(b);
         }
-        let resp = req.send().map_err(|e| match super::transport(&e) {
-            Transport::Tls(problem) => CcError::Untrusted {
-                url: base(host),
-                host: host.to_owned(),
-                problem,
-                reason: error_chain(&e),
-            },
-            _ => CcError::Unreachable {
-                url: base(host),
-                reason: error_chain(&e),
-            },
-        })?;
-        let status = resp.status();
-        let mut bytes = Vec::new();
-        use std::io::Read;
-        resp.take(MAX_ANSWER + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| CcError::Unreachable {
-                url: url.clone(),
-                reason: format!("reading the answer failed: {e}"),
-            })?;
+        // The exchange runs on a thread of its own, so a cancellation need not wait for a
+        // host that never answers.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(exchange(req));
+        });
+        let token = self.cancel.clone().unwrap_or_default();
+        let waited = token.recv(
+            &rx,
+            Instant::now() + self.timeout * 2 + Duration::from_secs(1),
+        );
+        let (status, bytes) = match waited {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(Exchange::Send(e))) => {
+                return Err(match super::transport(&e) {
+                    Transport::Tls(problem) => CcError::Untrusted {
+                        url: base(host),
+                        host: host.to_owned(),
+                        problem,
+                        reason: error_chain(&e),
+                    },
+                    _ => CcError::Unreachable {
+                        url: base(host),
+                        reason: error_chain(&e),
+                    },
+                })
+            }
+            Ok(Err(Exchange::Read(e))) => {
+                return Err(CcError::Unreachable {
+                    url: url.clone(),
+                    reason: format!("reading the answer failed: {e}"),
+                })
+            }
+            Err(Waited::Cancelled) => return Err(CcError::Interrupted),
+            Err(_) => {
+                return Err(CcError::Unreachable {
+                    url: base(host),
+                    reason: format!("no answer within {}s", self.timeout.as_secs()),
+                })
+            }
+        };
         if bytes.len() as u64 > MAX_ANSWER {
             return Err(CcError::BadAnswer {
                 url,

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use ssh2::{CheckResult, ErrorCode, HashType, HostKeyType, KnownHostFileKind, MethodType, Session};
 
+use crate::cancel::{Cancel, Waited};
 use crate::secrets::Secret;
 
 /// Transfer buffer: small buffers make libssh2 SFTP several times slower than OpenSSH's.
@@ -293,33 +294,38 @@ pub struct Connection {
     pub handshake: Duration,
     /// Holds the connection's hard deadline while it lives, if it has one.
     deadline: Option<DeadlineGuard>,
+    /// The socket, to shut it when a transfer is cancelled.
+    sock: Option<TcpStream>,
 }
 
-/// A hard deadline on a connection: when it passes, the socket is shut down, so whatever
-/// libssh2 call is waiting returns at once. libssh2's own timeout applies to each call
-/// separately and a host can pass through many calls; under load that overshot a 10 s
-/// deadline by 15 s. Dropping the guard cancels it.
+/// A hard deadline on a connection: when it passes, or when the cancellation token fires
+/// (Ctrl-C, SIGTERM), the socket is shut down, so whatever libssh2 call is waiting returns at
+/// once. libssh2's own timeout applies to each call separately and a host can pass through
+/// many calls; under load that overshot a 10 s deadline by 15 s. Dropping the guard ends it.
 struct DeadlineGuard {
-    cancel: Option<std::sync::mpsc::Sender<()>>,
+    done: Option<std::sync::mpsc::Sender<()>>,
     fired: std::sync::Arc<AtomicBool>,
 }
 
 impl DeadlineGuard {
-    fn new(tcp: &TcpStream, deadline: Instant) -> DeadlineGuard {
+    fn new(tcp: &TcpStream, deadline: Instant, cancel: Option<&Cancel>) -> DeadlineGuard {
         let fired = std::sync::Arc::new(AtomicBool::new(false));
-        let (cancel, wait) = std::sync::mpsc::channel::<()>();
+        let (done, wait) = std::sync::mpsc::channel::<()>();
         if let Ok(sock) = tcp.try_clone() {
             let fired = std::sync::Arc::clone(&fired);
+            let token = cancel.cloned().unwrap_or_default();
             std::thread::spawn(move || {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(left) {
-                    fired.store(true, Ordering::SeqCst);
-                    let _ = sock.shutdown(std::net::Shutdown::Both);
+                match token.recv(&wait, deadline) {
+                    Err(Waited::TimedOut | Waited::Cancelled) => {}
+                    // The guard was dropped: the connection is done with.
+                    Ok(()) | Err(Waited::Gone) => return,
                 }
+                fired.store(true, Ordering::SeqCst);
+                let _ = sock.shutdown(std::net::Shutdown::Both);
             });
         }
         DeadlineGuard {
-            cancel: Some(cancel),
+            done: Some(done),
             fired,
         }
     }
@@ -331,7 +337,7 @@ impl DeadlineGuard {
 
 impl Drop for DeadlineGuard {
     fn drop(&mut self) {
-        drop(self.cancel.take());
+        drop(self.done.take());
     }
 }
 
@@ -351,6 +357,7 @@ pub fn connect(
     host_keys: &HostKeys,
     on_unknown: &mut dyn FnMut(&UnknownHost) -> Result<bool, SshError>,
     timeout: Duration,
+    cancel: &Cancel,
 ) -> Result<Connection, SshError> {
     let mut conn = connect_until(
         ep,
@@ -362,6 +369,7 @@ pub fn connect(
             budget: timeout,
             deadline: Instant::now() + timeout,
             heard: None,
+            cancel: Some(cancel),
         },
     )?;
     conn.deadline = None;
@@ -376,10 +384,13 @@ pub struct Attempt<'a> {
     /// Set, once the server's first bytes arrive, to the milliseconds they took from the start
     /// of the attempt (at least 1).
     pub heard: Option<&'a std::sync::atomic::AtomicU64>,
+    /// Ends the attempt at once, whatever it is waiting for.
+    pub cancel: Option<&'a Cancel>,
 }
 
 /// `connect` with one hard deadline for every stage (DNS, TCP, banner and key exchange,
-/// authentication) that stays on the connection for what is run on it.
+/// authentication) that stays on the connection for what is run on it. A cancellation ends
+/// every stage at once (`Interrupted`).
 pub fn connect_until(
     ep: &Endpoint,
     user: &str,
@@ -387,6 +398,23 @@ pub fn connect_until(
     host_keys: &HostKeys,
     on_unknown: &mut dyn FnMut(&UnknownHost) -> Result<bool, SshError>,
     attempt: &Attempt,
+) -> Result<Connection, SshError> {
+    let token = attempt.cancel.cloned().unwrap_or_default();
+    match connect_within(ep, user, auth, host_keys, on_unknown, attempt, &token) {
+        // Whatever the stage reported, a shut socket's error included: it was the token.
+        Err(_) if token.is_cancelled() => Err(SshError::Interrupted),
+        r => r,
+    }
+}
+
+fn connect_within(
+    ep: &Endpoint,
+    user: &str,
+    auth: &Auth,
+    host_keys: &HostKeys,
+    on_unknown: &mut dyn FnMut(&UnknownHost) -> Result<bool, SshError>,
+    attempt: &Attempt,
+    token: &Cancel,
 ) -> Result<Connection, SshError> {
     let (budget, deadline, heard) = (attempt.budget, attempt.deadline, attempt.heard);
     let began = Instant::now();
@@ -404,7 +432,7 @@ pub fn connect_until(
     std::thread::spawn(move || {
         let _ = tx.send(target.to_socket_addrs().map(|a| a.collect::<Vec<_>>()));
     });
-    let addrs = match rx.recv_timeout(remaining(deadline).ok_or_else(|| timeout("DNS lookup"))?) {
+    let addrs = match token.recv(&rx, deadline) {
         Ok(Ok(a)) if !a.is_empty() => a,
         Ok(Ok(_)) => {
             return Err(SshError::Resolve {
@@ -418,6 +446,7 @@ pub fn connect_until(
                 reason: e.to_string(),
             })
         }
+        Err(Waited::Cancelled) => return Err(SshError::Interrupted),
         Err(_) => return Err(timeout("DNS lookup")),
     };
     let mut last = None;
@@ -426,12 +455,21 @@ pub fn connect_until(
         let Some(left) = remaining(deadline) else {
             return Err(timeout("TCP connect"));
         };
-        match TcpStream::connect_timeout(a, left) {
-            Ok(s) => {
+        // On a helper thread too, so a cancellation need not wait for a host that never
+        // answers the SYN (the thread ends at the deadline; its socket is then dropped).
+        let (tx, rx) = std::sync::mpsc::channel();
+        let addr = *a;
+        std::thread::spawn(move || {
+            let _ = tx.send(TcpStream::connect_timeout(&addr, left));
+        });
+        match token.recv(&rx, deadline + Duration::from_millis(50)) {
+            Ok(Ok(s)) => {
                 tcp = Some(s);
                 break;
             }
-            Err(e) => last = Some(e),
+            Ok(Err(e)) => last = Some(e),
+            Err(Waited::Cancelled) => return Err(SshError::Interrupted),
+            Err(_) => return Err(timeout("TCP connect")),
         }
     }
     let tcp = match (tcp, last) {
@@ -454,7 +492,7 @@ pub fn connect_until(
         }
     };
     let _ = tcp.set_nodelay(true);
-    let guard = DeadlineGuard::new(&tcp, deadline);
+    let guard = DeadlineGuard::new(&tcp, deadline, Some(token));
     let connected = Instant::now();
     // The banner: a server that never speaks (a black hole) is told apart from one that
     // closes the connection before speaking (too busy: sshd's MaxStartups), which is worth
@@ -462,7 +500,13 @@ pub fn connect_until(
     let left = remaining(deadline).ok_or_else(|| timeout("SSH banner exchange"))?;
     let _ = tcp.set_read_timeout(Some(left));
     let mut first = [0u8; 128];
-    let peeked = tcp.peek(&mut first);
+    // A signal (Ctrl-C) interrupts the wait without ending it: the token's guard decides.
+    let peeked = loop {
+        match tcp.peek(&mut first) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted && !guard.fired() => {}
+            r => break r,
+        }
+    };
     let seen = *peeked.as_ref().unwrap_or(&0);
     match peeked {
         // Our own deadline shut the socket: a timeout, not the server closing.
@@ -499,6 +543,7 @@ pub fn connect_until(
         endpoint: endpoint.clone(),
         reason: e.to_string(),
     })?;
+    let sock = tcp.try_clone().ok();
     session.set_tcp_stream(tcp);
     let set_budget = |session: &Session, stage: &'static str| -> Result<(), SshError> {
         let left = remaining(deadline).ok_or_else(|| SshError::Timeout {
@@ -672,6 +717,7 @@ pub fn connect_until(
         timeout: budget,
         handshake,
         deadline: Some(guard),
+        sock,
     })
 }
 
@@ -881,6 +927,30 @@ impl Connection {
         &self,
         path: &str,
         limit: u64,
+        cancel: &Cancel,
+        progress: Progress,
+    ) -> Result<Vec<u8>, SshError> {
+        let _watch = self.watch(cancel);
+        let r = self.read_file_watched(path, limit, cancel.flag(), progress);
+        if cancel.is_cancelled() {
+            return Err(SshError::Interrupted);
+        }
+        r
+    }
+
+    /// While the returned guard lives, a cancellation shuts the socket, so a transfer stuck on a
+    /// server that stopped answering ends at once.
+    fn watch(&self, cancel: &Cancel) -> Option<DeadlineGuard> {
+        let far = Instant::now() + Duration::from_secs(365 * 24 * 3600);
+        self.sock
+            .as_ref()
+            .map(|s| DeadlineGuard::new(s, far, Some(cancel)))
+    }
+
+    fn read_file_watched(
+        &self,
+        path: &str,
+        limit: u64,
         interrupt: &AtomicBool,
         progress: Progress,
     ) -> Result<Vec<u8>, SshError> {
@@ -931,6 +1001,22 @@ impl Connection {
     /// Write `data` as `dir/name` atomically: to a temporary name in the same directory, then
     /// renamed over the old file, so readers see the old file or the complete new one.
     pub fn write_file_atomic(
+        &self,
+        dir: &str,
+        name: &str,
+        data: &[u8],
+        cancel: &Cancel,
+        progress: Progress,
+    ) -> Result<(), SshError> {
+        let _watch = self.watch(cancel);
+        let r = self.write_file_watched(dir, name, data, cancel.flag(), progress);
+        if cancel.is_cancelled() {
+            return Err(SshError::Interrupted);
+        }
+        r
+    }
+
+    fn write_file_watched(
         &self,
         dir: &str,
         name: &str,

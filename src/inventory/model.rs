@@ -291,6 +291,10 @@ pub fn with_onboarded(
             }),
         }
     }
+    // Each cluster's publisher first, as Cisco lists them.
+    for g in vos.iter_mut().flat_map(|p| p.groups.iter_mut()) {
+        g.hosts.sort_by_key(|h| h.host_type != "Publisher");
+    }
     inv.vos = vos;
     inv
 }

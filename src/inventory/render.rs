@@ -92,9 +92,11 @@ pub fn render(inv: &Inventory) -> String {
     products(&mut s, &inv.vos);
     s.push_str("  Windows:\n");
     products(&mut s, &inv.windows);
-    if let Some(n) = &inv.deployment_name {
-        s.push_str(&format!("  deploymentName: {}\n", q(n)));
-    }
+    // Always written, empty when unset, as Cisco's published samples have it.
+    s.push_str(&format!(
+        "  deploymentName: {}\n",
+        q(inv.deployment_name.as_deref().unwrap_or(""))
+    ));
     s.push_str(&format!("  deploymentType: {}\n", q(&inv.deployment_type)));
     s.push_str(WINDOWS_TEMPLATE);
     s

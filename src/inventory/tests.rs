@@ -433,7 +433,8 @@ mod fuzz {
             name in proptest::option::of("[ -~]{0,20}"),
             t in 0..DEPLOYMENT_TYPES.len(),
         ) -> Inventory {
-            let mut inv = Inventory { deployment_name: name, deployment_type: DEPLOYMENT_TYPES[t].to_owned(), ..Inventory::default() };
+            // An empty name is no name: it is written as "" and read back as unset.
+            let mut inv = Inventory { deployment_name: name.filter(|n| !n.is_empty()), deployment_type: DEPLOYMENT_TYPES[t].to_owned(), ..Inventory::default() };
             let mut seen = std::collections::HashSet::new();
             for (p, g, hosts) in vos {
                 let hosts: Vec<VosHost> = hosts.into_iter().enumerate()

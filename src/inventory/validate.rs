@@ -175,7 +175,10 @@ impl Validator {
         }
         if let Some(e) = Self::get(entries, "deploymentName") {
             if !e.value.is_null() {
-                out.deployment_name = self.scalar(&e.value, "`deploymentName`").map(str::to_owned);
+                out.deployment_name = self
+                    .scalar(&e.value, "`deploymentName`")
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned);
             }
         }
         if let Some(e) = Self::get(entries, "deploymentType") {

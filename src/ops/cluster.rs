@@ -40,13 +40,15 @@ fn peer(node: &mut Node) -> OpResult<CloudConnect> {
         OpError::new(Kind::NotConfigured, "no cluster secret is set")
             .hint("utils node cluster-secret")
     })?;
-    CloudConnect::from_trust(node.root(), Credential::ClusterSecret(secret), TIMEOUT).map_err(|e| {
-        OpError::new(
-            e.kind(),
-            "this node trusts no certificate of the other node yet",
-        )
-        .hint("utils cert import FILE, from `show cert own` there")
-    })
+    CloudConnect::from_trust(node.root(), Credential::ClusterSecret(secret), TIMEOUT)
+        .map_err(|e| {
+            OpError::new(
+                e.kind(),
+                "this node trusts no certificate of the other node yet",
+            )
+            .hint("utils cert import FILE, from `show cert own` there")
+        })
+        .map(|c| c.with_cancel(node.cancel.clone()))
 }
 
 /// The subscriber announces itself to its publisher.

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::cancel::Cancel;
 use crate::clients::ssh::{self, Auth, Endpoint, HostKeys, SshError};
 use crate::inventory::model::HostRow;
 
@@ -101,6 +102,7 @@ fn check(
     accept_new: bool,
     timeout: Duration,
     heard: &AtomicU64,
+    cancel: &Cancel,
 ) -> (HostResult, Retry, Option<Duration>) {
     let (host_keys, accept_new) = if t.recorded_key {
         (keys.recorded, false)
@@ -150,6 +152,7 @@ fn check(
             budget: timeout,
             deadline,
             heard: Some(heard),
+            cancel: Some(cancel),
         },
     )
     .and_then(|conn| {
@@ -404,7 +407,7 @@ fn pass(
     keys: &Keys,
     accept_new: bool,
     timeout: Duration,
-    interrupt: &AtomicBool,
+    interrupt: &Cancel,
     on_done: &(dyn Fn() + Sync),
 ) -> Vec<(usize, HostResult, Retry)> {
     let next = AtomicUsize::new(0);
@@ -412,16 +415,23 @@ fn pass(
     std::thread::scope(|s| {
         for _ in 0..threads.clamp(1, indices.len().max(1)) {
             s.spawn(|| loop {
-                if interrupt.load(Ordering::SeqCst) {
+                if interrupt.is_cancelled() {
                     return;
                 }
                 let n = next.fetch_add(1, Ordering::SeqCst);
                 let Some(&i) = indices.get(n) else { return };
-                let Some((ticket, heard)) = shared.enter(interrupt) else {
+                let Some((ticket, heard)) = shared.enter(interrupt.flag()) else {
                     return;
                 };
-                let (r, retry, handshake) =
-                    check(&targets[i], key, keys, accept_new, timeout, &heard);
+                let (r, retry, handshake) = check(
+                    &targets[i],
+                    key,
+                    keys,
+                    accept_new,
+                    timeout,
+                    &heard,
+                    interrupt,
+                );
                 let busy = r.stage == Some("SSH banner exchange") && retry == Retry::Yes;
                 // No answer at all (DNS, TCP connect, no banner) says nothing about load.
                 let silent = matches!(r.stage, Some("DNS" | "TCP connect"))
@@ -452,7 +462,7 @@ pub fn check_all(
     parallel: usize,
     retries: u32,
     timeout: Duration,
-    interrupt: &AtomicBool,
+    interrupt: &Cancel,
     on_done: &(dyn Fn(usize) + Sync),
 ) -> (Vec<Option<HostResult>>, RunStats) {
     let done = AtomicUsize::new(0);
@@ -497,7 +507,7 @@ pub fn check_all(
             .filter(|(_, c)| *c == Retry::IfLoaded && silence_may_be_load)
             .map(|(i, _)| *i)
             .collect();
-        if busy.is_empty() && silent.is_empty() || interrupt.load(Ordering::SeqCst) {
+        if busy.is_empty() && silent.is_empty() || interrupt.is_cancelled() {
             break;
         }
         stats.retried += busy.len() + silent.len();
@@ -802,7 +812,7 @@ pub fn test_deployment(
         settings.parallel,
         settings.retries,
         settings.timeout,
-        node.cancel.flag(),
+        &node.cancel,
         &|n| on_done(n, targets.len()),
     );
     node.cancel.check()?;

@@ -86,6 +86,7 @@ pub fn connect(
     known_hosts: &ssh::HostKeys,
     target: &SftpTarget,
     on_unknown: &mut dyn FnMut(&UnknownHost) -> Result<bool, SshError>,
+    cancel: &crate::cancel::Cancel,
 ) -> OpResult<Connection> {
     Ok(ssh::connect(
         &target.server,
@@ -94,6 +95,7 @@ pub fn connect(
         known_hosts,
         on_unknown,
         target.timeout,
+        cancel,
     )?)
 }
 
@@ -118,7 +120,7 @@ pub fn export(
         &target.dir,
         FILE_NAME,
         text.as_bytes(),
-        node.cancel.flag(),
+        &node.cancel,
         progress,
     )?;
     Ok(target.path())
@@ -132,7 +134,7 @@ pub fn fetch(
     progress: &mut dyn FnMut(u64, Option<u64>),
 ) -> OpResult<Vec<u8>> {
     let path = target.path();
-    conn.read_file(&path, MAX_INVENTORY, node.cancel.flag(), progress)
+    conn.read_file(&path, MAX_INVENTORY, &node.cancel, progress)
         .map_err(|e| match e {
             SshError::NotFound { endpoint, .. } => OpError::new(
                 Kind::NotFound,

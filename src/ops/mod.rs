@@ -21,9 +21,8 @@ pub mod users;
 
 use std::error::Error as StdError;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+
+pub use crate::cancel::Cancel;
 
 use crate::secrets::{NodeSecrets, StoreKind};
 use crate::state::{Db, StateDir};
@@ -182,66 +181,6 @@ op_error_from!(
     }
 );
 
-/// A cancellation token: Ctrl-C in the console, SIGTERM in `serve`. Operations check it
-/// between steps and pass its flag to clients; waiting code sleeps on it and wakes when it
-/// fires, so a cancelled wait ends at once instead of at its next poll.
-#[derive(Clone, Default)]
-pub struct Cancel(Arc<CancelInner>);
-
-#[derive(Default)]
-struct CancelInner {
-    flag: AtomicBool,
-    lock: Mutex<()>,
-    wake: Condvar,
-}
-
-impl Cancel {
-    pub fn new() -> Cancel {
-        Cancel::default()
-    }
-    pub fn cancel(&self) {
-        self.0.flag.store(true, Ordering::SeqCst);
-        let _g = self.0.lock.lock().unwrap_or_else(|p| p.into_inner());
-        self.0.wake.notify_all();
-    }
-    /// Clear a cancellation that has been handled (the shell, before its next command).
-    pub fn reset(&self) {
-        self.0.flag.store(false, Ordering::SeqCst);
-    }
-    pub fn is_cancelled(&self) -> bool {
-        self.0.flag.load(Ordering::SeqCst)
-    }
-    /// The flag itself, for clients that poll it between reads.
-    pub fn flag(&self) -> &AtomicBool {
-        &self.0.flag
-    }
-    pub fn check(&self) -> OpResult {
-        if self.is_cancelled() {
-            Err(OpError::interrupted())
-        } else {
-            Ok(())
-        }
-    }
-    /// Sleep up to `d`; `true` if cancelled (at once, or while waiting).
-    pub fn wait(&self, d: Duration) -> bool {
-        let deadline = std::time::Instant::now() + d;
-        let mut g = self.0.lock.lock().unwrap_or_else(|p| p.into_inner());
-        while !self.is_cancelled() {
-            let now = std::time::Instant::now();
-            if now >= deadline {
-                return false;
-            }
-            g = self
-                .0
-                .wake
-                .wait_timeout(g, deadline - now)
-                .unwrap_or_else(|p| p.into_inner())
-                .0;
-        }
-        true
-    }
-}
-
 /// Where the node's new secrets go, decided once at start by the front end: `--secret-store`,
 /// and whether a D-Bus session (and so a Secret Service keyring) can be there at all.
 #[derive(Debug, Clone, Copy, Default)]
@@ -315,23 +254,5 @@ impl Node {
             command,
             std::process::id(),
         )?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_cancelled_wait_ends_at_once_and_an_uncancelled_one_at_its_end() {
-        let c = Cancel::new();
-        assert!(!c.wait(Duration::from_millis(1)));
-        let c2 = c.clone();
-        let t = std::thread::spawn(move || c2.wait(Duration::from_secs(3600)));
-        c.cancel();
-        assert!(t.join().unwrap(), "the waiter saw the cancellation");
-        assert!(c.check().is_err());
-        c.reset();
-        assert!(c.check().is_ok());
     }
 }

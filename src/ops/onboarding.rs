@@ -113,13 +113,110 @@ fn default_cluster(product: &str, hostname: &str) -> String {
     format!("{product}-{short}")
 }
 
-/// Validate the request and build the client and the member list.
+/// This node as Cloud Connect reaches it: `HOST`, or `HOST:PORT` when SSH is not on 22.
+fn own_member_name(hostname: &str, ssh_port: u16) -> String {
+    if ssh_port == 22 || hostname.contains(':') {
+        hostname.to_owned()
+    } else {
+        format!("{hostname}:{ssh_port}")
+    }
+}
+
+/// One member's onboarding as this node recorded it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MemberStatus {
+    pub member: String,
+    /// `Publisher` or `Subscriber`.
+    #[serde(rename = "type")]
+    pub host_type: HostType,
+    /// `onboarded`, `failed` or `not onboarded`.
+    pub status: String,
+    pub detail: Option<String>,
+    /// Cloud Connect key lines installed into the member's authorized_keys.
+    pub keys: usize,
+}
+
+/// The cluster's onboarding as recorded here: no network call.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Status {
+    pub cluster: Option<String>,
+    pub cloud_connect: Option<String>,
+    pub members: Vec<MemberStatus>,
+}
+
+pub fn status(node: &mut Node) -> OpResult<Status> {
+    let id = node.identity()?;
+    if id.role != Role::Vos {
+        return Err(OpError::new(
+            Kind::WrongRole,
+            "This command runs on the publisher of a VOS cluster.",
+        )
+        .hint(
+            "on a Cloud Connect node the onboarded clusters are in: utils system inventory show",
+        ));
+    }
+    let states = node.db()?.onboard_states()?;
+    let mut names = vec![(
+        own_member_name(&id.hostname, id.ssh_port),
+        HostType::Publisher,
+    )];
+    names.extend(
+        node.db()?
+            .vos_members()?
+            .into_iter()
+            .map(|m| (m.host, HostType::Subscriber)),
+    );
+    let members = names
+        .into_iter()
+        .map(|(member, host_type)| {
+            let s = states.iter().find(|s| s.member == member);
+            MemberStatus {
+                status: s.map_or("not onboarded".to_owned(), |s| s.status.clone()),
+                detail: s.and_then(|s| s.detail.clone()),
+                keys: s.map_or(0, |s| s.keys.len()),
+                member,
+                host_type,
+            }
+        })
+        .collect();
+    Ok(Status {
+        cluster: states.first().map(|s| s.cluster.clone()),
+        cloud_connect: states.first().map(|s| s.cc.clone()),
+        members,
+    })
+}
+
+/// The Cloud Connect node and cluster name this node onboarded with, if it did.
+pub struct Recorded {
+    pub cloud_connect: String,
+    pub cluster: String,
+}
+
+pub fn recorded(node: &mut Node) -> OpResult<Option<Recorded>> {
+    Ok(node
+        .db()?
+        .onboard_states()?
+        .into_iter()
+        .next()
+        .map(|s| Recorded {
+            cloud_connect: s.cc,
+            cluster: s.cluster,
+        }))
+}
+
+/// Validate the request and build the client and the member list. Without a cluster name the
+/// one onboarding recorded is kept (so `update` and `remove` act on the same cluster), else
+/// the default.
 pub fn plan(node: &mut Node, id: Identity, req: Request) -> OpResult<Plan> {
     crate::names::validate_host(&req.cloud_connect)
         .map_err(|w| OpError::new(Kind::Invalid, format!("{}: {w}", req.cloud_connect)))?;
-    let cluster = req
-        .cluster_name
-        .unwrap_or_else(|| default_cluster(&id.product, &id.hostname));
+    let cluster = match req.cluster_name {
+        Some(c) => c,
+        None => match recorded(node)? {
+            Some(r) => r.cluster,
+            None => default_cluster(&id.product, &id.hostname),
+        },
+    };
     crate::names::validate_cluster(&cluster).map_err(|w| {
         OpError::new(Kind::Invalid, format!("cluster name {cluster}: {w}"))
             .hint("choose another with --cluster-name NAME")
@@ -131,12 +228,9 @@ pub fn plan(node: &mut Node, id: Identity, req: Request) -> OpResult<Plan> {
             password: req.password,
         },
         req.timeout,
-    )?;
-    let own_name = if id.ssh_port == 22 || id.hostname.contains(':') {
-        id.hostname.clone()
-    } else {
-        format!("{}:{}", id.hostname, id.ssh_port)
-    };
+    )?
+    .with_cancel(node.cancel.clone());
+    let own_name = own_member_name(&id.hostname, id.ssh_port);
     let mut members = vec![Member {
         name: own_name,
         host_type: HostType::Publisher,
@@ -281,8 +375,9 @@ pub fn apply_keys(
                 &known,
                 &mut |_| Ok(true),
                 plan.timeout,
+                &node.cancel,
             )?;
-            let flag = node.cancel.flag();
+            let flag = &node.cancel;
             let old = match conn.read_file(&member.authorized_keys, 1 << 20, flag, &mut |_, _| {}) {
                 Ok(b) => String::from_utf8_lossy(&b).into_owned(),
                 Err(ssh::SshError::NotFound { .. }) => String::new(),

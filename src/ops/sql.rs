@@ -13,6 +13,16 @@ use rusqlite::types::ValueRef;
 use super::{Kind, Node, OpError, OpResult};
 use crate::state::db::open_read_only;
 
+/// The tables a query is meant to read (views named as on VOS).
+pub const TABLES: &[&str] = &[
+    "applicationuser",
+    "processnode",
+    "auditlog",
+    "inventoryversion",
+    "onboardedhost",
+    "secretlocation",
+];
+
 /// Columns that no query may read directly.
 const HIDDEN_COLUMNS: &[(&str, &str)] = &[("app_user", "password_hash")];
 /// Virtual tables that read the file's pages beneath the column checks.
@@ -115,8 +125,10 @@ pub fn query(node: &mut Node, sql: &str) -> OpResult<Answer> {
             rusqlite::Error::MultipleStatement => "only one statement may be given".to_owned(),
             other => other.to_string(),
         };
-        OpError::new(Kind::Failed, format!("the query failed: {msg}"))
-            .hint("the tables are applicationuser, processnode and auditlog (select name from sqlite_master)")
+        OpError::new(Kind::Failed, format!("the query failed: {msg}")).hint(format!(
+            "the tables are {} (select name from sqlite_master where type = 'view')",
+            TABLES.join(", ")
+        ))
     };
     let mut stmt = conn.prepare(sql).map_err(sql_error)?;
     let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();

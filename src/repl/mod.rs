@@ -92,9 +92,12 @@ pub fn run_shell(ctx: &mut Ctx) -> i32 {
                     continue;
                 }
                 // Only command lines enter history, proxy passwords redacted; answers to
-                // prompts are read elsewhere.
+                // prompts are read elsewhere. A line that does not start with a command's
+                // name is kept out: it may be a password typed at the wrong prompt.
+                let first = cmd.split_whitespace().next().unwrap_or("");
+                let is_command = crate::help::is_command_name(ctx.line_tree(), first);
                 let kept = crate::names::redact_command_line(cmd);
-                if rl.history_mut().add(&kept).unwrap_or(false) {
+                if is_command && rl.history_mut().add(&kept).unwrap_or(false) {
                     if let Err(e) = rl.append_history(&history) {
                         ctx.ui.warn(&format!(
                             "cannot write the history {}: {e}",

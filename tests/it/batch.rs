@@ -207,3 +207,57 @@ fn per_line_output_option() {
         r.stdout
     );
 }
+
+/// A command that fails before it reads its answers leaves them in the batch; with
+/// `--keep-going` they come next as lines. They are never shown: not echoed, not in an error.
+#[test]
+fn answers_left_by_a_failed_command_are_never_shown() {
+    let (_d, s) = state();
+    // A VOS node refuses `image-repository set` before asking anything.
+    let r = run(
+        &s,
+        &[
+            "--yes",
+            "utils",
+            "node",
+            "set",
+            "--role",
+            "vos",
+            "--component",
+            "Finesse",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let key = "AKCp8-secret-api-key-77f1c0";
+    let batch = format!(
+        "utils image-repository set\nhttps://devhub-download.cisco.com/binaries\nent-platform-release-external\napi-key\n{key}\nunrestricted\nutils nodee show\nutils node show\n"
+    );
+    let r = run(&s, &["--keep-going", "--echo"], &batch);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains(key) && !r.stderr.contains(key),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("Invalid command at stdin:5 (the line is not shown"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("admin:(line stdin:5 not shown)"),
+        "{}",
+        r.stdout
+    );
+    // A typo of a command is still shown, with its suggestion; the rest of the batch ran.
+    assert!(
+        r.stderr.contains("Invalid command: utils nodee show"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("admin:utils node show"), "{}", r.stdout);
+    assert!(r.stdout.contains("vos"), "{}", r.stdout);
+}

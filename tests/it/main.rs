@@ -6,6 +6,7 @@
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros, unsafe_code)]
 
 mod batch;
+mod cancel;
 mod cluster;
 mod concurrency;
 mod generated;

@@ -123,16 +123,19 @@ impl Lab {
             0
         );
     }
+    /// The Cloud Connect node is asked only until onboarding recorded it; a flag gives it
+    /// every time, the user and password come as answers.
     fn onboard(&self, verb: &str, password: &str) -> Run {
-        let mut args = vec!["utils", "system", "onboard", verb];
+        self.onboard_with(verb, password, &[])
+    }
+    fn onboard_with(&self, verb: &str, password: &str, extra: &[&str]) -> Run {
+        let cc = format!("localhost:{}", self.served.port);
+        let mut args = vec!["utils", "system", "onboard", verb, "--cloud-connect", &cc];
         if verb == "remove" {
             args.insert(0, "--yes");
         }
-        run(
-            &self.vos,
-            &args,
-            &format!("localhost:{}\n{USER}\n{password}\n", self.served.port),
-        )
+        args.extend(extra);
+        run(&self.vos, &args, &format!("{USER}\n{password}\n"))
     }
     fn cc_key(&self) -> String {
         run(&self.cc, &["utils", "controlnode", "key"], "")
@@ -290,4 +293,84 @@ fn a_member_down_is_partial_and_update_finishes_it() {
         r.stdout
     );
     assert_eq!(onboarded(&lab.cc).len(), 2);
+}
+
+/// `update` and `remove` act on the cluster `trigger` registered, under the name it was given,
+/// and on the Cloud Connect node it used, without asking for them again; `status` shows both.
+#[test]
+fn update_and_remove_keep_the_recorded_cluster_name_and_node() {
+    let lab = lab();
+    lab.trust();
+    let r = lab.onboard_with(
+        "trigger",
+        PASSWORD,
+        &["--cluster-name", "Finesse-Cluster-1"],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    // No --cloud-connect and no FQDN answer: only the user and the password are asked.
+    let r = run(
+        &lab.vos,
+        &["utils", "system", "onboard", "update"],
+        &format!("{USER}\n{PASSWORD}\n"),
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("as cluster Finesse-Cluster-1."),
+        "{}",
+        r.stdout
+    );
+    let clusters = run(
+        &lab.cc,
+        &[
+            "--output",
+            "json",
+            "run",
+            "sql",
+            "select distinct cluster from onboardedhost",
+        ],
+        "",
+    );
+    let v: serde_json::Value = serde_json::from_str(&clusters.stdout).unwrap();
+    assert_eq!(
+        v["rows"],
+        serde_json::json!([{ "cluster": "Finesse-Cluster-1" }]),
+        "one cluster, not two"
+    );
+    let st = run(
+        &lab.vos,
+        &["--output", "json", "utils", "system", "onboard", "status"],
+        "",
+    );
+    assert_eq!(st.code, 0, "{}", st.stderr);
+    let st: serde_json::Value = serde_json::from_str(&st.stdout).unwrap();
+    assert_eq!(st["cluster"], "Finesse-Cluster-1");
+    assert_eq!(
+        st["cloud_connect"],
+        format!("localhost:{}", lab.served.port)
+    );
+    assert_eq!(st["members"].as_array().unwrap().len(), 2, "{st}");
+    assert!(
+        st["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["status"] == "onboarded"),
+        "{st}"
+    );
+    let r = run(
+        &lab.vos,
+        &["--yes", "utils", "system", "onboard", "remove"],
+        &format!("{USER}\n{PASSWORD}\n"),
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("Cluster Finesse-Cluster-1 is no longer onboarded."),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        onboarded(&lab.cc).is_empty(),
+        "no orphan left on Cloud Connect"
+    );
 }

@@ -192,3 +192,20 @@ fn password_typed_at_the_prompt_is_nowhere_to_be_found() {
         "{history}"
     );
 }
+
+/// A password typed at `admin:` by mistake is not a command: it runs as an invalid line and
+/// never reaches the history file.
+#[test]
+fn invalid_lines_stay_out_of_the_history() {
+    let (_d, s) = state();
+    let mut p = shell(&s, 40);
+    p.send_line("Hunter2-not-a-command").unwrap();
+    p.exp_string("Invalid command").unwrap();
+    p.exp_string("admin:").unwrap();
+    p.send_line("show cli pagination").unwrap();
+    p.exp_string("admin:").unwrap();
+    quit(p);
+    let history = std::fs::read_to_string(s.join("history")).unwrap();
+    assert!(!history.contains("Hunter2"), "{history}");
+    assert!(history.contains("show cli pagination"), "{history}");
+}

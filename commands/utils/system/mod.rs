@@ -22,7 +22,7 @@ impl SystemCommands {
     pub fn changes_state(&self) -> bool {
         match self {
             SystemCommands::Inventory(c) => c.changes_state(),
-            SystemCommands::Onboard(_) => true,
+            SystemCommands::Onboard(c) => !matches!(c, onboard::OnboardCommands::Status(_)),
         }
     }
 }

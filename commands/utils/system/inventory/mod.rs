@@ -146,6 +146,7 @@ pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, Sf
         timeout: Duration::from_secs(args.timeout),
     };
     let known_hosts = inventory::known_hosts(&ctx.node)?;
+    let cancel = ctx.node.cancel.clone();
     let accept = args.accept_new_host_key;
     let terminal = matches!(ctx.input, Input::Terminal);
     ctx.ui.debug(&format!(
@@ -176,7 +177,7 @@ pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, Sf
                 Err(_) => Ok(false),
             }
         };
-        inventory::connect(&known_hosts, &target, &mut decide)
+        inventory::connect(&known_hosts, &target, &mut decide, &cancel)
     };
     let conn = conn.map_err(|e| {
         let refused = e.kind == crate::ops::Kind::Refused;

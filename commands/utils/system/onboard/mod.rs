@@ -14,6 +14,7 @@ use crate::ops::OpResult;
 use crate::prompt::{read_secret_file, Field};
 
 pub mod remove;
+pub mod status;
 pub mod trigger;
 pub mod update;
 
@@ -23,6 +24,7 @@ pub enum OnboardCommands {
     Trigger(trigger::UtilsSystemOnboardTriggerArgs),
     Update(update::UtilsSystemOnboardUpdateArgs),
     Remove(remove::UtilsSystemOnboardRemoveArgs),
+    Status(status::UtilsSystemOnboardStatusArgs),
 }
 
 pub fn run(ctx: &mut Ctx, cmd: OnboardCommands) -> CmdResult {
@@ -30,6 +32,7 @@ pub fn run(ctx: &mut Ctx, cmd: OnboardCommands) -> CmdResult {
         OnboardCommands::Trigger(a) => trigger::cmd_utils_system_onboard_trigger(ctx, a),
         OnboardCommands::Update(a) => update::cmd_utils_system_onboard_update(ctx, a),
         OnboardCommands::Remove(a) => remove::cmd_utils_system_onboard_remove(ctx, a),
+        OnboardCommands::Status(a) => status::cmd_utils_system_onboard_status(ctx, a),
     }
 }
 
@@ -57,6 +60,9 @@ pub struct CloudConnectArgs {
 pub fn prepare(ctx: &mut Ctx, args: &CloudConnectArgs) -> CmdResult<Plan> {
     // Checked before anything is asked: without these nothing can work.
     let id = onboarding::preflight(&mut ctx.node)?;
+    // The Cloud Connect node this cluster onboarded with is not asked again (a flag still
+    // overrides it).
+    let recorded = onboarding::recorded(&mut ctx.node)?.map(|r| r.cloud_connect);
     let cloud_connect = ctx.value(
         &Field {
             label: "Cloud Connect Publisher FQDN",
@@ -64,7 +70,7 @@ pub fn prepare(ctx: &mut Ctx, args: &CloudConnectArgs) -> CmdResult<Plan> {
             env: Some("CCADMIN_CLOUD_CONNECT"),
             default: None,
         },
-        args.cloud_connect.clone(),
+        args.cloud_connect.clone().or(recorded),
     )?;
     crate::names::validate_host(&cloud_connect)
         .map_err(|w| CommandError::usage(format!("{cloud_connect}: {w}")))?;
