@@ -16,6 +16,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::{error_chain as chain, TlsProblem, Transport};
+use crate::cancel::Cancel;
 use crate::secrets::Secret;
 
 pub use crate::domain::AuthType;
@@ -150,6 +151,8 @@ pub struct Artifactory {
     client: Client,
     rt: tokio::runtime::Runtime,
     io_timeout: Duration,
+    /// Ends a request at once (Ctrl-C, SIGTERM) whatever it waits for.
+    cancel: Cancel,
     base: String,
     /// Scheme, host and port of `base`: the only origin the credential is sent to.
     origin: reqwest::Url,
@@ -322,6 +325,7 @@ impl Artifactory {
             client,
             rt,
             io_timeout: cfg.io_timeout,
+            cancel: Cancel::default(),
             base: cfg.url.trim_end_matches('/').to_owned(),
             origin: url,
             repository: cfg.repository,
@@ -401,9 +405,33 @@ impl Artifactory {
         })
     }
 
+    /// Requests end with [`ArtError::Interrupted`] as soon as `cancel` fires.
+    pub fn with_cancel(mut self, cancel: Cancel) -> Artifactory {
+        self.cancel = cancel;
+        self
+    }
+
+    /// Run `work` on this client's runtime until it ends or the cancellation fires.
+    fn until_cancelled<T>(
+        &self,
+        work: impl std::future::Future<Output = Result<T, ArtError>>,
+    ) -> Result<T, ArtError> {
+        let cancel = &self.cancel;
+        self.rt.block_on(async {
+            tokio::select! {
+                r = work => r,
+                _ = async {
+                    while !cancel.is_cancelled() {
+                        tokio::time::sleep(CANCEL_CHECK).await;
+                    }
+                } => Err(ArtError::Interrupted),
+            }
+        })
+    }
+
     /// An API call: the whole answer, at most `limit` bytes, within the I/O timeout.
     fn get(&self, url: &str, authenticated: bool, limit: u64) -> Result<Answer, ArtError> {
-        self.rt.block_on(async {
+        self.until_cancelled(async {
             let resp = self
                 .send(url, authenticated, None, Some(self.io_timeout))
                 .await?;
@@ -672,7 +700,7 @@ impl Artifactory {
         if size.is_some_and(|s| have == s) {
             return Ok(());
         }
-        let resp = self.rt.block_on(self.send(url, true, Some(have), None))?;
+        let resp = self.until_cancelled(self.send(url, true, Some(have), None))?;
         let status = resp.status();
         let append = match status {
             // The server resumes: append.
@@ -695,8 +723,7 @@ impl Artifactory {
             }
             _ => {
                 let body = self
-                    .rt
-                    .block_on(read_body(resp, SMALL_BODY, url))
+                    .until_cancelled(read_body(resp, SMALL_BODY, url))
                     .unwrap_or_default();
                 return Err(self.classify(url, status, &String::from_utf8_lossy(&body)));
             }
@@ -748,7 +775,7 @@ impl Artifactory {
                 // cancelled (Ctrl-C, SIGTERM), whichever is first: a stalled server does not
                 // hold the process until the read timeout.
                 let next = loop {
-                    if interrupt.load(Ordering::SeqCst) {
+                    if interrupt.load(Ordering::SeqCst) || self.cancel.is_cancelled() {
                         break None;
                     }
                     tokio::select! {

@@ -26,8 +26,13 @@ pub fn scheduled(node: &mut Node) -> OpResult<Scheduled> {
     }
     let (s, credential) = super::image_repository::load(node)?;
     let _lock = node.orchestration_lock("scheduled artifact download")?;
-    let client =
-        super::image_repository::client(node.root(), &s, credential, Duration::from_secs(60))?;
+    let client = super::image_repository::client(
+        node.root(),
+        &s,
+        credential,
+        Duration::from_secs(60),
+        &node.cancel,
+    )?;
     let dir = node.root().join("artifacts");
     let p = plan(&client, s.software, &dir)?;
     let sum = download(

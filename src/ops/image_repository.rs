@@ -52,6 +52,7 @@ pub fn client(
     s: &ImageRepository,
     credential: Secret,
     timeout: Duration,
+    cancel: &crate::cancel::Cancel,
 ) -> OpResult<Artifactory> {
     Ok(Artifactory::new(Config {
         url: s.url.clone(),
@@ -63,7 +64,8 @@ pub fn client(
         connect_timeout: timeout,
         io_timeout: timeout,
         allow_http: s.allow_http,
-    })?)
+    })?
+    .with_cancel(cancel.clone()))
 }
 
 /// A setting as the administrator gave it.
@@ -117,7 +119,13 @@ pub fn validate(
         last_validated: String::new(),
         allow_http: draft.allow_http,
     };
-    let art = client(node.root(), &setting, credential.clone(), timeout)?;
+    let art = client(
+        node.root(),
+        &setting,
+        credential.clone(),
+        timeout,
+        &node.cancel,
+    )?;
     step(Step::Checking(&format!(
         "Checking {}/api/system/ping ...",
         setting.url

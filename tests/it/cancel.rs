@@ -207,3 +207,37 @@ fn ctrl_c_cancels_onboarding_waiting_on_a_silent_cloud_connect() {
     let v: serde_json::Value = serde_json::from_str(&st.stdout).unwrap();
     assert_eq!(v["cluster"], serde_json::Value::Null, "{v}");
 }
+
+#[test]
+fn ctrl_c_cancels_image_repository_set_waiting_on_a_silent_artifactory() {
+    let h = hole();
+    let (d, s) = state();
+    let key = d.path().join("key");
+    std::fs::write(&key, "AKCp8-never-sent-key\n").unwrap();
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let shown = interrupt(
+        &s,
+        &[
+            "utils",
+            "image-repository",
+            "set",
+            "--url",
+            &format!("https://127.0.0.1:{}/artifactory", h.port),
+            "--repository",
+            "r",
+            "--auth-type",
+            "api-key",
+            "--credential-file",
+            key.to_str().unwrap(),
+            "--software",
+            "unrestricted",
+            "--timeout",
+            "300",
+        ],
+        &h,
+    );
+    assert!(!shown.contains("AKCp8-never-sent-key"));
+    // Nothing was saved.
+    let r = run(&s, &["utils", "image-repository", "show"], "");
+    assert!(r.stdout.contains("not configured"), "{}", r.stdout);
+}

@@ -52,6 +52,7 @@ pub fn cmd_utils_image_repository_download(
         &setting,
         credential,
         Duration::from_secs(args.timeout),
+        &ctx.node.cancel,
     )?;
     let _lock = if args.dry_run {
         None
