@@ -70,7 +70,10 @@ pub fn menu_listing(cmd: &Command) -> String {
         children(cmd)
             .map(|c| {
                 let star = if is_menu(c) { "*" } else { "" };
-                (format!("{}{star}", c.get_name()), about(c))
+                (
+                    format!("{}{star}{}", c.get_name(), aliases_note(c)),
+                    about(c),
+                )
             })
             .collect(),
     )
@@ -195,14 +198,28 @@ pub fn syntax(tree: &Command, words: &[String]) -> Result<String, String> {
     Ok(s)
 }
 
-/// Every command path of the tree, menus and leaves, as word lists.
+/// ` (alias: initiate)` for a command with visible aliases (Cisco's other names), else nothing.
+pub fn aliases_note(c: &Command) -> String {
+    let names: Vec<&str> = c.get_visible_aliases().collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" (alias: {})", names.join(", "))
+    }
+}
+
+/// Every command path of the tree, menus and leaves, as word lists; a command's visible
+/// aliases are paths too (so `initate` is offered `initiate`).
 pub fn all_paths(tree: &Command) -> Vec<Vec<String>> {
     fn rec(cmd: &Command, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
         for c in children(cmd) {
-            prefix.push(c.get_name().to_owned());
-            out.push(prefix.clone());
-            rec(c, prefix, out);
-            prefix.pop();
+            let names = std::iter::once(c.get_name()).chain(c.get_visible_aliases());
+            for name in names.collect::<Vec<_>>() {
+                prefix.push(name.to_owned());
+                out.push(prefix.clone());
+                rec(c, prefix, out);
+                prefix.pop();
+            }
         }
     }
     let mut out = Vec::new();
@@ -210,8 +227,6 @@ pub fn all_paths(tree: &Command) -> Vec<Vec<String>> {
     out
 }
 
-/// The command path closest to what was typed, if one is close: each word within a small edit
-/// distance of the path's word, the longest such path first.
 /// Whether `word` names a top-level command (or one of its aliases) exactly.
 pub fn is_command_name(tree: &Command, word: &str) -> bool {
     matches!(word, "quit" | "exit" | "?")
@@ -227,6 +242,8 @@ pub fn looks_like_command(tree: &Command, word: &str) -> bool {
     is_command_name(tree, word) || suggest(tree, &[word.to_owned()]).is_some()
 }
 
+/// The command path closest to what was typed, if one is close: each word within a small edit
+/// distance of the path's word, the longest such path first.
 pub fn suggest(tree: &Command, typed: &[String]) -> Option<String> {
     let words: Vec<&str> = typed
         .iter()

@@ -87,6 +87,20 @@ pub fn main_entry() -> i32 {
             return exit::USAGE;
         }
     };
+    // `ccadmin utils system onboard ?`: the syntax, as `?` at the prompt gives it.
+    if args.len() > 1 && args.last().map(String::as_str) == Some("?") {
+        let words = one_shot_words(&args[..args.len() - 1]);
+        return match help::syntax(&cli::line_tree(), &words) {
+            Ok(text) => match output::plain(&text) {
+                Ok(()) => exit::SUCCESS,
+                Err(_) => exit::SUCCESS,
+            },
+            Err(_) => {
+                output::early_error(dispatch::invalid_message(&words.join(" "), &words).trim_end());
+                exit::USAGE
+            }
+        };
+    }
     let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
         Err(e) => return one_shot_usage_error(&args, e),

@@ -353,6 +353,16 @@ pub fn service_log(line: &str) {
     let _ = writeln!(err, "{line}");
 }
 
+/// Text on stdout before the console exists (`ccadmin … ?`); a closed stdout is not an error.
+pub fn plain(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}
+
 /// An error before the console exists (bad arguments, no state directory): on stderr as is.
 pub fn early_error(text: &str) {
     let mut err = io::stderr().lock();

@@ -100,6 +100,15 @@ pub fn complete(tree: &Command, line: &str, pos: usize) -> (usize, Vec<Candidate
     }
 
     if is_menu(cmd) {
+        // A command's visible aliases (Cisco's names, e.g. `initiate`) complete as well.
+        let alias_hits: Vec<Candidate> = children(cmd)
+            .filter(|c| !c.get_name().starts_with(current))
+            .flat_map(|c| {
+                c.get_visible_aliases()
+                    .filter(|a| a.starts_with(current))
+                    .map(move |a| cand(a, is_menu(c)))
+            })
+            .collect();
         let matching: Vec<&Command> = children(cmd)
             .filter(|c| c.get_name().starts_with(current))
             .collect();
@@ -115,6 +124,7 @@ pub fn complete(tree: &Command, line: &str, pos: usize) -> (usize, Vec<Candidate
             return (pos, sub);
         }
         out.extend(matching.into_iter().map(|c| cand(c.get_name(), is_menu(c))));
+        out.extend(alias_hits);
         if at_root {
             out.extend(
                 SHELL_WORDS
@@ -270,5 +280,28 @@ mod tests {
         let line = "utils no show";
         let (s, c) = complete(&line_tree(), line, 8);
         assert_eq!((s, c[0].display.as_str()), (6, "node*"));
+    }
+
+    #[test]
+    fn cisco_aliases_complete_and_are_listed_and_suggested() {
+        assert_eq!(comp("utils system onboard in").1, vec!["initiate"]);
+        assert!(comp("utils system onboard ")
+            .1
+            .contains(&"trigger".to_owned()));
+        let tree = line_tree();
+        let onboard = tree
+            .find_subcommand("utils")
+            .and_then(|u| u.find_subcommand("system"))
+            .and_then(|s| s.find_subcommand("onboard"))
+            .unwrap();
+        assert!(crate::help::menu_listing(onboard).contains("trigger (alias: initiate)"));
+        let typed: Vec<String> = ["utils", "system", "onboard", "initate"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        assert_eq!(
+            crate::help::suggest(&tree, &typed).as_deref(),
+            Some("utils system onboard initiate")
+        );
     }
 }

@@ -393,3 +393,50 @@ fn run_sql_never_reads_password_hashes_by_any_path() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stdout.contains("argon2"), "{}", r.stdout);
 }
+
+/// Issue 11 D8: a one-shot error names the command's words (not a global option's value), and
+/// `?` works in one-shot as at the prompt.
+#[test]
+fn one_shot_errors_name_the_command_and_question_mark_gives_the_syntax() {
+    let (_d, s) = state();
+    let r = run(
+        &s,
+        &[
+            "--state-dir",
+            s.to_str().unwrap(),
+            "--output",
+            "json",
+            "utils",
+            "node",
+            "bogus",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with("Invalid command: utils node bogus\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("Executed command unsuccessfully"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&s, &["utils", "system", "onboard", "?"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("trigger (alias: initiate)"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("status"), "{}", r.stdout);
+    let r = run(&s, &["utils", "node", "set", "--role", "bogus"], "");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("Hint: type \"utils node set ?\" for its syntax"),
+        "{}",
+        r.stderr
+    );
+}
