@@ -50,6 +50,8 @@ pub struct Ui {
     pub stdout_tty: bool,
     pub stderr_tty: bool,
     page_rows: usize,
+    /// Terminal columns: a line longer than this takes more than one row of the page.
+    page_cols: usize,
     key_reader: Option<fn() -> KeyReader>,
     pager: Option<Pager>,
     /// stdout's reader has gone (`| head`): a batch stops, successfully.
@@ -77,10 +79,10 @@ impl Ui {
     pub fn stdio(format: OutputFormat, pagination: bool) -> Ui {
         use std::io::IsTerminal;
         let stdout_tty = io::stdout().is_terminal();
-        let rows = console::Term::stdout()
+        let (rows, cols) = console::Term::stdout()
             .size_checked()
-            .map(|(r, _)| r as usize)
-            .unwrap_or(24);
+            .map(|(r, c)| (r as usize, c as usize))
+            .unwrap_or((24, 80));
         // A terminal sees each line as it comes; a pipe or file gets block writes, flushed at
         // the end of every command (a 10,000-line batch would otherwise make 70,000 syscalls).
         let out: Box<dyn Write> = if stdout_tty {
@@ -98,6 +100,7 @@ impl Ui {
             stdout_tty,
             stderr_tty: io::stderr().is_terminal(),
             page_rows: rows,
+            page_cols: cols.max(1),
             key_reader: Some(terminal_key),
             pager: None,
             closed: false,
@@ -116,6 +119,7 @@ impl Ui {
             stdout_tty: false,
             stderr_tty: false,
             page_rows: 24,
+            page_cols: 80,
             key_reader: None,
             pager: None,
             closed: false,
@@ -126,6 +130,7 @@ impl Ui {
     pub fn simulate_terminal(&mut self, rows: usize, keys: fn() -> KeyReader) {
         self.stdout_tty = true;
         self.page_rows = rows;
+        self.page_cols = 80;
         self.key_reader = Some(keys);
     }
 
@@ -162,18 +167,24 @@ impl Ui {
     }
 
     fn one_line(&mut self, l: &str) -> io::Result<()> {
+        let shown = terminal_safe(l);
         if let Some(p) = self.pager.as_mut() {
             if p.quit {
                 return Err(io::Error::new(io::ErrorKind::BrokenPipe, "pager quit"));
             }
-            if p.budget == 0 {
+            // The rows the terminal gives the line once it wraps it.
+            let need = console::measure_text_width(&shown)
+                .div_ceil(self.page_cols)
+                .max(1);
+            if p.budget < need && p.budget < p.page {
                 self.out.flush()?;
-                write!(self.err, "{PAGER_PROMPT}")?;
+                // VOS's pager prompt, bold; erased after the key.
+                write!(self.err, "\x1b[1m{PAGER_PROMPT}\x1b[0m")?;
                 self.err.flush()?;
                 let key = (p.keys)();
                 write!(self.err, "\r\x1b[K")?;
                 match key? {
-                    PagerKey::Line => p.budget = 1,
+                    PagerKey::Line => p.budget = need,
                     PagerKey::Page => p.budget = p.page,
                     PagerKey::Quit => {
                         p.quit = true;
@@ -181,9 +192,9 @@ impl Ui {
                     }
                 }
             }
-            p.budget -= 1;
+            p.budget = p.budget.saturating_sub(need);
         }
-        writeln!(self.out, "{}", terminal_safe(l))
+        writeln!(self.out, "{shown}")
     }
 
     /// Write a JSON document to stdout.
@@ -205,8 +216,15 @@ impl Ui {
         self.out.flush()
     }
 
-    /// Raw stdout write (help text and the like), never paged.
+    /// Text as it is (help, `?`, a certificate): paged like results on a terminal, so a long
+    /// `help` does not scroll past; written whole otherwise.
     pub fn print(&mut self, text: &str) -> io::Result<()> {
+        if self.pager.is_some() {
+            for l in text.strip_suffix('\n').unwrap_or(text).split('\n') {
+                self.one_line(l)?;
+            }
+            return self.out.flush();
+        }
         self.out.write_all(text.as_bytes())?;
         self.out.flush()
     }
@@ -439,6 +457,29 @@ mod tests {
         assert_eq!(written, 7);
         assert_eq!(out.text().lines().count(), 7);
         assert_eq!(err.text().matches(PAGER_PROMPT).count(), 3);
+    }
+
+    #[test]
+    fn the_pager_counts_the_rows_a_wrapped_line_takes() {
+        KEYS.with(|k| *k.borrow_mut() = vec![PagerKey::Quit]);
+        let (out, err) = (Buf::default(), Buf::default());
+        let mut ui = Ui::from_writers(
+            Box::new(out.clone()),
+            Box::new(err.clone()),
+            OutputFormat::Text,
+        );
+        // 6 rows: a page is 5; each 200-character line takes 3 rows of 80 columns.
+        ui.simulate_terminal(6, scripted);
+        ui.begin_command();
+        let long = "x".repeat(200);
+        ui.line(&long).unwrap();
+        assert!(ui.line(&long).is_err(), "the second line would not fit the page");
+        assert_eq!(out.text().lines().count(), 1);
+        assert_eq!(
+            err.text(),
+            format!("\x1b[1m{PAGER_PROMPT}\x1b[0m\r\x1b[K"),
+            "VOS's bold prompt, erased after the key"
+        );
     }
 
     #[test]
