@@ -473,7 +473,10 @@ mod tests {
         ui.begin_command();
         let long = "x".repeat(200);
         ui.line(&long).unwrap();
-        assert!(ui.line(&long).is_err(), "the second line would not fit the page");
+        assert!(
+            ui.line(&long).is_err(),
+            "the second line would not fit the page"
+        );
         assert_eq!(out.text().lines().count(), 1);
         assert_eq!(
             err.text(),

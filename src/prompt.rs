@@ -100,41 +100,48 @@ pub fn read_secret_file(ctx: &mut Ctx, path: &Path, flag: &str) -> CmdResult<Sec
     Ok(Secret::new(first))
 }
 
-/// Prompts as the VOS console writes them: `Label [default]: `, and a question ending in `?`
+/// A prompt as the VOS console writes it: `Label [default]: `, and a question ending in `?`
 /// takes no colon (`... (yes/no)? `).
-struct VosTheme;
-
-impl dialoguer::theme::Theme for VosTheme {
-    fn format_input_prompt(
-        &self,
-        f: &mut dyn std::fmt::Write,
-        prompt: &str,
-        default: Option<&str>,
-    ) -> std::fmt::Result {
-        match default {
-            Some(d) if !d.is_empty() => write!(f, "{prompt} [{d}]: "),
-            _ if prompt.ends_with('?') => write!(f, "{prompt} "),
-            _ => write!(f, "{prompt}: "),
-        }
-    }
-
-    fn format_input_prompt_selection(
-        &self,
-        f: &mut dyn std::fmt::Write,
-        prompt: &str,
-        sel: &str,
-    ) -> std::fmt::Result {
-        if prompt.ends_with('?') {
-            write!(f, "{prompt} {sel}")
-        } else {
-            write!(f, "{prompt}: {sel}")
-        }
+fn vos_prompt(label: &str, default: Option<&str>) -> String {
+    match default {
+        Some(d) if !d.is_empty() => format!("{label} [{d}]: "),
+        _ if label.ends_with('?') => format!("{label} "),
+        _ => format!("{label}: "),
     }
 }
 
-fn dialoguer_err(e: dialoguer::Error) -> CommandError {
-    let dialoguer::Error::IO(io) = e;
-    CommandError::from(io)
+/// Read one answer on the terminal as the VOS console does: the prompt, then the terminal's
+/// own line editing (the typed characters echoed as typed, Backspace, Enter), so nothing is
+/// redrawn, the answered question shows once (`Label: value`) and automation reading the
+/// terminal sees plain text. Ctrl-C (the token) ends the wait at once.
+fn read_plain(prompt: &str, cancel: &crate::cancel::Cancel) -> CmdResult<String> {
+    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+    use std::io::Write;
+    use std::os::fd::AsFd;
+    let mut err = io::stderr();
+    err.write_all(prompt.as_bytes())?;
+    err.flush()?;
+    let stdin = io::stdin();
+    loop {
+        if cancel.is_cancelled() {
+            err.write_all(b"\n")?;
+            return Err(CommandError::interrupted());
+        }
+        let mut fds = [PollFd::new(stdin.as_fd(), PollFlags::POLLIN)];
+        match poll(&mut fds, PollTimeout::from(100u16)) {
+            Ok(0) | Err(nix::errno::Errno::EINTR) => continue,
+            Ok(_) => break,
+            Err(e) => return Err(io::Error::from(e).into()),
+        }
+    }
+    let mut line = String::new();
+    if stdin.lock().read_line(&mut line)? == 0 {
+        return Err(CommandError::new(
+            ErrorKind::MissingInput,
+            "no answer: the terminal closed its input",
+        ));
+    }
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }
 
 impl Ctx {
@@ -156,17 +163,17 @@ impl Ctx {
             return Ok(v.to_owned());
         }
         match self.input {
-            Input::Terminal => {
-                let mut input =
-                    dialoguer::Input::<String>::with_theme(&VosTheme).with_prompt(field.label);
-                input = match field.default {
-                    Some(d) => input.default(d.to_owned()),
-                    None => input.allow_empty(false),
-                };
-                input
-                    .interact_text_on(&console::Term::stderr())
-                    .map_err(dialoguer_err)
-            }
+            Input::Terminal => loop {
+                let answer =
+                    read_plain(&vos_prompt(field.label, field.default), &self.node.cancel)?;
+                let answer = answer.trim();
+                match (answer.is_empty(), field.default) {
+                    (false, _) => return Ok(answer.to_owned()),
+                    (true, Some(d)) => return Ok(d.to_owned()),
+                    // Nothing typed and no default: ask again, as VOS does.
+                    (true, None) => {}
+                }
+            },
             Input::Lines(_) => match self.next_answer(field.label)? {
                 Some(line) if line.trim().is_empty() => {
                     field.default.map(str::to_owned).ok_or_else(|| {
@@ -254,11 +261,10 @@ impl Ctx {
         };
         match self.input {
             Input::Terminal => loop {
-                let answer: String = dialoguer::Input::with_theme(&VosTheme)
-                    .with_prompt(format!("{question} (yes/no)?"))
-                    .allow_empty(true)
-                    .interact_text_on(&console::Term::stderr())
-                    .map_err(dialoguer_err)?;
+                let answer = read_plain(
+                    &vos_prompt(&format!("{question} (yes/no)?"), None),
+                    &self.node.cancel,
+                )?;
                 if let Some(b) = parse(&answer) {
                     return Ok(b);
                 }

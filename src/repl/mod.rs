@@ -49,6 +49,8 @@ pub fn run_shell(ctx: &mut Ctx) -> i32 {
         .completion_type(CompletionType::List)
         .completion_show_all_if_ambiguous(true)
         .auto_add_history(false)
+        // VOS automation reads the terminal: no bracketed-paste switch around every line.
+        .bracketed_paste(false)
         .history_ignore_dups(true)
         .and_then(|b| b.max_history_size(1000))
         .map(|b| b.build());
@@ -68,6 +70,8 @@ pub fn run_shell(ctx: &mut Ctx) -> i32 {
             return exit::FAILED;
         }
     };
+    // Nor synchronized-output brackets around every redraw.
+    rustyline::config::Configurer::enable_synchronized_output(&mut rl, false);
     rl.set_helper(Some(ShellHelper {
         tree: crate::cli::line_tree(),
     }));

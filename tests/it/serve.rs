@@ -374,13 +374,10 @@ fn sigterm_stops_a_scheduled_download_in_progress() {
         log.contains("scheduled download stopped: the service is stopping"),
         "{log}"
     );
-    // What arrived is kept (up to the half the server sent), byte for byte, for the next run.
-    let kept = std::fs::read(&part).unwrap();
-    assert!(
-        !kept.is_empty() && kept.len() <= 2_000_000,
-        "{}",
-        kept.len()
-    );
+    // What arrived is kept (up to the half the server sent; how much of it had reached the
+    // client when SIGTERM came is the network's timing), byte for byte, for the next run.
+    let kept = std::fs::read(&part).expect("the part file is kept");
+    assert!(kept.len() <= 2_000_000, "{}", kept.len());
     assert!(kept
         .iter()
         .enumerate()

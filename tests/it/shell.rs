@@ -209,3 +209,74 @@ fn invalid_lines_stay_out_of_the_history() {
     assert!(!history.contains("Hunter2"), "{history}");
     assert!(history.contains("show cli pagination"), "{history}");
 }
+
+/// Issue 11 A: VOS automation (Cisco's pyATS Unicon) runs the console on an 80x24 xterm and
+/// takes what comes between two `admin:` prompts as the command's output. Those bytes are plain
+/// text: the echoed command (a long one wrapped by the terminal, never redrawn from the
+/// prompt), the output, the VOS pager prompt in bold, a yes/no question shown once.
+#[test]
+fn the_bytes_between_prompts_are_plain_text_for_automation() {
+    let (_d, s) = state();
+    let r = crate::util::ccadmin(&s)
+        .env("CCADMIN_APPLICATIONUSER_PASSWORD", "Str0ng-pass-1")
+        .args(["utils", "applicationuser", "add", "bob"])
+        .output()
+        .unwrap();
+    assert!(r.status.success());
+    let mut cmd = Command::new("bash");
+    cmd.arg("-c")
+        // A terminal as a terminal program gets it: echo on (rexpect turns it off).
+        .arg(format!(
+            "stty rows 24 cols 80 echo && exec {}",
+            bin().display()
+        ));
+    cmd.env("CCADMIN_STATE_DIR", &s)
+        .env("TERM", "xterm")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    let mut p = rexpect::session::spawn_command(cmd, Some(15_000)).unwrap();
+    p.exp_string("admin:").unwrap();
+    let line = |p: &mut PtySession, text: &str| {
+        keys(p, &format!("{text}\r"));
+    };
+
+    // A short command.
+    line(&mut p, "show cli pagination");
+    assert_eq!(
+        p.exp_string("admin:").unwrap(),
+        "show cli pagination\r\nAutomatic Pagination : On.\r\n\r\x1b[K"
+    );
+
+    // A 120-character command: past column 80 the terminal wraps it.
+    let long = format!("run sql select 1 as one -- {}", "x".repeat(93));
+    assert_eq!(long.len(), 120);
+    line(&mut p, &long);
+    assert_eq!(
+        p.exp_string("admin:").unwrap(),
+        format!("{long}\r\none\r\n===\r\n1\r\n\r\x1b[K")
+    );
+
+    // A yes/no question, answered once.
+    line(&mut p, "utils applicationuser delete bob");
+    assert_eq!(
+        p.exp_string("(yes/no)? ").unwrap(),
+        "utils applicationuser delete bob\r\nDelete application user bob "
+    );
+    line(&mut p, "yes");
+    assert_eq!(
+        p.exp_string("admin:").unwrap(),
+        "yes\r\nApplication user bob deleted.\r\n\r\x1b[K"
+    );
+
+    // A paged output: 23 rows, then VOS's bold pager prompt, erased after the key.
+    let sql = "run sql with recursive c(x) as (select 1 union all select x+1 from c limit 40) select x from c";
+    line(&mut p, sql);
+    let rows: String = (1..=21).map(|i| format!("{i}\r\n")).collect();
+    assert_eq!(
+        p.exp_string("Press <enter> for 1 line, <space> for one page, or <q> to quit\x1b[0m")
+            .unwrap(),
+        format!("{sql}\r\nx\r\n==\r\n{rows}\x1b[1m")
+    );
+    keys(&mut p, "q");
+    assert_eq!(p.exp_string("admin:").unwrap(), "\r\x1b[K\r\x1b[K");
+    quit(p);
+}
