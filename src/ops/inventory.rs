@@ -153,6 +153,47 @@ pub struct ImportPlan {
     pub base: Inventory,
     pub new: Inventory,
     pub changes: Changes,
+    /// What the file says of VOS hosts that the import does not take, each with why: VOS
+    /// clusters are what onboarding made them (the file may only set their sides).
+    pub ignored_vos: Vec<String>,
+}
+
+/// The VOS hosts of `file` that differ from the onboarded clusters, as sentences.
+fn ignored_vos_changes(
+    file: &Inventory,
+    onboarded: &[crate::state::db::OnboardedHost],
+) -> Vec<String> {
+    if onboarded.is_empty() {
+        return Vec::new();
+    }
+    let in_file: Vec<crate::inventory::model::HostRow> = file
+        .rows()
+        .into_iter()
+        .filter(|r| r.platform == "VOS")
+        .collect();
+    let mut out = Vec::new();
+    for r in &in_file {
+        match onboarded.iter().find(|h| h.host.eq_ignore_ascii_case(&r.name)) {
+            None => out.push(format!(
+                "VOS host {} ({} {}) is not onboarded: it was not added (onboard its cluster with utils system onboard trigger on the cluster's publisher)",
+                r.name, r.product, r.group
+            )),
+            Some(h) if h.product != r.product || h.cluster != r.group => out.push(format!(
+                "VOS host {} is onboarded as {} {}: the file's {} {} was not taken (a VOS host moves only by onboarding it again)",
+                r.name, h.product, h.cluster, r.product, r.group
+            )),
+            Some(_) => {}
+        }
+    }
+    for h in onboarded {
+        if !in_file.iter().any(|r| r.name.eq_ignore_ascii_case(&h.host)) {
+            out.push(format!(
+                "VOS host {} ({} {}) is onboarded but not in the file: it stays (remove it with utils system onboard remove on its publisher, or utils system inventory remove-cluster {})",
+                h.host, h.product, h.cluster, h.cluster
+            ));
+        }
+    }
+    out
 }
 
 /// Validate a downloaded file completely and compare it with the current inventory. A file
@@ -164,10 +205,16 @@ pub fn prepare_import(node: &mut Node, bytes: &[u8]) -> OpResult<Result<ImportPl
     };
     // Onboarded VOS clusters are what onboarding made them; the file may only add sides.
     let onboarded = node.db()?.onboarded_hosts()?;
+    let ignored_vos = ignored_vos_changes(&inv, &onboarded);
     let new = crate::inventory::model::with_onboarded(inv, &onboarded);
     let base = current(node)?;
     let changes = diff(&base, &new);
-    Ok(Ok(ImportPlan { base, new, changes }))
+    Ok(Ok(ImportPlan {
+        base,
+        new,
+        changes,
+        ignored_vos,
+    }))
 }
 
 /// Save a prepared import. The orchestration lock is held only for the replacement, and the

@@ -374,3 +374,70 @@ fn update_and_remove_keep_the_recorded_cluster_name_and_node() {
         "no orphan left on Cloud Connect"
     );
 }
+
+/// Issue 11 D2: VOS clusters come from onboarding; an import that changes only the VOS part
+/// says exactly what it did not take and why, instead of a bare "nothing to import".
+#[test]
+fn an_import_names_the_vos_changes_it_does_not_take() {
+    let lab = lab();
+    lab.trust();
+    let r = lab.onboard_with(
+        "trigger",
+        PASSWORD,
+        &["--cluster-name", "Finesse-Cluster-1"],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    // The Cloud Connect node exports its inventory over SFTP, an administrator adds a CUIC
+    // cluster to the VOS part and imports the file again.
+    let d = tempfile::tempdir().unwrap();
+    let key = lab.subscriber.client_key("ed25519").display().to_string();
+    let sftp = |verb: &str| {
+        run(
+            &lab.cc,
+            &[
+                "--yes",
+                "utils",
+                "system",
+                "inventory",
+                verb,
+                "--sftp-server",
+                &lab.subscriber.endpoint(),
+                "--sftp-user",
+                "root",
+                "--sftp-identity",
+                &key,
+                "--sftp-directory",
+                d.path().to_str().unwrap(),
+                "--accept-new-host-key",
+            ],
+            "",
+        )
+    };
+    let r = sftp("export");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let file = d.path().join("inventory.conf");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("    CUIC: {}\n"), "{text}");
+    let edited = text.replace(
+        "    CUIC: {}\n",
+        "    CUIC:\n      CUIC-Cluster-1:\n        hosts:\n        - name: \"cuic-a.example.com\"\n          type: \"Publisher\"\n          side: \"A\"\n",
+    );
+    std::fs::write(&file, edited).unwrap();
+    let r = sftp("import");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "VOS host cuic-a.example.com (CUIC CUIC-Cluster-1) is not onboarded: it was not added"
+        ) && r.stderr.contains("utils system onboard trigger"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("Apart from the VOS changes above"),
+        "{}",
+        r.stderr
+    );
+    assert!(!run(&lab.cc, &["utils", "system", "inventory", "show"], "")
+        .stdout
+        .contains("cuic-a"));
+}

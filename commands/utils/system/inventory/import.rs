@@ -95,6 +95,9 @@ pub fn cmd_utils_system_inventory_import(
         }
     };
     let changes = &plan.changes;
+    for why in &plan.ignored_vos {
+        ctx.ui.warn(why);
+    }
     const QUESTION: &str = "Do you want to replace the current inventory with the new inventory";
     if ctx.ui.json_output() {
         let imported = !changes.is_empty() && !args.dry_run && ctx.confirm(QUESTION)?;
@@ -102,12 +105,15 @@ pub fn cmd_utils_system_inventory_import(
             let actor = ctx.actor.clone();
             inventory::apply_import(&mut ctx.node, &plan, &actor, &location)?;
         }
-        ctx.ui
-            .json(&json!({ "source": location, "changes": changes, "imported": imported }))?;
+        ctx.ui.json(&json!({ "source": location, "changes": changes, "ignored_vos": plan.ignored_vos, "imported": imported }))?;
         return Ok(());
     }
     if changes.is_empty() {
-        ctx.ui.status("The inventory on the SFTP server is the same as the current inventory; nothing to import.");
+        ctx.ui.status(if plan.ignored_vos.is_empty() {
+            "The inventory on the SFTP server is the same as the current inventory; nothing to import."
+        } else {
+            "Apart from the VOS changes above, which an import does not take, the inventory on the SFTP server is the same as the current inventory; nothing to import."
+        });
         return Ok(());
     }
     let rows = change_rows(changes);
