@@ -41,10 +41,49 @@ pub fn fingerprint(der: &[u8]) -> String {
     format!("SHA256:{}", hex.join(":"))
 }
 
-/// One trusted certificate: the file's name, and its fingerprint or why it cannot be read.
+/// What a certificate says of itself.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Details {
+    pub fingerprint: String,
+    pub subject: String,
+    pub issuer: String,
+    /// `YYYY-MM-DD HH:MM UTC`.
+    pub expires: String,
+    pub expired: bool,
+}
+
+/// Read a DER certificate's subject, issuer and expiry; a certificate that does not parse
+/// still has its fingerprint.
+pub fn details(der: &[u8]) -> Details {
+    let fingerprint = fingerprint(der);
+    match x509_parser::parse_x509_certificate(der) {
+        Ok((_, c)) => {
+            let after = c.validity().not_after.timestamp();
+            let expires = jiff::Timestamp::from_second(after)
+                .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_else(|_| c.validity().not_after.to_string());
+            Details {
+                fingerprint,
+                subject: crate::output::terminal_safe(&c.subject().to_string()).into_owned(),
+                issuer: crate::output::terminal_safe(&c.issuer().to_string()).into_owned(),
+                expires,
+                expired: after < jiff::Timestamp::now().as_second(),
+            }
+        }
+        Err(e) => Details {
+            fingerprint,
+            subject: format!("(not X.509: {e})"),
+            issuer: String::new(),
+            expires: String::new(),
+            expired: false,
+        },
+    }
+}
+
+/// One trusted certificate: the file's name, and what it says or why it cannot be read.
 pub struct Trusted {
     pub name: String,
-    pub fingerprint: Result<String, String>,
+    pub details: Result<Details, String>,
 }
 
 pub fn trusted(node: &Node) -> Vec<Trusted> {
@@ -57,11 +96,11 @@ pub fn trusted(node: &Node) -> Vec<Trusted> {
         match read_pem_certs(&f) {
             Ok(certs) => out.extend(certs.iter().map(|c| Trusted {
                 name: name.clone(),
-                fingerprint: Ok(fingerprint(c)),
+                details: Ok(details(c)),
             })),
             Err(e) => out.push(Trusted {
                 name,
-                fingerprint: Err(e.message),
+                details: Err(e.message),
             }),
         }
     }

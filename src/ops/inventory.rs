@@ -51,6 +51,36 @@ pub fn normalize_dir(dir: &str) -> String {
     }
 }
 
+/// The SFTP server, user and directory used last (never the password), as prompt defaults.
+#[derive(Debug, Default, Clone)]
+pub struct LastSftp {
+    pub server: Option<String>,
+    pub user: Option<String>,
+    pub directory: Option<String>,
+}
+
+const LAST_SERVER: &str = "sftp.last_server";
+const LAST_USER: &str = "sftp.last_user";
+const LAST_DIRECTORY: &str = "sftp.last_directory";
+
+pub fn last_sftp(node: &mut Node) -> OpResult<LastSftp> {
+    let db = node.db()?;
+    Ok(LastSftp {
+        server: db.setting(LAST_SERVER)?,
+        user: db.setting(LAST_USER)?,
+        directory: db.setting(LAST_DIRECTORY)?,
+    })
+}
+
+/// Remember where an export or import went, for the next prompts.
+pub fn remember_sftp(node: &mut Node, target: &SftpTarget) -> OpResult {
+    let db = node.db()?;
+    db.set_setting(LAST_SERVER, &target.server.to_string())?;
+    db.set_setting(LAST_USER, &target.user)?;
+    db.set_setting(LAST_DIRECTORY, &target.dir)?;
+    Ok(())
+}
+
 /// The secret-store name of a remembered SFTP password: the account and server it opens.
 fn remembered_name(user: &str, server: &Endpoint) -> String {
     format!("sftp:{user}@{server}")

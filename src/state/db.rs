@@ -797,6 +797,27 @@ impl Db {
         Ok(())
     }
 
+    // ---- small settings (never a secret) ----
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StateError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM setting WHERE key = ?1",
+                params![key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StateError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
     // ---- where secrets are kept ----
 
     pub fn secret_locations(&self) -> Result<Vec<(String, StoreKind)>, StateError> {

@@ -724,3 +724,36 @@ fn an_endless_or_huge_remote_inventory_is_refused() {
     assert!(r.stderr.contains("is larger than"), "{}", r.stderr);
     assert_eq!(versions(&s), 0);
 }
+
+/// Issue 11 D14: the SFTP server, user and directory of the last export or import are the
+/// prompts' defaults (an empty answer takes them); the password never is.
+#[test]
+fn the_last_sftp_location_is_the_next_default() {
+    let sshd = Sshd::start();
+    let (d, s) = state();
+    let dir = remote_dir(d.path(), None);
+    let sftp = Sftp {
+        endpoint: sshd.endpoint(),
+        key: sshd.client_key("ed25519"),
+        dir: &dir,
+    };
+    let r = go(&s, &sftp.args("export"), "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::remove_file(dir.join("inventory.conf")).unwrap();
+    // Only the key is given: server, user and directory are empty answers.
+    let key = sshd.client_key("ed25519").display().to_string();
+    let r = run(
+        &s,
+        &[
+            "utils",
+            "system",
+            "inventory",
+            "export",
+            "--sftp-identity",
+            &key,
+        ],
+        "\n\n\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(dir.join("inventory.conf").exists());
+}

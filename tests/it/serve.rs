@@ -306,6 +306,15 @@ fn cert_import_and_list() {
         list.contains("cc-pub") && list.contains("SHA256:"),
         "{list}"
     );
+    // Subject, issuer and expiry, as the certificate says them (issue 11 D14).
+    let v: serde_json::Value =
+        serde_json::from_str(&run(&s, &["--output", "json", "utils", "cert", "list"], "").stdout)
+            .unwrap();
+    let c = &v[0];
+    assert!(c["subject"].as_str().unwrap().contains("CN="), "{v}");
+    assert_eq!(c["subject"], c["issuer"], "self-signed: {v}");
+    assert!(c["expires"].as_str().unwrap().ends_with(" UTC"), "{v}");
+    assert_eq!(c["expired"], false, "{v}");
     let bad = d.path().join("bad.pem");
     std::fs::write(&bad, "not a certificate\n").unwrap();
     let r = run(&s, &["utils", "cert", "import", bad.to_str().unwrap()], "");

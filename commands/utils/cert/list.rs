@@ -13,28 +13,49 @@ use crate::output::vos_table;
 pub struct UtilsCertListArgs {}
 
 pub fn cmd_utils_cert_list(ctx: &mut Ctx, _args: UtilsCertListArgs) -> CmdResult {
-    let rows: Vec<(String, String)> = crate::ops::certs::trusted(&ctx.node)
-        .into_iter()
-        .map(|t| {
-            let f = t.fingerprint.unwrap_or_else(|e| format!("unreadable: {e}"));
-            (t.name, f)
-        })
-        .collect();
+    let trusted = crate::ops::certs::trusted(&ctx.node);
     if ctx.ui.json_output() {
-        ctx.ui.json(
-            &rows
-                .iter()
-                .map(|(n, f)| json!({ "name": n, "fingerprint": f }))
-                .collect::<Vec<_>>(),
-        )?;
+        let v: Vec<_> = trusted
+            .iter()
+            .map(|t| match &t.details {
+                Ok(d) => json!({ "name": t.name, "fingerprint": d.fingerprint, "subject": d.subject, "issuer": d.issuer, "expires": d.expires, "expired": d.expired }),
+                Err(e) => json!({ "name": t.name, "error": e }),
+            })
+            .collect();
+        ctx.ui.json(&v)?;
         return Ok(());
     }
-    if rows.is_empty() {
+    if trusted.is_empty() {
         ctx.ui
             .status("No certificates are trusted yet. Add one with: utils cert import FILE");
         return Ok(());
     }
-    let rows: Vec<Vec<String>> = rows.into_iter().map(|(n, f)| vec![n, f]).collect();
-    ctx.ui.line(&vos_table(&["name", "fingerprint"], &rows))?;
+    let rows: Vec<Vec<String>> = trusted
+        .into_iter()
+        .map(|t| match t.details {
+            Ok(d) => vec![
+                t.name,
+                d.subject,
+                d.issuer,
+                if d.expired {
+                    format!("{} (EXPIRED)", d.expires)
+                } else {
+                    d.expires
+                },
+                d.fingerprint,
+            ],
+            Err(e) => vec![
+                t.name,
+                format!("unreadable: {e}"),
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
+        })
+        .collect();
+    ctx.ui.line(&vos_table(
+        &["name", "subject", "issuer", "expires", "fingerprint"],
+        &rows,
+    ))?;
     Ok(())
 }

@@ -82,12 +82,14 @@ pub struct SftpArgs {
 /// Ask for what is missing, then connect and authenticate. Returns the connection and where
 /// it leads.
 pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, SftpTarget)> {
+    // The server, user and directory of the last export or import are the defaults.
+    let last = inventory::last_sftp(&mut ctx.node)?;
     let server = ctx.value(
         &Field {
             label: "SFTP Server",
             flag: "--sftp-server",
             env: Some("CCADMIN_SFTP_SERVER"),
-            default: None,
+            default: last.server.as_deref(),
         },
         args.sftp_server.clone(),
     )?;
@@ -100,7 +102,7 @@ pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, Sf
             label: "SFTP User",
             flag: "--sftp-user",
             env: Some("CCADMIN_SFTP_USER"),
-            default: None,
+            default: last.user.as_deref(),
         },
         args.sftp_user.clone(),
     )?;
@@ -134,7 +136,7 @@ pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, Sf
             label: "SFTP Directory",
             flag: "--sftp-directory",
             env: Some("CCADMIN_SFTP_DIRECTORY"),
-            default: None,
+            default: last.directory.as_deref(),
         },
         args.sftp_directory.clone(),
     )?;
@@ -188,6 +190,7 @@ pub fn sftp_session(ctx: &mut Ctx, args: &SftpArgs) -> CmdResult<(Connection, Sf
             c
         }
     })?;
+    inventory::remember_sftp(&mut ctx.node, &target)?;
     if let (true, Auth::Password(pw)) = (args.remember_password, &target.auth) {
         let kind = inventory::remember_password(&mut ctx.node, &target.user, &target.server, pw)?;
         ctx.ui.status(&format!(
