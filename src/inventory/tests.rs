@@ -492,3 +492,22 @@ mod fuzz {
         }
     }
 }
+
+/// Issue 11 D3: under a product key written in the wrong case, its pairs and hosts are checked
+/// as if the key were right, so every problem shows in one pass.
+#[test]
+fn a_misnamed_product_key_still_has_its_hosts_checked() {
+    let text = "---\ninventory:\n  VOS:\n    Finesse: {}\n  Windows:\n    pg:\n      PG1:\n        hosts:\n        - name: \"pg1a\"\n          side: \"b\"\n          usr: \"x\"\n  deploymentType: \"UCCE-2000-Agents\"\n";
+    let p = problems(text);
+    let at: Vec<(usize, &str)> = p.iter().map(|p| (p.line, p.message.as_str())).collect();
+    assert_eq!(
+        at,
+        [
+            (6, "product names must be upper case: PG"),
+            (9, "host `pg1a` has no `user`"),
+            (10, "side `b` must be upper case"),
+            (11, "unknown key `usr` in a host of pair `PG1`"),
+        ],
+        "{p:#?}"
+    );
+}

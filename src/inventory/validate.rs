@@ -227,16 +227,25 @@ impl Validator {
                 None => {
                     let upper = known.iter().find(|k| k.eq_ignore_ascii_case(&e.key));
                     match (upper, platform) {
-                        (Some(k), Platform::Windows) => self.push(
-                            e.key_pos,
-                            format!("product names must be upper case: {k}"),
-                            format!("write `{k}:` instead of `{}:`", e.key),
-                        ),
-                        (Some(k), Platform::Vos) => self.push(
-                            e.key_pos,
-                            format!("VOS product names are case-sensitive: {k}"),
-                            format!("write `{k}:` instead of `{}:`", e.key),
-                        ),
+                        // A product only written in the wrong case: reported, and its clusters
+                        // or pairs are checked as if it were written right, so every problem
+                        // of the file shows in one pass.
+                        (Some(k), Platform::Windows) => {
+                            self.push(
+                                e.key_pos,
+                                format!("product names must be upper case: {k}"),
+                                format!("write `{k}:` instead of `{}:`", e.key),
+                            );
+                            k
+                        }
+                        (Some(k), Platform::Vos) => {
+                            self.push(
+                                e.key_pos,
+                                format!("VOS product names are case-sensitive: {k}"),
+                                format!("write `{k}:` instead of `{}:`", e.key),
+                            );
+                            k
+                        }
                         (None, _) => {
                             let other = match platform {
                                 Platform::Vos => WINDOWS_PRODUCTS,
@@ -266,9 +275,9 @@ impl Validator {
                                 format!("unknown {} product `{}`", section.key, e.key),
                                 remedy,
                             );
+                            continue;
                         }
                     }
-                    continue;
                 }
             };
             if let Some(first) = seen.insert(name.to_owned(), e.key_pos) {
