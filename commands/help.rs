@@ -15,7 +15,8 @@ pub struct HelpArgs {
 }
 
 pub fn cmd_help(ctx: &mut Ctx, args: HelpArgs) -> CmdResult {
-    let tree = crate::cli::line_tree();
+    // This node's role's commands (the shell's tree).
+    let tree = ctx.line_tree().clone();
     let text = if args.command.is_empty() {
         crate::help::top_level(&tree)
     } else {

@@ -227,6 +227,42 @@ pub fn all_paths(tree: &Command) -> Vec<Vec<String>> {
     out
 }
 
+/// The menus that run on one role only: shown (Tab, `help`, `?`) on that role's nodes, and
+/// refused elsewhere with the role they need.
+const CLOUD_CONNECT_ONLY: &[&[&str]] = &[
+    &["utils", "image-repository"],
+    &["utils", "system", "inventory"],
+    &["utils", "deployment"],
+    &["utils", "controlnode"],
+];
+const VOS_ONLY: &[&[&str]] = &[
+    &["utils", "system", "onboard"],
+    &["utils", "node", "cluster"],
+];
+
+/// The command tree as a node of `role` shows it: the other role's menus hidden (still parsed,
+/// so typing one gets its role's message rather than `Invalid command`).
+pub fn for_role(mut tree: Command, role: crate::domain::Role) -> Command {
+    let hide = if role.is_cloud_connect() {
+        VOS_ONLY
+    } else {
+        CLOUD_CONNECT_ONLY
+    };
+    fn hide_path(cmd: Command, path: &[&str]) -> Command {
+        match path {
+            [] => cmd.hide(true),
+            [first, rest @ ..] => {
+                let rest = rest.to_vec();
+                cmd.mut_subcommand(*first, move |c| hide_path(c, &rest))
+            }
+        }
+    }
+    for path in hide {
+        tree = hide_path(tree, path);
+    }
+    tree
+}
+
 /// Whether `word` names a top-level command (or one of its aliases) exactly.
 pub fn is_command_name(tree: &Command, word: &str) -> bool {
     matches!(word, "quit" | "exit" | "?")

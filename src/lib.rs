@@ -90,7 +90,29 @@ pub fn main_entry() -> i32 {
     // `ccadmin utils system onboard ?`: the syntax, as `?` at the prompt gives it.
     if args.len() > 1 && args.last().map(String::as_str) == Some("?") {
         let words = one_shot_words(&args[..args.len() - 1]);
-        return match help::syntax(&cli::line_tree(), &words) {
+        // This node's role's commands, as at the prompt.
+        let given = args
+            .windows(2)
+            .find(|w| w[0] == "--state-dir")
+            .map(|w| PathBuf::from(&w[1]))
+            .or_else(|| {
+                args.iter()
+                    .find_map(|a| a.strip_prefix("--state-dir=").map(PathBuf::from))
+            })
+            .or_else(|| env.get("CCADMIN_STATE_DIR").map(PathBuf::from));
+        // A state directory not made yet is a fresh node: a Cloud Connect publisher.
+        let role = given.or_else(|| default_state_dir(&env)).and_then(|root| {
+            if !root.exists() {
+                return Some(domain::Role::Publisher);
+            }
+            let host = gethostname::gethostname().to_string_lossy().into_owned();
+            Some(StateDir::new(root, host).db().ok()?.node().ok()?.role)
+        });
+        let tree = match role {
+            Some(r) => help::for_role(cli::line_tree(), r),
+            None => cli::line_tree(),
+        };
+        return match help::syntax(&tree, &words) {
             Ok(text) => match output::plain(&text) {
                 Ok(()) => exit::SUCCESS,
                 Err(_) => exit::SUCCESS,

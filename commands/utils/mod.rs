@@ -59,10 +59,16 @@ impl UtilsCommands {
 pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
     match cmd {
         UtilsCommands::Applicationuser(c) => applicationuser::run(ctx, c),
-        UtilsCommands::ImageRepository(c) => image_repository::run(ctx, c),
+        UtilsCommands::ImageRepository(c) => {
+            ctx.node.require_cloud_connect(false)?;
+            image_repository::run(ctx, c)
+        }
         UtilsCommands::Cert(c) => cert::run(ctx, c),
         UtilsCommands::Controlnode(c) => controlnode::run(ctx, c),
-        UtilsCommands::Deployment(c) => deployment::run(ctx, c),
+        UtilsCommands::Deployment(c) => {
+            ctx.node.require_cloud_connect(false)?;
+            deployment::run(ctx, c)
+        }
         UtilsCommands::Node(c) => node::run(ctx, c),
         UtilsCommands::SecretStore(c) => secret_store::run(ctx, c),
         UtilsCommands::System(c) => system::run(ctx, c),

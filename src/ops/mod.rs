@@ -245,6 +245,22 @@ impl Node {
             _ => Ok(()),
         }
     }
+    /// Refuse on a Cloud Connect node: the command runs on a VOS cluster's publisher.
+    pub fn require_vos(&mut self) -> OpResult {
+        use crate::domain::Role;
+        let role = self.identity()?.role;
+        if role == Role::Vos {
+            return Ok(());
+        }
+        Err(OpError::new(
+            Kind::WrongRole,
+            "This command runs on the publisher of a VOS cluster.",
+        )
+        .hint(format!(
+            "this node's role is {role} (see utils node show); on a VOS node: utils node set --role vos --component ..."
+        )))
+    }
+
     /// Take the orchestration lock (SPEC 8) for `command`. The guard says whether a stale
     /// lock was taken over.
     pub fn orchestration_lock(&mut self, command: &str) -> OpResult<crate::state::lock::LockGuard> {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::{Kind, Node, OpError, OpResult};
 use crate::clients::cloud_connect::{self, CloudConnect, Credential, OnboardRecord};
 use crate::clients::ssh::{self, Auth, Endpoint, HostKeys};
-use crate::domain::{HostType, Role};
+use crate::domain::HostType;
 use crate::secrets::Secret;
 use crate::state::db::{OnboardState, VosMember};
 
@@ -27,11 +27,8 @@ pub struct Identity {
 /// Check that this node can onboard at all: a VOS node with a component, an orchestration
 /// account, and a trusted certificate to verify Cloud Connect with.
 pub fn preflight(node: &mut Node) -> OpResult<Identity> {
+    node.require_vos()?;
     let id = node.identity()?;
-    if id.role != Role::Vos {
-        return Err(OpError::new(Kind::WrongRole, "This command runs on the publisher of a VOS cluster.")
-            .hint("this node is a Cloud Connect node; on a VOS node: utils node set --role vos --component ..."));
-    }
     let product = id.component.clone().ok_or_else(|| {
         OpError::new(Kind::NotConfigured, "this VOS node has no component")
             .hint("utils node set --component Finesse|CUIC|...")
@@ -145,16 +142,8 @@ pub struct Status {
 }
 
 pub fn status(node: &mut Node) -> OpResult<Status> {
+    node.require_vos()?;
     let id = node.identity()?;
-    if id.role != Role::Vos {
-        return Err(OpError::new(
-            Kind::WrongRole,
-            "This command runs on the publisher of a VOS cluster.",
-        )
-        .hint(
-            "on a Cloud Connect node the onboarded clusters are in: utils system inventory show",
-        ));
-    }
     let states = node.db()?.onboard_states()?;
     let mut names = vec![(
         own_member_name(&id.hostname, id.ssh_port),

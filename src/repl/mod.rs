@@ -73,7 +73,7 @@ pub fn run_shell(ctx: &mut Ctx) -> i32 {
     // Nor synchronized-output brackets around every redraw.
     rustyline::config::Configurer::enable_synchronized_output(&mut rl, false);
     rl.set_helper(Some(ShellHelper {
-        tree: crate::cli::line_tree(),
+        tree: ctx.line_tree().clone(),
     }));
     // After the editor: it replaced the SIGINT handler when it opened the terminal. At the
     // prompt the terminal is raw, so Ctrl-C arrives as a key there, not as a signal.
@@ -113,6 +113,13 @@ pub fn run_shell(ctx: &mut Ctx) -> i32 {
                     break;
                 }
                 run_line(ctx, cmd);
+                if ctx.tree.is_none() {
+                    // The role changed: Tab offers the new role's commands.
+                    let tree = ctx.line_tree().clone();
+                    if let Some(h) = rl.helper_mut() {
+                        h.tree = tree;
+                    }
+                }
             }
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,

@@ -440,3 +440,60 @@ fn one_shot_errors_name_the_command_and_question_mark_gives_the_syntax() {
         r.stderr
     );
 }
+
+/// Issue 11 D10: `?`, `help` and Tab show the commands of this node's role; the other role's
+/// commands answer with the role they need.
+#[test]
+fn each_role_sees_its_own_commands() {
+    let (_d, s) = state();
+    let cc = run(&s, &["utils", "system", "?"], "").stdout;
+    assert!(cc.contains("inventory") && !cc.contains("onboard"), "{cc}");
+    let r = run(&s, &["utils", "system", "onboard", "status"], "");
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("This command runs on the publisher of a VOS cluster."),
+        "{}",
+        r.stderr
+    );
+    let r = run(
+        &s,
+        &[
+            "-y",
+            "utils",
+            "node",
+            "set",
+            "--role",
+            "vos",
+            "--component",
+            "Finesse",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let vos = run(&s, &["utils", "system", "?"], "").stdout;
+    assert!(
+        vos.contains("onboard") && !vos.contains("inventory"),
+        "{vos}"
+    );
+    let utils = run(&s, &["utils", "?"], "").stdout;
+    assert!(
+        !utils.contains("image-repository*")
+            && !utils.contains("deployment*")
+            && !utils.contains("controlnode*"),
+        "{utils}"
+    );
+    let help = run(&s, &[], "help utils system\n").stdout;
+    assert!(
+        help.contains("onboard*") && !help.contains("inventory*"),
+        "{help}"
+    );
+    let r = run(&s, &["utils", "image-repository", "show"], "");
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("This command can only be run on a Cloud Connect node."),
+        "{}",
+        r.stderr
+    );
+}

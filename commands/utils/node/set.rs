@@ -94,6 +94,8 @@ pub fn cmd_utils_node_set(ctx: &mut Ctx, args: UtilsNodeSetArgs) -> CmdResult {
         return Ok(());
     }
     node::save(&mut ctx.node, &node)?;
+    // The shell shows the commands of the new role from now on.
+    ctx.tree = None;
     ctx.ui.status("Node settings saved.");
     Ok(())
 }

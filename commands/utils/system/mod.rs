@@ -29,7 +29,13 @@ impl SystemCommands {
 
 pub fn run(ctx: &mut Ctx, cmd: SystemCommands) -> CmdResult {
     match cmd {
-        SystemCommands::Inventory(c) => inventory::run(ctx, c),
-        SystemCommands::Onboard(c) => onboard::run(ctx, c),
+        SystemCommands::Inventory(c) => {
+            ctx.node.require_cloud_connect(false)?;
+            inventory::run(ctx, c)
+        }
+        SystemCommands::Onboard(c) => {
+            ctx.node.require_vos()?;
+            onboard::run(ctx, c)
+        }
     }
 }
