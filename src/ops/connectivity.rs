@@ -36,6 +36,9 @@ pub struct HostResult {
     pub detail: String,
     /// 1, or more when the host was tried again at the end of the run.
     pub attempts: u32,
+    /// The host's key when known_hosts does not hold it: `ED25519 SHA256:…`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unknown_host_key: Option<String>,
 }
 
 /// A host to check and how to log in to it.
@@ -122,6 +125,7 @@ fn check(
         stage: None,
         detail: String::new(),
         attempts: 1,
+        unknown_host_key: None,
     };
     let user = match &t.user {
         Ok(u) => u.clone(),
@@ -176,6 +180,14 @@ fn check(
             let (stage, detail) = reason(&e, ep.port);
             r.stage = stage;
             r.detail = detail;
+            if let SshError::HostKeyUnknown {
+                key_type,
+                fingerprint,
+                ..
+            } = &e
+            {
+                r.unknown_host_key = Some(format!("{key_type} {fingerprint}"));
+            }
             retry = retry_class(&e);
             // A key exchange that timed out was slow: that is the load signal too.
             if matches!(
@@ -708,6 +720,8 @@ pub struct Filter {
     pub node: Option<String>,
     /// A product, any case.
     pub product: Option<String>,
+    /// Only these hosts, as the inventory names them (a second pass over some of a run's).
+    pub hosts: Option<Vec<String>>,
 }
 
 /// How to test.
@@ -751,6 +765,9 @@ pub fn test_deployment(
     }
     if let Some(p) = &filter.product {
         rows.retain(|r| r.product.eq_ignore_ascii_case(p));
+    }
+    if let Some(hosts) = &filter.hosts {
+        rows.retain(|r| hosts.contains(&r.name));
     }
     if rows.is_empty() {
         let what = if filter.node.is_some() || filter.product.is_some() {

@@ -392,3 +392,49 @@ fn a_black_hole_is_not_retried_and_reports_its_deadline() {
     let secs = h["seconds"].as_f64().unwrap();
     assert!((2.0..2.5).contains(&secs), "{h}");
 }
+
+/// Issue 11 D11: on a terminal, host keys not known yet are asked about once for all (their
+/// fingerprints listed), then those hosts are tested again and the keys learned are named.
+#[test]
+fn a_terminal_is_asked_once_about_unknown_host_keys() {
+    let sftp = Sshd::start();
+    let win = Sshd::start();
+    let (_d, s) = state();
+    win.authorize(&run(&s, &["utils", "controlnode", "key"], "").stdout);
+    let inv = format!(
+        "---\ninventory:\n  VOS:\n    Finesse: {{}}\n  Windows:\n    PG:\n      PG1:\n        hosts:\n        - name: \"127.0.0.1:{}\"\n          side: \"A\"\n          user: \"root\"\n  deploymentType: \"UCCE-2000-Agents\"\n",
+        win.port
+    );
+    import(&s, &sftp, &inv);
+    let mut cmd = std::process::Command::new("bash");
+    cmd.arg("-c").arg(format!(
+        "stty rows 40 cols 160 echo && exec {} utils deployment test-connection --timeout 10",
+        crate::util::bin().display()
+    ));
+    cmd.env("CCADMIN_STATE_DIR", &s)
+        .env("TERM", "xterm")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    let mut p = rexpect::session::spawn_command(cmd, Some(30_000)).unwrap();
+    let listed = p
+        .exp_string(
+            "Are you sure you want to trust these 1 host key(s) and continue connecting (yes/no)? ",
+        )
+        .unwrap();
+    assert!(
+        listed.contains(&format!("127.0.0.1:{}  ED25519 SHA256:", win.port)),
+        "{listed}"
+    );
+    p.send_line("yes").unwrap();
+    p.exp_string("Permanently added").unwrap();
+    p.exp_string("1 of 1 hosts passed").unwrap();
+    p.exp_eof().unwrap();
+    match p.process().wait().unwrap() {
+        rexpect::process::WaitStatus::Exited(_, code) => assert_eq!(code, 0),
+        other => panic!("{other:?}"),
+    }
+    let known = std::fs::read_to_string(s.join("known_hosts")).unwrap();
+    assert!(
+        known.contains(&format!("[127.0.0.1]:{}", win.port)),
+        "{known}"
+    );
+}

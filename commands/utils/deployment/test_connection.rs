@@ -10,6 +10,7 @@ use crate::context::Ctx;
 use crate::errors::{CmdResult, CommandError, ErrorKind};
 use crate::ops::connectivity::{self, Filter, Outcome, Report, Settings};
 use crate::output::plain_table;
+use crate::prompt::Input;
 
 /// Prove password-less SSH from this Cloud Connect node to every inventory host
 ///
@@ -58,29 +59,63 @@ pub fn cmd_utils_deployment_test_connection(
         indicatif::ProgressStyle::with_template("Testing {pos}/{len} hosts {bar:30} {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let report = connectivity::test_deployment(
-        &mut ctx.node,
-        &Filter {
-            node: args.node.clone(),
-            product: args.product.clone(),
-        },
-        &Settings {
-            accept_new_host_keys: args.accept_new_host_keys,
-            parallel: args.parallel as usize,
-            retries: args.retries,
-            timeout: Duration::from_secs(args.timeout),
-        },
-        &|n, total| {
-            bar.set_length(total as u64);
-            bar.set_position(n as u64);
-        },
-    );
+    let mut settings = Settings {
+        accept_new_host_keys: args.accept_new_host_keys,
+        parallel: args.parallel as usize,
+        retries: args.retries,
+        timeout: Duration::from_secs(args.timeout),
+    };
+    let progress = |n: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(n as u64);
+    };
+    let mut filter = Filter {
+        node: args.node.clone(),
+        product: args.product.clone(),
+        hosts: None,
+    };
+    let report = connectivity::test_deployment(&mut ctx.node, &filter, &settings, &progress);
     bar.finish_and_clear();
     let Report {
-        results,
+        mut results,
         stats,
         public_key,
     } = report?;
+    // On a terminal, host keys not known yet are asked about as ssh and sftp ask: the
+    // fingerprints listed, one yes/no for all; then those hosts are tested again.
+    let unknown: Vec<(String, String)> = results
+        .iter()
+        .filter_map(|r| Some((r.host.clone(), r.unknown_host_key.clone()?)))
+        .collect();
+    if !unknown.is_empty() && matches!(ctx.input, Input::Terminal) {
+        let mut text = String::from("The authenticity of these hosts can't be established:\n");
+        for (host, key) in &unknown {
+            text.push_str(&format!("  {host}  {key}\n"));
+        }
+        ctx.ui.err_text(&text);
+        if ctx.ask_yes_no(&format!(
+            "Are you sure you want to trust these {} host key(s) and continue connecting",
+            unknown.len()
+        ))? {
+            settings.accept_new_host_keys = true;
+            filter.hosts = Some(unknown.iter().map(|(h, _)| h.clone()).collect());
+            let again = connectivity::test_deployment(&mut ctx.node, &filter, &settings, &progress);
+            bar.finish_and_clear();
+            for r in again?.results {
+                if let Some((_, key)) = unknown.iter().find(|(h, _)| *h == r.host) {
+                    if r.result == Outcome::Success || r.stage != Some("host key") {
+                        ctx.ui.warn(&format!(
+                            "Permanently added '{}' ({key}) to the list of known hosts.",
+                            r.host
+                        ));
+                    }
+                }
+                if let Some(slot) = results.iter_mut().find(|x| x.host == r.host) {
+                    *slot = r;
+                }
+            }
+        }
+    }
     let passed = results
         .iter()
         .filter(|r| r.result == Outcome::Success)
