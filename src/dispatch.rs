@@ -196,6 +196,38 @@ pub fn usage_text(line: &str, words: &[String], e: &clap::Error) -> Option<Strin
             ))
         }
         ClapKind::UnknownArgument if found.consumed == 0 => Some(invalid_message(line, words)),
+        ClapKind::MissingRequiredArgument => {
+            // Named in the console's words: what is missing and what it is.
+            use clap::error::{ContextKind, ContextValue};
+            let missing: Vec<String> = match e.get(ContextKind::InvalidArg) {
+                Some(ContextValue::Strings(v)) => v.clone(),
+                Some(ContextValue::String(v)) => vec![v.clone()],
+                _ => Vec::new(),
+            };
+            let path = found.path.join(" ");
+            let described: Vec<String> = missing
+                .iter()
+                .map(|m| {
+                    let bare = m.trim_start_matches('<').trim_end_matches('>');
+                    let help = found
+                        .cmd
+                        .get_arguments()
+                        .find(|a| {
+                            a.get_value_names()
+                                .is_some_and(|v| v.iter().any(|n| n.as_str() == bare))
+                                || a.get_long() == Some(bare.trim_start_matches("--"))
+                        })
+                        .and_then(|a| a.get_help().map(|h| h.to_string()));
+                    match help {
+                        Some(h) => format!("{bare} ({})", h.trim_end_matches('.')),
+                        None => bare.to_owned(),
+                    }
+                })
+                .collect();
+            let err = CommandError::usage(format!("{path} needs {}", described.join(" and ")))
+                .with_hint(format!("type \"{path} ?\" for its syntax"));
+            Some(format!("{}{UNSUCCESSFUL}\n", err.render()))
+        }
         _ => {
             let rendered = e.render().to_string();
             let mut message = Vec::new();

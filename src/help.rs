@@ -102,6 +102,53 @@ pub fn top_level(tree: &Command) -> String {
     )
 }
 
+/// The commands with results that `--output json` renders as JSON (the others print status
+/// lines only), and the commands that ask a yes/no question `--yes` answers. Help shows each
+/// of the two options only where it does something (a unit test keeps these lists and the
+/// commands' code in step).
+pub const JSON_COMMANDS: &[&str] = &[
+    "run sql",
+    "show cli pagination",
+    "utils applicationuser list",
+    "utils cert list",
+    "utils controlnode key",
+    "utils deployment test-connection",
+    "utils image-repository artifacts",
+    "utils image-repository download",
+    "utils image-repository show",
+    "utils node cluster list",
+    "utils node show",
+    "utils secret-store show",
+    "utils system inventory history",
+    "utils system inventory import",
+    "utils system inventory show",
+    "utils system inventory validate",
+    "utils system onboard status",
+];
+pub const CONFIRMING_COMMANDS: &[&str] = &[
+    "utils applicationuser delete",
+    "utils cert import",
+    "utils deployment test-connection",
+    "utils node set",
+    "utils secret-store migrate",
+    "utils system inventory export",
+    "utils system inventory import",
+    "utils system inventory remove-cluster",
+    "utils system onboard remove",
+];
+
+/// `cmd` with the global options hidden where `path` does not use them.
+fn only_used_options(cmd: Command, path: &str) -> Command {
+    let mut cmd = cmd;
+    if !JSON_COMMANDS.contains(&path) {
+        cmd = cmd.mut_arg("output", |a| a.hide(true));
+    }
+    if !CONFIRMING_COMMANDS.contains(&path) {
+        cmd = cmd.mut_arg("yes", |a| a.hide(true));
+    }
+    cmd
+}
+
 /// `help <command>`: the long help (description, options, example) of a command or menu.
 pub fn long_help(tree: &Command, words: &[String]) -> Result<String, String> {
     let found = walk(tree, words);
@@ -110,6 +157,9 @@ pub fn long_help(tree: &Command, words: &[String]) -> Result<String, String> {
     }
     let path = found.path.join(" ");
     let mut cmd = found.cmd.clone().bin_name(&path).disable_help_flag(false);
+    if !is_menu(found.cmd) {
+        cmd = only_used_options(cmd, &path);
+    }
     // The tree is built, so clap prefixes its root name; at the prompt that is not typed.
     let text = cmd
         .render_long_help()
@@ -148,7 +198,13 @@ pub fn syntax(tree: &Command, words: &[String]) -> Result<String, String> {
     let mut mandatory = Vec::new();
     let mut optional = Vec::new();
     for arg in found.cmd.get_arguments() {
-        if arg.is_hide_set() || matches!(arg.get_id().as_str(), "help" | "output" | "yes") {
+        let unused = match arg.get_id().as_str() {
+            "help" => true,
+            "output" => !JSON_COMMANDS.contains(&path.as_str()),
+            "yes" => !CONFIRMING_COMMANDS.contains(&path.as_str()),
+            _ => false,
+        };
+        if arg.is_hide_set() || unused {
             continue;
         }
         let name = match arg.get_long() {
@@ -403,5 +459,59 @@ mod tests {
         );
         assert_eq!(suggest(&t, &w("frobnicate the widget")), None);
         assert_eq!(suggest(&t, &w("utils node show")), None);
+    }
+
+    /// Help offers `--output` and `--yes` exactly where the command's code uses them.
+    #[test]
+    fn the_lists_of_json_and_confirming_commands_match_the_code() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("commands");
+        let mut json = Vec::new();
+        let mut confirming = Vec::new();
+        fn walk_dir(d: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk_dir(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk_dir(&root, &mut files);
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let rel = f.strip_prefix(&root).unwrap().with_extension("");
+            let mut words: Vec<String> = rel
+                .iter()
+                .map(|w| w.to_string_lossy().replace('_', "-"))
+                .collect();
+            // A menu's mod.rs: the SFTP host-key question of `export` and `import`.
+            let paths: Vec<String> = if words.last().is_some_and(|w| w == "mod") {
+                words.pop();
+                let base = words.join(" ");
+                if base == "utils system inventory" {
+                    vec![format!("{base} export"), format!("{base} import")]
+                } else {
+                    vec![base]
+                }
+            } else {
+                vec![words.join(" ")]
+            };
+            for p in paths {
+                if text.contains("json_output()") {
+                    json.push(p.clone());
+                }
+                if text.contains(".confirm(") || text.contains(".ask_yes_no(") {
+                    confirming.push(p);
+                }
+            }
+        }
+        json.sort();
+        json.dedup();
+        confirming.sort();
+        confirming.dedup();
+        assert_eq!(json, JSON_COMMANDS);
+        assert_eq!(confirming, CONFIRMING_COMMANDS);
     }
 }

@@ -497,3 +497,41 @@ fn each_role_sees_its_own_commands() {
         r.stderr
     );
 }
+
+/// Issue 11 D9: help offers `--output` and `--yes` only where the command uses them, and a
+/// missing argument is named in the console's words.
+#[test]
+fn help_shows_only_the_options_a_command_uses() {
+    let (_d, s) = state();
+    let help = |words: &str| run(&s, &[], &format!("help {words}\n")).stdout;
+    let add = help("utils applicationuser add");
+    assert!(!add.contains("--output") && !add.contains("--yes"), "{add}");
+    let delete = help("utils applicationuser delete");
+    assert!(
+        delete.contains("--yes") && !delete.contains("--output"),
+        "{delete}"
+    );
+    let list = help("utils applicationuser list");
+    assert!(
+        list.contains("--output") && !list.contains("--yes"),
+        "{list}"
+    );
+    let syntax = run(&s, &["utils", "applicationuser", "delete", "?"], "").stdout;
+    assert!(
+        syntax.contains("--yes") && !syntax.contains("--output"),
+        "{syntax}"
+    );
+    let r = run(&s, &["utils", "cert", "import"], "");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("Error: utils cert import needs FILE (The PEM file"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("the following required arguments"),
+        "{}",
+        r.stderr
+    );
+}
