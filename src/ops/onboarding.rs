@@ -96,18 +96,11 @@ fn home_of(user: &str) -> String {
         .unwrap_or_else(|| format!("/home/{user}"))
 }
 
-/// The default cluster name: `COMPONENT-SHORTNAME` (an address's dots become dashes).
-fn default_cluster(product: &str, hostname: &str) -> String {
-    let short = crate::names::split_host_port(hostname)
-        .map(|(h, _)| {
-            if h.parse::<std::net::IpAddr>().is_ok() {
-                h.replace(['.', ':'], "-")
-            } else {
-                h.split('.').next().unwrap_or(h).to_owned()
-            }
-        })
-        .unwrap_or_default();
-    format!("{product}-{short}")
+/// The default cluster name, in Cisco's form: `Finesse-Cluster-1`. (Cloud Connect refuses a
+/// second publisher under a name it knows, so a second cluster of a product gets its own
+/// name with `--cluster-name`.)
+fn default_cluster(product: &str) -> String {
+    format!("{product}-Cluster-1")
 }
 
 /// This node as Cloud Connect reaches it: `HOST`, or `HOST:PORT` when SSH is not on 22.
@@ -203,7 +196,7 @@ pub fn plan(node: &mut Node, id: Identity, req: Request) -> OpResult<Plan> {
         Some(c) => c,
         None => match recorded(node)? {
             Some(r) => r.cluster,
-            None => default_cluster(&id.product, &id.hostname),
+            None => default_cluster(&id.product),
         },
     };
     crate::names::validate_cluster(&cluster).map_err(|w| {
@@ -616,6 +609,27 @@ pub fn register(
     if let Ok(k) = &key {
         record.host_key = k.canonical();
     }
+    // One publisher per cluster: a second cluster under a name Cloud Connect knows (two
+    // publishers both taking the default `Finesse-Cluster-1`) is refused, not merged.
+    if record.host_type == HostType::Publisher {
+        if let Some(other) = node.db()?.onboarded_hosts()?.into_iter().find(|h| {
+            h.cluster.eq_ignore_ascii_case(&record.cluster)
+                && h.host_type == HostType::Publisher
+                && !h.host.eq_ignore_ascii_case(&record.host)
+        }) {
+            return Err(OpError::new(
+                Kind::Forbidden,
+                format!(
+                    "cluster {} already has the publisher {}; another cluster needs its own name",
+                    record.cluster, other.host
+                ),
+            )
+            .hint(format!(
+                "onboard with --cluster-name {}-Cluster-2 (or another name not in use)",
+                record.product
+            )));
+        }
+    }
     node.db()?
         .upsert_onboarded_host(&record, owner)?
         .map_err(|why| OpError::new(Kind::Forbidden, why))?;
@@ -666,13 +680,12 @@ mod tests {
     }
 
     #[test]
-    fn default_cluster_names_use_the_short_host_name_or_the_address() {
+    fn default_cluster_names_are_ciscos() {
+        assert_eq!(default_cluster("Finesse"), "Finesse-Cluster-1");
         assert_eq!(
-            default_cluster("Finesse", "fin-a.example.com"),
-            "Finesse-fin-a"
+            default_cluster("CUIC_LiveData_IdS"),
+            "CUIC_LiveData_IdS-Cluster-1"
         );
-        assert_eq!(default_cluster("CUIC", "10.0.0.5"), "CUIC-10-0-0-5");
-        assert_eq!(default_cluster("VVB", "vvb:2222"), "VVB-vvb");
     }
 
     #[test]
@@ -716,5 +729,39 @@ mod tests {
     fn home_directories_come_from_the_user_database() {
         assert_eq!(home_of("root"), "/root");
         assert_eq!(home_of("no-such-user-here"), "/home/no-such-user-here");
+    }
+
+    #[test]
+    fn a_second_publisher_under_a_known_cluster_name_is_refused_not_merged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut node = Node::new(
+            crate::state::StateDir::new(dir.path().to_path_buf(), "cc1".into()),
+            crate::ops::Stores::default(),
+            crate::cancel::Cancel::new(),
+        );
+        let key =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH5QeFu1gYE8XDATiS0Fggetmv2Cz927wa0sRD1Z0eDU";
+        let rec = |host: &str, t: HostType| OnboardRecord {
+            host: host.into(),
+            cluster: "Finesse-Cluster-1".into(),
+            product: "Finesse".into(),
+            host_type: t,
+            host_key: key.into(),
+            user: "ccorch".into(),
+            port: 22,
+        };
+        register(&mut node, rec("fin-a.lab", HostType::Publisher), "ccadmin").unwrap();
+        register(&mut node, rec("fin-b.lab", HostType::Subscriber), "ccadmin").unwrap();
+        // The same publisher again (update) is fine; another one is not.
+        register(&mut node, rec("fin-a.lab", HostType::Publisher), "ccadmin").unwrap();
+        let e = register(&mut node, rec("fin-x.lab", HostType::Publisher), "ccadmin").unwrap_err();
+        assert_eq!(e.kind, Kind::Forbidden);
+        assert!(
+            e.message.contains("already has the publisher fin-a.lab"),
+            "{}",
+            e.message
+        );
+        assert!(e.hint.unwrap().contains("--cluster-name Finesse-Cluster-2"));
+        assert_eq!(node.db().unwrap().onboarded_hosts().unwrap().len(), 2);
     }
 }

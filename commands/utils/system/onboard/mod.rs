@@ -48,7 +48,7 @@ pub struct CloudConnectArgs {
     /// Read the application user's password from the first line of FILE
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
-    /// Name of this cluster at Cloud Connect [default: COMPONENT-PUBLISHER]
+    /// Name of this cluster at Cloud Connect [default: the name onboarding recorded, else COMPONENT-Cluster-1]
     #[arg(long, value_name = "NAME")]
     pub cluster_name: Option<String>,
     /// Seconds to wait for each Cloud Connect node and cluster member
