@@ -645,6 +645,22 @@ pub fn unregister(node: &mut Node, cluster: &str, owner: Option<&str>) -> OpResu
         .db()?
         .remove_onboarded_cluster(cluster, owner)?
         .map_err(|why| OpError::new(Kind::Forbidden, why))?;
+    // An imported inventory holds the clusters that were onboarded when it was imported: the
+    // removed one leaves it too (a new version, so the history keeps the old one), so
+    // `inventory show` and `export` no longer list it.
+    let db = node.db()?;
+    let mut inv = db.inventory()?;
+    let before = inv.host_count();
+    for p in inv.vos.iter_mut() {
+        p.groups.retain(|g| !g.name.eq_ignore_ascii_case(cluster));
+    }
+    if inv.host_count() != before {
+        db.save_inventory(
+            &inv,
+            owner.unwrap_or("administrator"),
+            &format!("onboarding: cluster {cluster} removed"),
+        )?;
+    }
     Ok(removed)
 }
 

@@ -441,3 +441,75 @@ fn an_import_names_the_vos_changes_it_does_not_take() {
         .stdout
         .contains("cuic-a"));
 }
+
+/// Issue 11 D2: once a cluster is removed, it is gone from `inventory show` and `export`, also
+/// when an import had stored it (the history keeps the version that had it).
+#[test]
+fn a_removed_cluster_leaves_the_inventory() {
+    let lab = lab();
+    lab.trust();
+    let r = lab.onboard_with(
+        "trigger",
+        PASSWORD,
+        &["--cluster-name", "Finesse-Cluster-1"],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    // Export and import back: the stored inventory now holds the onboarded cluster.
+    let d = tempfile::tempdir().unwrap();
+    let key = lab.subscriber.client_key("ed25519").display().to_string();
+    let sftp = |verb: &str| {
+        run(
+            &lab.cc,
+            &[
+                "--yes",
+                "utils",
+                "system",
+                "inventory",
+                verb,
+                "--sftp-server",
+                &lab.subscriber.endpoint(),
+                "--sftp-user",
+                "root",
+                "--sftp-identity",
+                &key,
+                "--sftp-directory",
+                d.path().to_str().unwrap(),
+                "--accept-new-host-key",
+            ],
+            "",
+        )
+    };
+    assert_eq!(sftp("export").code, 0);
+    let file = d.path().join("inventory.conf");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // A Windows pair, so the import has something to store.
+    std::fs::write(
+        &file,
+        text.replace(
+            "    PG: {}\n",
+            "    PG:\n      PG1:\n        hosts:\n        - name: \"pg1a.lab\"\n          side: \"A\"\n          user: \"root\"\n",
+        ),
+    )
+    .unwrap();
+    let r = sftp("import");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(run(&lab.cc, &["utils", "system", "inventory", "show"], "")
+        .stdout
+        .contains("Finesse-Cluster-1"));
+    let r = lab.onboard("remove", PASSWORD);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let shown = run(&lab.cc, &["utils", "system", "inventory", "show"], "").stdout;
+    assert!(
+        !shown.contains("Finesse-Cluster-1") && shown.contains("pg1a.lab"),
+        "{shown}"
+    );
+    assert_eq!(sftp("export").code, 0);
+    // (The file's commented template names Finesse-Cluster-1 as an example; no entry does.)
+    let exported = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        !exported
+            .lines()
+            .any(|l| !l.trim_start().starts_with('#') && l.contains("Finesse-Cluster-1")),
+        "{exported}"
+    );
+}
