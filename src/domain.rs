@@ -4,11 +4,19 @@
 
 /// An unknown name for one of the domain's values: what was given and what is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{given}' is not a {what}: use {}", .choices.join(" or "))]
+#[error("'{given}' is not {} {what}: use {}", article(.what), .choices.join(" or "))]
 pub struct UnknownValue {
     pub what: &'static str,
     pub given: String,
     pub choices: Vec<&'static str>,
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// Text form, parsing, `Display`, serde and SQLite for an enum of unit variants.

@@ -511,3 +511,33 @@ fn a_misnamed_product_key_still_has_its_hosts_checked() {
         "{p:#?}"
     );
 }
+
+/// Issue 11 D13: `deploymentName` is always written (empty when unset), and each onboarded
+/// cluster lists its Publisher first.
+#[test]
+fn export_always_names_the_deployment_and_puts_the_publisher_first() {
+    let text = render(&Inventory::default());
+    assert!(text.contains("\n  deploymentName: \"\"\n"), "{text}");
+    let host = |h: &str, t: crate::domain::HostType| crate::state::db::OnboardedHost {
+        host: h.into(),
+        cluster: "Finesse-Cluster-1".into(),
+        product: "Finesse".into(),
+        host_type: t,
+        host_key: String::new(),
+        user: "u".into(),
+        port: 22,
+    };
+    // The subscriber onboarded (and so is stored) first.
+    let onboarded = [
+        host("fin-b", crate::domain::HostType::Subscriber),
+        host("fin-a", crate::domain::HostType::Publisher),
+    ];
+    let inv = model::with_onboarded(Inventory::default(), &onboarded);
+    let finesse = inv.vos.iter().find(|p| p.name == "Finesse").unwrap();
+    let names: Vec<&str> = finesse.groups[0]
+        .hosts
+        .iter()
+        .map(|h| h.name.as_str())
+        .collect();
+    assert_eq!(names, ["fin-a", "fin-b"]);
+}

@@ -263,3 +263,49 @@ pub fn apply_import(node: &mut Node, plan: &ImportPlan, actor: &str, location: &
     node.db()?.save_inventory(&plan.new, actor, location)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cancel::Cancel;
+    use crate::ops::Stores;
+    use crate::state::StateDir;
+
+    const FILE: &str = "---\ninventory:\n  VOS:\n    Finesse: {}\n  Windows:\n    PG:\n      PG1:\n        hosts:\n        - name: \"pg1a\"\n          side: \"A\"\n          user: \"root\"\n  deploymentType: \"UCCE-2000-Agents\"\n";
+
+    /// Issue 11 D4: an import holds the orchestration lock only while it saves, and saves only
+    /// if the inventory is still the one its changes were shown against.
+    #[test]
+    fn an_import_locks_only_to_save_and_refuses_a_changed_base() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut node = Node::new(
+            StateDir::new(dir.path().to_path_buf(), "cc1".into()),
+            Stores::default(),
+            Cancel::new(),
+        );
+        let plan = prepare_import(&mut node, FILE.as_bytes()).unwrap().unwrap();
+        assert_eq!(plan.changes.added.len(), 1);
+        // While the administrator reads the changes, the lock is free for others.
+        drop(
+            node.orchestration_lock("utils image-repository download")
+                .unwrap(),
+        );
+        // Another import lands meanwhile: this one, confirmed now, saves nothing.
+        let other = prepare_import(&mut node, FILE.replace("pg1a", "pg9z").as_bytes())
+            .unwrap()
+            .unwrap();
+        apply_import(&mut node, &other, "alice", "sftp://x").unwrap();
+        let e = apply_import(&mut node, &plan, "bob", "sftp://y").unwrap_err();
+        assert_eq!(e.kind, Kind::Busy);
+        assert!(e
+            .message
+            .contains("changed while the import was being confirmed"));
+        let rows = current(&mut node).unwrap().rows();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].name, "pg9z");
+        // Against the inventory as it is now, the same file imports.
+        let again = prepare_import(&mut node, FILE.as_bytes()).unwrap().unwrap();
+        apply_import(&mut node, &again, "bob", "sftp://y").unwrap();
+        assert_eq!(current(&mut node).unwrap().rows()[0].name, "pg1a");
+    }
+}

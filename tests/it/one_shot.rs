@@ -535,3 +535,95 @@ fn help_shows_only_the_options_a_command_uses() {
         r.stderr
     );
 }
+
+/// Issue 11 D5 and D12: enumerated answers in any case (a wrong one names the choices before
+/// any secret is asked), the password rules before the confirmation, the texts that were stale.
+#[test]
+fn answers_in_any_case_and_texts_that_say_what_is() {
+    let (_d, s) = state();
+    // `API-Key` is accepted; the Artifactory is then unreachable (port 9 refuses).
+    let r = run(
+        &s,
+        &[
+            "utils",
+            "image-repository",
+            "set",
+            "--url",
+            "https://127.0.0.1:9/a",
+            "--timeout",
+            "5",
+        ],
+        "\nAPI-Key\nAKCp8-typed-key-1234\nUnrestricted\n",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot be reached"), "{}", r.stderr);
+    // A wrong choice fails at once, naming the choices, before the key is asked.
+    let r = run(
+        &s,
+        &[
+            "utils",
+            "image-repository",
+            "set",
+            "--url",
+            "https://127.0.0.1:9/a",
+        ],
+        "\nbasic\nAKCp8-typed-key-1234\n",
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("'basic' is not an authentication type: use api-key or identity-token"),
+        "{}",
+        r.stderr
+    );
+    // A password the rules refuse is refused before its confirmation is read.
+    let r = run(&s, &["utils", "applicationuser", "add", "carol"], "short\n");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the password is not acceptable"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("no value for Confirm Password"),
+        "{}",
+        r.stderr
+    );
+    // run sql names every table; `utils ?` says what `system` holds.
+    let r = run(&s, &["run", "sql", "select * from nosuch"], "");
+    assert!(
+        r.stderr
+            .contains("inventoryversion, onboardedhost, secretlocation"),
+        "{}",
+        r.stderr
+    );
+    let utils = run(&s, &["utils", "?"], "").stdout;
+    assert!(utils.contains("onboarding a VOS cluster"), "{utils}");
+    // The audit actor without $USER is the account's name from the user database.
+    let out = crate::util::ccadmin(&s)
+        .env_remove("USER")
+        .env_remove("LOGNAME")
+        .env("CCADMIN_APPLICATIONUSER_PASSWORD", "Str0ng-pass-1")
+        .args(["utils", "applicationuser", "add", "dave"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let audit = run(
+        &s,
+        &[
+            "--output",
+            "json",
+            "run",
+            "sql",
+            "select actor from auditlog",
+        ],
+        "",
+    )
+    .stdout;
+    let me = nix::unistd::User::from_uid(nix::unistd::getuid())
+        .unwrap()
+        .unwrap()
+        .name;
+    assert!(audit.contains(&format!("\"actor\": \"{me}\"")), "{audit}");
+    assert!(!audit.contains("uid "), "{audit}");
+}
