@@ -137,6 +137,31 @@ impl Lab {
         args.extend(extra);
         run(&self.vos, &args, &format!("{USER}\n{password}\n"))
     }
+    /// `utils system inventory export|import` on the Cloud Connect node, with the
+    /// subscriber's sshd as the SFTP server and `dir` on it.
+    fn inventory_over_sftp(&self, verb: &str, dir: &Path) -> Run {
+        let key = self.subscriber.client_key("ed25519").display().to_string();
+        run(
+            &self.cc,
+            &[
+                "--yes",
+                "utils",
+                "system",
+                "inventory",
+                verb,
+                "--sftp-server",
+                &self.subscriber.endpoint(),
+                "--sftp-user",
+                "root",
+                "--sftp-identity",
+                &key,
+                "--sftp-directory",
+                dir.to_str().unwrap(),
+                "--accept-new-host-key",
+            ],
+            "",
+        )
+    }
     fn cc_key(&self) -> String {
         run(&self.cc, &["utils", "controlnode", "key"], "")
             .stdout
@@ -390,29 +415,7 @@ fn an_import_names_the_vos_changes_it_does_not_take() {
     // The Cloud Connect node exports its inventory over SFTP, an administrator adds a CUIC
     // cluster to the VOS part and imports the file again.
     let d = tempfile::tempdir().unwrap();
-    let key = lab.subscriber.client_key("ed25519").display().to_string();
-    let sftp = |verb: &str| {
-        run(
-            &lab.cc,
-            &[
-                "--yes",
-                "utils",
-                "system",
-                "inventory",
-                verb,
-                "--sftp-server",
-                &lab.subscriber.endpoint(),
-                "--sftp-user",
-                "root",
-                "--sftp-identity",
-                &key,
-                "--sftp-directory",
-                d.path().to_str().unwrap(),
-                "--accept-new-host-key",
-            ],
-            "",
-        )
-    };
+    let sftp = |verb: &str| lab.inventory_over_sftp(verb, d.path());
     let r = sftp("export");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let file = d.path().join("inventory.conf");
@@ -456,29 +459,7 @@ fn a_removed_cluster_leaves_the_inventory() {
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     // Export and import back: the stored inventory now holds the onboarded cluster.
     let d = tempfile::tempdir().unwrap();
-    let key = lab.subscriber.client_key("ed25519").display().to_string();
-    let sftp = |verb: &str| {
-        run(
-            &lab.cc,
-            &[
-                "--yes",
-                "utils",
-                "system",
-                "inventory",
-                verb,
-                "--sftp-server",
-                &lab.subscriber.endpoint(),
-                "--sftp-user",
-                "root",
-                "--sftp-identity",
-                &key,
-                "--sftp-directory",
-                d.path().to_str().unwrap(),
-                "--accept-new-host-key",
-            ],
-            "",
-        )
-    };
+    let sftp = |verb: &str| lab.inventory_over_sftp(verb, d.path());
     assert_eq!(sftp("export").code, 0);
     let file = d.path().join("inventory.conf");
     let text = std::fs::read_to_string(&file).unwrap();
