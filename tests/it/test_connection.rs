@@ -438,3 +438,27 @@ fn a_terminal_is_asked_once_about_unknown_host_keys() {
         "{known}"
     );
 }
+
+/// Issue 11 D12: when every host was skipped (VOS hosts not onboarded), the hint is about
+/// onboarding, not about authorized_keys; exit 1 as the README says ("none passed").
+#[test]
+fn only_skipped_hosts_get_the_onboarding_hint() {
+    let sftp = Sshd::start();
+    let (_d, s) = state();
+    let inv = "---\ninventory:\n  VOS:\n    Finesse:\n      Finesse-Cluster-1:\n        hosts:\n        - name: \"fin-a.lab\"\n          type: \"Publisher\"\n          side: \"A\"\n  Windows:\n    PG: {}\n  deploymentType: \"UCCE-2000-Agents\"\n";
+    import(&s, &sftp, inv);
+    let r = run(&s, &["utils", "deployment", "test-connection"], "");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("0 of 0 hosts passed, 1 skipped"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr.contains("no host could be tested")
+            && r.stderr.contains("utils system onboard trigger")
+            && !r.stderr.contains("authorized_keys"),
+        "{}",
+        r.stderr
+    );
+}
