@@ -20,10 +20,47 @@ pub fn not_configured() -> OpError {
         .hint("configure it with: utils image-repository set")
 }
 
-/// The stored setting, if any, and its credential from the store that holds it.
+/// The name of the proxy password kept beside the credential `reference`.
+fn proxy_secret_name(reference: &str) -> String {
+    format!("{reference}-proxy")
+}
+
+/// A proxy URL without its password, and the password (percent-decoded), if it has one. The
+/// database keeps only the first; the password goes to the secret store.
+fn split_proxy(proxy: &str) -> (String, Option<Secret>) {
+    match reqwest::Url::parse(proxy) {
+        Ok(mut u) if u.password().is_some() => {
+            let pw = percent_encoding::percent_decode_str(u.password().unwrap_or_default())
+                .decode_utf8_lossy()
+                .into_owned();
+            let _ = u.set_password(None);
+            (u.to_string(), Some(Secret::new(pw)))
+        }
+        _ => (proxy.to_owned(), None),
+    }
+}
+
+/// The proxy URL with its password put back (for the client only; never stored or shown).
+fn join_proxy(proxy: &str, password: &Secret) -> String {
+    match reqwest::Url::parse(proxy) {
+        Ok(mut u) => {
+            let _ = u.set_password(Some(password.expose()));
+            u.to_string()
+        }
+        Err(_) => proxy.to_owned(),
+    }
+}
+
+/// The stored setting, if any, and its credential from the store that holds it. A proxy
+/// password comes back from the secret store into the setting's proxy URL.
 pub fn load(node: &mut Node) -> OpResult<(ImageRepository, Secret)> {
-    let setting = node.db()?.image_repository()?.ok_or_else(not_configured)?;
+    let mut setting = node.db()?.image_repository()?.ok_or_else(not_configured)?;
     let (db, secrets) = node.db_and_secrets()?;
+    if let Some(p) = setting.proxy.clone() {
+        if let Some(pw) = secrets.get(db, &proxy_secret_name(&setting.credential_ref))? {
+            setting.proxy = Some(join_proxy(&p, &pw));
+        }
+    }
     let secret = secrets.get(db, &setting.credential_ref)?.ok_or_else(|| {
         OpError::new(
             Kind::Secret,
@@ -155,12 +192,23 @@ pub fn replace(
     let previous = db.image_repository()?;
     setting.credential_store = secrets.put(db, &reference, credential)?;
     setting.credential_ref = reference.clone();
+    // A proxy password is a secret too: the database keeps the proxy URL without it.
+    let proxy_name = proxy_secret_name(&reference);
+    if let Some((bare, Some(pw))) = setting.proxy.as_deref().map(split_proxy) {
+        if let Err(e) = secrets.put(db, &proxy_name, &pw) {
+            let _ = secrets.delete(db, &reference);
+            return Err(e.into());
+        }
+        setting.proxy = Some(bare);
+    }
     if let Err(e) = db.set_image_repository(&setting) {
         let _ = secrets.delete(db, &reference);
+        let _ = secrets.delete(db, &proxy_name);
         return Err(e.into());
     }
     if let Some(old) = previous.filter(|o| o.credential_ref != reference) {
         let _ = secrets.delete(db, &old.credential_ref);
+        let _ = secrets.delete(db, &proxy_secret_name(&old.credential_ref));
     }
     Ok(setting)
 }
@@ -269,5 +317,48 @@ mod tests {
             secrets.get(db, "cred-2").unwrap().unwrap().expose(),
             "new-key-2222"
         );
+    }
+
+    #[test]
+    fn a_proxy_password_is_kept_in_the_secret_store_not_in_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut node = Node::new(
+            StateDir::new(dir.path().to_path_buf(), "cc1".into()),
+            crate::ops::Stores {
+                choice: Some(StoreKind::File),
+                dbus_session: false,
+            },
+            crate::cancel::Cancel::new(),
+        );
+        let mut s = setting("");
+        s.proxy = Some("http://proxyuser:P%40ss-w0rd@proxy.lab:3128".into());
+        let (db, secrets) = node.db_and_secrets().unwrap();
+        let saved = replace(db, &secrets, s, &Secret::new("key-1111"), "cred-1".into()).unwrap();
+        assert_eq!(
+            saved.proxy.as_deref(),
+            Some("http://proxyuser@proxy.lab:3128/")
+        );
+        let stored = db.image_repository().unwrap().unwrap();
+        assert_eq!(
+            stored.proxy.as_deref(),
+            Some("http://proxyuser@proxy.lab:3128/")
+        );
+        // The client gets it whole again, the password decoded and re-encoded once.
+        let (loaded, _) = load(&mut node).unwrap();
+        assert_eq!(
+            loaded.proxy.as_deref(),
+            Some("http://proxyuser:P%40ss-w0rd@proxy.lab:3128/")
+        );
+        // Replaced: the old proxy password goes with the old credential.
+        let (db, secrets) = node.db_and_secrets().unwrap();
+        replace(
+            db,
+            &secrets,
+            setting(""),
+            &Secret::new("key-2222"),
+            "cred-2".into(),
+        )
+        .unwrap();
+        assert!(secrets.get(db, "cred-1-proxy").unwrap().is_none());
     }
 }

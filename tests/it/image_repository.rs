@@ -629,3 +629,94 @@ fn proxy_passwords_are_redacted_in_show_and_the_audit_log() {
         );
     }
 }
+
+/// A loopback HTTP proxy that tunnels `CONNECT` for the one Basic credential it knows and
+/// answers 407 otherwise; counts the tunnels it opened.
+fn connect_proxy(user: &str, pass: &str) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use base64::Engine;
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let tunnels = std::sync::Arc::new(AtomicUsize::new(0));
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
+    );
+    let counter = std::sync::Arc::clone(&tunnels);
+    std::thread::spawn(move || {
+        for c in l.incoming().flatten() {
+            let (expected, counter) = (expected.clone(), std::sync::Arc::clone(&counter));
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(c.try_clone().unwrap());
+                let mut first = String::new();
+                let _ = reader.read_line(&mut first);
+                let mut auth = None;
+                loop {
+                    let mut l = String::new();
+                    if reader.read_line(&mut l).unwrap_or(0) == 0 || l == "\r\n" {
+                        break;
+                    }
+                    if let Some((k, v)) = l.split_once(':') {
+                        if k.eq_ignore_ascii_case("proxy-authorization") {
+                            auth = Some(v.trim().to_owned());
+                        }
+                    }
+                }
+                let mut out = c;
+                let target = first.split_whitespace().nth(1).unwrap_or("").to_owned();
+                if auth.as_deref() != Some(expected.as_str()) || !first.starts_with("CONNECT ") {
+                    let _ = out.write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"t\"\r\nContent-Length: 0\r\n\r\n");
+                    return;
+                }
+                let Ok(up) = std::net::TcpStream::connect(&target) else {
+                    return;
+                };
+                counter.fetch_add(1, Ordering::SeqCst);
+                let _ = out.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                let (mut up_r, mut out_w) = (up.try_clone().unwrap(), out.try_clone().unwrap());
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut up_r, &mut out_w);
+                });
+                let mut up_w = up;
+                let _ = std::io::copy(&mut reader, &mut up_w);
+            });
+        }
+    });
+    (port, tunnels)
+}
+
+/// A proxy password is a secret: the setting in the database keeps the proxy without it,
+/// `show` has none to show, the secret store has it, and the downloads still get through the
+/// proxy (the client puts it back).
+#[test]
+fn a_proxy_password_is_kept_in_the_secret_store_and_still_used() {
+    let j = JFrog::start();
+    j.put("/12.6/common/tool.zip", vec![7u8; 1000]);
+    let (port, tunnels) = connect_proxy("proxyuser", "Pr0xy-S3cret");
+    let (d, s) = state();
+    let proxy = format!("http://proxyuser:Pr0xy-S3cret@127.0.0.1:{port}");
+    let r = set(&s, &j, &key_file(d.path(), GOOD_KEY), &["--proxy", &proxy]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let show = run(&s, &["utils", "image-repository", "show"], "").stdout;
+    assert!(
+        show.contains(&format!("http://proxyuser@127.0.0.1:{port}")),
+        "{show}"
+    );
+    let r = run(&s, &["utils", "image-repository", "download"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(s.join("artifacts/12.6/common/tool.zip").exists());
+    assert!(
+        tunnels.load(std::sync::atomic::Ordering::SeqCst) >= 2,
+        "set and download went through the proxy"
+    );
+    for (p, bytes) in all_files(&s) {
+        let in_store = p.file_name().is_some_and(|n| n == "secrets");
+        assert_eq!(
+            contains(&bytes, "Pr0xy-S3cret"),
+            in_store,
+            "{}",
+            p.display()
+        );
+    }
+}
