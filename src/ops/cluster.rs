@@ -84,7 +84,14 @@ pub struct ReplicatedImageRepository {
     pub credential: String,
     #[serde(default)]
     pub allow_http: bool,
+    /// The CA certificates of the setting's `--ca-file` (PEM): a path on the publisher means
+    /// nothing on the subscriber, the certificates do.
+    #[serde(default)]
+    pub ca_pem: Option<String>,
 }
+
+/// The largest CA file sent with the setting.
+const MAX_CA_PEM: u64 = 1 << 20;
 
 /// Send the image-repository setting and its credential to the subscriber.
 fn push_image_repository(node: &mut Node, to: &CloudConnect, subscriber: &str) -> OpResult {
@@ -92,7 +99,21 @@ fn push_image_repository(node: &mut Node, to: &CloudConnect, subscriber: &str) -
         return Ok(());
     };
     let (s, credential) = super::image_repository::load(node)?;
+    let ca_pem = match &s.ca_file {
+        Some(f) => {
+            use std::io::Read;
+            let mut text = String::new();
+            std::fs::File::open(f)
+                .and_then(|file| file.take(MAX_CA_PEM).read_to_string(&mut text))
+                .map_err(|e| {
+                    OpError::new(Kind::Storage, format!("cannot read the CA file {f}: {e}"))
+                })?;
+            Some(text)
+        }
+        None => None,
+    };
     let body = ReplicatedImageRepository {
+        ca_pem,
         url: s.url,
         repository: s.repository,
         auth_type: s.auth_type,
@@ -108,6 +129,29 @@ fn push_image_repository(node: &mut Node, to: &CloudConnect, subscriber: &str) -
 /// Store a setting replicated from the publisher (on the subscriber).
 pub fn receive_image_repository(node: &mut Node, body: ReplicatedImageRepository) -> OpResult {
     let credential = Secret::new(body.credential);
+    // The publisher's CA file, as a file of this node's own.
+    let ca_file = match &body.ca_pem {
+        Some(pem) => {
+            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes()).unwrap_or_default();
+            if certs.is_empty() || pem.len() as u64 > MAX_CA_PEM {
+                return Err(OpError::new(
+                    Kind::Invalid,
+                    "the replicated CA file holds no PEM certificate",
+                ));
+            }
+            let dir = node.root().join("replicated");
+            crate::state::ensure_private_dir(&dir)?;
+            let path = dir.join("artifactory-ca.pem");
+            crate::state::write_private_file(&path, pem.as_bytes()).map_err(|e| {
+                OpError::new(
+                    Kind::Storage,
+                    format!("cannot write {}: {e}", path.display()),
+                )
+            })?;
+            Some(path.display().to_string())
+        }
+        None => None,
+    };
     let reference = format!(
         "artifactory-replicated-{}",
         body.last_validated.replace([' ', ':'], "-")
@@ -117,8 +161,7 @@ pub fn receive_image_repository(node: &mut Node, body: ReplicatedImageRepository
         repository: body.repository,
         auth_type: body.auth_type,
         software: body.software,
-        // A CA file is a path on the publisher; the subscriber trusts through its own trust/.
-        ca_file: None,
+        ca_file,
         proxy: body.proxy,
         credential_store: StoreKind::File,
         credential_ref: String::new(),

@@ -140,7 +140,14 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
             .stdout
             .contains(&j.base)
     });
+    // The publisher's CA file came with the setting: the subscriber's download trusts the
+    // Artifactory without a --ca-file of its own.
+    j.put("/12.6/common/tool.zip", vec![1u8; 2048]);
+    let r = run(&s, &["utils", "image-repository", "download"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(s.join("artifacts/12.6/common/tool.zip").exists());
     let shown = run(&s, &["utils", "image-repository", "show"], "").stdout;
+    assert!(shown.contains("replicated/artifactory-ca.pem"), "{shown}");
     assert!(
         shown.contains("a1b2") && !shown.contains(GOOD_KEY),
         "{shown}"
