@@ -120,15 +120,19 @@ impl Sshd {
         let mut s = Sshd::start();
         s.stop();
         s.max_startups = max_startups.to_owned();
-        // Hold every socket until all are chosen, so no port repeats.
-        let held: Vec<TcpListener> = (1..n)
-            .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
-            .collect();
-        s.extra_ports = held
-            .iter()
-            .map(|l| l.local_addr().unwrap().port())
-            .filter(|p| *p != s.port)
-            .collect();
+        // Hold every socket until all are chosen, so no port repeats; a port equal to the
+        // first one (free again while sshd is stopped) is skipped, not counted.
+        let mut held: Vec<TcpListener> = Vec::new();
+        let mut extra = Vec::new();
+        while extra.len() + 1 < n {
+            let l = TcpListener::bind("127.0.0.1:0").unwrap();
+            let p = l.local_addr().unwrap().port();
+            if p != s.port {
+                extra.push(p);
+            }
+            held.push(l);
+        }
+        s.extra_ports = extra;
         drop(held);
         s.spawn();
         s
