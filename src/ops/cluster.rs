@@ -17,6 +17,57 @@ use crate::state::db::ImageRepository;
 pub const SECRET_NAME: &str = "cluster-secret";
 /// Outbox entry of the image-repository setting (and the path it is sent to).
 pub const IMAGE_REPOSITORY: &str = "image-repository";
+/// Outbox entry of the application users (hashes only).
+pub const APPLICATION_USERS: &str = "application-users";
+
+/// The application users on the wire: the publisher's whole list, hashes only.
+#[derive(Serialize, Deserialize)]
+pub struct ReplicatedUsers {
+    pub users: Vec<ReplicatedUser>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct ReplicatedUser {
+    pub pkid: String,
+    pub name: String,
+    /// The argon2 PHC string; never a password.
+    pub hash: String,
+}
+
+fn push_application_users(node: &mut Node, to: &CloudConnect, subscriber: &str) -> OpResult {
+    let users = node
+        .db()?
+        .app_user_hashes()?
+        .into_iter()
+        .map(|(pkid, name, hash)| ReplicatedUser { pkid, name, hash })
+        .collect();
+    Ok(to.replicate(subscriber, APPLICATION_USERS, &ReplicatedUsers { users })?)
+}
+
+/// Make this subscriber's application users the publisher's (the same list again changes
+/// nothing). Every name and hash is checked first; a bad list changes nothing.
+pub fn receive_application_users(node: &mut Node, body: ReplicatedUsers) -> OpResult {
+    for u in &body.users {
+        crate::names::validate_user(&u.name).map_err(|w| {
+            OpError::new(
+                Kind::Invalid,
+                format!("user {}: {w}", u.name.escape_debug()),
+            )
+        })?;
+        if !u.hash.starts_with("$argon2") || u.hash.len() > 512 || u.pkid.len() > 64 {
+            return Err(OpError::new(
+                Kind::Invalid,
+                format!("user {}: not an argon2 hash", u.name),
+            ));
+        }
+    }
+    let users: Vec<(String, String, String)> = body
+        .users
+        .into_iter()
+        .map(|u| (u.pkid, u.name, u.hash))
+        .collect();
+    Ok(node.db()?.replace_app_users(&users)?)
+}
 /// How long a call to the other node may take.
 const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -69,6 +120,7 @@ pub fn accept_subscriber(node: &mut Node, host: &str) -> OpResult {
     let db = node.db()?;
     db.set_cc_subscriber(host)?;
     db.queue_replication(IMAGE_REPOSITORY)?;
+    db.queue_replication(APPLICATION_USERS)?;
     Ok(())
 }
 
@@ -222,6 +274,7 @@ pub fn flush_outbox(node: &mut Node) -> OpResult<Vec<Flushed>> {
     for (what, _, _) in pending {
         let result = match what.as_str() {
             IMAGE_REPOSITORY => push_image_repository(node, &to, &sub),
+            APPLICATION_USERS => push_application_users(node, &to, &sub),
             other => Err(OpError::new(
                 Kind::Invalid,
                 format!("unknown setting {other}"),

@@ -55,6 +55,7 @@ pub fn is_user(node: &mut Node, name: &str) -> OpResult<bool> {
 
 /// Refuse early (before a password is asked) what `add` would refuse.
 pub fn check_new(node: &mut Node, name: &str) -> OpResult {
+    require_writer(node)?;
     if is_user(node, name)? {
         return Err(exists(name));
     }
@@ -63,13 +64,34 @@ pub fn check_new(node: &mut Node, name: &str) -> OpResult {
 
 /// Refuse early what `set_password` and `delete` would refuse.
 pub fn check_existing(node: &mut Node, name: &str) -> OpResult {
+    require_writer(node)?;
     if !is_user(node, name)? {
         return Err(missing(name));
     }
     Ok(())
 }
 
+/// Users are cluster-wide: they change on the publisher (or a VOS node) and replicate.
+fn require_writer(node: &mut Node) -> OpResult {
+    if node.identity()?.role == crate::domain::Role::Subscriber {
+        return Err(OpError::new(
+            Kind::WrongRole,
+            "This command can only be run on the publisher node.",
+        )
+        .hint("application users are changed on the publisher and replicate to this node"));
+    }
+    Ok(())
+}
+
+/// Queue the users for the subscriber (a node without one just keeps the entry).
+fn replicate(node: &mut Node) -> OpResult {
+    Ok(node
+        .db()?
+        .queue_replication(super::cluster::APPLICATION_USERS)?)
+}
+
 pub fn add(node: &mut Node, name: &str, password: &Secret) -> OpResult {
+    require_writer(node)?;
     check_name(name)?;
     check_password(name, password)?;
     let h = hash(password)?;
@@ -77,25 +99,27 @@ pub fn add(node: &mut Node, name: &str, password: &Secret) -> OpResult {
     if !node.db()?.add_app_user(name, &h)? {
         return Err(exists(name));
     }
-    Ok(())
+    replicate(node)
 }
 
 pub fn set_password(node: &mut Node, name: &str, password: &Secret) -> OpResult {
+    require_writer(node)?;
     check_name(name)?;
     check_password(name, password)?;
     let h = hash(password)?;
     if !node.db()?.set_app_user_hash(name, &h)? {
         return Err(missing(name));
     }
-    Ok(())
+    replicate(node)
 }
 
 pub fn delete(node: &mut Node, name: &str) -> OpResult {
+    require_writer(node)?;
     check_name(name)?;
     if !node.db()?.delete_app_user(name)? {
         return Err(missing(name));
     }
-    Ok(())
+    replicate(node)
 }
 
 pub fn list(node: &mut Node) -> OpResult<Vec<AppUser>> {

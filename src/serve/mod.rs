@@ -340,6 +340,24 @@ impl Service {
                     Err(e) => op_reply(&e),
                 }
             }
+            "/replication/application-users" => {
+                let users = match serde_json::from_slice(body) {
+                    Ok(u) => u,
+                    Err(e) => {
+                        return error(
+                            StatusCode::BAD_REQUEST,
+                            &format!("not the replicated users: {e}"),
+                        )
+                    }
+                };
+                match cluster::receive_application_users(&mut node, users) {
+                    Ok(()) => {
+                        self.log("application users replicated from the publisher");
+                        json_reply(StatusCode::OK, json!({ "status": "stored" }))
+                    }
+                    Err(e) => op_reply(&e),
+                }
+            }
             "/replication/image-repository" => {
                 let setting = match serde_json::from_slice(body) {
                     Ok(s) => s,

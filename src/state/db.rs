@@ -436,6 +436,44 @@ impl Db {
         Ok(n == 1)
     }
 
+    /// Every user with its hash (pkid, name, hash), for replication to the subscriber.
+    pub fn app_user_hashes(&self) -> Result<Vec<(String, String, String)>, StateError> {
+        self.query_all(
+            "SELECT pkid, name, password_hash FROM app_user ORDER BY name",
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+    }
+
+    /// Make the users exactly `users` (pkid, name, hash), in one transaction: the subscriber
+    /// applying the publisher's list. Applying the same list again changes nothing.
+    pub fn replace_app_users(
+        &mut self,
+        users: &[(String, String, String)],
+    ) -> Result<(), StateError> {
+        let tx = self.conn.transaction()?;
+        let keep: Vec<String> = users.iter().map(|(pkid, _, _)| pkid.clone()).collect();
+        let existing: Vec<String> = {
+            let mut st = tx.prepare("SELECT pkid FROM app_user")?;
+            let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for pkid in existing.iter().filter(|p| !keep.contains(p)) {
+            tx.execute("DELETE FROM app_user WHERE pkid = ?1", params![pkid])?;
+        }
+        for (pkid, name, hash) in users {
+            tx.execute(
+                "INSERT INTO app_user (pkid, name, password_hash) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(pkid) DO UPDATE SET name = excluded.name,
+                     password_hash = excluded.password_hash,
+                     changed_at = CASE WHEN password_hash = excluded.password_hash THEN changed_at
+                                  ELSE strftime('%Y-%m-%d %H:%M:%S', 'now') END",
+                params![pkid, name, hash],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The stored hash of a user, for verification by the node service.
     pub fn app_user_hash(&self, name: &str) -> Result<Option<String>, StateError> {
         Ok(self

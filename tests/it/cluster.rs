@@ -153,6 +153,48 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
         "{shown}"
     );
 
+    // Application users are the publisher's: one added there authenticates to the
+    // subscriber's service once replicated (hashes only); on the subscriber they cannot change.
+    let out = ccadmin(&p)
+        .env("CCADMIN_APPLICATIONUSER_PASSWORD", "Bob-Replicated-1")
+        .args(["utils", "applicationuser", "add", "bob"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bob_at_subscriber = || {
+        _subscriber
+            .client()
+            .get(_subscriber.url("/inventory/controlnode/key"))
+            .basic_auth("bob", Some("Bob-Replicated-1"))
+            .send()
+            .map(|r| r.status().as_u16())
+            .unwrap_or(0)
+    };
+    // Wait on the subscriber's state, not on failed logins (they would rate-limit 127.0.0.1,
+    // which is also where the publisher's replication comes from in this test).
+    wait_for("bob to reach the subscriber", || {
+        run(&s, &["utils", "applicationuser", "list"], "")
+            .stdout
+            .contains("bob")
+    });
+    assert_eq!(bob_at_subscriber(), 200);
+    let r = run(
+        &s,
+        &["--yes", "utils", "applicationuser", "delete", "bob"],
+        "",
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("This command can only be run on the publisher node."),
+        "{}",
+        r.stderr
+    );
+
     // A VOS node sees both Cloud Connect nodes and installs both keys.
     trust(&p, &v, "cc-pub");
     trust(&s, &v, "cc-sub");
