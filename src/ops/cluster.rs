@@ -19,6 +19,81 @@ pub const SECRET_NAME: &str = "cluster-secret";
 pub const IMAGE_REPOSITORY: &str = "image-repository";
 /// Outbox entry of the application users (hashes only).
 pub const APPLICATION_USERS: &str = "application-users";
+/// Outbox entry of the deployment inventory: the current version and the onboarded hosts.
+pub const INVENTORY: &str = "inventory";
+
+/// The inventory on the wire: its current version as the publisher stored it, and the
+/// onboarded VOS hosts (with the application user that registered each).
+#[derive(Serialize, Deserialize)]
+pub struct ReplicatedInventory {
+    pub inventory: crate::inventory::Inventory,
+    pub actor: String,
+    pub source: String,
+    pub onboarded: Vec<ReplicatedHost>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct ReplicatedHost {
+    #[serde(flatten)]
+    pub host: crate::state::db::OnboardedHost,
+    pub owner: Option<String>,
+}
+
+fn push_inventory(node: &mut Node, to: &CloudConnect, subscriber: &str) -> OpResult {
+    let db = node.db()?;
+    let history = db.inventory_history()?;
+    let (actor, source) = history
+        .first()
+        .map(|v| (v.actor.clone(), v.source.clone()))
+        .unwrap_or_default();
+    let body = ReplicatedInventory {
+        inventory: db.inventory()?,
+        actor,
+        source,
+        onboarded: db
+            .onboarded_hosts_with_owners()?
+            .into_iter()
+            .map(|(host, owner)| ReplicatedHost { host, owner })
+            .collect(),
+    };
+    Ok(to.replicate(subscriber, INVENTORY, &body)?)
+}
+
+/// Make this subscriber's inventory and onboarded hosts the publisher's. Every onboarded host
+/// is checked as a registration is (names, host key); nothing changes on a bad one. The
+/// inventory is stored as a new version only when it differs, so the same change applied
+/// twice changes nothing.
+pub fn receive_inventory(node: &mut Node, body: ReplicatedInventory) -> OpResult {
+    for h in &body.onboarded {
+        let r = &h.host;
+        crate::names::validate_host(&r.host)
+            .and_then(|_| crate::names::validate_user(&r.user))
+            .and_then(|_| crate::names::validate_cluster(&r.cluster))
+            .map_err(|w| {
+                OpError::new(
+                    Kind::Invalid,
+                    format!("onboarded host {}: {w}", r.host.escape_debug()),
+                )
+            })?;
+        crate::sshkeys::SshPublicKey::parse(&r.host_key).map_err(|w| {
+            OpError::new(
+                Kind::Invalid,
+                format!("onboarded host {}: host_key: {w}", r.host),
+            )
+        })?;
+    }
+    let db = node.db()?;
+    let hosts: Vec<_> = body
+        .onboarded
+        .into_iter()
+        .map(|h| (h.host, h.owner))
+        .collect();
+    db.replace_onboarded_hosts(&hosts)?;
+    if db.inventory()? != body.inventory {
+        db.save_inventory(&body.inventory, &body.actor, &body.source)?;
+    }
+    Ok(())
+}
 
 /// The application users on the wire: the publisher's whole list, hashes only.
 #[derive(Serialize, Deserialize)]
@@ -121,6 +196,7 @@ pub fn accept_subscriber(node: &mut Node, host: &str) -> OpResult {
     db.set_cc_subscriber(host)?;
     db.queue_replication(IMAGE_REPOSITORY)?;
     db.queue_replication(APPLICATION_USERS)?;
+    db.queue_replication(INVENTORY)?;
     Ok(())
 }
 
@@ -275,6 +351,7 @@ pub fn flush_outbox(node: &mut Node) -> OpResult<Vec<Flushed>> {
         let result = match what.as_str() {
             IMAGE_REPOSITORY => push_image_repository(node, &to, &sub),
             APPLICATION_USERS => push_application_users(node, &to, &sub),
+            INVENTORY => push_inventory(node, &to, &sub),
             other => Err(OpError::new(
                 Kind::Invalid,
                 format!("unknown setting {other}"),

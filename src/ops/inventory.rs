@@ -260,7 +260,9 @@ pub fn apply_import(node: &mut Node, plan: &ImportPlan, actor: &str, location: &
         )
         .hint("run the import again to see the changes against the inventory as it is now"));
     }
-    node.db()?.save_inventory(&plan.new, actor, location)?;
+    let db = node.db()?;
+    db.save_inventory(&plan.new, actor, location)?;
+    db.queue_replication(super::cluster::INVENTORY)?;
     Ok(())
 }
 

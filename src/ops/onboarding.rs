@@ -583,6 +583,7 @@ pub fn register(
     mut record: OnboardRecord,
     owner: &str,
 ) -> OpResult<OnboardRecord> {
+    refuse_on_subscriber(node)?;
     let key = crate::sshkeys::SshPublicKey::parse(&record.host_key);
     let shown = |s: &str| s.escape_debug().to_string();
     let problems: Vec<String> = [
@@ -633,12 +634,29 @@ pub fn register(
     node.db()?
         .upsert_onboarded_host(&record, owner)?
         .map_err(|why| OpError::new(Kind::Forbidden, why))?;
+    node.db()?.queue_replication(super::cluster::INVENTORY)?;
     Ok(record)
 }
 
 /// Forget an onboarded cluster: only its owner may, unless `owner` is `None` (the Cloud
 /// Connect administrator at the console). Returns the number of hosts removed.
+/// The onboarded clusters are the cluster's: registered on the publisher, replicated.
+fn refuse_on_subscriber(node: &mut Node) -> OpResult {
+    let me = node.identity()?;
+    if me.role == crate::domain::Role::Subscriber {
+        return Err(OpError::new(
+            Kind::Forbidden,
+            format!(
+                "this Cloud Connect node is the subscriber: onboard against the publisher {}",
+                me.publisher.unwrap_or_default()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub fn unregister(node: &mut Node, cluster: &str, owner: Option<&str>) -> OpResult<usize> {
+    refuse_on_subscriber(node)?;
     crate::names::validate_cluster(cluster)
         .map_err(|why| OpError::new(Kind::Invalid, format!("cluster: {why}")))?;
     let removed = node
@@ -661,6 +679,7 @@ pub fn unregister(node: &mut Node, cluster: &str, owner: Option<&str>) -> OpResu
             &format!("onboarding: cluster {cluster} removed"),
         )?;
     }
+    db.queue_replication(super::cluster::INVENTORY)?;
     Ok(removed)
 }
 

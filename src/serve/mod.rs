@@ -358,6 +358,24 @@ impl Service {
                     Err(e) => op_reply(&e),
                 }
             }
+            "/replication/inventory" => {
+                let inv = match serde_json::from_slice(body) {
+                    Ok(i) => i,
+                    Err(e) => {
+                        return error(
+                            StatusCode::BAD_REQUEST,
+                            &format!("not the replicated inventory: {e}"),
+                        )
+                    }
+                };
+                match cluster::receive_inventory(&mut node, inv) {
+                    Ok(()) => {
+                        self.log("inventory replicated from the publisher");
+                        json_reply(StatusCode::OK, json!({ "status": "stored" }))
+                    }
+                    Err(e) => op_reply(&e),
+                }
+            }
             "/replication/image-repository" => {
                 let setting = match serde_json::from_slice(body) {
                     Ok(s) => s,

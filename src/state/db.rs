@@ -652,6 +652,46 @@ impl Db {
     /// Record (or refresh) an onboarded VOS host on behalf of the application user `owner`.
     /// The check and the write are one transaction: a cluster, or a host, that another
     /// application user registered is refused with `Ok(Err(why))`.
+    /// Make the onboarded hosts exactly `hosts` (with their owners), in one transaction: the
+    /// subscriber applying the publisher's list.
+    pub fn replace_onboarded_hosts(
+        &mut self,
+        hosts: &[(OnboardedHost, Option<String>)],
+    ) -> Result<(), StateError> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM onboarded_host", [])?;
+        for (h, owner) in hosts {
+            tx.execute(
+                "INSERT INTO onboarded_host (host, cluster, product, type, host_key, user, port, owner)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![h.host, h.cluster, h.product, h.host_type, h.host_key, h.user, h.port, owner],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The onboarded hosts with the application user that registered each.
+    pub fn onboarded_hosts_with_owners(
+        &self,
+    ) -> Result<Vec<(OnboardedHost, Option<String>)>, StateError> {
+        let owners: Vec<(String, Option<String>)> = self
+            .query_all("SELECT host, owner FROM onboarded_host", |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        Ok(self
+            .onboarded_hosts()?
+            .into_iter()
+            .map(|h| {
+                let owner = owners
+                    .iter()
+                    .find(|(host, _)| *host == h.host)
+                    .and_then(|(_, o)| o.clone());
+                (h, owner)
+            })
+            .collect())
+    }
+
     pub fn upsert_onboarded_host(
         &mut self,
         h: &OnboardedHost,

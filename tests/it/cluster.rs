@@ -249,4 +249,41 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
         .trim()
         .to_owned();
     assert!(keys.contains(&pub_key) && keys.contains(&sub_key), "{keys}");
+
+    // The onboarded cluster reaches the subscriber: its inventory is the publisher's, byte for
+    // byte, and its test-connection proves its own key on the VOS host.
+    let show = |st: &Path| run(st, &["utils", "system", "inventory", "show"], "").stdout;
+    wait_for("the inventory to reach the subscriber", || {
+        show(&s) == show(&p)
+    });
+    assert!(show(&s).contains(&format!("127.0.0.1:{}", sshd.port)));
+    let t = run(
+        &s,
+        &[
+            "--output",
+            "json",
+            "utils",
+            "deployment",
+            "test-connection",
+            "--timeout",
+            "5",
+        ],
+        "",
+    );
+    assert_eq!(t.code, 0, "{}{}", t.stdout, t.stderr);
+    let v: serde_json::Value = serde_json::from_str(&t.stdout).unwrap();
+    assert_eq!(v["passed"], 1, "{v}");
+    assert_eq!(
+        v["public_key"], sub_key,
+        "the subscriber tests with its own key"
+    );
+    // Registering against the subscriber is refused: the publisher is the one writer.
+    let r = _back
+        .client()
+        .post(_back.url("/inventory/onboard"))
+        .basic_auth("ccadmin", Some(PASSWORD))
+        .json(&serde_json::json!({ "host": "x.lab", "cluster": "C-1", "product": "CUIC", "type": "Publisher", "host_key": pub_key, "user": "root", "port": 22 }))
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
 }
