@@ -340,61 +340,51 @@ impl Service {
                     Err(e) => op_reply(&e),
                 }
             }
-            "/replication/application-users" => {
-                let users = match serde_json::from_slice(body) {
-                    Ok(u) => u,
-                    Err(e) => {
-                        return error(
-                            StatusCode::BAD_REQUEST,
-                            &format!("not the replicated users: {e}"),
-                        )
-                    }
-                };
-                match cluster::receive_application_users(&mut node, users) {
-                    Ok(()) => {
-                        self.log("application users replicated from the publisher");
-                        json_reply(StatusCode::OK, json!({ "status": "stored" }))
-                    }
-                    Err(e) => op_reply(&e),
-                }
-            }
+            "/replication/application-users" => self.replicated(
+                &mut node,
+                body,
+                "application users",
+                cluster::receive_application_users,
+            ),
             "/replication/inventory" => {
-                let inv = match serde_json::from_slice(body) {
-                    Ok(i) => i,
-                    Err(e) => {
-                        return error(
-                            StatusCode::BAD_REQUEST,
-                            &format!("not the replicated inventory: {e}"),
-                        )
-                    }
-                };
-                match cluster::receive_inventory(&mut node, inv) {
-                    Ok(()) => {
-                        self.log("inventory replicated from the publisher");
-                        json_reply(StatusCode::OK, json!({ "status": "stored" }))
-                    }
-                    Err(e) => op_reply(&e),
-                }
+                self.replicated(&mut node, body, "inventory", cluster::receive_inventory)
             }
-            "/replication/image-repository" => {
-                let setting = match serde_json::from_slice(body) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        return error(
-                            StatusCode::BAD_REQUEST,
-                            &format!("not the replicated setting: {e}"),
-                        )
-                    }
-                };
-                match cluster::receive_image_repository(&mut node, setting) {
-                    Ok(()) => {
-                        self.log("image repository setting replicated from the publisher");
-                        json_reply(StatusCode::OK, json!({ "status": "stored" }))
-                    }
-                    Err(e) => op_reply(&e),
-                }
-            }
+            "/replication/image-repository" => self.replicated(
+                &mut node,
+                body,
+                "image repository setting",
+                cluster::receive_image_repository,
+            ),
             _ => error(StatusCode::NOT_FOUND, "no such endpoint"),
+        }
+    }
+}
+
+impl Service {
+    /// One replicated piece of the cluster's state from the publisher: its typed body, then
+    /// the operation that applies it.
+    fn replicated<T: serde::de::DeserializeOwned>(
+        &self,
+        node: &mut Node,
+        body: &[u8],
+        what: &str,
+        apply: fn(&mut Node, T) -> crate::ops::OpResult,
+    ) -> Reply {
+        let value: T = match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    &format!("not the replicated {what}: {e}"),
+                )
+            }
+        };
+        match apply(node, value) {
+            Ok(()) => {
+                self.log(&format!("{what} replicated from the publisher"));
+                json_reply(StatusCode::OK, json!({ "status": "stored" }))
+            }
+            Err(e) => op_reply(&e),
         }
     }
 }
