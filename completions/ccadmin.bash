@@ -64,6 +64,9 @@ _ccadmin() {
             ccadmin__subcmd__utils,controlnode)
                 cmd="ccadmin__subcmd__utils__subcmd__controlnode"
                 ;;
+            ccadmin__subcmd__utils,dbreplication)
+                cmd="ccadmin__subcmd__utils__subcmd__dbreplication"
+                ;;
             ccadmin__subcmd__utils,deployment)
                 cmd="ccadmin__subcmd__utils__subcmd__deployment"
                 ;;
@@ -99,6 +102,9 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__controlnode,key)
                 cmd="ccadmin__subcmd__utils__subcmd__controlnode__subcmd__key"
+                ;;
+            ccadmin__subcmd__utils__subcmd__dbreplication,runtimestate)
+                cmd="ccadmin__subcmd__utils__subcmd__dbreplication__subcmd__runtimestate"
                 ;;
             ccadmin__subcmd__utils__subcmd__deployment,test-connection)
                 cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__test__subcmd__connection"
@@ -558,7 +564,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert controlnode deployment image-repository node secret-store system"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert controlnode dbreplication deployment image-repository node secret-store system"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -830,6 +836,58 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__controlnode__subcmd__key)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__dbreplication)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help runtimestate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__dbreplication__subcmd__runtimestate)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

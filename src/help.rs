@@ -112,6 +112,7 @@ pub const JSON_COMMANDS: &[&str] = &[
     "utils applicationuser list",
     "utils cert list",
     "utils controlnode key",
+    "utils dbreplication runtimestate",
     "utils deployment test-connection",
     "utils image-repository artifacts",
     "utils image-repository download",
@@ -290,6 +291,7 @@ const CLOUD_CONNECT_ONLY: &[&[&str]] = &[
     &["utils", "system", "inventory"],
     &["utils", "deployment"],
     &["utils", "controlnode"],
+    &["utils", "dbreplication"],
 ];
 const VOS_ONLY: &[&[&str]] = &[
     &["utils", "system", "onboard"],

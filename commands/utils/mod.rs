@@ -8,6 +8,7 @@ use crate::errors::CmdResult;
 pub mod applicationuser;
 pub mod cert;
 pub mod controlnode;
+pub mod dbreplication;
 pub mod deployment;
 pub mod image_repository;
 pub mod node;
@@ -25,6 +26,9 @@ pub enum UtilsCommands {
     /// This Cloud Connect node's own SSH key
     #[command(subcommand)]
     Controlnode(controlnode::ControlnodeCommands),
+    /// The replication between the Cloud Connect publisher and its subscriber
+    #[command(subcommand)]
+    Dbreplication(dbreplication::DbreplicationCommands),
     /// The deployment's hosts: test-connection
     #[command(subcommand)]
     Deployment(deployment::DeploymentCommands),
@@ -48,7 +52,9 @@ impl UtilsCommands {
             UtilsCommands::Applicationuser(c) => c.changes_state(),
             UtilsCommands::ImageRepository(c) => c.changes_state(),
             UtilsCommands::Cert(c) => c.changes_state(),
-            UtilsCommands::Controlnode(_) | UtilsCommands::Deployment(_) => false,
+            UtilsCommands::Controlnode(_)
+            | UtilsCommands::Dbreplication(_)
+            | UtilsCommands::Deployment(_) => false,
             UtilsCommands::Node(c) => c.changes_state(),
             UtilsCommands::SecretStore(c) => c.changes_state(),
             UtilsCommands::System(c) => c.changes_state(),
@@ -65,6 +71,10 @@ pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
         }
         UtilsCommands::Cert(c) => cert::run(ctx, c),
         UtilsCommands::Controlnode(c) => controlnode::run(ctx, c),
+        UtilsCommands::Dbreplication(c) => {
+            ctx.node.require_cloud_connect(false)?;
+            dbreplication::run(ctx, c)
+        }
         UtilsCommands::Deployment(c) => {
             ctx.node.require_cloud_connect(false)?;
             deployment::run(ctx, c)

@@ -311,6 +311,12 @@ impl CloudConnect {
         }
     }
 
+    /// `GET /health`: the other node's service answers.
+    pub fn health(&self, host: &str) -> Result<(), CcError> {
+        self.call::<serde_json::Value>(Method::GET, host, "/health", None::<&()>)
+            .map(|_| ())
+    }
+
     pub fn cluster(&self, host: &str) -> Result<ClusterInfo, CcError> {
         self.call(Method::GET, host, "/inventory/cluster", None::<&()>)
     }

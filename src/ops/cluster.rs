@@ -92,7 +92,7 @@ pub fn receive_inventory(node: &mut Node, body: ReplicatedInventory) -> OpResult
     if db.inventory()? != body.inventory {
         db.save_inventory(&body.inventory, &body.actor, &body.source)?;
     }
-    Ok(())
+    stamp(node, "received", INVENTORY)
 }
 
 /// The application users on the wire: the publisher's whole list, hashes only.
@@ -141,7 +141,8 @@ pub fn receive_application_users(node: &mut Node, body: ReplicatedUsers) -> OpRe
         .into_iter()
         .map(|u| (u.pkid, u.name, u.hash))
         .collect();
-    Ok(node.db()?.replace_app_users(&users)?)
+    node.db()?.replace_app_users(&users)?;
+    stamp(node, "received", APPLICATION_USERS)
 }
 /// How long a call to the other node may take.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -298,7 +299,7 @@ pub fn receive_image_repository(node: &mut Node, body: ReplicatedImageRepository
     };
     let (db, secrets) = node.db_and_secrets()?;
     super::image_repository::replace(db, &secrets, setting, &credential, reference)?;
-    Ok(())
+    stamp(node, "received", IMAGE_REPOSITORY)
 }
 
 /// What one outbox entry did.
@@ -333,6 +334,82 @@ impl std::fmt::Display for Flushed {
     }
 }
 
+/// When each kind last went out (publisher) or came in (subscriber), for the status.
+fn stamp(node: &mut Node, direction: &str, what: &str) -> OpResult {
+    let db = node.db()?;
+    let now = db.now()?;
+    Ok(db.set_setting(&format!("replication.{direction}.{what}"), &now)?)
+}
+
+pub const KINDS: &[&str] = &[APPLICATION_USERS, INVENTORY, IMAGE_REPOSITORY];
+
+/// One kind of replicated state, as this node sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KindState {
+    pub kind: &'static str,
+    /// Last sent (publisher) or applied (subscriber), UTC.
+    pub last: Option<String>,
+    /// Waiting to be sent (publisher only), with the failed attempts and the last error.
+    pub pending: bool,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+}
+
+/// The replication as this node sees it: its role, the other node, whether that one's
+/// service answers now, and each kind's state.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Status {
+    pub role: crate::domain::Role,
+    pub other_node: Option<String>,
+    pub reachable: Option<bool>,
+    pub reason: Option<String>,
+    pub kinds: Vec<KindState>,
+}
+
+/// `utils dbreplication runtimestate`.
+pub fn status(node: &mut Node) -> OpResult<Status> {
+    use crate::domain::Role;
+    let me = node.identity()?;
+    let other = match me.role {
+        Role::Publisher => node.db()?.cc_subscriber()?,
+        Role::Subscriber => me.publisher.clone(),
+        Role::Vos => None,
+    };
+    let (reachable, reason) = match &other {
+        Some(host) => match peer(node).and_then(|c| Ok(c.health(host)?)) {
+            Ok(()) => (Some(true), None),
+            Err(e) => (Some(false), Some(e.message)),
+        },
+        None => (None, None),
+    };
+    let pending = node.db()?.pending_replication()?;
+    let direction = if me.role == Role::Subscriber {
+        "received"
+    } else {
+        "sent"
+    };
+    let mut kinds = Vec::new();
+    for kind in KINDS {
+        let p = pending.iter().find(|(k, _, _)| k == kind);
+        kinds.push(KindState {
+            kind,
+            last: node
+                .db()?
+                .setting(&format!("replication.{direction}.{kind}"))?,
+            pending: p.is_some() && me.role == Role::Publisher,
+            attempts: p.map_or(0, |(_, a, _)| *a),
+            last_error: p.and_then(|(_, _, e)| e.clone()),
+        });
+    }
+    Ok(Status {
+        role: me.role,
+        other_node: other,
+        reachable,
+        reason,
+        kinds,
+    })
+}
+
 /// Send what waits in the outbox to the subscriber, if there is one.
 pub fn flush_outbox(node: &mut Node) -> OpResult<Vec<Flushed>> {
     let db = node.db()?;
@@ -360,6 +437,7 @@ pub fn flush_outbox(node: &mut Node) -> OpResult<Vec<Flushed>> {
         match result {
             Ok(()) => {
                 node.db()?.replication_done(&what)?;
+                stamp(node, "sent", &what)?;
                 out.push(Flushed::Replicated {
                     what,
                     to: sub.clone(),

@@ -182,6 +182,39 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
             .contains("bob")
     });
     assert_eq!(bob_at_subscriber(), 200);
+    // The replication's state, from both ends.
+    let state_of = |st: &Path| -> serde_json::Value {
+        let r = run(
+            st,
+            &["--output", "json", "utils", "dbreplication", "runtimestate"],
+            "",
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        serde_json::from_str(&r.stdout).unwrap()
+    };
+    wait_for("the publisher's queue to empty", || {
+        state_of(&p)["kinds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|k| k["pending"] == false)
+    });
+    let at_p = state_of(&p);
+    assert_eq!(at_p["role"], "publisher");
+    assert_eq!(at_p["other_node"], format!("localhost:{sp}"));
+    assert_eq!(at_p["reachable"], true, "{at_p}");
+    let at_s = state_of(&s);
+    assert_eq!(at_s["role"], "subscriber");
+    assert_eq!(at_s["other_node"], format!("localhost:{pp}"));
+    assert_eq!(at_s["reachable"], true, "{at_s}");
+    let users = at_s["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "application-users")
+        .unwrap()
+        .clone();
+    assert!(users["last"].is_string(), "{at_s}");
     let r = run(
         &s,
         &["--yes", "utils", "applicationuser", "delete", "bob"],
