@@ -42,11 +42,17 @@ fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
     }
 }
 
-#[test]
-fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
-    let (_d1, p) = state();
-    let (_d2, s) = state();
-    let (_d3, v) = state();
+/// A publisher and a subscriber that share the cluster secret and trust each other's
+/// certificate, each with the application user `ccadmin`; not started.
+fn pair() -> (
+    (tempfile::TempDir, tempfile::TempDir),
+    std::path::PathBuf,
+    std::path::PathBuf,
+    u16,
+    u16,
+) {
+    let (d1, p) = state();
+    let (d2, s) = state();
     let (pp, sp) = (crate::sshd::free_port(), crate::sshd::free_port());
     for (st, port) in [(&p, pp), (&s, sp)] {
         add_user(st);
@@ -60,12 +66,7 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
                 &format!("localhost:{port}"),
             ],
         );
-        let r = ccadmin(st)
-            .env("CCADMIN_CLUSTER_SECRET", SECRET)
-            .args(["utils", "node", "cluster-secret"])
-            .output()
-            .unwrap();
-        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        set_secret(st, SECRET);
     }
     node(
         &s,
@@ -83,6 +84,23 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
     trust(&s, &p, "subscriber");
     trust(&p, &s, "publisher");
 
+    ((d1, d2), p, s, pp, sp)
+}
+
+/// Sets the cluster secret of `st`.
+fn set_secret(st: &Path, secret: &str) {
+    let r = ccadmin(st)
+        .env("CCADMIN_CLUSTER_SECRET", secret)
+        .args(["utils", "node", "cluster-secret"])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+}
+
+#[test]
+fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
+    let (_dirs, p, s, pp, sp) = pair();
+    let (_d3, v) = state();
     let publisher = Served::start_on(&p, pp);
     let mut subscriber = Some(Served::start_on(&s, sp));
     let cluster = || -> serde_json::Value {
@@ -319,4 +337,72 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
         .send()
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
+}
+
+/// Issue 12: a subscriber whose cluster secret no longer matches is refused: nothing is
+/// applied there, the publisher's status names the refusal and keeps the change; with the
+/// secret right again it lands.
+#[test]
+fn a_wrong_cluster_secret_applies_nothing_and_the_change_waits() {
+    let (_dirs, p, s, pp, sp) = pair();
+    let publisher = Served::start_on(&p, pp);
+    let _subscriber = Served::start_on(&s, sp);
+    let joined = || {
+        let r = run(
+            &p,
+            &["--output", "json", "utils", "dbreplication", "runtimestate"],
+            "",
+        );
+        serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()
+    };
+    wait_for("the subscriber to join", || {
+        joined()["other_node"] == format!("localhost:{sp}")
+    });
+    set_secret(&s, "another-secret-entirely-42");
+    let out = ccadmin(&p)
+        .env("CCADMIN_APPLICATIONUSER_PASSWORD", "Eve-Waits-123")
+        .args(["utils", "applicationuser", "add", "eve"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let users_kind = || {
+        joined()["kinds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["kind"] == "application-users")
+            .unwrap()
+            .clone()
+    };
+    wait_for("the refusal", || {
+        users_kind()["attempts"].as_i64().unwrap_or(0) >= 1
+    });
+    let k = users_kind();
+    assert_eq!(k["pending"], true, "{k}");
+    assert!(
+        k["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("refused the cluster secret"),
+        "{k}"
+    );
+    assert!(!run(&s, &["utils", "applicationuser", "list"], "")
+        .stdout
+        .contains("eve"));
+    set_secret(&s, SECRET);
+    // Refused secrets count against the publisher's address like failed logins (5 a minute),
+    // so this may wait out that minute: the bound is 90 s, not 20.
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while !run(&s, &["utils", "applicationuser", "list"], "")
+        .stdout
+        .contains("eve")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "eve never landed: {}",
+            users_kind()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(publisher);
 }
