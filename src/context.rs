@@ -71,15 +71,14 @@ impl Ctx {
     /// The command tree that parses shell and batch lines, showing this node's role's
     /// commands (`utils node set --role` clears it).
     pub fn line_tree(&mut self) -> &mut clap::Command {
-        if self.tree.is_none() {
-            let role = self.node.identity().map(|n| n.role).ok();
+        let node = &mut self.node;
+        self.tree.get_or_insert_with(|| {
             let tree = crate::cli::line_tree();
-            self.tree = Some(match role {
-                Some(r) => crate::help::for_role(tree, r),
-                None => tree,
-            });
-        }
-        self.tree.get_or_insert_with(crate::cli::line_tree)
+            match node.identity() {
+                Ok(n) => crate::help::for_role(tree, n.role),
+                Err(_) => tree,
+            }
+        })
     }
 
     /// `Err(Interrupted)` once Ctrl-C was pressed; long-running commands call this between steps.

@@ -5,7 +5,7 @@
 use clap::error::ErrorKind as ClapKind;
 use clap::FromArgMatches;
 
-use crate::cli::{line_tree, LineCli};
+use crate::cli::LineCli;
 use crate::commands::{self, Commands};
 use crate::context::Ctx;
 use crate::errors::{exit, CommandError, ErrorKind};
@@ -150,14 +150,15 @@ fn print_text(ctx: &mut Ctx, text: &str) -> i32 {
 }
 
 fn invalid(ctx: &mut Ctx, line: &str, words: &[String]) -> i32 {
-    ctx.ui.err_text(&invalid_message(line, words));
+    let text = invalid_message(ctx.line_tree(), line, words);
+    ctx.ui.err_text(&text);
     exit::USAGE
 }
 
 /// `Invalid command: ...`, a suggestion if one is close, and the VOS failure line.
-pub fn invalid_message(line: &str, words: &[String]) -> String {
+pub fn invalid_message(tree: &clap::Command, line: &str, words: &[String]) -> String {
     let mut msg = format!("Invalid command: {line}\n");
-    if let Some(s) = help::suggest(&line_tree(), words) {
+    if let Some(s) = help::suggest(tree, words) {
         msg.push_str(&format!("Did you mean: {s}?\n"));
     } else {
         msg.push_str("Type \"help\" for the list of commands, or press Tab to complete.\n");
@@ -167,7 +168,8 @@ pub fn invalid_message(line: &str, words: &[String]) -> String {
 }
 
 fn clap_error(ctx: &mut Ctx, line: &str, words: &[String], e: clap::Error) -> i32 {
-    match usage_text(line, words, &e) {
+    let text = usage_text(ctx.line_tree(), line, words, &e);
+    match text {
         None => print_text(ctx, &e.render().to_string()),
         Some(text) => {
             ctx.ui.err_text(&text);
@@ -180,22 +182,28 @@ fn clap_error(ctx: &mut Ctx, line: &str, words: &[String], e: clap::Error) -> i3
 /// one-shot): `Invalid command`, `Incomplete command` with the sub-commands, or the error in
 /// the console's words with hints, then the VOS failure line. `None` for help and version,
 /// which are not errors.
-pub fn usage_text(line: &str, words: &[String], e: &clap::Error) -> Option<String> {
-    let tree = line_tree();
-    let found = help::walk(&tree, words);
+pub fn usage_text(
+    tree: &clap::Command,
+    line: &str,
+    words: &[String],
+    e: &clap::Error,
+) -> Option<String> {
+    let found = help::walk(tree, words);
     match e.kind() {
         ClapKind::DisplayHelp | ClapKind::DisplayVersion => None,
-        ClapKind::InvalidSubcommand => Some(invalid_message(line, words)),
+        ClapKind::InvalidSubcommand => Some(invalid_message(tree, line, words)),
         ClapKind::MissingSubcommand | ClapKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             if found.consumed == 0 {
-                return Some(invalid_message(line, words));
+                return Some(invalid_message(tree, line, words));
             }
             Some(format!(
                 "Incomplete command: {line}\nIts sub-commands are:\n{}\n{UNSUCCESSFUL}\n",
                 help::menu_listing(found.cmd)
             ))
         }
-        ClapKind::UnknownArgument if found.consumed == 0 => Some(invalid_message(line, words)),
+        ClapKind::UnknownArgument if found.consumed == 0 => {
+            Some(invalid_message(tree, line, words))
+        }
         ClapKind::MissingRequiredArgument => {
             // Named in the console's words: what is missing and what it is.
             use clap::error::{ContextKind, ContextValue};

@@ -83,58 +83,40 @@ pub fn main_entry() -> i32 {
     let args: Vec<String> = match std::env::args_os().map(|a| a.into_string()).collect() {
         Ok(a) => a,
         Err(bad) => {
-            output::early_error(&format!("Error: an argument is not valid UTF-8: {bad:?}"));
+            output::stderr_line(&format!("Error: an argument is not valid UTF-8: {bad:?}"));
             return exit::USAGE;
         }
     };
     // `ccadmin utils system onboard ?`: the syntax, as `?` at the prompt gives it.
     if args.len() > 1 && args.last().map(String::as_str) == Some("?") {
         let words = one_shot_words(&args[..args.len() - 1]);
-        // This node's role's commands, as at the prompt.
-        let given = args
-            .windows(2)
-            .find(|w| w[0] == "--state-dir")
-            .map(|w| PathBuf::from(&w[1]))
-            .or_else(|| {
-                args.iter()
-                    .find_map(|a| a.strip_prefix("--state-dir=").map(PathBuf::from))
-            })
-            .or_else(|| env.get("CCADMIN_STATE_DIR").map(PathBuf::from));
-        // A state directory not made yet is a fresh node: a Cloud Connect publisher.
-        let role = given.or_else(|| default_state_dir(&env)).and_then(|root| {
-            if !root.exists() {
-                return Some(domain::Role::Publisher);
-            }
-            let host = gethostname::gethostname().to_string_lossy().into_owned();
-            Some(StateDir::new(root, host).db().ok()?.node().ok()?.role)
-        });
-        let tree = match role {
-            Some(r) => help::for_role(cli::line_tree(), r),
-            None => cli::line_tree(),
-        };
+        let tree = one_shot_tree(&args, &env);
         return match help::syntax(&tree, &words) {
-            Ok(text) => match output::plain(&text) {
-                Ok(()) => exit::SUCCESS,
-                Err(_) => exit::SUCCESS,
-            },
+            Ok(text) => {
+                // A closed stdout (`| head`) is not an error.
+                let _ = output::plain(&text);
+                exit::SUCCESS
+            }
             Err(_) => {
-                output::early_error(dispatch::invalid_message(&words.join(" "), &words).trim_end());
+                output::stderr_line(
+                    dispatch::invalid_message(&tree, &words.join(" "), &words).trim_end(),
+                );
                 exit::USAGE
             }
         };
     }
     let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
-        Err(e) => return one_shot_usage_error(&args, e),
+        Err(e) => return one_shot_usage_error(&args, &env, e),
     };
     if cli.file.is_some() && cli.command.is_some() {
-        output::early_error("Error: -f FILE runs a batch and cannot be combined with a COMMAND\nHint: put the command into the file, or drop -f");
+        output::stderr_line("Error: -f FILE runs a batch and cannot be combined with a COMMAND\nHint: put the command into the file, or drop -f");
         return exit::USAGE;
     }
     let g = cli.global;
     if let Some(cli::TopCommand::Serve(args)) = &cli.command {
         let Some(root) = g.state_dir.clone().or_else(|| default_state_dir(&env)) else {
-            output::early_error("Error: no state directory: HOME is not set\nHint: pass --state-dir DIR or set CCADMIN_STATE_DIR");
+            output::stderr_line("Error: no state directory: HOME is not set\nHint: pass --state-dir DIR or set CCADMIN_STATE_DIR");
             return exit::USAGE;
         };
         let host = gethostname::gethostname().to_string_lossy().into_owned();
@@ -142,13 +124,13 @@ pub fn main_entry() -> i32 {
         return match serve::run(&mut state, args, stores(&env, g.secret_store)) {
             Ok(()) => exit::SUCCESS,
             Err(e) => {
-                output::early_error(&format!("Error: {e}"));
+                output::stderr_line(&format!("Error: {e}"));
                 exit::FAILED
             }
         };
     }
     let Some(state_root) = g.state_dir.clone().or_else(|| default_state_dir(&env)) else {
-        output::early_error("Error: no state directory: HOME is not set\nHint: pass --state-dir DIR or set CCADMIN_STATE_DIR");
+        output::stderr_line("Error: no state directory: HOME is not set\nHint: pass --state-dir DIR or set CCADMIN_STATE_DIR");
         return exit::USAGE;
     };
     let mut ui = Ui::stdio(g.output, !g.no_page);
@@ -175,7 +157,7 @@ pub fn main_entry() -> i32 {
                 )),
             ),
             Err(e) => {
-                output::early_error(&format!(
+                output::stderr_line(&format!(
                     "Error: cannot open the batch file {}: {e}\nHint: check the path given to -f",
                     file.display()
                 ));
@@ -249,17 +231,44 @@ fn stores(env: &Env, choice: Option<crate::secrets::StoreKind>) -> Stores {
 }
 
 /// A one-shot command line clap refused: the same words as in a batch or at the shell.
-fn one_shot_usage_error(args: &[String], e: clap::Error) -> i32 {
+fn one_shot_usage_error(args: &[String], env: &Env, e: clap::Error) -> i32 {
     let words = one_shot_words(args);
-    match dispatch::usage_text(&words.join(" "), &words, &e) {
+    match dispatch::usage_text(&one_shot_tree(args, env), &words.join(" "), &words, &e) {
         None => {
             let _ = e.print();
             exit::SUCCESS
         }
         Some(text) => {
-            output::early_error(text.trim_end());
+            output::stderr_line(text.trim_end());
             exit::USAGE
         }
+    }
+}
+
+/// The command tree as this node's role shows it (as at the prompt), for a one-shot line that
+/// clap refused or that asks `?`, so before the context exists: the state directory from
+/// `--state-dir`, `CCADMIN_STATE_DIR` or the default; one not made yet is a fresh node, a
+/// Cloud Connect publisher.
+fn one_shot_tree(args: &[String], env: &Env) -> clap::Command {
+    let given = args
+        .windows(2)
+        .find(|w| w[0] == "--state-dir")
+        .map(|w| PathBuf::from(&w[1]))
+        .or_else(|| {
+            args.iter()
+                .find_map(|a| a.strip_prefix("--state-dir=").map(PathBuf::from))
+        })
+        .or_else(|| env.get("CCADMIN_STATE_DIR").map(PathBuf::from));
+    let role = given.or_else(|| default_state_dir(env)).and_then(|root| {
+        if !root.exists() {
+            return Some(domain::Role::Publisher);
+        }
+        let host = gethostname::gethostname().to_string_lossy().into_owned();
+        Some(StateDir::new(root, host).db().ok()?.node().ok()?.role)
+    });
+    match role {
+        Some(r) => help::for_role(cli::line_tree(), r),
+        None => cli::line_tree(),
     }
 }
 
@@ -268,12 +277,8 @@ fn one_shot_usage_error(args: &[String], e: clap::Error) -> i32 {
 fn one_shot_words(args: &[String]) -> Vec<String> {
     use clap::CommandFactory;
     let top = cli::line_tree();
-    let is_command = |w: &str| {
-        top.get_subcommands()
-            .any(|c| c.get_name() == w || c.get_all_aliases().any(|a| a == w))
-    };
     let rest = args.get(1..).unwrap_or_default();
-    if let Some(i) = rest.iter().position(|a| is_command(a)) {
+    if let Some(i) = rest.iter().position(|a| help::is_command_name(&top, a)) {
         return rest[i..].to_vec();
     }
     let cli = Cli::command();

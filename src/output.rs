@@ -365,12 +365,6 @@ pub fn kv_block(rows: &[(&str, String)]) -> String {
         .join("\n")
 }
 
-/// One line of the node service's log on stderr (the service has no console of its own).
-pub fn service_log(line: &str) {
-    let mut err = io::stderr().lock();
-    let _ = writeln!(err, "{line}");
-}
-
 /// Text on stdout before the console exists (`ccadmin … ?`); a closed stdout is not an error.
 pub fn plain(text: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
@@ -381,8 +375,9 @@ pub fn plain(text: &str) -> io::Result<()> {
     out.flush()
 }
 
-/// An error before the console exists (bad arguments, no state directory): on stderr as is.
-pub fn early_error(text: &str) {
+/// A line on stderr outside the console: an error before the console exists (bad arguments,
+/// no state directory), or the node service's log (the service has no console of its own).
+pub fn stderr_line(text: &str) {
     let mut err = io::stderr().lock();
     let _ = writeln!(err, "{text}");
 }

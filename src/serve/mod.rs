@@ -142,7 +142,7 @@ impl Service {
             httpdate::fmt_http_date(std::time::SystemTime::now()),
             crate::output::terminal_safe(line)
         );
-        crate::output::service_log(&stamped);
+        crate::output::stderr_line(&stamped);
         if let Some(f) = self.log.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
             let _ = writeln!(f, "{stamped}");
         }

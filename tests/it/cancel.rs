@@ -68,36 +68,13 @@ fn interrupt(state: &Path, args: &[&str], hole: &Hole) -> String {
 }
 
 fn windows_inventory_with(s: &Path, hole: u16) {
-    // The import needs an SFTP server; the inventory is put in place through the one a test
-    // of test-connection uses.
+    // The import needs an SFTP server; the inventory is put in place the way the
+    // test-connection tests do it.
     let sshd = crate::sshd::Sshd::start();
-    let d = tempfile::tempdir().unwrap();
     let inv = format!(
         "---\ninventory:\n  VOS:\n    Finesse: {{}}\n  Windows:\n    PG:\n      PG1:\n        hosts:\n        - name: \"127.0.0.1:{hole}\"\n          side: \"A\"\n          user: \"root\"\n  deploymentType: \"UCCE-2000-Agents\"\n"
     );
-    std::fs::write(d.path().join("inventory.conf"), inv).unwrap();
-    let key = sshd.client_key("ed25519").display().to_string();
-    let r = run(
-        s,
-        &[
-            "--yes",
-            "utils",
-            "system",
-            "inventory",
-            "import",
-            "--sftp-server",
-            &sshd.endpoint(),
-            "--sftp-user",
-            "root",
-            "--sftp-identity",
-            &key,
-            "--sftp-directory",
-            d.path().to_str().unwrap(),
-            "--accept-new-host-key",
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    crate::test_connection::import(s, &sshd, &inv);
 }
 
 #[test]

@@ -22,7 +22,7 @@ fn black_hole() -> u16 {
     port
 }
 
-fn import(s: &Path, sshd: &Sshd, text: &str) {
+pub(crate) fn import(s: &Path, sshd: &Sshd, text: &str) {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("inventory.conf"), text).unwrap();
     let key = sshd.client_key("ed25519").display().to_string();

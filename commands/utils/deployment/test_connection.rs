@@ -49,7 +49,6 @@ pub fn cmd_utils_deployment_test_connection(
     ctx: &mut Ctx,
     args: UtilsDeploymentTestConnectionArgs,
 ) -> CmdResult {
-    ctx.node.require_cloud_connect(false)?;
     let bar = if ctx.ui.stderr_tty && !ctx.ui.quiet {
         indicatif::ProgressBar::new(0)
     } else {

@@ -25,7 +25,6 @@ pub fn cmd_utils_system_inventory_export(
     ctx: &mut Ctx,
     args: UtilsSystemInventoryExportArgs,
 ) -> CmdResult {
-    ctx.node.require_cloud_connect(false)?;
     let (conn, target) = sftp_session(ctx, &args.sftp)?;
     let bar = transfer_bar(ctx, "Uploading inventory.conf");
     let mut progress = |done: u64, total: Option<u64>| {
