@@ -26,7 +26,8 @@ const AFTER_HELP: &str = "\
 Exit status: 0 success, 1 the command failed, 2 usage error or missing input,
 3 partial success, 130 interrupted by Ctrl-C.";
 
-/// Options of the whole process; each can also be set by its CCADMIN_* variable.
+/// Options of the whole process; each can also be set by its CCADMIN_* variable. A switch
+/// set from its variable takes what shell scripts write: 1/0, yes/no, true/false, on/off.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Directory holding this node's state [default: $XDG_DATA_HOME/ccadmin]
@@ -45,19 +46,19 @@ pub struct GlobalArgs {
     pub output: OutputFormat,
 
     /// Answer yes to every confirmation
-    #[arg(short = 'y', long, env = "CCADMIN_YES", global = true)]
+    #[arg(short = 'y', long, env = "CCADMIN_YES", global = true, value_parser = clap::builder::BoolishValueParser::new())]
     pub yes: bool,
 
     /// Batch: do not stop at the first failing command
-    #[arg(long, env = "CCADMIN_KEEP_GOING")]
+    #[arg(long, env = "CCADMIN_KEEP_GOING", value_parser = clap::builder::BoolishValueParser::new())]
     pub keep_going: bool,
 
     /// Batch: print each command as `admin:<command>` before its output
-    #[arg(long, env = "CCADMIN_ECHO")]
+    #[arg(long, env = "CCADMIN_ECHO", value_parser = clap::builder::BoolishValueParser::new())]
     pub echo: bool,
 
     /// Never page long output
-    #[arg(long, env = "CCADMIN_NO_PAGE")]
+    #[arg(long, env = "CCADMIN_NO_PAGE", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_page: bool,
 
     /// Print only results and errors, no status lines
@@ -66,7 +67,8 @@ pub struct GlobalArgs {
         long,
         env = "CCADMIN_QUIET",
         conflicts_with = "verbose",
-        global = true
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub quiet: bool,
 

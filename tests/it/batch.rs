@@ -73,6 +73,43 @@ fn keep_going_runs_everything_and_returns_the_last_failure() {
     );
 }
 
+/// Switches set from their variables take what shell scripts write (`1`, `yes`, `on`), and
+/// `0` turns them off; anything else is a usage error naming the option.
+#[test]
+fn switch_variables_take_shell_style_values() {
+    let (_d, s) = state();
+    let batch = "utils nod show\nutils node show\n";
+    let with = |value: &str| {
+        let out = crate::util::ccadmin(&s)
+            .env("CCADMIN_KEEP_GOING", value)
+            .write_stdin(batch)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    for on in ["1", "yes", "ON", "true"] {
+        let (code, stdout, stderr) = with(on);
+        assert_eq!(code, Some(2), "{on}: {stderr}");
+        assert!(
+            stdout.contains("Role"),
+            "{on}: the second command ran: {stdout}"
+        );
+    }
+    let (code, stdout, stderr) = with("0");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(!stdout.contains("Role"), "0 stops at the failure: {stdout}");
+    let (code, _, stderr) = with("maybe");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("invalid value 'maybe' for '--keep-going'"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn echo_prints_commands_but_never_answers() {
     let (_d, s) = state();
