@@ -393,7 +393,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('runtimestate', 'runtimestate', [CompletionResultType]::ParameterValue, 'Show the replication between the Cloud Connect nodes: the other node, whether it answers, and each replicated kind')
+            [CompletionResult]::new('runtimestate', 'runtimestate', [CompletionResultType]::ParameterValue, 'Show the replication between the Cloud Connect nodes: per node, reachable, last change applied, lag and last error')
             break
         }
         'ccadmin;utils;dbreplication;runtimestate' {
@@ -435,6 +435,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
             [CompletionResult]::new('--accept-new-host-keys', '--accept-new-host-keys', [CompletionResultType]::ParameterName, 'Learn the host keys of hosts that known_hosts does not hold yet')
+            [CompletionResult]::new('--all-nodes', '--all-nodes', [CompletionResultType]::ParameterName, 'Also have the other Cloud Connect node run the same test with its own key (over the cluster channel), and show one table with a column for each node')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')

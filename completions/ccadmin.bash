@@ -940,7 +940,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__deployment__subcmd__test__subcmd__connection)
-            opts="-y -q -v -h --node --product --parallel --timeout --retries --accept-new-host-keys --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --node --product --parallel --timeout --retries --accept-new-host-keys --all-nodes --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -184,7 +184,7 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_s
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from dbreplication" -s q -l quiet -d 'Print only results and errors, no status lines'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from dbreplication" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from dbreplication" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from dbreplication" -f -a "runtimestate" -d 'Show the replication between the Cloud Connect nodes: the other node, whether it answers, and each replicated kind'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from dbreplication" -f -a "runtimestate" -d 'Show the replication between the Cloud Connect nodes: per node, reachable, last change applied, lag and last error'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from deployment" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from deployment" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"

@@ -61,6 +61,11 @@ pub struct Removed {
 #[serde(rename_all = "camelCase")]
 pub struct Join {
     pub host_name: String,
+    /// The cluster of the batches this subscriber applied, and how far.
+    #[serde(default)]
+    pub cluster: Option<String>,
+    #[serde(default)]
+    pub applied: i64,
 }
 
 /// JSON error body: `{"errors":[{"status":403,"message":"..."}]}`.
@@ -339,28 +344,45 @@ impl CloudConnect {
     }
 
     /// The subscriber announces itself to its publisher.
-    pub fn join(&self, publisher: &str, me: &str) -> Result<(), CcError> {
-        let body = Join {
-            host_name: me.to_owned(),
-        };
-        self.call::<serde_json::Value>(Method::POST, publisher, "/cluster/join", Some(&body))
+    pub fn join(&self, publisher: &str, body: &Join) -> Result<(), CcError> {
+        self.call::<serde_json::Value>(Method::POST, publisher, "/cluster/join", Some(body))
             .map(|_| ())
     }
 
-    /// Send a replicated setting to the subscriber.
+    /// Send a change batch to the subscriber; where it is now.
     pub fn replicate(
         &self,
         subscriber: &str,
-        what: &str,
-        body: &impl Serialize,
-    ) -> Result<(), CcError> {
-        self.call::<serde_json::Value>(
+        changes: &crate::ops::cluster::Changes,
+    ) -> Result<crate::ops::cluster::ChangesApplied, CcError> {
+        self.call(
             Method::POST,
             subscriber,
-            &format!("/replication/{what}"),
-            Some(body),
+            "/replication/changes",
+            Some(changes),
         )
-        .map(|_| ())
+    }
+
+    /// The publisher's view of the replication.
+    pub fn replication_state(
+        &self,
+        publisher: &str,
+    ) -> Result<crate::ops::cluster::PublisherView, CcError> {
+        self.call(Method::GET, publisher, "/replication/state", None::<&()>)
+    }
+
+    /// Ask the other Cloud Connect node to run test-connection with its own key.
+    pub fn test_connection(
+        &self,
+        host: &str,
+        request: &crate::ops::connectivity::RemoteTest,
+    ) -> Result<crate::ops::connectivity::NodeReport, CcError> {
+        self.call(
+            Method::POST,
+            host,
+            "/cluster/test-connection",
+            Some(request),
+        )
     }
 }
 
@@ -373,9 +395,23 @@ pub fn trusted_certificates(root: &Path) -> Vec<reqwest::Certificate> {
         .collect()
 }
 
-/// The files of the node's `trust/`, sorted.
+/// The certificate files this node trusts, sorted: its own `trust/`, then the publisher's
+/// (replicated to a subscriber).
 pub fn trust_files(state_root: &Path) -> Vec<std::path::PathBuf> {
-    let mut out: Vec<std::path::PathBuf> = std::fs::read_dir(state_root.join("trust"))
+    let mut out = own_trust_files(state_root);
+    out.extend(pem_files(
+        &crate::ops::cluster::replicated_dir(state_root).join("trust"),
+    ));
+    out
+}
+
+/// The files of the node's own `trust/`, sorted.
+pub fn own_trust_files(state_root: &Path) -> Vec<std::path::PathBuf> {
+    pem_files(&state_root.join("trust"))
+}
+
+fn pem_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.flatten()
                 .map(|e| e.path())

@@ -119,6 +119,17 @@ pub struct Import {
     pub replaces: bool,
 }
 
+/// A name a certificate can be kept under in `trust/`: letters, digits, '-', '_' and '.', not
+/// starting with '.'.
+pub fn usable_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 pub fn prepare_import(node: &Node, file: &Path, name: Option<&str>) -> OpResult<Import> {
     let certs = read_pem_certs(file)?;
     let name = name.map(str::to_owned).unwrap_or_else(|| {
@@ -126,11 +137,7 @@ pub fn prepare_import(node: &Node, file: &Path, name: Option<&str>) -> OpResult<
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "certificate".into())
     });
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    {
+    if !usable_name(&name) {
         return Err(
             OpError::new(Kind::Invalid, format!("'{name}' is not a usable name"))
                 .hint("pass --name with letters, digits, '-', '_' and '.'"),
@@ -150,7 +157,11 @@ pub fn prepare_import(node: &Node, file: &Path, name: Option<&str>) -> OpResult<
     })
 }
 
-pub fn import(node: &Node, i: &Import) -> OpResult {
+/// Store the certificate in `trust/`. On a publisher `trust/` replicates: the change is logged
+/// before the file is written and again after, so a process killed in between leaves a log
+/// entry whose batch carries `trust/` as it is, and a finished import is always sent.
+pub fn import(node: &mut Node, i: &Import) -> OpResult {
+    node.db()?.log_change(super::cluster::TRUST)?;
     let dir = node.root().join("trust");
     crate::state::ensure_private_dir(&dir)?;
     crate::state::write_private_file(&i.dest, &i.data).map_err(|e| {
@@ -158,7 +169,10 @@ pub fn import(node: &Node, i: &Import) -> OpResult {
             Kind::Storage,
             format!("cannot write {}: {e}", i.dest.display()),
         )
-    })
+    })?;
+    node.db()?.log_change(super::cluster::TRUST)?;
+    super::cluster::changed(node);
+    Ok(())
 }
 
 /// This node's service certificate (PEM), made on first use.

@@ -15,7 +15,7 @@ use crate::inventory::model::HostRow;
 /// What the remote command prints: proof that a shell ran it (cmd.exe, PowerShell or sh).
 pub const MARKER: &str = "ccadmin-connection-test";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     Success,
     Failed,
@@ -837,5 +837,91 @@ pub fn test_deployment(
         results: results.into_iter().flatten().collect(),
         stats,
         public_key: key.public_line,
+    })
+}
+
+/// `POST /cluster/test-connection`: the other Cloud Connect node is asked to run the same test
+/// with its own key. It never learns new host keys on request: that stays a decision made at
+/// its own console.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct RemoteTest {
+    pub node: Option<String>,
+    pub product: Option<String>,
+    pub parallel: usize,
+    pub timeout_secs: u64,
+    pub retries: u32,
+}
+
+/// One Cloud Connect node's results, as the other node receives them.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct NodeReport {
+    pub node: String,
+    pub public_key: String,
+    pub hosts: Vec<NodeHost>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct NodeHost {
+    pub host: String,
+    pub result: Outcome,
+    pub seconds: f64,
+    pub stage: Option<String>,
+    pub detail: String,
+}
+
+impl From<&HostResult> for NodeHost {
+    fn from(r: &HostResult) -> NodeHost {
+        NodeHost {
+            host: r.host.clone(),
+            result: r.result,
+            seconds: r.seconds,
+            stage: r.stage.map(str::to_owned),
+            detail: r.detail.clone(),
+        }
+    }
+}
+
+impl RemoteTest {
+    /// The same bounds the console's flags have.
+    pub fn settings(&self) -> super::OpResult<(Filter, Settings)> {
+        if !(1..=1024).contains(&self.parallel)
+            || !(1..=300).contains(&self.timeout_secs)
+            || self.retries > 5
+        {
+            return Err(super::OpError::new(
+                super::Kind::Invalid,
+                "parallel, timeout_secs or retries is out of range",
+            ));
+        }
+        Ok((
+            Filter {
+                node: self.node.clone(),
+                product: self.product.clone(),
+                hosts: None,
+            },
+            Settings {
+                accept_new_host_keys: false,
+                parallel: self.parallel,
+                retries: self.retries,
+                timeout: Duration::from_secs(self.timeout_secs),
+            },
+        ))
+    }
+
+    /// How long the whole run may take on the other node: every retry of the slowest host,
+    /// and a margin for the call itself.
+    pub fn deadline(&self) -> Duration {
+        Duration::from_secs(self.timeout_secs * (u64::from(self.retries) + 2) + 10)
+    }
+}
+
+/// Run test-connection on this node for the other Cloud Connect node.
+pub fn test_for_peer(node: &mut super::Node, request: &RemoteTest) -> super::OpResult<NodeReport> {
+    let (filter, settings) = request.settings()?;
+    let report = test_deployment(node, &filter, &settings, &|_, _| {})?;
+    Ok(NodeReport {
+        node: node.identity()?.hostname,
+        public_key: report.public_key,
+        hosts: report.results.iter().map(NodeHost::from).collect(),
     })
 }

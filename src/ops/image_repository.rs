@@ -185,32 +185,58 @@ pub fn validate(
 pub fn replace(
     db: &mut Db,
     secrets: &NodeSecrets,
-    mut setting: ImageRepository,
+    setting: ImageRepository,
     credential: &Secret,
     reference: String,
 ) -> OpResult<ImageRepository> {
     let previous = db.image_repository()?;
-    setting.credential_store = secrets.put(db, &reference, credential)?;
-    setting.credential_ref = reference.clone();
-    // A proxy password is a secret too: the database keeps the proxy URL without it.
-    let proxy_name = proxy_secret_name(&reference);
+    let setting = stage(db, secrets, setting, credential, &reference)?;
+    if let Err(e) = db.set_image_repository(&setting) {
+        unstage(db, secrets, &reference);
+        return Err(e.into());
+    }
+    retire(db, secrets, previous.as_ref(), &reference);
+    Ok(setting)
+}
+
+/// Store a setting's secrets (the credential, a proxy password) under `reference`; the
+/// setting returned points at them and keeps the proxy URL without its password. Nothing
+/// uses them until the setting is saved.
+pub fn stage(
+    db: &mut Db,
+    secrets: &NodeSecrets,
+    mut setting: ImageRepository,
+    credential: &Secret,
+    reference: &str,
+) -> OpResult<ImageRepository> {
+    setting.credential_store = secrets.put(db, reference, credential)?;
+    setting.credential_ref = reference.to_owned();
     if let Some((bare, Some(pw))) = setting.proxy.as_deref().map(split_proxy) {
-        if let Err(e) = secrets.put(db, &proxy_name, &pw) {
-            let _ = secrets.delete(db, &reference);
+        if let Err(e) = secrets.put(db, &proxy_secret_name(reference), &pw) {
+            let _ = secrets.delete(db, reference);
             return Err(e.into());
         }
         setting.proxy = Some(bare);
     }
-    if let Err(e) = db.set_image_repository(&setting) {
-        let _ = secrets.delete(db, &reference);
-        let _ = secrets.delete(db, &proxy_name);
-        return Err(e.into());
-    }
-    if let Some(old) = previous.filter(|o| o.credential_ref != reference) {
-        let _ = secrets.delete(db, &old.credential_ref);
-        let _ = secrets.delete(db, &proxy_secret_name(&old.credential_ref));
-    }
     Ok(setting)
+}
+
+/// Take back the secrets of a staged setting that was not saved.
+pub fn unstage(db: &mut Db, secrets: &NodeSecrets, reference: &str) {
+    let _ = secrets.delete(db, reference);
+    let _ = secrets.delete(db, &proxy_secret_name(reference));
+}
+
+/// Once the setting under `current` is saved, the secrets of the one it replaced go.
+pub fn retire(
+    db: &mut Db,
+    secrets: &NodeSecrets,
+    previous: Option<&ImageRepository>,
+    current: &str,
+) {
+    if let Some(old) = previous.filter(|o| o.credential_ref != current) {
+        unstage(db, secrets, &old.credential_ref);
+    }
 }
 
 /// Save a validated setting on this node (the publisher), stamped now, and queue it for the
@@ -229,7 +255,7 @@ pub fn save(
     );
     setting.last_validated = now;
     let saved = replace(db, &secrets, setting, credential, reference)?;
-    db.queue_replication(super::cluster::IMAGE_REPOSITORY)?;
+    super::cluster::changed(node);
     Ok(saved)
 }
 

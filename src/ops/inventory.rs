@@ -262,7 +262,7 @@ pub fn apply_import(node: &mut Node, plan: &ImportPlan, actor: &str, location: &
     }
     let db = node.db()?;
     db.save_inventory(&plan.new, actor, location)?;
-    db.queue_replication(super::cluster::INVENTORY)?;
+    super::cluster::changed(node);
     Ok(())
 }
 

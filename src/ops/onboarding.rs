@@ -634,7 +634,7 @@ pub fn register(
     node.db()?
         .upsert_onboarded_host(&record, owner)?
         .map_err(|why| OpError::new(Kind::Forbidden, why))?;
-    node.db()?.queue_replication(super::cluster::INVENTORY)?;
+    super::cluster::changed(node);
     Ok(record)
 }
 
@@ -679,7 +679,7 @@ pub fn unregister(node: &mut Node, cluster: &str, owner: Option<&str>) -> OpResu
             &format!("onboarding: cluster {cluster} removed"),
         )?;
     }
-    db.queue_replication(super::cluster::INVENTORY)?;
+    super::cluster::changed(node);
     Ok(removed)
 }
 

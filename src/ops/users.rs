@@ -83,11 +83,10 @@ fn require_writer(node: &mut Node) -> OpResult {
     Ok(())
 }
 
-/// Queue the users for the subscriber (a node without one just keeps the entry).
+/// The change is in the replication log already (the database logs it); tell the service.
 fn replicate(node: &mut Node) -> OpResult {
-    Ok(node
-        .db()?
-        .queue_replication(super::cluster::APPLICATION_USERS)?)
+    super::cluster::changed(node);
+    Ok(())
 }
 
 pub fn add(node: &mut Node, name: &str, password: &Secret) -> OpResult {

@@ -172,7 +172,7 @@ impl Service {
             }
             return json_reply(StatusCode::OK, json!({ "status": "ok" }));
         }
-        if path == "/cluster/join" || path.starts_with("/replication/") {
+        if path.starts_with("/cluster/") || path.starts_with("/replication/") {
             return self.cluster_call(peer, method, path, authorization, body);
         }
         let user = match self.auth.check(peer.ip(), authorization) {
@@ -284,8 +284,33 @@ impl Service {
         }
     }
 
+    /// The cluster secret presented by a node-to-node call: checked as logins are (limited
+    /// per address, so it cannot be guessed). `Some`: the refusal to answer with.
+    fn cluster_auth(&self, peer: SocketAddr, authorization: Option<&str>) -> Option<Reply> {
+        let mut node = self.node();
+        let Ok(Some(ours)) = cluster::secret(&mut node) else {
+            return Some(error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "no cluster secret is set on this node (utils node cluster-secret)",
+            ));
+        };
+        let attempt = match self.auth.attempt(peer.ip(), None) {
+            Ok(a) => a,
+            Err(wait) => return Some(limited(wait)),
+        };
+        let matches = cluster::secret_matches(&ours, authorization);
+        attempt.settle(matches);
+        (!matches).then(|| {
+            error(
+                StatusCode::UNAUTHORIZED,
+                "the cluster secret does not match",
+            )
+        })
+    }
+
     /// Calls between the nodes of the Cloud Connect cluster, authenticated with the cluster
-    /// secret: a subscriber joining (on the publisher), a replicated setting (on the subscriber).
+    /// secret: a subscriber joining and asking how far it is (on the publisher), a change
+    /// batch (on the subscriber), a test-connection run for the other node (on either).
     fn cluster_call(
         &self,
         peer: SocketAddr,
@@ -294,31 +319,12 @@ impl Service {
         authorization: Option<&str>,
         body: &[u8],
     ) -> Reply {
+        if let Some(reply) = self.cluster_auth(peer, authorization) {
+            return reply;
+        }
         let mut node = self.node();
-        let Ok(Some(ours)) = cluster::secret(&mut node) else {
-            return error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "no cluster secret is set on this node (utils node cluster-secret)",
-            );
-        };
-        // Secret checks are limited as logins are (per address), so it cannot be guessed.
-        let attempt = match self.auth.attempt(peer.ip(), None) {
-            Ok(a) => a,
-            Err(wait) => return limited(wait),
-        };
-        let matches = cluster::secret_matches(&ours, authorization);
-        attempt.settle(matches);
-        if !matches {
-            return error(
-                StatusCode::UNAUTHORIZED,
-                "the cluster secret does not match",
-            );
-        }
-        if method != hyper::Method::POST {
-            return error(StatusCode::METHOD_NOT_ALLOWED, "use POST");
-        }
-        match path {
-            "/cluster/join" => {
+        match (method, path) {
+            (&hyper::Method::POST, "/cluster/join") => {
                 let bad = || {
                     error(
                         StatusCode::BAD_REQUEST,
@@ -328,9 +334,12 @@ impl Service {
                 let Ok(join) = serde_json::from_slice::<Join>(body) else {
                     return bad();
                 };
-                match cluster::accept_subscriber(&mut node, &join.host_name) {
+                match cluster::accept_subscriber(&mut node, &join) {
                     Ok(()) => {
-                        self.log(&format!("subscriber {} joined", join.host_name));
+                        self.log(&format!(
+                            "subscriber {} joined (at change {})",
+                            join.host_name, join.applied
+                        ));
                         json_reply(
                             StatusCode::OK,
                             json!({ "publisher": true, "subscriber": join.host_name }),
@@ -340,51 +349,63 @@ impl Service {
                     Err(e) => op_reply(&e),
                 }
             }
-            "/replication/application-users" => self.replicated(
-                &mut node,
-                body,
-                "application users",
-                cluster::receive_application_users,
-            ),
-            "/replication/inventory" => {
-                self.replicated(&mut node, body, "inventory", cluster::receive_inventory)
+            (&hyper::Method::GET, "/replication/state") => {
+                match node.identity().map(|n| n.role) {
+                    Ok(Role::Publisher) => {}
+                    Ok(_) => return error(StatusCode::FORBIDDEN, "this node is not the publisher"),
+                    Err(e) => return op_reply(&e),
+                }
+                match cluster::publisher_view(&mut node) {
+                    Ok(v) => json_reply(StatusCode::OK, json!(v)),
+                    Err(e) => op_reply(&e),
+                }
             }
-            "/replication/image-repository" => self.replicated(
-                &mut node,
-                body,
-                "image repository setting",
-                cluster::receive_image_repository,
-            ),
+            (&hyper::Method::POST, "/replication/changes") => {
+                let changes: cluster::Changes = match serde_json::from_slice(body) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        return error(StatusCode::BAD_REQUEST, &format!("not a change batch: {e}"))
+                    }
+                };
+                let (from, to, snapshot) = (changes.from, changes.to, changes.snapshot);
+                match cluster::apply(&mut node, changes) {
+                    Ok(cluster::Outcome::Applied(a)) => {
+                        self.log(&format!(
+                            "applied {} from the publisher: changes {}..{to}",
+                            if snapshot { "a snapshot" } else { "a batch" },
+                            from + 1
+                        ));
+                        json_reply(StatusCode::OK, json!(a))
+                    }
+                    Ok(cluster::Outcome::AlreadyHad(a)) => json_reply(StatusCode::OK, json!(a)),
+                    Ok(cluster::Outcome::NeedSnapshot { applied }) => error(
+                        StatusCode::CONFLICT,
+                        &format!("this subscriber is at change {applied} of another log; send a snapshot"),
+                    ),
+                    Err(e) => op_reply(&e),
+                }
+            }
+            (&hyper::Method::POST, "/cluster/test-connection") => {
+                let request: crate::ops::connectivity::RemoteTest =
+                    match serde_json::from_slice(body) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            return error(
+                                StatusCode::BAD_REQUEST,
+                                &format!("not a test-connection request: {e}"),
+                            )
+                        }
+                    };
+                match crate::ops::connectivity::test_for_peer(&mut node, &request) {
+                    Ok(report) => json_reply(StatusCode::OK, json!(report)),
+                    Err(e) => op_reply(&e),
+                }
+            }
+            (_, "/cluster/join" | "/replication/changes" | "/cluster/test-connection") => {
+                error(StatusCode::METHOD_NOT_ALLOWED, "use POST")
+            }
+            (_, "/replication/state") => error(StatusCode::METHOD_NOT_ALLOWED, "use GET"),
             _ => error(StatusCode::NOT_FOUND, "no such endpoint"),
-        }
-    }
-}
-
-impl Service {
-    /// One replicated piece of the cluster's state from the publisher: its typed body, then
-    /// the operation that applies it.
-    fn replicated<T: serde::de::DeserializeOwned>(
-        &self,
-        node: &mut Node,
-        body: &[u8],
-        what: &str,
-        apply: fn(&mut Node, T) -> crate::ops::OpResult,
-    ) -> Reply {
-        let value: T = match serde_json::from_slice(body) {
-            Ok(v) => v,
-            Err(e) => {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    &format!("not the replicated {what}: {e}"),
-                )
-            }
-        };
-        match apply(node, value) {
-            Ok(()) => {
-                self.log(&format!("{what} replicated from the publisher"));
-                json_reply(StatusCode::OK, json!({ "status": "stored" }))
-            }
-            Err(e) => op_reply(&e),
         }
     }
 }
@@ -460,7 +481,11 @@ pub fn run(
     // replication retry, and both end at once when the service stops.
     let chores = {
         let (svc, interval) = (Arc::clone(&svc), Duration::from_secs(args.sync_interval));
-        std::thread::spawn(move || cluster_chores(&svc, interval))
+        // Without the socket (a state path too long for one) changes wait for the interval.
+        let wake = cluster::Wakeup::bind(&root)
+            .map_err(|e| svc.log(&format!("changes replicate every {interval:?}: {e}")))
+            .ok();
+        std::thread::spawn(move || cluster_chores(&svc, wake.as_ref(), interval))
     };
     let downloads = {
         let svc = Arc::clone(&svc);
@@ -478,14 +503,16 @@ pub fn run(
     };
     let result = rt.block_on(serve(Arc::clone(&svc), acceptor, args.listen, host));
     svc.cancel.cancel();
+    cluster::nudge(&root);
     let _ = chores.join();
     let _ = downloads.join();
     result
 }
 
-/// Every `interval` until the service stops: a subscriber joins its publisher (until it has),
-/// a publisher sends what waits in the replication outbox.
-fn cluster_chores(svc: &Service, interval: Duration) {
+/// Until the service stops: a subscriber joins its publisher (until it has), a publisher
+/// brings its subscriber up to date. It runs when woken (a command or a request changed
+/// cluster-wide state, a subscriber joined) and every `interval` (retries).
+fn cluster_chores(svc: &Service, wake: Option<&cluster::Wakeup>, interval: Duration) {
     let mut joined = false;
     loop {
         let mut node = svc.node();
@@ -499,13 +526,20 @@ fn cluster_chores(svc: &Service, interval: Duration) {
                 Err(e) if e.kind == Kind::NotConfigured => {}
                 Err(e) => svc.log(&format!("cannot join the publisher yet: {e}")),
             },
-            Ok(Role::Publisher) => match cluster::flush_outbox(&mut node) {
-                Ok(done) => done.iter().for_each(|f| svc.log(&f.to_string())),
+            Ok(Role::Publisher) => match cluster::flush(&mut node) {
+                Ok(Some(f)) => svc.log(&f.to_string()),
+                Ok(None) => {}
                 Err(e) => svc.log(&format!("replication: {e}")),
             },
             _ => {}
         }
-        if svc.cancel.wait(interval) {
+        match wake {
+            Some(w) => w.wait(interval),
+            None => {
+                svc.cancel.wait(interval);
+            }
+        }
+        if svc.cancel.is_cancelled() {
             return;
         }
     }
@@ -538,6 +572,9 @@ fn scheduled_download(svc: &Service) {
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest request body, and the largest change batch from the other Cloud Connect node.
+const MAX_BODY: usize = 64 * 1024;
+const MAX_BATCH: usize = 64 << 20;
 
 /// Connections served at once: half the descriptors the process may open (the rest are for
 /// the database, the log and outgoing calls), at most 1024.
@@ -609,8 +646,21 @@ async fn serve(
                             let authz = req.headers().get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
                             let (m, p) = (method.clone(), path.clone());
                             let s2 = Arc::clone(&svc);
-                            // Bodies are small JSON documents; anything over 64 KiB is refused.
-                            let limited = http_body_util::Limited::new(req.into_body(), 64 * 1024);
+                            // Bodies are small JSON documents; anything over 64 KiB is refused,
+                            // except a change batch from the other node, once its cluster
+                            // secret is checked (a snapshot holds every inventory version).
+                            let mut limit = MAX_BODY;
+                            if path == "/replication/changes" {
+                                let (s3, a3) = (Arc::clone(&svc), authz.clone());
+                                let checked = tokio::task::spawn_blocking(move || s3.cluster_auth(peer, a3.as_deref()))
+                                    .await
+                                    .unwrap_or_else(|_| Some(error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed")));
+                                if let Some(reply) = checked {
+                                    return Ok::<_, Infallible>(reply);
+                                }
+                                limit = MAX_BATCH;
+                            }
+                            let limited = http_body_util::Limited::new(req.into_body(), limit);
                             let body = match tokio::time::timeout(BODY_TIMEOUT, http_body_util::BodyExt::collect(limited)).await {
                                 Ok(Ok(b)) => b.to_bytes(),
                                 Ok(Err(_)) => return Ok::<_, Infallible>(error(StatusCode::PAYLOAD_TOO_LARGE, "the request body is too large or was cut off")),

@@ -178,6 +178,74 @@ const MIGRATIONS: &[&str] = &[
         WHERE credential_store IN ('file', 'keyring');
     CREATE VIEW secretlocation AS SELECT name, store FROM secret_location;
     "#,
+    // 9: replication as one ordered change log. On a publisher, every write to cluster-wide
+    // state appends to `replication_log` in the same transaction (triggers, so no write can
+    // forget it and a killed process leaves both or neither); the subscriber's progress is in
+    // `cc_subscriber`. On a subscriber, `replication_applied` records every change batch
+    // applied, in the transaction that applied it.
+    r#"
+    DROP TABLE replication_outbox;
+    CREATE TABLE replication_log (
+        seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        ref  INTEGER,
+        at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
+    );
+    ALTER TABLE cc_subscriber ADD COLUMN applied_seq INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cc_subscriber ADD COLUMN snapshot INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE cc_subscriber ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cc_subscriber ADD COLUMN last_error TEXT;
+    ALTER TABLE cc_subscriber ADD COLUMN last_sent_at TEXT;
+    CREATE TABLE replication_applied (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        cluster    TEXT NOT NULL,
+        publisher  TEXT NOT NULL,
+        seq_from   INTEGER NOT NULL,
+        seq_to     INTEGER NOT NULL,
+        snapshot   INTEGER NOT NULL,
+        kinds      TEXT NOT NULL,
+        applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
+    );
+    CREATE TRIGGER repl_app_user_ins AFTER INSERT ON app_user
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('application-users'); END;
+    CREATE TRIGGER repl_app_user_upd AFTER UPDATE ON app_user
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('application-users'); END;
+    CREATE TRIGGER repl_app_user_del AFTER DELETE ON app_user
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('application-users'); END;
+    CREATE TRIGGER repl_inventory_ins AFTER INSERT ON inventory_version
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind, ref) VALUES ('inventory', NEW.id); END;
+    CREATE TRIGGER repl_inventory_other_upd AFTER UPDATE ON inventory_version
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('inventory'); END;
+    CREATE TRIGGER repl_inventory_del AFTER DELETE ON inventory_version
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('inventory'); END;
+    CREATE TRIGGER repl_onboarded_ins AFTER INSERT ON onboarded_host
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('onboarded'); END;
+    CREATE TRIGGER repl_onboarded_upd AFTER UPDATE ON onboarded_host
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('onboarded'); END;
+    CREATE TRIGGER repl_onboarded_del AFTER DELETE ON onboarded_host
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('onboarded'); END;
+    CREATE TRIGGER repl_image_repository_ins AFTER INSERT ON image_repository
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('image-repository'); END;
+    CREATE TRIGGER repl_image_repository_upd AFTER UPDATE ON image_repository
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('image-repository'); END;
+    CREATE TRIGGER repl_image_repository_del AFTER DELETE ON image_repository
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('image-repository'); END;
+    CREATE VIEW replicationlog AS SELECT seq, kind, ref, at FROM replication_log;
+    CREATE VIEW replicationapplied AS
+        SELECT id, cluster, publisher, seq_from, seq_to, snapshot, kinds, applied_at FROM replication_applied;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -187,7 +255,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct Db {
-    conn: Connection,
+    pub(in crate::state) conn: Connection,
     path: PathBuf,
 }
 
@@ -323,7 +391,7 @@ impl Db {
     }
 
     /// Every row of a parameterless query, mapped by `f`.
-    fn query_all<T>(
+    pub(in crate::state) fn query_all<T>(
         &self,
         sql: &str,
         f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
@@ -442,36 +510,6 @@ impl Db {
             "SELECT pkid, name, password_hash FROM app_user ORDER BY name",
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
-    }
-
-    /// Make the users exactly `users` (pkid, name, hash), in one transaction: the subscriber
-    /// applying the publisher's list. Applying the same list again changes nothing.
-    pub fn replace_app_users(
-        &mut self,
-        users: &[(String, String, String)],
-    ) -> Result<(), StateError> {
-        let tx = self.conn.transaction()?;
-        let keep: Vec<String> = users.iter().map(|(pkid, _, _)| pkid.clone()).collect();
-        let existing: Vec<String> = {
-            let mut st = tx.prepare("SELECT pkid FROM app_user")?;
-            let rows = st.query_map([], |r| r.get::<_, String>(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for pkid in existing.iter().filter(|p| !keep.contains(p)) {
-            tx.execute("DELETE FROM app_user WHERE pkid = ?1", params![pkid])?;
-        }
-        for (pkid, name, hash) in users {
-            tx.execute(
-                "INSERT INTO app_user (pkid, name, password_hash) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(pkid) DO UPDATE SET name = excluded.name,
-                     password_hash = excluded.password_hash,
-                     changed_at = CASE WHEN password_hash = excluded.password_hash THEN changed_at
-                                  ELSE strftime('%Y-%m-%d %H:%M:%S', 'now') END",
-                params![pkid, name, hash],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
     }
 
     /// The stored hash of a user, for verification by the node service.
@@ -649,28 +687,6 @@ impl Db {
         )
     }
 
-    /// Record (or refresh) an onboarded VOS host on behalf of the application user `owner`.
-    /// The check and the write are one transaction: a cluster, or a host, that another
-    /// application user registered is refused with `Ok(Err(why))`.
-    /// Make the onboarded hosts exactly `hosts` (with their owners), in one transaction: the
-    /// subscriber applying the publisher's list.
-    pub fn replace_onboarded_hosts(
-        &mut self,
-        hosts: &[(OnboardedHost, Option<String>)],
-    ) -> Result<(), StateError> {
-        let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM onboarded_host", [])?;
-        for (h, owner) in hosts {
-            tx.execute(
-                "INSERT INTO onboarded_host (host, cluster, product, type, host_key, user, port, owner)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![h.host, h.cluster, h.product, h.host_type, h.host_key, h.user, h.port, owner],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
     /// The onboarded hosts with the application user that registered each.
     pub fn onboarded_hosts_with_owners(
         &self,
@@ -692,6 +708,9 @@ impl Db {
             .collect())
     }
 
+    /// Record (or refresh) an onboarded VOS host on behalf of the application user `owner`.
+    /// The check and the write are one transaction: a cluster, or a host, that another
+    /// application user registered is refused with `Ok(Err(why))`.
     pub fn upsert_onboarded_host(
         &mut self,
         h: &OnboardedHost,
@@ -786,46 +805,6 @@ impl Db {
             .optional()?)
     }
 
-    pub fn set_cc_subscriber(&mut self, host: &str) -> Result<(), StateError> {
-        self.conn.execute(
-            "INSERT OR REPLACE INTO cc_subscriber (id, host) VALUES (1, ?1)",
-            params![host],
-        )?;
-        Ok(())
-    }
-
-    /// Queue a setting for replication (one entry per kind: the newest setting is what goes).
-    pub fn queue_replication(&mut self, kind: &str) -> Result<(), StateError> {
-        self.conn.execute(
-            "INSERT OR REPLACE INTO replication_outbox (kind, queued_at, attempts) VALUES (?1, strftime('%Y-%m-%d %H:%M:%S', 'now'), 0)",
-            params![kind],
-        )?;
-        Ok(())
-    }
-
-    pub fn pending_replication(&self) -> Result<Vec<(String, i64, Option<String>)>, StateError> {
-        self.query_all(
-            "SELECT kind, attempts, last_error FROM replication_outbox ORDER BY kind",
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-    }
-
-    pub fn replication_done(&mut self, kind: &str) -> Result<(), StateError> {
-        self.conn.execute(
-            "DELETE FROM replication_outbox WHERE kind = ?1",
-            params![kind],
-        )?;
-        Ok(())
-    }
-
-    pub fn replication_failed(&mut self, kind: &str, error: &str) -> Result<(), StateError> {
-        self.conn.execute(
-            "UPDATE replication_outbox SET attempts = attempts + 1, last_error = ?2 WHERE kind = ?1",
-            params![kind, error],
-        )?;
-        Ok(())
-    }
-
     // ---- image repository ----
 
     pub fn image_repository(&self) -> Result<Option<ImageRepository>, StateError> {
@@ -855,24 +834,7 @@ impl Db {
 
     /// Replace the setting in one statement (the row is the whole setting).
     pub fn set_image_repository(&mut self, s: &ImageRepository) -> Result<(), StateError> {
-        self.conn.execute(
-            "INSERT OR REPLACE INTO image_repository
-                 (id, url, repository, auth_type, software, ca_file, proxy, credential_store, credential_ref, last_validated, allow_http)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                s.url,
-                s.repository,
-                s.auth_type,
-                s.software,
-                s.ca_file,
-                s.proxy,
-                s.credential_store,
-                s.credential_ref,
-                s.last_validated,
-                s.allow_http
-            ],
-        )?;
-        Ok(())
+        write_image_repository(&self.conn, s)
     }
 
     // ---- small settings (never a secret) ----
@@ -963,6 +925,31 @@ impl Db {
         )?;
         Ok(())
     }
+}
+
+/// Write the image-repository row (inside whatever transaction `conn` is in).
+pub(in crate::state) fn write_image_repository(
+    conn: &Connection,
+    s: &ImageRepository,
+) -> Result<(), StateError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO image_repository
+             (id, url, repository, auth_type, software, ca_file, proxy, credential_store, credential_ref, last_validated, allow_http)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            s.url,
+            s.repository,
+            s.auth_type,
+            s.software,
+            s.ca_file,
+            s.proxy,
+            s.credential_store,
+            s.credential_ref,
+            s.last_validated,
+            s.allow_http
+        ],
+    )?;
+    Ok(())
 }
 
 /// A connection that cannot write, for `run sql`: opened read-only by SQLite itself.

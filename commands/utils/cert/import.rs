@@ -39,7 +39,7 @@ pub fn cmd_utils_cert_import(ctx: &mut Ctx, args: UtilsCertImportArgs) -> CmdRes
         ctx.ui.status("Nothing changed.");
         return Ok(());
     }
-    certs::import(&ctx.node, &import)?;
+    certs::import(&mut ctx.node, &import)?;
     for f in &import.fingerprints {
         ctx.ui.status(&format!("Trusted {}: {f}", import.name));
     }

@@ -1,6 +1,6 @@
-//! `utils dbreplication runtimestate`: the other Cloud Connect node, whether it answers, and
-//! each replicated kind of state: when it last went out (publisher) or came in (subscriber),
-//! and what waits to be sent with its failed attempts.
+//! `utils dbreplication runtimestate`: each Cloud Connect node of the cluster with its place in
+//! the replication's change log: whether it answers, the last change applied, how far behind
+//! it is and since when, and the last failure to send it changes.
 
 use clap::Args;
 
@@ -9,11 +9,12 @@ use crate::errors::CmdResult;
 use crate::ops::cluster;
 use crate::output::{kv_block, vos_table};
 
-/// Show the replication between the Cloud Connect nodes: the other node, whether it answers, and each replicated kind
+/// Show the replication between the Cloud Connect nodes: per node, reachable, last change applied, lag and last error
 ///
-/// On the publisher: when each kind (application users, inventory, image repository) was last
-/// sent to the subscriber, and what waits to be sent, with its failed attempts and last error.
-/// On the subscriber: when each kind was last applied. The other node is asked `GET /health`.
+/// The publisher numbers every change to cluster-wide state (application users, inventory,
+/// onboarded clusters, image repository, trust/); the subscriber applies them in order. On the
+/// publisher the subscriber's place comes from its own record; on the subscriber the publisher
+/// is asked (over the cluster channel) for its newest change, so the lag is exact on both.
 #[derive(Debug, Args)]
 #[command(
     after_long_help = "Example:\n  admin:utils dbreplication runtimestate\n  $ ccadmin utils dbreplication runtimestate --output json"
@@ -29,41 +30,64 @@ pub fn cmd_utils_dbreplication_runtimestate(
         ctx.ui.json(&st)?;
         return Ok(());
     }
-    let other = match (&st.other_node, st.reachable, &st.reason) {
-        (None, _, _) => "(none: no subscriber has joined)".to_owned(),
-        (Some(h), Some(true), _) => format!("{h} (reachable)"),
-        (Some(h), _, Some(why)) => format!("{h} (unreachable: {why})"),
-        (Some(h), _, None) => h.clone(),
-    };
+    let known = |n: Option<i64>| n.map_or_else(|| "unknown".to_owned(), |n| n.to_string());
     ctx.ui.line(&kv_block(&[
         ("Role", st.role.to_string()),
-        ("Other node", other),
+        (
+            "Cluster",
+            st.cluster.clone().unwrap_or_else(|| "(none yet)".into()),
+        ),
+        ("Newest change", known(st.sequence)),
     ]))?;
+    if st.nodes.len() < 2 {
+        ctx.ui.line(match st.role {
+            crate::domain::Role::Publisher => "No subscriber has joined this publisher.",
+            crate::domain::Role::Subscriber => "This subscriber names no publisher.",
+            crate::domain::Role::Vos => "A VOS node takes no part in Cloud Connect replication.",
+        })?;
+    }
     let rows: Vec<Vec<String>> = st
-        .kinds
+        .nodes
         .iter()
-        .map(|k| {
+        .map(|n| {
             vec![
-                k.kind.to_owned(),
-                k.last
-                    .as_ref()
-                    .map(|t| format!("{t} UTC"))
-                    .unwrap_or_else(|| "never".into()),
-                if k.pending {
-                    format!("pending ({} failed attempts)", k.attempts)
+                if n.this_node {
+                    format!("{} (this node)", n.node)
                 } else {
-                    "-".into()
+                    n.node.clone()
                 },
-                k.last_error.clone().unwrap_or_default(),
+                n.role.to_string(),
+                match (n.reachable, &n.reason) {
+                    (None, _) => "-".into(),
+                    (Some(true), _) => "yes".into(),
+                    (Some(false), Some(why)) => format!("no: {why}"),
+                    (Some(false), None) => "no".into(),
+                },
+                known(n.applied),
+                match (n.lag, &n.behind_since) {
+                    (Some(0), _) => "0".into(),
+                    (Some(l), Some(t)) => format!("{l} (since {t} UTC)"),
+                    (l, _) => known(l),
+                },
+                match &n.last_error {
+                    Some(e) => format!("{e} ({} attempts)", n.attempts),
+                    None => "-".into(),
+                },
             ]
         })
         .collect();
-    let last = if st.role == crate::domain::Role::Subscriber {
-        "last applied"
-    } else {
-        "last sent"
-    };
-    ctx.ui
-        .line(&vos_table(&["kind", last, "queue", "last error"], &rows))?;
+    if !rows.is_empty() {
+        ctx.ui.line(&vos_table(
+            &[
+                "node",
+                "role",
+                "reachable",
+                "last applied",
+                "lag",
+                "last error",
+            ],
+            &rows,
+        ))?;
+    }
     Ok(())
 }

@@ -6,9 +6,12 @@ use std::time::Duration;
 use clap::Args;
 use serde_json::json;
 
+use crate::clients::cloud_connect::CcError;
 use crate::context::Ctx;
 use crate::errors::{CmdResult, CommandError, ErrorKind};
-use crate::ops::connectivity::{self, Filter, Outcome, Report, Settings};
+use crate::ops::connectivity::{
+    self, Filter, HostResult, NodeHost, NodeReport, Outcome, RemoteTest, Report, Settings,
+};
 use crate::output::plain_table;
 use crate::prompt::Input;
 
@@ -17,11 +20,13 @@ use crate::prompt::Input;
 /// For each host: DNS, TCP connect, SSH handshake, host key (known_hosts; new keys are learned
 /// only with --accept-new-host-keys), public-key login with this node's key as the host's user,
 /// and one harmless remote command. Hosts are checked in parallel, each within --timeout, so
-/// unreachable hosts cost about one timeout in all. Exit status: 0 all passed, 3 some passed
-/// and some failed, 1 none passed (or none could be tested).
+/// unreachable hosts cost about one timeout in all. With --all-nodes the other Cloud Connect
+/// node runs the same test at the same time, so one command proves both halves of the pair.
+/// Exit status: 0 all passed, 3 some passed and some failed, 1 none passed (or none could be
+/// tested).
 #[derive(Debug, Args)]
 #[command(
-    after_long_help = "Example:\n  admin:utils deployment test-connection\n  admin:utils deployment test-connection --product PG --timeout 5"
+    after_long_help = "Example:\n  admin:utils deployment test-connection\n  admin:utils deployment test-connection --product PG --timeout 5\n  admin:utils deployment test-connection --all-nodes"
 )]
 pub struct UtilsDeploymentTestConnectionArgs {
     /// Check only this host (its inventory name)
@@ -43,6 +48,10 @@ pub struct UtilsDeploymentTestConnectionArgs {
     /// Learn the host keys of hosts that known_hosts does not hold yet
     #[arg(long)]
     pub accept_new_host_keys: bool,
+    /// Also have the other Cloud Connect node run the same test with its own key (over the
+    /// cluster channel), and show one table with a column for each node
+    #[arg(long)]
+    pub all_nodes: bool,
 }
 
 pub fn cmd_utils_deployment_test_connection(
@@ -72,6 +81,12 @@ pub fn cmd_utils_deployment_test_connection(
         node: args.node.clone(),
         product: args.product.clone(),
         hosts: None,
+    };
+    // The other node works while this one does.
+    let remote = if args.all_nodes {
+        Some(ask_other_node(ctx, &args)?)
+    } else {
+        None
     };
     let report = connectivity::test_deployment(&mut ctx.node, &filter, &settings, &progress);
     bar.finish_and_clear();
@@ -114,6 +129,18 @@ pub fn cmd_utils_deployment_test_connection(
                 }
             }
         }
+    }
+    if let Some((other, handle)) = remote {
+        let answer = handle
+            .join()
+            .unwrap_or(Err(CcError::Interrupted))
+            .map_err(|e| crate::ops::OpError::from(e).message);
+        let me = NodeReport {
+            node: ctx.node.identity()?.hostname,
+            public_key,
+            hosts: results.iter().map(NodeHost::from).collect(),
+        };
+        return both_nodes(ctx, &results, me, other, answer);
     }
     let passed = results
         .iter()
@@ -193,6 +220,123 @@ pub fn cmd_utils_deployment_test_connection(
         return Err(CommandError::new(
             ErrorKind::Partial,
             format!("{failed} of {tested} hosts failed the test"),
+        )
+        .with_hint("fix the cause named in each row, then run the test again"));
+    }
+    Ok(())
+}
+
+type Remote = std::thread::JoinHandle<Result<NodeReport, CcError>>;
+
+/// Start the same test on the other Cloud Connect node; its name and the call in flight.
+fn ask_other_node(
+    ctx: &mut Ctx,
+    args: &UtilsDeploymentTestConnectionArgs,
+) -> Result<(String, Remote), CommandError> {
+    let other = crate::ops::cluster::other_node(&mut ctx.node)?.ok_or_else(|| {
+        CommandError::failed("--all-nodes: this node has no other Cloud Connect node yet")
+        .with_hint("a subscriber joins its publisher once both have the cluster secret: utils node cluster-secret")
+    })?;
+    let request = RemoteTest {
+        node: args.node.clone(),
+        product: args.product.clone(),
+        parallel: args.parallel as usize,
+        timeout_secs: args.timeout,
+        retries: args.retries,
+    };
+    let client = crate::ops::cluster::peer(&mut ctx.node, request.deadline())?;
+    let host = other.clone();
+    let handle = std::thread::spawn(move || client.test_connection(&host, &request));
+    Ok((other, handle))
+}
+
+/// One table for both Cloud Connect nodes: a result column for each, the reasons of every
+/// failure, and one exit status for the pair.
+fn both_nodes(
+    ctx: &mut Ctx,
+    results: &[HostResult],
+    me: NodeReport,
+    other: String,
+    answer: Result<NodeReport, String>,
+) -> CmdResult {
+    let theirs = answer.as_ref().ok();
+    let cell = |h: Option<&NodeHost>| match h {
+        Some(h) if h.result == Outcome::Skipped => "Skipped".to_owned(),
+        Some(h) => format!("{:?} {:.2}s", h.result, h.seconds),
+        None => "not tested".to_owned(),
+    };
+    let find = |report: Option<&NodeReport>, host: &str| {
+        report.and_then(|r| r.hosts.iter().find(|h| h.host == host).cloned())
+    };
+    let (mut passed, mut failed) = (0, 0);
+    let mut rows = Vec::new();
+    for r in results {
+        let mine = find(Some(&me), &r.host);
+        let other_host = find(theirs, &r.host);
+        let mut detail = Vec::new();
+        for (name, h) in [(&me.node, &mine), (&other, &other_host)] {
+            match h {
+                Some(h) if h.result == Outcome::Success => passed += 1,
+                Some(h) if h.result == Outcome::Failed => {
+                    failed += 1;
+                    detail.push(format!("{name}: {}", h.detail));
+                }
+                Some(h) => detail.push(format!("{name}: {}", h.detail)),
+                None => {}
+            }
+        }
+        rows.push(vec![
+            r.product.clone(),
+            r.group.clone(),
+            r.host.clone(),
+            r.side.clone(),
+            r.platform.to_owned(),
+            cell(mine.as_ref()),
+            cell(other_host.as_ref()),
+            detail.join("; "),
+        ]);
+    }
+    if ctx.ui.json_output() {
+        let other_json = match &answer {
+            Ok(r) => json!(r),
+            Err(e) => json!({ "node": other, "error": e }),
+        };
+        ctx.ui
+            .json(&json!({ "nodes": [me, other_json], "passed": passed, "failed": failed }))?;
+    } else {
+        let headers = [
+            "PRODUCT",
+            "CLUSTER/PAIR",
+            "HOST",
+            "SIDE",
+            "PLATFORM",
+            me.node.as_str(),
+            other.as_str(),
+            "DETAIL",
+        ];
+        ctx.ui.line(&plain_table(&headers, &rows))?;
+        ctx.ui.line(&format!(
+            "{passed} of {} host checks passed on {} Cloud Connect nodes",
+            passed + failed,
+            if theirs.is_some() { 2 } else { 1 }
+        ))?;
+    }
+    if let Err(why) = answer {
+        return Err(CommandError::new(
+            ErrorKind::Partial,
+            format!("the other Cloud Connect node {other} did not run the test: {why}"),
+        )
+        .with_hint(format!("run the test on {other} itself to see why")));
+    }
+    if passed == 0 {
+        return Err(CommandError::failed(
+            "no host passed the test on either node",
+        ));
+    }
+    if failed > 0 {
+        return Err(CommandError::new(
+            ErrorKind::Partial,
+            format!("{failed} of {} host checks failed", passed + failed),
         )
         .with_hint("fix the cause named in each row, then run the test again"));
     }
