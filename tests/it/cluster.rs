@@ -42,20 +42,31 @@ fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
     }
 }
 
-/// A publisher and a subscriber that share the cluster secret and trust each other's
-/// certificate, each with the application user `ccadmin`; not started.
-fn pair() -> (
-    (tempfile::TempDir, tempfile::TempDir),
-    std::path::PathBuf,
-    std::path::PathBuf,
-    u16,
-    u16,
-) {
+/// A publisher and a subscriber, both serving, that share the cluster secret and trust each
+/// other's certificate, each with the application user `ccadmin`. Each service listens on a
+/// port the kernel picked; the node's name then carries that port.
+pub struct Pair {
+    /// The state directories: bind them (`_dirs`), or they go at once.
+    pub _dirs: (tempfile::TempDir, tempfile::TempDir),
+    pub p: std::path::PathBuf,
+    pub s: std::path::PathBuf,
+    pub publisher: Served,
+    pub subscriber: Option<Served>,
+    pub pp: u16,
+    pub sp: u16,
+}
+
+pub fn pair() -> Pair {
     let (d1, p) = state();
     let (d2, s) = state();
-    let (pp, sp) = (crate::sshd::free_port(), crate::sshd::free_port());
-    for (st, port) in [(&p, pp), (&s, sp)] {
+    for st in [&p, &s] {
         add_user(st);
+        set_secret(st, SECRET);
+    }
+    let publisher = Served::start(&p);
+    let subscriber = Served::start(&s);
+    let (pp, sp) = (publisher.port, subscriber.port);
+    for (st, port) in [(&p, pp), (&s, sp)] {
         node(
             st,
             &[
@@ -66,7 +77,6 @@ fn pair() -> (
                 &format!("localhost:{port}"),
             ],
         );
-        set_secret(st, SECRET);
     }
     node(
         &s,
@@ -83,8 +93,15 @@ fn pair() -> (
     );
     trust(&s, &p, "subscriber");
     trust(&p, &s, "publisher");
-
-    ((d1, d2), p, s, pp, sp)
+    Pair {
+        _dirs: (d1, d2),
+        p,
+        s,
+        publisher,
+        subscriber: Some(subscriber),
+        pp,
+        sp,
+    }
 }
 
 /// Sets the cluster secret of `st`.
@@ -99,10 +116,16 @@ fn set_secret(st: &Path, secret: &str) {
 
 #[test]
 fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
-    let (_dirs, p, s, pp, sp) = pair();
+    let Pair {
+        p,
+        s,
+        publisher,
+        mut subscriber,
+        pp,
+        sp,
+        _dirs,
+    } = pair();
     let (_d3, v) = state();
-    let publisher = Served::start_on(&p, pp);
-    let mut subscriber = Some(Served::start_on(&s, sp));
     let cluster = || -> serde_json::Value {
         publisher
             .client()
@@ -347,9 +370,15 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
 /// secret right again it lands.
 #[test]
 fn a_wrong_cluster_secret_applies_nothing_and_the_change_waits() {
-    let (_dirs, p, s, pp, sp) = pair();
-    let publisher = Served::start_on(&p, pp);
-    let _subscriber = Served::start_on(&s, sp);
+    let Pair {
+        p,
+        s,
+        publisher,
+        subscriber: _subscriber,
+        sp,
+        _dirs,
+        ..
+    } = pair();
     let joined = || {
         let r = run(
             &p,
@@ -401,3 +430,4 @@ fn a_wrong_cluster_secret_applies_nothing_and_the_change_waits() {
     }
     drop(publisher);
 }
+

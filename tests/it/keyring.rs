@@ -351,7 +351,7 @@ fn secrets_live_in_the_desktop_keyring_survive_a_restart_and_move_between_stores
     {
         let srv = Served::start_in(
             &s,
-            crate::sshd::free_port(),
+            0,
             &["--download-delay", "1"],
             &env,
         );

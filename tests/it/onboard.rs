@@ -29,7 +29,9 @@ fn lab() -> Lab {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let port = crate::sshd::free_port();
+    // The service on a port the kernel picks; then the node's name carries it.
+    let served = Served::start(&cc);
+    let port = served.port;
     assert_eq!(
         run(
             &cc,
@@ -45,7 +47,6 @@ fn lab() -> Lab {
         .code,
         0
     );
-    let served = Served::start_on(&cc, port);
     // The VOS publisher (this node) and its subscriber, each an sshd with its own authorized_keys.
     let publisher = Sshd::start();
     let subscriber = Sshd::start();

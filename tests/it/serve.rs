@@ -16,10 +16,13 @@ pub struct Served {
 }
 
 impl Served {
+    /// On a port the kernel picks (the service logs which): no port is chosen ahead and
+    /// released, so parallel tests cannot race for one.
     pub fn start(state: &Path) -> Served {
-        Served::start_on(state, crate::sshd::free_port())
+        Served::start_on(state, 0)
     }
 
+    /// On `port` (0: one the kernel picks), e.g. the port a node's host name already names.
     pub fn start_on(state: &Path, port: u16) -> Served {
         Served::start_with(state, port, &[])
     }
@@ -30,6 +33,8 @@ impl Served {
 
     /// With `env` set for the service (e.g. a D-Bus session with a keyring).
     pub fn start_in(state: &Path, port: u16, extra: &[&str], env: &[(&str, &str)]) -> Served {
+        let log_path = state.join("logs/serve.log");
+        let log_before = std::fs::metadata(&log_path).map_or(0, |m| m.len() as usize);
         let child = Command::new(bin())
             .env("CCADMIN_STATE_DIR", state)
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
@@ -47,23 +52,37 @@ impl Served {
             .stderr(Stdio::null())
             .spawn()
             .expect("start ccadmin serve");
-        let s = Served {
+        let mut s = Served {
             child,
             port,
             state: state.to_path_buf(),
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if s.state.join("tls/cert.pem").exists() {
-                if let Ok(r) = s.client().get(s.url("/health")).send() {
-                    if r.status() == 200 {
-                        break;
+            // This run's "listening on https://127.0.0.1:PORT" line names the port.
+            let log = std::fs::read(&log_path).unwrap_or_default();
+            let ours = String::from_utf8_lossy(log.get(log_before..).unwrap_or_default());
+            if let Some(port) = ours
+                .split("listening on https://127.0.0.1:")
+                .nth(1)
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|p| p.parse().ok())
+            {
+                s.port = port;
+                if s.state.join("tls/cert.pem").exists() {
+                    if let Ok(r) = s.client().get(s.url("/health")).send() {
+                        if r.status() == 200 {
+                            break;
+                        }
                     }
                 }
             }
+            if let Ok(Some(status)) = s.child.try_wait() {
+                panic!("ccadmin serve exited at start ({status}): {ours}");
+            }
             assert!(
                 Instant::now() < deadline,
-                "ccadmin serve did not answer /health"
+                "ccadmin serve did not answer /health: {ours}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -335,7 +354,7 @@ fn scheduled_download_runs_after_the_start_delay() {
     let args = j.set_args(&key);
     let r = run(&s, &args.iter().map(String::as_str).collect::<Vec<_>>(), "");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let srv = Served::start_with(&s, crate::sshd::free_port(), &["--download-delay", "1"]);
+    let srv = Served::start_with(&s, 0, &["--download-delay", "1"]);
     // The log line comes after the file takes its name: wait for the line.
     srv.wait_for_log("scheduled download: 1 artifact(s) downloaded");
     assert!(s.join("artifacts/12.6/common/tool.zip").exists());
@@ -363,7 +382,7 @@ fn sigterm_stops_a_scheduled_download_in_progress() {
     let args = j.set_args(&key);
     let r = run(&s, &args.iter().map(String::as_str).collect::<Vec<_>>(), "");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let srv = Served::start_with(&s, crate::sshd::free_port(), &["--download-delay", "0"]);
+    let srv = Served::start_with(&s, 0, &["--download-delay", "0"]);
     // The observable event: the server has sent the first half and holds the rest back.
     reached
         .recv_timeout(Duration::from_secs(30))
