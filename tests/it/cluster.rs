@@ -431,3 +431,542 @@ fn a_wrong_cluster_secret_applies_nothing_and_the_change_waits() {
     drop(publisher);
 }
 
+/// `utils dbreplication runtimestate --output json` of a node.
+fn replication(st: &Path) -> serde_json::Value {
+    let r = run(
+        st,
+        &["--output", "json", "utils", "dbreplication", "runtimestate"],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
+/// The publisher's view of its subscriber.
+fn subscriber_state(p: &Path) -> serde_json::Value {
+    replication(p)["nodes"][1].clone()
+}
+
+fn caught_up(p: &Path) -> bool {
+    let sub = subscriber_state(p);
+    sub["lag"] == 0 && sub["applied"].as_i64().unwrap_or(0) > 0
+}
+
+fn sql(st: &Path, query: &str) -> String {
+    let r = run(st, &["run", "sql", query], "");
+    assert_eq!(r.code, 0, "{query}: {}", r.stderr);
+    r.stdout
+}
+
+fn add_user_as(st: &Path, name: &str, password: &str) {
+    let out = ccadmin(st)
+        .env("CCADMIN_APPLICATIONUSER_PASSWORD", password)
+        .args(["utils", "applicationuser", "add", name])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The subscriber's record of the batches it applied: (from, to, snapshot), oldest first.
+fn applied_batches(s: &Path) -> Vec<(i64, i64, bool)> {
+    let r = run(
+        s,
+        &[
+            "--output",
+            "json",
+            "run",
+            "sql",
+            "select seq_from, seq_to, snapshot from replicationapplied order by id",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap_or_else(|| panic!("{v}"));
+    rows.iter()
+        .map(|r| {
+            let n = |k: &str| {
+                r[k].as_i64()
+                    .or_else(|| r[k].as_str().and_then(|s| s.parse().ok()))
+                    .unwrap_or_else(|| panic!("{r}"))
+            };
+            (n("seq_from"), n("seq_to"), n("snapshot") == 1)
+        })
+        .collect()
+}
+
+/// Issue 12: ten changes of every kind while the subscriber is down; back, it converges in
+/// one batch, its state is the publisher's (users with their ids, the inventory and its
+/// history byte for byte, the trusted CA, the image repository), and a batch delivered again
+/// changes nothing.
+#[test]
+fn ten_changes_while_the_subscriber_is_down_converge_and_apply_once() {
+    let Pair {
+        p,
+        s,
+        publisher: _publisher,
+        mut subscriber,
+        pp,
+        sp,
+        _dirs,
+    } = pair();
+    wait_for("the first snapshot", || caught_up(&p));
+    drop(subscriber.take());
+    let before = subscriber_state(&p)["applied"].as_i64().unwrap();
+
+    let sshd = crate::sshd::Sshd::start();
+    let j = JFrog::start();
+    let inventory = |cluster: &str| {
+        format!(
+            "---\ninventory:\n  VOS:\n    Finesse: {{}}\n  Windows:\n    PG:\n      {cluster}:\n        hosts:\n        - name: \"127.0.0.1:{}\"\n          side: \"A\"\n          user: \"root\"\n  deploymentType: \"UCCE-2000-Agents\"\n",
+            sshd.port
+        )
+    };
+    // 1-3: three users; 4: a password; 5: a deletion.
+    add_user_as(&p, "alice", "Alice-Pass-2026");
+    add_user_as(&p, "bob", "Bob-Pass-2026x");
+    add_user_as(&p, "carol", "Carol-Pass-2026");
+    let out = ccadmin(&p)
+        .env("CCADMIN_APPLICATIONUSER_PASSWORD", "Alice-Changed-2026")
+        .args(["utils", "applicationuser", "password", "alice"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    node(&p, &["--yes", "utils", "applicationuser", "delete", "bob"]);
+    // 6-7: two inventory versions over SFTP.
+    crate::test_connection::import(&p, &sshd, &inventory("PG1"));
+    crate::test_connection::import(&p, &sshd, &inventory("PG2"));
+    // 8: the Artifactory's CA into trust/; 9: the image repository, trusting it through trust/.
+    node(
+        &p,
+        &[
+            "utils",
+            "cert",
+            "import",
+            j.ca.to_str().unwrap(),
+            "--name",
+            "artifactory-ca",
+        ],
+    );
+    let key = p.parent().unwrap().join("key");
+    std::fs::write(&key, GOOD_KEY).unwrap();
+    let mut args = j.set_args(&key);
+    args.truncate(args.len() - 2); // no --ca-file: trust/ holds the CA
+    node(&p, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    // 10: one more user.
+    add_user_as(&p, "dave", "Dave-Pass-20261");
+
+    let waiting = subscriber_state(&p);
+    assert!(waiting["lag"].as_i64().unwrap() >= 10, "{waiting}");
+    assert_eq!(waiting["reachable"], false, "{waiting}");
+    assert!(waiting["behind_since"].is_string(), "{waiting}");
+
+    let back = Served::start_on(&s, sp);
+    wait_for("the subscriber to catch up", || caught_up(&p));
+    let seq = replication(&p)["sequence"].as_i64().unwrap();
+    assert_eq!(subscriber_state(&p)["applied"], seq);
+
+    // The same state on both nodes.
+    let users = "select pkid, name from applicationuser order by name";
+    assert_eq!(sql(&s, users), sql(&p, users));
+    assert!(sql(&s, users).contains("dave") && !sql(&s, users).contains("bob"));
+    for what in [
+        &["utils", "system", "inventory", "show"][..],
+        &["utils", "system", "inventory", "history"][..],
+    ] {
+        assert_eq!(
+            run(&s, what, "").stdout,
+            run(&p, what, "").stdout,
+            "{what:?}"
+        );
+    }
+    assert!(run(&s, &["utils", "system", "inventory", "show"], "")
+        .stdout
+        .contains("PG2"));
+    let certs = run(&s, &["utils", "cert", "list"], "").stdout;
+    assert!(certs.contains("artifactory-ca"), "{certs}");
+    let shown = run(&s, &["utils", "image-repository", "show"], "").stdout;
+    assert!(shown.contains(&j.base), "{shown}");
+    // The subscriber's download trusts the Artifactory through the replicated trust/.
+    j.put("/12.6/common/tool.zip", vec![7u8; 1024]);
+    let r = run(&s, &["utils", "image-repository", "download"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The alice password that landed is the changed one.
+    let status = |user: &str, pw: &str| {
+        back.client()
+            .get(back.url("/inventory/controlnode/key"))
+            .basic_auth(user, Some(pw))
+            .send()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(status("alice", "Alice-Changed-2026"), 200);
+
+    // Caught up in one batch that follows the last one applied; no range applied twice.
+    let batches = applied_batches(&s);
+    let last = *batches.last().unwrap();
+    assert_eq!(last, (before, seq, false), "{batches:?}");
+    for w in batches.windows(2) {
+        assert!(w[1].2 || w[1].0 == w[0].1, "{batches:?}");
+    }
+
+    // A batch delivered again (here: the first one, with an empty user list) changes nothing.
+    let cluster = replication(&p)["cluster"].as_str().unwrap().to_owned();
+    let stale = serde_json::json!({
+        "cluster": cluster, "publisher": format!("localhost:{pp}"),
+        "from": 0, "to": 1, "snapshot": false, "application_users": []
+    });
+    let r = back
+        .client()
+        .post(back.url("/replication/changes"))
+        .bearer_auth(SECRET)
+        .json(&stale)
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let v: serde_json::Value = r.json().unwrap();
+    assert_eq!(v["applied"], seq, "{v}");
+    assert_eq!(sql(&s, users), sql(&p, users));
+    assert_eq!(applied_batches(&s).len(), batches.len());
+}
+
+/// Issue 12: every value of a batch is checked before anything is written; a batch from
+/// another publisher, with a hostile name, hash, key or text, or out of order is refused and
+/// nothing changes.
+#[test]
+fn hostile_batches_are_refused_and_change_nothing() {
+    let Pair {
+        p,
+        s,
+        publisher: _publisher,
+        subscriber,
+        pp,
+        _dirs,
+        ..
+    } = pair();
+    let sub = subscriber.unwrap();
+    wait_for("the first snapshot", || caught_up(&p));
+    let cluster = replication(&p)["cluster"].as_str().unwrap().to_owned();
+    let seq = subscriber_state(&p)["applied"].as_i64().unwrap();
+    let users = "select pkid, name from applicationuser order by name";
+    let users_before = sql(&s, users);
+    let files_before = crate::util::all_files(s.parent().unwrap()).len();
+    let ours = format!("localhost:{pp}");
+    let base = |extra: serde_json::Value| {
+        let mut b = serde_json::json!({
+            "cluster": cluster, "publisher": ours, "from": seq, "to": seq + 1, "snapshot": false,
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        b
+    };
+    let cert = std::fs::read_to_string(p.join("tls/cert.pem")).unwrap();
+    let cases: Vec<(&str, serde_json::Value, u16, &str)> = vec![
+        (
+            "another publisher",
+            base(
+                serde_json::json!({ "publisher": "evil.example.com:8445", "application_users": [] }),
+            ),
+            403,
+            "are refused",
+        ),
+        (
+            "a trust file name that climbs out",
+            base(serde_json::json!({ "trust": [{ "name": "../../escape", "pem": cert }] })),
+            400,
+            "not a usable file name",
+        ),
+        (
+            "a password instead of a hash",
+            base(
+                serde_json::json!({ "application_users": [{ "pkid": "0a1b", "name": "x", "hash": "hunter2" }] }),
+            ),
+            400,
+            "not an argon2 hash",
+        ),
+        (
+            "a host key that is not one",
+            base(
+                serde_json::json!({ "onboarded": [{ "host": "vos.lab", "cluster": "C-1", "product": "CUIC", "type": "Publisher", "host_key": "ssh-ed25519 AAAA-not-base64", "user": "root", "port": 22, "owner": null }] }),
+            ),
+            400,
+            "host_key",
+        ),
+        (
+            "terminal escapes in a stored text",
+            base(
+                serde_json::json!({ "inventory": { "whole": false, "versions": [{ "id": 99, "created_at": "2026-11-24 00:00:00", "actor": "\u{1b}[31mroot", "source": "x", "inventory": { "deployment_name": null, "deployment_type": "UCCE-2000-Agents", "vos": [], "windows": [] } }] } }),
+            ),
+            400,
+            "control characters",
+        ),
+        (
+            "a batch after a gap",
+            base(serde_json::json!({ "from": seq + 5, "to": seq + 6, "application_users": [] })),
+            409,
+            "send a snapshot",
+        ),
+    ];
+    for (what, body, status, says) in cases {
+        let r = sub
+            .client()
+            .post(sub.url("/replication/changes"))
+            .bearer_auth(SECRET)
+            .json(&body)
+            .send()
+            .unwrap();
+        let code = r.status().as_u16();
+        let text = r.text().unwrap();
+        assert_eq!(code, status, "{what}: {text}");
+        assert!(text.contains(says), "{what}: {text}");
+    }
+    // A large body without the secret is turned away before it is read.
+    let big = "x".repeat(200 * 1024);
+    let r = sub
+        .client()
+        .post(sub.url("/replication/changes"))
+        .bearer_auth("not-the-secret")
+        .body(big)
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    assert_eq!(sql(&s, users), users_before);
+    assert_eq!(
+        crate::util::all_files(s.parent().unwrap()).len(),
+        files_before,
+        "no file was written"
+    );
+    assert!(!s.parent().unwrap().join("escape.pem").exists());
+    assert_eq!(applied_batches(&s).last().unwrap().1, seq);
+}
+
+/// Issue 12: the publisher killed (SIGKILL) in the middle of a run of changes, the command
+/// making them too: every change is either in the log and reaches the subscriber once the
+/// publisher is back, or not made at all. Nothing half-made, nothing lost.
+#[test]
+fn a_publisher_killed_mid_change_loses_nothing_it_made() {
+    let Pair {
+        p,
+        s,
+        publisher,
+        subscriber: _subscriber,
+        pp,
+        _dirs,
+        ..
+    } = pair();
+    wait_for("the first snapshot", || caught_up(&p));
+    let lines: String = (0..1000)
+        .map(|i| format!("utils applicationuser add u{i:03}\n"))
+        .collect();
+    let mut batch = std::process::Command::new(crate::util::bin())
+        .env("CCADMIN_STATE_DIR", &p)
+        .env("CCADMIN_APPLICATIONUSER_PASSWORD", "Batch-Pass-2026")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        batch
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(lines.as_bytes())
+            .unwrap();
+    }
+    let count = |st: &Path| {
+        let r = run(
+            st,
+            &[
+                "--output",
+                "json",
+                "run",
+                "sql",
+                "select count(*) as n from applicationuser where name like 'u%'",
+            ],
+            "",
+        );
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        v["rows"][0]["n"].as_i64().unwrap_or_else(|| panic!("{v}"))
+    };
+    wait_for("some of the users to reach the subscriber", || {
+        count(&s) >= 3
+    });
+    assert!(
+        batch.try_wait().unwrap().is_none(),
+        "the batch was still running"
+    );
+    batch.kill().unwrap(); // SIGKILL
+    batch.wait().unwrap();
+    drop(publisher); // SIGKILL
+    let made = count(&p);
+    assert!((3..1000).contains(&made), "{made} users were made");
+    let _back = Served::start_on(&p, pp);
+    wait_for("the subscriber to catch up", || caught_up(&p));
+    let users = "select pkid, name from applicationuser order by name";
+    assert_eq!(sql(&s, users), sql(&p, users));
+    assert_eq!(count(&s), made);
+}
+
+/// Issue 12: a subscriber pointed at another publisher refuses this one's changes (nothing is
+/// applied, the publisher's status says why and keeps them); pointed back, they land.
+#[test]
+fn a_subscriber_of_another_publisher_refuses_the_changes() {
+    let Pair {
+        p,
+        s,
+        publisher: _publisher,
+        subscriber: _subscriber,
+        pp,
+        _dirs,
+        ..
+    } = pair();
+    wait_for("the first snapshot", || caught_up(&p));
+    node(
+        &s,
+        &[
+            "-y",
+            "utils",
+            "node",
+            "set",
+            "--publisher",
+            "cc-other.example.com",
+        ],
+    );
+    add_user_as(&p, "mallory", "Mallory-Pass-2026");
+    wait_for("the refusal", || {
+        subscriber_state(&p)["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("changes from"))
+    });
+    let st = subscriber_state(&p);
+    assert!(
+        st["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("the publisher of"),
+        "{st}"
+    );
+    assert!(st["lag"].as_i64().unwrap() > 0, "{st}");
+    assert!(!sql(&s, "select name from applicationuser").contains("mallory"));
+    node(
+        &s,
+        &[
+            "-y",
+            "utils",
+            "node",
+            "set",
+            "--publisher",
+            &format!("localhost:{pp}"),
+        ],
+    );
+    wait_for("the change to land", || caught_up(&p));
+    assert!(sql(&s, "select name from applicationuser").contains("mallory"));
+}
+
+/// Issue 12 (beyond Cisco): `test-connection --all-nodes` on either node runs the test on both
+/// Cloud Connect nodes, each with its own key, in one table; a node that cannot answer makes
+/// it partial.
+#[test]
+fn test_connection_on_all_nodes_proves_both_keys_in_one_table() {
+    let Pair {
+        p,
+        s,
+        publisher: _publisher,
+        mut subscriber,
+        pp,
+        sp,
+        _dirs,
+    } = pair();
+    wait_for("the first snapshot", || caught_up(&p));
+    let sshd = crate::sshd::Sshd::start();
+    for st in [&p, &s] {
+        sshd.authorize(&run(st, &["utils", "controlnode", "key"], "").stdout);
+    }
+    let inv = format!(
+        "---\ninventory:\n  VOS:\n    Finesse: {{}}\n  Windows:\n    PG:\n      PG1:\n        hosts:\n        - name: \"127.0.0.1:{}\"\n          side: \"A\"\n          user: \"root\"\n  deploymentType: \"UCCE-2000-Agents\"\n",
+        sshd.port
+    );
+    crate::test_connection::import(&p, &sshd, &inv);
+    wait_for("the inventory to reach the subscriber", || caught_up(&p));
+    // Each node learns the host key at its own console, as Cisco's steps run the test on both.
+    for st in [&p, &s] {
+        let r = run(
+            st,
+            &[
+                "utils",
+                "deployment",
+                "test-connection",
+                "--accept-new-host-keys",
+            ],
+            "",
+        );
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    }
+    for (from, me, other) in [(&s, sp, pp), (&p, pp, sp)] {
+        let r = run(
+            from,
+            &[
+                "--output",
+                "json",
+                "utils",
+                "deployment",
+                "test-connection",
+                "--all-nodes",
+            ],
+            "",
+        );
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["nodes"][0]["node"], format!("localhost:{me}"), "{v}");
+        assert_eq!(v["nodes"][1]["node"], format!("localhost:{other}"), "{v}");
+        assert_eq!(v["passed"], 2, "{v}");
+        assert_ne!(
+            v["nodes"][0]["public_key"], v["nodes"][1]["public_key"],
+            "each node with its own key"
+        );
+        let text = run(
+            from,
+            &["utils", "deployment", "test-connection", "--all-nodes"],
+            "",
+        );
+        let header = text.stdout.lines().next().unwrap_or_default().to_owned();
+        assert!(
+            header.contains(&format!("localhost:{me}"))
+                && header.contains(&format!("localhost:{other}")),
+            "{}",
+            text.stdout
+        );
+    }
+    // Without the other node: this node's column, and a partial result that says why.
+    drop(subscriber.take());
+    let r = run(
+        &p,
+        &["utils", "deployment", "test-connection", "--all-nodes"],
+        "",
+    );
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "the other Cloud Connect node localhost:{sp} did not run the test"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("Success") && r.stdout.contains("not tested"),
+        "{}",
+        r.stdout
+    );
+}

@@ -349,12 +349,7 @@ fn secrets_live_in_the_desktop_keyring_survive_a_restart_and_move_between_stores
     let env: Vec<(&str, String)> = desk.env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     {
-        let srv = Served::start_in(
-            &s,
-            0,
-            &["--download-delay", "1"],
-            &env,
-        );
+        let srv = Served::start_in(&s, 0, &["--download-delay", "1"], &env);
         srv.wait_for_log("scheduled download: 1 artifact(s) downloaded");
     }
     std::fs::remove_file(remote.join("inventory.conf")).unwrap();
