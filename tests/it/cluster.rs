@@ -473,30 +473,27 @@ fn add_user_as(st: &Path, name: &str, password: &str) {
 
 /// The subscriber's record of the batches it applied: (from, to, snapshot), oldest first.
 fn applied_batches(s: &Path) -> Vec<(i64, i64, bool)> {
-    let r = run(
+    sql_rows(
         s,
-        &[
-            "--output",
-            "json",
-            "run",
-            "sql",
-            "select seq_from, seq_to, snapshot from replicationapplied order by id",
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+        "select seq_from, seq_to, snapshot from replicationapplied order by id",
+    )
+    .iter()
+    .map(|r| {
+        let n = |k: &str| r[k].as_i64().unwrap_or_else(|| panic!("{r}"));
+        (n("seq_from"), n("seq_to"), n("snapshot") == 1)
+    })
+    .collect()
+}
+
+/// The rows of `run sql --output json`, each an object by column name.
+fn sql_rows(st: &Path, query: &str) -> Vec<serde_json::Value> {
+    let r = run(st, &["--output", "json", "run", "sql", query], "");
+    assert_eq!(r.code, 0, "{query}: {}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let rows = v["rows"].as_array().unwrap_or_else(|| panic!("{v}"));
-    rows.iter()
-        .map(|r| {
-            let n = |k: &str| {
-                r[k].as_i64()
-                    .or_else(|| r[k].as_str().and_then(|s| s.parse().ok()))
-                    .unwrap_or_else(|| panic!("{r}"))
-            };
-            (n("seq_from"), n("seq_to"), n("snapshot") == 1)
-        })
-        .collect()
+    v["rows"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{v}"))
+        .clone()
 }
 
 /// Issue 12: ten changes of every kind while the subscriber is down; back, it converges in
@@ -786,19 +783,12 @@ fn a_publisher_killed_mid_change_loses_nothing_it_made() {
             .unwrap();
     }
     let count = |st: &Path| {
-        let r = run(
+        sql_rows(
             st,
-            &[
-                "--output",
-                "json",
-                "run",
-                "sql",
-                "select count(*) as n from applicationuser where name like 'u%'",
-            ],
-            "",
-        );
-        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-        v["rows"][0]["n"].as_i64().unwrap_or_else(|| panic!("{v}"))
+            "select count(*) as n from applicationuser where name like 'u%'",
+        )[0]["n"]
+            .as_i64()
+            .unwrap()
     };
     wait_for("some of the users to reach the subscriber", || {
         count(&s) >= 3
