@@ -124,7 +124,7 @@ def main():
             f"Port {port}\nListenAddress 127.0.0.1\nHostKey {sshd_dir}/host\nPidFile {sshd_dir}/pid\n"
             f"AuthorizedKeysFile {sshd_dir}/authorized_keys\nUsePAM no\nStrictModes no\nPermitRootLogin yes\n"
             "Subsystem sftp internal-sftp\nLogLevel ERROR\n")
-        sshd = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", f"{sshd_dir}/config"])
+        sshd = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", f"{sshd_dir}/config"], stderr=subprocess.DEVNULL)
         copy_dir = f"{tmp}/copy"; os.makedirs(copy_dir)
         hk = open(f"{sshd_dir}/host.pub").read().split()[:2]
         open(f"{sshd_dir}/known_hosts", "w").write(f"[127.0.0.1]:{port} {hk[0]} {hk[1]}\n")
