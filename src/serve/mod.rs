@@ -513,20 +513,23 @@ pub fn run(
 /// brings its subscriber up to date. It runs when woken (a command or a request changed
 /// cluster-wide state, a subscriber joined) and every `interval` (retries).
 fn cluster_chores(svc: &Service, wake: Option<&cluster::Wakeup>, interval: Duration) {
-    let mut joined = false;
+    // The publisher this subscriber joined; it joins again when it is pointed at another.
+    let mut joined: Option<String> = None;
     loop {
         let mut node = svc.node();
-        match node.identity().map(|n| n.role) {
-            Ok(Role::Subscriber) if !joined => match cluster::join(&mut node) {
-                Ok(publisher) => {
-                    joined = true;
-                    svc.log(&format!("joined the publisher {publisher}"));
+        match node.identity() {
+            Ok(me) if me.role == Role::Subscriber && me.publisher != joined => {
+                match cluster::join(&mut node) {
+                    Ok(publisher) => {
+                        svc.log(&format!("joined the publisher {publisher}"));
+                        joined = Some(publisher);
+                    }
+                    // Without a secret there is nothing to try yet; the administrator sets it.
+                    Err(e) if e.kind == Kind::NotConfigured => {}
+                    Err(e) => svc.log(&format!("cannot join the publisher yet: {e}")),
                 }
-                // Without a secret there is nothing to try yet; the administrator sets it.
-                Err(e) if e.kind == Kind::NotConfigured => {}
-                Err(e) => svc.log(&format!("cannot join the publisher yet: {e}")),
-            },
-            Ok(Role::Publisher) => match cluster::flush(&mut node) {
+            }
+            Ok(me) if me.role == Role::Publisher => match cluster::flush(&mut node) {
                 Ok(Some(f)) => svc.log(&f.to_string()),
                 Ok(None) => {}
                 Err(e) => svc.log(&format!("replication: {e}")),

@@ -825,14 +825,7 @@ fn a_subscriber_of_another_publisher_refuses_the_changes() {
     wait_for("the first snapshot", || caught_up(&p));
     node(
         &s,
-        &[
-            "-y",
-            "utils",
-            "node",
-            "set",
-            "--publisher",
-            "cc-other.example.com",
-        ],
+        &["-y", "utils", "node", "set", "--publisher", "localhost:1"],
     );
     add_user_as(&p, "mallory", "Mallory-Pass-2026");
     wait_for("the refusal", || {
