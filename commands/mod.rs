@@ -19,10 +19,10 @@ pub enum Commands {
     /// Run a read-only query
     #[command(subcommand)]
     Run(run::RunCommands),
-    /// Change a setting of this shell session
+    /// Change a setting of this shell session, or of notification mails (SMTP)
     #[command(subcommand)]
     Set(set::SetCommands),
-    /// Show settings of this shell session and this node's certificate
+    /// Show settings of this shell session and of notification mails, this node's certificate
     #[command(subcommand)]
     Show(show::ShowCommands),
     /// Node, cluster and deployment utilities
@@ -34,7 +34,8 @@ impl Commands {
     /// Whether the command changes state, and so goes into the audit log.
     pub fn changes_state(&self) -> bool {
         match self {
-            Commands::Help(_) | Commands::Run(_) | Commands::Set(_) | Commands::Show(_) => false,
+            Commands::Help(_) | Commands::Run(_) | Commands::Show(_) => false,
+            Commands::Set(c) => c.changes_state(),
             Commands::Utils(c) => c.changes_state(),
         }
     }

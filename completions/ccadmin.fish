@@ -40,8 +40,8 @@ complete -c ccadmin -n "__fish_ccadmin_needs_command" -s h -l help -d 'Print hel
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -s V -l version -d 'Print version'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "help" -d 'Show the commands, or one command\'s description, options and example'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "run" -d 'Run a read-only query'
-complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "set" -d 'Change a setting of this shell session'
-complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "show" -d 'Show settings of this shell session and this node\'s certificate'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "set" -d 'Change a setting of this shell session, or of notification mails (SMTP)'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "show" -d 'Show settings of this shell session and of notification mails, this node\'s certificate'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "utils" -d 'Node, cluster and deployment utilities'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "serve" -d 'Run the Cloud Connect node service (HTTPS on port 8445)'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand help" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
@@ -72,16 +72,21 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and __fish_seen_sub
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and __fish_seen_subcommand_from sql" -s q -l quiet -d 'Print only results and errors, no status lines'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and __fish_seen_subcommand_from sql" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand run; and __fish_seen_subcommand_from sql" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli smtp-host smtp-from-email smtp-use-auth smtp-user smtp-pswd" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli smtp-host smtp-from-email smtp-use-auth smtp-user smtp-pswd" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli smtp-host smtp-from-email smtp-use-auth smtp-user smtp-pswd" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
 file\t'An owner-only (0600) file in the state directory'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -s y -l yes -d 'Answer yes to every confirmation'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -s q -l quiet -d 'Print only results and errors, no status lines'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -s v -l verbose -d 'Print more detail on stderr'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli" -f -a "cli" -d 'Settings of the command-line interface'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli smtp-host smtp-from-email smtp-use-auth smtp-user smtp-pswd" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli smtp-host smtp-from-email smtp-use-auth smtp-user smtp-pswd" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli smtp-host smtp-from-email smtp-use-auth smtp-user smtp-pswd" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli smtp-host smtp-from-email smtp-use-auth smtp-user smtp-pswd" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli smtp-host smtp-from-email smtp-use-auth smtp-user smtp-pswd" -f -a "cli" -d 'Settings of the command-line interface'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli smtp-host smtp-from-email smtp-use-auth smtp-user smtp-pswd" -f -a "smtp-host" -d '(Cloud Connect publisher) The SMTP server notifications are sent through'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli smtp-host smtp-from-email smtp-use-auth smtp-user smtp-pswd" -f -a "smtp-from-email" -d '(Cloud Connect publisher) The sender address of notification mails'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli smtp-host smtp-from-email smtp-use-auth smtp-user smtp-pswd" -f -a "smtp-use-auth" -d '(Cloud Connect publisher) Log in to the SMTP server, or not'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli smtp-host smtp-from-email smtp-use-auth smtp-user smtp-pswd" -f -a "smtp-user" -d '(Cloud Connect publisher) The SMTP user name'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and not __fish_seen_subcommand_from cli smtp-host smtp-from-email smtp-use-auth smtp-user smtp-pswd" -f -a "smtp-pswd" -d '(Cloud Connect publisher) The SMTP password (secret store)'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
@@ -92,17 +97,70 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_sub
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from cli" -f -a "pagination" -d 'Turn automatic pagination of long output on or off for this session'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-host" -l security -d 'How the connection is protected' -r -f -a "starttls\t'STARTTLS, required (port 587 unless given)'
+tls\t'TLS from the first byte, implicit TLS (port 465 unless given)'
+none\t'No TLS (port 25 unless given); refused together with authentication'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-host" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-host" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-host" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
 file\t'An owner-only (0600) file in the state directory'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -s y -l yes -d 'Answer yes to every confirmation'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -s q -l quiet -d 'Print only results and errors, no status lines'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -s v -l verbose -d 'Print more detail on stderr'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -f -a "cert" -d 'Certificates of this node'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli" -f -a "cli" -d 'Settings of the command-line interface'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-host" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-host" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-host" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-host" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-from-email" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-from-email" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-from-email" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-from-email" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-from-email" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-from-email" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-from-email" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-use-auth" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-use-auth" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-use-auth" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-use-auth" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-use-auth" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-use-auth" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-use-auth" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-user" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-user" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-user" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-user" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-user" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-user" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-user" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-pswd" -l password-file -d 'Read the password from the first line of FILE instead of asking' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-pswd" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-pswd" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-pswd" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-pswd" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-pswd" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-pswd" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand set; and __fish_seen_subcommand_from smtp-pswd" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli smtp-host smtp-from-email smtp-use-auth smtp-user" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli smtp-host smtp-from-email smtp-use-auth smtp-user" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli smtp-host smtp-from-email smtp-use-auth smtp-user" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli smtp-host smtp-from-email smtp-use-auth smtp-user" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli smtp-host smtp-from-email smtp-use-auth smtp-user" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli smtp-host smtp-from-email smtp-use-auth smtp-user" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli smtp-host smtp-from-email smtp-use-auth smtp-user" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli smtp-host smtp-from-email smtp-use-auth smtp-user" -f -a "cert" -d 'Certificates of this node'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli smtp-host smtp-from-email smtp-use-auth smtp-user" -f -a "cli" -d 'Settings of the command-line interface'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli smtp-host smtp-from-email smtp-use-auth smtp-user" -f -a "smtp-host" -d '(Cloud Connect) The SMTP server notifications are sent through'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli smtp-host smtp-from-email smtp-use-auth smtp-user" -f -a "smtp-from-email" -d '(Cloud Connect) The sender address of notification mails'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli smtp-host smtp-from-email smtp-use-auth smtp-user" -f -a "smtp-use-auth" -d '(Cloud Connect) Whether this node logs in to the SMTP server'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and not __fish_seen_subcommand_from cert cli smtp-host smtp-from-email smtp-use-auth smtp-user" -f -a "smtp-user" -d '(Cloud Connect) The SMTP user name'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cert" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cert" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
@@ -123,24 +181,61 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_su
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from cli" -f -a "pagination" -d 'Show whether long output is paged in this session'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-host" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-host" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-host" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
 file\t'An owner-only (0600) file in the state directory'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -s y -l yes -d 'Answer yes to every confirmation'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -s q -l quiet -d 'Print only results and errors, no status lines'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -s v -l verbose -d 'Print more detail on stderr'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -f -a "applicationuser" -d 'Application users that authenticate to this node\'s service'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -f -a "cert" -d 'Certificates this node trusts'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -f -a "controlnode" -d 'This Cloud Connect node\'s own SSH key'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -f -a "dbreplication" -d 'The replication between the Cloud Connect publisher and its subscriber'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -f -a "deployment" -d 'The deployment\'s hosts: test-connection'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -f -a "image-repository" -d 'The Artifactory that software is downloaded from'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -f -a "node" -d 'This node\'s identity'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -f -a "secret-store" -d 'Where this node keeps its secrets: the owner-only file or the keyring'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store system" -f -a "system" -d 'The deployment: its inventory, and onboarding a VOS cluster to Cloud Connect'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-host" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-host" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-host" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-host" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-from-email" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-from-email" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-from-email" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-from-email" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-from-email" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-from-email" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-from-email" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-use-auth" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-use-auth" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-use-auth" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-use-auth" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-use-auth" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-use-auth" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-use-auth" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-user" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-user" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-user" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-user" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-user" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-user" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand show; and __fish_seen_subcommand_from smtp-user" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -f -a "applicationuser" -d 'Application users that authenticate to this node\'s service'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -f -a "cert" -d 'Certificates this node trusts'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -f -a "controlnode" -d 'This Cloud Connect node\'s own SSH key'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -f -a "dbreplication" -d 'The replication between the Cloud Connect publisher and its subscriber'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -f -a "deployment" -d 'The deployment\'s hosts: test-connection'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -f -a "image-repository" -d 'The Artifactory that software is downloaded from'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -f -a "node" -d 'This node\'s identity'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -f -a "secret-store" -d 'Where this node keeps its secrets: the owner-only file or the keyring'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -f -a "smtp" -d 'Notification mails: test the SMTP server, subscribe addresses'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and not __fish_seen_subcommand_from applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system" -f -a "system" -d 'The deployment: its inventory, and onboarding a VOS cluster to Cloud Connect'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from applicationuser" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
@@ -232,6 +327,20 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_s
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from secret-store" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from secret-store" -f -a "show" -d 'Show which store holds each of this node\'s secrets (never the secrets)'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from secret-store" -f -a "migrate" -d 'Move every secret of this node to another store in one step'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from smtp" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from smtp" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from smtp" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from smtp" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from smtp" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from smtp" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from smtp" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from smtp" -f -a "test-connection" -d 'Check the SMTP server (connect, TLS, log in) and offer to send a test mail'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from smtp" -f -a "subscribe" -d 'Send notifications to these addresses too'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from smtp" -f -a "unsubscribe" -d 'Stop sending notifications to these addresses (all: to anyone)'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from smtp" -f -a "show" -d 'Who receives notifications, and mails waiting to be delivered'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from smtp" -f -a "remove-config" -d 'Remove the SMTP setting, its password and the subscriptions (confirmed; --yes skips)'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"

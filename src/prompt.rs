@@ -243,6 +243,30 @@ impl Ctx {
         }
     }
 
+    /// A new secret: from its `--*-file` (`given`) or its variable once, else asked twice
+    /// without echo (or two batch lines), which must match.
+    pub fn new_secret(&mut self, field: &Field, given: Option<Secret>) -> CmdResult<Secret> {
+        let supplied = given.is_some() || field.env.is_some_and(|v| self.env.get(v).is_some());
+        let secret = self.secret(field, given)?;
+        if !supplied {
+            let label = format!("Confirm {}", field.label);
+            let again = self.secret(
+                &Field {
+                    label: &label,
+                    ..*field
+                },
+                None,
+            )?;
+            if again != secret {
+                return Err(CommandError::usage(format!(
+                    "the two {}s do not match",
+                    field.label.to_lowercase()
+                )));
+            }
+        }
+        Ok(secret)
+    }
+
     /// Ask a yes/no question (`--yes` answers it). `y`, `yes`, `n`, `no` in any case; anything
     /// else re-asks on a terminal and fails in a batch.
     pub fn confirm(&mut self, question: &str) -> CmdResult<bool> {

@@ -7,6 +7,10 @@ use crate::errors::CmdResult;
 
 pub mod cert;
 pub mod cli;
+pub mod smtp_from_email;
+pub mod smtp_host;
+pub mod smtp_use_auth;
+pub mod smtp_user;
 
 #[derive(Debug, Subcommand)]
 pub enum ShowCommands {
@@ -16,11 +20,27 @@ pub enum ShowCommands {
     /// Settings of the command-line interface
     #[command(subcommand)]
     Cli(cli::ShowCliCommands),
+    /// (Cloud Connect) The SMTP server notifications are sent through
+    SmtpHost(smtp_host::ShowSmtpHostArgs),
+    /// (Cloud Connect) The sender address of notification mails
+    SmtpFromEmail(smtp_from_email::ShowSmtpFromEmailArgs),
+    /// (Cloud Connect) Whether this node logs in to the SMTP server
+    SmtpUseAuth(smtp_use_auth::ShowSmtpUseAuthArgs),
+    /// (Cloud Connect) The SMTP user name
+    SmtpUser(smtp_user::ShowSmtpUserArgs),
 }
 
 pub fn run(ctx: &mut Ctx, cmd: ShowCommands) -> CmdResult {
     match cmd {
-        ShowCommands::Cli(c) => cli::run(ctx, c),
-        ShowCommands::Cert(c) => cert::run(ctx, c),
+        ShowCommands::Cli(c) => return cli::run(ctx, c),
+        ShowCommands::Cert(c) => return cert::run(ctx, c),
+        _ => ctx.node.require_cloud_connect(false)?,
+    }
+    match cmd {
+        ShowCommands::SmtpHost(a) => smtp_host::cmd_show_smtp_host(ctx, a),
+        ShowCommands::SmtpFromEmail(a) => smtp_from_email::cmd_show_smtp_from_email(ctx, a),
+        ShowCommands::SmtpUseAuth(a) => smtp_use_auth::cmd_show_smtp_use_auth(ctx, a),
+        ShowCommands::SmtpUser(a) => smtp_user::cmd_show_smtp_user(ctx, a),
+        ShowCommands::Cli(_) | ShowCommands::Cert(_) => Ok(()),
     }
 }

@@ -13,6 +13,7 @@ pub mod deployment;
 pub mod image_repository;
 pub mod node;
 pub mod secret_store;
+pub mod smtp;
 pub mod system;
 
 #[derive(Debug, Subcommand)]
@@ -41,6 +42,9 @@ pub enum UtilsCommands {
     /// Where this node keeps its secrets: the owner-only file or the keyring
     #[command(subcommand)]
     SecretStore(secret_store::SecretStoreCommands),
+    /// Notification mails: test the SMTP server, subscribe addresses
+    #[command(subcommand)]
+    Smtp(smtp::SmtpCommands),
     /// The deployment: its inventory, and onboarding a VOS cluster to Cloud Connect
     #[command(subcommand)]
     System(system::SystemCommands),
@@ -57,6 +61,7 @@ impl UtilsCommands {
             | UtilsCommands::Deployment(_) => false,
             UtilsCommands::Node(c) => c.changes_state(),
             UtilsCommands::SecretStore(c) => c.changes_state(),
+            UtilsCommands::Smtp(c) => c.changes_state(),
             UtilsCommands::System(c) => c.changes_state(),
         }
     }
@@ -81,6 +86,10 @@ pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
         }
         UtilsCommands::Node(c) => node::run(ctx, c),
         UtilsCommands::SecretStore(c) => secret_store::run(ctx, c),
+        UtilsCommands::Smtp(c) => {
+            ctx.node.require_cloud_connect(false)?;
+            smtp::run(ctx, c)
+        }
         UtilsCommands::System(c) => system::run(ctx, c),
     }
 }

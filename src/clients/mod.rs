@@ -4,6 +4,7 @@
 
 pub mod artifactory;
 pub mod cloud_connect;
+pub mod smtp;
 pub mod ssh;
 
 use tokio_rustls::rustls::{CertificateError, Error as TlsError};

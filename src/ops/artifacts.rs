@@ -44,7 +44,29 @@ pub fn scheduled(node: &mut Node) -> OpResult<Scheduled> {
         node.cancel.flag(),
         &mut |_| {},
     )?;
+    // A mail that cannot be queued never fails the download; the service logs the summary.
+    let _ = announce(node, &p, &sum);
     Ok(Scheduled::Done(sum))
+}
+
+/// "New software available": a notification listing what a download brought, when it
+/// brought anything (queued for the subscribers; never fails the download).
+pub fn announce(node: &mut Node, plan: &Plan, sum: &Summary) -> OpResult<bool> {
+    if sum.downloaded == 0 {
+        return Ok(false);
+    }
+    let rows: Vec<Vec<String>> = plan
+        .fetch
+        .iter()
+        .map(|f| vec![f.uri.clone(), f.size.to_string()])
+        .collect();
+    super::notify::notify(
+        node,
+        "Software download",
+        "new software available",
+        &["ARTIFACT", "BYTES"],
+        &rows,
+    )
 }
 
 /// What a download would do.

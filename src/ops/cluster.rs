@@ -23,6 +23,7 @@ use crate::clients::cloud_connect::{CcError, CloudConnect, Credential, Join};
 use crate::domain::{AuthType, Role, Software};
 use crate::secrets::{Secret, StoreKind};
 use crate::state::db::{ImageRepository, OnboardedHost};
+use crate::state::notify::SmtpConfig;
 use crate::state::replication::{Batch, StoredVersion};
 
 /// Name of the cluster secret in the secret store.
@@ -33,12 +34,14 @@ pub const INVENTORY: &str = "inventory";
 pub const ONBOARDED: &str = "onboarded";
 pub const IMAGE_REPOSITORY: &str = "image-repository";
 pub const TRUST: &str = "trust";
+pub const SMTP: &str = "smtp";
 pub const KINDS: &[&str] = &[
     APPLICATION_USERS,
     INVENTORY,
     ONBOARDED,
     IMAGE_REPOSITORY,
     TRUST,
+    SMTP,
 ];
 
 /// How long a call to the other node may take.
@@ -77,6 +80,16 @@ pub struct Changes {
     pub image_repository: Option<ReplicatedImageRepository>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust: Option<Vec<TrustedFile>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp: Option<ReplicatedSmtp>,
+}
+
+/// The notification setting: the SMTP server (none: removed), its password, the subscribers.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ReplicatedSmtp {
+    pub config: Option<SmtpConfig>,
+    pub password: Option<String>,
+    pub subscribers: Vec<String>,
 }
 
 /// The answer to a batch: where the subscriber is now.
@@ -337,6 +350,7 @@ struct Read {
     versions: Option<(Vec<StoredVersion>, bool)>,
     onboarded: Vec<(OnboardedHost, Option<String>)>,
     image_repository: Option<ImageRepository>,
+    smtp: Option<(Option<SmtpConfig>, Vec<String>)>,
 }
 
 fn read_batch(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Read>> {
@@ -387,6 +401,11 @@ fn read_batch(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Rea
             },
             image_repository: if has(IMAGE_REPOSITORY) {
                 db.image_repository()?
+            } else {
+                None
+            },
+            smtp: if has(SMTP) {
+                Some((db.smtp_config()?, db.smtp_subscribers()?))
             } else {
                 None
             },
@@ -467,8 +486,23 @@ pub fn build(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Chan
     } else {
         None
     };
+    let smtp = match read.smtp {
+        Some((config, subscribers)) => {
+            let (db, secrets) = node.db_and_secrets()?;
+            let password = secrets
+                .get(db, super::notify::PASSWORD_SECRET)?
+                .map(|p| p.expose().to_owned());
+            Some(ReplicatedSmtp {
+                config,
+                password,
+                subscribers,
+            })
+        }
+        None => None,
+    };
     let has = |k: &str| read.kinds.contains(&k);
     Ok(Some(Changes {
+        smtp,
         cluster,
         publisher,
         from: if read.snapshot { 0 } else { from },
@@ -521,6 +555,9 @@ fn kinds_of(c: &Changes) -> Vec<&'static str> {
     }
     if c.trust.is_some() {
         out.push(TRUST);
+    }
+    if c.smtp.is_some() {
+        out.push(SMTP);
     }
     out
 }
@@ -726,6 +763,31 @@ fn validate(c: &Changes) -> OpResult {
             }
         }
     }
+    if let Some(m) = &c.smtp {
+        let address = |a: &str| {
+            crate::clients::smtp::check_address(a).map_err(|e| invalid("smtp", e.to_string()))
+        };
+        if m.subscribers.len() > MAX_ITEMS {
+            return Err(invalid("smtp", "too many subscribers"));
+        }
+        for a in &m.subscribers {
+            address(a)?;
+        }
+        if let Some(cfg) = &m.config {
+            if let Some(h) = &cfg.host {
+                crate::names::validate_host(h).map_err(|w| invalid("smtp host", w))?;
+            }
+            if let Some(f) = &cfg.from_email {
+                address(f)?;
+            }
+            if let Some(u) = &cfg.user {
+                check_text("smtp user", u)?;
+            }
+        }
+        if m.password.as_ref().is_some_and(|p| p.len() > 4096) {
+            return Err(invalid("smtp", "the password is too long"));
+        }
+    }
     if let Some(files) = &c.trust {
         if files.len() > MAX_TRUST_FILES {
             return Err(invalid("trust", "too many certificates"));
@@ -902,6 +964,10 @@ pub fn apply(node: &mut Node, c: Changes) -> OpResult<Outcome> {
             .map(|h| (h.host.clone(), h.owner.clone()))
             .collect()
     });
+    if let Some(pw) = c.smtp.as_ref().and_then(|m| m.password.as_ref()) {
+        let (db, secrets) = node.db_and_secrets()?;
+        secrets.put(db, super::notify::PASSWORD_SECRET, &Secret::new(pw.clone()))?;
+    }
     let kinds = kinds_of(&c).join(",");
     let batch = Batch {
         cluster: &c.cluster,
@@ -914,6 +980,10 @@ pub fn apply(node: &mut Node, c: Changes) -> OpResult<Outcome> {
         versions: versions.as_ref().map(|(v, w)| (v.as_slice(), *w)),
         onboarded: hosts.as_deref(),
         image_repository: staged.as_ref().map(|(s, _, _)| s),
+        smtp: c
+            .smtp
+            .as_ref()
+            .map(|m| (m.config.as_ref(), m.subscribers.as_slice())),
     };
     let result = node.db()?.apply_batch(&batch);
     let (db, secrets) = node.db_and_secrets()?;
@@ -933,6 +1003,9 @@ pub fn apply(node: &mut Node, c: Changes) -> OpResult<Outcome> {
             }
             if c.trust.is_some() {
                 remove_others(&trust_dir, "", &trust_keep);
+            }
+            if c.smtp.as_ref().is_some_and(|m| m.password.is_none()) {
+                secrets.delete(db, super::notify::PASSWORD_SECRET)?;
             }
             Ok(if applied {
                 Outcome::Applied(answer(c.to))

@@ -14,6 +14,7 @@ pub mod connectivity;
 pub mod image_repository;
 pub mod inventory;
 pub mod node;
+pub mod notify;
 pub mod onboarding;
 pub mod schedule;
 pub mod sql;
@@ -167,6 +168,11 @@ op_error_from!(
     crate::clients::cloud_connect::CcError,
     |e| e.kind(),
     e.remedy()
+);
+op_error_from!(
+    crate::clients::smtp::SmtpError,
+    |e| e.kind(),
+    Some(e.remedy())
 );
 op_error_from!(
     crate::state::lock::LockError,

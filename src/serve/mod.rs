@@ -26,7 +26,7 @@ use auth::{Authenticator, Verdict};
 use crate::clients::cloud_connect::{ClusterInfo, ControlNodeKey, Join, OnboardRecord, Removed};
 use crate::domain::Role;
 use crate::ops::schedule::{self, Schedule, SystemClock};
-use crate::ops::{artifacts, cluster, onboarding, Cancel, Kind, Node, OpError, Stores};
+use crate::ops::{artifacts, cluster, notify, onboarding, Cancel, Kind, Node, OpError, Stores};
 use crate::state::StateDir;
 
 /// Run the node service
@@ -535,6 +535,11 @@ fn cluster_chores(svc: &Service, wake: Option<&cluster::Wakeup>, interval: Durat
                 Err(e) => svc.log(&format!("replication: {e}")),
             },
             _ => {}
+        }
+        // Notification mails waiting in this node's outbox.
+        match notify::deliver(&mut node, interval) {
+            Ok(done) => done.iter().for_each(|d| svc.log(&d.to_string())),
+            Err(e) => svc.log(&format!("notifications: {e}")),
         }
         match wake {
             Some(w) => w.wait(interval),

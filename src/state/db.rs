@@ -246,6 +246,51 @@ const MIGRATIONS: &[&str] = &[
     CREATE VIEW replicationapplied AS
         SELECT id, cluster, publisher, seq_from, seq_to, snapshot, kinds, applied_at FROM replication_applied;
     "#,
+    // 10: e-mail notifications: the SMTP server (its password is in the secret store), the
+    // subscribed addresses (both cluster-wide, so replicated), and this node's outbox of mails
+    // waiting to be delivered.
+    r#"
+    CREATE TABLE smtp_config (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        host       TEXT,
+        port       INTEGER,
+        security   TEXT CHECK (security IN ('starttls', 'tls', 'none')),
+        from_email TEXT,
+        use_auth   INTEGER NOT NULL DEFAULT 0,
+        user       TEXT
+    );
+    CREATE TABLE smtp_subscriber (
+        email TEXT PRIMARY KEY COLLATE NOCASE
+    );
+    CREATE TABLE mail_outbox (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        queued_at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now')),
+        subject         TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        recipients      TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        last_error      TEXT,
+        next_attempt_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now'))
+    );
+    CREATE TRIGGER repl_smtp_config_ins AFTER INSERT ON smtp_config
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('smtp'); END;
+    CREATE TRIGGER repl_smtp_config_upd AFTER UPDATE ON smtp_config
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('smtp'); END;
+    CREATE TRIGGER repl_smtp_config_del AFTER DELETE ON smtp_config
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('smtp'); END;
+    CREATE TRIGGER repl_smtp_subscriber_ins AFTER INSERT ON smtp_subscriber
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('smtp'); END;
+    CREATE TRIGGER repl_smtp_subscriber_del AFTER DELETE ON smtp_subscriber
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('smtp'); END;
+    CREATE VIEW smtpconfig AS SELECT host, port, security, from_email, use_auth, user FROM smtp_config;
+    CREATE VIEW smtpsubscriber AS SELECT email FROM smtp_subscriber;
+    CREATE VIEW mailoutbox AS SELECT id, queued_at, subject, attempts, last_error, next_attempt_at FROM mail_outbox;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -6,6 +6,7 @@
 
 pub mod db;
 pub mod lock;
+pub mod notify;
 pub mod replication;
 
 use std::fs;

@@ -70,6 +70,8 @@ pub struct Batch<'a> {
     pub versions: Option<(&'a [StoredVersion], bool)>,
     pub onboarded: Option<&'a [(OnboardedHost, Option<String>)]>,
     pub image_repository: Option<&'a ImageRepository>,
+    /// The SMTP setting (`None` inside: removed) and the subscribed addresses.
+    pub smtp: Option<(Option<&'a super::notify::SmtpConfig>, &'a [String])>,
 }
 
 const NOW_MS: &str = "strftime('%Y-%m-%d %H:%M:%f', 'now')";
@@ -297,6 +299,10 @@ impl Db {
         if let Some(s) = b.image_repository {
             super::db::write_image_repository(&tx, s)?;
         }
+        if let Some((config, subscribers)) = b.smtp {
+            super::notify::write_smtp_config(&tx, config)?;
+            super::notify::replace_subscribers(&tx, subscribers)?;
+        }
         tx.execute(
             "INSERT INTO replication_applied (cluster, publisher, seq_from, seq_to, snapshot, kinds)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -462,6 +468,7 @@ mod tests {
             versions: None,
             onboarded: None,
             image_repository: None,
+            smtp: None,
         };
         assert!(db.apply_batch(&batch).unwrap());
         assert!(!db.apply_batch(&batch).unwrap());

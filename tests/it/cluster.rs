@@ -447,7 +447,7 @@ fn subscriber_state(p: &Path) -> serde_json::Value {
     replication(p)["nodes"][1].clone()
 }
 
-fn caught_up(p: &Path) -> bool {
+pub fn caught_up(p: &Path) -> bool {
     let sub = subscriber_state(p);
     sub["lag"] == 0 && sub["applied"].as_i64().unwrap_or(0) > 0
 }

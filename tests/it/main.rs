@@ -20,6 +20,7 @@ mod one_shot;
 mod secrets;
 mod serve;
 mod shell;
+mod smtp;
 mod sshd;
 mod test_connection;
 mod transcripts;

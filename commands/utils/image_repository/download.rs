@@ -129,6 +129,10 @@ pub fn cmd_utils_image_repository_download(
     );
     total.finish_and_clear();
     let summary = result?;
+    if let Err(e) = artifacts::announce(&mut ctx.node, &plan, &summary) {
+        ctx.ui
+            .warn(&format!("the notification mail was not queued: {e}"));
+    }
     if ctx.ui.json_output() {
         ctx.ui.json(&json!({ "downloaded": summary.downloaded, "bytes": summary.bytes, "already_complete": summary.already_complete, "excluded": plan.excluded }))?;
     } else {

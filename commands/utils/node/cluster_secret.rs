@@ -32,20 +32,7 @@ pub fn cmd_utils_node_cluster_secret(ctx: &mut Ctx, args: UtilsNodeClusterSecret
         Some(p) => Some(read_secret_file(ctx, p, "--secret-file")?),
         None => None,
     };
-    let supplied = given.is_some() || ctx.env.get("CCADMIN_CLUSTER_SECRET").is_some();
-    let secret = ctx.secret(&field, given)?;
-    if !supplied {
-        let again = ctx.secret(
-            &Field {
-                label: "Confirm Cluster Secret",
-                ..field
-            },
-            None,
-        )?;
-        if again != secret {
-            return Err(CommandError::usage("the two secrets do not match"));
-        }
-    }
+    let secret = ctx.new_secret(&field, given)?;
     if secret.expose().chars().count() < 16 {
         return Err(CommandError::usage(
             "the cluster secret must have at least 16 characters",
