@@ -485,7 +485,10 @@ pub fn run(
         let wake = cluster::Wakeup::bind(&root)
             .map_err(|e| svc.log(&format!("changes replicate every {interval:?}: {e}")))
             .ok();
-        std::thread::spawn(move || cluster_chores(&svc, wake.as_ref(), interval))
+        let (mail_tx, mail_rx) = std::sync::mpsc::channel();
+        let mailer = Arc::clone(&svc);
+        std::thread::spawn(move || deliver_mails(&mailer, &mail_rx, interval));
+        std::thread::spawn(move || cluster_chores(&svc, wake.as_ref(), interval, &mail_tx))
     };
     let downloads = {
         let svc = Arc::clone(&svc);
@@ -512,7 +515,12 @@ pub fn run(
 /// Until the service stops: a subscriber joins its publisher (until it has), a publisher
 /// brings its subscriber up to date. It runs when woken (a command or a request changed
 /// cluster-wide state, a subscriber joined) and every `interval` (retries).
-fn cluster_chores(svc: &Service, wake: Option<&cluster::Wakeup>, interval: Duration) {
+fn cluster_chores(
+    svc: &Service,
+    wake: Option<&cluster::Wakeup>,
+    interval: Duration,
+    mail: &std::sync::mpsc::Sender<()>,
+) {
     // The publisher this subscriber joined; it joins again when it is pointed at another.
     let mut joined: Option<String> = None;
     loop {
@@ -536,11 +544,9 @@ fn cluster_chores(svc: &Service, wake: Option<&cluster::Wakeup>, interval: Durat
             },
             _ => {}
         }
-        // Notification mails waiting in this node's outbox.
-        match notify::deliver(&mut node, interval) {
-            Ok(done) => done.iter().for_each(|d| svc.log(&d.to_string())),
-            Err(e) => svc.log(&format!("notifications: {e}")),
-        }
+        // Notification mails are delivered on a thread of their own (a slow SMTP server never
+        // delays replication); it looks at the outbox whenever this one wakes.
+        let _ = mail.send(());
         match wake {
             Some(w) => w.wait(interval),
             None => {
@@ -549,6 +555,27 @@ fn cluster_chores(svc: &Service, wake: Option<&cluster::Wakeup>, interval: Durat
         }
         if svc.cancel.is_cancelled() {
             return;
+        }
+    }
+}
+
+/// Deliver the notification mails of the outbox each time the chores wake this thread (and
+/// every `interval`), until the chores end (the service stops).
+fn deliver_mails(svc: &Service, wake: &std::sync::mpsc::Receiver<()>, interval: Duration) {
+    use std::sync::mpsc::RecvTimeoutError;
+    loop {
+        match wake.recv_timeout(interval) {
+            Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        while wake.try_recv().is_ok() {}
+        if svc.cancel.is_cancelled() {
+            return;
+        }
+        let mut node = svc.node();
+        match notify::deliver(&mut node, interval) {
+            Ok(done) => done.iter().for_each(|d| svc.log(&d.to_string())),
+            Err(e) => svc.log(&format!("notifications: {e}")),
         }
     }
 }
