@@ -359,3 +359,42 @@ pub fn deliver(node: &mut Node, base: Duration) -> OpResult<Vec<Delivery>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cancel::Cancel;
+    use crate::ops::Stores;
+    use crate::state::StateDir;
+
+    const INVENTORY: &str = "---\ninventory:\n  VOS:\n    Finesse: {}\n  Windows:\n    PG:\n      PG1:\n        hosts:\n        - name: \"pg1a\"\n          side: \"A\"\n          user: \"root\"\n  deploymentName: \"Lab-East\"\n  deploymentType: \"UCCE-2000-Agents\"\n";
+
+    /// A notification is queued only with a server, a sender and subscribers; its subject
+    /// names the deployment when the inventory has a name, and its body is the table.
+    #[test]
+    fn a_notification_names_the_deployment_and_carries_the_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut node = Node::new(
+            StateDir::new(dir.path().to_path_buf(), "cc1".into()),
+            Stores::default(),
+            Cancel::new(),
+        );
+        let row = vec![vec!["/12.6/a.cop".to_owned(), "10".to_owned()]];
+        assert!(!notify(&mut node, "Software download", "ok", &["A", "B"], &row).unwrap());
+        set_host(&mut node, "smtp.example.com", None).unwrap();
+        set_from(&mut node, "cc@example.com").unwrap();
+        assert!(!notify(&mut node, "Software download", "ok", &["A", "B"], &row).unwrap());
+        subscribe(&mut node, "ops@example.com").unwrap();
+        assert!(notify(&mut node, "Software download", "ok", &["A", "B"], &row).unwrap());
+        let plan = super::super::inventory::prepare_import(&mut node, INVENTORY.as_bytes())
+            .unwrap()
+            .unwrap();
+        super::super::inventory::apply_import(&mut node, &plan, "admin", "test").unwrap();
+        assert!(notify(&mut node, "Upgrade", "Success", &["A", "B"], &row).unwrap());
+        let out = node.db().unwrap().outbox(false).unwrap();
+        assert_eq!(out[0].subject, "Software download ok");
+        assert_eq!(out[1].subject, "Lab-East: Upgrade Success");
+        assert!(out[1].body.contains("/12.6/a.cop"), "{}", out[1].body);
+        assert_eq!(out[1].recipients, ["ops@example.com"]);
+    }
+}
