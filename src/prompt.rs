@@ -247,24 +247,29 @@ impl Ctx {
     /// without echo (or two batch lines), which must match.
     pub fn new_secret(&mut self, field: &Field, given: Option<Secret>) -> CmdResult<Secret> {
         let supplied = given.is_some() || field.env.is_some_and(|v| self.env.get(v).is_some());
-        let secret = self.secret(field, given)?;
-        if !supplied {
-            let label = format!("Confirm {}", field.label);
-            let again = self.secret(
-                &Field {
-                    label: &label,
-                    ..*field
-                },
-                None,
-            )?;
-            if again != secret {
-                return Err(CommandError::usage(format!(
-                    "the two {}s do not match",
-                    field.label.to_lowercase()
-                )));
+        let label = format!("Confirm {}", field.label);
+        loop {
+            let secret = self.secret(field, given.clone())?;
+            if supplied {
+                return Ok(secret);
             }
+            let confirm = Field {
+                label: &label,
+                ..*field
+            };
+            if self.secret(&confirm, None)? == secret {
+                return Ok(secret);
+            }
+            if !matches!(self.input, Input::Terminal) {
+                return Err(CommandError::usage(format!(
+                    "the {} and its confirmation do not match",
+                    field.label
+                ))
+                .with_hint("put the same value on both lines after the command"));
+            }
+            self.ui
+                .err_text("The entries do not match; enter them again.\n");
         }
-        Ok(secret)
     }
 
     /// Ask a yes/no question (`--yes` answers it). `y`, `yes`, `n`, `no` in any case; anything
