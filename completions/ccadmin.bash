@@ -103,6 +103,9 @@ _ccadmin() {
             ccadmin__subcmd__utils,node)
                 cmd="ccadmin__subcmd__utils__subcmd__node"
                 ;;
+            ccadmin__subcmd__utils,patch-manager)
+                cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager"
+                ;;
             ccadmin__subcmd__utils,secret-store)
                 cmd="ccadmin__subcmd__utils__subcmd__secret__subcmd__store"
                 ;;
@@ -171,6 +174,21 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__node__subcmd__cluster,remove)
                 cmd="ccadmin__subcmd__utils__subcmd__node__subcmd__cluster__subcmd__remove"
+                ;;
+            ccadmin__subcmd__utils__subcmd__patch__subcmd__manager,list)
+                cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__list"
+                ;;
+            ccadmin__subcmd__utils__subcmd__patch__subcmd__manager,signer)
+                cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer"
+                ;;
+            ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer,add)
+                cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer__subcmd__add"
+                ;;
+            ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer,list)
+                cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer__subcmd__list"
+                ;;
+            ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer,remove)
+                cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer__subcmd__remove"
                 ;;
             ccadmin__subcmd__utils__subcmd__secret__subcmd__store,migrate)
                 cmd="ccadmin__subcmd__utils__subcmd__secret__subcmd__store__subcmd__migrate"
@@ -854,7 +872,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert controlnode dbreplication deployment image-repository node secret-store smtp system"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert controlnode dbreplication deployment image-repository node patch-manager secret-store smtp system"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1678,6 +1696,162 @@ _ccadmin() {
         ccadmin__subcmd__utils__subcmd__node__subcmd__show)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help list signer"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__list)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help add list remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer__subcmd__add)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer__subcmd__list)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer__subcmd__remove)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

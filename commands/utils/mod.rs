@@ -12,6 +12,7 @@ pub mod dbreplication;
 pub mod deployment;
 pub mod image_repository;
 pub mod node;
+pub mod patch_manager;
 pub mod secret_store;
 pub mod smtp;
 pub mod system;
@@ -39,6 +40,9 @@ pub enum UtilsCommands {
     /// This node's identity
     #[command(subcommand)]
     Node(node::NodeCommands),
+    /// Downloaded patches and the signers they must come from
+    #[command(subcommand)]
+    PatchManager(patch_manager::PatchManagerCommands),
     /// Where this node keeps its secrets: the owner-only file or the keyring
     #[command(subcommand)]
     SecretStore(secret_store::SecretStoreCommands),
@@ -60,6 +64,7 @@ impl UtilsCommands {
             | UtilsCommands::Dbreplication(_)
             | UtilsCommands::Deployment(_) => false,
             UtilsCommands::Node(c) => c.changes_state(),
+            UtilsCommands::PatchManager(c) => c.changes_state(),
             UtilsCommands::SecretStore(c) => c.changes_state(),
             UtilsCommands::Smtp(c) => c.changes_state(),
             UtilsCommands::System(c) => c.changes_state(),
@@ -85,6 +90,10 @@ pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
             deployment::run(ctx, c)
         }
         UtilsCommands::Node(c) => node::run(ctx, c),
+        UtilsCommands::PatchManager(c) => {
+            ctx.node.require_cloud_connect(false)?;
+            patch_manager::run(ctx, c)
+        }
         UtilsCommands::SecretStore(c) => secret_store::run(ctx, c),
         UtilsCommands::Smtp(c) => {
             ctx.node.require_cloud_connect(false)?;

@@ -23,7 +23,7 @@ use crate::clients::cloud_connect::{CcError, CloudConnect, Credential, Join};
 use crate::domain::{AuthType, Role, Software};
 use crate::secrets::{Secret, StoreKind};
 use crate::state::db::{ImageRepository, OnboardedHost};
-use crate::state::notify::SmtpConfig;
+use crate::state::notify::{Signer, SmtpConfig};
 use crate::state::replication::{Batch, StoredVersion};
 
 /// Name of the cluster secret in the secret store.
@@ -35,6 +35,7 @@ pub const ONBOARDED: &str = "onboarded";
 pub const IMAGE_REPOSITORY: &str = "image-repository";
 pub const TRUST: &str = "trust";
 pub const SMTP: &str = "smtp";
+pub const SIGNERS: &str = "signers";
 pub const KINDS: &[&str] = &[
     APPLICATION_USERS,
     INVENTORY,
@@ -42,6 +43,7 @@ pub const KINDS: &[&str] = &[
     IMAGE_REPOSITORY,
     TRUST,
     SMTP,
+    SIGNERS,
 ];
 
 /// How long a call to the other node may take.
@@ -82,6 +84,8 @@ pub struct Changes {
     pub trust: Option<Vec<TrustedFile>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smtp: Option<ReplicatedSmtp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signers: Option<Vec<Signer>>,
 }
 
 /// The notification setting: the SMTP server (none: removed), its password, the subscribers.
@@ -351,6 +355,7 @@ struct Read {
     onboarded: Vec<(OnboardedHost, Option<String>)>,
     image_repository: Option<ImageRepository>,
     smtp: Option<(Option<SmtpConfig>, Vec<String>)>,
+    signers: Option<Vec<Signer>>,
 }
 
 fn read_batch(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Read>> {
@@ -406,6 +411,11 @@ fn read_batch(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Rea
             },
             smtp: if has(SMTP) {
                 Some((db.smtp_config()?, db.smtp_subscribers()?))
+            } else {
+                None
+            },
+            signers: if has(SIGNERS) {
+                Some(db.signers()?)
             } else {
                 None
             },
@@ -503,6 +513,7 @@ pub fn build(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Chan
     let has = |k: &str| read.kinds.contains(&k);
     Ok(Some(Changes {
         smtp,
+        signers: read.signers,
         cluster,
         publisher,
         from: if read.snapshot { 0 } else { from },
@@ -558,6 +569,9 @@ fn kinds_of(c: &Changes) -> Vec<&'static str> {
     }
     if c.smtp.is_some() {
         out.push(SMTP);
+    }
+    if c.signers.is_some() {
+        out.push(SIGNERS);
     }
     out
 }
@@ -788,6 +802,14 @@ fn validate(c: &Changes) -> OpResult {
             return Err(invalid("smtp", "the password is too long"));
         }
     }
+    if let Some(signers) = &c.signers {
+        if signers.len() > MAX_TRUST_FILES {
+            return Err(invalid("signers", "too many"));
+        }
+        for s in signers {
+            super::signing::check_signer(s).map_err(|e| invalid("signer", e.message))?;
+        }
+    }
     if let Some(files) = &c.trust {
         if files.len() > MAX_TRUST_FILES {
             return Err(invalid("trust", "too many certificates"));
@@ -984,6 +1006,7 @@ pub fn apply(node: &mut Node, c: Changes) -> OpResult<Outcome> {
             .smtp
             .as_ref()
             .map(|m| (m.config.as_ref(), m.subscribers.as_slice())),
+        signers: c.signers.as_deref(),
     };
     let result = node.db()?.apply_batch(&batch);
     let (db, secrets) = node.db_and_secrets()?;

@@ -16,7 +16,9 @@ pub mod inventory;
 pub mod node;
 pub mod notify;
 pub mod onboarding;
+pub mod patches;
 pub mod schedule;
+pub mod signing;
 pub mod sql;
 pub mod users;
 

@@ -291,6 +291,25 @@ const MIGRATIONS: &[&str] = &[
     CREATE VIEW smtpsubscriber AS SELECT email FROM smtp_subscriber;
     CREATE VIEW mailoutbox AS SELECT id, queued_at, subject, attempts, last_error, next_attempt_at FROM mail_outbox;
     "#,
+    // 11: the publishers whose signatures on patches and releases this cluster trusts
+    // (minisign public keys), cluster-wide.
+    r#"
+    CREATE TABLE patch_signer (
+        name       TEXT PRIMARY KEY COLLATE NOCASE,
+        public_key TEXT NOT NULL UNIQUE,
+        added_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now'))
+    );
+    CREATE TRIGGER repl_patch_signer_ins AFTER INSERT ON patch_signer
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('signers'); END;
+    CREATE TRIGGER repl_patch_signer_upd AFTER UPDATE ON patch_signer
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('signers'); END;
+    CREATE TRIGGER repl_patch_signer_del AFTER DELETE ON patch_signer
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('signers'); END;
+    CREATE VIEW patchsigner AS SELECT name, public_key, added_at FROM patch_signer;
+    "#,
 ];
 
 /// The schema version this build writes.

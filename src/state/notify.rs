@@ -238,3 +238,54 @@ pub(in crate::state) fn replace_subscribers(
     }
     Ok(())
 }
+
+/// A publisher whose signatures are trusted: its name and minisign public key (base64).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signer {
+    pub name: String,
+    pub public_key: String,
+}
+
+impl Db {
+    pub fn signers(&self) -> Result<Vec<Signer>, StateError> {
+        self.query_all(
+            "SELECT name, public_key FROM patch_signer ORDER BY name COLLATE NOCASE",
+            |r| {
+                Ok(Signer {
+                    name: r.get(0)?,
+                    public_key: r.get(1)?,
+                })
+            },
+        )
+    }
+
+    /// Trust a signer; `Ok(false)` when the name or the key is trusted already.
+    pub fn add_signer(&mut self, s: &Signer) -> Result<bool, StateError> {
+        Ok(self.conn.execute(
+            "INSERT OR IGNORE INTO patch_signer (name, public_key) VALUES (?1, ?2)",
+            params![s.name, s.public_key],
+        )? == 1)
+    }
+
+    pub fn remove_signer(&mut self, name: &str) -> Result<bool, StateError> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM patch_signer WHERE name = ?1", params![name])?
+            == 1)
+    }
+}
+
+/// Make the signers exactly `signers` (a subscriber applying the publisher's list).
+pub(in crate::state) fn replace_signers(
+    conn: &Connection,
+    signers: &[Signer],
+) -> Result<(), StateError> {
+    conn.execute("DELETE FROM patch_signer", [])?;
+    for s in signers {
+        conn.execute(
+            "INSERT OR IGNORE INTO patch_signer (name, public_key) VALUES (?1, ?2)",
+            params![s.name, s.public_key],
+        )?;
+    }
+    Ok(())
+}

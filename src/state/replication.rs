@@ -72,6 +72,8 @@ pub struct Batch<'a> {
     pub image_repository: Option<&'a ImageRepository>,
     /// The SMTP setting (`None` inside: removed) and the subscribed addresses.
     pub smtp: Option<(Option<&'a super::notify::SmtpConfig>, &'a [String])>,
+    /// The trusted signers of patches and releases.
+    pub signers: Option<&'a [super::notify::Signer]>,
 }
 
 const NOW_MS: &str = "strftime('%Y-%m-%d %H:%M:%f', 'now')";
@@ -303,6 +305,9 @@ impl Db {
             super::notify::write_smtp_config(&tx, config)?;
             super::notify::replace_subscribers(&tx, subscribers)?;
         }
+        if let Some(signers) = b.signers {
+            super::notify::replace_signers(&tx, signers)?;
+        }
         tx.execute(
             "INSERT INTO replication_applied (cluster, publisher, seq_from, seq_to, snapshot, kinds)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -469,6 +474,7 @@ mod tests {
             onboarded: None,
             image_repository: None,
             smtp: None,
+            signers: None,
         };
         assert!(db.apply_batch(&batch).unwrap());
         assert!(!db.apply_batch(&batch).unwrap());

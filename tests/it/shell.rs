@@ -58,7 +58,8 @@ fn tab_completes_a_unique_prefix_and_lists_a_menu() {
     p.exp_regex("add +list +delete +password").unwrap();
     p.send_control('u').unwrap();
     keys(&mut p, "utils\t");
-    p.exp_regex(r"applicationuser\*[\s\S]*node\*[\s\S]*system\*")
+    // Listed down the columns: node* and system* may come in either order on the screen.
+    p.exp_regex(r"applicationuser\*[\s\S]*(node\*[\s\S]*system\*|system\*[\s\S]*node\*)")
         .unwrap();
     p.send_control('u').unwrap();
     keys(&mut p, "set cli pagination o\t");

@@ -1,0 +1,33 @@
+//! `utils patch-manager` menu (Cloud Connect): the downloaded patches and who may sign them.
+
+use clap::Subcommand;
+
+use crate::context::Ctx;
+use crate::errors::CmdResult;
+
+pub mod list;
+pub mod signer;
+
+#[derive(Debug, Subcommand)]
+pub enum PatchManagerCommands {
+    List(list::UtilsPatchManagerListArgs),
+    /// The publishers whose signatures on patches this cluster trusts
+    #[command(subcommand)]
+    Signer(signer::SignerCommands),
+}
+
+impl PatchManagerCommands {
+    pub fn changes_state(&self) -> bool {
+        match self {
+            PatchManagerCommands::List(_) => false,
+            PatchManagerCommands::Signer(c) => c.changes_state(),
+        }
+    }
+}
+
+pub fn run(ctx: &mut Ctx, cmd: PatchManagerCommands) -> CmdResult {
+    match cmd {
+        PatchManagerCommands::List(a) => list::cmd_utils_patch_manager_list(ctx, a),
+        PatchManagerCommands::Signer(c) => signer::run(ctx, c),
+    }
+}

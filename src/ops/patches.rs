@@ -1,0 +1,277 @@
+//! Downloaded patches (issue 13): each patch is an artifact with a manifest beside it,
+//! `NAME.manifest.json`, signed by its publisher (`NAME.manifest.json.minisig`, minisign). The
+//! manifest says what the patch is (product, platform, version, the versions it applies to,
+//! whether it reboots, whether it can be rolled back, the SHA-256 of the file); the signature
+//! makes the manifest trustworthy and the SHA-256 binds the file to it. Nothing here installs.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::signing::{self, Verdict};
+use super::{Node, OpResult};
+
+/// The largest manifest read.
+const MAX_MANIFEST: u64 = 64 * 1024;
+/// Bounds on the walk of `artifacts/`.
+const MAX_DEPTH: usize = 8;
+const MAX_PATCHES: usize = 10_000;
+pub const MANIFEST_SUFFIX: &str = ".manifest.json";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Platform {
+    #[serde(rename = "VOS")]
+    Vos,
+    Windows,
+}
+
+/// A patch as its publisher describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The patch file, beside the manifest (a plain file name).
+    pub file: String,
+    pub product: String,
+    pub platform: Platform,
+    pub version: String,
+    /// The installed versions it applies to.
+    pub applies_to: Vec<String>,
+    pub reboot: bool,
+    pub rollback: bool,
+    /// SHA-256 of the file, hex.
+    pub sha256: String,
+    /// Windows: the installer's silent command line.
+    #[serde(default)]
+    pub install: Option<String>,
+}
+
+impl Manifest {
+    /// Every field within bounds: the file a plain name, texts without control characters,
+    /// the checksum 64 hex digits.
+    fn check(&self) -> Result<(), String> {
+        let text = |what: &str, s: &str, max: usize| {
+            if s.is_empty() || s.len() > max || s.chars().any(char::is_control) {
+                Err(format!(
+                    "{what} is empty, longer than {max}, or holds control characters"
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        if !super::certs::usable_name(&self.file) {
+            return Err(format!(
+                "file '{}' is not a plain file name",
+                self.file.escape_debug()
+            ));
+        }
+        text("product", &self.product, 64)?;
+        text("version", &self.version, 64)?;
+        if self.applies_to.is_empty() || self.applies_to.len() > 256 {
+            return Err("applies_to must list 1 to 256 versions".into());
+        }
+        for v in &self.applies_to {
+            text("applies_to", v, 64)?;
+        }
+        if self.sha256.len() != 64 || !self.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err("sha256 is not 64 hex digits".into());
+        }
+        if let Some(i) = &self.install {
+            text("install", i, 1024)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a patch can be used, and why not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum Status {
+    /// Signed by a trusted signer and the file matches: ready.
+    Verified {
+        signer: String,
+    },
+    Unsigned,
+    UntrustedKey {
+        key_id: String,
+    },
+    BadSignature,
+    /// The manifest is signed but is not a valid manifest.
+    Invalid {
+        reason: String,
+    },
+    /// The file is not there (yet).
+    MissingFile,
+    /// The file differs from what the signed manifest says.
+    Tampered {
+        expected: String,
+        found: String,
+    },
+}
+
+impl Status {
+    pub fn label(&self) -> String {
+        match self {
+            Status::Verified { signer } => format!("verified ({signer})"),
+            Status::Unsigned => "REFUSED: unsigned".into(),
+            Status::UntrustedKey { key_id } => {
+                format!("REFUSED: signed by untrusted key {key_id}")
+            }
+            Status::BadSignature => "REFUSED: the signature does not match".into(),
+            Status::Invalid { reason } => format!("REFUSED: invalid manifest: {reason}"),
+            Status::MissingFile => "REFUSED: the patch file is missing".into(),
+            Status::Tampered { .. } => "REFUSED: the file does not match its SHA-256".into(),
+        }
+    }
+}
+
+/// One downloaded patch.
+#[derive(Debug, Clone, Serialize)]
+pub struct Patch {
+    /// The manifest, relative to `artifacts/`.
+    pub manifest: String,
+    #[serde(flatten)]
+    pub status: Status,
+    /// What the manifest says (shown even when refused, never trusted then).
+    pub patch: Option<Manifest>,
+    /// The inventory hosts of the patch's product and platform.
+    pub nodes: Vec<String>,
+}
+
+impl Patch {
+    pub fn usable(&self) -> bool {
+        matches!(self.status, Status::Verified { .. })
+    }
+}
+
+fn manifests(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    if depth > MAX_DEPTH || out.len() >= MAX_PATCHES {
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = rd.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let Ok(t) = e.file_type() else { continue };
+        let p = e.path();
+        if t.is_dir() {
+            manifests(&p, depth + 1, out);
+        } else if t.is_file() && e.file_name().to_string_lossy().ends_with(MANIFEST_SUFFIX) {
+            out.push(p);
+        }
+    }
+}
+
+fn read_bounded(path: &Path, max: u64) -> Option<Vec<u8>> {
+    let mut buf = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max + 1).read_to_end(&mut buf))
+        .ok()?;
+    (buf.len() as u64 <= max).then_some(buf)
+}
+
+fn sha256_file(path: &Path) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Some(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// One manifest, checked: signature, contents, file.
+fn examine(path: &Path, signers: &[crate::state::notify::Signer]) -> (Status, Option<Manifest>) {
+    let Some(data) = read_bounded(path, MAX_MANIFEST) else {
+        return (
+            Status::Invalid {
+                reason: format!("unreadable or larger than {MAX_MANIFEST} bytes"),
+            },
+            None,
+        );
+    };
+    let sig_path = PathBuf::from(format!("{}.minisig", path.display()));
+    let signature = read_bounded(&sig_path, signing::MAX_SIGNATURE)
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    let verdict = signing::verify(&data, signature.as_deref(), signers);
+    let parsed: Result<Manifest, String> = serde_json::from_slice::<Manifest>(&data)
+        .map_err(|e| e.to_string())
+        .and_then(|m| m.check().map(|_| m));
+    let shown = parsed.as_ref().ok().cloned();
+    let signer = match verdict {
+        Verdict::Trusted { signer } => signer,
+        Verdict::Unsigned => return (Status::Unsigned, shown),
+        Verdict::UnknownKey { key_id } => return (Status::UntrustedKey { key_id }, shown),
+        Verdict::Invalid => return (Status::BadSignature, shown),
+    };
+    let m = match parsed {
+        Ok(m) => m,
+        Err(reason) => {
+            return (
+                Status::Invalid {
+                    reason: crate::output::terminal_safe(&reason).into_owned(),
+                },
+                None,
+            )
+        }
+    };
+    let file = path.with_file_name(&m.file);
+    let status = match sha256_file(&file) {
+        None => Status::MissingFile,
+        Some(found) if !found.eq_ignore_ascii_case(&m.sha256) => Status::Tampered {
+            expected: m.sha256.to_lowercase(),
+            found,
+        },
+        Some(_) => Status::Verified { signer },
+    };
+    (status, Some(m))
+}
+
+/// `utils patch-manager list`: every downloaded patch, whether it can be trusted, and the
+/// inventory hosts of its product.
+pub fn list(node: &mut Node) -> OpResult<Vec<Patch>> {
+    let dir = node.root().join("artifacts");
+    let signers = node.db()?.signers()?;
+    let rows = super::inventory::current(node)?.rows();
+    let mut found = Vec::new();
+    manifests(&dir, 0, &mut found);
+    Ok(found
+        .into_iter()
+        .map(|path| {
+            let (status, patch) = examine(&path, &signers);
+            let nodes = patch
+                .as_ref()
+                .filter(|_| matches!(status, Status::Verified { .. }))
+                .map(|m| {
+                    let platform = match m.platform {
+                        Platform::Vos => "VOS",
+                        Platform::Windows => "Windows",
+                    };
+                    rows.iter()
+                        .filter(|r| {
+                            r.platform == platform && r.product.eq_ignore_ascii_case(&m.product)
+                        })
+                        .map(|r| r.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            Patch {
+                manifest: path
+                    .strip_prefix(&dir)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string(),
+                status,
+                patch,
+                nodes,
+            }
+        })
+        .collect())
+}
