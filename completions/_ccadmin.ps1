@@ -361,7 +361,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Certificates this node trusts')
             [CompletionResult]::new('controlnode', 'controlnode', [CompletionResultType]::ParameterValue, 'This Cloud Connect node''s own SSH key')
             [CompletionResult]::new('dbreplication', 'dbreplication', [CompletionResultType]::ParameterValue, 'The replication between the Cloud Connect publisher and its subscriber')
-            [CompletionResult]::new('deployment', 'deployment', [CompletionResultType]::ParameterValue, 'The deployment''s hosts: test-connection')
+            [CompletionResult]::new('deployment', 'deployment', [CompletionResultType]::ParameterValue, 'The deployment''s hosts: test-connection, the compatibility check')
             [CompletionResult]::new('image-repository', 'image-repository', [CompletionResultType]::ParameterValue, 'The Artifactory that software is downloaded from')
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'This node''s identity')
             [CompletionResult]::new('patch-manager', 'patch-manager', [CompletionResultType]::ParameterValue, 'Downloaded patches and the signers they must come from')
@@ -561,7 +561,22 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('compatibility-check', 'compatibility-check', [CompletionResultType]::ParameterValue, 'Turn the compatibility check of upgrades and rollbacks on or off, or show it')
             [CompletionResult]::new('test-connection', 'test-connection', [CompletionResultType]::ParameterValue, 'Prove password-less SSH from this Cloud Connect node to every inventory host')
+            break
+        }
+        'ccadmin;utils;deployment;compatibility-check' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'ccadmin;utils;deployment;test-connection' {

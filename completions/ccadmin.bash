@@ -139,6 +139,9 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__dbreplication,runtimestate)
                 cmd="ccadmin__subcmd__utils__subcmd__dbreplication__subcmd__runtimestate"
                 ;;
+            ccadmin__subcmd__utils__subcmd__deployment,compatibility-check)
+                cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__compatibility__subcmd__check"
+                ;;
             ccadmin__subcmd__utils__subcmd__deployment,test-connection)
                 cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__test__subcmd__connection"
                 ;;
@@ -1222,8 +1225,34 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__deployment)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help test-connection"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help compatibility-check test-connection"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__deployment__subcmd__compatibility__subcmd__check)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help enable disable show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -117,6 +117,7 @@ pub const JSON_COMMANDS: &[&str] = &[
     "utils cert list",
     "utils controlnode key",
     "utils dbreplication runtimestate",
+    "utils deployment compatibility-check",
     "utils deployment test-connection",
     "utils image-repository artifacts",
     "utils image-repository download",

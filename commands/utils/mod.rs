@@ -31,7 +31,7 @@ pub enum UtilsCommands {
     /// The replication between the Cloud Connect publisher and its subscriber
     #[command(subcommand)]
     Dbreplication(dbreplication::DbreplicationCommands),
-    /// The deployment's hosts: test-connection
+    /// The deployment's hosts: test-connection, the compatibility check
     #[command(subcommand)]
     Deployment(deployment::DeploymentCommands),
     /// The Artifactory that software is downloaded from
@@ -60,9 +60,8 @@ impl UtilsCommands {
             UtilsCommands::Applicationuser(c) => c.changes_state(),
             UtilsCommands::ImageRepository(c) => c.changes_state(),
             UtilsCommands::Cert(c) => c.changes_state(),
-            UtilsCommands::Controlnode(_)
-            | UtilsCommands::Dbreplication(_)
-            | UtilsCommands::Deployment(_) => false,
+            UtilsCommands::Controlnode(_) | UtilsCommands::Dbreplication(_) => false,
+            UtilsCommands::Deployment(c) => c.changes_state(),
             UtilsCommands::Node(c) => c.changes_state(),
             UtilsCommands::PatchManager(c) => c.changes_state(),
             UtilsCommands::SecretStore(c) => c.changes_state(),

@@ -36,6 +36,7 @@ pub const IMAGE_REPOSITORY: &str = "image-repository";
 pub const TRUST: &str = "trust";
 pub const SMTP: &str = "smtp";
 pub const SIGNERS: &str = "signers";
+pub const SETTINGS: &str = "settings";
 pub const KINDS: &[&str] = &[
     APPLICATION_USERS,
     INVENTORY,
@@ -44,6 +45,7 @@ pub const KINDS: &[&str] = &[
     TRUST,
     SMTP,
     SIGNERS,
+    SETTINGS,
 ];
 
 /// How long a call to the other node may take.
@@ -86,6 +88,9 @@ pub struct Changes {
     pub smtp: Option<ReplicatedSmtp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signers: Option<Vec<Signer>>,
+    /// The cluster's settings (`shared.*` keys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Vec<(String, String)>>,
 }
 
 /// The notification setting: the SMTP server (none: removed), its password, the subscribers.
@@ -356,6 +361,7 @@ struct Read {
     image_repository: Option<ImageRepository>,
     smtp: Option<(Option<SmtpConfig>, Vec<String>)>,
     signers: Option<Vec<Signer>>,
+    settings: Option<Vec<(String, String)>>,
 }
 
 fn read_batch(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Read>> {
@@ -416,6 +422,11 @@ fn read_batch(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Rea
             },
             signers: if has(SIGNERS) {
                 Some(db.signers()?)
+            } else {
+                None
+            },
+            settings: if has(SETTINGS) {
+                Some(db.shared_settings()?)
             } else {
                 None
             },
@@ -514,6 +525,7 @@ pub fn build(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Chan
     Ok(Some(Changes {
         smtp,
         signers: read.signers,
+        settings: read.settings,
         cluster,
         publisher,
         from: if read.snapshot { 0 } else { from },
@@ -572,6 +584,9 @@ fn kinds_of(c: &Changes) -> Vec<&'static str> {
     }
     if c.signers.is_some() {
         out.push(SIGNERS);
+    }
+    if c.settings.is_some() {
+        out.push(SETTINGS);
     }
     out
 }
@@ -802,6 +817,21 @@ fn validate(c: &Changes) -> OpResult {
             return Err(invalid("smtp", "the password is too long"));
         }
     }
+    if let Some(settings) = &c.settings {
+        if settings.len() > 1000 {
+            return Err(invalid("settings", "too many"));
+        }
+        for (k, v) in settings {
+            if !k.starts_with(crate::state::notify::SHARED) {
+                return Err(invalid(
+                    "settings",
+                    format!("{} is not a shared setting", k.escape_debug()),
+                ));
+            }
+            check_text("setting", k)?;
+            check_text("setting", v)?;
+        }
+    }
     if let Some(signers) = &c.signers {
         if signers.len() > MAX_TRUST_FILES {
             return Err(invalid("signers", "too many"));
@@ -1007,6 +1037,7 @@ pub fn apply(node: &mut Node, c: Changes) -> OpResult<Outcome> {
             .as_ref()
             .map(|m| (m.config.as_ref(), m.subscribers.as_slice())),
         signers: c.signers.as_deref(),
+        settings: c.settings.as_deref(),
     };
     let result = node.db()?.apply_batch(&batch);
     let (db, secrets) = node.db_and_secrets()?;

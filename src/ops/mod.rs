@@ -10,6 +10,7 @@
 pub mod artifacts;
 pub mod certs;
 pub mod cluster;
+pub mod compatibility;
 pub mod connectivity;
 pub mod image_repository;
 pub mod inventory;

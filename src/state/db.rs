@@ -310,6 +310,19 @@ const MIGRATIONS: &[&str] = &[
         BEGIN INSERT INTO replication_log (kind) VALUES ('signers'); END;
     CREATE VIEW patchsigner AS SELECT name, public_key, added_at FROM patch_signer;
     "#,
+    // 12: settings whose key starts with `shared.` are the cluster's (e.g. the compatibility
+    // check): logged for replication like the tables above. Other settings stay node-local.
+    r#"
+    CREATE TRIGGER repl_shared_setting_ins AFTER INSERT ON setting
+        WHEN NEW.key LIKE 'shared.%' AND (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('settings'); END;
+    CREATE TRIGGER repl_shared_setting_upd AFTER UPDATE ON setting
+        WHEN NEW.key LIKE 'shared.%' AND (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('settings'); END;
+    CREATE TRIGGER repl_shared_setting_del AFTER DELETE ON setting
+        WHEN OLD.key LIKE 'shared.%' AND (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind) VALUES ('settings'); END;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -289,3 +289,31 @@ pub(in crate::state) fn replace_signers(
     }
     Ok(())
 }
+
+/// The prefix of the settings that are the cluster's.
+pub const SHARED: &str = "shared.";
+
+impl Db {
+    /// The cluster's settings (key, value).
+    pub fn shared_settings(&self) -> Result<Vec<(String, String)>, StateError> {
+        self.query_all(
+            "SELECT key, value FROM setting WHERE key LIKE 'shared.%' ORDER BY key",
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+}
+
+/// Make the cluster's settings exactly `settings` (a subscriber applying the publisher's).
+pub(in crate::state) fn replace_shared_settings(
+    conn: &Connection,
+    settings: &[(String, String)],
+) -> Result<(), StateError> {
+    conn.execute("DELETE FROM setting WHERE key LIKE 'shared.%'", [])?;
+    for (k, v) in settings {
+        conn.execute(
+            "INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)",
+            params![k, v],
+        )?;
+    }
+    Ok(())
+}

@@ -74,6 +74,8 @@ pub struct Batch<'a> {
     pub smtp: Option<(Option<&'a super::notify::SmtpConfig>, &'a [String])>,
     /// The trusted signers of patches and releases.
     pub signers: Option<&'a [super::notify::Signer]>,
+    /// The cluster's settings (`shared.*`).
+    pub settings: Option<&'a [(String, String)]>,
 }
 
 const NOW_MS: &str = "strftime('%Y-%m-%d %H:%M:%f', 'now')";
@@ -308,6 +310,9 @@ impl Db {
         if let Some(signers) = b.signers {
             super::notify::replace_signers(&tx, signers)?;
         }
+        if let Some(settings) = b.settings {
+            super::notify::replace_shared_settings(&tx, settings)?;
+        }
         tx.execute(
             "INSERT INTO replication_applied (cluster, publisher, seq_from, seq_to, snapshot, kinds)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -475,6 +480,7 @@ mod tests {
             image_repository: None,
             smtp: None,
             signers: None,
+            settings: None,
         };
         assert!(db.apply_batch(&batch).unwrap());
         assert!(!db.apply_batch(&batch).unwrap());

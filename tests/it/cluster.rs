@@ -953,3 +953,61 @@ fn test_connection_on_all_nodes_proves_both_keys_in_one_table() {
         r.stdout
     );
 }
+
+/// Issue 13: the compatibility check is on by default, changed on the publisher only, and the
+/// change reaches the subscriber (a cluster-wide `shared.` setting).
+#[test]
+fn the_compatibility_check_is_the_clusters() {
+    let Pair {
+        p,
+        s,
+        publisher: _publisher,
+        subscriber: _subscriber,
+        _dirs,
+        ..
+    } = pair();
+    let show = |st: &Path| {
+        let r = run(
+            st,
+            &[
+                "--output",
+                "json",
+                "utils",
+                "deployment",
+                "compatibility-check",
+                "show",
+            ],
+            "",
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["compatibility_check"].clone()
+    };
+    assert_eq!(show(&p), "enabled");
+    node(
+        &p,
+        &["utils", "deployment", "compatibility-check", "disable"],
+    );
+    assert_eq!(show(&p), "disabled");
+    wait_for("the setting to reach the subscriber", || {
+        show(&s) == "disabled"
+    });
+    let r = run(
+        &s,
+        &["utils", "deployment", "compatibility-check", "enable"],
+        "",
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("This command can only be run on the publisher node."),
+        "{}",
+        r.stderr
+    );
+    node(
+        &p,
+        &["utils", "deployment", "compatibility-check", "enable"],
+    );
+    wait_for("the setting to come back", || show(&s) == "enabled");
+    let audit = run(&p, &["run", "sql", "select command from auditlog"], "").stdout;
+    assert!(audit.contains("compatibility-check disable"), "{audit}");
+}

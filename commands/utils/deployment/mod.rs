@@ -5,15 +5,29 @@ use clap::Subcommand;
 use crate::context::Ctx;
 use crate::errors::CmdResult;
 
+pub mod compatibility_check;
 pub mod test_connection;
 
 #[derive(Debug, Subcommand)]
 pub enum DeploymentCommands {
+    CompatibilityCheck(compatibility_check::UtilsDeploymentCompatibilityCheckArgs),
     TestConnection(test_connection::UtilsDeploymentTestConnectionArgs),
+}
+
+impl DeploymentCommands {
+    pub fn changes_state(&self) -> bool {
+        match self {
+            DeploymentCommands::CompatibilityCheck(a) => a.changes_state(),
+            DeploymentCommands::TestConnection(_) => false,
+        }
+    }
 }
 
 pub fn run(ctx: &mut Ctx, cmd: DeploymentCommands) -> CmdResult {
     match cmd {
+        DeploymentCommands::CompatibilityCheck(a) => {
+            compatibility_check::cmd_utils_deployment_compatibility_check(ctx, a)
+        }
         DeploymentCommands::TestConnection(a) => {
             test_connection::cmd_utils_deployment_test_connection(ctx, a)
         }
