@@ -610,6 +610,8 @@ fn ten_changes_while_the_subscriber_is_down_converge_and_apply_once() {
 
     // Caught up in one batch that follows the last one applied; no range applied twice.
     let batches = applied_batches(&s);
+    // It joined after the publisher had changes: a whole snapshot came first.
+    assert!(batches[0].2 && batches[0].0 == 0, "{batches:?}");
     let last = *batches.last().unwrap();
     assert_eq!(last, (before, seq, false), "{batches:?}");
     for w in batches.windows(2) {
