@@ -618,6 +618,21 @@ fn ten_changes_while_the_subscriber_is_down_converge_and_apply_once() {
         assert!(w[1].2 || w[1].0 == w[0].1, "{batches:?}");
     }
 
+    // The replicated credential is only in the subscriber's secret store: not in either
+    // database, log or any other file of the two nodes.
+    for st in [&p, &s] {
+        for (path, data) in crate::util::all_files(st) {
+            if path.ends_with("secrets") {
+                continue;
+            }
+            assert!(
+                !crate::util::contains(&data, GOOD_KEY),
+                "the Artifactory credential is in {}",
+                path.display()
+            );
+        }
+    }
+
     // A batch delivered again (here: the first one, with an empty user list) changes nothing.
     let cluster = replication(&p)["cluster"].as_str().unwrap().to_owned();
     let stale = serde_json::json!({
