@@ -178,6 +178,9 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__node__subcmd__cluster,remove)
                 cmd="ccadmin__subcmd__utils__subcmd__node__subcmd__cluster__subcmd__remove"
                 ;;
+            ccadmin__subcmd__utils__subcmd__patch__subcmd__manager,install)
+                cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__install"
+                ;;
             ccadmin__subcmd__utils__subcmd__patch__subcmd__manager,list)
                 cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__list"
                 ;;
@@ -1749,12 +1752,50 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__patch__subcmd__manager)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help list signer"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help install list signer"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__install)
+            opts="-y -q -v -h --node --side --max-fail --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-fail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -13,6 +13,7 @@ pub mod cluster;
 pub mod compatibility;
 pub mod connectivity;
 pub mod image_repository;
+pub mod install;
 pub mod inventory;
 pub mod node;
 pub mod notify;

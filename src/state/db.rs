@@ -323,6 +323,30 @@ const MIGRATIONS: &[&str] = &[
         WHEN OLD.key LIKE 'shared.%' AND (SELECT role FROM node WHERE id = 1) = 'publisher'
         BEGIN INSERT INTO replication_log (kind) VALUES ('settings'); END;
     "#,
+    // 13: orchestration runs (patch installs), and each node's step, written as it ends.
+    r#"
+    CREATE TABLE orchestration_run (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        operation   TEXT NOT NULL,
+        subject     TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        started_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now')),
+        finished_at TEXT,
+        result      TEXT
+    );
+    CREATE TABLE orchestration_step (
+        run_id   INTEGER NOT NULL REFERENCES orchestration_run(id),
+        host     TEXT NOT NULL,
+        side     TEXT NOT NULL,
+        result   TEXT NOT NULL,
+        detail   TEXT NOT NULL,
+        seconds  REAL NOT NULL,
+        ended_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now')),
+        PRIMARY KEY (run_id, host)
+    );
+    CREATE VIEW orchestrationrun AS SELECT id, operation, subject, actor, started_at, finished_at, result FROM orchestration_run;
+    CREATE VIEW orchestrationstep AS SELECT run_id, host, side, result, detail, seconds, ended_at FROM orchestration_step;
+    "#,
 ];
 
 /// The schema version this build writes.

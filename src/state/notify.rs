@@ -317,3 +317,45 @@ pub(in crate::state) fn replace_shared_settings(
     }
     Ok(())
 }
+
+impl Db {
+    /// Start recording an orchestration run; its id.
+    pub fn start_run(
+        &mut self,
+        operation: &str,
+        subject: &str,
+        actor: &str,
+    ) -> Result<i64, StateError> {
+        self.conn.execute(
+            "INSERT INTO orchestration_run (operation, subject, actor) VALUES (?1, ?2, ?3)",
+            params![operation, subject, actor],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// One node's step of a run, as it ended.
+    pub fn record_step(
+        &mut self,
+        run: i64,
+        host: &str,
+        side: &str,
+        result: &str,
+        detail: &str,
+        seconds: f64,
+    ) -> Result<(), StateError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO orchestration_step (run_id, host, side, result, detail, seconds)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![run, host, side, result, detail, seconds],
+        )?;
+        Ok(())
+    }
+
+    pub fn finish_run(&mut self, run: i64, result: &str) -> Result<(), StateError> {
+        self.conn.execute(
+            "UPDATE orchestration_run SET finished_at = strftime('%Y-%m-%d %H:%M:%S', 'now'), result = ?2 WHERE id = ?1",
+            params![run, result],
+        )?;
+        Ok(())
+    }
+}

@@ -5,11 +5,13 @@ use clap::Subcommand;
 use crate::context::Ctx;
 use crate::errors::CmdResult;
 
+pub mod install;
 pub mod list;
 pub mod signer;
 
 #[derive(Debug, Subcommand)]
 pub enum PatchManagerCommands {
+    Install(install::UtilsPatchManagerInstallArgs),
     List(list::UtilsPatchManagerListArgs),
     /// The publishers whose signatures on patches this cluster trusts
     #[command(subcommand)]
@@ -20,6 +22,7 @@ impl PatchManagerCommands {
     pub fn changes_state(&self) -> bool {
         match self {
             PatchManagerCommands::List(_) => false,
+            PatchManagerCommands::Install(_) => true,
             PatchManagerCommands::Signer(c) => c.changes_state(),
         }
     }
@@ -28,6 +31,7 @@ impl PatchManagerCommands {
 pub fn run(ctx: &mut Ctx, cmd: PatchManagerCommands) -> CmdResult {
     match cmd {
         PatchManagerCommands::List(a) => list::cmd_utils_patch_manager_list(ctx, a),
+        PatchManagerCommands::Install(a) => install::cmd_utils_patch_manager_install(ctx, a),
         PatchManagerCommands::Signer(c) => signer::run(ctx, c),
     }
 }
