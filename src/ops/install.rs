@@ -179,6 +179,24 @@ fn one(
     }
 }
 
+/// The per-node table of a run, for the console and the mail.
+pub const TABLE: [&str; 5] = ["NODE", "SIDE", "RESULT", "TIME", "DETAIL"];
+
+pub fn table(results: &[NodeResult]) -> Vec<Vec<String>> {
+    results
+        .iter()
+        .map(|r| {
+            vec![
+                r.host.clone(),
+                r.side.clone(),
+                format!("{:?}", r.result),
+                format!("{:.1}s", r.seconds),
+                r.detail.clone(),
+            ]
+        })
+        .collect()
+}
+
 /// Install on the plan's nodes, one at a time; `on_node` hears each result as it ends.
 pub fn install(
     node: &mut Node,
@@ -244,23 +262,13 @@ pub fn install(
         "Partial"
     };
     node.db()?.finish_run(run, overall)?;
-    let rows: Vec<Vec<String>> = results
-        .iter()
-        .map(|r| {
-            vec![
-                r.host.clone(),
-                r.side.clone(),
-                format!("{:?}", r.result),
-                r.detail.clone(),
-            ]
-        })
-        .collect();
+    let rows = table(&results);
     // A mail that cannot be queued never fails the run.
     let _ = super::notify::notify(
         node,
         &format!("Patch install {}", plan.manifest.file),
         overall,
-        &["NODE", "SIDE", "RESULT", "DETAIL"],
+        &TABLE,
         &rows,
     );
     Ok(Report {

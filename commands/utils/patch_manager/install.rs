@@ -83,22 +83,9 @@ pub fn cmd_utils_patch_manager_install(
         ctx.ui
             .json(&json!({ "run": report.run, "nodes": report.nodes, "installed": done }))?;
     } else {
-        let rows: Vec<Vec<String>> = report
-            .nodes
-            .iter()
-            .map(|r| {
-                vec![
-                    r.host.clone(),
-                    r.side.clone(),
-                    format!("{:?}", r.result),
-                    format!("{:.1}s", r.seconds),
-                    r.detail.clone(),
-                ]
-            })
-            .collect();
         ctx.ui.line(&plain_table(
-            &["NODE", "SIDE", "RESULT", "TIME", "DETAIL"],
-            &rows,
+            &install::TABLE,
+            &install::table(&report.nodes),
         ))?;
     }
     let total = report.nodes.len();
