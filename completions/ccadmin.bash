@@ -142,8 +142,17 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__deployment,compatibility-check)
                 cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__compatibility__subcmd__check"
                 ;;
+            ccadmin__subcmd__utils__subcmd__deployment,show)
+                cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__show"
+                ;;
             ccadmin__subcmd__utils__subcmd__deployment,test-connection)
                 cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__test__subcmd__connection"
+                ;;
+            ccadmin__subcmd__utils__subcmd__deployment__subcmd__show,history)
+                cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__show__subcmd__history"
+                ;;
+            ccadmin__subcmd__utils__subcmd__deployment__subcmd__show,in-progress)
+                cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__show__subcmd__in__subcmd__progress"
                 ;;
             ccadmin__subcmd__utils__subcmd__image__subcmd__repository,artifacts)
                 cmd="ccadmin__subcmd__utils__subcmd__image__subcmd__repository__subcmd__artifacts"
@@ -1228,7 +1237,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__deployment)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help compatibility-check test-connection"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help compatibility-check show test-connection"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1256,6 +1265,88 @@ _ccadmin() {
         ccadmin__subcmd__utils__subcmd__deployment__subcmd__compatibility__subcmd__check)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help enable disable show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__deployment__subcmd__show)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help in-progress history"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__deployment__subcmd__show__subcmd__history)
+            opts="-y -q -v -h --limit --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__deployment__subcmd__show__subcmd__in__subcmd__progress)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

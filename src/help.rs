@@ -118,6 +118,8 @@ pub const JSON_COMMANDS: &[&str] = &[
     "utils controlnode key",
     "utils dbreplication runtimestate",
     "utils deployment compatibility-check",
+    "utils deployment show history",
+    "utils deployment show in-progress",
     "utils deployment test-connection",
     "utils image-repository artifacts",
     "utils image-repository download",

@@ -276,3 +276,36 @@ pub fn install(
         nodes: results,
     })
 }
+
+/// Where the newest run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunState {
+    /// Its process still holds the orchestration lock.
+    Running,
+    /// It ended without finishing (the process is gone: Ctrl-C, kill, a reboot).
+    Interrupted,
+    Finished,
+}
+
+/// `utils deployment show in-progress`: the newest run and whether it still runs.
+pub fn in_progress(node: &mut Node) -> OpResult<Option<(crate::state::notify::Run, RunState)>> {
+    let Some(run) = node.db()?.runs(1)?.into_iter().next() else {
+        return Ok(None);
+    };
+    let state = if run.finished_at.is_some() {
+        RunState::Finished
+    } else {
+        let path = node.db()?.path().to_path_buf();
+        match crate::state::lock::live_holder(&path)? {
+            Some(o) if o.command == "utils patch-manager install" => RunState::Running,
+            _ => RunState::Interrupted,
+        }
+    };
+    Ok(Some((run, state)))
+}
+
+/// The newest `limit` runs, newest first.
+pub fn history(node: &mut Node, limit: usize) -> OpResult<Vec<crate::state::notify::Run>> {
+    Ok(node.db()?.runs(limit)?)
+}

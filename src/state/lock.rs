@@ -133,6 +133,30 @@ pub fn holder(db_path: &Path) -> Result<Option<LockOwner>, StateError> {
         .optional()?)
 }
 
+/// The current holder if its process is still running (a stale lock is no holder).
+pub fn live_holder(db_path: &Path) -> Result<Option<LockOwner>, StateError> {
+    let conn = connect(db_path)?;
+    let row: Option<(LockOwner, Option<String>)> = conn
+        .query_row(
+            "SELECT command, pid, started_at, proc_start FROM op_lock WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    LockOwner {
+                        command: r.get(0)?,
+                        pid: r.get(1)?,
+                        since: r.get(2)?,
+                    },
+                    r.get(3)?,
+                ))
+            },
+        )
+        .optional()?;
+    Ok(row
+        .filter(|(o, start)| alive(o.pid, start.as_deref()))
+        .map(|(o, _)| o))
+}
+
 impl Drop for LockGuard {
     fn drop(&mut self) {
         // Only our own row: if a stale-lock takeover ever replaced us, leave the new owner be.

@@ -359,3 +359,69 @@ impl Db {
         Ok(())
     }
 }
+
+/// A recorded orchestration run with its nodes' steps.
+#[derive(Debug, Clone, Serialize)]
+pub struct Run {
+    pub id: i64,
+    pub operation: String,
+    pub subject: String,
+    pub actor: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub result: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub host: String,
+    pub side: String,
+    pub result: String,
+    pub detail: String,
+    pub seconds: f64,
+    pub ended_at: String,
+}
+
+impl Db {
+    /// The newest `limit` runs, newest first, with their steps in the order they ended.
+    pub fn runs(&self, limit: usize) -> Result<Vec<Run>, StateError> {
+        let mut runs: Vec<Run> = self.query_all(
+            &format!(
+                "SELECT id, operation, subject, actor, started_at, finished_at, result
+                 FROM orchestration_run ORDER BY id DESC LIMIT {}",
+                limit.min(10_000)
+            ),
+            |r| {
+                Ok(Run {
+                    id: r.get(0)?,
+                    operation: r.get(1)?,
+                    subject: r.get(2)?,
+                    actor: r.get(3)?,
+                    started_at: r.get(4)?,
+                    finished_at: r.get(5)?,
+                    result: r.get(6)?,
+                    steps: Vec::new(),
+                })
+            },
+        )?;
+        for run in &mut runs {
+            let mut st = self.conn.prepare(
+                "SELECT host, side, result, detail, seconds, ended_at FROM orchestration_step
+                 WHERE run_id = ?1 ORDER BY ended_at, rowid",
+            )?;
+            let rows = st.query_map(params![run.id], |r| {
+                Ok(Step {
+                    host: r.get(0)?,
+                    side: r.get(1)?,
+                    result: r.get(2)?,
+                    detail: r.get(3)?,
+                    seconds: r.get(4)?,
+                    ended_at: r.get(5)?,
+                })
+            })?;
+            run.steps = rows.collect::<Result<_, _>>()?;
+        }
+        Ok(runs)
+    }
+}

@@ -454,8 +454,56 @@ fn a_patch_installs_one_side_at_a_time_and_a_failure_stops_the_run() {
         steps.contains("Installed") && steps.contains("Failed") && steps.contains("Skipped"),
         "{steps}"
     );
+    // The last run, as an administrator whose session dropped sees it; then every run.
+    let shown = |args: &[&str]| -> serde_json::Value {
+        let mut a = vec!["--output", "json", "utils", "deployment", "show"];
+        a.extend_from_slice(args);
+        let r = run(&s, &a, "");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        serde_json::from_str(&r.stdout).unwrap()
+    };
+    let last = shown(&["in-progress"]);
+    assert_eq!(last["state"], "finished", "{last}");
+    assert_eq!(last["run"]["result"], "Failed", "{last}");
+    assert_eq!(last["run"]["steps"][0]["result"], "Failed", "{last}");
+    assert_eq!(last["run"]["steps"][1]["result"], "Skipped", "{last}");
+    let runs = shown(&["history"]);
+    assert_eq!(runs["runs"].as_array().unwrap().len(), 2, "{runs}");
+    assert_eq!(runs["runs"][1]["result"], "Success", "{runs}");
+
+    // Killed (SIGKILL) while a node's installer runs: the run shows as interrupted.
+    let started = format!("/home/{TEST_USER}/slow-{tag}.started");
+    let slow = format!("slow-{tag}.sh");
+    with_install(
+        &slow,
+        format!("touch {started}; sleep 30\n").as_bytes(),
+        &format!("sh {slow}"),
+        Some(&secret),
+    );
+    let mut child = std::process::Command::new(crate::util::bin())
+        .env("CCADMIN_STATE_DIR", &s)
+        .args(["--yes", "utils", "patch-manager", "install", &slow])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !Path::new(&started).exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the installer never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(shown(&["in-progress"])["state"], "running");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let last = shown(&["in-progress"]);
+    assert_eq!(last["state"], "interrupted", "{last}");
+    assert_eq!(last["run"]["subject"], slow.as_str());
+    let _ = std::fs::remove_file(&started);
     let _ = std::fs::remove_file(&log);
-    for f in [&good, &bad] {
+    for f in [&good, &bad, &slow] {
         let _ = std::fs::remove_file(format!("/home/{TEST_USER}/{f}"));
     }
 }

@@ -6,11 +6,15 @@ use crate::context::Ctx;
 use crate::errors::CmdResult;
 
 pub mod compatibility_check;
+pub mod show;
 pub mod test_connection;
 
 #[derive(Debug, Subcommand)]
 pub enum DeploymentCommands {
     CompatibilityCheck(compatibility_check::UtilsDeploymentCompatibilityCheckArgs),
+    /// The orchestration runs: the one in progress, the history
+    #[command(subcommand)]
+    Show(show::DeploymentShowCommands),
     TestConnection(test_connection::UtilsDeploymentTestConnectionArgs),
 }
 
@@ -18,7 +22,7 @@ impl DeploymentCommands {
     pub fn changes_state(&self) -> bool {
         match self {
             DeploymentCommands::CompatibilityCheck(a) => a.changes_state(),
-            DeploymentCommands::TestConnection(_) => false,
+            DeploymentCommands::TestConnection(_) | DeploymentCommands::Show(_) => false,
         }
     }
 }
@@ -28,6 +32,7 @@ pub fn run(ctx: &mut Ctx, cmd: DeploymentCommands) -> CmdResult {
         DeploymentCommands::CompatibilityCheck(a) => {
             compatibility_check::cmd_utils_deployment_compatibility_check(ctx, a)
         }
+        DeploymentCommands::Show(c) => show::run(ctx, c),
         DeploymentCommands::TestConnection(a) => {
             test_connection::cmd_utils_deployment_test_connection(ctx, a)
         }

@@ -1,0 +1,70 @@
+//! `utils deployment show in-progress`: the running operation with each node's result so far,
+//! or the last one when nothing runs (for an administrator whose session dropped).
+
+use clap::Args;
+use serde_json::json;
+
+use crate::context::Ctx;
+use crate::errors::CmdResult;
+use crate::ops::install::{self, RunState};
+use crate::output::{kv_block, plain_table};
+
+/// Show the running orchestration operation and each node's result so far, or the last one
+#[derive(Debug, Args)]
+#[command(after_long_help = "Example:\n  admin:utils deployment show in-progress")]
+pub struct UtilsDeploymentShowInProgressArgs {}
+
+pub fn cmd_utils_deployment_show_in_progress(
+    ctx: &mut Ctx,
+    _args: UtilsDeploymentShowInProgressArgs,
+) -> CmdResult {
+    let found = install::in_progress(&mut ctx.node)?;
+    if ctx.ui.json_output() {
+        ctx.ui.json(&match &found {
+            Some((run, state)) => json!({ "state": state, "run": run }),
+            None => json!({ "state": null, "run": null }),
+        })?;
+        return Ok(());
+    }
+    let Some((run, state)) = found else {
+        ctx.ui
+            .line("No orchestration operation has run on this node.")?;
+        return Ok(());
+    };
+    let state = match state {
+        RunState::Running => "in progress".to_owned(),
+        RunState::Interrupted => {
+            "interrupted: its process is gone (run the command again)".to_owned()
+        }
+        RunState::Finished => format!(
+            "finished {} UTC: {}",
+            run.finished_at.clone().unwrap_or_default(),
+            run.result.clone().unwrap_or_default()
+        ),
+    };
+    ctx.ui.line(&kv_block(&[
+        ("Operation", format!("{} {}", run.operation, run.subject)),
+        (
+            "Started",
+            format!("{} UTC by {}", run.started_at, run.actor),
+        ),
+        ("State", state),
+    ]))?;
+    let rows: Vec<Vec<String>> = run
+        .steps
+        .iter()
+        .map(|s| {
+            vec![
+                s.host.clone(),
+                s.side.clone(),
+                s.result.clone(),
+                format!("{:.1}s", s.seconds),
+                s.detail.clone(),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        ctx.ui.line(&plain_table(&install::TABLE, &rows))?;
+    }
+    Ok(())
+}
