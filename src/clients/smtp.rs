@@ -116,10 +116,13 @@ fn transport(s: &Server) -> Result<SmtpTransport, SmtpError> {
     if s.security != Security::None {
         let mut params = TlsParameters::builder(s.host.clone());
         for f in &s.trust {
-            let Ok(pem) = std::fs::read(f) else { continue };
+            use rustls_pki_types::pem::PemObject;
             // A file may hold several certificates; lettre takes them one by one.
-            for block in pem_blocks(&pem) {
-                if let Ok(c) = Certificate::from_pem(block.as_bytes()) {
+            let Ok(certs) = rustls_pki_types::CertificateDer::pem_file_iter(f) else {
+                continue;
+            };
+            for der in certs.flatten() {
+                if let Ok(c) = Certificate::from_der(der.to_vec()) {
                     params = params.add_root_certificate(c);
                 }
             }
@@ -139,26 +142,10 @@ fn transport(s: &Server) -> Result<SmtpTransport, SmtpError> {
     Ok(builder.build())
 }
 
-/// The PEM certificate blocks of a file.
-fn pem_blocks(pem: &[u8]) -> Vec<String> {
-    let text = String::from_utf8_lossy(pem);
-    let mut out = Vec::new();
-    let mut rest = text.as_ref();
-    while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
-        let Some(end) = rest[start..].find("-----END CERTIFICATE-----") else {
-            break;
-        };
-        let stop = start + end + "-----END CERTIFICATE-----".len();
-        out.push(rest[start..stop].to_owned());
-        rest = &rest[stop..];
-    }
-    out
-}
-
 /// What went wrong, from lettre's error: the server's own words made safe to show.
 fn classify(s: &Server, e: lettre::transport::smtp::Error) -> SmtpError {
     let server = format!("{}:{}", s.host, s.port);
-    let mut reason = crate::output::terminal_safe(&error_chain(&e)).into_owned();
+    let mut reason = crate::output::terminal_safe(&super::error_chain(&e)).into_owned();
     reason.truncate(300);
     let code = e.status().map(|c| c.to_string());
     if e.is_tls() {
@@ -180,20 +167,6 @@ fn classify(s: &Server, e: lettre::transport::smtp::Error) -> SmtpError {
         return SmtpError::Tls { server, reason };
     }
     SmtpError::Unreachable { server, reason }
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let t = c.to_string();
-        if !out.contains(&t) {
-            out.push_str(": ");
-            out.push_str(&t);
-        }
-        cur = c.source();
-    }
-    out
 }
 
 /// Connect, protect, log in and say NOOP: the server would take a mail from this node.

@@ -23,7 +23,8 @@ use crate::clients::cloud_connect::{CcError, CloudConnect, Credential, Join};
 use crate::domain::{AuthType, Role, Software};
 use crate::secrets::{Secret, StoreKind};
 use crate::state::db::{ImageRepository, OnboardedHost};
-use crate::state::notify::{Signer, SmtpConfig};
+use crate::state::notify::SmtpConfig;
+use crate::state::orchestration::Signer;
 use crate::state::replication::{Batch, StoredVersion};
 
 /// Name of the cluster secret in the secret store.
@@ -457,23 +458,14 @@ fn image_repository_out(node: &mut Node) -> OpResult<ReplicatedImageRepository> 
 }
 
 fn read_bounded(path: &Path, max: usize) -> OpResult<String> {
-    use std::io::Read;
-    let mut text = String::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(max as u64 + 1).read_to_string(&mut text))
+    crate::state::read_bounded(path, max as u64)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
         .map_err(|e| {
             OpError::new(
                 Kind::Storage,
                 format!("cannot read {}: {e}", path.display()),
             )
-        })?;
-    if text.len() > max {
-        return Err(OpError::new(
-            Kind::Storage,
-            format!("{} is larger than {max} bytes", path.display()),
-        ));
-    }
-    Ok(text)
+        })
 }
 
 /// This node's own `trust/` (not what it received), as it goes to the subscriber.
@@ -822,7 +814,7 @@ fn validate(c: &Changes) -> OpResult {
             return Err(invalid("settings", "too many"));
         }
         for (k, v) in settings {
-            if !k.starts_with(crate::state::notify::SHARED) {
+            if !k.starts_with(crate::state::orchestration::SHARED) {
                 return Err(invalid(
                     "settings",
                     format!("{} is not a shared setting", k.escape_debug()),

@@ -95,12 +95,11 @@ pub fn plan(node: &mut Node, patch: &str, choice: &Choice) -> OpResult<Plan> {
     }
     // Side A before side B, so a redundant pair never has both sides down.
     nodes.sort_by_key(|r| r.side != "A");
-    let dir = node.root().join("artifacts");
-    let file = super::patches::list(node)?
-        .into_iter()
-        .find(|p| p.patch.as_ref() == Some(&manifest))
-        .map(|p| dir.join(&p.manifest).with_file_name(&manifest.file))
-        .ok_or_else(|| OpError::new(Kind::Failed, "the patch went away"))?;
+    let file = node
+        .root()
+        .join("artifacts")
+        .join(&found.manifest)
+        .with_file_name(&manifest.file);
     let data = std::fs::read(&file).map_err(|e| {
         OpError::new(
             Kind::Storage,
@@ -289,7 +288,9 @@ pub enum RunState {
 }
 
 /// `utils deployment show in-progress`: the newest run and whether it still runs.
-pub fn in_progress(node: &mut Node) -> OpResult<Option<(crate::state::notify::Run, RunState)>> {
+pub fn in_progress(
+    node: &mut Node,
+) -> OpResult<Option<(crate::state::orchestration::Run, RunState)>> {
     let Some(run) = node.db()?.runs(1)?.into_iter().next() else {
         return Ok(None);
     };
@@ -306,6 +307,6 @@ pub fn in_progress(node: &mut Node) -> OpResult<Option<(crate::state::notify::Ru
 }
 
 /// The newest `limit` runs, newest first.
-pub fn history(node: &mut Node, limit: usize) -> OpResult<Vec<crate::state::notify::Run>> {
+pub fn history(node: &mut Node, limit: usize) -> OpResult<Vec<crate::state::orchestration::Run>> {
     Ok(node.db()?.runs(limit)?)
 }

@@ -19,8 +19,9 @@ const MAX_RETRY: Duration = Duration::from_secs(3600);
 
 /// SMTP settings change on the publisher only (they replicate).
 fn require_writer(node: &mut Node) -> OpResult {
+    let subscriber = node.identity()?.role == crate::domain::Role::Subscriber;
     node.require_cloud_connect(true).map_err(|e| {
-        if e.message.contains("publisher") {
+        if subscriber {
             e.hint("the SMTP settings are changed on the publisher and replicate to this node")
         } else {
             e

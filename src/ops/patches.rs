@@ -164,14 +164,6 @@ fn manifests(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn read_bounded(path: &Path, max: u64) -> Option<Vec<u8>> {
-    let mut buf = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(max + 1).read_to_end(&mut buf))
-        .ok()?;
-    (buf.len() as u64 <= max).then_some(buf)
-}
-
 fn sha256_file(path: &Path) -> Option<String> {
     use sha2::{Digest, Sha256};
     let mut f = std::fs::File::open(path).ok()?;
@@ -188,8 +180,11 @@ fn sha256_file(path: &Path) -> Option<String> {
 }
 
 /// One manifest, checked: signature, contents, file.
-fn examine(path: &Path, signers: &[crate::state::notify::Signer]) -> (Status, Option<Manifest>) {
-    let Some(data) = read_bounded(path, MAX_MANIFEST) else {
+fn examine(
+    path: &Path,
+    signers: &[crate::state::orchestration::Signer],
+) -> (Status, Option<Manifest>) {
+    let Ok(data) = crate::state::read_bounded(path, MAX_MANIFEST) else {
         return (
             Status::Invalid {
                 reason: format!("unreadable or larger than {MAX_MANIFEST} bytes"),
@@ -198,7 +193,8 @@ fn examine(path: &Path, signers: &[crate::state::notify::Signer]) -> (Status, Op
         );
     };
     let sig_path = PathBuf::from(format!("{}.minisig", path.display()));
-    let signature = read_bounded(&sig_path, signing::MAX_SIGNATURE)
+    let signature = crate::state::read_bounded(&sig_path, signing::MAX_SIGNATURE)
+        .ok()
         .map(|b| String::from_utf8_lossy(&b).into_owned());
     let verdict = signing::verify(&data, signature.as_deref(), signers);
     let parsed: Result<Manifest, String> = serde_json::from_slice::<Manifest>(&data)

@@ -8,7 +8,7 @@ use std::path::Path;
 use base64::Engine;
 
 use super::{Kind, Node, OpError, OpResult};
-use crate::state::notify::Signer;
+use crate::state::orchestration::Signer;
 
 /// The largest public key file and signature file read.
 const MAX_KEY_FILE: u64 = 4096;
@@ -77,10 +77,8 @@ pub fn signers(node: &mut Node) -> OpResult<Vec<Listed>> {
 /// `utils patch-manager signer add NAME FILE` (publisher): trust a publisher's key.
 pub fn add(node: &mut Node, name: &str, file: &Path) -> OpResult<String> {
     node.require_cloud_connect(true)?;
-    use std::io::Read;
-    let mut text = String::new();
-    std::fs::File::open(file)
-        .and_then(|f| f.take(MAX_KEY_FILE).read_to_string(&mut text))
+    let text = crate::state::read_bounded(file, MAX_KEY_FILE)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
         .map_err(|e| {
             OpError::new(
                 Kind::Invalid,

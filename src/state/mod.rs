@@ -7,6 +7,7 @@
 pub mod db;
 pub mod lock;
 pub mod notify;
+pub mod orchestration;
 pub mod replication;
 
 use std::fs;
@@ -145,6 +146,21 @@ pub fn owned_by_us(path: &Path, m: &fs::Metadata) -> io::Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A file's content, read only up to `max` bytes: a larger file is an error (`InvalidData`), so
+/// a file from a peer or an administrator can never make the node read without bound.
+pub fn read_bounded(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    fs::File::open(path)?.take(max + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("larger than {max} bytes"),
+        ));
+    }
+    Ok(buf)
 }
 
 /// Write `data` to `path` with mode 0600, atomically (temporary file, then rename), so a crash

@@ -73,7 +73,7 @@ pub struct Batch<'a> {
     /// The SMTP setting (`None` inside: removed) and the subscribed addresses.
     pub smtp: Option<(Option<&'a super::notify::SmtpConfig>, &'a [String])>,
     /// The trusted signers of patches and releases.
-    pub signers: Option<&'a [super::notify::Signer]>,
+    pub signers: Option<&'a [super::orchestration::Signer]>,
     /// The cluster's settings (`shared.*`).
     pub settings: Option<&'a [(String, String)]>,
 }
@@ -308,10 +308,10 @@ impl Db {
             super::notify::replace_subscribers(&tx, subscribers)?;
         }
         if let Some(signers) = b.signers {
-            super::notify::replace_signers(&tx, signers)?;
+            super::orchestration::replace_signers(&tx, signers)?;
         }
         if let Some(settings) = b.settings {
-            super::notify::replace_shared_settings(&tx, settings)?;
+            super::orchestration::replace_shared_settings(&tx, settings)?;
         }
         tx.execute(
             "INSERT INTO replication_applied (cluster, publisher, seq_from, seq_to, snapshot, kinds)
