@@ -11,6 +11,7 @@ pub mod smtp_from_email;
 pub mod smtp_host;
 pub mod smtp_use_auth;
 pub mod smtp_user;
+pub mod version;
 
 #[derive(Debug, Subcommand)]
 pub enum ShowCommands {
@@ -28,12 +29,16 @@ pub enum ShowCommands {
     SmtpUseAuth(smtp_use_auth::ShowSmtpUseAuthArgs),
     /// (Cloud Connect) The SMTP user name
     SmtpUser(smtp_user::ShowSmtpUserArgs),
+    /// (VOS) The active and inactive versions of this node and their patches
+    #[command(subcommand)]
+    Version(version::ShowVersionCommands),
 }
 
 pub fn run(ctx: &mut Ctx, cmd: ShowCommands) -> CmdResult {
     match cmd {
         ShowCommands::Cli(c) => return cli::run(ctx, c),
         ShowCommands::Cert(c) => return cert::run(ctx, c),
+        ShowCommands::Version(c) => return version::run(ctx, c),
         _ => ctx.node.require_cloud_connect(false)?,
     }
     match cmd {
@@ -41,6 +46,6 @@ pub fn run(ctx: &mut Ctx, cmd: ShowCommands) -> CmdResult {
         ShowCommands::SmtpFromEmail(a) => smtp_from_email::cmd_show_smtp_from_email(ctx, a),
         ShowCommands::SmtpUseAuth(a) => smtp_use_auth::cmd_show_smtp_use_auth(ctx, a),
         ShowCommands::SmtpUser(a) => smtp_user::cmd_show_smtp_user(ctx, a),
-        ShowCommands::Cli(_) | ShowCommands::Cert(_) => Ok(()),
+        ShowCommands::Cli(_) | ShowCommands::Cert(_) | ShowCommands::Version(_) => Ok(()),
     }
 }

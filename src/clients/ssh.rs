@@ -821,8 +821,12 @@ impl Connection {
         };
         let mut ch = self.session.channel_session().map_err(fail)?;
         ch.exec(command).map_err(fail)?;
-        let mut out = String::new();
-        ch.read_to_string(&mut out).map_err(|e| {
+        // The peer's output is bounded: a command that prints more is cut off and failed.
+        let mut raw = Vec::new();
+        (&mut ch)
+            .take(MAX_COMMAND_OUTPUT + 1)
+            .read_to_end(&mut raw)
+            .map_err(|e| {
             if e.kind() == std::io::ErrorKind::TimedOut || fired() {
                 SshError::Timeout {
                     endpoint: endpoint.clone(),
@@ -837,11 +841,23 @@ impl Connection {
                     reason: e.to_string(),
                 }
             }
-        })?;
+            })?;
+        if raw.len() as u64 > MAX_COMMAND_OUTPUT {
+            let _ = ch.close();
+            return Err(SshError::TooLarge {
+                endpoint: endpoint.clone(),
+                path: command.to_owned(),
+                limit: MAX_COMMAND_OUTPUT,
+            });
+        }
+        let out = String::from_utf8_lossy(&raw).into_owned();
         ch.wait_close().map_err(fail)?;
         Ok((ch.exit_status().map_err(fail)?, out))
     }
 }
+
+/// The most output a remote command may print.
+pub const MAX_COMMAND_OUTPUT: u64 = 1024 * 1024;
 
 /// Progress of a transfer: bytes done, bytes in all if known.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, Option<u64>);
@@ -901,6 +917,26 @@ impl Connection {
             path: path.to_owned(),
             reason: e.to_string(),
         }
+    }
+
+    /// The bytes free for this account in `dir` (SFTP statvfs of a probe file made there and
+    /// removed again).
+    pub fn free_space(&self, dir: &str) -> Result<u64, SshError> {
+        let sftp = self.sftp()?;
+        let probe = format!("{}/.ccadmin-space-probe", dir.trim_end_matches('/'));
+        let mut f = sftp
+            .open_mode(
+                Path::new(&probe),
+                ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::TRUNCATE,
+                0o600,
+                ssh2::OpenType::File,
+            )
+            .map_err(|e| self.map_err(e, "open", &probe))?;
+        let st = f.statvfs().map_err(|e| self.map_err(e, "statvfs", dir));
+        drop(f);
+        let _ = sftp.unlink(Path::new(&probe));
+        let st = st?;
+        Ok(st.f_bavail.saturating_mul(st.f_frsize))
     }
 
     /// Check that `dir` is an existing directory.

@@ -752,7 +752,6 @@ pub fn test_deployment(
 ) -> super::OpResult<Report> {
     use super::{Kind, OpError};
     let inv = super::inventory::current(node)?;
-    let onboarded = node.db()?.onboarded_hosts()?;
     let mut rows = inv.rows();
     if let Some(n) = &filter.node {
         rows.retain(|r| {
@@ -780,6 +779,57 @@ pub fn test_deployment(
                 .hint("see the hosts with: utils system inventory show"),
         );
     }
+    let (targets, access) = access(node, rows)?;
+    let (results, stats) = check_all(
+        &targets,
+        &access.key.private,
+        &Keys {
+            known_hosts: &access.known_hosts,
+            recorded: &access.recorded,
+        },
+        settings.accept_new_host_keys,
+        settings.parallel,
+        settings.retries,
+        settings.timeout,
+        &node.cancel,
+        &|n| on_done(n, targets.len()),
+    );
+    node.cancel.check()?;
+    Ok(Report {
+        results: results.into_iter().flatten().collect(),
+        stats,
+        public_key: access.key.public_line,
+    })
+}
+
+/// How this node logs in to deployment hosts: its key, the host keys it learnt, and the host
+/// keys recorded when VOS clusters were onboarded.
+pub struct Access {
+    pub key: crate::nodekey::NodeKey,
+    pub known_hosts: HostKeys,
+    pub recorded: HostKeys,
+}
+
+impl Access {
+    /// The host keys a target is checked against.
+    pub fn host_keys(&self, t: &Target) -> &HostKeys {
+        if t.recorded_key {
+            &self.recorded
+        } else {
+            &self.known_hosts
+        }
+    }
+}
+
+/// The targets of `rows` (Windows hosts with the inventory's account; VOS hosts with the
+/// account and host key recorded at onboarding, or the reason they cannot be reached) and the
+/// keys to log in with.
+pub fn access(
+    node: &mut super::Node,
+    rows: Vec<HostRow>,
+) -> super::OpResult<(Vec<Target>, Access)> {
+    use super::{Kind, OpError};
+    let onboarded = node.db()?.onboarded_hosts()?;
     let targets: Vec<Target> = rows
         .into_iter()
         .map(|row| {
@@ -818,26 +868,14 @@ pub fn test_deployment(
         )
     })?;
     let recorded = HostKeys::new(recorded_path);
-    let (results, stats) = check_all(
-        &targets,
-        &key.private,
-        &Keys {
-            known_hosts: &host_keys,
-            recorded: &recorded,
+    Ok((
+        targets,
+        Access {
+            key,
+            known_hosts: host_keys,
+            recorded,
         },
-        settings.accept_new_host_keys,
-        settings.parallel,
-        settings.retries,
-        settings.timeout,
-        &node.cancel,
-        &|n| on_done(n, targets.len()),
-    );
-    node.cancel.check()?;
-    Ok(Report {
-        results: results.into_iter().flatten().collect(),
-        stats,
-        public_key: key.public_line,
-    })
+    ))
 }
 
 /// `POST /cluster/test-connection`: the other Cloud Connect node is asked to run the same test

@@ -21,6 +21,7 @@ pub mod onboarding;
 pub mod patches;
 pub mod schedule;
 pub mod signing;
+pub mod software;
 pub mod sql;
 pub mod users;
 

@@ -41,15 +41,36 @@ pub struct Manifest {
     pub rollback: bool,
     /// SHA-256 of the file, hex.
     pub sha256: String,
+    /// A patch (the default) or an upgrade to a new version.
+    #[serde(default)]
+    pub kind: ArtifactKind,
     /// Windows: the installer's silent command line.
     #[serde(default)]
     pub install: Option<String>,
+    /// Windows: the silent command line that removes the patch (rollback).
+    #[serde(default)]
+    pub uninstall: Option<String>,
+    /// Windows: a command line that exits 0 when the patch is installed (asked when an
+    /// interrupted run resumes and cannot tell whether the installer finished).
+    #[serde(default)]
+    pub check: Option<String>,
+}
+
+/// What installing an artifact does to a node.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArtifactKind {
+    /// Adds to the installed version (an ES, an SU, a COP).
+    #[default]
+    Patch,
+    /// Installs a new version beside the active one (switched to at once or later).
+    Upgrade,
 }
 
 impl Manifest {
     /// Every field within bounds: the file a plain name, texts without control characters,
     /// the checksum 64 hex digits.
-    fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), String> {
         let text = |what: &str, s: &str, max: usize| {
             if s.is_empty() || s.len() > max || s.chars().any(char::is_control) {
                 Err(format!(
@@ -76,8 +97,14 @@ impl Manifest {
         if self.sha256.len() != 64 || !self.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err("sha256 is not 64 hex digits".into());
         }
-        if let Some(i) = &self.install {
-            text("install", i, 1024)?;
+        for (what, line) in [
+            ("install", &self.install),
+            ("uninstall", &self.uninstall),
+            ("check", &self.check),
+        ] {
+            if let Some(l) = line {
+                text(what, l, 1024)?;
+            }
         }
         Ok(())
     }
@@ -164,7 +191,7 @@ fn manifests(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn sha256_file(path: &Path) -> Option<String> {
+pub fn sha256_file(path: &Path) -> Option<String> {
     use sha2::{Digest, Sha256};
     let mut f = std::fs::File::open(path).ok()?;
     let mut h = Sha256::new();

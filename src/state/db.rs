@@ -347,6 +347,24 @@ const MIGRATIONS: &[&str] = &[
     CREATE VIEW orchestrationrun AS SELECT id, operation, subject, actor, started_at, finished_at, result FROM orchestration_run;
     CREATE VIEW orchestrationstep AS SELECT run_id, host, side, result, detail, seconds, ended_at FROM orchestration_step;
     "#,
+    // 14: a VOS node's installed software (its versions are the settings software.active and
+    // software.inactive), and each orchestration step's versions before and after.
+    r#"
+    CREATE TABLE installed_patch (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        base         TEXT NOT NULL,
+        name         TEXT NOT NULL,
+        version      TEXT NOT NULL,
+        rollback     INTEGER NOT NULL,
+        installed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now')),
+        UNIQUE (base, name)
+    );
+    CREATE VIEW installedpatch AS SELECT seq, base, name, version, rollback, installed_at FROM installed_patch;
+    ALTER TABLE orchestration_step ADD COLUMN from_version TEXT NOT NULL DEFAULT '';
+    ALTER TABLE orchestration_step ADD COLUMN to_version TEXT NOT NULL DEFAULT '';
+    DROP VIEW orchestrationstep;
+    CREATE VIEW orchestrationstep AS SELECT run_id, host, side, result, detail, seconds, ended_at, from_version, to_version FROM orchestration_step;
+    "#,
 ];
 
 /// The schema version this build writes.

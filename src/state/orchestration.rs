@@ -2,7 +2,7 @@
 //! shared settings (`shared.*`, e.g. the compatibility check; both replicated by triggers),
 //! and the record of every run with each node's step.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::db::Db;
@@ -192,5 +192,93 @@ impl Db {
             run.steps = rows.collect::<Result<_, _>>()?;
         }
         Ok(runs)
+    }
+}
+
+/// A patch installed on this VOS node, on top of the version `base`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstalledPatch {
+    pub name: String,
+    pub version: String,
+    pub rollback: bool,
+    pub installed_at: String,
+}
+
+impl Db {
+    /// The patches installed on `base`, oldest first.
+    pub fn installed_patches(&self, base: &str) -> Result<Vec<InstalledPatch>, StateError> {
+        let mut st = self.conn.prepare(
+            "SELECT name, version, rollback, installed_at FROM installed_patch
+             WHERE base = ?1 ORDER BY seq",
+        )?;
+        let rows = st.query_map(params![base], |r| {
+            Ok(InstalledPatch {
+                name: r.get(0)?,
+                version: r.get(1)?,
+                rollback: r.get(2)?,
+                installed_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Record a patch installed on `base`; `Ok(false)` when it was installed already.
+    pub fn record_patch(
+        &mut self,
+        base: &str,
+        name: &str,
+        version: &str,
+        rollback: bool,
+    ) -> Result<bool, StateError> {
+        Ok(self.conn.execute(
+            "INSERT OR IGNORE INTO installed_patch (base, name, version, rollback) VALUES (?1, ?2, ?3, ?4)",
+            params![base, name, version, rollback],
+        )? == 1)
+    }
+
+    /// Remove the newest patch of `base`; it, or `None` when there is none.
+    pub fn remove_latest_patch(&mut self, base: &str) -> Result<Option<InstalledPatch>, StateError> {
+        let tx = self.conn.transaction()?;
+        let latest = tx
+            .query_row(
+                "SELECT seq, name, version, rollback, installed_at FROM installed_patch
+                 WHERE base = ?1 ORDER BY seq DESC LIMIT 1",
+                params![base],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        InstalledPatch {
+                            name: r.get(1)?,
+                            version: r.get(2)?,
+                            rollback: r.get(3)?,
+                            installed_at: r.get(4)?,
+                        },
+                    ))
+                },
+            )
+            .optional()?;
+        if let Some((seq, _)) = &latest {
+            tx.execute("DELETE FROM installed_patch WHERE seq = ?1", params![seq])?;
+        }
+        tx.commit()?;
+        Ok(latest.map(|(_, p)| p))
+    }
+
+    /// Set the active and inactive versions together.
+    pub fn set_versions(&mut self, active: &str, inactive: Option<&str>) -> Result<(), StateError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO setting (key, value) VALUES ('software.active', ?1)",
+            params![active],
+        )?;
+        match inactive {
+            Some(v) => tx.execute(
+                "INSERT OR REPLACE INTO setting (key, value) VALUES ('software.inactive', ?1)",
+                params![v],
+            )?,
+            None => tx.execute("DELETE FROM setting WHERE key = 'software.inactive'", [])?,
+        };
+        tx.commit()?;
+        Ok(())
     }
 }

@@ -56,6 +56,9 @@ pub struct UtilsNodeSetArgs {
     /// The SSH port Cloud Connect uses to reach this node
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub ssh_port: Option<u16>,
+    /// The version of the product this VOS node's image runs (role vos only)
+    #[arg(long, value_name = "VERSION")]
+    pub software_version: Option<String>,
 }
 
 pub fn cmd_utils_node_set(ctx: &mut Ctx, args: UtilsNodeSetArgs) -> CmdResult {
@@ -70,6 +73,13 @@ pub fn cmd_utils_node_set(ctx: &mut Ctx, args: UtilsNodeSetArgs) -> CmdResult {
         authorized_keys: args.authorized_keys.map(|p| p.display().to_string()),
         ssh_port: args.ssh_port,
     };
+    if let Some(v) = &args.software_version {
+        if changes.is_empty() {
+            crate::ops::software::set_version(&mut ctx.node, v)?;
+            ctx.ui.status(&format!("The active version is now {v}."));
+            return Ok(());
+        }
+    }
     if changes.is_empty() {
         return Err(
             CommandError::usage("nothing to change: give at least one option").with_hint(
@@ -94,6 +104,9 @@ pub fn cmd_utils_node_set(ctx: &mut Ctx, args: UtilsNodeSetArgs) -> CmdResult {
         return Ok(());
     }
     node::save(&mut ctx.node, &node)?;
+    if let Some(v) = &args.software_version {
+        crate::ops::software::set_version(&mut ctx.node, v)?;
+    }
     // The shell shows the commands of the new role from now on.
     ctx.tree = None;
     ctx.ui.status("Node settings saved.");

@@ -7,6 +7,8 @@ use crate::errors::CmdResult;
 
 pub mod inventory;
 pub mod onboard;
+pub mod switch_version;
+pub mod upgrade;
 
 #[derive(Debug, Subcommand)]
 pub enum SystemCommands {
@@ -16,6 +18,10 @@ pub enum SystemCommands {
     /// Enrol this VOS cluster with Cloud Connect: trigger (initiate), update, remove
     #[command(subcommand)]
     Onboard(onboard::OnboardCommands),
+    SwitchVersion(switch_version::UtilsSystemSwitchVersionArgs),
+    /// Install a patch or an upgrade on this VOS node, or remove its newest patch
+    #[command(subcommand)]
+    Upgrade(upgrade::UpgradeCommands),
 }
 
 impl SystemCommands {
@@ -23,6 +29,7 @@ impl SystemCommands {
         match self {
             SystemCommands::Inventory(c) => c.changes_state(),
             SystemCommands::Onboard(c) => !matches!(c, onboard::OnboardCommands::Status(_)),
+            SystemCommands::SwitchVersion(_) | SystemCommands::Upgrade(_) => true,
         }
     }
 }
@@ -36,6 +43,14 @@ pub fn run(ctx: &mut Ctx, cmd: SystemCommands) -> CmdResult {
         SystemCommands::Onboard(c) => {
             ctx.node.require_vos()?;
             onboard::run(ctx, c)
+        }
+        SystemCommands::SwitchVersion(a) => {
+            ctx.node.require_vos()?;
+            switch_version::cmd_utils_system_switch_version(ctx, a)
+        }
+        SystemCommands::Upgrade(c) => {
+            ctx.node.require_vos()?;
+            upgrade::run(ctx, c)
         }
     }
 }

@@ -1,0 +1,282 @@
+//! What software a deployment node runs (issue 13), and the VOS side of installing it.
+//!
+//! A VOS node's record lives in its own database: the active version and the inactive one
+//! (kept for switch-version and rollback) and the patches installed on each version. The
+//! Cloud Connect node reads it over SSH with `show version active --output json` and installs
+//! through `utils system upgrade initiate`, exactly as an administrator at the VOS console
+//! would. A Windows node's record is the file `.ccadmin/installed.json` in the orchestration
+//! account's home, read and written by Cloud Connect over SFTP around each installer run.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::patches::{ArtifactKind, Manifest, Platform, MANIFEST_SUFFIX};
+use super::{Kind, Node, OpError, OpResult};
+pub use crate::state::orchestration::InstalledPatch;
+
+/// The version shown before one is known.
+pub const UNKNOWN: &str = "unknown";
+/// The largest record or manifest read.
+pub const MAX_RECORD: u64 = 64 * 1024;
+/// Where a Windows node's record is kept, relative to the account's home.
+pub const WINDOWS_RECORD_DIR: &str = ".ccadmin";
+pub const WINDOWS_RECORD: &str = "installed.json";
+
+/// A node's installed software.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Installed {
+    /// The active version.
+    pub version: String,
+    /// The inactive version (VOS keeps the previous one for switch-version).
+    #[serde(default)]
+    pub inactive: Option<String>,
+    /// The patches installed on the active version, oldest first.
+    #[serde(default)]
+    pub patches: Vec<InstalledPatch>,
+}
+
+impl Installed {
+    pub fn unknown() -> Installed {
+        Installed {
+            version: UNKNOWN.into(),
+            inactive: None,
+            patches: Vec::new(),
+        }
+    }
+
+    /// Every field within bounds and printable: what a peer sent is checked before use.
+    pub fn check(&self) -> Result<(), String> {
+        let text = |what: &str, s: &str| {
+            if s.is_empty() || s.len() > 128 || s.chars().any(char::is_control) {
+                Err(format!(
+                    "{what} is empty, longer than 128, or holds control characters"
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        text("version", &self.version)?;
+        if let Some(v) = &self.inactive {
+            text("inactive version", v)?;
+        }
+        if self.patches.len() > 1024 {
+            return Err("more than 1024 patches".into());
+        }
+        for p in &self.patches {
+            text("patch name", &p.name)?;
+            text("patch version", &p.version)?;
+            if p.installed_at.len() > 64 || p.installed_at.chars().any(char::is_control) {
+                return Err("a patch's installation time is not a time".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Parse a peer's record: typed, bounded, checked.
+    pub fn parse(data: &[u8]) -> Result<Installed, String> {
+        if data.len() as u64 > MAX_RECORD {
+            return Err(format!("larger than {MAX_RECORD} bytes"));
+        }
+        let i: Installed = serde_json::from_slice(data).map_err(|e| e.to_string())?;
+        i.check()?;
+        Ok(i)
+    }
+
+    pub fn has_patch(&self, name: &str) -> bool {
+        self.patches.iter().any(|p| p.name == name)
+    }
+
+    /// The patches as a console shows them.
+    pub fn patch_names(&self) -> String {
+        if self.patches.is_empty() {
+            "No patch installed".into()
+        } else {
+            self.patches
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    }
+}
+
+/// This VOS node's record.
+pub fn local(node: &mut Node) -> OpResult<Installed> {
+    node.require_vos()?;
+    let db = node.db()?;
+    let version = db
+        .setting("software.active")?
+        .unwrap_or_else(|| UNKNOWN.into());
+    Ok(Installed {
+        inactive: db.setting("software.inactive")?,
+        patches: db.installed_patches(&version)?,
+        version,
+    })
+}
+
+/// `utils node set --software-version`: the version this VOS node's image runs.
+pub fn set_version(node: &mut Node, version: &str) -> OpResult {
+    node.require_vos()?;
+    let candidate = Installed {
+        version: version.to_owned(),
+        inactive: None,
+        patches: Vec::new(),
+    };
+    candidate
+        .check()
+        .map_err(|e| OpError::new(Kind::Invalid, format!("software version: {e}")))?;
+    let inactive = node.db()?.setting("software.inactive")?;
+    node.db()?.set_versions(version, inactive.as_deref())?;
+    Ok(())
+}
+
+/// Read `file`'s manifest (`file.manifest.json`, transferred with it) and check that the file
+/// is the one it describes and that it is meant for this node.
+fn manifest_for(node: &mut Node, file: &Path) -> OpResult<Manifest> {
+    let path = std::path::PathBuf::from(format!("{}{MANIFEST_SUFFIX}", file.display()));
+    let data = crate::state::read_bounded(&path, MAX_RECORD).map_err(|e| {
+        OpError::new(
+            Kind::NotFound,
+            format!("cannot read the manifest {}: {e}", path.display()),
+        )
+        .hint("the manifest travels with the file; transfer both")
+    })?;
+    let m: Manifest = serde_json::from_slice(&data)
+        .map_err(|e| e.to_string())
+        .and_then(|m: Manifest| m.check().map(|_| m))
+        .map_err(|e| {
+            OpError::new(
+                Kind::Invalid,
+                format!(
+                    "{}: {}",
+                    path.display(),
+                    crate::output::terminal_safe(&e)
+                ),
+            )
+        })?;
+    if m.platform != Platform::Vos {
+        return Err(OpError::new(
+            Kind::Refused,
+            format!("{} is not a VOS artifact", m.file),
+        ));
+    }
+    let component = node.identity()?.component.unwrap_or_default();
+    if !component.eq_ignore_ascii_case(&m.product) {
+        return Err(OpError::new(
+            Kind::Refused,
+            format!(
+                "{} is for {}, this node runs {component}",
+                m.file, m.product
+            ),
+        ));
+    }
+    match super::patches::sha256_file(file) {
+        Some(h) if h.eq_ignore_ascii_case(&m.sha256) => Ok(m),
+        Some(_) => Err(OpError::new(
+            Kind::Invalid,
+            format!("{} does not match the SHA-256 of its manifest", file.display()),
+        )
+        .hint("transfer the file again")),
+        None => Err(OpError::new(
+            Kind::NotFound,
+            format!("cannot read {}", file.display()),
+        )),
+    }
+}
+
+/// `utils system upgrade initiate --file F [--switch-version]`: install a patch on the active
+/// version, or an upgrade as the inactive version (switched to at once with `switch`). Doing
+/// it again is harmless: what is installed already is said, not installed twice.
+pub fn initiate(node: &mut Node, file: &Path, switch: bool) -> OpResult<(String, Installed)> {
+    node.require_vos()?;
+    let _lock = node.orchestration_lock("utils system upgrade initiate")?;
+    let m = manifest_for(node, file)?;
+    let now = local(node)?;
+    let applies = |v: &str| m.applies_to.iter().any(|a| a == v);
+    let said = match m.kind {
+        ArtifactKind::Patch if now.has_patch(&m.file) => {
+            format!("{} is installed already on {}", m.file, now.version)
+        }
+        ArtifactKind::Patch => {
+            if !applies(&now.version) {
+                return Err(not_applicable(&m, &now.version));
+            }
+            node.db()?
+                .record_patch(&now.version, &m.file, &m.version, m.rollback)?;
+            format!("{} installed on {}", m.file, now.version)
+        }
+        ArtifactKind::Upgrade if now.version == m.version => {
+            format!("{} is the active version already", m.version)
+        }
+        ArtifactKind::Upgrade => {
+            if now.inactive.as_deref() != Some(m.version.as_str()) {
+                if !applies(&now.version) {
+                    return Err(not_applicable(&m, &now.version));
+                }
+                node.db()?.set_versions(&now.version, Some(&m.version))?;
+            }
+            if switch {
+                node.db()?.set_versions(&m.version, Some(&now.version))?;
+                format!("{} installed and active; {} is inactive", m.version, now.version)
+            } else {
+                format!(
+                    "{} installed as the inactive version; switch to it with utils system switch-version",
+                    m.version
+                )
+            }
+        }
+    };
+    Ok((said, local(node)?))
+}
+
+fn not_applicable(m: &Manifest, version: &str) -> OpError {
+    OpError::new(
+        Kind::Refused,
+        format!(
+            "{} applies to {}; this node runs {version}",
+            m.file,
+            m.applies_to.join(", ")
+        ),
+    )
+}
+
+/// `utils system switch-version`: the inactive version becomes the active one.
+pub fn switch_version(node: &mut Node) -> OpResult<Installed> {
+    node.require_vos()?;
+    let _lock = node.orchestration_lock("utils system switch-version")?;
+    let now = local(node)?;
+    let Some(inactive) = now.inactive.clone() else {
+        return Err(OpError::new(
+            Kind::NotFound,
+            "there is no inactive version to switch to",
+        ));
+    };
+    node.db()?.set_versions(&inactive, Some(&now.version))?;
+    local(node)
+}
+
+/// `utils system upgrade rollback-patch`: remove the newest patch of the active version.
+pub fn rollback_patch(node: &mut Node) -> OpResult<(InstalledPatch, Installed)> {
+    node.require_vos()?;
+    let _lock = node.orchestration_lock("utils system upgrade rollback-patch")?;
+    let now = local(node)?;
+    let Some(latest) = now.patches.last() else {
+        return Err(OpError::new(
+            Kind::NotFound,
+            format!("no patch is installed on {}", now.version),
+        ));
+    };
+    if !latest.rollback {
+        return Err(OpError::new(
+            Kind::Refused,
+            format!("{} cannot be rolled back (its publisher says so)", latest.name),
+        ));
+    }
+    let removed = node
+        .db()?
+        .remove_latest_patch(&now.version)?
+        .ok_or_else(|| OpError::new(Kind::NotFound, "the patch went away"))?;
+    Ok((removed, local(node)?))
+}
