@@ -229,6 +229,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('smtp-from-email', 'smtp-from-email', [CompletionResultType]::ParameterValue, '(Cloud Connect) The sender address of notification mails')
             [CompletionResult]::new('smtp-use-auth', 'smtp-use-auth', [CompletionResultType]::ParameterValue, '(Cloud Connect) Whether this node logs in to the SMTP server')
             [CompletionResult]::new('smtp-user', 'smtp-user', [CompletionResultType]::ParameterValue, '(Cloud Connect) The SMTP user name')
+            [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, '(VOS) The active and inactive versions of this node and their patches')
             break
         }
         'ccadmin;show;cert' {
@@ -345,6 +346,50 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'ccadmin;show;version' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('active', 'active', [CompletionResultType]::ParameterValue, 'Show the active version of this VOS node and its installed patches')
+            [CompletionResult]::new('inactive', 'inactive', [CompletionResultType]::ParameterValue, 'Show the inactive version of this VOS node and its installed patches')
+            break
+        }
+        'ccadmin;show;version;active' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;show;version;inactive' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'ccadmin;utils' {
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
@@ -364,10 +409,11 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('deployment', 'deployment', [CompletionResultType]::ParameterValue, 'The deployment''s hosts: test-connection, the compatibility check')
             [CompletionResult]::new('image-repository', 'image-repository', [CompletionResultType]::ParameterValue, 'The Artifactory that software is downloaded from')
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'This node''s identity')
-            [CompletionResult]::new('patch-manager', 'patch-manager', [CompletionResultType]::ParameterValue, 'Downloaded patches and the signers they must come from')
+            [CompletionResult]::new('patch-manager', 'patch-manager', [CompletionResultType]::ParameterValue, 'Patches: list, install, roll back, and the signers they must come from')
             [CompletionResult]::new('secret-store', 'secret-store', [CompletionResultType]::ParameterValue, 'Where this node keeps its secrets: the owner-only file or the keyring')
             [CompletionResult]::new('smtp', 'smtp', [CompletionResultType]::ParameterValue, 'Notification mails: test the SMTP server, subscribe addresses')
             [CompletionResult]::new('system', 'system', [CompletionResultType]::ParameterValue, 'The deployment: its inventory, and onboarding a VOS cluster to Cloud Connect')
+            [CompletionResult]::new('upgrade-manager', 'upgrade-manager', [CompletionResultType]::ParameterValue, 'Upgrades of the deployment''s nodes: list, upgrade, switch forward, roll back')
             break
         }
         'ccadmin;utils;applicationuser' {
@@ -562,7 +608,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('compatibility-check', 'compatibility-check', [CompletionResultType]::ParameterValue, 'Turn the compatibility check of upgrades and rollbacks on or off, or show it')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The orchestration runs: the one in progress, the history')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'What the nodes run, and the orchestration runs: the one in progress, the history')
             [CompletionResult]::new('test-connection', 'test-connection', [CompletionResultType]::ParameterValue, 'Prove password-less SSH from this Cloud Connect node to every inventory host')
             break
         }
@@ -594,6 +640,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('in-progress', 'in-progress', [CompletionResultType]::ParameterValue, 'Show the running orchestration operation and each node''s result so far, or the last one')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Show the orchestration runs: what, who, when, which nodes and how each ended')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each inventory node''s installed version and patches, read from the node')
             break
         }
         'ccadmin;utils;deployment;show;in-progress' {
@@ -615,6 +662,25 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;deployment;show;status' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only this host (repeat for more)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only the hosts of this product, cluster or pair (as the inventory names them)')
+            [CompletionResult]::new('--side', '--side', [CompletionResultType]::ParameterName, 'Only the hosts of this side')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Only the hosts of this platform')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every host of the inventory the operation applies to')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
@@ -773,6 +839,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--orchestration-user', '--orchestration-user', [CompletionResultType]::ParameterName, 'The account Cloud Connect logs in as over SSH (role vos only)')
             [CompletionResult]::new('--authorized-keys', '--authorized-keys', [CompletionResultType]::ParameterName, 'The authorized_keys file of that account [default: ~NAME/.ssh/authorized_keys]')
             [CompletionResult]::new('--ssh-port', '--ssh-port', [CompletionResultType]::ParameterName, 'The SSH port Cloud Connect uses to reach this node')
+            [CompletionResult]::new('--software-version', '--software-version', [CompletionResultType]::ParameterName, 'The version of the product this VOS node''s image runs (role vos only)')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
@@ -875,18 +942,25 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install a verified patch on the Windows hosts of its product, one node at a time')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install a verified patch on the chosen nodes it applies to, one node of a cluster or pair at a time')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the downloaded patches: what each is, whether its signature and file check out, and the hosts of its product')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Remove the newest patch of each chosen node, one node of a cluster or pair at a time')
             [CompletionResult]::new('signer', 'signer', [CompletionResultType]::ParameterValue, 'The publishers whose signatures on patches this cluster trusts')
             break
         }
         'ccadmin;utils;patch-manager;install' {
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only this host (repeat for more)')
-            [CompletionResult]::new('--side', '--side', [CompletionResultType]::ParameterName, 'Only the hosts of this side (A or B)')
-            [CompletionResult]::new('--max-fail', '--max-fail', [CompletionResultType]::ParameterName, 'Go on after this many failed nodes')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only the hosts of this product, cluster or pair (as the inventory names them)')
+            [CompletionResult]::new('--side', '--side', [CompletionResultType]::ParameterName, 'Only the hosts of this side')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Only the hosts of this platform')
+            [CompletionResult]::new('--max-fail', '--max-fail', [CompletionResultType]::ParameterName, 'Go on after this many failed nodes (the run stops at the first by default)')
+            [CompletionResult]::new('--parallel-groups', '--parallel-groups', [CompletionResultType]::ParameterName, 'Do up to N independent groups (clusters, pairs) at once; never two nodes of one group')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every host of the inventory the operation applies to')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Install even on a node where an interrupted install cannot be confirmed either way')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
@@ -901,6 +975,29 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;patch-manager;rollback' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only this host (repeat for more)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only the hosts of this product, cluster or pair (as the inventory names them)')
+            [CompletionResult]::new('--side', '--side', [CompletionResultType]::ParameterName, 'Only the hosts of this side')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Only the hosts of this platform')
+            [CompletionResult]::new('--max-fail', '--max-fail', [CompletionResultType]::ParameterName, 'Go on after this many failed nodes (the run stops at the first by default)')
+            [CompletionResult]::new('--parallel-groups', '--parallel-groups', [CompletionResultType]::ParameterName, 'Do up to N independent groups (clusters, pairs) at once; never two nodes of one group')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every host of the inventory the operation applies to')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Install even on a node where an interrupted install cannot be confirmed either way')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
@@ -1136,6 +1233,8 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('inventory', 'inventory', [CompletionResultType]::ParameterValue, 'The deployment inventory (inventory.conf): validate, show, export, import, history')
             [CompletionResult]::new('onboard', 'onboard', [CompletionResultType]::ParameterValue, 'Enrol this VOS cluster with Cloud Connect: trigger (initiate), update, remove')
+            [CompletionResult]::new('switch-version', 'switch-version', [CompletionResultType]::ParameterValue, 'Switch this VOS node to its inactive version (the active one becomes inactive)')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Install a patch or an upgrade on this VOS node, or remove its newest patch')
             break
         }
         'ccadmin;utils;system;inventory' {
@@ -1358,6 +1457,168 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;system;switch-version' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;system;upgrade' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('initiate', 'initiate', [CompletionResultType]::ParameterValue, 'Install a patch or an upgrade on this VOS node from a local file')
+            [CompletionResult]::new('rollback-patch', 'rollback-patch', [CompletionResultType]::ParameterValue, 'Remove the newest patch of the active version of this VOS node')
+            break
+        }
+        'ccadmin;utils;system;upgrade;initiate' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The local file (a path on this node)')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('--switch-version', '--switch-version', [CompletionResultType]::ParameterName, 'Switch to the new version once an upgrade is installed')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;system;upgrade;rollback-patch' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;upgrade-manager' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the downloaded upgrades: what each is, whether its signature and file check out, and the hosts of its product')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Switch the chosen VOS nodes back to their previous (inactive) version, publisher first, one node of a cluster at a time')
+            [CompletionResult]::new('switch-forward', 'switch-forward', [CompletionResultType]::ParameterValue, 'Switch the chosen VOS nodes to their newer inactive version, publisher first, one node of a cluster at a time')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Upgrade the chosen nodes to a verified downloaded version, publisher first, one node of a cluster or pair at a time')
+            break
+        }
+        'ccadmin;utils;upgrade-manager;list' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;upgrade-manager;rollback' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only this host (repeat for more)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only the hosts of this product, cluster or pair (as the inventory names them)')
+            [CompletionResult]::new('--side', '--side', [CompletionResultType]::ParameterName, 'Only the hosts of this side')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Only the hosts of this platform')
+            [CompletionResult]::new('--max-fail', '--max-fail', [CompletionResultType]::ParameterName, 'Go on after this many failed nodes (the run stops at the first by default)')
+            [CompletionResult]::new('--parallel-groups', '--parallel-groups', [CompletionResultType]::ParameterName, 'Do up to N independent groups (clusters, pairs) at once; never two nodes of one group')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every host of the inventory the operation applies to')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Install even on a node where an interrupted install cannot be confirmed either way')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;upgrade-manager;switch-forward' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only this host (repeat for more)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only the hosts of this product, cluster or pair (as the inventory names them)')
+            [CompletionResult]::new('--side', '--side', [CompletionResultType]::ParameterName, 'Only the hosts of this side')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Only the hosts of this platform')
+            [CompletionResult]::new('--max-fail', '--max-fail', [CompletionResultType]::ParameterName, 'Go on after this many failed nodes (the run stops at the first by default)')
+            [CompletionResult]::new('--parallel-groups', '--parallel-groups', [CompletionResultType]::ParameterName, 'Do up to N independent groups (clusters, pairs) at once; never two nodes of one group')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every host of the inventory the operation applies to')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Install even on a node where an interrupted install cannot be confirmed either way')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;upgrade-manager;upgrade' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only this host (repeat for more)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only the hosts of this product, cluster or pair (as the inventory names them)')
+            [CompletionResult]::new('--side', '--side', [CompletionResultType]::ParameterName, 'Only the hosts of this side')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Only the hosts of this platform')
+            [CompletionResult]::new('--max-fail', '--max-fail', [CompletionResultType]::ParameterName, 'Go on after this many failed nodes (the run stops at the first by default)')
+            [CompletionResult]::new('--parallel-groups', '--parallel-groups', [CompletionResultType]::ParameterName, 'Do up to N independent groups (clusters, pairs) at once; never two nodes of one group')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('--switch-version', '--switch-version', [CompletionResultType]::ParameterName, 'Switch each VOS node to the new version once it is installed')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every host of the inventory the operation applies to')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Install even on a node where an interrupted install cannot be confirmed either way')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')

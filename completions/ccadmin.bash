@@ -76,11 +76,20 @@ _ccadmin() {
             ccadmin__subcmd__show,smtp-user)
                 cmd="ccadmin__subcmd__show__subcmd__smtp__subcmd__user"
                 ;;
+            ccadmin__subcmd__show,version)
+                cmd="ccadmin__subcmd__show__subcmd__version"
+                ;;
             ccadmin__subcmd__show__subcmd__cert,own)
                 cmd="ccadmin__subcmd__show__subcmd__cert__subcmd__own"
                 ;;
             ccadmin__subcmd__show__subcmd__cli,pagination)
                 cmd="ccadmin__subcmd__show__subcmd__cli__subcmd__pagination"
+                ;;
+            ccadmin__subcmd__show__subcmd__version,active)
+                cmd="ccadmin__subcmd__show__subcmd__version__subcmd__active"
+                ;;
+            ccadmin__subcmd__show__subcmd__version,inactive)
+                cmd="ccadmin__subcmd__show__subcmd__version__subcmd__inactive"
                 ;;
             ccadmin__subcmd__utils,applicationuser)
                 cmd="ccadmin__subcmd__utils__subcmd__applicationuser"
@@ -114,6 +123,9 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils,system)
                 cmd="ccadmin__subcmd__utils__subcmd__system"
+                ;;
+            ccadmin__subcmd__utils,upgrade-manager)
+                cmd="ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager"
                 ;;
             ccadmin__subcmd__utils__subcmd__applicationuser,add)
                 cmd="ccadmin__subcmd__utils__subcmd__applicationuser__subcmd__add"
@@ -154,6 +166,9 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__deployment__subcmd__show,in-progress)
                 cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__show__subcmd__in__subcmd__progress"
                 ;;
+            ccadmin__subcmd__utils__subcmd__deployment__subcmd__show,status)
+                cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__show__subcmd__status"
+                ;;
             ccadmin__subcmd__utils__subcmd__image__subcmd__repository,artifacts)
                 cmd="ccadmin__subcmd__utils__subcmd__image__subcmd__repository__subcmd__artifacts"
                 ;;
@@ -192,6 +207,9 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__patch__subcmd__manager,list)
                 cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__list"
+                ;;
+            ccadmin__subcmd__utils__subcmd__patch__subcmd__manager,rollback)
+                cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__rollback"
                 ;;
             ccadmin__subcmd__utils__subcmd__patch__subcmd__manager,signer)
                 cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer"
@@ -235,6 +253,12 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__system,onboard)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard"
                 ;;
+            ccadmin__subcmd__utils__subcmd__system,switch-version)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__switch__subcmd__version"
+                ;;
+            ccadmin__subcmd__utils__subcmd__system,upgrade)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade"
+                ;;
             ccadmin__subcmd__utils__subcmd__system__subcmd__inventory,export)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__inventory__subcmd__export"
                 ;;
@@ -267,6 +291,24 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__system__subcmd__onboard,update)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__update"
+                ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade,initiate)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade__subcmd__initiate"
+                ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade,rollback-patch)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade__subcmd__rollback__subcmd__patch"
+                ;;
+            ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager,list)
+                cmd="ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__list"
+                ;;
+            ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager,rollback)
+                cmd="ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__rollback"
+                ;;
+            ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager,switch-forward)
+                cmd="ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__switch__subcmd__forward"
+                ;;
+            ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager,upgrade)
+                cmd="ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__upgrade"
                 ;;
             *)
                 ;;
@@ -653,7 +695,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__show)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help cert cli smtp-host smtp-from-email smtp-use-auth smtp-user"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help cert cli smtp-host smtp-from-email smtp-use-auth smtp-user version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -886,8 +928,86 @@ _ccadmin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ccadmin__subcmd__show__subcmd__version)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help active inactive"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__show__subcmd__version__subcmd__active)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__show__subcmd__version__subcmd__inactive)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ccadmin__subcmd__utils)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert controlnode dbreplication deployment image-repository node patch-manager secret-store smtp system"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert controlnode dbreplication deployment image-repository node patch-manager secret-store smtp system upgrade-manager"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1289,7 +1409,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__deployment__subcmd__show)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help in-progress history"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help in-progress history status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1351,6 +1471,48 @@ _ccadmin() {
                 return 0
             fi
             case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__deployment__subcmd__show__subcmd__status)
+            opts="-y -q -v -h --node --group --side --platform --all --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1763,7 +1925,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__node__subcmd__set)
-            opts="-y -q -v -h --role --hostname --publisher --component --orchestration-user --authorized-keys --ssh-port --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --role --hostname --publisher --component --orchestration-user --authorized-keys --ssh-port --software-version --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1794,6 +1956,10 @@ _ccadmin() {
                     return 0
                     ;;
                 --ssh-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --software-version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1843,7 +2009,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__patch__subcmd__manager)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help install list signer"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help install list rollback signer"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1869,7 +2035,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__install)
-            opts="-y -q -v -h --node --side --max-fail --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1879,11 +2045,23 @@ _ccadmin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --side)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-fail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel-groups)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1913,6 +2091,56 @@ _ccadmin() {
                 return 0
             fi
             case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__rollback)
+            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-fail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel-groups)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2305,7 +2533,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__system)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help inventory onboard"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help inventory onboard switch-version upgrade"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2728,6 +2956,316 @@ _ccadmin() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__switch__subcmd__version)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help initiate rollback-patch"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade__subcmd__initiate)
+            opts="-y -q -v -h --file --switch-version --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade__subcmd__rollback__subcmd__patch)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help list rollback switch-forward upgrade"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__list)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__rollback)
+            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-fail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel-groups)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__switch__subcmd__forward)
+            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-fail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel-groups)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__upgrade)
+            opts="-y -q -v -h --switch-version --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-fail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel-groups)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

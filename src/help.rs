@@ -113,6 +113,8 @@ pub const JSON_COMMANDS: &[&str] = &[
     "show smtp-host",
     "show smtp-use-auth",
     "show smtp-user",
+    "show version active",
+    "show version inactive",
     "utils applicationuser list",
     "utils cert list",
     "utils controlnode key",
@@ -120,6 +122,7 @@ pub const JSON_COMMANDS: &[&str] = &[
     "utils deployment compatibility-check",
     "utils deployment show history",
     "utils deployment show in-progress",
+    "utils deployment show status",
     "utils deployment test-connection",
     "utils image-repository artifacts",
     "utils image-repository download",
@@ -128,6 +131,7 @@ pub const JSON_COMMANDS: &[&str] = &[
     "utils node show",
     "utils patch-manager install",
     "utils patch-manager list",
+    "utils patch-manager rollback",
     "utils patch-manager signer list",
     "utils secret-store show",
     "utils smtp show subscriptions",
@@ -136,6 +140,13 @@ pub const JSON_COMMANDS: &[&str] = &[
     "utils system inventory show",
     "utils system inventory validate",
     "utils system onboard status",
+    "utils system switch-version",
+    "utils system upgrade initiate",
+    "utils system upgrade rollback-patch",
+    "utils upgrade-manager list",
+    "utils upgrade-manager rollback",
+    "utils upgrade-manager switch-forward",
+    "utils upgrade-manager upgrade",
 ];
 pub const CONFIRMING_COMMANDS: &[&str] = &[
     "utils applicationuser delete",
@@ -143,6 +154,7 @@ pub const CONFIRMING_COMMANDS: &[&str] = &[
     "utils deployment test-connection",
     "utils node set",
     "utils patch-manager install",
+    "utils patch-manager rollback",
     "utils secret-store migrate",
     "utils smtp remove-config",
     "utils smtp test-connection",
@@ -150,6 +162,12 @@ pub const CONFIRMING_COMMANDS: &[&str] = &[
     "utils system inventory import",
     "utils system inventory remove-cluster",
     "utils system onboard remove",
+    "utils system switch-version",
+    "utils system upgrade initiate",
+    "utils system upgrade rollback-patch",
+    "utils upgrade-manager rollback",
+    "utils upgrade-manager switch-forward",
+    "utils upgrade-manager upgrade",
 ];
 
 /// `cmd` with the global options hidden where `path` does not use them.
@@ -308,6 +326,7 @@ const CLOUD_CONNECT_ONLY: &[&[&str]] = &[
     &["utils", "dbreplication"],
     &["utils", "smtp"],
     &["utils", "patch-manager"],
+    &["utils", "upgrade-manager"],
     &["set", "smtp-host"],
     &["set", "smtp-from-email"],
     &["set", "smtp-use-auth"],
@@ -320,6 +339,9 @@ const CLOUD_CONNECT_ONLY: &[&[&str]] = &[
 ];
 const VOS_ONLY: &[&[&str]] = &[
     &["utils", "system", "onboard"],
+    &["utils", "system", "upgrade"],
+    &["utils", "system", "switch-version"],
+    &["show", "version"],
     &["utils", "node", "cluster"],
 ];
 
@@ -525,11 +547,23 @@ mod tests {
             } else {
                 vec![words.join(" ")]
             };
+            // Shared renderers: the orchestration runs (JSON and a confirmation), the version
+            // record and the artifact lists (JSON).
+            let shared_json = [
+                "orchestration_ui::execute(",
+                "version::render(",
+                "list::render(",
+            ];
             for p in paths {
-                if text.contains("json_output()") {
+                if text.contains("json_output()") && !p.ends_with("show version")
+                    || shared_json.iter().any(|s| text.contains(s))
+                {
                     json.push(p.clone());
                 }
-                if text.contains(".confirm(") || text.contains(".ask_yes_no(") {
+                if text.contains(".confirm(")
+                    || text.contains(".ask_yes_no(")
+                    || text.contains("orchestration_ui::execute(")
+                {
                     confirming.push(p);
                 }
             }

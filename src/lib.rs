@@ -17,6 +17,7 @@ pub mod inventory;
 pub mod names;
 pub mod nodekey;
 pub mod ops;
+pub mod orchestration_ui;
 pub mod output;
 pub mod passwords;
 pub mod prompt;

@@ -16,6 +16,7 @@ pub mod patch_manager;
 pub mod secret_store;
 pub mod smtp;
 pub mod system;
+pub mod upgrade_manager;
 
 #[derive(Debug, Subcommand)]
 pub enum UtilsCommands {
@@ -40,7 +41,7 @@ pub enum UtilsCommands {
     /// This node's identity
     #[command(subcommand)]
     Node(node::NodeCommands),
-    /// Downloaded patches and the signers they must come from
+    /// Patches: list, install, roll back, and the signers they must come from
     #[command(subcommand)]
     PatchManager(patch_manager::PatchManagerCommands),
     /// Where this node keeps its secrets: the owner-only file or the keyring
@@ -52,6 +53,9 @@ pub enum UtilsCommands {
     /// The deployment: its inventory, and onboarding a VOS cluster to Cloud Connect
     #[command(subcommand)]
     System(system::SystemCommands),
+    /// Upgrades of the deployment's nodes: list, upgrade, switch forward, roll back
+    #[command(subcommand)]
+    UpgradeManager(upgrade_manager::UpgradeManagerCommands),
 }
 
 impl UtilsCommands {
@@ -67,6 +71,7 @@ impl UtilsCommands {
             UtilsCommands::SecretStore(c) => c.changes_state(),
             UtilsCommands::Smtp(c) => c.changes_state(),
             UtilsCommands::System(c) => c.changes_state(),
+            UtilsCommands::UpgradeManager(c) => c.changes_state(),
         }
     }
 }
@@ -99,5 +104,9 @@ pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
             smtp::run(ctx, c)
         }
         UtilsCommands::System(c) => system::run(ctx, c),
+        UtilsCommands::UpgradeManager(c) => {
+            ctx.node.require_cloud_connect(false)?;
+            upgrade_manager::run(ctx, c)
+        }
     }
 }

@@ -827,20 +827,20 @@ impl Connection {
             .take(MAX_COMMAND_OUTPUT + 1)
             .read_to_end(&mut raw)
             .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::TimedOut || fired() {
-                SshError::Timeout {
-                    endpoint: endpoint.clone(),
-                    stage: "remote command",
-                    secs,
+                if e.kind() == std::io::ErrorKind::TimedOut || fired() {
+                    SshError::Timeout {
+                        endpoint: endpoint.clone(),
+                        stage: "remote command",
+                        secs,
+                    }
+                } else {
+                    SshError::Dropped {
+                        endpoint: endpoint.clone(),
+                        op: "exec",
+                        path: command.to_owned(),
+                        reason: e.to_string(),
+                    }
                 }
-            } else {
-                SshError::Dropped {
-                    endpoint: endpoint.clone(),
-                    op: "exec",
-                    path: command.to_owned(),
-                    reason: e.to_string(),
-                }
-            }
             })?;
         if raw.len() as u64 > MAX_COMMAND_OUTPUT {
             let _ = ch.close();
@@ -853,6 +853,24 @@ impl Connection {
         let out = String::from_utf8_lossy(&raw).into_owned();
         ch.wait_close().map_err(fail)?;
         Ok((ch.exit_status().map_err(fail)?, out))
+    }
+}
+
+impl Connection {
+    /// `run`, ended at once by a cancellation (Ctrl-C): the connection is shut.
+    pub fn run_cancellable(
+        &self,
+        command: &str,
+        deadline: Instant,
+        budget: Duration,
+        cancel: &Cancel,
+    ) -> Result<(i32, String), SshError> {
+        let _watch = self.watch(cancel);
+        let r = self.run(command, deadline, budget);
+        if cancel.is_cancelled() {
+            return Err(SshError::Interrupted);
+        }
+        r
     }
 }
 

@@ -171,7 +171,14 @@ impl Patch {
     }
 }
 
-fn manifests(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+/// The files under `dir` whose names end in `suffix`, in name order (bounded walk).
+pub fn find_files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    walk(dir, 0, suffix, &mut out);
+    out
+}
+
+fn walk(dir: &Path, depth: usize, suffix: &str, out: &mut Vec<PathBuf>) {
     if depth > MAX_DEPTH || out.len() >= MAX_PATCHES {
         return;
     }
@@ -184,8 +191,8 @@ fn manifests(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
         let Ok(t) = e.file_type() else { continue };
         let p = e.path();
         if t.is_dir() {
-            manifests(&p, depth + 1, out);
-        } else if t.is_file() && e.file_name().to_string_lossy().ends_with(MANIFEST_SUFFIX) {
+            walk(&p, depth + 1, suffix, out);
+        } else if t.is_file() && e.file_name().to_string_lossy().ends_with(suffix) {
             out.push(p);
         }
     }
@@ -263,8 +270,7 @@ pub fn list(node: &mut Node) -> OpResult<Vec<Patch>> {
     let dir = node.root().join("artifacts");
     let signers = node.db()?.signers()?;
     let rows = super::inventory::current(node)?.rows();
-    let mut found = Vec::new();
-    manifests(&dir, 0, &mut found);
+    let found = find_files(&dir, MANIFEST_SUFFIX);
     Ok(found
         .into_iter()
         .map(|path| {

@@ -4,7 +4,7 @@
 //! (kept for switch-version and rollback) and the patches installed on each version. The
 //! Cloud Connect node reads it over SSH with `show version active --output json` and installs
 //! through `utils system upgrade initiate`, exactly as an administrator at the VOS console
-//! would. A Windows node's record is the file `.ccadmin/installed.json` in the orchestration
+//! would. A Windows node's record is the file `.ccadmin-installed.json` in the orchestration
 //! account's home, read and written by Cloud Connect over SFTP around each installer run.
 
 use std::path::Path;
@@ -20,8 +20,7 @@ pub const UNKNOWN: &str = "unknown";
 /// The largest record or manifest read.
 pub const MAX_RECORD: u64 = 64 * 1024;
 /// Where a Windows node's record is kept, relative to the account's home.
-pub const WINDOWS_RECORD_DIR: &str = ".ccadmin";
-pub const WINDOWS_RECORD: &str = "installed.json";
+pub const WINDOWS_RECORD: &str = ".ccadmin-installed.json";
 
 /// A node's installed software.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +34,9 @@ pub struct Installed {
     /// The patches installed on the active version, oldest first.
     #[serde(default)]
     pub patches: Vec<InstalledPatch>,
+    /// Windows: the artifact whose installer was started and has not been seen to end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<String>,
 }
 
 impl Installed {
@@ -43,6 +45,7 @@ impl Installed {
             version: UNKNOWN.into(),
             inactive: None,
             patches: Vec::new(),
+            pending: None,
         }
     }
 
@@ -60,6 +63,9 @@ impl Installed {
         text("version", &self.version)?;
         if let Some(v) = &self.inactive {
             text("inactive version", v)?;
+        }
+        if let Some(v) = &self.pending {
+            text("pending artifact", v)?;
         }
         if self.patches.len() > 1024 {
             return Err("more than 1024 patches".into());
@@ -113,6 +119,7 @@ pub fn local(node: &mut Node) -> OpResult<Installed> {
         inactive: db.setting("software.inactive")?,
         patches: db.installed_patches(&version)?,
         version,
+        pending: None,
     })
 }
 
@@ -123,6 +130,7 @@ pub fn set_version(node: &mut Node, version: &str) -> OpResult {
         version: version.to_owned(),
         inactive: None,
         patches: Vec::new(),
+        pending: None,
     };
     candidate
         .check()
@@ -149,11 +157,7 @@ fn manifest_for(node: &mut Node, file: &Path) -> OpResult<Manifest> {
         .map_err(|e| {
             OpError::new(
                 Kind::Invalid,
-                format!(
-                    "{}: {}",
-                    path.display(),
-                    crate::output::terminal_safe(&e)
-                ),
+                format!("{}: {}", path.display(), crate::output::terminal_safe(&e)),
             )
         })?;
     if m.platform != Platform::Vos {
@@ -176,7 +180,10 @@ fn manifest_for(node: &mut Node, file: &Path) -> OpResult<Manifest> {
         Some(h) if h.eq_ignore_ascii_case(&m.sha256) => Ok(m),
         Some(_) => Err(OpError::new(
             Kind::Invalid,
-            format!("{} does not match the SHA-256 of its manifest", file.display()),
+            format!(
+                "{} does not match the SHA-256 of its manifest",
+                file.display()
+            ),
         )
         .hint("transfer the file again")),
         None => Err(OpError::new(
@@ -219,7 +226,10 @@ pub fn initiate(node: &mut Node, file: &Path, switch: bool) -> OpResult<(String,
             }
             if switch {
                 node.db()?.set_versions(&m.version, Some(&now.version))?;
-                format!("{} installed and active; {} is inactive", m.version, now.version)
+                format!(
+                    "{} installed and active; {} is inactive",
+                    m.version, now.version
+                )
             } else {
                 format!(
                     "{} installed as the inactive version; switch to it with utils system switch-version",
@@ -271,7 +281,10 @@ pub fn rollback_patch(node: &mut Node) -> OpResult<(InstalledPatch, Installed)> 
     if !latest.rollback {
         return Err(OpError::new(
             Kind::Refused,
-            format!("{} cannot be rolled back (its publisher says so)", latest.name),
+            format!(
+                "{} cannot be rolled back (its publisher says so)",
+                latest.name
+            ),
         ));
     }
     let removed = node

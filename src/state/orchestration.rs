@@ -102,20 +102,12 @@ impl Db {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// One node's step of a run, as it ended.
-    pub fn record_step(
-        &mut self,
-        run: i64,
-        host: &str,
-        side: &str,
-        result: &str,
-        detail: &str,
-        seconds: f64,
-    ) -> Result<(), StateError> {
+    /// One node's step of a run: written when it starts and again when it ends.
+    pub fn record_step(&mut self, run: i64, s: &Step) -> Result<(), StateError> {
         self.conn.execute(
-            "INSERT OR REPLACE INTO orchestration_step (run_id, host, side, result, detail, seconds)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![run, host, side, result, detail, seconds],
+            "INSERT OR REPLACE INTO orchestration_step (run_id, host, side, result, detail, seconds, from_version, to_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![run, s.host, s.side, s.result, s.detail, s.seconds, s.from_version, s.to_version],
         )?;
         Ok(())
     }
@@ -142,14 +134,17 @@ pub struct Run {
     pub steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct Step {
     pub host: String,
     pub side: String,
     pub result: String,
     pub detail: String,
     pub seconds: f64,
+    /// When the step was last written (its end, or its start while it runs).
     pub ended_at: String,
+    pub from_version: String,
+    pub to_version: String,
 }
 
 impl Db {
@@ -176,8 +171,8 @@ impl Db {
         )?;
         for run in &mut runs {
             let mut st = self.conn.prepare(
-                "SELECT host, side, result, detail, seconds, ended_at FROM orchestration_step
-                 WHERE run_id = ?1 ORDER BY ended_at, rowid",
+                "SELECT host, side, result, detail, seconds, ended_at, from_version, to_version
+                 FROM orchestration_step WHERE run_id = ?1 ORDER BY ended_at, rowid",
             )?;
             let rows = st.query_map(params![run.id], |r| {
                 Ok(Step {
@@ -187,6 +182,8 @@ impl Db {
                     detail: r.get(3)?,
                     seconds: r.get(4)?,
                     ended_at: r.get(5)?,
+                    from_version: r.get(6)?,
+                    to_version: r.get(7)?,
                 })
             })?;
             run.steps = rows.collect::<Result<_, _>>()?;
@@ -237,7 +234,10 @@ impl Db {
     }
 
     /// Remove the newest patch of `base`; it, or `None` when there is none.
-    pub fn remove_latest_patch(&mut self, base: &str) -> Result<Option<InstalledPatch>, StateError> {
+    pub fn remove_latest_patch(
+        &mut self,
+        base: &str,
+    ) -> Result<Option<InstalledPatch>, StateError> {
         let tx = self.conn.transaction()?;
         let latest = tx
             .query_row(

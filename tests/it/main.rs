@@ -17,6 +17,7 @@ mod jfrog;
 mod keyring;
 mod onboard;
 mod one_shot;
+mod orchestration;
 mod patches;
 mod secrets;
 mod serve;

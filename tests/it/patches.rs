@@ -10,7 +10,7 @@ use crate::util::{run, state};
 
 const MINISIGN: &str = "/usr/bin/minisign";
 
-fn minisign(args: &[&str]) {
+pub(crate) fn minisign(args: &[&str]) {
     assert!(
         Path::new(MINISIGN).exists(),
         "minisign is not installed: run tests/run (it installs minisign) or apt-get install -y minisign"
@@ -24,7 +24,7 @@ fn minisign(args: &[&str]) {
 }
 
 /// A key pair (no password): (public key file, secret key file).
-fn keypair(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+pub(crate) fn keypair(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
     let (p, s) = (
         dir.join(format!("{name}.pub")),
         dir.join(format!("{name}.sec")),
@@ -40,7 +40,7 @@ fn keypair(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
     (p, s)
 }
 
-fn sha256(data: &[u8]) -> String {
+pub(crate) fn sha256(data: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(data)
         .iter()
@@ -307,203 +307,4 @@ fn signers_replicate_and_the_subscriber_cannot_change_them() {
         "{}",
         r.stderr
     );
-}
-
-/// A Windows patch installed on a redundant pair of sshd targets: side A before side B, the
-/// file transferred over SFTP and the manifest's command run with the node's key; every step
-/// recorded. A failing installer stops the run before the other side; unsigned is refused.
-#[test]
-fn a_patch_installs_one_side_at_a_time_and_a_failure_stops_the_run() {
-    use crate::sshd::{Sshd, TEST_USER};
-    let (_d, s) = state();
-    let sshd = Sshd::start_many(2);
-    let ports = sshd.ports();
-    sshd.authorize(&run(&s, &["utils", "controlnode", "key"], "").stdout);
-    // Side B listed first: the install still does side A first.
-    let inv = format!(
-        "---\ninventory:\n  VOS:\n    Finesse: {{}}\n  Windows:\n    PG:\n      PG1:\n        hosts:\n        - name: \"127.0.0.1:{}\"\n          side: \"B\"\n          user: \"{TEST_USER}\"\n        - name: \"127.0.0.1:{}\"\n          side: \"A\"\n          user: \"{TEST_USER}\"\n  deploymentType: \"UCCE-2000-Agents\"\n",
-        ports[1], ports[0]
-    );
-    crate::test_connection::import(&s, &sshd, &inv);
-    let r = run(
-        &s,
-        &[
-            "utils",
-            "deployment",
-            "test-connection",
-            "--accept-new-host-keys",
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-
-    let keys = tempfile::tempdir().unwrap();
-    let (public, secret) = keypair(keys.path(), "publisher");
-    assert_eq!(
-        run(
-            &s,
-            &[
-                "utils",
-                "patch-manager",
-                "signer",
-                "add",
-                "cisco",
-                public.to_str().unwrap()
-            ],
-            ""
-        )
-        .code,
-        0
-    );
-    let tag: String = format!(
-        "{:x}",
-        std::process::id() as u64 * 1_000_003 + ports[0] as u64
-    );
-    let good = format!("es5-{tag}.sh");
-    let bad = format!("es6-{tag}.sh");
-    let log = format!("/home/{TEST_USER}/es5-{tag}.log");
-    let dir = s.join("artifacts/12.6/common");
-    std::fs::create_dir_all(&dir).unwrap();
-    let script = format!("echo \"$SSH_CONNECTION\" >> {log}\n");
-    let with_install = |file: &str, data: &[u8], install: &str, key: Option<&Path>| {
-        let m = patch(&dir, file, data, None, file);
-        let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&m).unwrap()).unwrap();
-        v["install"] = serde_json::json!(install);
-        std::fs::write(&m, serde_json::to_vec(&v).unwrap()).unwrap();
-        if let Some(k) = key {
-            minisign(&["-S", "-s", k.to_str().unwrap(), "-m", m.to_str().unwrap()]);
-        }
-    };
-    with_install(
-        &good,
-        script.as_bytes(),
-        &format!("sh {good}"),
-        Some(&secret),
-    );
-    with_install(
-        &bad,
-        b"echo disk full; exit 3\n",
-        &format!("sh {bad}"),
-        Some(&secret),
-    );
-    with_install("unsigned.sh", b"true\n", "sh unsigned.sh", None);
-
-    let r = run(
-        &s,
-        &["--yes", "utils", "patch-manager", "install", "unsigned.sh"],
-        "",
-    );
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("cannot be installed: REFUSED: unsigned"),
-        "{}",
-        r.stderr
-    );
-
-    let r = run(
-        &s,
-        &[
-            "--yes",
-            "--output",
-            "json",
-            "utils",
-            "patch-manager",
-            "install",
-            &good,
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["installed"], 2, "{v}");
-    assert_eq!(v["nodes"][0]["side"], "A", "side A first: {v}");
-    let lines = std::fs::read_to_string(&log).unwrap();
-    let order: Vec<&str> = lines
-        .lines()
-        .map(|l| l.rsplit(' ').next().unwrap())
-        .collect();
-    assert_eq!(
-        order,
-        [ports[0].to_string(), ports[1].to_string()],
-        "{lines}"
-    );
-
-    let r = run(
-        &s,
-        &["--yes", "utils", "patch-manager", "install", &bad],
-        "",
-    );
-    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout.contains("the installer exited with 3: disk full"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains("Skipped"),
-        "the other side was not touched: {}",
-        r.stdout
-    );
-    let steps = run(
-        &s,
-        &["run", "sql", "select s.host, s.result from orchestrationstep s join orchestrationrun r on r.id = s.run_id order by r.id, s.ended_at"],
-        "",
-    )
-    .stdout;
-    assert!(
-        steps.contains("Installed") && steps.contains("Failed") && steps.contains("Skipped"),
-        "{steps}"
-    );
-    // The last run, as an administrator whose session dropped sees it; then every run.
-    let shown = |args: &[&str]| -> serde_json::Value {
-        let mut a = vec!["--output", "json", "utils", "deployment", "show"];
-        a.extend_from_slice(args);
-        let r = run(&s, &a, "");
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        serde_json::from_str(&r.stdout).unwrap()
-    };
-    let last = shown(&["in-progress"]);
-    assert_eq!(last["state"], "finished", "{last}");
-    assert_eq!(last["run"]["result"], "Failed", "{last}");
-    assert_eq!(last["run"]["steps"][0]["result"], "Failed", "{last}");
-    assert_eq!(last["run"]["steps"][1]["result"], "Skipped", "{last}");
-    let runs = shown(&["history"]);
-    assert_eq!(runs["runs"].as_array().unwrap().len(), 2, "{runs}");
-    assert_eq!(runs["runs"][1]["result"], "Success", "{runs}");
-
-    // Killed (SIGKILL) while a node's installer runs: the run shows as interrupted.
-    let started = format!("/home/{TEST_USER}/slow-{tag}.started");
-    let slow = format!("slow-{tag}.sh");
-    with_install(
-        &slow,
-        format!("touch {started}; sleep 30\n").as_bytes(),
-        &format!("sh {slow}"),
-        Some(&secret),
-    );
-    let mut child = std::process::Command::new(crate::util::bin())
-        .env("CCADMIN_STATE_DIR", &s)
-        .args(["--yes", "utils", "patch-manager", "install", &slow])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !Path::new(&started).exists() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the installer never started"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    assert_eq!(shown(&["in-progress"])["state"], "running");
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let last = shown(&["in-progress"]);
-    assert_eq!(last["state"], "interrupted", "{last}");
-    assert_eq!(last["run"]["subject"], slow.as_str());
-    let _ = std::fs::remove_file(&started);
-    let _ = std::fs::remove_file(&log);
-    for f in [&good, &bad, &slow] {
-        let _ = std::fs::remove_file(format!("/home/{TEST_USER}/{f}"));
-    }
 }

@@ -66,6 +66,8 @@ pub struct Sshd {
     child: Option<Child>,
     /// sshd's `MaxStartups`: unauthenticated connections it keeps before turning new ones away.
     max_startups: String,
+    /// `Match` blocks at the end of the configuration (per-port forced commands).
+    matches: String,
 }
 
 fn keygen(path: &Path, kind: &str) {
@@ -100,6 +102,7 @@ impl Sshd {
             dir,
             child: None,
             max_startups: "200".into(),
+            matches: String::new(),
         };
         s.spawn();
         s
@@ -174,7 +177,7 @@ impl Sshd {
             d.display(),
             d.display(),
             self.max_startups
-        );
+        ) + &self.matches;
         std::fs::write(d.join("sshd_config"), config).unwrap();
         let log = std::fs::File::create(d.join("sshd.log")).unwrap();
         let child = Command::new(SSHD)
@@ -223,6 +226,16 @@ impl Sshd {
         self.stop();
         keygen(&self.dir.path().join("host_key"), "ed25519");
         self.spawn();
+    }
+
+    /// Every login on `port` runs `script` (the login's command in `$SSH_ORIGINAL_COMMAND`,
+    /// the SFTP subsystem too): a host whose account has its own shell. Restarts sshd.
+    pub fn force_command(&mut self, port: u16, script: &Path) {
+        self.matches += &format!(
+            "Match LocalPort {port}\n    ForceCommand {}\n",
+            script.display()
+        );
+        self.restart();
     }
 
     pub fn endpoint(&self) -> String {

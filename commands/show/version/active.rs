@@ -13,5 +13,5 @@ pub struct ShowVersionActiveArgs {}
 
 pub fn cmd_show_version_active(ctx: &mut Ctx, _args: ShowVersionActiveArgs) -> CmdResult {
     let installed = software::local(&mut ctx.node)?;
-    super::render(ctx, "Active", &installed)
+    crate::commands::show::version::render(ctx, "Active", &installed)
 }

@@ -13,5 +13,5 @@ pub struct ShowVersionInactiveArgs {}
 
 pub fn cmd_show_version_inactive(ctx: &mut Ctx, _args: ShowVersionInactiveArgs) -> CmdResult {
     let installed = software::local(&mut ctx.node)?;
-    super::render(ctx, "Inactive", &installed)
+    crate::commands::show::version::render(ctx, "Inactive", &installed)
 }

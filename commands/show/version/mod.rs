@@ -30,7 +30,10 @@ pub(crate) fn render(ctx: &mut Ctx, which: &str, installed: &Installed) -> CmdRe
         return Ok(());
     }
     let (version, patches) = if which == "Active" {
-        (Some(installed.version.as_str()), installed.patches.as_slice())
+        (
+            Some(installed.version.as_str()),
+            installed.patches.as_slice(),
+        )
     } else {
         (installed.inactive.as_deref(), &[][..])
     };
@@ -45,8 +48,10 @@ pub(crate) fn render(ctx: &mut Ctx, which: &str, installed: &Installed) -> CmdRe
         ctx.ui.line("No Installed Software Options Found.")?;
     }
     for p in patches {
-        ctx.ui
-            .line(&format!("{}  ({}, installed {})", p.name, p.version, p.installed_at))?;
+        ctx.ui.line(&format!(
+            "{}  ({}, installed {})",
+            p.name, p.version, p.installed_at
+        ))?;
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ pub mod test_connection;
 #[derive(Debug, Subcommand)]
 pub enum DeploymentCommands {
     CompatibilityCheck(compatibility_check::UtilsDeploymentCompatibilityCheckArgs),
-    /// The orchestration runs: the one in progress, the history
+    /// What the nodes run, and the orchestration runs: the one in progress, the history
     #[command(subcommand)]
     Show(show::DeploymentShowCommands),
     TestConnection(test_connection::UtilsDeploymentTestConnectionArgs),

@@ -1,108 +1,53 @@
-//! `utils patch-manager install PATCH`: a verified patch on the Windows hosts of its product,
-//! one node at a time, side A before side B.
+//! `utils patch-manager install PATCH`: a verified patch on the chosen nodes it applies to.
 
 use clap::Args;
-use serde_json::json;
 
 use crate::context::Ctx;
-use crate::errors::{CmdResult, CommandError, ErrorKind};
-use crate::ops::install::{self, Choice, Result_};
-use crate::output::plain_table;
+use crate::errors::CmdResult;
+use crate::ops::orchestrate::{self, Operation};
+use crate::ops::patches::ArtifactKind;
+use crate::orchestration_ui::{self, RunArgs, Selection};
 
-/// Install a verified patch on the Windows hosts of its product, one node at a time
+/// Install a verified patch on the chosen nodes it applies to, one node of a cluster or pair at a time
 ///
-/// The patch must be listed as verified by `utils patch-manager list`. Each node, side A
-/// before side B: log in with this node's key (a host key known_hosts does not hold is
-/// refused: run test-connection first), transfer the file over SFTP, run the manifest's
-/// silent command line. The run stops after --max-fail failed nodes; every result is recorded
-/// and mailed to the subscribers. Exit status: 0 all installed, 3 some failed, 1 none.
+/// The patch must be listed as verified by `utils patch-manager list`. Nodes come from the
+/// flags or, with none, from a menu (a node, a group, all nodes, a side of the VOS or Windows
+/// nodes). The plan is printed and confirmed (and the restart, when the patch restarts nodes).
+/// Per node: log in with this node's key, read what it runs (a node that runs a version the
+/// patch does not apply to is left alone), check the free space, transfer over SFTP, install
+/// (VOS: utils system upgrade initiate; Windows: the manifest's silent command line, then wait
+/// for the restart), read it again. The run stops after --max-fail failed nodes; run the
+/// same command again to resume an interrupted run. Exit status: 0 all done, 3 some failed,
+/// 1 none done.
 #[derive(Debug, Args)]
 #[command(
-    after_long_help = "Example:\n  admin:utils patch-manager install ES5.exe\n  admin:utils patch-manager install ES5.exe --side A --yes"
+    after_long_help = "Example:\n  admin:utils patch-manager install ES5.exe\n  admin:utils patch-manager install ucos.es5.cop --group Finesse --yes\n  admin:utils patch-manager install ES5.exe --side A --platform Windows --dry-run"
 )]
 pub struct UtilsPatchManagerInstallArgs {
     /// The patch (its file name, as the list shows it)
     #[arg(value_name = "PATCH")]
     pub patch: String,
-    /// Only this host (repeat for more)
-    #[arg(long, value_name = "NAME")]
-    pub node: Vec<String>,
-    /// Only the hosts of this side (A or B)
-    #[arg(long, value_name = "A|B")]
-    pub side: Option<String>,
-    /// Go on after this many failed nodes
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub max_fail: usize,
+    #[command(flatten)]
+    pub select: Selection,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 pub fn cmd_utils_patch_manager_install(
     ctx: &mut Ctx,
     args: UtilsPatchManagerInstallArgs,
 ) -> CmdResult {
-    let choice = Choice {
-        nodes: args.node.clone(),
-        side: args.side.clone(),
-    };
-    let plan = install::plan(&mut ctx.node, &args.patch, &choice)?;
-    let names: Vec<String> = plan
-        .nodes
-        .iter()
-        .map(|r| format!("{} (side {})", r.name, r.side))
-        .collect();
-    ctx.ui.err_text(&format!(
-        "{} {} (signed by {}) on {} node(s), one at a time:\n  {}\n",
-        plan.manifest.product,
-        plan.manifest.version,
-        plan.signer,
-        plan.nodes.len(),
-        names.join("\n  ")
-    ));
-    let question = if plan.manifest.reboot {
-        "The patch restarts each node. Install it"
-    } else {
-        "Install it"
-    };
-    if !ctx.confirm(question)? {
+    let artifact = orchestrate::find_artifact(&mut ctx.node, &args.patch, ArtifactKind::Patch)?;
+    let Some(choice) = orchestration_ui::choose(ctx, &args.select, true)? else {
         ctx.ui.status("Nothing was installed.");
         return Ok(());
-    }
-    let actor = ctx.actor.clone();
-    let ui = &mut ctx.ui;
-    let report = install::install(&mut ctx.node, &plan, &actor, args.max_fail, &mut |r| {
-        ui.status(&format!(
-            "{}: {:?} ({:.1}s) {}",
-            r.host, r.result, r.seconds, r.detail
-        ));
-    })?;
-    let done = report
-        .nodes
-        .iter()
-        .filter(|r| r.result == Result_::Installed)
-        .count();
-    if ctx.ui.json_output() {
-        ctx.ui
-            .json(&json!({ "run": report.run, "nodes": report.nodes, "installed": done }))?;
-    } else {
-        ctx.ui.line(&plain_table(
-            &install::TABLE,
-            &install::table(&report.nodes),
-        ))?;
-    }
-    let total = report.nodes.len();
-    if done == total {
-        Ok(())
-    } else if done == 0 {
-        Err(CommandError::failed(format!(
-            "the patch was installed on none of {total} node(s)"
-        ))
-        .with_hint("fix the cause named for each node, then run the install again"))
-    } else {
-        Err(CommandError::new(
-            ErrorKind::Partial,
-            format!("the patch was installed on {done} of {total} node(s)"),
-        )
-        .with_hint(
-            "the nodes not done are named above; run the install again for them with --node",
-        ))
-    }
+    };
+    orchestration_ui::execute(
+        ctx,
+        Operation::PatchInstall,
+        Some(artifact),
+        &choice,
+        &args.run,
+        false,
+    )
 }

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::context::Ctx;
 use crate::errors::CmdResult;
-use crate::ops::patches;
+use crate::ops::patches::{self, ArtifactKind};
 use crate::output::plain_table;
 
 /// List the downloaded patches: what each is, whether its signature and file check out, and the hosts of its product
@@ -21,15 +21,28 @@ use crate::output::plain_table;
 pub struct UtilsPatchManagerListArgs {}
 
 pub fn cmd_utils_patch_manager_list(ctx: &mut Ctx, _args: UtilsPatchManagerListArgs) -> CmdResult {
-    let list = patches::list(&mut ctx.node)?;
+    render(ctx, ArtifactKind::Patch)
+}
+
+/// The downloaded artifacts of one kind (patches here, upgrades for `utils upgrade-manager
+/// list`); a refused manifest is listed with both, as nothing in it is trusted.
+pub fn render(ctx: &mut Ctx, kind: ArtifactKind) -> CmdResult {
+    let list: Vec<patches::Patch> = patches::list(&mut ctx.node)?
+        .into_iter()
+        .filter(|p| p.patch.as_ref().is_none_or(|m| m.kind == kind) || !p.usable())
+        .collect();
+    let (noun, key) = match kind {
+        ArtifactKind::Patch => ("patch", "patches"),
+        ArtifactKind::Upgrade => ("upgrade", "upgrades"),
+    };
     if ctx.ui.json_output() {
-        ctx.ui.json(&json!({ "patches": list }))?;
+        ctx.ui.json(&json!({ key: list }))?;
         return Ok(());
     }
     if list.is_empty() {
-        ctx.ui.line(
-            "No patch has been downloaded (utils image-repository download fetches them with their manifests).",
-        )?;
+        ctx.ui.line(&format!(
+            "No {noun} has been downloaded (utils image-repository download fetches them with their manifests)."
+        ))?;
         return Ok(());
     }
     let rows: Vec<Vec<String>> = list
@@ -59,7 +72,11 @@ pub fn cmd_utils_patch_manager_list(ctx: &mut Ctx, _args: UtilsPatchManagerListA
         .collect();
     ctx.ui.line(&plain_table(
         &[
-            "PATCH",
+            if kind == ArtifactKind::Patch {
+                "PATCH"
+            } else {
+                "UPGRADE"
+            },
             "PRODUCT",
             "VERSION",
             "APPLIES TO",
@@ -72,8 +89,13 @@ pub fn cmd_utils_patch_manager_list(ctx: &mut Ctx, _args: UtilsPatchManagerListA
     let refused = list.iter().filter(|p| !p.usable()).count();
     if refused > 0 {
         ctx.ui.line(&format!(
-            "{refused} of {} patch(es) refused: they will not be installed.",
-            list.len()
+            "{refused} of {} {} refused: they will not be installed.",
+            list.len(),
+            if kind == ArtifactKind::Patch {
+                "patch(es)"
+            } else {
+                "upgrade(s)"
+            }
         ))?;
     }
     Ok(())

@@ -7,12 +7,14 @@ use crate::errors::CmdResult;
 
 pub mod install;
 pub mod list;
+pub mod rollback;
 pub mod signer;
 
 #[derive(Debug, Subcommand)]
 pub enum PatchManagerCommands {
     Install(install::UtilsPatchManagerInstallArgs),
     List(list::UtilsPatchManagerListArgs),
+    Rollback(rollback::UtilsPatchManagerRollbackArgs),
     /// The publishers whose signatures on patches this cluster trusts
     #[command(subcommand)]
     Signer(signer::SignerCommands),
@@ -22,7 +24,7 @@ impl PatchManagerCommands {
     pub fn changes_state(&self) -> bool {
         match self {
             PatchManagerCommands::List(_) => false,
-            PatchManagerCommands::Install(_) => true,
+            PatchManagerCommands::Install(_) | PatchManagerCommands::Rollback(_) => true,
             PatchManagerCommands::Signer(c) => c.changes_state(),
         }
     }
@@ -32,6 +34,7 @@ pub fn run(ctx: &mut Ctx, cmd: PatchManagerCommands) -> CmdResult {
     match cmd {
         PatchManagerCommands::List(a) => list::cmd_utils_patch_manager_list(ctx, a),
         PatchManagerCommands::Install(a) => install::cmd_utils_patch_manager_install(ctx, a),
+        PatchManagerCommands::Rollback(a) => rollback::cmd_utils_patch_manager_rollback(ctx, a),
         PatchManagerCommands::Signer(c) => signer::run(ctx, c),
     }
 }

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::context::Ctx;
 use crate::errors::CmdResult;
-use crate::ops::install;
+use crate::ops::orchestrate as install;
 use crate::output::plain_table;
 
 /// Show the orchestration runs: what, who, when, which nodes and how each ended
@@ -42,8 +42,8 @@ pub fn cmd_utils_deployment_show_history(
                 format!("{} {}", r.operation, r.subject),
                 r.result.clone().unwrap_or_else(|| "not finished".into()),
                 format!(
-                    "{} installed, {} failed, {} skipped",
-                    count("Installed"),
+                    "{} done, {} failed, {} skipped",
+                    count("Done") + count("Already done"),
                     count("Failed"),
                     count("Skipped")
                 ),

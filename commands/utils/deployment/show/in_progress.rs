@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::context::Ctx;
 use crate::errors::CmdResult;
-use crate::ops::install::{self, RunState};
+use crate::ops::orchestrate::{self as install, RunState};
 use crate::output::{kv_block, plain_table};
 
 /// Show the running orchestration operation and each node's result so far, or the last one
@@ -57,8 +57,14 @@ pub fn cmd_utils_deployment_show_in_progress(
             vec![
                 s.host.clone(),
                 s.side.clone(),
+                s.from_version.clone(),
+                s.to_version.clone(),
                 s.result.clone(),
-                format!("{:.1}s", s.seconds),
+                if s.result == install::RUNNING {
+                    format!("since {}", s.ended_at)
+                } else {
+                    format!("{:.1}s", s.seconds)
+                },
                 s.detail.clone(),
             ]
         })

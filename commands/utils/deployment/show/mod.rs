@@ -7,11 +7,13 @@ use crate::errors::CmdResult;
 
 pub mod history;
 pub mod in_progress;
+pub mod status;
 
 #[derive(Debug, Subcommand)]
 pub enum DeploymentShowCommands {
     InProgress(in_progress::UtilsDeploymentShowInProgressArgs),
     History(history::UtilsDeploymentShowHistoryArgs),
+    Status(status::UtilsDeploymentShowStatusArgs),
 }
 
 pub fn run(ctx: &mut Ctx, cmd: DeploymentShowCommands) -> CmdResult {
@@ -20,5 +22,6 @@ pub fn run(ctx: &mut Ctx, cmd: DeploymentShowCommands) -> CmdResult {
             in_progress::cmd_utils_deployment_show_in_progress(ctx, a)
         }
         DeploymentShowCommands::History(a) => history::cmd_utils_deployment_show_history(ctx, a),
+        DeploymentShowCommands::Status(a) => status::cmd_utils_deployment_show_status(ctx, a),
     }
 }

@@ -1,0 +1,366 @@
+//! The console half of the orchestration commands (`utils patch-manager install|rollback`,
+//! `utils upgrade-manager upgrade|switch-forward|rollback`): choosing the nodes (flags, or the
+//! menu Cisco's Cloud Connect shows), printing the plan, confirming, showing progress as
+//! `[hh:mm:ss] host  operation  what`, and the result table with its exit status. The work is
+//! in `ops::orchestrate`.
+
+use std::time::Instant;
+
+use clap::Args;
+use serde_json::json;
+
+use crate::context::Ctx;
+use crate::errors::{CmdResult, CommandError, ErrorKind};
+use crate::ops::orchestrate::{self, Artifact, Choice, Event, Operation, Options, Outcome};
+use crate::output::plain_table;
+use crate::prompt::Field;
+
+/// Which inventory hosts (none given: a menu asks).
+#[derive(Debug, Clone, Default, Args)]
+pub struct Selection {
+    /// Only this host (repeat for more)
+    #[arg(long, value_name = "NAME")]
+    pub node: Vec<String>,
+    /// Only the hosts of this product, cluster or pair (as the inventory names them)
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+    /// Only the hosts of this side
+    #[arg(long, value_name = "A|B")]
+    pub side: Option<String>,
+    /// Only the hosts of this platform
+    #[arg(long, value_name = "VOS|Windows")]
+    pub platform: Option<String>,
+    /// Every host of the inventory the operation applies to
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// How the run goes.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Go on after this many failed nodes (the run stops at the first by default)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub max_fail: usize,
+    /// Do up to N independent groups (clusters, pairs) at once; never two nodes of one group
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallel_groups: u16,
+    /// Install even on a node where an interrupted install cannot be confirmed either way
+    #[arg(long)]
+    pub force: bool,
+    /// Print the plan and stop
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+const MENU: [&str; 7] = [
+    "A node",
+    "A group (product / cluster / pair)",
+    "All nodes in the inventory",
+    "All Side A VOS nodes",
+    "All Side B VOS nodes",
+    "All Side A Windows nodes",
+    "All Side B Windows nodes",
+];
+
+/// The nodes: from the flags, else from the menu (a terminal's prompt or the batch's next lines).
+/// `None`: the administrator quit the menu (`q`).
+pub fn choose(ctx: &mut Ctx, sel: &Selection, allow_all: bool) -> CmdResult<Option<Choice>> {
+    let given = Choice {
+        nodes: sel.node.clone(),
+        group: sel.group.clone(),
+        side: sel.side.clone(),
+        platform: sel.platform.clone(),
+        all: sel.all,
+    };
+    if sel.all && !allow_all {
+        return Err(
+            CommandError::usage("--all is not offered for this operation")
+                .with_hint("choose a node, a group or a side"),
+        );
+    }
+    if let Some(s) = &given.side {
+        if !s.eq_ignore_ascii_case("A") && !s.eq_ignore_ascii_case("B") {
+            return Err(CommandError::usage(format!("side '{s}' is not A or B")));
+        }
+    }
+    if let Some(p) = &given.platform {
+        if !p.eq_ignore_ascii_case("VOS") && !p.eq_ignore_ascii_case("Windows") {
+            return Err(CommandError::usage(format!(
+                "platform '{p}' is not VOS or Windows"
+            )));
+        }
+    }
+    if !given.is_empty() {
+        return Ok(Some(given));
+    }
+    let rows = crate::ops::inventory::current(&mut ctx.node)?.rows();
+    let options: Vec<(usize, &str)> = MENU
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| allow_all || *i != 2)
+        .map(|(i, m)| (i, *m))
+        .collect();
+    let mut menu = String::new();
+    for (n, (_, text)) in options.iter().enumerate() {
+        menu.push_str(&format!("{}) {text}\n", n + 1));
+    }
+    ctx.ui.err_text(&menu);
+    let label = format!("Please select an option (1 - {} or \"q\" )", options.len());
+    let Some(picked) = pick(ctx, &label, options.len())? else {
+        return Ok(None);
+    };
+    let mut choice = Choice::default();
+    match options[picked].0 {
+        0 => {
+            let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+            let Some(i) = list_pick(ctx, "node", &names)? else {
+                return Ok(None);
+            };
+            choice.nodes = vec![names[i].clone()];
+        }
+        1 => {
+            let mut groups: Vec<String> = Vec::new();
+            for r in &rows {
+                for g in [&r.product, &r.group] {
+                    if !groups.contains(g) {
+                        groups.push(g.clone());
+                    }
+                }
+            }
+            let Some(i) = list_pick(ctx, "group", &groups)? else {
+                return Ok(None);
+            };
+            choice.group = Some(groups[i].clone());
+        }
+        2 => choice.all = true,
+        n => {
+            choice.side = Some(if n % 2 == 1 { "A" } else { "B" }.into());
+            choice.platform = Some(if n < 5 { "VOS" } else { "Windows" }.into());
+        }
+    }
+    Ok(Some(choice))
+}
+
+fn list_pick(ctx: &mut Ctx, what: &str, items: &[String]) -> CmdResult<Option<usize>> {
+    if items.is_empty() {
+        return Err(CommandError::failed("the inventory has no hosts")
+            .with_hint("import one with: utils system inventory import"));
+    }
+    let mut menu = String::new();
+    for (n, item) in items.iter().enumerate() {
+        menu.push_str(&format!("{}) {item}\n", n + 1));
+    }
+    ctx.ui.err_text(&menu);
+    pick(
+        ctx,
+        &format!("Select the {what} (1 - {} or \"q\" )", items.len()),
+        items.len(),
+    )
+}
+
+/// A number 1..=n, or `q` (`None`).
+fn pick(ctx: &mut Ctx, label: &str, n: usize) -> CmdResult<Option<usize>> {
+    loop {
+        let answer = ctx.value(
+            &Field {
+                label,
+                flag: "--node, --group, --all, --side/--platform",
+                env: None,
+                default: None,
+            },
+            None,
+        )?;
+        if answer.eq_ignore_ascii_case("q") {
+            return Ok(None);
+        }
+        match answer.parse::<usize>() {
+            Ok(i) if (1..=n).contains(&i) => return Ok(Some(i - 1)),
+            _ if matches!(ctx.input, crate::prompt::Input::Terminal) => ctx
+                .ui
+                .err_text(&format!("Enter a number from 1 to {n}, or q.\n")),
+            _ => {
+                return Err(CommandError::usage(format!(
+                    "'{answer}' is not a number from 1 to {n} or q"
+                )))
+            }
+        }
+    }
+}
+
+/// Plan, print, confirm, run, report. `question` is what is confirmed.
+pub fn execute(
+    ctx: &mut Ctx,
+    op: Operation,
+    artifact: Option<Artifact>,
+    choice: &Choice,
+    args: &RunArgs,
+    switch: bool,
+) -> CmdResult {
+    let reboot = artifact.as_ref().is_some_and(|a| a.manifest.reboot);
+    let what = artifact.as_ref().map(|a| {
+        format!(
+            "{} {} {} (signed by {})",
+            a.manifest.product, a.manifest.version, a.manifest.file, a.signer
+        )
+    });
+    let plan = orchestrate::plan(&mut ctx.node, op, artifact, choice, switch)?;
+    if op.changes_version() {
+        crate::ops::compatibility::check_plan(&mut ctx.node, &plan)?;
+    }
+    let groups: Vec<Vec<String>> = plan
+        .groups
+        .iter()
+        .map(|g| {
+            g.iter()
+                .map(|t| format!("{} (side {}, {})", t.row.name, t.row.side, t.row.detail))
+                .collect()
+        })
+        .collect();
+    if args.dry_run && ctx.ui.json_output() {
+        ctx.ui.json(&json!({
+            "operation": op,
+            "subject": plan.subject(),
+            "groups": groups,
+            "left_out": plan.left_out.iter().map(|(h, w)| json!({"host": h, "reason": w})).collect::<Vec<_>>(),
+        }))?;
+        return Ok(());
+    }
+    let mut text = format!(
+        "{}{} on {} node(s) in {} group(s), one node of a group at a time, {} group(s) at once:\n",
+        op.label(),
+        what.map(|w| format!(" of {w}")).unwrap_or_default(),
+        plan.node_count(),
+        plan.groups.len(),
+        args.parallel_groups
+    );
+    for (i, g) in groups.iter().enumerate() {
+        text.push_str(&format!("  group {}: {}\n", i + 1, g.join(" -> ")));
+    }
+    for (h, why) in &plan.left_out {
+        text.push_str(&format!("  left out: {h}: {why}\n"));
+    }
+    ctx.ui.err_text(&text);
+    if args.dry_run {
+        ctx.ui.status("Dry run: nothing was changed.");
+        return Ok(());
+    }
+    let question = match (op, reboot) {
+        (_, true) => format!("Each node restarts during the {}. Go on", op.label()),
+        (Operation::PatchRollback, _) => "Remove the newest patch of each node".to_owned(),
+        _ => format!("Start the {}", op.label()),
+    };
+    if !ctx.confirm(&question)? {
+        ctx.ui.status("Nothing was changed.");
+        return Ok(());
+    }
+    let actor = ctx.actor.clone();
+    let began = Instant::now();
+    let ui = &mut ctx.ui;
+    let label = op.label();
+    let stamp = |began: Instant| {
+        let s = began.elapsed().as_secs();
+        format!("[{:02}:{:02}:{:02}]", s / 3600, s / 60 % 60, s % 60)
+    };
+    let report = orchestrate::run(
+        &mut ctx.node,
+        &plan,
+        &actor,
+        Options {
+            max_fail: args.max_fail,
+            parallel: args.parallel_groups as usize,
+            force: args.force,
+        },
+        &mut |e| match e {
+            Event::Resumed { run, done } => ui.status(&format!(
+                "Resuming interrupted run {run} ({done} node(s) were done)."
+            )),
+            Event::Started { host, what } | Event::Waiting { host, what } => {
+                ui.status(&format!("{} {host}  {label}  {what}", stamp(began)))
+            }
+            Event::Finished(r) => ui.status(&format!(
+                "{} {}  {label}  {}: {}",
+                stamp(began),
+                r.host,
+                r.result.label(),
+                r.detail
+            )),
+        },
+    )?;
+    let count = |o: Outcome| report.nodes.iter().filter(|r| r.result == o).count();
+    let ok = count(Outcome::Done) + count(Outcome::AlreadyDone);
+    let failed = count(Outcome::Failed);
+    let skipped = count(Outcome::Skipped);
+    if ctx.ui.json_output() {
+        ctx.ui.json(&json!({
+            "run": report.run,
+            "operation": op,
+            "result": report.overall,
+            "nodes": report.nodes,
+        }))?;
+    } else {
+        ctx.ui.line(&plain_table(
+            &orchestrate::TABLE,
+            &orchestrate::table(&report.nodes),
+        ))?;
+    }
+    if failed == 0 && skipped == 0 {
+        return Ok(());
+    }
+    let failed_hosts: Vec<&str> = report
+        .nodes
+        .iter()
+        .filter(|r| r.result == Outcome::Failed)
+        .map(|r| r.host.as_str())
+        .collect();
+    let rollback = match op {
+        Operation::PatchInstall => {
+            "utils patch-manager rollback --node HOST removes the newest patch of a node that was done"
+        }
+        Operation::Upgrade => {
+            "utils upgrade-manager rollback --node HOST switches a node that was done back to its previous version"
+        }
+        _ => "the nodes done keep their new state",
+    };
+    let message = format!(
+        "{}: {ok} done, {failed} failed ({}), {skipped} not started",
+        op.label(),
+        failed_hosts.join(", ")
+    );
+    let hint = format!(
+        "fix the cause named for each failed node and run the same command again (done nodes are not touched); {rollback}"
+    );
+    Err(if ok == 0 {
+        CommandError::failed(message)
+    } else {
+        CommandError::new(ErrorKind::Partial, message)
+    }
+    .with_hint(hint))
+}
+
+/// Each chosen VOS node's active and inactive version (before a switch is confirmed).
+pub fn show_versions(ctx: &mut Ctx, choice: &Choice) -> CmdResult {
+    let mut vos = choice.clone();
+    vos.platform = Some("VOS".into());
+    let hosts = orchestrate::status(&mut ctx.node, &vos)?;
+    let rows: Vec<Vec<String>> = hosts
+        .iter()
+        .map(|h| match &h.installed {
+            Some(i) => vec![
+                h.host.clone(),
+                i.version.clone(),
+                i.inactive.clone().unwrap_or_else(|| "-".into()),
+            ],
+            None => vec![
+                h.host.clone(),
+                "unreadable".into(),
+                h.error.clone().unwrap_or_default(),
+            ],
+        })
+        .collect();
+    if !rows.is_empty() && !ctx.ui.json_output() {
+        ctx.ui
+            .err_text(&plain_table(&["NODE", "ACTIVE", "INACTIVE"], &rows));
+        ctx.ui.err_text("\n");
+    }
+    Ok(())
+}

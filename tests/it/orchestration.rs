@@ -1,0 +1,1031 @@
+//! Orchestration end to end (issue 13) on a deployment of real sshd targets: a VOS cluster of
+//! two members whose account's shell is ccadmin on each member's own VOS state directory
+//! (onboarded through `ccadmin serve`), and a redundant Windows pair whose account runs `sh`
+//! with the installer scripts the test patches ship. Transfer, SSH execution, restarts (sshd
+//! stopped and started), failures, Ctrl-C and kill -9 mid-run and the resume are all real.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::patches::{keypair, minisign, sha256};
+use crate::serve::Served;
+use crate::sshd::Sshd;
+use crate::util::{run, state, Run};
+
+const USER: &str = "ccadmin";
+const PASSWORD: &str = "Orchestrate-Pass-2026";
+
+/// One deployment host: its sshd, the directory its account works in, and (VOS) the state
+/// directory of the ccadmin that is its console.
+pub struct Host {
+    pub sshd: Sshd,
+    pub home: tempfile::TempDir,
+    pub state: Option<PathBuf>,
+}
+
+impl Host {
+    pub fn name(&self) -> String {
+        format!("127.0.0.1:{}", self.sshd.port)
+    }
+    fn start(state: Option<PathBuf>) -> Host {
+        Host {
+            sshd: Sshd::start(),
+            home: tempfile::tempdir().unwrap(),
+            state,
+        }
+    }
+    /// From now on every login runs as this host's own shell: ccadmin (VOS) or sh (Windows),
+    /// in its home; SFTP starts there too.
+    fn take_shell(&mut self) {
+        let home = self.home.path().display().to_string();
+        let shell = match &self.state {
+            Some(st) => format!(
+                "printf '%s\\n' \"$SSH_ORIGINAL_COMMAND\" | CCADMIN_STATE_DIR='{}' HOME='{home}' '{}'",
+                st.display(),
+                crate::util::bin().display()
+            ),
+            None => "exec /bin/sh -c \"$SSH_ORIGINAL_COMMAND\"".to_owned(),
+        };
+        let script = format!(
+            "#!/bin/sh\ncd '{home}' || exit 97\ncase \"$SSH_ORIGINAL_COMMAND\" in\n  internal-sftp*|*/sftp-server*) exec /usr/lib/openssh/sftp-server -d '{home}' ;;\nesac\n{shell}\n"
+        );
+        let path = self.sshd.dir.path().join("shell.sh");
+        std::fs::write(&path, script).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let port = self.sshd.port;
+        self.sshd.force_command(port, &path);
+    }
+    /// A Windows host's record of what it runs.
+    fn seed(&self, version: &str) {
+        std::fs::write(
+            self.home.path().join(".ccadmin-installed.json"),
+            format!("{{\"version\": \"{version}\"}}"),
+        )
+        .unwrap();
+    }
+    fn record(&self) -> serde_json::Value {
+        serde_json::from_slice(
+            &std::fs::read(self.home.path().join(".ccadmin-installed.json")).unwrap(),
+        )
+        .unwrap()
+    }
+    /// A VOS member's `show version active`, read on the member.
+    fn vos_version(&self) -> serde_json::Value {
+        let r = run(
+            self.state.as_ref().unwrap(),
+            &["--output", "json", "show", "version", "active"],
+            "",
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        serde_json::from_str(&r.stdout).unwrap()
+    }
+}
+
+pub struct Lab {
+    _dirs: Vec<tempfile::TempDir>,
+    pub cc: PathBuf,
+    _served: Served,
+    /// The VOS publisher, then its subscriber.
+    pub vos: Vec<Host>,
+    /// Side A, then side B.
+    pub win: Vec<Host>,
+    keys: tempfile::TempDir,
+    secret: PathBuf,
+}
+
+fn ok(r: &Run) {
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}
+
+pub fn lab() -> Lab {
+    let (d1, cc) = state();
+    let (d2, vp) = state();
+    let (d3, vs) = state();
+    let out = crate::util::ccadmin(&cc)
+        .env("CCADMIN_APPLICATIONUSER_PASSWORD", PASSWORD)
+        .args(["utils", "applicationuser", "add", USER])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let served = Served::start(&cc);
+    ok(&run(
+        &cc,
+        &[
+            "utils",
+            "node",
+            "set",
+            "--hostname",
+            &format!("localhost:{}", served.port),
+        ],
+        "",
+    ));
+    let cc_key = run(&cc, &["utils", "controlnode", "key"], "").stdout;
+
+    // The Windows pair, side B first in the file: the order comes from the sides.
+    let mut win = vec![Host::start(None), Host::start(None)];
+    for h in &mut win {
+        h.sshd.authorize(&cc_key);
+        h.take_shell();
+    }
+    let inv = format!(
+        "---\ninventory:\n  VOS:\n    Finesse: {{}}\n  Windows:\n    PG:\n      PG1:\n        hosts:\n        - name: \"{}\"\n          side: \"B\"\n          user: \"root\"\n        - name: \"{}\"\n          side: \"A\"\n          user: \"root\"\n  deploymentType: \"UCCE-2000-Agents\"\n",
+        win[1].name(),
+        win[0].name()
+    );
+    crate::test_connection::import(&cc, &win[0].sshd, &inv);
+    ok(&run(
+        &cc,
+        &[
+            "utils",
+            "deployment",
+            "test-connection",
+            "--product",
+            "PG",
+            "--accept-new-host-keys",
+        ],
+        "",
+    ));
+
+    // The VOS cluster: each member its own ccadmin, the publisher onboards both.
+    let mut vos = vec![Host::start(Some(vp.clone())), Host::start(Some(vs.clone()))];
+    for (h, st) in vos.iter().zip([&vp, &vs]) {
+        ok(&run(
+            st,
+            &[
+                "-y",
+                "utils",
+                "node",
+                "set",
+                "--role",
+                "vos",
+                "--component",
+                "Finesse",
+                "--hostname",
+                &h.name(),
+                "--orchestration-user",
+                "root",
+                "--authorized-keys",
+                h.sshd.dir.path().join("authorized_keys").to_str().unwrap(),
+                "--software-version",
+                "12.6.1",
+            ],
+            "",
+        ));
+    }
+    ok(&run(
+        &vp,
+        &[
+            "utils",
+            "node",
+            "cluster",
+            "add",
+            &vos[1].name(),
+            "--user",
+            "root",
+            "--authorized-keys",
+            vos[1]
+                .sshd
+                .dir
+                .path()
+                .join("authorized_keys")
+                .to_str()
+                .unwrap(),
+            "--identity",
+            vos[1].sshd.client_key("ed25519").to_str().unwrap(),
+        ],
+        "",
+    ));
+    let pem = run(&cc, &["show", "cert", "own"], "").stdout;
+    std::fs::write(vp.join("cc.pem"), pem).unwrap();
+    ok(&run(
+        &vp,
+        &[
+            "utils",
+            "cert",
+            "import",
+            vp.join("cc.pem").to_str().unwrap(),
+        ],
+        "",
+    ));
+    ok(&run(
+        &vp,
+        &[
+            "utils",
+            "system",
+            "onboard",
+            "trigger",
+            "--cloud-connect",
+            &format!("localhost:{}", served.port),
+        ],
+        &format!("{USER}\n{PASSWORD}\n"),
+    ));
+    for h in &mut vos {
+        h.take_shell();
+    }
+
+    // The patches' publisher.
+    let keys = tempfile::tempdir().unwrap();
+    let (public, secret) = keypair(keys.path(), "publisher");
+    ok(&run(
+        &cc,
+        &[
+            "utils",
+            "patch-manager",
+            "signer",
+            "add",
+            "cisco",
+            public.to_str().unwrap(),
+        ],
+        "",
+    ));
+    Lab {
+        _dirs: vec![d1, d2, d3],
+        cc,
+        _served: served,
+        vos,
+        win,
+        keys,
+        secret,
+    }
+}
+
+impl Lab {
+    /// A signed artifact in the Cloud Connect node's artifacts/: the file and its manifest
+    /// (the fields given over the defaults).
+    pub fn artifact(&self, file: &str, data: &[u8], fields: serde_json::Value) {
+        let dir = self.cc.join("artifacts/12.6/common");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(file), data).unwrap();
+        let mut m = serde_json::json!({
+            "file": file, "product": "PG", "platform": "Windows", "version": "12.6.1-ES1",
+            "applies_to": ["12.6.1"], "reboot": false, "rollback": true, "sha256": sha256(data),
+        });
+        for (k, v) in fields.as_object().unwrap() {
+            m[k] = v.clone();
+        }
+        let path = dir.join(format!("{file}.manifest.json"));
+        std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+        minisign(&[
+            "-S",
+            "-s",
+            self.secret.to_str().unwrap(),
+            "-m",
+            path.to_str().unwrap(),
+        ]);
+    }
+
+    /// A signed compatibility matrix.
+    fn matrix(&self, m: serde_json::Value) {
+        let path = self.cc.join("artifacts/compatibility.json");
+        std::fs::write(&path, serde_json::to_vec(&m).unwrap()).unwrap();
+        minisign(&[
+            "-S",
+            "-s",
+            self.secret.to_str().unwrap(),
+            "-m",
+            path.to_str().unwrap(),
+        ]);
+    }
+
+    pub fn run(&self, args: &[&str], stdin: &str) -> Run {
+        run(&self.cc, args, stdin)
+    }
+
+    /// A command with `--output json --yes`: its exit status and JSON.
+    pub fn json(&self, args: &[&str]) -> (i32, serde_json::Value) {
+        let mut a = vec!["--output", "json", "--yes"];
+        a.extend_from_slice(args);
+        let r = run(&self.cc, &a, "");
+        let v = serde_json::from_str(&r.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}\n{}", r.stdout, r.stderr));
+        (r.code, v)
+    }
+
+    /// The Windows installer scripts write where they ran into this log, one line each.
+    fn log(&self) -> PathBuf {
+        self.keys.path().join("installs.log")
+    }
+    fn installs(&self) -> Vec<String> {
+        std::fs::read_to_string(self.log())
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// `(host, result)` of each node of a run's JSON, in plan order.
+fn results(v: &serde_json::Value) -> Vec<(String, String)> {
+    v["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{v}"))
+        .iter()
+        .map(|n| {
+            (
+                n["host"].as_str().unwrap().to_owned(),
+                n["result"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn patches_install_on_vos_and_windows_in_order_show_in_status_and_roll_back() {
+    let lab = lab();
+    let (p, s) = (lab.vos[0].name(), lab.vos[1].name());
+    let (a, b) = (lab.win[0].name(), lab.win[1].name());
+    lab.win[0].seed("12.6.1");
+    lab.win[1].seed("12.6.1");
+
+    // Status, read from the nodes.
+    let (code, v) = lab.json(&["utils", "deployment", "show", "status"]);
+    assert_eq!(code, 0, "{v}");
+    let hosts = v["hosts"].as_array().unwrap();
+    assert_eq!(hosts.len(), 4, "{v}");
+    for h in hosts {
+        assert_eq!(h["version"], "12.6.1", "{h}");
+        assert_eq!(h["patches"], serde_json::json!([]), "{h}");
+    }
+    let text = lab
+        .run(&["utils", "deployment", "show", "status"], "")
+        .stdout;
+    assert_eq!(text.matches("No patch installed").count(), 4, "{text}");
+
+    // A VOS patch: the publisher first, each member records it in its own database.
+    lab.artifact(
+        "ucos.es1.cop",
+        b"vos patch bytes",
+        serde_json::json!({"product": "Finesse", "platform": "VOS"}),
+    );
+    let (code, v) = lab.json(&["utils", "patch-manager", "install", "ucos.es1.cop", "--all"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        results(&v),
+        [(p.clone(), "done".into()), (s.clone(), "done".into())]
+    );
+    for h in &lab.vos {
+        let ver = h.vos_version();
+        assert_eq!(ver["patches"][0]["name"], "ucos.es1.cop", "{ver}");
+    }
+    // Again: found installed, not installed twice.
+    let (code, v) = lab.json(&["utils", "patch-manager", "install", "ucos.es1.cop", "--all"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        results(&v),
+        [
+            (p.clone(), "already-done".into()),
+            (s.clone(), "already-done".into())
+        ]
+    );
+    assert_eq!(
+        lab.vos[0].vos_version()["patches"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // A Windows patch with an installer and an uninstaller, chosen from the menu in a batch
+    // (6 = all side A Windows nodes), then side B by flag.
+    let log = lab.log();
+    let script = format!("echo \"$(pwd)\" >> {}\ntouch es1.marker\n", log.display());
+    lab.artifact(
+        "es1.sh",
+        script.as_bytes(),
+        serde_json::json!({"install": "sh es1.sh", "uninstall": "rm es1.marker", "reboot": false}),
+    );
+    let r = lab.run(&["utils", "patch-manager", "install", "es1.sh"], "6\nyes\n");
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("4) All Side A VOS nodes") && r.stderr.contains("group 1: 127.0.0.1:"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        lab.installs(),
+        [lab.win[0].home.path().display().to_string()]
+    );
+    assert_eq!(lab.win[0].record()["patches"][0]["name"], "es1.sh");
+    assert!(lab.win[1].record()["patches"]
+        .as_array()
+        .is_none_or(Vec::is_empty));
+    let (code, v) = lab.json(&["utils", "patch-manager", "install", "es1.sh", "--side", "B"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(results(&v), [(b.clone(), "done".into())]);
+    assert!(lab.win[1].home.path().join("es1.marker").exists());
+
+    // A node that runs another version is left alone, and said.
+    let vos2 = lab.vos[1].state.clone().unwrap();
+    let r = run(
+        &vos2,
+        &["utils", "node", "set", "--software-version", "12.5.1"],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    lab.artifact(
+        "ucos.es2.cop",
+        b"es2",
+        serde_json::json!({"product": "Finesse", "platform": "VOS", "rollback": false}),
+    );
+    let (code, v) = lab.json(&[
+        "utils",
+        "patch-manager",
+        "install",
+        "ucos.es2.cop",
+        "--group",
+        "Finesse",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        results(&v),
+        [
+            (p.clone(), "done".into()),
+            (s.clone(), "not-applicable".into())
+        ]
+    );
+    assert!(
+        v["nodes"][1]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("applies to 12.6.1; the node runs 12.5.1"),
+        "{v}"
+    );
+    let r = run(
+        &vos2,
+        &["utils", "node", "set", "--software-version", "12.6.1"],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // Rollback: the newest patch only, and only where its publisher allows it.
+    let (code, v) = lab.json(&["utils", "patch-manager", "rollback", "--group", "PG"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        results(&v),
+        [(a.clone(), "done".into()), (b.clone(), "done".into())]
+    );
+    assert!(!lab.win[0].home.path().join("es1.marker").exists());
+    assert_eq!(lab.win[0].record()["patches"], serde_json::json!([]));
+    let (code, v) = lab.json(&["utils", "patch-manager", "rollback", "--node", &p]);
+    assert_eq!(code, 1, "es2 says it cannot be rolled back: {v}");
+    assert!(v.to_string().contains("cannot be rolled back"), "{v}");
+    let r = lab.run(
+        &["--yes", "utils", "patch-manager", "rollback", "--all"],
+        "",
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--all is not offered"), "{}", r.stderr);
+    let (code, v) = lab.json(&["utils", "patch-manager", "rollback", "--node", &s]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(lab.vos[1].vos_version()["patches"], serde_json::json!([]));
+
+    // Everything recorded.
+    let (_, h) = lab.json(&["utils", "deployment", "show", "history"]);
+    let ops: Vec<String> = h["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["operation"].as_str().unwrap(),
+                r["result"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            "patch rollback Success",
+            "patch rollback Failure",
+            "patch rollback Success",
+            "patch install Success",
+            "patch install Success",
+            "patch install Success",
+            "patch install Success",
+            "patch install Success",
+        ],
+        "{h}"
+    );
+    let status = lab
+        .run(&["utils", "deployment", "show", "status"], "")
+        .stdout;
+    assert!(status.contains("ucos.es1.cop, ucos.es2.cop"), "{status}");
+}
+
+#[test]
+fn unsigned_tampered_and_wrong_kind_are_refused_before_any_node_is_touched() {
+    let lab = lab();
+    lab.win[0].seed("12.6.1");
+    lab.artifact(
+        "es1.sh",
+        b"touch ran\n",
+        serde_json::json!({"install": "sh es1.sh"}),
+    );
+    let dir = lab.cc.join("artifacts/12.6/common");
+    std::fs::write(dir.join("es1.sh"), b"touch ran; rm -rf /\n").unwrap();
+    let r = lab.run(
+        &[
+            "--yes",
+            "utils",
+            "patch-manager",
+            "install",
+            "es1.sh",
+            "--all",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("REFUSED: the file does not match its SHA-256"),
+        "{}",
+        r.stderr
+    );
+    std::fs::write(dir.join("plain.sh"), b"touch ran\n").unwrap();
+    std::fs::write(
+        dir.join("plain.sh.manifest.json"),
+        serde_json::to_vec(&serde_json::json!({
+            "file": "plain.sh", "product": "PG", "platform": "Windows", "version": "x",
+            "applies_to": ["12.6.1"], "reboot": false, "rollback": false,
+            "sha256": sha256(b"touch ran\n"), "install": "sh plain.sh"
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    let r = lab.run(
+        &[
+            "--yes",
+            "utils",
+            "patch-manager",
+            "install",
+            "plain.sh",
+            "--all",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("REFUSED: unsigned"), "{}", r.stderr);
+    lab.artifact(
+        "up.sh",
+        b"touch ran\n",
+        serde_json::json!({"kind": "upgrade", "version": "12.6.2", "install": "sh up.sh"}),
+    );
+    let r = lab.run(
+        &[
+            "--yes",
+            "utils",
+            "patch-manager",
+            "install",
+            "up.sh",
+            "--all",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("up.sh is an upgrade")
+            && r.stderr.contains("utils upgrade-manager upgrade"),
+        "{}",
+        r.stderr
+    );
+    for h in &lab.win {
+        assert!(!h.home.path().join("ran").exists(), "a node was touched");
+    }
+    assert_eq!(
+        lab.json(&["utils", "deployment", "show", "history"]).1["runs"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn a_node_down_or_a_failing_installer_stops_the_run_and_the_same_command_finishes_it() {
+    let mut lab = lab();
+    lab.win[0].seed("12.6.1");
+    lab.win[1].seed("12.6.1");
+    let log = lab.log();
+    // Fails while the file `broken` is in the node's home.
+    let script = format!(
+        "if [ -f broken ]; then echo 'disk C: full' >&2; exit 3; fi\necho \"$(pwd)\" >> {}\n",
+        log.display()
+    );
+    lab.artifact(
+        "es3.sh",
+        script.as_bytes(),
+        serde_json::json!({"install": "sh es3.sh 2>&1", "reboot": false}),
+    );
+    std::fs::write(lab.win[0].home.path().join("broken"), b"").unwrap();
+    let (code, v) = lab.json(&[
+        "utils",
+        "patch-manager",
+        "install",
+        "es3.sh",
+        "--group",
+        "PG1",
+    ]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        results(&v),
+        [
+            (lab.win[0].name(), "failed".into()),
+            (lab.win[1].name(), "skipped".into())
+        ],
+        "side B is never touched once side A failed"
+    );
+    assert!(
+        v["nodes"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("the installer exited with 3: disk C: full"),
+        "{v}"
+    );
+    assert!(lab.installs().is_empty());
+
+    // Side A fixed, side B down: A is done, B fails as unreachable.
+    std::fs::remove_file(lab.win[0].home.path().join("broken")).unwrap();
+    lab.win[1].sshd.stop();
+    let r = lab.run(
+        &[
+            "--yes",
+            "utils",
+            "patch-manager",
+            "install",
+            "es3.sh",
+            "--group",
+            "PG1",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("1 done, 1 failed"), "{}", r.stderr);
+    assert!(r.stdout.contains("unreachable"), "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("utils patch-manager rollback --node HOST"),
+        "what rollback would do: {}",
+        r.stderr
+    );
+    // Back up: the same command finishes it, the done side is not installed again.
+    lab.win[1].sshd.restart();
+    let (code, v) = lab.json(&[
+        "utils",
+        "patch-manager",
+        "install",
+        "es3.sh",
+        "--group",
+        "PG1",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        results(&v),
+        [
+            (lab.win[0].name(), "already-done".into()),
+            (lab.win[1].name(), "done".into())
+        ]
+    );
+    assert_eq!(lab.installs().len(), 2, "{:?}", lab.installs());
+}
+
+/// Killed (SIGKILL) and interrupted (SIGINT, Ctrl-C) while an installer runs: the run shows
+/// as interrupted; the same command resumes it; the node whose installer finished is found
+/// installed (its check passes) and never installed twice.
+#[test]
+fn kill_9_and_ctrl_c_mid_install_then_the_same_command_resumes_without_installing_twice() {
+    let lab = lab();
+    lab.win[0].seed("12.6.1");
+    lab.win[1].seed("12.6.1");
+    let log = lab.log();
+    // Installs at once (the marker), then waits for `go` before it ends.
+    let script = format!(
+        "echo \"$(pwd)\" >> {}\ntouch es4.marker\nwhile [ ! -f go ]; do sleep 0.05; done\n",
+        log.display()
+    );
+    lab.artifact(
+        "es4.sh",
+        script.as_bytes(),
+        serde_json::json!({"install": "sh es4.sh", "check": "test -f es4.marker"}),
+    );
+    let in_progress = || lab.json(&["utils", "deployment", "show", "in-progress"]).1;
+    for (signal, code) in [(libc::SIGKILL, None), (libc::SIGINT, Some(130))] {
+        let mut child = std::process::Command::new(crate::util::bin())
+            .env("CCADMIN_STATE_DIR", &lab.cc)
+            .env("HOME", lab.cc.parent().unwrap())
+            .args([
+                "--yes",
+                "utils",
+                "patch-manager",
+                "install",
+                "es4.sh",
+                "--group",
+                "PG",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let n = lab.installs().len();
+        wait_for("the installer to start", || lab.installs().len() > n);
+        let v = in_progress();
+        assert_eq!(v["state"], "running", "{v}");
+        assert!(
+            v["run"]["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|st| st["result"] == "Running"),
+            "{v}"
+        );
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), code, "{status:?}");
+        let v = in_progress();
+        assert_eq!(v["state"], "interrupted", "{v}");
+        if signal == libc::SIGINT {
+            let mut err = String::new();
+            use std::io::Read;
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            assert!(
+                err.contains("Failed: interrupted") && err.contains("Control-C pressed"),
+                "{err}"
+            );
+        }
+    }
+    // Each side's installer ran once: side A's in the killed try (the interrupted try found it
+    // installed by its check), side B's in the interrupted one. Let both end.
+    assert_eq!(lab.installs().len(), 2, "{:?}", lab.installs());
+    for h in &lab.win {
+        std::fs::write(h.home.path().join("go"), b"").unwrap();
+    }
+    let r = lab.run(
+        &[
+            "--yes",
+            "utils",
+            "patch-manager",
+            "install",
+            "es4.sh",
+            "--group",
+            "PG",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("Resuming interrupted run"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout
+            .contains("was installed by the interrupted run (its check passes)"),
+        "{}",
+        r.stdout
+    );
+    let installs = lab.installs();
+    assert_eq!(
+        installs,
+        [
+            lab.win[0].home.path().display().to_string(),
+            lab.win[1].home.path().display().to_string()
+        ],
+        "each node installed once"
+    );
+    let v = in_progress();
+    assert_eq!(v["state"], "finished", "{v}");
+    assert_eq!(v["run"]["result"], "Success", "{v}");
+    assert_eq!(
+        lab.json(&["utils", "deployment", "show", "history"]).1["runs"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "one run, resumed twice"
+    );
+}
+
+/// A patch that restarts the node: the installer returns, the node goes down (sshd stopped)
+/// and comes back (started); the run waits for it and reads it again.
+#[test]
+fn a_restarting_node_is_waited_for() {
+    let mut lab = lab();
+    lab.win[0].seed("12.6.1");
+    let asked = lab.keys.path().join("restart-asked");
+    lab.artifact(
+        "es5.sh",
+        format!("touch {}\n", asked.display()).as_bytes(),
+        serde_json::json!({"install": "sh es5.sh", "reboot": true}),
+    );
+    let mut child = std::process::Command::new(crate::util::bin())
+        .env("CCADMIN_STATE_DIR", &lab.cc)
+        .env("HOME", lab.cc.parent().unwrap())
+        .args([
+            "--yes",
+            "--output",
+            "json",
+            "utils",
+            "patch-manager",
+            "install",
+            "es5.sh",
+            "--node",
+            &lab.win[0].name(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let mut wait_line = |what: &str, seen: &mut String| {
+        use std::io::BufRead;
+        loop {
+            let mut line = String::new();
+            assert!(
+                err.read_line(&mut line).unwrap() > 0,
+                "no '{what}' in {seen}"
+            );
+            seen.push_str(&line);
+            if line.contains(what) {
+                return;
+            }
+        }
+    };
+    wait_line("waiting for the node to restart", &mut seen);
+    assert!(asked.exists());
+    lab.win[0].sshd.stop();
+    wait_line("the node went down", &mut seen);
+    lab.win[0].sshd.restart();
+    let status = child.wait().unwrap();
+    let mut out = String::new();
+    use std::io::Read;
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert!(status.success(), "{out}\n{seen}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(results(&v), [(lab.win[0].name(), "done".into())]);
+    assert_eq!(lab.win[0].record()["patches"][0]["name"], "es5.sh");
+}
+
+#[test]
+fn upgrade_switch_forward_rollback_and_the_compatibility_check() {
+    let lab = lab();
+    let (p, s) = (lab.vos[0].name(), lab.vos[1].name());
+    lab.artifact(
+        "Finesse-12.6.2.iso",
+        b"new version",
+        serde_json::json!({"product": "Finesse", "platform": "VOS", "kind": "upgrade", "version": "12.6.2"}),
+    );
+    let up = [
+        "utils",
+        "upgrade-manager",
+        "upgrade",
+        "Finesse-12.6.2.iso",
+        "--group",
+        "Finesse",
+    ];
+    // The check is on by default and needs the signed matrix.
+    let r = lab.run(&[&["--yes"][..], &up[..]].concat(), "");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("no signed compatibility.json was downloaded")
+            && r.stderr
+                .contains("utils deployment compatibility-check disable"),
+        "{}",
+        r.stderr
+    );
+    // A matrix without 12.6.2 for this deploymentType: refused, naming nodes and versions.
+    lab.matrix(serde_json::json!({
+        "UCCE-2000-Agents": [{"Finesse": "12.6.1", "PG": "12.6.*"}],
+        "UCCE-4000-Agents": [{"Finesse": "12.6.2"}]
+    }));
+    let r = lab.run(&[&["--yes"][..], &up[..]].concat(), "");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("Finesse 12.6.2 ({p}, {s})"))
+            && r.stderr
+                .contains("not a combination supported for UCCE-2000-Agents"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        lab.vos[0].vos_version()["inactive"],
+        serde_json::Value::Null
+    );
+    lab.matrix(serde_json::json!({
+        "UCCE-2000-Agents": [{"Finesse": "12.6.1"}, {"Finesse": "12.6.2"}]
+    }));
+    let (code, v) = lab.json(&up);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        results(&v),
+        [(p.clone(), "done".into()), (s.clone(), "done".into())]
+    );
+    for h in &lab.vos {
+        let ver = h.vos_version();
+        assert_eq!(ver["version"], "12.6.1", "{ver}");
+        assert_eq!(ver["inactive"], "12.6.2", "{ver}");
+    }
+    // switch-forward shows the versions, confirms, publisher first.
+    let r = lab.run(
+        &[
+            "utils",
+            "upgrade-manager",
+            "switch-forward",
+            "--group",
+            "Finesse",
+        ],
+        "yes\n",
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("ACTIVE") && r.stderr.contains("12.6.2"),
+        "{}",
+        r.stderr
+    );
+    let order: Vec<usize> = [&p, &s]
+        .iter()
+        .map(|h| {
+            r.stderr
+                .find(&format!("{h}  switch-forward  switching"))
+                .unwrap()
+        })
+        .collect();
+    assert!(order[0] < order[1], "publisher first: {}", r.stderr);
+    for h in &lab.vos {
+        assert_eq!(h.vos_version()["version"], "12.6.2");
+    }
+    // Rollback: back to the inactive version; a rollback the matrix does not allow is refused.
+    lab.matrix(serde_json::json!({"UCCE-2000-Agents": [{"Finesse": "12.6.2"}]}));
+    let r = lab.run(
+        &[
+            "--yes",
+            "utils",
+            "upgrade-manager",
+            "rollback",
+            "--group",
+            "Finesse",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("Finesse 12.6.1 ({p}, {s})")),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(lab.vos[0].vos_version()["version"], "12.6.2");
+    let r = lab.run(
+        &["utils", "deployment", "compatibility-check", "disable"],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (code, v) = lab.json(&["utils", "upgrade-manager", "rollback", "--group", "Finesse"]);
+    assert_eq!(code, 0, "{v}");
+    for h in &lab.vos {
+        let ver = h.vos_version();
+        assert_eq!(
+            (ver["version"].as_str(), ver["inactive"].as_str()),
+            (Some("12.6.1"), Some("12.6.2"))
+        );
+    }
+    // Nothing newer to switch forward to on a Windows node: left out, said.
+    let (code, v) = lab.json(&[
+        "utils",
+        "upgrade-manager",
+        "switch-forward",
+        "--dry-run",
+        "--side",
+        "A",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        v["groups"],
+        serde_json::json!([[
+            format!("{p} (side A, Publisher)"),
+            format!("{s} (side A, Subscriber)")
+        ]])
+    );
+    assert!(v["left_out"].to_string().contains("only VOS nodes"), "{v}");
+    let (_, h) = lab.json(&["utils", "deployment", "show", "history"]);
+    assert_eq!(h["runs"][0]["operation"], "rollback");
+    assert_eq!(h["runs"][0]["steps"][0]["from_version"], "12.6.2");
+    assert_eq!(h["runs"][0]["steps"][0]["to_version"], "12.6.1");
+}
