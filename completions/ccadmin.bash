@@ -118,6 +118,12 @@ _ccadmin() {
             ccadmin__subcmd__utils,secret-store)
                 cmd="ccadmin__subcmd__utils__subcmd__secret__subcmd__store"
                 ;;
+            ccadmin__subcmd__utils,set)
+                cmd="ccadmin__subcmd__utils__subcmd__set"
+                ;;
+            ccadmin__subcmd__utils,show)
+                cmd="ccadmin__subcmd__utils__subcmd__show"
+                ;;
             ccadmin__subcmd__utils,smtp)
                 cmd="ccadmin__subcmd__utils__subcmd__smtp"
                 ;;
@@ -228,6 +234,18 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__secret__subcmd__store,show)
                 cmd="ccadmin__subcmd__utils__subcmd__secret__subcmd__store__subcmd__show"
+                ;;
+            ccadmin__subcmd__utils__subcmd__set,orchestration)
+                cmd="ccadmin__subcmd__utils__subcmd__set__subcmd__orchestration"
+                ;;
+            ccadmin__subcmd__utils__subcmd__set__subcmd__orchestration,max-parallel-tasks)
+                cmd="ccadmin__subcmd__utils__subcmd__set__subcmd__orchestration__subcmd__max__subcmd__parallel__subcmd__tasks"
+                ;;
+            ccadmin__subcmd__utils__subcmd__show,orchestration)
+                cmd="ccadmin__subcmd__utils__subcmd__show__subcmd__orchestration"
+                ;;
+            ccadmin__subcmd__utils__subcmd__show__subcmd__orchestration,max-parallel-tasks)
+                cmd="ccadmin__subcmd__utils__subcmd__show__subcmd__orchestration__subcmd__max__subcmd__parallel__subcmd__tasks"
                 ;;
             ccadmin__subcmd__utils__subcmd__smtp,remove-config)
                 cmd="ccadmin__subcmd__utils__subcmd__smtp__subcmd__remove__subcmd__config"
@@ -1007,7 +1025,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert controlnode dbreplication deployment image-repository node patch-manager secret-store smtp system upgrade-manager"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert controlnode dbreplication deployment image-repository node patch-manager secret-store set show smtp system upgrade-manager"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2323,6 +2341,162 @@ _ccadmin() {
         ccadmin__subcmd__utils__subcmd__secret__subcmd__store__subcmd__show)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__set)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help orchestration"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__set__subcmd__orchestration)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help max-parallel-tasks"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__set__subcmd__orchestration__subcmd__max__subcmd__parallel__subcmd__tasks)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__show)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help orchestration"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__show__subcmd__orchestration)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help max-parallel-tasks"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__show__subcmd__orchestration__subcmd__max__subcmd__parallel__subcmd__tasks)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -42,8 +42,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub max_fail: usize,
     /// Do up to N independent groups (clusters, pairs) at once; never two nodes of one group
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub parallel_groups: u16,
+    /// [default: utils show orchestration max-parallel-tasks]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallel_groups: Option<u16>,
     /// Install even on a node where an interrupted install cannot be confirmed either way
     #[arg(long)]
     pub force: bool,
@@ -197,6 +198,10 @@ pub fn execute(
     switch: bool,
 ) -> CmdResult {
     let reboot = artifact.as_ref().is_some_and(|a| a.manifest.reboot);
+    let parallel = match args.parallel_groups {
+        Some(n) => n as usize,
+        None => orchestrate::max_parallel(&mut ctx.node)?,
+    };
     let what = artifact.as_ref().map(|a| {
         format!(
             "{} {} {} (signed by {})",
@@ -231,7 +236,7 @@ pub fn execute(
         what.map(|w| format!(" of {w}")).unwrap_or_default(),
         plan.node_count(),
         plan.groups.len(),
-        args.parallel_groups
+        parallel
     );
     for (i, g) in groups.iter().enumerate() {
         text.push_str(&format!("  group {}: {}\n", i + 1, g.join(" -> ")));
@@ -267,7 +272,7 @@ pub fn execute(
         &actor,
         Options {
             max_fail: args.max_fail,
-            parallel: args.parallel_groups as usize,
+            parallel,
             force: args.force,
         },
         &mut |e| match e {

@@ -14,6 +14,8 @@ pub mod image_repository;
 pub mod node;
 pub mod patch_manager;
 pub mod secret_store;
+pub mod set;
+pub mod show;
 pub mod smtp;
 pub mod system;
 pub mod upgrade_manager;
@@ -47,6 +49,12 @@ pub enum UtilsCommands {
     /// Where this node keeps its secrets: the owner-only file or the keyring
     #[command(subcommand)]
     SecretStore(secret_store::SecretStoreCommands),
+    /// Settings of orchestration runs
+    #[command(subcommand)]
+    Set(set::UtilsSetCommands),
+    /// Settings of orchestration runs
+    #[command(subcommand)]
+    Show(show::UtilsShowCommands),
     /// Notification mails: test the SMTP server, subscribe addresses
     #[command(subcommand)]
     Smtp(smtp::SmtpCommands),
@@ -69,6 +77,8 @@ impl UtilsCommands {
             UtilsCommands::Node(c) => c.changes_state(),
             UtilsCommands::PatchManager(c) => c.changes_state(),
             UtilsCommands::SecretStore(c) => c.changes_state(),
+            UtilsCommands::Set(_) => true,
+            UtilsCommands::Show(_) => false,
             UtilsCommands::Smtp(c) => c.changes_state(),
             UtilsCommands::System(c) => c.changes_state(),
             UtilsCommands::UpgradeManager(c) => c.changes_state(),
@@ -99,6 +109,14 @@ pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
             patch_manager::run(ctx, c)
         }
         UtilsCommands::SecretStore(c) => secret_store::run(ctx, c),
+        UtilsCommands::Set(c) => {
+            ctx.node.require_cloud_connect(false)?;
+            set::run(ctx, c)
+        }
+        UtilsCommands::Show(c) => {
+            ctx.node.require_cloud_connect(false)?;
+            show::run(ctx, c)
+        }
         UtilsCommands::Smtp(c) => {
             ctx.node.require_cloud_connect(false)?;
             smtp::run(ctx, c)

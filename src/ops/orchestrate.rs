@@ -1364,3 +1364,32 @@ impl Plan {
         out
     }
 }
+
+const MAX_PARALLEL_KEY: &str = "shared.max-parallel-tasks";
+/// The most groups a run may do at once.
+pub const MAX_PARALLEL: usize = 64;
+
+/// `utils show orchestration max-parallel-tasks`: the groups a run does at once unless
+/// `--parallel-groups` says otherwise (the cluster's setting, 1 by default).
+pub fn max_parallel(node: &mut Node) -> OpResult<usize> {
+    Ok(node
+        .db()?
+        .setting(MAX_PARALLEL_KEY)?
+        .and_then(|v| v.parse().ok())
+        .filter(|n| (1..=MAX_PARALLEL).contains(n))
+        .unwrap_or(1))
+}
+
+/// `utils set orchestration max-parallel-tasks N` (publisher only; replicated).
+pub fn set_max_parallel(node: &mut Node, n: usize) -> OpResult {
+    node.require_cloud_connect(true)?;
+    if !(1..=MAX_PARALLEL).contains(&n) {
+        return Err(OpError::new(
+            Kind::Invalid,
+            format!("max-parallel-tasks must be 1 to {MAX_PARALLEL}, not {n}"),
+        ));
+    }
+    node.db()?.set_setting(MAX_PARALLEL_KEY, &n.to_string())?;
+    super::cluster::changed(node);
+    Ok(())
+}

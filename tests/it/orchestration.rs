@@ -932,12 +932,40 @@ fn upgrade_switch_forward_rollback_and_the_compatibility_check() {
     lab.matrix(serde_json::json!({
         "UCCE-2000-Agents": [{"Finesse": "12.6.1"}, {"Finesse": "12.6.2"}]
     }));
+    let smtp = crate::smtp::SmtpServer::start("starttls", true);
+    crate::smtp::configure(
+        &lab.cc,
+        &format!("localhost:{}", smtp.port),
+        "starttls",
+        &smtp.ca,
+        true,
+    );
     let (code, v) = lab.json(&up);
     assert_eq!(code, 0, "{v}");
     assert_eq!(
         results(&v),
         [(p.clone(), "done".into()), (s.clone(), "done".into())]
     );
+    // The result is mailed: the subject says the operation and how it went, the body has a
+    // row per node with its versions.
+    let mail = smtp.wait_for_mails(1)[0]["data"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        mail.contains("Subject: Upgrade Finesse-12.6.2.iso Success"),
+        "{mail}"
+    );
+    for h in [&p, &s] {
+        let row = mail
+            .lines()
+            .find(|l| l.starts_with(h.as_str()))
+            .unwrap_or_else(|| panic!("{mail}"));
+        assert!(
+            row.contains("12.6.1") && row.contains("12.6.2") && row.contains("Done"),
+            "{row}"
+        );
+    }
     for h in &lab.vos {
         let ver = h.vos_version();
         assert_eq!(ver["version"], "12.6.1", "{ver}");
@@ -1024,6 +1052,33 @@ fn upgrade_switch_forward_rollback_and_the_compatibility_check() {
         ]])
     );
     assert!(v["left_out"].to_string().contains("only VOS nodes"), "{v}");
+    // How many groups at once: the cluster's setting, or the flag for one run.
+    let r = lab.run(
+        &["utils", "set", "orchestration", "max-parallel-tasks", "4"],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_, v) = lab.json(&["utils", "show", "orchestration", "max-parallel-tasks"]);
+    assert_eq!(v["max_parallel_tasks"], 4);
+    let r = lab.run(
+        &["utils", "set", "orchestration", "max-parallel-tasks", "0"],
+        "",
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let dry = |extra: &[&str]| {
+        let mut a = vec![
+            "utils",
+            "upgrade-manager",
+            "switch-forward",
+            "--group",
+            "Finesse",
+            "--dry-run",
+        ];
+        a.extend_from_slice(extra);
+        lab.run(&a, "").stderr
+    };
+    assert!(dry(&[]).contains("4 group(s) at once"), "{}", dry(&[]));
+    assert!(dry(&["--parallel-groups", "2"]).contains("2 group(s) at once"));
     let (_, h) = lab.json(&["utils", "deployment", "show", "history"]);
     assert_eq!(h["runs"][0]["operation"], "rollback");
     assert_eq!(h["runs"][0]["steps"][0]["from_version"], "12.6.2");

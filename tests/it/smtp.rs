@@ -124,7 +124,7 @@ fn ok(s: &Path, args: &[&str]) -> String {
 }
 
 /// A Cloud Connect node sending through `smtp` (trusting its CA), logging in when `auth`.
-fn configure(s: &Path, host: &str, security: &str, ca: &Path, auth: bool) {
+pub(crate) fn configure(s: &Path, host: &str, security: &str, ca: &Path, auth: bool) {
     ok(s, &["set", "smtp-host", host, "--security", security]);
     ok(
         s,
