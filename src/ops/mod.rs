@@ -257,6 +257,18 @@ impl Node {
         }
     }
     /// Refuse on a Cloud Connect node: the command runs on a VOS cluster's publisher.
+    /// Any VOS node (not only a cluster's publisher): its own software.
+    pub fn require_vos_node(&mut self) -> OpResult {
+        use crate::domain::Role;
+        let role = self.identity()?.role;
+        if role == Role::Vos {
+            return Ok(());
+        }
+        Err(OpError::new(Kind::WrongRole, "This command runs on a VOS node.").hint(format!(
+            "this node's role is {role} (see utils node show); on Cloud Connect: utils deployment show status"
+        )))
+    }
+
     pub fn require_vos(&mut self) -> OpResult {
         use crate::domain::Role;
         let role = self.identity()?.role;

@@ -110,7 +110,7 @@ impl Installed {
 
 /// This VOS node's record.
 pub fn local(node: &mut Node) -> OpResult<Installed> {
-    node.require_vos()?;
+    node.require_vos_node()?;
     let db = node.db()?;
     let version = db
         .setting("software.active")?
@@ -125,7 +125,7 @@ pub fn local(node: &mut Node) -> OpResult<Installed> {
 
 /// `utils node set --software-version`: the version this VOS node's image runs.
 pub fn set_version(node: &mut Node, version: &str) -> OpResult {
-    node.require_vos()?;
+    node.require_vos_node()?;
     let candidate = Installed {
         version: version.to_owned(),
         inactive: None,
@@ -197,7 +197,7 @@ fn manifest_for(node: &mut Node, file: &Path) -> OpResult<Manifest> {
 /// version, or an upgrade as the inactive version (switched to at once with `switch`). Doing
 /// it again is harmless: what is installed already is said, not installed twice.
 pub fn initiate(node: &mut Node, file: &Path, switch: bool) -> OpResult<(String, Installed)> {
-    node.require_vos()?;
+    node.require_vos_node()?;
     let _lock = node.orchestration_lock("utils system upgrade initiate")?;
     let m = manifest_for(node, file)?;
     let now = local(node)?;
@@ -254,7 +254,7 @@ fn not_applicable(m: &Manifest, version: &str) -> OpError {
 
 /// `utils system switch-version`: the inactive version becomes the active one.
 pub fn switch_version(node: &mut Node) -> OpResult<Installed> {
-    node.require_vos()?;
+    node.require_vos_node()?;
     let _lock = node.orchestration_lock("utils system switch-version")?;
     let now = local(node)?;
     let Some(inactive) = now.inactive.clone() else {
@@ -269,7 +269,7 @@ pub fn switch_version(node: &mut Node) -> OpResult<Installed> {
 
 /// `utils system upgrade rollback-patch`: remove the newest patch of the active version.
 pub fn rollback_patch(node: &mut Node) -> OpResult<(InstalledPatch, Installed)> {
-    node.require_vos()?;
+    node.require_vos_node()?;
     let _lock = node.orchestration_lock("utils system upgrade rollback-patch")?;
     let now = local(node)?;
     let Some(latest) = now.patches.last() else {

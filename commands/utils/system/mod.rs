@@ -45,11 +45,11 @@ pub fn run(ctx: &mut Ctx, cmd: SystemCommands) -> CmdResult {
             onboard::run(ctx, c)
         }
         SystemCommands::SwitchVersion(a) => {
-            ctx.node.require_vos()?;
+            ctx.node.require_vos_node()?;
             switch_version::cmd_utils_system_switch_version(ctx, a)
         }
         SystemCommands::Upgrade(c) => {
-            ctx.node.require_vos()?;
+            ctx.node.require_vos_node()?;
             upgrade::run(ctx, c)
         }
     }

@@ -35,6 +35,14 @@ pub fn cmd_utils_deployment_show_status(
         all: args.select.all,
     };
     let hosts = orchestrate::status(&mut ctx.node, &choice)?;
+    if hosts.is_empty() && !ctx.ui.json_output() {
+        return Err(CommandError::failed(if choice.is_empty() {
+            "the inventory has no hosts"
+        } else {
+            "no inventory host matches"
+        })
+        .with_hint("see the hosts with: utils system inventory show; import them with: utils system inventory import"));
+    }
     if ctx.ui.json_output() {
         ctx.ui.json(&json!({ "hosts": hosts }))?;
     } else {
