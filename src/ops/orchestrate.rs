@@ -865,13 +865,8 @@ impl Worker<'_> {
                         }
                     }
                 }
-                if !m.applies_to.contains(&now.version) {
-                    return Ok(Decision::NotApplicable(format!(
-                        "{} applies to {}; the node runs {}",
-                        m.file,
-                        m.applies_to.join(", "),
-                        now.version
-                    )));
+                if let Some(no) = applies(m, now, "applies to") {
+                    return Ok(no);
                 }
                 Decision::Do {
                     to: now.version.clone(),
@@ -923,13 +918,8 @@ impl Worker<'_> {
                         m.version
                     )));
                 }
-                if !m.applies_to.contains(&now.version) {
-                    return Ok(Decision::NotApplicable(format!(
-                        "{} upgrades {}; the node runs {}",
-                        m.file,
-                        m.applies_to.join(", "),
-                        now.version
-                    )));
+                if let Some(no) = applies(m, now, "upgrades") {
+                    return Ok(no);
                 }
                 Decision::Do {
                     to: m.version.clone(),
@@ -1203,6 +1193,18 @@ impl Worker<'_> {
             }
         }
     }
+}
+
+/// `Some(NotApplicable)` when the node runs a version the artifact is not for.
+fn applies(m: &Manifest, now: &Installed, verb: &str) -> Option<Decision> {
+    (!m.applies_to.contains(&now.version)).then(|| {
+        Decision::NotApplicable(format!(
+            "{} {verb} {}; the node runs {}",
+            m.file,
+            m.applies_to.join(", "),
+            now.version
+        ))
+    })
 }
 
 fn installed_patch(m: &Manifest) -> InstalledPatch {

@@ -624,14 +624,15 @@ fn a_node_down_or_a_failing_installer_stops_the_run_and_the_same_command_finishe
         serde_json::json!({"install": "sh es3.sh 2>&1", "reboot": false}),
     );
     std::fs::write(lab.win[0].home.path().join("broken"), b"").unwrap();
-    let (code, v) = lab.json(&[
+    let install = [
         "utils",
         "patch-manager",
         "install",
         "es3.sh",
         "--group",
         "PG1",
-    ]);
+    ];
+    let (code, v) = lab.json(&install);
     assert_eq!(code, 1, "{v}");
     assert_eq!(
         results(&v),
@@ -653,18 +654,7 @@ fn a_node_down_or_a_failing_installer_stops_the_run_and_the_same_command_finishe
     // Side A fixed, side B down: A is done, B fails as unreachable.
     std::fs::remove_file(lab.win[0].home.path().join("broken")).unwrap();
     lab.win[1].sshd.stop();
-    let r = lab.run(
-        &[
-            "--yes",
-            "utils",
-            "patch-manager",
-            "install",
-            "es3.sh",
-            "--group",
-            "PG1",
-        ],
-        "",
-    );
+    let r = lab.run(&[&["--yes"][..], &install[..]].concat(), "");
     assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("1 done, 1 failed"), "{}", r.stderr);
     assert!(r.stdout.contains("unreachable"), "{}", r.stdout);
@@ -676,14 +666,7 @@ fn a_node_down_or_a_failing_installer_stops_the_run_and_the_same_command_finishe
     );
     // Back up: the same command finishes it, the done side is not installed again.
     lab.win[1].sshd.restart();
-    let (code, v) = lab.json(&[
-        "utils",
-        "patch-manager",
-        "install",
-        "es3.sh",
-        "--group",
-        "PG1",
-    ]);
+    let (code, v) = lab.json(&install);
     assert_eq!(code, 0, "{v}");
     assert_eq!(
         results(&v),
