@@ -1067,3 +1067,100 @@ fn upgrade_switch_forward_rollback_and_the_compatibility_check() {
     assert_eq!(h["runs"][0]["steps"][0]["from_version"], "12.6.2");
     assert_eq!(h["runs"][0]["steps"][0]["to_version"], "12.6.1");
 }
+
+/// Nodes are peers: what they say is parsed into a typed, bounded record and never reaches the
+/// terminal raw. A VOS console that answers escape sequences, one that floods, and a Windows
+/// record too large or with control characters are each unreadable, said safely.
+#[test]
+fn hostile_nodes_are_unreadable_never_trusted_or_printed_raw() {
+    let lab = lab();
+    let shell = |h: &Host, body: &str| {
+        let home = h.home.path().display();
+        std::fs::write(
+            h.sshd.dir.path().join("shell.sh"),
+            format!("#!/bin/sh\ncd '{home}' || exit 97\n{body}\n"),
+        )
+        .unwrap();
+    };
+    // Escape sequences and a bell where the version record should be.
+    shell(
+        &lab.vos[0],
+        r#"printf '\033]0;pwned\007\033[2J{"version": "12.6.1\033[31m"}\n'"#,
+    );
+    // A flood: far more than any version report.
+    shell(&lab.vos[1], "head -c 3000000 /dev/zero | tr '\\0' 'x'");
+    std::fs::write(
+        lab.win[0].home.path().join(".ccadmin-installed.json"),
+        format!("{{\"version\": \"{}\"}}", "9".repeat(100_000)),
+    )
+    .unwrap();
+    std::fs::write(
+        lab.win[1].home.path().join(".ccadmin-installed.json"),
+        "{\"version\": \"12.6.1\\u001b[2J\"}",
+    )
+    .unwrap();
+    let r = lab.run(&["utils", "deployment", "show", "status"], "");
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        !r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{7}'),
+        "raw control characters reached the terminal: {:?}",
+        r.stdout
+    );
+    assert!(
+        r.stderr.contains("4 of 4 node(s) could not be read"),
+        "{}",
+        r.stderr
+    );
+    let (_, v) = lab.json(&["utils", "deployment", "show", "status"]);
+    let error = |i: usize| {
+        v["hosts"][i]["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{v}"))
+            .to_owned()
+    };
+    let by_host = |name: String| {
+        (0..4)
+            .find(|i| v["hosts"][*i]["host"] == name.as_str())
+            .map(error)
+            .unwrap()
+    };
+    assert!(
+        by_host(lab.vos[0].name()).contains("version report is not valid"),
+        "{v}"
+    );
+    assert!(
+        by_host(lab.vos[1].name()).contains("1048576"),
+        "the flood is cut off: {v}"
+    );
+    assert!(by_host(lab.win[0].name()).contains("65536"), "{v}");
+    assert!(
+        by_host(lab.win[1].name()).contains("control characters"),
+        "{v}"
+    );
+    // Nothing is installed on a node that cannot be read.
+    lab.artifact(
+        "es1.sh",
+        b"touch ran\n",
+        serde_json::json!({"install": "sh es1.sh"}),
+    );
+    let (code, v) = lab.json(&[
+        "utils",
+        "patch-manager",
+        "install",
+        "es1.sh",
+        "--all",
+        "--max-fail",
+        "5",
+    ]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        results(&v),
+        [
+            (lab.win[0].name(), "failed".into()),
+            (lab.win[1].name(), "failed".into())
+        ]
+    );
+    for h in &lab.win {
+        assert!(!h.home.path().join("ran").exists());
+    }
+}
