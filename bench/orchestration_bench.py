@@ -116,7 +116,7 @@ def main():
                 f.write(f"ListenAddress 127.0.0.1\nHostKey {tmp}/host\nPidFile {tmp}/pid{n}\nAuthorizedKeysFile {tmp}/authorized_keys\n"
                         "UsePAM no\nStrictModes no\nPermitRootLogin yes\nSubsystem sftp internal-sftp\nMaxStartups 200\nMaxSessions 100\nLogLevel ERROR\n")
                 f.write(matches)
-            procs.append(subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", f"{tmp}/sshd_config{n}"]))
+            procs.append(subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", f"{tmp}/sshd_config{n}"], stderr=subprocess.DEVNULL))
         for p in ports:
             wait_port(p)
         kh = f"{ccs}/known_hosts"

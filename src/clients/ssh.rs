@@ -296,6 +296,9 @@ pub struct Connection {
     deadline: Option<DeadlineGuard>,
     /// The socket, to shut it when a transfer is cancelled.
     sock: Option<TcpStream>,
+    /// The SFTP channel, opened on first use and kept: each channel is a round trip and a new
+    /// subsystem process on the server.
+    sftp: std::sync::OnceLock<ssh2::Sftp>,
 }
 
 /// A hard deadline on a connection: when it passes, or when the cancellation token fires
@@ -718,6 +721,7 @@ fn connect_within(
         handshake,
         deadline: Some(guard),
         sock,
+        sftp: std::sync::OnceLock::new(),
     })
 }
 
@@ -885,10 +889,15 @@ impl Connection {
         &self.endpoint
     }
 
-    fn sftp(&self) -> Result<ssh2::Sftp, SshError> {
-        self.session
+    fn sftp(&self) -> Result<&ssh2::Sftp, SshError> {
+        if let Some(s) = self.sftp.get() {
+            return Ok(s);
+        }
+        let s = self
+            .session
             .sftp()
-            .map_err(|e| self.map_err(e, "start", ""))
+            .map_err(|e| self.map_err(e, "start", ""))?;
+        Ok(self.sftp.get_or_init(|| s))
     }
 
     fn map_err(&self, e: ssh2::Error, op: &'static str, path: &str) -> SshError {

@@ -816,9 +816,15 @@ impl Worker<'_> {
             to: to.clone(),
             what: what.clone(),
         });
-        let conn = self.act(t, conn, &before, tx)?;
-        let after = read_installed(self, t, &conn)
-            .map_err(|e| format!("after the change, the health check failed: {e}"))?;
+        let (conn, reported) = self.act(t, conn, &before, tx)?;
+        // The health check: the node answers with what it runs now (a VOS node's console
+        // reports it as the command's result; a Windows node's record is read again).
+        let after = match reported {
+            Some(report) => Installed::parse(report.trim().as_bytes())
+                .map_err(|e| format!("after the change, the node's report is not valid: {e}"))?,
+            None => read_installed(self, t, &conn)
+                .map_err(|e| format!("after the change, the health check failed: {e}"))?,
+        };
         r.to_version = after.version.clone();
         self.verify(&before, &after, &to)
             .map(|d| (Outcome::Done, d))
@@ -958,14 +964,15 @@ impl Worker<'_> {
         })
     }
 
-    /// Do the change; the connection to use afterwards (a new one after a restart).
+    /// Do the change; the connection to use afterwards (a new one after a restart) and, from a
+    /// VOS node, its console's report of what it runs now (`--output json`).
     fn act(
         &self,
         t: &Target,
         conn: Connection,
         before: &Installed,
         tx: &mpsc::Sender<Msg>,
-    ) -> Result<Connection, String> {
+    ) -> Result<(Connection, Option<String>), String> {
         let vos = t.row.platform == "VOS";
         match self.plan.op {
             Operation::PatchInstall | Operation::Upgrade => {
@@ -988,16 +995,16 @@ impl Worker<'_> {
                     } else {
                         ""
                     };
-                    remote(
+                    let report = remote(
                         self,
                         &conn,
                         &format!(
-                            "utils system upgrade initiate --file {}{switch} --yes",
+                            "utils system upgrade initiate --file {}{switch} --yes --output json",
                             m.file
                         ),
                         "the VOS upgrade",
                     )?;
-                    return Ok(conn);
+                    return Ok((conn, Some(report)));
                 }
                 let mut pending = before.clone();
                 pending.pending = Some(m.file.clone());
@@ -1014,17 +1021,17 @@ impl Worker<'_> {
                     after.patches.push(installed_patch(m));
                 }
                 write_record(self, &conn, &after)?;
-                Ok(conn)
+                Ok((conn, None))
             }
             Operation::PatchRollback => {
                 if vos {
-                    remote(
+                    let report = remote(
                         self,
                         &conn,
-                        "utils system upgrade rollback-patch --yes",
+                        "utils system upgrade rollback-patch --yes --output json",
                         "the VOS rollback",
                     )?;
-                    return Ok(conn);
+                    return Ok((conn, Some(report)));
                 }
                 let latest = before.patches.last().ok_or("no patch")?;
                 let command = self
@@ -1037,16 +1044,16 @@ impl Worker<'_> {
                 let mut after = before.clone();
                 after.patches.pop();
                 write_record(self, &conn, &after)?;
-                Ok(conn)
+                Ok((conn, None))
             }
             Operation::SwitchForward | Operation::Rollback => {
-                remote(
+                let report = remote(
                     self,
                     &conn,
-                    "utils system switch-version --yes",
+                    "utils system switch-version --yes --output json",
                     "switch-version",
                 )?;
-                Ok(conn)
+                Ok((conn, Some(report)))
             }
         }
     }
