@@ -1119,7 +1119,7 @@ impl Connection {
             // fsync@openssh.com where the server has it; harmless where it does not.
             let _ = f.fsync();
             drop(f);
-            self.rename_over(&sftp, &tmp_path, &final_path)
+            self.rename_over(sftp, &tmp_path, &final_path)
         })();
         if result.is_err() {
             // Best effort: a connection that is gone cannot clean up, and the temporary name
