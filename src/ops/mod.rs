@@ -23,6 +23,7 @@ pub mod schedule;
 pub mod signing;
 pub mod software;
 pub mod sql;
+pub mod upgrade_window;
 pub mod users;
 
 use std::error::Error as StdError;
