@@ -171,7 +171,7 @@ def main():
             return data
 
         def ccadmin_run(tag, extra):
-            total, per_node, results = 0.0, 0.0, []
+            total, per_node, results, per_platform = 0.0, 0.0, [], {}
             for platform, product, name in (("VOS", "Finesse", f"vos-{tag}.cop"), ("Windows", "PG", f"win-{tag}.bin")):
                 patch(name, platform, product, None if platform == "VOS" else f"sha256sum {name} > {name}.installed")
                 t = time.perf_counter()
@@ -179,11 +179,12 @@ def main():
                 total += time.perf_counter() - t
                 v = json.loads(p.stdout)
                 per_node += sum(n["seconds"] for n in v["nodes"])
+                per_platform[platform] = sum(n["seconds"] for n in v["nodes"]) / len(v["nodes"])
                 results += [n["result"] for n in v["nodes"]]
-            return total, per_node, results
+            return total, per_node, results, per_platform
 
-        serial, serial_nodes, r1 = ccadmin_run("serial", [])
-        par, par_nodes, r2 = ccadmin_run("parallel", ["--parallel-groups", "5"])
+        serial, serial_nodes, r1, avg = ccadmin_run("serial", [])
+        par, par_nodes, r2, _ = ccadmin_run("parallel", ["--parallel-groups", "5"])
         assert r1.count("done") == 20 and r2.count("done") == 20, (r1, r2)
 
         # Ansible: the same transfer and install, serial: 1.
@@ -234,6 +235,7 @@ def main():
 
         print(f"20 nodes (10 VOS in 5 clusters, 10 Windows in 5 pairs), a {a.size} MiB patch on every node")
         print(f"  ccadmin, one node at a time       {serial:7.2f} s   per-node sum {serial_nodes:6.2f} s   overhead {serial - serial_nodes:5.2f} s ({100 * (serial - serial_nodes) / serial:4.1f}%)")
+        print(f"    per node: VOS {avg['VOS']:.2f} s (login, read the version at the console, free space, transfer file and manifest, install at the console), Windows {avg['Windows']:.2f} s (login, read the record, free space, record pending, transfer, installer, record)")
         print(f"  ccadmin, --parallel-groups 5      {par:7.2f} s   per-node sum {par_nodes:6.2f} s")
         print(f"  ansible-playbook, serial: 1       {ansible:7.2f} s   ccadmin {ansible / serial:5.1f}x faster one at a time, {ansible / par:5.1f}x with 5 groups")
     for p in procs:
