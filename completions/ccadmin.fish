@@ -44,6 +44,7 @@ complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "set" -d 'Change a s
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "show" -d 'Show settings of this shell session and of notification mails, this node\'s certificate'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "utils" -d 'Node, cluster and deployment utilities'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "serve" -d 'Run the Cloud Connect node service (HTTPS on port 8445)'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "hub" -d 'The hub that registers Cloud Connect clusters and schedules their upgrades'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand help" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand help" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
@@ -433,3 +434,42 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s y -l yes -d 'A
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s q -l quiet -d 'Print only results and errors, no status lines'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -l hub-dir -d 'Directory holding the hub\'s state [default: $XDG_DATA_HOME/ccadmin-hub]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -l now -d 'The time to act at, instead of the clock (RFC 3339; for tests and rehearsals)' -r
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -f -a "cluster" -d 'The registered Cloud Connect clusters'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -f -a "release" -d 'The ccadmin releases the hub offers'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -f -a "add" -d 'Add Cloud Connect: a one-time registration code for a display name and the publisher\'s FQDN, valid 15 minutes, to be allowed on the publisher'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -f -a "list" -d 'The clusters, their next upgrade window and schedule'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -f -a "show" -d 'One cluster, its schedule and every recorded change of it'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -f -a "unregister" -d 'Forget a cluster (its polls are refused from now on)'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -f -a "schedule" -d 'The cluster\'s automatic upgrade schedule'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -f -a "postpone" -d 'Skip the cluster\'s next upgrade window, once'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from release" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from release" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from release" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from release" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from release" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from release" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from release" -f -a "add" -d 'Publish a ccadmin release: the archive, its version, notes, whether it is urgent, and the publisher\'s minisign signature of the archive'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from release" -f -a "list" -d 'The published releases, newest first'

@@ -116,6 +116,8 @@ pub enum TopCommand {
     Line(Commands),
     /// Run the Cloud Connect node service (HTTPS on port 8445)
     Serve(crate::serve::ServeArgs),
+    /// The hub that registers Cloud Connect clusters and schedules their upgrades
+    Hub(crate::hub::cli::HubArgs),
 }
 
 /// One line at the `admin:` prompt or in a batch.

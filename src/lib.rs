@@ -13,6 +13,7 @@ pub mod docs;
 pub mod domain;
 pub mod errors;
 pub mod help;
+pub mod hub;
 pub mod inventory;
 pub mod names;
 pub mod nodekey;
@@ -115,6 +116,22 @@ pub fn main_entry() -> i32 {
         return exit::USAGE;
     }
     let g = cli.global;
+    if let Some(cli::TopCommand::Hub(_)) = &cli.command {
+        let Some(cli::TopCommand::Hub(args)) = cli.command else {
+            unreachable!()
+        };
+        let mut ui = Ui::stdio(g.output, false);
+        ui.quiet = g.quiet;
+        let default = env
+            .get("XDG_DATA_HOME")
+            .filter(|p| p.starts_with('/'))
+            .map(|x| PathBuf::from(x).join("ccadmin-hub"))
+            .or_else(|| {
+                env.get("HOME")
+                    .map(|h| PathBuf::from(h).join(".local/share/ccadmin-hub"))
+            });
+        return hub::cli::run(args, default, &mut ui, &actor(&env));
+    }
     if let Some(cli::TopCommand::Serve(args)) = &cli.command {
         let Some(root) = g.state_dir.clone().or_else(|| default_state_dir(&env)) else {
             output::stderr_line("Error: no state directory: HOME is not set\nHint: pass --state-dir DIR or set CCADMIN_STATE_DIR");

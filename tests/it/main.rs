@@ -11,6 +11,7 @@ mod cluster;
 mod concurrency;
 mod generated;
 mod hardening;
+mod hub;
 mod image_repository;
 mod inventory;
 mod jfrog;

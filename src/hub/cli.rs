@@ -1,0 +1,403 @@
+//! `ccadmin hub ...`: the hub's operations from a shell (issue 14): the clusters and their
+//! upgrade schedules, the registration codes (*Add Cloud Connect*), the releases.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+use jiff::Timestamp;
+use serde_json::json;
+
+use super::Hub;
+use crate::ops::upgrade_window::{Frequency, UpgradeSchedule, Weekday};
+use crate::ops::{OpError, OpResult};
+use crate::output::{kv_block, plain_table, Ui};
+
+/// The hub's state and what it is asked to do.
+#[derive(Debug, Args)]
+pub struct HubArgs {
+    /// Directory holding the hub's state [default: $XDG_DATA_HOME/ccadmin-hub]
+    #[arg(long, env = "CCADMIN_HUB_DIR", value_name = "DIR")]
+    pub hub_dir: Option<PathBuf>,
+    /// The time to act at, instead of the clock (RFC 3339; for tests and rehearsals)
+    #[arg(long, value_name = "TIME", hide = true)]
+    pub now: Option<Timestamp>,
+    #[command(subcommand)]
+    pub command: HubCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HubCommand {
+    /// The registered Cloud Connect clusters
+    #[command(subcommand)]
+    Cluster(ClusterCommand),
+    /// The ccadmin releases the hub offers
+    #[command(subcommand)]
+    Release(ReleaseCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClusterCommand {
+    /// Add Cloud Connect: a one-time registration code for a display name and the publisher's
+    /// FQDN, valid 15 minutes, to be allowed on the publisher
+    Add {
+        #[arg(long, value_name = "NAME")]
+        display_name: String,
+        /// The FQDN of the Cloud Connect publisher (HOST or HOST:PORT; port 8445 by default)
+        #[arg(long, value_name = "FQDN")]
+        fqdn: String,
+    },
+    /// The clusters, their next upgrade window and schedule
+    List {
+        /// Only clusters whose display name contains this text (any case)
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+    },
+    /// One cluster, its schedule and every recorded change of it
+    Show { name: String },
+    /// Forget a cluster (its polls are refused from now on)
+    Unregister {
+        name: String,
+        /// Acknowledge that the cluster is no longer kept up to date
+        #[arg(long)]
+        yes: bool,
+    },
+    /// The cluster's automatic upgrade schedule
+    #[command(subcommand)]
+    Schedule(ScheduleCommand),
+    /// Skip the cluster's next upgrade window, once
+    Postpone { name: String },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Freq {
+    Daily,
+    Weekly,
+    Monthly,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Change the schedule (what is not given stays); clears a postponement
+    Set {
+        name: String,
+        #[arg(long, value_enum)]
+        frequency: Option<Freq>,
+        /// Weekly: the days, e.g. mon,thu
+        #[arg(long, value_name = "DAYS", value_delimiter = ',')]
+        days: Vec<String>,
+        /// Monthly: the day of the month (1 to 28)
+        #[arg(long, value_name = "N")]
+        day: Option<u8>,
+        /// The window's hour (0 to 23) on the zone's clock
+        #[arg(long, value_name = "H")]
+        hour: Option<u8>,
+        /// IANA time zone, e.g. Europe/Berlin
+        #[arg(long, value_name = "ZONE")]
+        time_zone: Option<String>,
+        /// The daily hour of urgent releases (0 to 23)
+        #[arg(long, value_name = "H")]
+        urgent_hour: Option<u8>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReleaseCommand {
+    /// Publish a ccadmin release: the archive, its version, notes, whether it is urgent, and
+    /// the publisher's minisign signature of the archive
+    Add {
+        archive: PathBuf,
+        #[arg(long, value_name = "VERSION")]
+        version: String,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        notes: String,
+        /// Urgent: installed in the clusters' urgent windows
+        #[arg(long)]
+        urgent: bool,
+        /// The signature file [default: ARCHIVE.minisig]
+        #[arg(long, value_name = "FILE")]
+        signature: Option<PathBuf>,
+    },
+    /// The published releases, newest first
+    List,
+}
+
+/// Run a hub command; the process's exit status.
+pub fn run(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> i32 {
+    match go(args, default_dir, ui, actor) {
+        Ok(()) => crate::errors::exit::SUCCESS,
+        Err(e) => {
+            let e = crate::errors::CommandError::from(e);
+            ui.err_text(&e.render());
+            e.exit_code()
+        }
+    }
+}
+
+fn when(t: Timestamp, zone: &str) -> String {
+    match jiff::tz::TimeZone::get(zone) {
+        Ok(tz) => t.to_zoned(tz).strftime("%Y-%m-%d %H:%M %Z").to_string(),
+        Err(_) => t.to_string(),
+    }
+}
+
+fn describe(s: &UpgradeSchedule) -> String {
+    let when = match &s.frequency {
+        Frequency::Daily => "every day".to_owned(),
+        Frequency::Weekly { days } => format!(
+            "every {}",
+            days.iter().map(|d| d.name()).collect::<Vec<_>>().join(",")
+        ),
+        Frequency::Monthly { day } => format!("day {day} of every month"),
+    };
+    format!(
+        "{when} at {:02}:00 {} (urgent: every day at {:02}:00)",
+        s.hour, s.time_zone, s.urgent_hour
+    )
+}
+
+fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> OpResult {
+    let dir = args.hub_dir.or(default_dir).ok_or_else(|| {
+        OpError::new(
+            crate::ops::Kind::Invalid,
+            "no hub directory: HOME is not set",
+        )
+        .hint("pass --hub-dir DIR or set CCADMIN_HUB_DIR")
+    })?;
+    let now = args.now.unwrap_or_else(Timestamp::now);
+    let mut hub = Hub::open(&dir)?;
+    let json = ui.json_output();
+    let io = |e: std::io::Error| OpError::new(crate::ops::Kind::Failed, e.to_string());
+    match args.command {
+        HubCommand::Cluster(ClusterCommand::Add { display_name, fqdn }) => {
+            let (code, expires) = hub.begin_registration(&display_name, &fqdn, now)?;
+            let id = hub.id()?;
+            let ep = crate::clients::ssh::Endpoint::parse(&fqdn, 8445)
+                .map_err(|e| OpError::new(crate::ops::Kind::Invalid, e))?;
+            let url = format!("https://{ep}/cloudconnect/register");
+            if json {
+                ui.json(&json!({"code": code, "hub_id": id, "expires_at": expires.to_string(), "publisher_url": url}))
+                    .map_err(io)?;
+            } else {
+                ui.line(&kv_block(&[
+                    ("Registration code", code),
+                    ("Hub", id),
+                    ("Valid until", expires.to_string()),
+                    ("Allow it on", url),
+                ]))
+                .map_err(io)?;
+            }
+        }
+        HubCommand::Cluster(ClusterCommand::List { search }) => {
+            let list = hub.clusters(search.as_deref(), now)?;
+            if json {
+                ui.json(&json!({ "clusters": list })).map_err(io)?;
+            } else if list.is_empty() {
+                ui.line("No Cloud Connect cluster is registered (ccadmin hub cluster add registers one).")
+                    .map_err(io)?;
+            } else {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.display_name.clone(),
+                            c.fqdn.clone(),
+                            when(c.next_upgrade.start, &c.schedule.time_zone),
+                            describe(&c.schedule),
+                        ]
+                    })
+                    .collect();
+                ui.line(&plain_table(
+                    &["CLUSTER", "PUBLISHER", "NEXT UPGRADE", "SCHEDULE"],
+                    &rows,
+                ))
+                .map_err(io)?;
+            }
+        }
+        HubCommand::Cluster(ClusterCommand::Show { name }) => {
+            let c = hub.cluster(&name, now)?;
+            let changes = hub.schedule_changes(&name)?;
+            if json {
+                let changes: Vec<_> = changes
+                    .iter()
+                    .map(|(at, who, old, new)| {
+                        json!({"at": at, "actor": who,
+                            "old": serde_json::from_str::<serde_json::Value>(old).unwrap_or_default(),
+                            "new": serde_json::from_str::<serde_json::Value>(new).unwrap_or_default()})
+                    })
+                    .collect();
+                ui.json(&json!({ "cluster": c, "schedule_changes": changes }))
+                    .map_err(io)?;
+            } else {
+                let tz = &c.schedule.time_zone;
+                let postponed = c
+                    .schedule
+                    .postponed
+                    .map(|p| format!("the window of {} is skipped", when(p, tz)))
+                    .unwrap_or_else(|| "no".into());
+                ui.line(&kv_block(&[
+                    ("Cluster", c.display_name.clone()),
+                    ("Publisher", c.fqdn.clone()),
+                    ("Registered", c.registered_at.clone()),
+                    (
+                        "Last poll",
+                        c.last_poll.clone().unwrap_or_else(|| "never".into()),
+                    ),
+                    ("Schedule", describe(&c.schedule)),
+                    ("Postponed", postponed),
+                    ("Next upgrade", when(c.next_upgrade.start, tz)),
+                    ("Next urgent window", when(c.next_urgent.start, tz)),
+                    ("Schedule changes", changes.len().to_string()),
+                ]))
+                .map_err(io)?;
+            }
+        }
+        HubCommand::Cluster(ClusterCommand::Unregister { name, yes }) => {
+            if !yes {
+                return Err(OpError::new(
+                    crate::ops::Kind::Invalid,
+                    format!("unregistering {name} stops its automatic upgrades"),
+                )
+                .hint("acknowledge with --yes"));
+            }
+            hub.unregister(&name)?;
+            ui.status(&format!("{name} is unregistered."));
+        }
+        HubCommand::Cluster(ClusterCommand::Schedule(ScheduleCommand::Set {
+            name,
+            frequency,
+            days,
+            day,
+            hour,
+            time_zone,
+            urgent_hour,
+        })) => {
+            let mut s = hub.cluster(&name, now)?.schedule;
+            let parsed_days = days
+                .iter()
+                .map(|d| {
+                    Weekday::parse(d).ok_or_else(|| {
+                        OpError::new(
+                            crate::ops::Kind::Invalid,
+                            format!("'{}' is not a weekday", d.escape_debug()),
+                        )
+                        .hint("give mon, tue, wed, thu, fri, sat or sun, separated by commas")
+                    })
+                })
+                .collect::<OpResult<Vec<_>>>()?;
+            s.frequency = match (frequency, &s.frequency) {
+                (Some(Freq::Daily), _) => Frequency::Daily,
+                (Some(Freq::Weekly), _) => Frequency::Weekly { days: parsed_days },
+                (Some(Freq::Monthly), _) => Frequency::Monthly {
+                    day: day.unwrap_or(1),
+                },
+                (None, Frequency::Weekly { .. }) if !parsed_days.is_empty() => {
+                    Frequency::Weekly { days: parsed_days }
+                }
+                (None, Frequency::Monthly { .. }) if day.is_some() => Frequency::Monthly {
+                    day: day.unwrap_or(1),
+                },
+                (None, f) => f.clone(),
+            };
+            if let Some(h) = hour {
+                s.hour = h;
+            }
+            if let Some(z) = time_zone {
+                s.time_zone = z;
+            }
+            if let Some(h) = urgent_hour {
+                s.urgent_hour = h;
+            }
+            let c = hub.set_schedule(&name, s, actor, now)?;
+            if json {
+                ui.json(&json!({ "cluster": c })).map_err(io)?;
+            } else {
+                ui.line(&format!(
+                    "{}: {}; next upgrade {}",
+                    c.display_name,
+                    describe(&c.schedule),
+                    when(c.next_upgrade.start, &c.schedule.time_zone)
+                ))
+                .map_err(io)?;
+            }
+        }
+        HubCommand::Cluster(ClusterCommand::Postpone { name }) => {
+            let c = hub.postpone(&name, actor, now)?;
+            if json {
+                ui.json(&json!({ "cluster": c })).map_err(io)?;
+            } else {
+                ui.line(&format!(
+                    "{}: the next upgrade is postponed to {}",
+                    c.display_name,
+                    when(c.next_upgrade.start, &c.schedule.time_zone)
+                ))
+                .map_err(io)?;
+            }
+        }
+        HubCommand::Release(ReleaseCommand::Add {
+            archive,
+            version,
+            notes,
+            urgent,
+            signature,
+        }) => {
+            let sig_path = signature
+                .unwrap_or_else(|| PathBuf::from(format!("{}.minisig", archive.display())));
+            let sig = crate::state::read_bounded(&sig_path, crate::ops::signing::MAX_SIGNATURE)
+                .map_err(|e| {
+                    OpError::new(
+                        crate::ops::Kind::NotFound,
+                        format!("cannot read the signature {}: {e}", sig_path.display()),
+                    )
+                    .hint("sign the archive with: minisign -S -m ARCHIVE")
+                })?;
+            let r = hub.add_release(
+                &archive,
+                &version,
+                &notes,
+                urgent,
+                &String::from_utf8_lossy(&sig),
+                now,
+            )?;
+            if json {
+                ui.json(&json!({ "release": r })).map_err(io)?;
+            } else {
+                ui.status(&format!(
+                    "Release {} published ({} bytes, SHA-256 {}{}).",
+                    r.version,
+                    r.size,
+                    r.sha256,
+                    if r.urgent { ", urgent" } else { "" }
+                ));
+            }
+        }
+        HubCommand::Release(ReleaseCommand::List) => {
+            let list = hub.releases()?;
+            if json {
+                ui.json(&json!({ "releases": list })).map_err(io)?;
+            } else if list.is_empty() {
+                ui.line("No release is published (ccadmin hub release add publishes one).")
+                    .map_err(io)?;
+            } else {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            r.version.clone(),
+                            if r.urgent { "urgent" } else { "" }.into(),
+                            r.size.to_string(),
+                            r.sha256.clone(),
+                            r.added_at.clone(),
+                            r.notes.lines().next().unwrap_or("").to_owned(),
+                        ]
+                    })
+                    .collect();
+                ui.line(&plain_table(
+                    &["VERSION", "URGENT", "BYTES", "SHA-256", "ADDED", "NOTES"],
+                    &rows,
+                ))
+                .map_err(io)?;
+            }
+        }
+    }
+    Ok(())
+}

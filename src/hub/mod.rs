@@ -1,0 +1,658 @@
+//! `ccadmin hub` (issue 14): the self-hosted counterpart of Webex Control Hub's Cloud Connect
+//! pages. This part is the hub's state and its operations: registering a Cloud Connect cluster
+//! with a one-time code, the clusters and their automatic upgrade schedules (recorded changes,
+//! postpone), and the ccadmin releases the hub offers. The clock is always passed in.
+//!
+//! Registration: the hub issues a code bound to this hub, a display name and the publisher's
+//! FQDN, valid 15 minutes and usable once; the publisher completes it with the code, its FQDN
+//! and the SHA-256 of its service certificate (which the hub pins) and receives the hub's id and
+//! a token for its polls (only its SHA-256 is kept). An expired, replayed, unknown or
+//! wrongly-bound code registers nothing.
+
+pub mod cli;
+
+use std::path::{Path, PathBuf};
+
+use jiff::{SignedDuration, Timestamp};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::ops::upgrade_window::{UpgradeSchedule, Window};
+use crate::ops::{Kind, OpError, OpResult};
+
+/// How long a registration code is valid.
+pub const CODE_VALIDITY: SignedDuration = SignedDuration::from_mins(15);
+
+const MIGRATIONS: &[&str] = &[r#"
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE registration (
+        code_sha256  TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        fqdn         TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        expires_at   TEXT NOT NULL,
+        used_at      TEXT
+    );
+    CREATE TABLE cluster (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        display_name     TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        fqdn             TEXT NOT NULL,
+        token_sha256     TEXT NOT NULL,
+        node_cert_sha256 TEXT NOT NULL,
+        registered_at    TEXT NOT NULL,
+        schedule         TEXT NOT NULL,
+        last_poll        TEXT
+    );
+    CREATE TABLE schedule_change (
+        cluster_id INTEGER NOT NULL,
+        at         TEXT NOT NULL,
+        actor      TEXT NOT NULL,
+        old        TEXT NOT NULL,
+        new        TEXT NOT NULL
+    );
+    CREATE TABLE release (
+        version   TEXT PRIMARY KEY,
+        notes     TEXT NOT NULL,
+        urgent    INTEGER NOT NULL,
+        sha256    TEXT NOT NULL,
+        size      INTEGER NOT NULL,
+        signature TEXT NOT NULL,
+        added_at  TEXT NOT NULL
+    );
+"#];
+
+/// The hub's state directory and database.
+pub struct Hub {
+    dir: PathBuf,
+    conn: Connection,
+}
+
+fn storage(e: impl std::fmt::Display) -> OpError {
+    OpError::new(Kind::Storage, format!("the hub's database: {e}"))
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// A text from a person or a peer: 1 to `max` characters, none of them control characters.
+fn text(what: &str, s: &str, max: usize) -> OpResult {
+    if s.trim().is_empty() || s.chars().count() > max || s.chars().any(char::is_control) {
+        return Err(OpError::new(
+            Kind::Invalid,
+            format!("the {what} must be 1 to {max} characters without control characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// A cluster as the pages and the CLI show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterView {
+    pub display_name: String,
+    pub fqdn: String,
+    pub registered_at: String,
+    pub last_poll: Option<String>,
+    pub schedule: UpgradeSchedule,
+    /// The next regular window (the open one while it is open), postponement applied.
+    pub next_upgrade: Window,
+    pub next_urgent: Window,
+}
+
+/// What a publisher receives when it completes its registration.
+#[derive(Debug, Clone, Serialize)]
+pub struct Registered {
+    pub hub_id: String,
+    pub display_name: String,
+    pub token: String,
+}
+
+/// A published ccadmin release.
+#[derive(Debug, Clone, Serialize)]
+pub struct Release {
+    pub version: String,
+    pub notes: String,
+    pub urgent: bool,
+    pub sha256: String,
+    pub size: u64,
+    pub added_at: String,
+}
+
+impl Hub {
+    /// Open (or create) the hub's state in `dir`.
+    pub fn open(dir: &Path) -> OpResult<Hub> {
+        crate::state::ensure_private_dir(dir).map_err(|e| {
+            OpError::new(
+                Kind::Storage,
+                format!("cannot create {}: {e}", dir.display()),
+            )
+        })?;
+        let mut conn = Connection::open(dir.join("hub.db")).map_err(storage)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(storage)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(storage)?;
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(storage)?;
+        if version > MIGRATIONS.len() as i64 {
+            return Err(OpError::new(
+                Kind::Storage,
+                format!(
+                    "{} was written by a newer ccadmin (schema {version})",
+                    dir.join("hub.db").display()
+                ),
+            ));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = conn.transaction().map_err(storage)?;
+            tx.execute_batch(sql).map_err(storage)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)
+                .map_err(storage)?;
+            tx.commit().map_err(storage)?;
+        }
+        conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('hub_id', ?1)",
+            params![random_hex(16)],
+        )
+        .map_err(storage)?;
+        Ok(Hub {
+            dir: dir.to_path_buf(),
+            conn,
+        })
+    }
+
+    /// This hub's identity, which a registration code is bound to.
+    pub fn id(&self) -> OpResult<String> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = 'hub_id'", [], |r| {
+                r.get(0)
+            })
+            .map_err(storage)
+    }
+
+    /// *Add Cloud Connect*: a one-time code for `display_name` and the publisher `fqdn`,
+    /// valid for 15 minutes from `now`. Only its SHA-256 is stored.
+    pub fn begin_registration(
+        &mut self,
+        display_name: &str,
+        fqdn: &str,
+        now: Timestamp,
+    ) -> OpResult<(String, Timestamp)> {
+        text("display name", display_name, 64)?;
+        let ep = crate::clients::ssh::Endpoint::parse(fqdn, 8445).map_err(|e| {
+            OpError::new(
+                Kind::Invalid,
+                format!("'{}' is not an FQDN: {e}", fqdn.escape_debug()),
+            )
+        })?;
+        if self.find(display_name)?.is_some() {
+            return Err(OpError::new(
+                Kind::Invalid,
+                format!("a cluster named {display_name} is registered already"),
+            )
+            .hint("choose another display name, or unregister that cluster first"));
+        }
+        let code = random_hex(16);
+        let expires = now + CODE_VALIDITY;
+        self.conn
+            .execute(
+                "INSERT INTO registration (code_sha256, display_name, fqdn, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![sha256_hex(code.as_bytes()), display_name, ep.to_string(), now.to_string(), expires.to_string()],
+            )
+            .map_err(storage)?;
+        Ok((code, expires))
+    }
+
+    /// The publisher's side of the handshake: `code` as issued for this hub and `fqdn`, used
+    /// once, before it expires. Registers the cluster with the default schedule and pins the
+    /// publisher's certificate.
+    pub fn complete_registration(
+        &mut self,
+        hub_id: &str,
+        code: &str,
+        fqdn: &str,
+        node_cert_sha256: &str,
+        now: Timestamp,
+    ) -> OpResult<Registered> {
+        let refused = |m: String| OpError::new(Kind::Refused, m);
+        if hub_id != self.id()? {
+            return Err(refused("the code was issued by another hub".into()));
+        }
+        if node_cert_sha256.len() != 64 || !node_cert_sha256.chars().all(|c| c.is_ascii_hexdigit())
+        {
+            return Err(OpError::new(
+                Kind::Invalid,
+                "the certificate fingerprint is not a SHA-256",
+            ));
+        }
+        let tx = self.conn.transaction().map_err(storage)?;
+        let row: Option<(String, String, String, Option<String>)> = tx
+            .query_row(
+                "SELECT display_name, fqdn, expires_at, used_at FROM registration WHERE code_sha256 = ?1",
+                params![sha256_hex(code.as_bytes())],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(storage)?;
+        let Some((display_name, bound_fqdn, expires_at, used_at)) = row else {
+            return Err(refused(
+                "the registration code is not one this hub issued".into(),
+            ));
+        };
+        if used_at.is_some() {
+            return Err(refused("the registration code was used already".into()));
+        }
+        let expires: Timestamp = expires_at.parse().map_err(storage)?;
+        if now >= expires {
+            return Err(refused(format!(
+                "the registration code expired at {expires} (codes are valid 15 minutes)"
+            ))
+            .hint("start again with Add Cloud Connect"));
+        }
+        let given = crate::clients::ssh::Endpoint::parse(fqdn, 8445)
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        if !given.eq_ignore_ascii_case(&bound_fqdn) {
+            return Err(refused(format!(
+                "the registration code was issued for {bound_fqdn}, not {}",
+                fqdn.escape_debug()
+            )));
+        }
+        let token = random_hex(32);
+        let schedule =
+            serde_json::to_string(&UpgradeSchedule::default_in("UTC")).map_err(storage)?;
+        tx.execute(
+            "UPDATE registration SET used_at = ?2 WHERE code_sha256 = ?1",
+            params![sha256_hex(code.as_bytes()), now.to_string()],
+        )
+        .map_err(storage)?;
+        tx.execute(
+            "INSERT INTO cluster (display_name, fqdn, token_sha256, node_cert_sha256, registered_at, schedule)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![display_name, bound_fqdn, sha256_hex(token.as_bytes()), node_cert_sha256.to_ascii_lowercase(), now.to_string(), schedule],
+        )
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                refused(format!("a cluster named {display_name} was registered meanwhile"))
+            }
+            e => storage(e),
+        })?;
+        tx.commit().map_err(storage)?;
+        Ok(Registered {
+            hub_id: hub_id.to_owned(),
+            display_name,
+            token,
+        })
+    }
+
+    fn find(&self, name: &str) -> OpResult<Option<(i64, ClusterRow)>> {
+        self.conn
+            .query_row(
+                "SELECT id, display_name, fqdn, registered_at, last_poll, schedule FROM cluster WHERE display_name = ?1",
+                params![name],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        ClusterRow {
+                            display_name: r.get(1)?,
+                            fqdn: r.get(2)?,
+                            registered_at: r.get(3)?,
+                            last_poll: r.get(4)?,
+                            schedule: r.get(5)?,
+                        },
+                    ))
+                },
+            )
+            .optional()
+            .map_err(storage)
+    }
+
+    fn get(&self, name: &str) -> OpResult<(i64, ClusterRow)> {
+        self.find(name)?.ok_or_else(|| {
+            OpError::new(Kind::NotFound, format!("no cluster is named {name}"))
+                .hint("see them with: ccadmin hub cluster list")
+        })
+    }
+
+    /// The clusters whose display name contains `search` (any case), by name.
+    pub fn clusters(&self, search: Option<&str>, now: Timestamp) -> OpResult<Vec<ClusterView>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT display_name FROM cluster ORDER BY display_name COLLATE NOCASE")
+            .map_err(storage)?;
+        let names: Vec<String> = st
+            .query_map([], |r| r.get(0))
+            .map_err(storage)?
+            .collect::<Result<_, _>>()
+            .map_err(storage)?;
+        let wanted = search.map(str::to_lowercase).unwrap_or_default();
+        names
+            .iter()
+            .filter(|n| n.to_lowercase().contains(&wanted))
+            .map(|n| self.cluster(n, now))
+            .collect()
+    }
+
+    pub fn cluster(&self, name: &str, now: Timestamp) -> OpResult<ClusterView> {
+        let (_, row) = self.get(name)?;
+        let schedule: UpgradeSchedule = serde_json::from_str(&row.schedule).map_err(storage)?;
+        Ok(ClusterView {
+            next_upgrade: schedule.window(now, false)?,
+            next_urgent: schedule.window(now, true)?,
+            display_name: row.display_name,
+            fqdn: row.fqdn,
+            registered_at: row.registered_at,
+            last_poll: row.last_poll,
+            schedule,
+        })
+    }
+
+    fn save_schedule(
+        &mut self,
+        id: i64,
+        old: &UpgradeSchedule,
+        new: &UpgradeSchedule,
+        actor: &str,
+        now: Timestamp,
+    ) -> OpResult {
+        let (o, n) = (
+            serde_json::to_string(old).map_err(storage)?,
+            serde_json::to_string(new).map_err(storage)?,
+        );
+        let tx = self.conn.transaction().map_err(storage)?;
+        tx.execute(
+            "UPDATE cluster SET schedule = ?2 WHERE id = ?1",
+            params![id, n],
+        )
+        .map_err(storage)?;
+        tx.execute(
+            "INSERT INTO schedule_change (cluster_id, at, actor, old, new) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, now.to_string(), actor, o, n],
+        )
+        .map_err(storage)?;
+        tx.commit().map_err(storage)
+    }
+
+    /// Replace a cluster's schedule (a postponement does not carry over); recorded with the
+    /// old and new values.
+    pub fn set_schedule(
+        &mut self,
+        name: &str,
+        new: UpgradeSchedule,
+        actor: &str,
+        now: Timestamp,
+    ) -> OpResult<ClusterView> {
+        let (id, row) = self.get(name)?;
+        let old: UpgradeSchedule = serde_json::from_str(&row.schedule).map_err(storage)?;
+        let mut s = old.clone();
+        s.replace(new)?;
+        self.save_schedule(id, &old, &s, actor, now)?;
+        self.cluster(name, now)
+    }
+
+    /// Skip the cluster's next regular window, once.
+    pub fn postpone(&mut self, name: &str, actor: &str, now: Timestamp) -> OpResult<ClusterView> {
+        let (id, row) = self.get(name)?;
+        let old: UpgradeSchedule = serde_json::from_str(&row.schedule).map_err(storage)?;
+        let mut s = old.clone();
+        s.postpone(now)?;
+        self.save_schedule(id, &old, &s, actor, now)?;
+        self.cluster(name, now)
+    }
+
+    /// Every recorded change of a cluster's schedule: (when, who, old, new), oldest first.
+    pub fn schedule_changes(&self, name: &str) -> OpResult<Vec<(String, String, String, String)>> {
+        let (id, _) = self.get(name)?;
+        let mut st = self
+            .conn
+            .prepare("SELECT at, actor, old, new FROM schedule_change WHERE cluster_id = ?1 ORDER BY rowid")
+            .map_err(storage)?;
+        let rows = st
+            .query_map(params![id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .map_err(storage)?;
+        rows.collect::<Result<_, _>>().map_err(storage)
+    }
+
+    /// Forget a cluster: its token stops working at once.
+    pub fn unregister(&mut self, name: &str) -> OpResult {
+        let (id, _) = self.get(name)?;
+        let tx = self.conn.transaction().map_err(storage)?;
+        tx.execute(
+            "DELETE FROM schedule_change WHERE cluster_id = ?1",
+            params![id],
+        )
+        .map_err(storage)?;
+        tx.execute("DELETE FROM cluster WHERE id = ?1", params![id])
+            .map_err(storage)?;
+        tx.commit().map_err(storage)
+    }
+
+    /// Publish a release: the archive is copied into the hub's `releases/`, its SHA-256 and the
+    /// publisher's minisign signature of it kept for the nodes to verify.
+    pub fn add_release(
+        &mut self,
+        archive: &Path,
+        version: &str,
+        notes: &str,
+        urgent: bool,
+        signature: &str,
+        now: Timestamp,
+    ) -> OpResult<Release> {
+        text("version", version, 64)?;
+        if !version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
+        {
+            return Err(OpError::new(
+                Kind::Invalid,
+                format!(
+                    "version '{}' may hold only letters, digits and . - + _",
+                    version.escape_debug()
+                ),
+            ));
+        }
+        if notes.chars().count() > 10_000 || notes.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(OpError::new(
+                Kind::Invalid,
+                "the notes must be at most 10,000 characters without control characters",
+            ));
+        }
+        if minisign_verify::Signature::decode(signature).is_err() {
+            return Err(
+                OpError::new(Kind::Invalid, "the signature is not a minisign signature")
+                    .hint("sign the archive with: minisign -S -m ARCHIVE"),
+            );
+        }
+        let data = std::fs::read(archive).map_err(|e| {
+            OpError::new(
+                Kind::NotFound,
+                format!("cannot read {}: {e}", archive.display()),
+            )
+        })?;
+        let dir = self.dir.join("releases");
+        crate::state::ensure_private_dir(&dir).map_err(storage)?;
+        let stored = dir.join(format!("ccadmin-{version}.tar.gz"));
+        let r = Release {
+            version: version.to_owned(),
+            notes: notes.to_owned(),
+            urgent,
+            sha256: sha256_hex(&data),
+            size: data.len() as u64,
+            added_at: now.to_string(),
+        };
+        let inserted = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO release (version, notes, urgent, sha256, size, signature, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![r.version, r.notes, r.urgent, r.sha256, r.size as i64, signature, r.added_at],
+            )
+            .map_err(storage)?;
+        if inserted == 0 {
+            return Err(OpError::new(
+                Kind::Invalid,
+                format!("release {version} is published already"),
+            ));
+        }
+        crate::state::write_private_file(&stored, &data).map_err(storage)?;
+        Ok(r)
+    }
+
+    /// The releases, newest first.
+    pub fn releases(&self) -> OpResult<Vec<Release>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT version, notes, urgent, sha256, size, added_at FROM release ORDER BY added_at DESC, version DESC")
+            .map_err(storage)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(Release {
+                    version: r.get(0)?,
+                    notes: r.get(1)?,
+                    urgent: r.get(2)?,
+                    sha256: r.get(3)?,
+                    size: r.get::<_, i64>(4)? as u64,
+                    added_at: r.get(5)?,
+                })
+            })
+            .map_err(storage)?;
+        rows.collect::<Result<_, _>>().map_err(storage)
+    }
+}
+
+struct ClusterRow {
+    display_name: String,
+    fqdn: String,
+    registered_at: String,
+    last_poll: Option<String>,
+    schedule: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+    const CERT: &str = "ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12";
+
+    #[test]
+    fn a_code_registers_once_within_15_minutes_for_its_fqdn_and_hub() {
+        let d = tempfile::tempdir().unwrap();
+        let mut hub = Hub::open(d.path()).unwrap();
+        let id = hub.id().unwrap();
+        let t0 = at("2026-12-02T10:00:00Z");
+        let (code, expires) = hub
+            .begin_registration("Lab", "cc1.example.com", t0)
+            .unwrap();
+        assert_eq!(expires, at("2026-12-02T10:15:00Z"));
+        // Expired: at 15 minutes exactly nothing is registered.
+        let e = hub
+            .complete_registration(&id, &code, "cc1.example.com", CERT, expires)
+            .unwrap_err();
+        assert!(e.to_string().contains("expired"), "{e}");
+        assert!(hub.clusters(None, t0).unwrap().is_empty());
+        let (code, _) = hub
+            .begin_registration("Lab", "cc1.example.com", t0)
+            .unwrap();
+        let t = at("2026-12-02T10:14:59Z");
+        for (hub_id, fqdn, cert, why) in [
+            ("other", "cc1.example.com", CERT, "another hub"),
+            (
+                id.as_str(),
+                "cc2.example.com",
+                CERT,
+                "issued for cc1.example.com:8445",
+            ),
+            (id.as_str(), "cc1.example.com", "nope", "not a SHA-256"),
+        ] {
+            let e = hub
+                .complete_registration(hub_id, &code, fqdn, cert, t)
+                .unwrap_err();
+            assert!(e.to_string().contains(why), "{e}");
+        }
+        let e = hub
+            .complete_registration(&id, "0000", "cc1.example.com", CERT, t)
+            .unwrap_err();
+        assert!(e.to_string().contains("not one this hub issued"), "{e}");
+        let r = hub
+            .complete_registration(&id, &code, "CC1.example.com:8445", CERT, t)
+            .unwrap();
+        assert_eq!(r.display_name, "Lab");
+        assert_eq!(r.token.len(), 64);
+        // Replayed.
+        let e = hub
+            .complete_registration(&id, &code, "cc1.example.com", CERT, t)
+            .unwrap_err();
+        assert!(e.to_string().contains("used already"), "{e}");
+        let list = hub.clusters(Some("la"), t).unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].fqdn, "cc1.example.com:8445");
+        assert_eq!(list[0].next_upgrade.start, at("2026-12-03T03:00:00Z"));
+        assert!(hub.clusters(Some("zzz"), t).unwrap().is_empty());
+        // Nothing secret is stored in the clear.
+        let db = std::fs::read(d.path().join("hub.db")).unwrap();
+        let text = String::from_utf8_lossy(&db);
+        assert!(!text.contains(&r.token) && !text.contains(&code));
+        // The display name is unique.
+        assert!(hub.begin_registration("lab", "x.example.com", t).is_err());
+        hub.unregister("Lab").unwrap();
+        assert!(hub.clusters(None, t).unwrap().is_empty());
+    }
+
+    #[test]
+    fn schedules_are_recorded_postponed_once_and_releases_kept() {
+        let d = tempfile::tempdir().unwrap();
+        let mut hub = Hub::open(d.path()).unwrap();
+        let id = hub.id().unwrap();
+        let t = at("2026-12-02T10:00:00Z");
+        let (code, _) = hub.begin_registration("Lab", "cc1", t).unwrap();
+        hub.complete_registration(&id, &code, "cc1", CERT, t)
+            .unwrap();
+        let mut s = UpgradeSchedule::default_in("Europe/Berlin");
+        s.hour = 22;
+        let v = hub.set_schedule("Lab", s, "alice", t).unwrap();
+        assert_eq!(v.next_upgrade.start, at("2026-12-02T21:00:00Z"));
+        let v = hub.postpone("Lab", "bob", t).unwrap();
+        assert_eq!(v.next_upgrade.start, at("2026-12-03T21:00:00Z"));
+        assert!(hub.postpone("Lab", "bob", t).is_err());
+        let changes = hub.schedule_changes("Lab").unwrap();
+        assert_eq!(changes.len(), 2);
+        assert_eq!(changes[0].1, "alice");
+        assert!(changes[0].2.contains("\"UTC\"") && changes[0].3.contains("Europe/Berlin"));
+        assert!(changes[1].3.contains("postponed"));
+        // A release with its signature.
+        let archive = d.path().join("a.tar.gz");
+        std::fs::write(&archive, b"archive").unwrap();
+        // A real minisign signature of b"archive" (its shape is what is checked here).
+        let sig = "untrusted comment: signature from minisign secret key\nRUThBq7c+sVoFqPSwu+pugHSNSl5MoY4ImkBYNi192r3/BlueB152EVI8+OnHJ42pk4Yv1Od2pnMbsLKtzUGBa4NFouyoEDGqQM=\ntrusted comment: ccadmin 2.0.0\nt1J4dES0PQbGrPKF7RbnPYXxxh75ltJbkwgZVWDEkVt4jKyOhAFy2H7eNF6KVJ7TbhmF4ZfvpoKv0GG05RC+AQ==\n";
+        assert!(hub
+            .add_release(&archive, "2.0.0", "", false, "junk", t)
+            .is_err());
+        assert!(hub
+            .add_release(&archive, "2.0 0", "", false, sig, t)
+            .is_err());
+        let r = hub
+            .add_release(&archive, "2.0.0", "fixes", true, sig, t)
+            .unwrap();
+        assert_eq!(r.sha256, sha256_hex(b"archive"));
+        assert!(d.path().join("releases/ccadmin-2.0.0.tar.gz").exists());
+        assert!(hub
+            .add_release(&archive, "2.0.0", "", false, sig, t)
+            .is_err());
+        assert_eq!(hub.releases().unwrap().len(), 1);
+    }
+}
