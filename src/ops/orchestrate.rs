@@ -510,7 +510,6 @@ pub fn run(
         previous: &previous,
     };
     let mut results: Vec<NodeResult> = Vec::new();
-    let mut started: HashMap<String, Instant> = HashMap::new();
     let mut storage_error = None;
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::channel::<Msg>();
@@ -539,7 +538,6 @@ pub fn run(
                     to,
                     what,
                 } => {
-                    started.insert(host.clone(), Instant::now());
                     on_event(Event::Started { host, what });
                     Step {
                         host: host.clone(),
@@ -618,7 +616,6 @@ pub fn run(
         "Partial success"
     };
     node.db()?.finish_run(run, overall)?;
-    let _ = started;
     // A mail that cannot be queued never fails the run.
     let _ = super::notify::notify(
         node,
