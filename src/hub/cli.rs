@@ -216,6 +216,7 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
         HubCommand::Cluster(ClusterCommand::Show { name }) => {
             let c = hub.cluster(&name, now)?;
             let changes = hub.schedule_changes(&name)?;
+            let nodes = hub.nodes(&name)?;
             if json {
                 let changes: Vec<_> = changes
                     .iter()
@@ -225,7 +226,7 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
                             "new": serde_json::from_str::<serde_json::Value>(new).unwrap_or_default()})
                     })
                     .collect();
-                ui.json(&json!({ "cluster": c, "schedule_changes": changes }))
+                ui.json(&json!({ "cluster": c, "nodes": nodes, "schedule_changes": changes }))
                     .map_err(io)?;
             } else {
                 let tz = &c.schedule.time_zone;
@@ -249,6 +250,25 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
                     ("Schedule changes", changes.len().to_string()),
                 ]))
                 .map_err(io)?;
+                if !nodes.is_empty() {
+                    let rows: Vec<Vec<String>> = nodes
+                        .iter()
+                        .map(|n| {
+                            vec![
+                                n.node.clone(),
+                                n.version.clone(),
+                                n.state.clone(),
+                                n.last_poll.clone(),
+                                n.detail.clone(),
+                            ]
+                        })
+                        .collect();
+                    ui.line(&plain_table(
+                        &["NODE", "VERSION", "STATE", "LAST POLL", "DETAIL"],
+                        &rows,
+                    ))
+                    .map_err(io)?;
+                }
             }
         }
         HubCommand::Cluster(ClusterCommand::Unregister { name, yes }) => {

@@ -24,7 +24,8 @@ use crate::ops::{Kind, OpError, OpResult};
 /// How long a registration code is valid.
 pub const CODE_VALIDITY: SignedDuration = SignedDuration::from_mins(15);
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE registration (
         code_sha256  TEXT PRIMARY KEY,
@@ -60,7 +61,26 @@ const MIGRATIONS: &[&str] = &[r#"
         signature TEXT NOT NULL,
         added_at  TEXT NOT NULL
     );
-"#];
+"#,
+    r#"
+    CREATE TABLE cluster_node (
+        cluster_id INTEGER NOT NULL,
+        node       TEXT NOT NULL,
+        version    TEXT NOT NULL,
+        last_poll  TEXT NOT NULL,
+        PRIMARY KEY (cluster_id, node)
+    );
+    CREATE TABLE rollout (
+        cluster_id INTEGER NOT NULL,
+        version    TEXT NOT NULL,
+        node       TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        detail     TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (cluster_id, version, node)
+    );
+"#,
+];
 
 /// The hub's state directory and database.
 pub struct Hub {
@@ -532,6 +552,236 @@ impl Hub {
     }
 }
 
+/// What a node's poll gets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "offer", rename_all = "kebab-case")]
+pub enum Offer {
+    /// Nothing newer than what the node runs.
+    UpToDate,
+    /// A newer release waits for the cluster's window.
+    Wait { version: String, reason: String },
+    /// Install this release now (the node pulls the archive, verifies SHA-256 and signature).
+    Install {
+        version: String,
+        sha256: String,
+        size: u64,
+        signature: String,
+        urgent: bool,
+    },
+}
+
+/// A node's place in a release's rollout.
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeState {
+    pub node: String,
+    pub version: String,
+    pub last_poll: String,
+    /// pending, upgrading, upgraded or failed (for the newest release), with why it failed.
+    pub state: String,
+    pub detail: String,
+}
+
+impl Hub {
+    /// The cluster a poll's token belongs to.
+    fn by_token(&self, token: &str) -> OpResult<(i64, String)> {
+        self.conn
+            .query_row(
+                "SELECT id, display_name FROM cluster WHERE token_sha256 = ?1",
+                params![sha256_hex(token.as_bytes())],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(storage)?
+            .ok_or_else(|| {
+                OpError::new(
+                    Kind::Forbidden,
+                    "the token is not one of a registered cluster",
+                )
+                .hint("the cluster was unregistered: register it again")
+            })
+    }
+
+    /// The newest release.
+    fn newest(&self) -> OpResult<Option<(Release, String)>> {
+        let mut all = self.releases()?;
+        all.sort_by(|a, b| crate::ops::orchestrate::version_cmp(&b.version, &a.version));
+        let Some(r) = all.into_iter().next() else {
+            return Ok(None);
+        };
+        let sig: String = self
+            .conn
+            .query_row(
+                "SELECT signature FROM release WHERE version = ?1",
+                params![r.version],
+                |row| row.get(0),
+            )
+            .map_err(storage)?;
+        Ok(Some((r, sig)))
+    }
+
+    /// A node polls: it says who it is and what it runs. It is offered the newest release
+    /// only when the cluster's window is open (the urgent window for an urgent release), no
+    /// other node of the cluster is upgrading to it, and the release did not fail on a node of
+    /// the cluster in this window (a failure halts the rollout until the next window).
+    pub fn poll(
+        &mut self,
+        token: &str,
+        node: &str,
+        version: &str,
+        now: Timestamp,
+    ) -> OpResult<Offer> {
+        let (id, name) = self.by_token(token)?;
+        text("node name", node, 255)?;
+        text("version", version, 64)?;
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO cluster_node (cluster_id, node, version, last_poll) VALUES (?1, ?2, ?3, ?4)",
+                params![id, node, version, now.to_string()],
+            )
+            .map_err(storage)?;
+        self.conn
+            .execute(
+                "UPDATE cluster SET last_poll = ?2 WHERE id = ?1",
+                params![id, now.to_string()],
+            )
+            .map_err(storage)?;
+        let Some((release, signature)) = self.newest()? else {
+            return Ok(Offer::UpToDate);
+        };
+        if crate::ops::orchestrate::version_cmp(&release.version, version)
+            != std::cmp::Ordering::Greater
+        {
+            return Ok(Offer::UpToDate);
+        }
+        let wait = |reason: String| {
+            Ok(Offer::Wait {
+                version: release.version.clone(),
+                reason,
+            })
+        };
+        let view = self.cluster(&name, now)?;
+        let window = if release.urgent {
+            view.next_urgent
+        } else {
+            view.next_upgrade
+        };
+        if !window.contains(now) {
+            return wait(format!(
+                "the cluster's next {}window opens at {}",
+                if release.urgent { "urgent " } else { "" },
+                window.start
+            ));
+        }
+        let states: Vec<(String, String, String)> = {
+            let mut st = self
+                .conn
+                .prepare("SELECT node, state, updated_at FROM rollout WHERE cluster_id = ?1 AND version = ?2")
+                .map_err(storage)?;
+            let rows = st
+                .query_map(params![id, release.version], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .map_err(storage)?;
+            rows.collect::<Result<_, _>>().map_err(storage)?
+        };
+        let since_window = |at: &str| at.parse::<Timestamp>().is_ok_and(|t| t >= window.start);
+        if let Some((n, _, _)) = states
+            .iter()
+            .find(|(_, s, at)| s == "failed" && since_window(at))
+        {
+            return wait(format!(
+                "the rollout of {} stopped: it failed on {n}",
+                release.version
+            ));
+        }
+        if let Some((n, _, _)) = states
+            .iter()
+            .find(|(n, s, _)| s == "upgrading" && n != node)
+        {
+            return wait(format!("{n} is upgrading; one node at a time"));
+        }
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO rollout (cluster_id, version, node, state, updated_at) VALUES (?1, ?2, ?3, 'upgrading', ?4)",
+                params![id, release.version, node, now.to_string()],
+            )
+            .map_err(storage)?;
+        Ok(Offer::Install {
+            version: release.version,
+            sha256: release.sha256,
+            size: release.size,
+            signature,
+            urgent: release.urgent,
+        })
+    }
+
+    /// A node reports how its upgrade went: healthy on the new version (the next node may go),
+    /// or failed with why (the release was refused — unsigned, tampered — or its health check
+    /// failed and the node switched back): the cluster's rollout stops.
+    pub fn report(
+        &mut self,
+        token: &str,
+        node: &str,
+        version: &str,
+        healthy: bool,
+        detail: &str,
+        now: Timestamp,
+    ) -> OpResult {
+        let (id, _) = self.by_token(token)?;
+        let detail: String = crate::output::terminal_safe(detail)
+            .chars()
+            .take(1000)
+            .collect();
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE rollout SET state = ?4, updated_at = ?5, detail = ?6 WHERE cluster_id = ?1 AND version = ?2 AND node = ?3",
+                params![id, version, node, if healthy { "upgraded" } else { "failed" }, now.to_string(), detail],
+            )
+            .map_err(storage)?;
+        if changed == 0 {
+            return Err(OpError::new(
+                Kind::Invalid,
+                format!("{node} was not offered {version}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The nodes of a cluster and where each stands in the newest release's rollout.
+    pub fn nodes(&self, name: &str) -> OpResult<Vec<NodeState>> {
+        let (id, _) = self.get(name)?;
+        let newest = self.newest()?.map(|(r, _)| r.version).unwrap_or_default();
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT n.node, n.version, n.last_poll, COALESCE(r.state, 'pending'), COALESCE(r.detail, '')
+                 FROM cluster_node n LEFT JOIN rollout r
+                   ON r.cluster_id = n.cluster_id AND r.node = n.node AND r.version = ?2
+                 WHERE n.cluster_id = ?1 ORDER BY n.node",
+            )
+            .map_err(storage)?;
+        let rows = st
+            .query_map(params![id, newest], |r| {
+                Ok(NodeState {
+                    node: r.get(0)?,
+                    version: r.get(1)?,
+                    last_poll: r.get(2)?,
+                    state: r.get(3)?,
+                    detail: r.get(4)?,
+                })
+            })
+            .map_err(storage)?;
+        let mut out: Vec<NodeState> = rows.collect::<Result<_, _>>().map_err(storage)?;
+        for n in &mut out {
+            if n.state == "pending" && n.version == newest {
+                n.state = "upgraded".into();
+            }
+        }
+        Ok(out)
+    }
+}
+
 struct ClusterRow {
     display_name: String,
     fqdn: String,
@@ -654,5 +904,101 @@ mod tests {
             .add_release(&archive, "2.0.0", "", false, sig, t)
             .is_err());
         assert_eq!(hub.releases().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_pair_upgrades_one_node_at_a_time_inside_its_window_and_a_failure_stops_it() {
+        let d = tempfile::tempdir().unwrap();
+        let mut hub = Hub::open(d.path()).unwrap();
+        let id = hub.id().unwrap();
+        let t = at("2026-12-02T10:00:00Z");
+        let (code, _) = hub.begin_registration("Lab", "cc1", t).unwrap();
+        let token = hub
+            .complete_registration(&id, &code, "cc1", CERT, t)
+            .unwrap()
+            .token;
+        let sig = "untrusted comment: signature from minisign secret key\nRUThBq7c+sVoFqPSwu+pugHSNSl5MoY4ImkBYNi192r3/BlueB152EVI8+OnHJ42pk4Yv1Od2pnMbsLKtzUGBa4NFouyoEDGqQM=\ntrusted comment: ccadmin 2.0.0\nt1J4dES0PQbGrPKF7RbnPYXxxh75ltJbkwgZVWDEkVt4jKyOhAFy2H7eNF6KVJ7TbhmF4ZfvpoKv0GG05RC+AQ==\n";
+        let archive = d.path().join("a.tar.gz");
+        std::fs::write(&archive, b"archive").unwrap();
+        assert_eq!(
+            hub.poll(&token, "cc1", "1.0.0", t).unwrap(),
+            Offer::UpToDate
+        );
+        hub.add_release(&archive, "1.1.0", "", false, sig, t)
+            .unwrap();
+        // Before the window (03:00 UTC daily): wait, saying when.
+        match hub.poll(&token, "cc1", "1.0.0", t).unwrap() {
+            Offer::Wait { reason, .. } => {
+                assert!(reason.contains("2026-12-03T03:00:00Z"), "{reason}")
+            }
+            o => panic!("{o:?}"),
+        }
+        let w = at("2026-12-03T03:05:00Z");
+        assert!(matches!(
+            hub.poll(&token, "cc1", "1.0.0", w).unwrap(),
+            Offer::Install { .. }
+        ));
+        // The other node waits while the first upgrades.
+        match hub.poll(&token, "cc2", "1.0.0", w).unwrap() {
+            Offer::Wait { reason, .. } => assert!(reason.contains("cc1 is upgrading"), "{reason}"),
+            o => panic!("{o:?}"),
+        }
+        hub.report(&token, "cc1", "1.1.0", true, "healthy", w)
+            .unwrap();
+        assert_eq!(
+            hub.poll(&token, "cc1", "1.1.0", w).unwrap(),
+            Offer::UpToDate
+        );
+        assert!(matches!(
+            hub.poll(&token, "cc2", "1.0.0", w).unwrap(),
+            Offer::Install { .. }
+        ));
+        hub.report(&token, "cc2", "1.1.0", true, "", w).unwrap();
+        hub.poll(&token, "cc2", "1.1.0", w).unwrap();
+        let states: Vec<String> = hub
+            .nodes("Lab")
+            .unwrap()
+            .iter()
+            .map(|n| n.state.clone())
+            .collect();
+        assert_eq!(states, ["upgraded", "upgraded"]);
+        // The next release fails its health check on the first node: the rollout stops.
+        hub.add_release(&archive, "1.2.0", "", false, sig, w)
+            .unwrap();
+        assert!(matches!(
+            hub.poll(&token, "cc1", "1.1.0", w).unwrap(),
+            Offer::Install { .. }
+        ));
+        hub.report(
+            &token,
+            "cc1",
+            "1.2.0",
+            false,
+            "health check failed; switched back",
+            w,
+        )
+        .unwrap();
+        match hub.poll(&token, "cc2", "1.1.0", w).unwrap() {
+            Offer::Wait { reason, .. } => assert!(reason.contains("failed on cc1"), "{reason}"),
+            o => panic!("{o:?}"),
+        }
+        let failed = hub.nodes("Lab").unwrap();
+        assert_eq!(failed[0].state, "failed");
+        assert!(failed[0].detail.contains("switched back"));
+        // An urgent release uses the urgent window (01:00 UTC) and a report for something not
+        // offered is refused; an unknown token gets nothing.
+        hub.add_release(&archive, "1.3.0", "", true, sig, w)
+            .unwrap();
+        let urgent = at("2026-12-04T01:10:00Z");
+        assert!(matches!(
+            hub.poll(&token, "cc2", "1.1.0", urgent).unwrap(),
+            Offer::Install { urgent: true, .. }
+        ));
+        assert!(hub
+            .report(&token, "cc1", "9.9.9", true, "", urgent)
+            .is_err());
+        assert!(hub.poll("nope", "cc1", "1.1.0", urgent).is_err());
+        hub.unregister("Lab").unwrap();
+        assert!(hub.poll(&token, "cc1", "1.1.0", urgent).is_err());
     }
 }
