@@ -159,11 +159,14 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// What the run installs or undoes, for the history and the mail.
     pub fn subject(&self) -> String {
-        self.artifact
-            .as_ref()
-            .map(|a| a.manifest.file.clone())
-            .unwrap_or_else(|| self.op.label().to_owned())
+        match (&self.artifact, self.op) {
+            (Some(a), _) => a.manifest.file.clone(),
+            (None, Operation::PatchRollback) => "the newest patch".to_owned(),
+            (None, Operation::SwitchForward) => "to the newer inactive version".to_owned(),
+            (None, _) => "to the previous version".to_owned(),
+        }
     }
     pub fn node_count(&self) -> usize {
         self.groups.iter().map(Vec::len).sum()
