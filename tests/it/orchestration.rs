@@ -99,6 +99,11 @@ fn ok(r: &Run) {
 }
 
 pub fn lab() -> Lab {
+    lab_with(1)
+}
+
+/// The lab with `pairs` Windows pairs.
+pub fn lab_with(pairs: usize) -> Lab {
     let (d1, cc) = state();
     let (d2, vp) = state();
     let (d3, vs) = state();
@@ -122,16 +127,27 @@ pub fn lab() -> Lab {
     ));
     let cc_key = run(&cc, &["utils", "controlnode", "key"], "").stdout;
 
-    // The Windows pair, side B first in the file: the order comes from the sides.
-    let mut win = vec![Host::start(None), Host::start(None)];
+    // The Windows pairs (side A, side B of PG1, then of PG2, ...), side B first in the file:
+    // the order comes from the sides.
+    let mut win: Vec<Host> = (0..2 * pairs).map(|_| Host::start(None)).collect();
     for h in &mut win {
         h.sshd.authorize(&cc_key);
         h.take_shell();
     }
+    let groups: String = win
+        .chunks(2)
+        .enumerate()
+        .map(|(i, p)| {
+            format!(
+                "      PG{}:\n        hosts:\n        - name: \"{}\"\n          side: \"B\"\n          user: \"root\"\n        - name: \"{}\"\n          side: \"A\"\n          user: \"root\"\n",
+                i + 1,
+                p[1].name(),
+                p[0].name()
+            )
+        })
+        .collect();
     let inv = format!(
-        "---\ninventory:\n  VOS:\n    Finesse: {{}}\n  Windows:\n    PG:\n      PG1:\n        hosts:\n        - name: \"{}\"\n          side: \"B\"\n          user: \"root\"\n        - name: \"{}\"\n          side: \"A\"\n          user: \"root\"\n  deploymentType: \"UCCE-2000-Agents\"\n",
-        win[1].name(),
-        win[0].name()
+        "---\ninventory:\n  VOS:\n    Finesse: {{}}\n  Windows:\n    PG:\n{groups}  deploymentType: \"UCCE-2000-Agents\"\n"
     );
     crate::test_connection::import(&cc, &win[0].sshd, &inv);
     ok(&run(
@@ -1162,5 +1178,62 @@ fn hostile_nodes_are_unreadable_never_trusted_or_printed_raw() {
     );
     for h in &lab.win {
         assert!(!h.home.path().join("ran").exists());
+    }
+}
+
+/// `--parallel-groups 2`: two pairs at once, never both sides of one pair. Each installer
+/// marks its start and waits (bounded) until two have started: with one group at a time it
+/// would fail; side B of a pair starts only after side A ended.
+#[test]
+fn parallel_groups_run_pairs_together_but_never_both_sides_of_one() {
+    let lab = lab_with(2);
+    for h in &lab.win {
+        h.seed("12.6.1");
+    }
+    let shared = lab.keys.path().join("started");
+    std::fs::create_dir_all(&shared).unwrap();
+    let log = lab.log();
+    let script = format!(
+        "echo \"start $(pwd)\" >> {log}\ntouch {shared}/\"$(basename $(pwd))\"\ni=0\nwhile [ \"$(ls -A {shared} | wc -l)\" -lt 2 ]; do i=$((i+1)); [ $i -gt 600 ] && exit 9; sleep 0.05; done\necho \"end $(pwd)\" >> {log}\n",
+        log = log.display(),
+        shared = shared.display()
+    );
+    lab.artifact(
+        "es6.sh",
+        script.as_bytes(),
+        serde_json::json!({"install": "sh es6.sh"}),
+    );
+    let (code, v) = lab.json(&[
+        "utils",
+        "patch-manager",
+        "install",
+        "es6.sh",
+        "--group",
+        "PG",
+        "--parallel-groups",
+        "2",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        results(&v).iter().filter(|(_, r)| r == "done").count(),
+        4,
+        "{v}"
+    );
+    let lines = lab.installs();
+    let home = |i: usize| lab.win[i].home.path().display().to_string();
+    let at = |what: &str, i: usize| {
+        lines
+            .iter()
+            .position(|l| *l == format!("{what} {}", home(i)))
+            .unwrap_or_else(|| panic!("no {what} of host {i}: {lines:?}"))
+    };
+    // Both sides A started before either ended: the pairs ran together.
+    assert!(
+        at("start", 0) < at("end", 2) && at("start", 2) < at("end", 0),
+        "{lines:?}"
+    );
+    // Within each pair, side B only after side A ended.
+    for pair in [0, 2] {
+        assert!(at("end", pair) < at("start", pair + 1), "{lines:?}");
     }
 }
