@@ -43,6 +43,9 @@ _ccadmin() {
             ccadmin__subcmd__hub,release)
                 cmd="ccadmin__subcmd__hub__subcmd__release"
                 ;;
+            ccadmin__subcmd__hub,serve)
+                cmd="ccadmin__subcmd__hub__subcmd__serve"
+                ;;
             ccadmin__subcmd__hub__subcmd__cluster,add)
                 cmd="ccadmin__subcmd__hub__subcmd__cluster__subcmd__add"
                 ;;
@@ -431,7 +434,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__hub)
-            opts="-y -q -v -h --hub-dir --now --state-dir --output --yes --quiet --verbose --secret-store --help cluster release"
+            opts="-y -q -v -h --hub-dir --now --state-dir --output --yes --quiet --verbose --secret-store --help serve cluster release"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -779,6 +782,40 @@ _ccadmin() {
                 return 0
             fi
             case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__serve)
+            opts="-y -q -v -h --listen --hostname --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -434,19 +434,31 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s y -l yes -d 'A
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s q -l quiet -d 'Print only results and errors, no status lines'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -l hub-dir -d 'Directory holding the hub\'s state [default: $XDG_DATA_HOME/ccadmin-hub]' -r -F
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -l now -d 'The time to act at, instead of the clock (RFC 3339; for tests and rehearsals)' -r
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release" -l hub-dir -d 'Directory holding the hub\'s state [default: $XDG_DATA_HOME/ccadmin-hub]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release" -l now -d 'The time to act at, instead of the clock (RFC 3339; for tests and rehearsals)' -r
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
 file\t'An owner-only (0600) file in the state directory'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -s y -l yes -d 'Answer yes to every confirmation'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -s q -l quiet -d 'Print only results and errors, no status lines'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -s v -l verbose -d 'Print more detail on stderr'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -f -a "cluster" -d 'The registered Cloud Connect clusters'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from cluster release" -f -a "release" -d 'The ccadmin releases the hub offers'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release" -f -a "serve" -d 'Run the hub\'s HTTPS service for Cloud Connect nodes (registration, polls, releases)'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release" -f -a "cluster" -d 'The registered Cloud Connect clusters'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release" -f -a "release" -d 'The ccadmin releases the hub offers'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from serve" -l listen -d 'Address and port to listen on' -r
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from serve" -l hostname -d 'The hub\'s host name, in its certificate' -r
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from serve" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from serve" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from serve" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from serve" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from cluster" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"

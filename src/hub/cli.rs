@@ -27,6 +27,15 @@ pub struct HubArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum HubCommand {
+    /// Run the hub's HTTPS service for Cloud Connect nodes (registration, polls, releases)
+    Serve {
+        /// Address and port to listen on
+        #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:8446")]
+        listen: std::net::SocketAddr,
+        /// The hub's host name, in its certificate
+        #[arg(long, value_name = "FQDN", default_value = "localhost")]
+        hostname: String,
+    },
     /// The registered Cloud Connect clusters
     #[command(subcommand)]
     Cluster(ClusterCommand),
@@ -163,11 +172,16 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
         )
         .hint("pass --hub-dir DIR or set CCADMIN_HUB_DIR")
     })?;
+    if let HubCommand::Serve { listen, hostname } = &args.command {
+        return super::server::run(dir, *listen, hostname, args.now)
+            .map_err(|e| OpError::new(crate::ops::Kind::Failed, e));
+    }
     let now = args.now.unwrap_or_else(Timestamp::now);
     let mut hub = Hub::open(&dir)?;
     let json = ui.json_output();
     let io = |e: std::io::Error| OpError::new(crate::ops::Kind::Failed, e.to_string());
     match args.command {
+        HubCommand::Serve { .. } => {}
         HubCommand::Cluster(ClusterCommand::Add { display_name, fqdn }) => {
             let (code, expires) = hub.begin_registration(&display_name, &fqdn, now)?;
             let id = hub.id()?;

@@ -10,6 +10,7 @@
 //! wrongly-bound code registers nothing.
 
 pub mod cli;
+pub mod server;
 
 use std::path::{Path, PathBuf};
 
@@ -599,6 +600,30 @@ impl Hub {
                 )
                 .hint("the cluster was unregistered: register it again")
             })
+    }
+
+    /// The cluster a token belongs to, or `Forbidden`.
+    pub fn authorize(&self, token: &str) -> OpResult<String> {
+        self.by_token(token).map(|(_, name)| name)
+    }
+
+    /// The stored archive of a published release.
+    pub fn release_archive(&self, version: &str) -> OpResult<PathBuf> {
+        let known: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT version FROM release WHERE version = ?1",
+                params![version],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(storage)?;
+        // The version comes from the table (letters, digits, . - + _), never from the request.
+        let version = known.ok_or_else(|| OpError::new(Kind::NotFound, "no such release"))?;
+        Ok(self
+            .dir
+            .join("releases")
+            .join(format!("ccadmin-{version}.tar.gz")))
     }
 
     /// The newest release.

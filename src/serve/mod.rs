@@ -6,18 +6,16 @@
 //! Endpoints: `GET /health`, `GET /inventory/controlnode/key`, `GET /inventory/cluster`.
 
 pub mod auth;
+pub mod https;
 pub mod tls;
 
-use std::convert::Infallible;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::Full;
-use hyper::{Request, Response, StatusCode};
+use hyper::StatusCode;
 use rustls_pki_types::pem::PemObject;
 use serde_json::json;
 
@@ -92,47 +90,27 @@ struct Service {
     log: Mutex<Option<std::fs::File>>,
 }
 
-type Reply = Response<Full<Bytes>>;
+use https::{error, json_reply, limited, op_reply, Reply, MAX_BATCH, MAX_BODY};
 
-fn json_reply(status: StatusCode, v: serde_json::Value) -> Reply {
-    let mut r = Response::new(Full::new(Bytes::from(v.to_string())));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("application/json"),
-    );
-    r
-}
-
-/// 429 with the seconds to wait.
-fn limited(wait: u64) -> Reply {
-    let mut r = error(
-        StatusCode::TOO_MANY_REQUESTS,
-        "too many failed attempts from this address or for this account; wait before trying again",
-    );
-    if let Ok(v) = hyper::header::HeaderValue::from_str(&wait.to_string()) {
-        r.headers_mut().insert(hyper::header::RETRY_AFTER, v);
+impl https::Handler for Service {
+    fn limit(&self, path: &str) -> (usize, bool) {
+        // A change batch from the other node may be large, once its cluster secret is checked
+        // (a snapshot holds every inventory version).
+        if path == "/replication/changes" {
+            (MAX_BATCH, true)
+        } else {
+            (MAX_BODY, false)
+        }
     }
-    r
-}
-
-fn error(status: StatusCode, message: &str) -> Reply {
-    json_reply(
-        status,
-        json!({ "errors": [{ "status": status.as_u16(), "message": message }] }),
-    )
-}
-
-/// An operation's failure as an HTTP answer.
-fn op_reply(e: &OpError) -> Reply {
-    let status = match e.kind {
-        Kind::Invalid | Kind::Peer => StatusCode::BAD_REQUEST,
-        Kind::Forbidden => StatusCode::FORBIDDEN,
-        Kind::NotFound => StatusCode::NOT_FOUND,
-        Kind::NotConfigured | Kind::Busy => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    error(status, &e.message)
+    fn precheck(&self, peer: SocketAddr, authz: Option<&str>) -> Option<Reply> {
+        self.cluster_auth(peer, authz)
+    }
+    fn handle(&self, r: &https::Request<'_>) -> Reply {
+        Service::handle(self, r.peer, r.method, r.path, r.authz, r.body)
+    }
+    fn log(&self, line: &str) {
+        Service::log(self, line)
+    }
 }
 
 impl Service {
@@ -504,7 +482,13 @@ pub fn run(
             })
         })
     };
-    let result = rt.block_on(serve(Arc::clone(&svc), acceptor, args.listen, host));
+    let result = rt.block_on(https::serve(
+        Arc::clone(&svc),
+        acceptor,
+        args.listen,
+        "ccadmin serve",
+        host,
+    ));
     svc.cancel.cancel();
     cluster::nudge(&root);
     let _ = chores.join();
@@ -600,144 +584,4 @@ fn scheduled_download(svc: &Service) {
         }
         Err(e) => format!("scheduled download failed, will run again at the next time: {e}"),
     });
-}
-
-/// A client has this long for the TLS handshake, for a request's headers (also the idle time
-/// allowed between requests on a kept-alive connection), and for a request's body.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-const BODY_TIMEOUT: Duration = Duration::from_secs(10);
-/// The largest request body, and the largest change batch from the other Cloud Connect node.
-const MAX_BODY: usize = 64 * 1024;
-const MAX_BATCH: usize = 64 << 20;
-
-/// Connections served at once: half the descriptors the process may open (the rest are for
-/// the database, the log and outgoing calls), at most 1024.
-fn max_connections() -> usize {
-    use nix::sys::resource::{getrlimit, Resource};
-    let soft = getrlimit(Resource::RLIMIT_NOFILE)
-        .map(|(soft, _)| usize::try_from(soft).unwrap_or(usize::MAX))
-        .unwrap_or(1024);
-    (soft / 2).clamp(16, 1024)
-}
-
-async fn serve(
-    svc: Arc<Service>,
-    acceptor: tokio_rustls::TlsAcceptor,
-    addr: SocketAddr,
-    host: String,
-) -> Result<(), String> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
-    let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
-    let mut int = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
-    svc.log(&format!(
-        "ccadmin serve: {host} listening on https://{local}"
-    ));
-    let mut tasks = tokio::task::JoinSet::new();
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let connections = Arc::new(tokio::sync::Semaphore::new(max_connections()));
-    let mut accept_failures = 0u32;
-    loop {
-        tokio::select! {
-            _ = term.recv() => break,
-            _ = int.recv() => break,
-            accepted = listener.accept() => {
-                let (tcp, peer) = match accepted {
-                    Ok(a) => {
-                        accept_failures = 0;
-                        a
-                    }
-                    Err(e) => {
-                        // Out of descriptors (or another transient failure): back off instead
-                        // of spinning, so connections in progress can finish and free some.
-                        accept_failures = (accept_failures + 1).min(6);
-                        if accept_failures == 1 {
-                            svc.log(&format!("cannot accept a connection: {e}; backing off"));
-                        }
-                        tokio::time::sleep(Duration::from_millis(10 << accept_failures)).await;
-                        continue;
-                    }
-                };
-                // A cap on connections keeps descriptors for the database and the log.
-                let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
-                    drop(tcp);
-                    continue;
-                };
-                let (svc, acceptor, mut stop) = (Arc::clone(&svc), acceptor.clone(), stop_rx.clone());
-                tasks.spawn(async move {
-                    let _permit = permit;
-                    let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await else { return };
-                    let io = hyper_util::rt::TokioIo::new(tls);
-                    let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
-                        let svc = Arc::clone(&svc);
-                        async move {
-                            let started = Instant::now();
-                            let method = req.method().clone();
-                            let path = req.uri().path().to_owned();
-                            let authz = req.headers().get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
-                            let (m, p) = (method.clone(), path.clone());
-                            let s2 = Arc::clone(&svc);
-                            // Bodies are small JSON documents; anything over 64 KiB is refused,
-                            // except a change batch from the other node, once its cluster
-                            // secret is checked (a snapshot holds every inventory version).
-                            let mut limit = MAX_BODY;
-                            if path == "/replication/changes" {
-                                let (s3, a3) = (Arc::clone(&svc), authz.clone());
-                                let checked = tokio::task::spawn_blocking(move || s3.cluster_auth(peer, a3.as_deref()))
-                                    .await
-                                    .unwrap_or_else(|_| Some(error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed")));
-                                if let Some(reply) = checked {
-                                    return Ok::<_, Infallible>(reply);
-                                }
-                                limit = MAX_BATCH;
-                            }
-                            let limited = http_body_util::Limited::new(req.into_body(), limit);
-                            let body = match tokio::time::timeout(BODY_TIMEOUT, http_body_util::BodyExt::collect(limited)).await {
-                                Ok(Ok(b)) => b.to_bytes(),
-                                Ok(Err(_)) => return Ok::<_, Infallible>(error(StatusCode::PAYLOAD_TOO_LARGE, "the request body is too large or was cut off")),
-                                Err(_) => return Ok::<_, Infallible>(error(StatusCode::REQUEST_TIMEOUT, "the request body did not arrive in time")),
-                            };
-                            let reply = tokio::task::spawn_blocking(move || s2.handle(peer, &m, &p, authz.as_deref(), &body))
-                                .await
-                                .unwrap_or_else(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed"));
-                            svc.log(&format!("{} {method} {path} {} {}ms", peer.ip(), reply.status().as_u16(), started.elapsed().as_millis()));
-                            Ok::<_, Infallible>(reply)
-                        }
-                    });
-                    // The header-read timeout also runs while a kept-alive connection waits
-                    // for its next request, so it is the idle timeout too.
-                    let conn = hyper::server::conn::http1::Builder::new()
-                        .timer(hyper_util::rt::TokioTimer::new())
-                        .header_read_timeout(HEADER_TIMEOUT)
-                        .keep_alive(true)
-                        .serve_connection(io, service);
-                    tokio::pin!(conn);
-                    tokio::select! {
-                        _ = conn.as_mut() => {}
-                        _ = stop.changed() => {
-                            // Finish the request in flight, then close; an idle connection closes now.
-                            conn.as_mut().graceful_shutdown();
-                            let _ = conn.await;
-                        }
-                    }
-                });
-            }
-        }
-        // Reap finished connections so the set does not grow without bound.
-        while tasks.try_join_next().is_some() {}
-    }
-    svc.log("ccadmin serve: stopping; letting in-flight requests finish");
-    drop(listener);
-    let _ = stop_tx.send(true);
-    // In-flight requests get a bounded grace period; idle keep-alive connections are dropped.
-    let _ = tokio::time::timeout(Duration::from_secs(10), async {
-        while tasks.join_next().await.is_some() {}
-    })
-    .await;
-    svc.log("ccadmin serve: stopped");
-    Ok(())
 }

@@ -126,3 +126,212 @@ fn codes_and_releases_from_the_command_line() {
         "{text}"
     );
 }
+
+/// The hub's service for nodes on loopback: its identity, a registration completed once (a
+/// wrong FQDN and a replay refused), polls inside the window one node at a time, the archive
+/// downloaded with the token, reports, and tokens checked. The service runs at a fixed time
+/// inside the default window (03:00–04:00 UTC).
+#[test]
+fn the_node_api_registers_once_offers_one_node_at_a_time_and_serves_the_archive() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("hub");
+    let now = "2026-12-03T03:05:00Z";
+    let r = hub(
+        &dir,
+        &[
+            "--output",
+            "json",
+            "--now",
+            now,
+            "cluster",
+            "add",
+            "--display-name",
+            "Lab",
+            "--fqdn",
+            "cc1.example.com",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let code = serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let keys = tempfile::tempdir().unwrap();
+    let (_, secret) = keypair(keys.path(), "release");
+    let archive = keys.path().join("ccadmin-2.1.0.tar.gz");
+    std::fs::write(&archive, b"release two one").unwrap();
+    minisign(&[
+        "-S",
+        "-s",
+        secret.to_str().unwrap(),
+        "-m",
+        archive.to_str().unwrap(),
+    ]);
+    let r = hub(
+        &dir,
+        &[
+            "release",
+            "add",
+            archive.to_str().unwrap(),
+            "--version",
+            "2.1.0",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let mut child = std::process::Command::new(crate::util::bin())
+        .args([
+            "hub",
+            "--hub-dir",
+            dir.to_str().unwrap(),
+            "--now",
+            now,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let log = dir.join("logs/hub.log");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let port: u16 = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(rest) = text.split("listening on https://127.0.0.1:").nth(1) {
+            break rest.split_whitespace().next().unwrap().parse().unwrap();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the hub did not start: {text}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let ca =
+        reqwest::Certificate::from_pem(&std::fs::read(dir.join("tls/cert.pem")).unwrap()).unwrap();
+    let client = reqwest::blocking::Client::builder()
+        .add_root_certificate(ca)
+        .build()
+        .unwrap();
+    let url = |p: &str| format!("https://localhost:{port}{p}");
+    let identity: serde_json::Value = client
+        .get(url("/api/v1/identity"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let hub_id = identity["hub_id"].as_str().unwrap().to_owned();
+    assert_eq!(identity["cert_sha256"].as_str().unwrap().len(), 64);
+    let cert = "ab".repeat(32);
+    let register = |fqdn: &str| {
+        client
+            .post(url("/api/v1/register"))
+            .json(&serde_json::json!({"hub_id": hub_id, "code": code, "fqdn": fqdn, "cert_sha256": cert}))
+            .send()
+            .unwrap()
+    };
+    let wrong = register("cc2.example.com");
+    assert_eq!(wrong.status(), 403);
+    assert!(wrong
+        .text()
+        .unwrap()
+        .contains("issued for cc1.example.com:8445"));
+    let ok = register("cc1.example.com");
+    assert_eq!(ok.status(), 200);
+    let reg: serde_json::Value = ok.json().unwrap();
+    assert_eq!(reg["display_name"], "Lab");
+    assert_eq!(reg["cert_sha256"], identity["cert_sha256"]);
+    let token = reg["token"].as_str().unwrap().to_owned();
+    let replay = register("cc1.example.com");
+    assert_eq!(replay.status(), 403);
+    assert!(replay.text().unwrap().contains("used already"));
+
+    let poll = |node: &str, version: &str, token: &str| -> (u16, serde_json::Value) {
+        let r = client
+            .post(url("/api/v1/poll"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"node": node, "version": version}))
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.json().unwrap_or_default())
+    };
+    let (status, a) = poll("cc-a", "2.0.0", &token);
+    assert_eq!(status, 200, "{a}");
+    assert_eq!(a["offer"], "install", "{a}");
+    assert_eq!(a["sha256"], crate::patches::sha256(b"release two one"));
+    assert!(a["signature"].as_str().unwrap().contains("trusted comment"));
+    let (_, b) = poll("cc-b", "2.0.0", &token);
+    assert_eq!(b["offer"], "wait", "{b}");
+    assert!(
+        b["reason"].as_str().unwrap().contains("cc-a is upgrading"),
+        "{b}"
+    );
+    let archive_bytes = client
+        .get(url("/api/v1/releases/2.1.0"))
+        .bearer_auth(&token)
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap();
+    assert_eq!(&archive_bytes[..], b"release two one");
+    assert_eq!(
+        client
+            .get(url("/api/v1/releases/2.1.0"))
+            .send()
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        client
+            .get(url("/api/v1/releases/..%2F..%2Fhub.db"))
+            .bearer_auth(&token)
+            .send()
+            .unwrap()
+            .status(),
+        404
+    );
+    let report = client
+        .post(url("/api/v1/report"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"node": "cc-a", "version": "2.1.0", "healthy": true, "detail": "healthy"}))
+        .send()
+        .unwrap();
+    assert_eq!(report.status(), 200);
+    let (_, b) = poll("cc-b", "2.0.0", &token);
+    assert_eq!(b["offer"], "install", "{b}");
+    assert_eq!(poll("cc-a", "2.1.0", "not-a-token").0, 403);
+    let bad = client
+        .post(url("/api/v1/poll"))
+        .bearer_auth(&token)
+        .body("{\"node\": 1}")
+        .send()
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let shown = hub(
+        &dir,
+        &["--output", "json", "--now", now, "cluster", "show", "Lab"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&shown.stdout).unwrap();
+    let states: Vec<(String, String)> = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["node"].as_str().unwrap().to_owned(),
+                n["state"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("cc-a".to_owned(), "upgraded".to_owned()),
+            ("cc-b".to_owned(), "upgrading".to_owned())
+        ]
+    );
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    assert!(child.wait().unwrap().success());
+}

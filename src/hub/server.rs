@@ -1,0 +1,229 @@
+//! `ccadmin hub serve`: the hub's HTTPS service for Cloud Connect nodes (issue 14). JSON API:
+//!
+//! - `GET /api/v1/identity` → `{"hub_id", "cert_sha256"}`: what the publisher shows and pins;
+//! - `POST /api/v1/register` `{"hub_id", "code", "fqdn", "cert_sha256"}` → `{"hub_id",
+//!   "display_name", "token", "cert_sha256"}`: the publisher completes a registration code;
+//! - `POST /api/v1/poll` (`Authorization: Bearer TOKEN`) `{"node", "version"}` → an offer
+//!   (`up-to-date`, `wait` with why, or `install` with version, SHA-256, size, signature);
+//! - `POST /api/v1/report` (bearer) `{"node", "version", "healthy", "detail"}`;
+//! - `GET /api/v1/releases/VERSION` (bearer) → the archive.
+//!
+//! The pages for people (accounts, the Cloud Connect list, settings) are not built yet.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::{Method, Response, StatusCode};
+use jiff::Timestamp;
+use rustls_pki_types::pem::PemObject;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::Hub;
+use crate::ops::{Kind, OpError};
+use crate::serve::https::{self, error, json_reply, op_reply, Reply};
+
+struct HubService {
+    hub: Mutex<Hub>,
+    /// A fixed time instead of the clock (tests and rehearsals).
+    now: Option<Timestamp>,
+    cert_sha256: String,
+    log: Mutex<Option<std::fs::File>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegisterBody {
+    hub_id: String,
+    code: String,
+    fqdn: String,
+    cert_sha256: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PollBody {
+    node: String,
+    version: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportBody {
+    node: String,
+    version: String,
+    healthy: bool,
+    #[serde(default)]
+    detail: String,
+}
+
+/// A refusal: the answer to send instead (boxed: a response is large).
+type Refusal = Box<Reply>;
+
+fn parse<'a, T: Deserialize<'a>>(body: &'a Bytes) -> Result<T, Refusal> {
+    serde_json::from_slice(body).map_err(|e| {
+        Box::new(error(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "the request is not the expected JSON: {}",
+                crate::output::terminal_safe(&e.to_string())
+            ),
+        ))
+    })
+}
+
+impl HubService {
+    fn token<'a>(&self, authz: Option<&'a str>) -> Result<&'a str, Refusal> {
+        authz
+            .and_then(|a| a.strip_prefix("Bearer "))
+            .ok_or_else(|| {
+                Box::new(error(
+                    StatusCode::UNAUTHORIZED,
+                    "a bearer token is required",
+                ))
+            })
+    }
+
+    fn route(&self, r: &https::Request<'_>) -> Result<Reply, Refusal> {
+        let now = self.now.unwrap_or_else(Timestamp::now);
+        let mut hub = self.hub.lock().unwrap_or_else(|p| p.into_inner());
+        let refused = |e: OpError| {
+            Box::new(match e.kind {
+                Kind::Refused => error(StatusCode::FORBIDDEN, &e.message),
+                _ => op_reply(&e),
+            })
+        };
+        let failed = |e: OpError| Box::new(op_reply(&e));
+        match (r.method, r.path) {
+            (&Method::GET, "/api/v1/identity") => Ok(json_reply(
+                StatusCode::OK,
+                json!({"hub_id": hub.id().map_err(failed)?, "cert_sha256": self.cert_sha256}),
+            )),
+            (&Method::POST, "/api/v1/register") => {
+                let b: RegisterBody = parse(r.body)?;
+                let done = hub
+                    .complete_registration(&b.hub_id, &b.code, &b.fqdn, &b.cert_sha256, now)
+                    .map_err(refused)?;
+                Ok(json_reply(
+                    StatusCode::OK,
+                    json!({"hub_id": done.hub_id, "display_name": done.display_name, "token": done.token, "cert_sha256": self.cert_sha256}),
+                ))
+            }
+            (&Method::POST, "/api/v1/poll") => {
+                let token = self.token(r.authz)?;
+                let b: PollBody = parse(r.body)?;
+                let offer = hub.poll(token, &b.node, &b.version, now).map_err(failed)?;
+                Ok(json_reply(StatusCode::OK, json!(offer)))
+            }
+            (&Method::POST, "/api/v1/report") => {
+                let token = self.token(r.authz)?;
+                let b: ReportBody = parse(r.body)?;
+                hub.report(token, &b.node, &b.version, b.healthy, &b.detail, now)
+                    .map_err(failed)?;
+                Ok(json_reply(StatusCode::OK, json!({"recorded": true})))
+            }
+            (&Method::GET, p) if p.starts_with("/api/v1/releases/") => {
+                let token = self.token(r.authz)?;
+                hub.authorize(token).map_err(failed)?;
+                let version = &p["/api/v1/releases/".len()..];
+                let path = hub.release_archive(version).map_err(failed)?;
+                let data = std::fs::read(&path).map_err(|e| {
+                    Box::new(error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        &format!("the archive cannot be read: {e}"),
+                    ))
+                })?;
+                let mut reply = Response::new(Full::new(Bytes::from(data)));
+                reply.headers_mut().insert(
+                    hyper::header::CONTENT_TYPE,
+                    hyper::header::HeaderValue::from_static("application/octet-stream"),
+                );
+                Ok(reply)
+            }
+            _ => Err(Box::new(error(StatusCode::NOT_FOUND, "no such endpoint"))),
+        }
+    }
+}
+
+impl https::Handler for HubService {
+    fn handle(&self, r: &https::Request<'_>) -> Reply {
+        self.route(r).unwrap_or_else(|reply| *reply)
+    }
+    fn log(&self, line: &str) {
+        use std::io::Write;
+        let stamped = format!(
+            "{} {}",
+            httpdate::fmt_http_date(std::time::SystemTime::now()),
+            crate::output::terminal_safe(line)
+        );
+        crate::output::stderr_line(&stamped);
+        if let Some(f) = self.log.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+            let _ = writeln!(f, "{stamped}");
+        }
+    }
+}
+
+/// Run the hub's service on `listen` until SIGTERM or SIGINT; its certificate is made on first
+/// start (self-signed for `host`) in `<hub-dir>/tls/`.
+pub fn run(
+    dir: PathBuf,
+    listen: SocketAddr,
+    host: &str,
+    now: Option<Timestamp>,
+) -> Result<(), String> {
+    let hub = Hub::open(&dir).map_err(|e| e.to_string())?;
+    let files = crate::serve::tls::ensure(&dir, host)?;
+    let certs: Vec<_> = rustls_pki_types::CertificateDer::pem_file_iter(&files.cert)
+        .map_err(|e| format!("cannot read {}: {e}", files.cert.display()))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("cannot read {}: {e}", files.cert.display()))?;
+    let cert_sha256 = certs
+        .first()
+        .map(|c| {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(c.as_ref())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        })
+        .ok_or_else(|| format!("{} holds no certificate", files.cert.display()))?;
+    let key = rustls_pki_types::PrivateKeyDer::from_pem_file(&files.key)
+        .map_err(|e| format!("cannot read {}: {e}", files.key.display()))?;
+    let config = tokio_rustls::rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| {
+            format!(
+                "the certificate in {} cannot be used: {e}",
+                files.cert.display()
+            )
+        })?;
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    crate::state::ensure_private_dir(&dir.join("logs")).map_err(|e| e.to_string())?;
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("logs/hub.log"))
+        .ok();
+    let svc = Arc::new(HubService {
+        hub: Mutex::new(hub),
+        now,
+        cert_sha256,
+        log: Mutex::new(log),
+    });
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    rt.block_on(https::serve(
+        svc,
+        acceptor,
+        listen,
+        "ccadmin hub",
+        host.to_owned(),
+    ))
+}

@@ -1,0 +1,231 @@
+//! The HTTPS server both services run on (`ccadmin serve`, `ccadmin hub serve`): rustls,
+//! HTTP/1.1 with keep-alive, bounded handshake/header/body times, a cap on connections, bodies
+//! bounded per path, every request handled on a blocking thread and logged, SIGTERM/SIGINT
+//! stopping gracefully. A service says what it does with each request through [`Handler`].
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::{Response, StatusCode};
+use serde_json::json;
+
+use crate::ops::{Kind, OpError};
+
+/// One request as a handler sees it (the body read whole, within its limit).
+pub struct Request<'a> {
+    pub peer: SocketAddr,
+    pub method: &'a hyper::Method,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub authz: Option<&'a str>,
+    pub body: &'a Bytes,
+}
+
+/// What a service does with requests.
+pub trait Handler: Send + Sync + 'static {
+    /// The largest body a request to `path` may carry, and whether [`Handler::precheck`] must
+    /// pass before it is read.
+    fn limit(&self, _path: &str) -> (usize, bool) {
+        (MAX_BODY, false)
+    }
+    /// A check before a large body is read (blocking allowed); `Some` answers instead.
+    fn precheck(&self, _peer: SocketAddr, _authz: Option<&str>) -> Option<Reply> {
+        None
+    }
+    /// Answer a request (blocking: SQLite, argon2).
+    fn handle(&self, request: &Request<'_>) -> Reply;
+    /// One line of the service's log.
+    fn log(&self, line: &str);
+}
+
+pub type Reply = Response<Full<Bytes>>;
+
+pub fn json_reply(status: StatusCode, v: serde_json::Value) -> Reply {
+    let mut r = Response::new(Full::new(Bytes::from(v.to_string())));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+/// 429 with the seconds to wait.
+pub fn limited(wait: u64) -> Reply {
+    let mut r = error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too many failed attempts from this address or for this account; wait before trying again",
+    );
+    if let Ok(v) = hyper::header::HeaderValue::from_str(&wait.to_string()) {
+        r.headers_mut().insert(hyper::header::RETRY_AFTER, v);
+    }
+    r
+}
+
+pub fn error(status: StatusCode, message: &str) -> Reply {
+    json_reply(
+        status,
+        json!({ "errors": [{ "status": status.as_u16(), "message": message }] }),
+    )
+}
+
+/// An operation's failure as an HTTP answer.
+pub fn op_reply(e: &OpError) -> Reply {
+    let status = match e.kind {
+        Kind::Invalid | Kind::Peer => StatusCode::BAD_REQUEST,
+        Kind::Forbidden => StatusCode::FORBIDDEN,
+        Kind::NotFound => StatusCode::NOT_FOUND,
+        Kind::NotConfigured | Kind::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    error(status, &e.message)
+}
+
+/// A client has this long for the TLS handshake, for a request's headers (also the idle time
+/// allowed between requests on a kept-alive connection), and for a request's body.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest request body, and the largest change batch from the other Cloud Connect node.
+pub const MAX_BODY: usize = 64 * 1024;
+pub const MAX_BATCH: usize = 64 << 20;
+
+/// Connections served at once: half the descriptors the process may open (the rest are for
+/// the database, the log and outgoing calls), at most 1024.
+fn max_connections() -> usize {
+    use nix::sys::resource::{getrlimit, Resource};
+    let soft = getrlimit(Resource::RLIMIT_NOFILE)
+        .map(|(soft, _)| usize::try_from(soft).unwrap_or(usize::MAX))
+        .unwrap_or(1024);
+    (soft / 2).clamp(16, 1024)
+}
+
+/// Serve HTTPS on `addr` until SIGTERM or SIGINT: each request's body is read within its
+/// limit (after `precheck` where the handler asks for it), then handled on a blocking thread.
+/// Stopping lets the requests in flight finish (bounded) and closes idle connections.
+pub async fn serve<H: Handler>(
+    svc: Arc<H>,
+    acceptor: tokio_rustls::TlsAcceptor,
+    addr: SocketAddr,
+    name: &str,
+    host: String,
+) -> Result<(), String> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut int = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+    svc.log(&format!("{name}: {host} listening on https://{local}"));
+    let mut tasks = tokio::task::JoinSet::new();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let connections = Arc::new(tokio::sync::Semaphore::new(max_connections()));
+    let mut accept_failures = 0u32;
+    loop {
+        tokio::select! {
+            _ = term.recv() => break,
+            _ = int.recv() => break,
+            accepted = listener.accept() => {
+                let (tcp, peer) = match accepted {
+                    Ok(a) => {
+                        accept_failures = 0;
+                        a
+                    }
+                    Err(e) => {
+                        // Out of descriptors (or another transient failure): back off instead
+                        // of spinning, so connections in progress can finish and free some.
+                        accept_failures = (accept_failures + 1).min(6);
+                        if accept_failures == 1 {
+                            svc.log(&format!("cannot accept a connection: {e}; backing off"));
+                        }
+                        tokio::time::sleep(Duration::from_millis(10 << accept_failures)).await;
+                        continue;
+                    }
+                };
+                // A cap on connections keeps descriptors for the database and the log.
+                let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
+                    drop(tcp);
+                    continue;
+                };
+                let (svc, acceptor, mut stop) = (Arc::clone(&svc), acceptor.clone(), stop_rx.clone());
+                tasks.spawn(async move {
+                    let _permit = permit;
+                    let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await else { return };
+                    let io = hyper_util::rt::TokioIo::new(tls);
+                    let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                        let svc = Arc::clone(&svc);
+                        async move {
+                            let started = Instant::now();
+                            let method = req.method().clone();
+                            let path = req.uri().path().to_owned();
+                            let authz = req.headers().get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                            let query = req.uri().query().map(str::to_owned);
+                            let (m, p) = (method.clone(), path.clone());
+                            let s2 = Arc::clone(&svc);
+                            // Bodies are small JSON documents unless the handler says otherwise
+                            // for a path, and then only once its precheck passed.
+                            let (limit, check) = svc.limit(&path);
+                            if check {
+                                let (s3, a3) = (Arc::clone(&svc), authz.clone());
+                                let checked = tokio::task::spawn_blocking(move || s3.precheck(peer, a3.as_deref()))
+                                    .await
+                                    .unwrap_or_else(|_| Some(error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed")));
+                                if let Some(reply) = checked {
+                                    return Ok::<_, Infallible>(reply);
+                                }
+                            }
+                            let limited = http_body_util::Limited::new(req.into_body(), limit);
+                            let body = match tokio::time::timeout(BODY_TIMEOUT, http_body_util::BodyExt::collect(limited)).await {
+                                Ok(Ok(b)) => b.to_bytes(),
+                                Ok(Err(_)) => return Ok::<_, Infallible>(error(StatusCode::PAYLOAD_TOO_LARGE, "the request body is too large or was cut off")),
+                                Err(_) => return Ok::<_, Infallible>(error(StatusCode::REQUEST_TIMEOUT, "the request body did not arrive in time")),
+                            };
+                            let reply = tokio::task::spawn_blocking(move || {
+                                s2.handle(&Request { peer, method: &m, path: &p, query: query.as_deref(), authz: authz.as_deref(), body: &body })
+                            })
+                                .await
+                                .unwrap_or_else(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed"));
+                            svc.log(&format!("{} {method} {path} {} {}ms", peer.ip(), reply.status().as_u16(), started.elapsed().as_millis()));
+                            Ok::<_, Infallible>(reply)
+                        }
+                    });
+                    // The header-read timeout also runs while a kept-alive connection waits
+                    // for its next request, so it is the idle timeout too.
+                    let conn = hyper::server::conn::http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(HEADER_TIMEOUT)
+                        .keep_alive(true)
+                        .serve_connection(io, service);
+                    tokio::pin!(conn);
+                    tokio::select! {
+                        _ = conn.as_mut() => {}
+                        _ = stop.changed() => {
+                            // Finish the request in flight, then close; an idle connection closes now.
+                            conn.as_mut().graceful_shutdown();
+                            let _ = conn.await;
+                        }
+                    }
+                });
+            }
+        }
+        // Reap finished connections so the set does not grow without bound.
+        while tasks.try_join_next().is_some() {}
+    }
+    svc.log(&format!(
+        "{name}: stopping; letting in-flight requests finish"
+    ));
+    drop(listener);
+    let _ = stop_tx.send(true);
+    // In-flight requests get a bounded grace period; idle keep-alive connections are dropped.
+    let _ = tokio::time::timeout(Duration::from_secs(10), async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+    svc.log(&format!("{name}: stopped"));
+    Ok(())
+}
