@@ -18,7 +18,6 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper::{Method, Response, StatusCode};
 use jiff::Timestamp;
-use rustls_pki_types::pem::PemObject;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -153,16 +152,7 @@ impl https::Handler for HubService {
         self.route(r).unwrap_or_else(|reply| *reply)
     }
     fn log(&self, line: &str) {
-        use std::io::Write;
-        let stamped = format!(
-            "{} {}",
-            httpdate::fmt_http_date(std::time::SystemTime::now()),
-            crate::output::terminal_safe(line)
-        );
-        crate::output::stderr_line(&stamped);
-        if let Some(f) = self.log.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
-            let _ = writeln!(f, "{stamped}");
-        }
+        https::write_log(&self.log, line);
     }
 }
 
@@ -176,43 +166,13 @@ pub fn run(
 ) -> Result<(), String> {
     let hub = Hub::open(&dir).map_err(|e| e.to_string())?;
     let files = crate::serve::tls::ensure(&dir, host)?;
-    let certs: Vec<_> = rustls_pki_types::CertificateDer::pem_file_iter(&files.cert)
-        .map_err(|e| format!("cannot read {}: {e}", files.cert.display()))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("cannot read {}: {e}", files.cert.display()))?;
-    let cert_sha256 = certs
-        .first()
-        .map(|c| {
-            use sha2::{Digest, Sha256};
-            Sha256::digest(c.as_ref())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        })
-        .ok_or_else(|| format!("{} holds no certificate", files.cert.display()))?;
-    let key = rustls_pki_types::PrivateKeyDer::from_pem_file(&files.key)
-        .map_err(|e| format!("cannot read {}: {e}", files.key.display()))?;
-    let config = tokio_rustls::rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .map_err(|e| {
-            format!(
-                "the certificate in {} cannot be used: {e}",
-                files.cert.display()
-            )
-        })?;
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    crate::state::ensure_private_dir(&dir.join("logs")).map_err(|e| e.to_string())?;
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("logs/hub.log"))
-        .ok();
+    let (acceptor, cert_sha256) = https::acceptor(&files)?;
+    let log = https::open_log(&dir.join("logs"), "hub.log")?;
     let svc = Arc::new(HubService {
         hub: Mutex::new(hub),
         now,
         cert_sha256,
-        log: Mutex::new(log),
+        log,
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

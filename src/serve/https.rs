@@ -15,6 +15,73 @@ use serde_json::json;
 
 use crate::ops::{Kind, OpError};
 
+/// The TLS side of a service from its certificate files, and the SHA-256 of its certificate
+/// (what a peer pins).
+pub fn acceptor(
+    files: &super::tls::CertFiles,
+) -> Result<(tokio_rustls::TlsAcceptor, String), String> {
+    use rustls_pki_types::pem::PemObject;
+    let certs: Vec<_> = rustls_pki_types::CertificateDer::pem_file_iter(&files.cert)
+        .map_err(|e| format!("cannot read {}: {e}", files.cert.display()))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("cannot read {}: {e}", files.cert.display()))?;
+    let fingerprint = certs
+        .first()
+        .map(|c| {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(c.as_ref())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        })
+        .ok_or_else(|| format!("{} holds no certificate", files.cert.display()))?;
+    let key = rustls_pki_types::PrivateKeyDer::from_pem_file(&files.key)
+        .map_err(|e| format!("cannot read {}: {e}", files.key.display()))?;
+    let config = tokio_rustls::rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| {
+            format!(
+                "the certificate in {} cannot be used: {e}",
+                files.cert.display()
+            )
+        })?;
+    Ok((
+        tokio_rustls::TlsAcceptor::from(Arc::new(config)),
+        fingerprint,
+    ))
+}
+
+/// A service's log file in `dir` (made private), appended to; `None` when it cannot be opened
+/// (the log still goes to stderr).
+pub fn open_log(
+    dir: &std::path::Path,
+    name: &str,
+) -> Result<std::sync::Mutex<Option<std::fs::File>>, String> {
+    crate::state::ensure_private_dir(dir).map_err(|e| e.to_string())?;
+    Ok(std::sync::Mutex::new(
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join(name))
+            .ok(),
+    ))
+}
+
+/// One line of a service's log: stamped, terminal-safe, to stderr and to the file.
+pub fn write_log(log: &std::sync::Mutex<Option<std::fs::File>>, line: &str) {
+    use std::io::Write;
+    let stamped = format!(
+        "{} {}",
+        httpdate::fmt_http_date(std::time::SystemTime::now()),
+        crate::output::terminal_safe(line)
+    );
+    crate::output::stderr_line(&stamped);
+    if let Some(f) = log.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+        let _ = writeln!(f, "{stamped}");
+    }
+}
+
 /// One request as a handler sees it (the body read whole, within its limit).
 pub struct Request<'a> {
     pub peer: SocketAddr,

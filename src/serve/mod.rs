@@ -9,14 +9,12 @@ pub mod auth;
 pub mod https;
 pub mod tls;
 
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hyper::StatusCode;
-use rustls_pki_types::pem::PemObject;
 use serde_json::json;
 
 use auth::{Authenticator, Verdict};
@@ -115,15 +113,7 @@ impl https::Handler for Service {
 
 impl Service {
     fn log(&self, line: &str) {
-        let stamped = format!(
-            "{} {}",
-            httpdate::fmt_http_date(std::time::SystemTime::now()),
-            crate::output::terminal_safe(line)
-        );
-        crate::output::stderr_line(&stamped);
-        if let Some(f) = self.log.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
-            let _ = writeln!(f, "{stamped}");
-        }
+        https::write_log(&self.log, line);
     }
 
     /// The node as operations take it, for one request or one chore.
@@ -417,28 +407,8 @@ pub fn run(
         .hostname;
     let root = state.root().to_path_buf();
     let files = tls::ensure(&root, &host)?;
-    let certs: Vec<_> = rustls_pki_types::CertificateDer::pem_file_iter(&files.cert)
-        .map_err(|e| format!("cannot read {}: {e}", files.cert.display()))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("cannot read {}: {e}", files.cert.display()))?;
-    let key = rustls_pki_types::PrivateKeyDer::from_pem_file(&files.key)
-        .map_err(|e| format!("cannot read {}: {e}", files.key.display()))?;
-    let config = tokio_rustls::rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .map_err(|e| {
-            format!(
-                "the certificate in {} cannot be used: {e}",
-                files.cert.display()
-            )
-        })?;
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    crate::state::ensure_private_dir(&root.join("logs")).map_err(|e| e.to_string())?;
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(root.join("logs/serve.log"))
-        .ok();
+    let (acceptor, _) = https::acceptor(&files)?;
+    let log = https::open_log(&root.join("logs"), "serve.log")?;
     let db_path = state.db_path();
     let public_key = crate::nodekey::ensure(&root, &host)?.public_line;
     let svc = Arc::new(Service {
@@ -448,7 +418,7 @@ pub fn run(
         cancel: Cancel::new(),
         public_key,
         auth: Authenticator::new(db_path, host.clone()),
-        log: Mutex::new(log),
+        log,
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
