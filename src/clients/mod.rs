@@ -4,6 +4,7 @@
 
 pub mod artifactory;
 pub mod cloud_connect;
+pub mod hub;
 pub mod smtp;
 pub mod ssh;
 

@@ -131,7 +131,7 @@ pub struct ClusterView {
 }
 
 /// What a publisher receives when it completes its registration.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Registered {
     pub hub_id: String,
     pub display_name: String,
@@ -554,7 +554,7 @@ impl Hub {
 }
 
 /// What a node's poll gets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "offer", rename_all = "kebab-case")]
 pub enum Offer {
     /// Nothing newer than what the node runs.

@@ -9,6 +9,45 @@ fn hub(dir: &std::path::Path, args: &[&str]) -> crate::util::Run {
     crate::util::run(&s, &a, "")
 }
 
+/// `ccadmin hub serve` on a port the kernel picks, at the fixed time `now`; its port.
+fn start_hub(dir: &std::path::Path, now: &str) -> (std::process::Child, u16) {
+    let child = std::process::Command::new(crate::util::bin())
+        .args([
+            "hub",
+            "--hub-dir",
+            dir.to_str().unwrap(),
+            "--now",
+            now,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let log = dir.join("logs/hub.log");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let port = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(rest) = text.split("listening on https://127.0.0.1:").nth(1) {
+            break rest.split_whitespace().next().unwrap().parse().unwrap();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the hub did not start: {text}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    (child, port)
+}
+
+fn stop(mut child: std::process::Child) {
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    assert!(child.wait().unwrap().success());
+}
+
 #[test]
 fn codes_and_releases_from_the_command_line() {
     let d = tempfile::tempdir().unwrap();
@@ -179,34 +218,7 @@ fn the_node_api_registers_once_offers_one_node_at_a_time_and_serves_the_archive(
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
 
-    let mut child = std::process::Command::new(crate::util::bin())
-        .args([
-            "hub",
-            "--hub-dir",
-            dir.to_str().unwrap(),
-            "--now",
-            now,
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let log = dir.join("logs/hub.log");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let port: u16 = loop {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        if let Some(rest) = text.split("listening on https://127.0.0.1:").nth(1) {
-            break rest.split_whitespace().next().unwrap().parse().unwrap();
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the hub did not start: {text}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
+    let (child, port) = start_hub(&dir, now);
     let ca =
         reqwest::Certificate::from_pem(&std::fs::read(dir.join("tls/cert.pem")).unwrap()).unwrap();
     let client = reqwest::blocking::Client::builder()
@@ -331,7 +343,110 @@ fn the_node_api_registers_once_offers_one_node_at_a_time_and_serves_the_archive(
             ("cc-b".to_owned(), "upgrading".to_owned())
         ]
     );
-    // SAFETY: kill(2) on our own child's pid.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    assert!(child.wait().unwrap().success());
+    stop(child);
+}
+
+/// The Cloud Connect side's client learns the hub's certificate once (its SHA-256 must be the
+/// one the hub names), then trusts only it: pinned to another hub's certificate it sends
+/// nothing to this one.
+#[test]
+fn the_node_client_pins_the_hub_it_consented_to() {
+    use ccadmin::clients::hub::{identity, HubClient};
+    use ccadmin::hub::Offer;
+    let d = tempfile::tempdir().unwrap();
+    let (dir, other) = (d.path().join("hub"), d.path().join("other"));
+    let now = "2026-12-03T03:10:00Z";
+    let r = hub(
+        &dir,
+        &[
+            "--output",
+            "json",
+            "--now",
+            now,
+            "cluster",
+            "add",
+            "--display-name",
+            "Lab",
+            "--fqdn",
+            "cc1.example.com",
+        ],
+    );
+    let code = serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let keys = tempfile::tempdir().unwrap();
+    let (_, secret) = keypair(keys.path(), "release");
+    let archive = keys.path().join("ccadmin-3.0.0.tar.gz");
+    std::fs::write(&archive, b"three").unwrap();
+    minisign(&[
+        "-S",
+        "-s",
+        secret.to_str().unwrap(),
+        "-m",
+        archive.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        hub(
+            &dir,
+            &[
+                "release",
+                "add",
+                archive.to_str().unwrap(),
+                "--version",
+                "3.0.0"
+            ]
+        )
+        .code,
+        0
+    );
+    let (child, port) = start_hub(&dir, now);
+    let (child2, port2) = start_hub(&other, now);
+    let t = std::time::Duration::from_secs(10);
+    let base = format!("https://localhost:{port}");
+    let (id, cert) = identity(&base, t).unwrap();
+    assert_eq!(id.cert_sha256, crate::patches::sha256(&cert));
+    let (_, other_cert) = identity(&format!("https://localhost:{port2}"), t).unwrap();
+    assert_ne!(cert, other_cert);
+
+    // Pinned to the other hub's certificate: refused in the TLS handshake, nothing sent.
+    let registers = || {
+        std::fs::read_to_string(dir.join("logs/hub.log"))
+            .unwrap()
+            .matches("POST /api/v1/register")
+            .count()
+    };
+    let wrong = HubClient::new(&base, &other_cert, None, t).unwrap();
+    let e = wrong
+        .register(&id.hub_id, &code, "cc1.example.com", &"ab".repeat(32))
+        .unwrap_err();
+    assert_eq!(e.kind, ccadmin::ops::Kind::Unreachable, "{e}");
+    assert_eq!(registers(), 0, "the code never reached the hub");
+
+    let client = HubClient::new(&base, &cert, None, t).unwrap();
+    let reg = client
+        .register(&id.hub_id, &code, "cc1.example.com", &"ab".repeat(32))
+        .unwrap();
+    let replay = client
+        .register(&id.hub_id, &code, "cc1.example.com", &"ab".repeat(32))
+        .unwrap_err();
+    assert_eq!(replay.kind, ccadmin::ops::Kind::Refused);
+    assert!(replay.message.contains("used already"), "{replay}");
+    let node = HubClient::new(&base, &cert, Some(reg.token.clone()), t).unwrap();
+    let Offer::Install {
+        version,
+        sha256,
+        size,
+        ..
+    } = node.poll("cc-a", "2.0.0").unwrap()
+    else {
+        panic!("no offer");
+    };
+    assert_eq!(version, "3.0.0");
+    let data = node.download(&version, size).unwrap();
+    assert_eq!(crate::patches::sha256(&data), sha256);
+    node.report("cc-a", "3.0.0", true, "healthy").unwrap();
+    assert_eq!(node.poll("cc-a", "3.0.0").unwrap(), Offer::UpToDate);
+    stop(child);
+    stop(child2);
 }

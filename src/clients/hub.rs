@@ -1,0 +1,216 @@
+//! The Cloud Connect side's client of `ccadmin hub serve` (issue 14). The hub's certificate is
+//! learnt once, at the administrator's consent: `identity` connects without trusting anything
+//! and sends nothing secret, and returns the certificate the hub presented with the hub's own
+//! word on its SHA-256, which must agree. From then on [`HubClient`] trusts exactly that
+//! certificate (`tls_certs_only`), so a code, a token or a release only ever goes to the hub
+//! that was consented to. Through `HTTPS_PROXY` when one is set. Every answer is parsed into a
+//! typed value, bounded in size.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::error_chain;
+use crate::hub::{Offer, Registered};
+use crate::ops::{Kind, OpError, OpResult};
+
+/// The largest JSON answer read.
+const MAX_JSON: u64 = 64 * 1024;
+
+/// What the hub says it is.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Identity {
+    pub hub_id: String,
+    pub cert_sha256: String,
+}
+
+fn hex(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn unreachable(url: &str, e: &reqwest::Error) -> OpError {
+    OpError::new(
+        Kind::Unreachable,
+        format!("cannot reach the hub at {url}: {}", error_chain(e)),
+    )
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(
+    url: &str,
+    r: reqwest::blocking::Response,
+) -> OpResult<T> {
+    use std::io::Read;
+    let status = r.status();
+    let mut body = Vec::new();
+    r.take(MAX_JSON + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| OpError::new(Kind::Unreachable, format!("{url}: {e}")))?;
+    if body.len() as u64 > MAX_JSON {
+        return Err(OpError::new(
+            Kind::Peer,
+            format!("{url} answered more than {MAX_JSON} bytes"),
+        ));
+    }
+    if !status.is_success() {
+        // The hub's message, shown safely; the status decides the kind.
+        let message = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v["errors"][0]["message"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let kind = match status.as_u16() {
+            401 | 403 => Kind::Refused,
+            404 => Kind::NotFound,
+            400 => Kind::Invalid,
+            _ => Kind::Peer,
+        };
+        return Err(OpError::new(
+            kind,
+            format!(
+                "the hub refused ({status}): {}",
+                crate::output::terminal_safe(&message.chars().take(500).collect::<String>())
+            ),
+        ));
+    }
+    serde_json::from_slice(&body).map_err(|e| {
+        OpError::new(
+            Kind::Peer,
+            format!(
+                "{url} answered something that is not the hub's JSON: {}",
+                crate::output::terminal_safe(&e.to_string())
+            ),
+        )
+    })
+}
+
+/// Learn the hub's identity and certificate (DER), trusting nothing and sending nothing secret.
+pub fn identity(base: &str, timeout: Duration) -> OpResult<(Identity, Vec<u8>)> {
+    let url = format!("{}/api/v1/identity", base.trim_end_matches('/'));
+    let client = reqwest::blocking::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .tls_info(true)
+        .connect_timeout(timeout)
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| unreachable(&url, &e))?;
+    let r = client.get(&url).send().map_err(|e| unreachable(&url, &e))?;
+    let cert = r
+        .extensions()
+        .get::<reqwest::tls::TlsInfo>()
+        .and_then(|t| t.peer_certificate())
+        .map(<[u8]>::to_vec)
+        .ok_or_else(|| OpError::new(Kind::Untrusted, format!("{url} presented no certificate")))?;
+    let id: Identity = read_json(&url, r)?;
+    if !id.cert_sha256.eq_ignore_ascii_case(&hex(&cert)) {
+        return Err(OpError::new(
+            Kind::Untrusted,
+            format!("{url}: the certificate presented is not the one the hub names (something is in between)"),
+        ));
+    }
+    Ok((id, cert))
+}
+
+/// A client that trusts only the hub's pinned certificate.
+pub struct HubClient {
+    base: String,
+    client: reqwest::blocking::Client,
+    token: Option<String>,
+}
+
+impl HubClient {
+    pub fn new(
+        base: &str,
+        cert_der: &[u8],
+        token: Option<String>,
+        timeout: Duration,
+    ) -> OpResult<HubClient> {
+        let cert = reqwest::Certificate::from_der(cert_der).map_err(|e| {
+            OpError::new(
+                Kind::Invalid,
+                format!("the pinned certificate: {}", error_chain(&e)),
+            )
+        })?;
+        let client = reqwest::blocking::Client::builder()
+            .tls_certs_only(vec![cert])
+            .connect_timeout(timeout)
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| unreachable(base, &e))?;
+        Ok(HubClient {
+            base: base.trim_end_matches('/').to_owned(),
+            client,
+            token,
+        })
+    }
+
+    fn post<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+    ) -> OpResult<T> {
+        let url = format!("{}{path}", self.base);
+        let mut req = self.client.post(&url).json(&body);
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        let r = req.send().map_err(|e| unreachable(&url, &e))?;
+        read_json(&url, r)
+    }
+
+    /// Complete a registration with the consented code.
+    pub fn register(
+        &self,
+        hub_id: &str,
+        code: &str,
+        fqdn: &str,
+        cert_sha256: &str,
+    ) -> OpResult<Registered> {
+        self.post(
+            "/api/v1/register",
+            json!({"hub_id": hub_id, "code": code, "fqdn": fqdn, "cert_sha256": cert_sha256}),
+        )
+    }
+
+    pub fn poll(&self, node: &str, version: &str) -> OpResult<Offer> {
+        self.post("/api/v1/poll", json!({"node": node, "version": version}))
+    }
+
+    pub fn report(&self, node: &str, version: &str, healthy: bool, detail: &str) -> OpResult {
+        let _: serde_json::Value = self.post(
+            "/api/v1/report",
+            json!({"node": node, "version": version, "healthy": healthy, "detail": detail}),
+        )?;
+        Ok(())
+    }
+
+    /// A release's archive, at most `size` bytes (what the offer said).
+    pub fn download(&self, version: &str, size: u64) -> OpResult<Vec<u8>> {
+        use std::io::Read;
+        let url = format!("{}/api/v1/releases/{version}", self.base);
+        let mut req = self.client.get(&url);
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        let r = req.send().map_err(|e| unreachable(&url, &e))?;
+        if !r.status().is_success() {
+            return read_json::<serde_json::Value>(&url, r).map(|_| Vec::new());
+        }
+        let mut data = Vec::new();
+        r.take(size + 1)
+            .read_to_end(&mut data)
+            .map_err(|e| OpError::new(Kind::Unreachable, format!("{url}: {e}")))?;
+        if data.len() as u64 != size {
+            return Err(OpError::new(
+                Kind::Peer,
+                format!("{url}: {} bytes arrived, the offer said {size}", data.len()),
+            ));
+        }
+        Ok(data)
+    }
+}
