@@ -116,23 +116,23 @@ pub fn main_entry() -> i32 {
         return exit::USAGE;
     }
     let g = cli.global;
-    if let Some(cli::TopCommand::Hub(_)) = &cli.command {
-        let Some(cli::TopCommand::Hub(args)) = cli.command else {
-            unreachable!()
-        };
-        let mut ui = Ui::stdio(g.output, false);
-        ui.quiet = g.quiet;
-        let default = env
-            .get("XDG_DATA_HOME")
-            .filter(|p| p.starts_with('/'))
-            .map(|x| PathBuf::from(x).join("ccadmin-hub"))
-            .or_else(|| {
-                env.get("HOME")
-                    .map(|h| PathBuf::from(h).join(".local/share/ccadmin-hub"))
-            });
-        return hub::cli::run(args, default, &mut ui, &actor(&env));
-    }
-    if let Some(cli::TopCommand::Serve(args)) = &cli.command {
+    let command = match cli.command {
+        Some(cli::TopCommand::Hub(args)) => {
+            let mut ui = Ui::stdio(g.output, false);
+            ui.quiet = g.quiet;
+            let default = env
+                .get("XDG_DATA_HOME")
+                .filter(|p| p.starts_with('/'))
+                .map(|x| PathBuf::from(x).join("ccadmin-hub"))
+                .or_else(|| {
+                    env.get("HOME")
+                        .map(|h| PathBuf::from(h).join(".local/share/ccadmin-hub"))
+                });
+            return hub::cli::run(args, default, &mut ui, &actor(&env));
+        }
+        other => other,
+    };
+    if let Some(cli::TopCommand::Serve(args)) = &command {
         let Some(root) = g.state_dir.clone().or_else(|| default_state_dir(&env)) else {
             output::stderr_line("Error: no state directory: HOME is not set\nHint: pass --state-dir DIR or set CCADMIN_STATE_DIR");
             return exit::USAGE;
@@ -156,7 +156,7 @@ pub fn main_entry() -> i32 {
     ui.verbose = g.verbose;
     let stdin_tty = std::io::stdin().is_terminal();
     let stdin_lines = || Input::Lines(LineSource::new(Box::new(std::io::stdin().lock()), "stdin"));
-    let (mode, input) = if cli.command.is_some() {
+    let (mode, input) = if command.is_some() {
         (
             Mode::OneShot,
             if stdin_tty {
@@ -215,7 +215,7 @@ pub fn main_entry() -> i32 {
         mode,
         tree: None,
     };
-    match (mode, cli.command) {
+    match (mode, command) {
         (Mode::OneShot, Some(cli::TopCommand::Line(cmd))) => {
             let line = shlex::try_join(args.iter().skip(1).map(String::as_str)).unwrap_or_default();
             dispatch::run_command(&mut ctx, cmd, &line)

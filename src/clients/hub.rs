@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use super::error_chain;
 use crate::hub::{Offer, Registered};
@@ -24,13 +23,6 @@ const MAX_JSON: u64 = 64 * 1024;
 pub struct Identity {
     pub hub_id: String,
     pub cert_sha256: String,
-}
-
-fn hex(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn unreachable(url: &str, e: &reqwest::Error) -> OpError {
@@ -106,7 +98,10 @@ pub fn identity(base: &str, timeout: Duration) -> OpResult<(Identity, Vec<u8>)> 
         .map(<[u8]>::to_vec)
         .ok_or_else(|| OpError::new(Kind::Untrusted, format!("{url} presented no certificate")))?;
     let id: Identity = read_json(&url, r)?;
-    if !id.cert_sha256.eq_ignore_ascii_case(&hex(&cert)) {
+    if !id
+        .cert_sha256
+        .eq_ignore_ascii_case(&crate::ops::signing::sha256_hex(&cert))
+    {
         return Err(OpError::new(
             Kind::Untrusted,
             format!("{url}: the certificate presented is not the one the hub names (something is in between)"),

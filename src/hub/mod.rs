@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
+use crate::ops::signing::{hex, sha256_hex};
 use crate::ops::upgrade_window::{UpgradeSchedule, Window};
 use crate::ops::{Kind, OpError, OpResult};
 
@@ -93,17 +93,10 @@ fn storage(e: impl std::fmt::Display) -> OpError {
     OpError::new(Kind::Storage, format!("the hub's database: {e}"))
 }
 
-fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 fn random_hex(bytes: usize) -> String {
     let mut b = vec![0u8; bytes];
     rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    hex(&b)
 }
 
 /// A text from a person or a peer: 1 to `max` characters, none of them control characters.
@@ -626,22 +619,33 @@ impl Hub {
             .join(format!("ccadmin-{version}.tar.gz")))
     }
 
-    /// The newest release.
+    /// The newest release (by version) and its signature.
     fn newest(&self) -> OpResult<Option<(Release, String)>> {
-        let mut all = self.releases()?;
-        all.sort_by(|a, b| crate::ops::orchestrate::version_cmp(&b.version, &a.version));
-        let Some(r) = all.into_iter().next() else {
-            return Ok(None);
-        };
-        let sig: String = self
+        let mut st = self
             .conn
-            .query_row(
-                "SELECT signature FROM release WHERE version = ?1",
-                params![r.version],
-                |row| row.get(0),
+            .prepare(
+                "SELECT version, notes, urgent, sha256, size, added_at, signature FROM release",
             )
             .map_err(storage)?;
-        Ok(Some((r, sig)))
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    Release {
+                        version: r.get(0)?,
+                        notes: r.get(1)?,
+                        urgent: r.get(2)?,
+                        sha256: r.get(3)?,
+                        size: r.get::<_, i64>(4)? as u64,
+                        added_at: r.get(5)?,
+                    },
+                    r.get::<_, String>(6)?,
+                ))
+            })
+            .map_err(storage)?;
+        let all: Vec<(Release, String)> = rows.collect::<Result<_, _>>().map_err(storage)?;
+        Ok(all
+            .into_iter()
+            .max_by(|a, b| crate::ops::orchestrate::version_cmp(&a.0.version, &b.0.version)))
     }
 
     /// A node polls: it says who it is and what it runs. It is offered the newest release

@@ -672,23 +672,23 @@ pub fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Connect to a target.
-fn connect(w: &Worker, t: &Target) -> Result<Connection, String> {
+fn connect(access: &Access, cancel: &Cancel, t: &Target) -> Result<Connection, String> {
     let user = t.user.clone()?;
     let ep = Endpoint::parse(&t.row.name, 22).map_err(|e| format!("host name: {e}"))?;
     ssh::connect(
         &ep,
         &user,
-        &Auth::Key(w.plan.access.key.private.clone()),
-        w.plan.access.host_keys(t),
+        &Auth::Key(access.key.private.clone()),
+        access.host_keys(t),
         &mut |_| Ok(false),
         CONNECT_TIMEOUT,
-        w.cancel,
+        cancel,
     )
     .map_err(|e| format!("unreachable: {e}"))
 }
 
 /// What the node runs: a VOS node says it at its console; a Windows node's record file.
-fn read_installed(w: &Worker, t: &Target, conn: &Connection) -> Result<Installed, String> {
+fn read_installed(cancel: &Cancel, t: &Target, conn: &Connection) -> Result<Installed, String> {
     if t.row.platform == "VOS" {
         let (code, out) = conn
             .run(
@@ -706,7 +706,7 @@ fn read_installed(w: &Worker, t: &Target, conn: &Connection) -> Result<Installed
         return Installed::parse(out.trim().as_bytes())
             .map_err(|e| format!("the node's version report is not valid: {e}"));
     }
-    match conn.read_file(WINDOWS_RECORD, MAX_RECORD, w.cancel, &mut |_, _| {}) {
+    match conn.read_file(WINDOWS_RECORD, MAX_RECORD, cancel, &mut |_, _| {}) {
         Ok(data) => Installed::parse(&data)
             .map_err(|e| format!("{WINDOWS_RECORD} on the node is not valid: {e}")),
         Err(SshError::NotFound { .. }) => Ok(Installed::unknown()),
@@ -786,8 +786,8 @@ impl Worker<'_> {
         tx: &mpsc::Sender<Msg>,
         r: &mut NodeResult,
     ) -> Result<(Outcome, String), String> {
-        let conn = connect(self, t)?;
-        let before = read_installed(self, t, &conn)?;
+        let conn = connect(&self.plan.access, self.cancel, t)?;
+        let before = read_installed(self.cancel, t, &conn)?;
         r.from_version = before.version.clone();
         r.to_version = before.version.clone();
         let decision = self.decide(t, &conn, &before)?;
@@ -822,7 +822,7 @@ impl Worker<'_> {
         let after = match reported {
             Some(report) => Installed::parse(report.trim().as_bytes())
                 .map_err(|e| format!("after the change, the node's report is not valid: {e}"))?,
-            None => read_installed(self, t, &conn)
+            None => read_installed(self.cancel, t, &conn)
                 .map_err(|e| format!("after the change, the health check failed: {e}"))?,
         };
         r.to_version = after.version.clone();
@@ -1134,7 +1134,7 @@ impl Worker<'_> {
         // The port answers; sshd may still be starting: a few tries.
         let mut last = String::new();
         for _ in 0..40 {
-            match connect(self, t) {
+            match connect(&self.plan.access, self.cancel, t) {
                 Ok(c) => return Ok(c),
                 Err(e) => last = e,
             }
@@ -1292,33 +1292,10 @@ pub fn status(node: &mut Node, choice: &Choice) -> OpResult<Vec<HostStatus>> {
         .filter(|r| choice.matches(r))
         .collect();
     let (targets, access) = super::connectivity::access(node, rows)?;
-    let plan = Plan {
-        op: Operation::PatchInstall,
-        artifact: None,
-        switch: false,
-        groups: Vec::new(),
-        left_out: Vec::new(),
-        access,
-        uninstall: HashMap::new(),
-    };
     let cancel = node.cancel.clone();
-    let failures = AtomicUsize::new(0);
-    let previous = HashMap::new();
-    let w = Worker {
-        plan: &plan,
-        data: &[],
-        cancel: &cancel,
-        options: Options {
-            max_fail: 0,
-            parallel: 1,
-            force: false,
-        },
-        failures: &failures,
-        previous: &previous,
-    };
     let read = |t: &Target| -> Result<Installed, String> {
-        let conn = connect(&w, t)?;
-        read_installed(&w, t, &conn)
+        let conn = connect(&access, &cancel, t)?;
+        read_installed(&cancel, t, &conn)
     };
     let mut out: Vec<Option<HostStatus>> = targets.iter().map(|_| None).collect();
     for (chunk, slots) in targets.chunks(8).zip(out.chunks_mut(8)) {

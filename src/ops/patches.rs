@@ -68,6 +68,13 @@ pub enum ArtifactKind {
 }
 
 impl Manifest {
+    /// A manifest from its bytes: well-formed JSON of the expected fields, every field checked.
+    pub fn parse(data: &[u8]) -> Result<Manifest, String> {
+        let m: Manifest = serde_json::from_slice(data).map_err(|e| e.to_string())?;
+        m.check()?;
+        Ok(m)
+    }
+
     /// Every field within bounds: the file a plain name, texts without control characters,
     /// the checksum 64 hex digits.
     pub fn check(&self) -> Result<(), String> {
@@ -210,7 +217,7 @@ pub fn sha256_file(path: &Path) -> Option<String> {
         }
         h.update(&buf[..n]);
     }
-    Some(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Some(super::signing::hex(&h.finalize()))
 }
 
 /// One manifest, checked: signature, contents, file.
@@ -231,9 +238,7 @@ fn examine(
         .ok()
         .map(|b| String::from_utf8_lossy(&b).into_owned());
     let verdict = signing::verify(&data, signature.as_deref(), signers);
-    let parsed: Result<Manifest, String> = serde_json::from_slice::<Manifest>(&data)
-        .map_err(|e| e.to_string())
-        .and_then(|m| m.check().map(|_| m));
+    let parsed = Manifest::parse(&data);
     let shown = parsed.as_ref().ok().cloned();
     let signer = match verdict {
         Verdict::Trusted { signer } => signer,

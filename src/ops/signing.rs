@@ -157,3 +157,14 @@ pub fn verify(data: &[u8], signature: Option<&str>, signers: &[Signer]) -> Verdi
     let id = key_line(text).and_then(key_id).unwrap_or_default();
     Verdict::UnknownKey { key_id: id }
 }
+
+/// Bytes as lower-case hex (digests, fingerprints, random tokens).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of `data`, hex.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(data))
+}

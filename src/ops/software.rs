@@ -151,15 +151,12 @@ fn manifest_for(node: &mut Node, file: &Path) -> OpResult<Manifest> {
         )
         .hint("the manifest travels with the file; transfer both")
     })?;
-    let m: Manifest = serde_json::from_slice(&data)
-        .map_err(|e| e.to_string())
-        .and_then(|m: Manifest| m.check().map(|_| m))
-        .map_err(|e| {
-            OpError::new(
-                Kind::Invalid,
-                format!("{}: {}", path.display(), crate::output::terminal_safe(&e)),
-            )
-        })?;
+    let m = Manifest::parse(&data).map_err(|e| {
+        OpError::new(
+            Kind::Invalid,
+            format!("{}: {}", path.display(), crate::output::terminal_safe(&e)),
+        )
+    })?;
     if m.platform != Platform::Vos {
         return Err(OpError::new(
             Kind::Refused,

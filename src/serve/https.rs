@@ -27,13 +27,7 @@ pub fn acceptor(
         .map_err(|e| format!("cannot read {}: {e}", files.cert.display()))?;
     let fingerprint = certs
         .first()
-        .map(|c| {
-            use sha2::{Digest, Sha256};
-            Sha256::digest(c.as_ref())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        })
+        .map(|c| crate::ops::signing::sha256_hex(c.as_ref()))
         .ok_or_else(|| format!("{} holds no certificate", files.cert.display()))?;
     let key = rustls_pki_types::PrivateKeyDer::from_pem_file(&files.key)
         .map_err(|e| format!("cannot read {}: {e}", files.key.display()))?;

@@ -42,6 +42,59 @@ fn start_hub(dir: &std::path::Path, now: &str) -> (std::process::Child, u16) {
     (child, port)
 }
 
+/// A registration code for "Lab" at cc1.example.com, issued at `now`, and release `version`
+/// (`data`, signed with minisign) published; the code, and the keys' directory to keep.
+fn lab_code_and_release(
+    dir: &std::path::Path,
+    now: &str,
+    version: &str,
+    data: &[u8],
+) -> (String, tempfile::TempDir) {
+    let r = hub(
+        dir,
+        &[
+            "--output",
+            "json",
+            "--now",
+            now,
+            "cluster",
+            "add",
+            "--display-name",
+            "Lab",
+            "--fqdn",
+            "cc1.example.com",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let code = serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let keys = tempfile::tempdir().unwrap();
+    let (_, secret) = keypair(keys.path(), "release");
+    let archive = keys.path().join(format!("ccadmin-{version}.tar.gz"));
+    std::fs::write(&archive, data).unwrap();
+    minisign(&[
+        "-S",
+        "-s",
+        secret.to_str().unwrap(),
+        "-m",
+        archive.to_str().unwrap(),
+    ]);
+    let r = hub(
+        dir,
+        &[
+            "release",
+            "add",
+            archive.to_str().unwrap(),
+            "--version",
+            version,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    (code, keys)
+}
+
 fn stop(mut child: std::process::Child) {
     // SAFETY: kill(2) on our own child's pid.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
@@ -175,49 +228,7 @@ fn the_node_api_registers_once_offers_one_node_at_a_time_and_serves_the_archive(
     let d = tempfile::tempdir().unwrap();
     let dir = d.path().join("hub");
     let now = "2026-12-03T03:05:00Z";
-    let r = hub(
-        &dir,
-        &[
-            "--output",
-            "json",
-            "--now",
-            now,
-            "cluster",
-            "add",
-            "--display-name",
-            "Lab",
-            "--fqdn",
-            "cc1.example.com",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let code = serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let keys = tempfile::tempdir().unwrap();
-    let (_, secret) = keypair(keys.path(), "release");
-    let archive = keys.path().join("ccadmin-2.1.0.tar.gz");
-    std::fs::write(&archive, b"release two one").unwrap();
-    minisign(&[
-        "-S",
-        "-s",
-        secret.to_str().unwrap(),
-        "-m",
-        archive.to_str().unwrap(),
-    ]);
-    let r = hub(
-        &dir,
-        &[
-            "release",
-            "add",
-            archive.to_str().unwrap(),
-            "--version",
-            "2.1.0",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-
+    let (code, _keys) = lab_code_and_release(&dir, now, "2.1.0", b"release two one");
     let (child, port) = start_hub(&dir, now);
     let ca =
         reqwest::Certificate::from_pem(&std::fs::read(dir.join("tls/cert.pem")).unwrap()).unwrap();
@@ -356,50 +367,7 @@ fn the_node_client_pins_the_hub_it_consented_to() {
     let d = tempfile::tempdir().unwrap();
     let (dir, other) = (d.path().join("hub"), d.path().join("other"));
     let now = "2026-12-03T03:10:00Z";
-    let r = hub(
-        &dir,
-        &[
-            "--output",
-            "json",
-            "--now",
-            now,
-            "cluster",
-            "add",
-            "--display-name",
-            "Lab",
-            "--fqdn",
-            "cc1.example.com",
-        ],
-    );
-    let code = serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let keys = tempfile::tempdir().unwrap();
-    let (_, secret) = keypair(keys.path(), "release");
-    let archive = keys.path().join("ccadmin-3.0.0.tar.gz");
-    std::fs::write(&archive, b"three").unwrap();
-    minisign(&[
-        "-S",
-        "-s",
-        secret.to_str().unwrap(),
-        "-m",
-        archive.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        hub(
-            &dir,
-            &[
-                "release",
-                "add",
-                archive.to_str().unwrap(),
-                "--version",
-                "3.0.0"
-            ]
-        )
-        .code,
-        0
-    );
+    let (code, _keys) = lab_code_and_release(&dir, now, "3.0.0", b"three");
     let (child, port) = start_hub(&dir, now);
     let (child2, port2) = start_hub(&other, now);
     let t = std::time::Duration::from_secs(10);
