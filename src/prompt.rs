@@ -331,7 +331,7 @@ impl Ctx {
 
 /// Read a line from the terminal without echo, printing a star per character (SPEC 1.5).
 /// Ctrl-C cancels (`Interrupted`), Backspace erases, Enter ends.
-fn read_masked(prompt: &str) -> CmdResult<String> {
+pub fn read_masked(prompt: &str) -> CmdResult<String> {
     use console::{Key, Term};
     let term = Term::stderr();
     term.write_str(prompt)?;

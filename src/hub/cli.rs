@@ -4,11 +4,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use jiff::Timestamp;
 use serde_json::json;
 
-use super::Hub;
-use crate::ops::upgrade_window::{Frequency, UpgradeSchedule, Weekday};
+use super::{describe, when, Clock, Hub};
+use crate::ops::upgrade_window::ScheduleChange;
 use crate::ops::{OpError, OpResult};
 use crate::output::{kv_block, plain_table, Ui};
 
@@ -18,9 +17,10 @@ pub struct HubArgs {
     /// Directory holding the hub's state [default: $XDG_DATA_HOME/ccadmin-hub]
     #[arg(long, env = "CCADMIN_HUB_DIR", value_name = "DIR")]
     pub hub_dir: Option<PathBuf>,
-    /// The time to act at, instead of the clock (RFC 3339; for tests and rehearsals)
-    #[arg(long, value_name = "TIME", hide = true)]
-    pub now: Option<Timestamp>,
+    /// The time to act at, instead of the clock: RFC 3339, or @FILE holding one, read at every
+    /// use (for tests and rehearsals)
+    #[arg(long, value_name = "TIME|@FILE", hide = true, value_parser = Clock::parse)]
+    pub now: Option<Clock>,
     #[command(subcommand)]
     pub command: HubCommand,
 }
@@ -42,6 +42,20 @@ pub enum HubCommand {
     /// The ccadmin releases the hub offers
     #[command(subcommand)]
     Release(ReleaseCommand),
+    /// The accounts of the people who use the hub's pages and API
+    #[command(subcommand)]
+    Account(AccountCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Add an account; its password is asked for (or read as the first line of standard input
+    /// when that is not a terminal)
+    Add { name: String },
+    /// The accounts
+    List,
+    /// Remove an account and end its sessions
+    Delete { name: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,6 +144,33 @@ pub enum ReleaseCommand {
     List,
 }
 
+/// A new account's password: asked twice on a terminal, else the first line of standard input;
+/// it must meet the password policy.
+fn read_new_password(name: &str) -> OpResult<crate::secrets::Secret> {
+    use std::io::{BufRead, IsTerminal};
+    let invalid = |m: String| OpError::new(crate::ops::Kind::Invalid, m);
+    let password = if std::io::stdin().is_terminal() {
+        let ask = |p: &str| {
+            crate::prompt::read_masked(p).map_err(|e| invalid(format!("no password was given: {e}")))
+        };
+        let first = ask(&format!("Password for {name}: "))?;
+        if ask("Confirm the password: ")? != first {
+            return Err(invalid("the password and its confirmation do not match".into()));
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| invalid(format!("cannot read the password: {e}")))?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    let password = crate::secrets::Secret::new(password);
+    crate::passwords::check_policy(name, &password).map_err(invalid)?;
+    Ok(password)
+}
+
 /// Run a hub command; the process's exit status.
 pub fn run(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> i32 {
     match go(args, default_dir, ui, actor) {
@@ -142,28 +183,6 @@ pub fn run(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str
     }
 }
 
-fn when(t: Timestamp, zone: &str) -> String {
-    match jiff::tz::TimeZone::get(zone) {
-        Ok(tz) => t.to_zoned(tz).strftime("%Y-%m-%d %H:%M %Z").to_string(),
-        Err(_) => t.to_string(),
-    }
-}
-
-fn describe(s: &UpgradeSchedule) -> String {
-    let when = match &s.frequency {
-        Frequency::Daily => "every day".to_owned(),
-        Frequency::Weekly { days } => format!(
-            "every {}",
-            days.iter().map(|d| d.name()).collect::<Vec<_>>().join(",")
-        ),
-        Frequency::Monthly { day } => format!("day {day} of every month"),
-    };
-    format!(
-        "{when} at {:02}:00 {} (urgent: every day at {:02}:00)",
-        s.hour, s.time_zone, s.urgent_hour
-    )
-}
-
 fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> OpResult {
     let dir = args.hub_dir.or(default_dir).ok_or_else(|| {
         OpError::new(
@@ -173,10 +192,10 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
         .hint("pass --hub-dir DIR or set CCADMIN_HUB_DIR")
     })?;
     if let HubCommand::Serve { listen, hostname } = &args.command {
-        return super::server::run(dir, *listen, hostname, args.now)
+        return super::server::run(dir, *listen, hostname, args.now.unwrap_or(Clock::System))
             .map_err(|e| OpError::new(crate::ops::Kind::Failed, e));
     }
-    let now = args.now.unwrap_or_else(Timestamp::now);
+    let now = args.now.unwrap_or(Clock::System).now();
     let mut hub = Hub::open(&dir)?;
     let json = ui.json_output();
     let io = |e: std::io::Error| OpError::new(crate::ops::Kind::Failed, e.to_string());
@@ -305,42 +324,22 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
             time_zone,
             urgent_hour,
         })) => {
-            let mut s = hub.cluster(&name, now)?.schedule;
-            let parsed_days = days
-                .iter()
-                .map(|d| {
-                    Weekday::parse(d).ok_or_else(|| {
-                        OpError::new(
-                            crate::ops::Kind::Invalid,
-                            format!("'{}' is not a weekday", d.escape_debug()),
-                        )
-                        .hint("give mon, tue, wed, thu, fri, sat or sun, separated by commas")
-                    })
-                })
-                .collect::<OpResult<Vec<_>>>()?;
-            s.frequency = match (frequency, &s.frequency) {
-                (Some(Freq::Daily), _) => Frequency::Daily,
-                (Some(Freq::Weekly), _) => Frequency::Weekly { days: parsed_days },
-                (Some(Freq::Monthly), _) => Frequency::Monthly {
-                    day: day.unwrap_or(1),
-                },
-                (None, Frequency::Weekly { .. }) if !parsed_days.is_empty() => {
-                    Frequency::Weekly { days: parsed_days }
-                }
-                (None, Frequency::Monthly { .. }) if day.is_some() => Frequency::Monthly {
-                    day: day.unwrap_or(1),
-                },
-                (None, f) => f.clone(),
+            let change = ScheduleChange {
+                frequency: frequency.map(|f| {
+                    match f {
+                        Freq::Daily => "daily",
+                        Freq::Weekly => "weekly",
+                        Freq::Monthly => "monthly",
+                    }
+                    .to_owned()
+                }),
+                days,
+                day,
+                hour,
+                time_zone,
+                urgent_hour,
             };
-            if let Some(h) = hour {
-                s.hour = h;
-            }
-            if let Some(z) = time_zone {
-                s.time_zone = z;
-            }
-            if let Some(h) = urgent_hour {
-                s.urgent_hour = h;
-            }
+            let s = change.apply(&hub.cluster(&name, now)?.schedule)?;
             let c = hub.set_schedule(&name, s, actor, now)?;
             if json {
                 ui.json(&json!({ "cluster": c })).map_err(io)?;
@@ -403,6 +402,29 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
                     if r.urgent { ", urgent" } else { "" }
                 ));
             }
+        }
+        HubCommand::Account(AccountCommand::Add { name }) => {
+            let password = read_new_password(&name)?;
+            let hash = crate::passwords::hash(&password)
+                .map_err(|e| OpError::new(crate::ops::Kind::Failed, e))?;
+            hub.add_account(&name, &hash, now)?;
+            ui.status(&format!("Account {name} added."));
+        }
+        HubCommand::Account(AccountCommand::List) => {
+            let list = hub.accounts()?;
+            if json {
+                let list: Vec<_> = list.iter().map(|(n, at)| json!({"name": n, "created_at": at})).collect();
+                ui.json(&json!({ "accounts": list })).map_err(io)?;
+            } else if list.is_empty() {
+                ui.line("No account exists (ccadmin hub account add NAME adds one).").map_err(io)?;
+            } else {
+                let rows: Vec<Vec<String>> = list.into_iter().map(|(n, at)| vec![n, at]).collect();
+                ui.line(&plain_table(&["ACCOUNT", "CREATED"], &rows)).map_err(io)?;
+            }
+        }
+        HubCommand::Account(AccountCommand::Delete { name }) => {
+            hub.delete_account(&name)?;
+            ui.status(&format!("Account {name} deleted."));
         }
         HubCommand::Release(ReleaseCommand::List) => {
             let list = hub.releases()?;

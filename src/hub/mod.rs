@@ -11,6 +11,7 @@
 
 pub mod cli;
 pub mod server;
+mod web;
 
 use std::path::{Path, PathBuf};
 
@@ -19,7 +20,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::ops::signing::{hex, sha256_hex};
-use crate::ops::upgrade_window::{UpgradeSchedule, Window};
+use crate::ops::upgrade_window::{Frequency, UpgradeSchedule, Window};
 use crate::ops::{Kind, OpError, OpResult};
 
 /// How long a registration code is valid.
@@ -81,7 +82,60 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (cluster_id, version, node)
     );
 "#,
+    r#"
+    CREATE TABLE account (
+        name       TEXT PRIMARY KEY COLLATE NOCASE,
+        hash       TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE session (
+        id_sha256  TEXT PRIMARY KEY,
+        account    TEXT NOT NULL,
+        csrf       TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+"#,
 ];
+
+/// How long a signed-in session lasts.
+pub const SESSION_VALIDITY: SignedDuration = SignedDuration::from_hours(8);
+
+/// Where the hub's time comes from: the system clock, a fixed instant, or (for tests and
+/// rehearsals that move time on) an instant read from a file at every use.
+#[derive(Debug, Clone)]
+pub enum Clock {
+    System,
+    Fixed(Timestamp),
+    File(PathBuf),
+}
+
+impl Clock {
+    /// `TIME` (RFC 3339) or `@FILE` (a file holding one).
+    pub fn parse(s: &str) -> Result<Clock, String> {
+        match s.strip_prefix('@') {
+            Some(f) => Ok(Clock::File(PathBuf::from(f))),
+            None => s.parse().map(Clock::Fixed).map_err(|e| format!("{e}")),
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        match self {
+            Clock::System => Timestamp::now(),
+            Clock::Fixed(t) => *t,
+            Clock::File(f) => crate::state::read_bounded(f, 100)
+                .ok()
+                .and_then(|b| String::from_utf8_lossy(&b).trim().parse().ok())
+                .unwrap_or_else(Timestamp::now),
+        }
+    }
+}
+
+/// A signed-in person: the account and the token their forms must carry.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub account: String,
+    pub csrf: String,
+}
 
 /// The hub's state directory and database.
 pub struct Hub {
@@ -544,6 +598,132 @@ impl Hub {
             .map_err(storage)?;
         rows.collect::<Result<_, _>>().map_err(storage)
     }
+}
+
+impl Hub {
+    /// Add a person's account (the argon2 hash of its password).
+    pub fn add_account(&mut self, name: &str, hash: &str, now: Timestamp) -> OpResult {
+        crate::names::validate_user(name).map_err(|e| OpError::new(Kind::Invalid, e))?;
+        self.conn
+            .execute(
+                "INSERT INTO account (name, hash, created_at) VALUES (?1, ?2, ?3)",
+                params![name, hash, now.to_string()],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    OpError::new(Kind::Invalid, format!("the account {name} exists already"))
+                }
+                e => storage(e),
+            })?;
+        Ok(())
+    }
+
+    /// Remove an account and end its sessions.
+    pub fn delete_account(&mut self, name: &str) -> OpResult {
+        let n = self
+            .conn
+            .execute("DELETE FROM account WHERE name = ?1", params![name])
+            .map_err(storage)?;
+        if n == 0 {
+            return Err(OpError::new(Kind::NotFound, format!("no account is named {name}")));
+        }
+        self.conn
+            .execute("DELETE FROM session WHERE account = ?1", params![name])
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    /// The accounts: (name, created).
+    pub fn accounts(&self) -> OpResult<Vec<(String, String)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT name, created_at FROM account ORDER BY name")
+            .map_err(storage)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(storage)?;
+        rows.collect::<Result<_, _>>().map_err(storage)
+    }
+
+    /// The stored hash of an account's password (and the name as stored).
+    pub fn account_hash(&self, name: &str) -> OpResult<Option<(String, String)>> {
+        self.conn
+            .query_row(
+                "SELECT name, hash FROM account WHERE name = ?1",
+                params![name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(storage)
+    }
+
+    /// Start a session for a signed-in account: its id (the cookie; only its SHA-256 kept).
+    pub fn new_session(&mut self, account: &str, now: Timestamp) -> OpResult<String> {
+        let id = random_hex(32);
+        self.conn
+            .execute("DELETE FROM session WHERE expires_at <= ?1", params![now.to_string()])
+            .map_err(storage)?;
+        self.conn
+            .execute(
+                "INSERT INTO session (id_sha256, account, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![sha256_hex(id.as_bytes()), account, random_hex(16), (now + SESSION_VALIDITY).to_string()],
+            )
+            .map_err(storage)?;
+        Ok(id)
+    }
+
+    /// The session a cookie names, while it lasts.
+    pub fn session(&self, id: &str, now: Timestamp) -> OpResult<Option<Session>> {
+        let row: Option<(String, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT account, csrf, expires_at FROM session WHERE id_sha256 = ?1",
+                params![sha256_hex(id.as_bytes())],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(storage)?;
+        Ok(row.and_then(|(account, csrf, expires)| {
+            (expires.parse::<Timestamp>().is_ok_and(|e| now < e)).then_some(Session { account, csrf })
+        }))
+    }
+
+    /// Sign out.
+    pub fn end_session(&mut self, id: &str) -> OpResult {
+        self.conn
+            .execute(
+                "DELETE FROM session WHERE id_sha256 = ?1",
+                params![sha256_hex(id.as_bytes())],
+            )
+            .map_err(storage)?;
+        Ok(())
+    }
+}
+
+/// An instant on a zone's clock, for people.
+pub fn when(t: Timestamp, zone: &str) -> String {
+    match jiff::tz::TimeZone::get(zone) {
+        Ok(tz) => t.to_zoned(tz).strftime("%Y-%m-%d %H:%M %Z").to_string(),
+        Err(_) => t.to_string(),
+    }
+}
+
+/// A schedule in words.
+pub fn describe(s: &UpgradeSchedule) -> String {
+    let when = match &s.frequency {
+        Frequency::Daily => "every day".to_owned(),
+        Frequency::Weekly { days } => format!(
+            "every {}",
+            days.iter().map(|d| d.name()).collect::<Vec<_>>().join(",")
+        ),
+        Frequency::Monthly { day } => format!("day {day} of every month"),
+    };
+    format!(
+        "{when} at {:02}:00 {} (urgent: every day at {:02}:00)",
+        s.hour, s.time_zone, s.urgent_hour
+    )
 }
 
 /// What a node's poll gets.

@@ -8,7 +8,7 @@
 //! - `POST /api/v1/report` (bearer) `{"node", "version", "healthy", "detail"}`;
 //! - `GET /api/v1/releases/VERSION` (bearer) → the archive.
 //!
-//! The pages for people (accounts, the Cloud Connect list, settings) are not built yet.
+//! The pages for people and their JSON API are in `web.rs`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -17,20 +17,23 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::{Method, Response, StatusCode};
-use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::Hub;
+use super::{Clock, Hub};
 use crate::ops::{Kind, OpError};
 use crate::serve::https::{self, error, json_reply, op_reply, Reply};
 
-struct HubService {
+pub(super) struct HubService {
     hub: Mutex<Hub>,
-    /// A fixed time instead of the clock (tests and rehearsals).
-    now: Option<Timestamp>,
+    clock: Clock,
     cert_sha256: String,
     log: Mutex<Option<std::fs::File>>,
+    pub(super) pages: crate::serve::pages::Pages,
+    /// Sign-in attempts, limited per address and account.
+    pub(super) limiter: crate::serve::auth::Authenticator,
+    /// Verified against when an account does not exist.
+    pub(super) dummy_hash: String,
 }
 
 #[derive(Deserialize)]
@@ -86,9 +89,19 @@ impl HubService {
             })
     }
 
+    pub(super) fn log(&self, line: &str) {
+        https::write_log(&self.log, line);
+    }
+
     fn route(&self, r: &https::Request<'_>) -> Result<Reply, Refusal> {
-        let now = self.now.unwrap_or_else(Timestamp::now);
+        let now = self.clock.now();
         let mut hub = self.hub.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(reply) = self
+            .page_route(r, &mut hub, now)
+            .or_else(|| self.people_api(r, &mut hub, now))
+        {
+            return Ok(reply);
+        }
         let refused = |e: OpError| {
             Box::new(match e.kind {
                 Kind::Refused => error(StatusCode::FORBIDDEN, &e.message),
@@ -152,7 +165,7 @@ impl https::Handler for HubService {
         self.route(r).unwrap_or_else(|reply| *reply)
     }
     fn log(&self, line: &str) {
-        https::write_log(&self.log, line);
+        HubService::log(self, line);
     }
 }
 
@@ -162,7 +175,7 @@ pub fn run(
     dir: PathBuf,
     listen: SocketAddr,
     host: &str,
-    now: Option<Timestamp>,
+    clock: Clock,
 ) -> Result<(), String> {
     let hub = Hub::open(&dir).map_err(|e| e.to_string())?;
     let files = crate::serve::tls::ensure(&dir, host)?;
@@ -170,9 +183,16 @@ pub fn run(
     let log = https::open_log(&dir.join("logs"), "hub.log")?;
     let svc = Arc::new(HubService {
         hub: Mutex::new(hub),
-        now,
+        clock,
         cert_sha256,
         log,
+        pages: super::web::pages(),
+        limiter: crate::serve::auth::Authenticator::new(dir.join("hub.db"), host.to_owned()),
+        dummy_hash: {
+            let mut b = [0u8; 24];
+            rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut b);
+            crate::passwords::hash(&crate::secrets::Secret::new(crate::ops::signing::hex(&b)))?
+        },
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

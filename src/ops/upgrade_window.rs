@@ -93,6 +93,77 @@ impl Window {
     }
 }
 
+/// A change of a schedule as a person asks for it (the CLI's options, the settings page's
+/// form, the JSON API's body): what is not given stays.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleChange {
+    /// `daily`, `weekly` or `monthly`.
+    #[serde(default)]
+    pub frequency: Option<String>,
+    /// Weekly: the days (`mon`, `tue`, ...).
+    #[serde(default)]
+    pub days: Vec<String>,
+    /// Monthly: the day of the month.
+    #[serde(default)]
+    pub day: Option<u8>,
+    #[serde(default)]
+    pub hour: Option<u8>,
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    #[serde(default)]
+    pub urgent_hour: Option<u8>,
+}
+
+impl ScheduleChange {
+    /// `old` with this change made (checked when it is saved).
+    pub fn apply(&self, old: &UpgradeSchedule) -> OpResult<UpgradeSchedule> {
+        let mut s = old.clone();
+        let days = self
+            .days
+            .iter()
+            .map(|d| {
+                Weekday::parse(d).ok_or_else(|| {
+                    OpError::new(
+                        Kind::Invalid,
+                        format!("'{}' is not a weekday", d.escape_debug()),
+                    )
+                    .hint("give mon, tue, wed, thu, fri, sat or sun")
+                })
+            })
+            .collect::<OpResult<Vec<_>>>()?;
+        s.frequency = match (self.frequency.as_deref(), &s.frequency) {
+            (Some("daily"), _) => Frequency::Daily,
+            (Some("weekly"), _) => Frequency::Weekly { days },
+            (Some("monthly"), _) => Frequency::Monthly {
+                day: self.day.unwrap_or(1),
+            },
+            (Some(other), _) => {
+                return Err(OpError::new(
+                    Kind::Invalid,
+                    format!("'{}' is not a frequency", other.escape_debug()),
+                )
+                .hint("give daily, weekly or monthly"))
+            }
+            (None, Frequency::Weekly { .. }) if !days.is_empty() => Frequency::Weekly { days },
+            (None, Frequency::Monthly { .. }) if self.day.is_some() => Frequency::Monthly {
+                day: self.day.unwrap_or(1),
+            },
+            (None, f) => f.clone(),
+        };
+        if let Some(h) = self.hour {
+            s.hour = h;
+        }
+        if let Some(z) = &self.time_zone {
+            s.time_zone = z.trim().to_owned();
+        }
+        if let Some(h) = self.urgent_hour {
+            s.urgent_hour = h;
+        }
+        Ok(s)
+    }
+}
+
 impl UpgradeSchedule {
     /// The schedule a cluster gets at registration (it cannot be switched off, only changed):
     /// every day at 03:00, urgent releases at 01:00, in `time_zone`.

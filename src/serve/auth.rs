@@ -203,7 +203,7 @@ fn digest(user: &str, password: &str) -> [u8; 32] {
 }
 
 /// `user` and password of a Basic `Authorization` header.
-fn basic(header: &str) -> Option<(String, String)> {
+pub(crate) fn basic(header: &str) -> Option<(String, String)> {
     let b = header.strip_prefix("Basic ")?;
     let raw = base64::engine::general_purpose::STANDARD
         .decode(b.trim())

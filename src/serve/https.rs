@@ -83,7 +83,15 @@ pub struct Request<'a> {
     pub path: &'a str,
     pub query: Option<&'a str>,
     pub authz: Option<&'a str>,
+    pub headers: &'a hyper::HeaderMap,
     pub body: &'a Bytes,
+}
+
+impl Request<'_> {
+    /// A header's value as text, if it is text.
+    pub fn header(&self, name: hyper::header::HeaderName) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
 }
 
 /// What a service does with requests.
@@ -175,10 +183,29 @@ pub async fn serve<H: Handler>(
     name: &str,
     host: String,
 ) -> Result<(), String> {
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    serve_on(svc, acceptor, &listener, name, host, None).await
+}
+
+/// [`serve`] on a listener the caller keeps (it stays open after the service stops, so a
+/// successor can take it over), stopping also when `stop` is notified.
+pub async fn serve_on<H: Handler>(
+    svc: Arc<H>,
+    acceptor: tokio_rustls::TlsAcceptor,
+    listener: &std::net::TcpListener,
+    name: &str,
+    host: String,
+    stop: Option<Arc<tokio::sync::Notify>>,
+) -> Result<(), String> {
     use tokio::signal::unix::{signal, SignalKind};
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = listener
+        .try_clone()
+        .and_then(|l| {
+            l.set_nonblocking(true)?;
+            tokio::net::TcpListener::from_std(l)
+        })
+        .map_err(|e| format!("cannot listen: {e}"))?;
+    let stop = stop.unwrap_or_default();
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut int = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
@@ -191,6 +218,7 @@ pub async fn serve<H: Handler>(
         tokio::select! {
             _ = term.recv() => break,
             _ = int.recv() => break,
+            _ = stop.notified() => break,
             accepted = listener.accept() => {
                 let (tcp, peer) = match accepted {
                     Ok(a) => {
@@ -226,6 +254,7 @@ pub async fn serve<H: Handler>(
                             let path = req.uri().path().to_owned();
                             let authz = req.headers().get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
                             let query = req.uri().query().map(str::to_owned);
+                            let headers = req.headers().clone();
                             let (m, p) = (method.clone(), path.clone());
                             let s2 = Arc::clone(&svc);
                             // Bodies are small JSON documents unless the handler says otherwise
@@ -247,7 +276,7 @@ pub async fn serve<H: Handler>(
                                 Err(_) => return Ok::<_, Infallible>(error(StatusCode::REQUEST_TIMEOUT, "the request body did not arrive in time")),
                             };
                             let reply = tokio::task::spawn_blocking(move || {
-                                s2.handle(&Request { peer, method: &m, path: &p, query: query.as_deref(), authz: authz.as_deref(), body: &body })
+                                s2.handle(&Request { peer, method: &m, path: &p, query: query.as_deref(), authz: authz.as_deref(), headers: &headers, body: &body })
                             })
                                 .await
                                 .unwrap_or_else(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed"));

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod https;
+pub mod pages;
 pub mod tls;
 
 use std::net::SocketAddr;

@@ -1,0 +1,400 @@
+//! The hub's pages for people and the JSON API behind them (issue 14), as Control Hub's
+//! Cloud Connect pages: sign in; the clusters as cards (search by display name, *Add Cloud
+//! Connect* or *Add* for the first); *Add*: display name and the publisher's FQDN, then the
+//! browser goes to the publisher, where an application user allows access and comes back;
+//! *Settings*: the upgrade schedule (time, frequency, time zone, urgent time), *Postpone*,
+//! the next scheduled upgrade, *Unregister* with an acknowledgement. The releases.
+//!
+//! Pages use a session cookie (`HttpOnly; Secure; SameSite=Lax`, 8 hours; only its SHA-256
+//! is stored) and every form carries the session's CSRF token. The JSON API under
+//! `/api/v1/clusters` and `GET /api/v1/releases` takes HTTP Basic with a hub account.
+//! Sign-in attempts are limited per address and per account as the node service's are.
+
+use hyper::header::{AUTHORIZATION, COOKIE, HOST};
+use hyper::{Method, StatusCode};
+use jiff::Timestamp;
+use serde_json::{json, Value};
+
+use super::server::HubService;
+use super::{describe, when, ClusterView, Hub, Session};
+use crate::ops::upgrade_window::{Frequency, ScheduleChange, Weekday};
+use crate::ops::{Kind, OpError};
+use crate::serve::https::{error, json_reply, op_reply, Reply, Request};
+use crate::serve::pages::{cookie, field, form, query, redirect, same_token, Pages};
+
+const COOKIE_NAME: &str = "ccadmin_hub_session";
+
+pub fn pages() -> Pages {
+    Pages::new(&[
+        ("base.html", include_str!("templates/base.html")),
+        ("login.html", include_str!("templates/login.html")),
+        ("clusters.html", include_str!("templates/clusters.html")),
+        ("add.html", include_str!("templates/add.html")),
+        ("settings.html", include_str!("templates/settings.html")),
+        ("releases.html", include_str!("templates/releases.html")),
+        ("message.html", include_str!("templates/message.html")),
+    ])
+}
+
+/// The URL the hub is reached at, from the request's `Host` (checked: a host name or address
+/// and a port, nothing else).
+fn base_url(r: &Request<'_>) -> Option<String> {
+    let host = r.header(HOST)?;
+    crate::clients::ssh::Endpoint::parse(host, 443)
+        .ok()
+        .map(|_| format!("https://{host}"))
+}
+
+/// A local path to go back to after signing in (never another site).
+fn local_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/cloudconnect"
+    }
+}
+
+fn cluster_card(hub: &Hub, c: &ClusterView) -> Value {
+    let tz = &c.schedule.time_zone;
+    json!({
+        "display_name": c.display_name,
+        "fqdn": c.fqdn,
+        "registered": c.registered_at,
+        "last_poll": c.last_poll.clone().unwrap_or_else(|| "never".into()),
+        "next_upgrade": when(c.next_upgrade.start, tz),
+        "postponed": c.schedule.postponed.is_some(),
+        "nodes": hub.nodes(&c.display_name).unwrap_or_default(),
+    })
+}
+
+impl HubService {
+    /// The signed-in session of a page request.
+    fn session(&self, hub: &Hub, r: &Request<'_>, now: Timestamp) -> Option<(String, Session)> {
+        let id = cookie(r.header(COOKIE), COOKIE_NAME)?;
+        hub.session(id, now).ok().flatten().map(|s| (id.to_owned(), s))
+    }
+
+    /// Check a name and password (limited per address and account); the account as stored.
+    fn sign_in(&self, hub: &Hub, r: &Request<'_>, name: &str, password: &str) -> Result<String, Reply> {
+        let attempt = self.limiter.attempt(r.peer.ip(), Some(name)).map_err(crate::serve::https::limited)?;
+        let stored = hub.account_hash(name).map_err(|e| op_reply(&e))?;
+        let secret = crate::secrets::Secret::new(password);
+        let ok = match &stored {
+            Some((_, hash)) => crate::passwords::verify(&secret, hash),
+            None => {
+                // Cost what a real check costs, so a missing account is not told apart.
+                let _ = crate::passwords::verify(&secret, &self.dummy_hash);
+                false
+            }
+        };
+        attempt.settle(ok);
+        match stored {
+            Some((account, _)) if ok => Ok(account),
+            _ => Err(error(StatusCode::UNAUTHORIZED, "the account name or password is wrong")),
+        }
+    }
+
+    /// The page routes; `None`: not a page.
+    pub(super) fn page_route(&self, r: &Request<'_>, hub: &mut Hub, now: Timestamp) -> Option<Reply> {
+        let path = r.path;
+        if !(path == "/" || path == "/login" || path == "/logout" || path == "/releases" || path.starts_with("/cloudconnect")) {
+            return None;
+        }
+        if path == "/" {
+            return Some(redirect("/cloudconnect", None));
+        }
+        if path == "/login" {
+            return Some(self.login(r, hub, now));
+        }
+        let Some((sid, session)) = self.session(hub, r, now) else {
+            if *r.method == Method::GET {
+                let next = match r.query {
+                    Some(q) => format!("{path}?{q}"),
+                    None => path.to_owned(),
+                };
+                let to = format!("/login?{}", serde_urlencoded::to_string([("next", next)]).unwrap_or_default());
+                return Some(redirect(&to, None));
+            }
+            return Some(self.pages.render(StatusCode::UNAUTHORIZED, "message.html", json!({
+                "heading": "Signed out", "message": "Your session ended. Sign in and try again.",
+                "link": "/login", "link_text": "Sign in"})));
+        };
+        let base = json!({"account": session.account, "csrf": session.csrf});
+        let ctx = |extra: Value| {
+            let mut v = base.clone();
+            if let (Some(m), Some(e)) = (v.as_object_mut(), extra.as_object()) {
+                m.extend(e.clone());
+            }
+            v
+        };
+        if *r.method == Method::POST {
+            let fields = match form(r.body) {
+                Ok(f) => f,
+                Err(e) => return Some(error(StatusCode::BAD_REQUEST, &e)),
+            };
+            if !same_token(field(&fields, "csrf"), &session.csrf) {
+                return Some(self.pages.render(StatusCode::FORBIDDEN, "message.html", ctx(json!({
+                    "heading": "Refused", "message": "The form is stale or did not come from this hub. Open the page again and retry.",
+                    "link": "/cloudconnect", "link_text": "Cloud Connect"}))));
+            }
+            return Some(self.post(r, hub, now, &sid, &session, &fields, &ctx));
+        }
+        if *r.method != Method::GET {
+            return Some(error(StatusCode::METHOD_NOT_ALLOWED, "use GET or POST"));
+        }
+        let q = query(r.query);
+        let notice = field(&q, "notice").chars().take(200).collect::<String>();
+        Some(match path {
+            "/cloudconnect" => {
+                let search = field(&q, "q").trim().to_owned();
+                let list = match hub.clusters((!search.is_empty()).then_some(search.as_str()), now) {
+                    Ok(l) => l,
+                    Err(e) => return Some(op_reply(&e)),
+                };
+                let cards: Vec<Value> = list.iter().map(|c| cluster_card(hub, c)).collect();
+                self.pages.render(StatusCode::OK, "clusters.html", ctx(json!({"clusters": cards, "search": search, "notice": notice})))
+            }
+            "/cloudconnect/add" => self.pages.render(StatusCode::OK, "add.html", ctx(json!({}))),
+            "/cloudconnect/settings" => self.settings_page(hub, field(&q, "name"), now, &notice, None, &ctx),
+            "/releases" => self.pages.render(StatusCode::OK, "releases.html", ctx(json!({"releases": hub.releases().unwrap_or_default()}))),
+            _ => self.pages.render(StatusCode::NOT_FOUND, "message.html", ctx(json!({"heading": "Not found", "message": "There is no such page.", "link": "/cloudconnect", "link_text": "Cloud Connect"}))),
+        })
+    }
+
+    fn settings_page(&self, hub: &Hub, name: &str, now: Timestamp, notice: &str, problem: Option<&str>, ctx: &dyn Fn(Value) -> Value) -> Reply {
+        let c = match hub.cluster(name, now) {
+            Ok(c) => c,
+            Err(e) => {
+                return self.pages.render(StatusCode::NOT_FOUND, "message.html", ctx(json!({
+                    "heading": "Not found", "message": e.message, "link": "/cloudconnect", "link_text": "Cloud Connect"})))
+            }
+        };
+        let tz = c.schedule.time_zone.clone();
+        let changes: Vec<Value> = hub
+            .schedule_changes(name)
+            .unwrap_or_default()
+            .into_iter()
+            .rev()
+            .map(|(at, actor, _, new)| {
+                let new = serde_json::from_str(&new).map(|s| describe(&s)).unwrap_or(new);
+                json!({"at": at, "actor": actor, "new": new})
+            })
+            .collect();
+        let (days, day) = match &c.schedule.frequency {
+            Frequency::Weekly { days } => (days.iter().map(|d| d.name()).collect::<Vec<_>>(), None),
+            Frequency::Monthly { day } => (Vec::new(), Some(*day)),
+            Frequency::Daily => (Vec::new(), None),
+        };
+        let frequency = match c.schedule.frequency {
+            Frequency::Daily => "daily",
+            Frequency::Weekly { .. } => "weekly",
+            Frequency::Monthly { .. } => "monthly",
+        };
+        let zones: Vec<String> = jiff::tz::db().available().map(|z| z.to_string()).collect();
+        self.pages.render(
+            if problem.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK },
+            "settings.html",
+            ctx(json!({
+                "c": {"display_name": c.display_name, "schedule": {"hour": c.schedule.hour, "urgent_hour": c.schedule.urgent_hour,
+                      "time_zone": tz, "frequency": frequency, "days": days, "day": day}},
+                "next_upgrade": when(c.next_upgrade.start, &tz),
+                "next_urgent": when(c.next_urgent.start, &tz),
+                "postponed": c.schedule.postponed.map(|p| when(p, &tz)),
+                "changes": changes,
+                "hours": (0..24).collect::<Vec<u8>>(),
+                "weekdays": Weekday::ALL.iter().map(|d| d.name()).collect::<Vec<_>>(),
+                "zones": zones,
+                "notice": notice,
+                "error": problem,
+            })),
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn post(&self, r: &Request<'_>, hub: &mut Hub, now: Timestamp, sid: &str, session: &Session, fields: &[(String, String)], ctx: &dyn Fn(Value) -> Value) -> Reply {
+        let name = field(fields, "name");
+        let back = |notice: &str| {
+            redirect(&format!("/cloudconnect/settings?{}", serde_urlencoded::to_string([("name", name), ("notice", notice)]).unwrap_or_default()), None)
+        };
+        match r.path {
+            "/logout" => {
+                let _ = hub.end_session(sid);
+                redirect("/login", Some(&format!("{COOKIE_NAME}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0")))
+            }
+            "/cloudconnect/add" => {
+                let (display_name, fqdn) = (field(fields, "display_name").trim(), field(fields, "fqdn").trim());
+                let again = |e: &OpError| self.pages.render(StatusCode::BAD_REQUEST, "add.html", ctx(json!({
+                    "display_name": display_name, "fqdn": fqdn, "error": e.to_string()})));
+                let Some(hub_url) = base_url(r) else {
+                    return error(StatusCode::BAD_REQUEST, "the request names no usable Host");
+                };
+                match self.begin(hub, display_name, fqdn, &hub_url, now) {
+                    Ok((url, _)) => {
+                        self.log(&format!("{}: registration of {display_name} ({fqdn}) started", session.account));
+                        redirect(&url, None)
+                    }
+                    Err(e) => again(&e),
+                }
+            }
+            "/cloudconnect/settings/schedule" => {
+                let parse_u8 = |k: &str| field(fields, k).parse::<u8>().ok();
+                let change = ScheduleChange {
+                    frequency: Some(field(fields, "frequency").to_owned()),
+                    days: fields.iter().filter(|(k, _)| k == "days").map(|(_, v)| v.clone()).collect(),
+                    day: parse_u8("day"),
+                    hour: parse_u8("hour"),
+                    time_zone: Some(field(fields, "time_zone").to_owned()),
+                    urgent_hour: parse_u8("urgent_hour"),
+                };
+                let done = hub.cluster(name, now).and_then(|c| change.apply(&c.schedule)).and_then(|s| hub.set_schedule(name, s, &session.account, now));
+                match done {
+                    Ok(c) => back(&format!("Saved. Next scheduled upgrade: {}", when(c.next_upgrade.start, &c.schedule.time_zone))),
+                    Err(e) => self.settings_page(hub, name, now, "", Some(&e.to_string()), ctx),
+                }
+            }
+            "/cloudconnect/settings/postpone" => match hub.postpone(name, &session.account, now) {
+                Ok(c) => back(&format!("The next upgrade is postponed to {}", when(c.next_upgrade.start, &c.schedule.time_zone))),
+                Err(e) => self.settings_page(hub, name, now, "", Some(&e.to_string()), ctx),
+            },
+            "/cloudconnect/settings/unregister" => {
+                if field(fields, "acknowledge") != "yes" {
+                    return self.settings_page(hub, name, now, "", Some("Acknowledge that the cluster will no longer be upgraded automatically, then Unregister."), ctx);
+                }
+                match hub.unregister(name) {
+                    Ok(()) => {
+                        self.log(&format!("{}: unregistered {name}", session.account));
+                        redirect(&format!("/cloudconnect?{}", serde_urlencoded::to_string([("notice", format!("{name} is unregistered."))]).unwrap_or_default()), None)
+                    }
+                    Err(e) => self.settings_page(hub, name, now, "", Some(&e.to_string()), ctx),
+                }
+            }
+            _ => error(StatusCode::NOT_FOUND, "no such form"),
+        }
+    }
+
+    /// Start a registration: the code, and the publisher's consent page URL carrying it with
+    /// this hub's address and identity.
+    fn begin(&self, hub: &mut Hub, display_name: &str, fqdn: &str, hub_url: &str, now: Timestamp) -> Result<(String, Timestamp), OpError> {
+        let (code, expires) = hub.begin_registration(display_name, fqdn, now)?;
+        let ep = crate::clients::ssh::Endpoint::parse(fqdn, 8445).map_err(|e| OpError::new(Kind::Invalid, e))?;
+        let q = serde_urlencoded::to_string([
+            ("hub", hub_url),
+            ("hub_id", &hub.id()?),
+            ("code", &code),
+            ("name", display_name),
+            ("fqdn", &ep.to_string()),
+        ])
+        .map_err(|e| OpError::new(Kind::Failed, e.to_string()))?;
+        Ok((format!("https://{ep}/cloudconnect/register?{q}"), expires))
+    }
+
+    fn login(&self, r: &Request<'_>, hub: &mut Hub, now: Timestamp) -> Reply {
+        let q = query(r.query);
+        match *r.method {
+            Method::GET => self.pages.render(StatusCode::OK, "login.html", json!({"next": local_next(field(&q, "next"))})),
+            Method::POST => {
+                let fields = match form(r.body) {
+                    Ok(f) => f,
+                    Err(e) => return error(StatusCode::BAD_REQUEST, &e),
+                };
+                let next = local_next(field(&fields, "next")).to_owned();
+                match self.sign_in(hub, r, field(&fields, "name"), field(&fields, "password")) {
+                    Ok(account) => match hub.new_session(&account, now) {
+                        Ok(id) => {
+                            self.log(&format!("{account} signed in"));
+                            redirect(&next, Some(&format!("{COOKIE_NAME}={id}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age={}", super::SESSION_VALIDITY.as_secs())))
+                        }
+                        Err(e) => op_reply(&e),
+                    },
+                    Err(reply) => {
+                        let status = reply.status();
+                        let message = if status == StatusCode::TOO_MANY_REQUESTS {
+                            "Too many failed sign-ins from this address or for this account; wait a minute and try again."
+                        } else {
+                            "The account name or password is wrong."
+                        };
+                        self.pages.render(status, "login.html", json!({"next": next, "error": message}))
+                    }
+                }
+            }
+            _ => error(StatusCode::METHOD_NOT_ALLOWED, "use GET or POST"),
+        }
+    }
+
+    /// The JSON API for people; `None`: not one of its paths.
+    pub(super) fn people_api(&self, r: &Request<'_>, hub: &mut Hub, now: Timestamp) -> Option<Reply> {
+        let rest = if r.path == "/api/v1/releases" && *r.method == Method::GET {
+            None
+        } else {
+            Some(r.path.strip_prefix("/api/v1/clusters")?)
+        };
+        let account = match r.header(AUTHORIZATION).and_then(crate::serve::auth::basic) {
+            Some((name, password)) => match self.sign_in(hub, r, &name, &password) {
+                Ok(a) => a,
+                Err(reply) => return Some(reply),
+            },
+            None => {
+                let mut reply = error(StatusCode::UNAUTHORIZED, "a hub account is required (HTTP Basic)");
+                reply.headers_mut().insert(hyper::header::WWW_AUTHENTICATE, hyper::header::HeaderValue::from_static("Basic realm=\"ccadmin hub\""));
+                return Some(reply);
+            }
+        };
+        let Some(rest) = rest else {
+            return Some(match hub.releases() {
+                Ok(list) => json_reply(StatusCode::OK, json!({"releases": list})),
+                Err(e) => op_reply(&e),
+            });
+        };
+        let (name, action) = match rest.trim_start_matches('/').split_once('/') {
+            Some((n, a)) => (n, a),
+            None => (rest.trim_start_matches('/'), ""),
+        };
+        let name = match percent_encoding::percent_decode_str(name).decode_utf8() {
+            Ok(n) => n.into_owned(),
+            Err(_) => return Some(error(StatusCode::BAD_REQUEST, "the cluster name is not UTF-8")),
+        };
+        let reply = |r: Result<Value, OpError>| match r {
+            Ok(v) => json_reply(StatusCode::OK, v),
+            Err(e) if e.kind == Kind::NotFound => error(StatusCode::NOT_FOUND, &e.message),
+            Err(e) => op_reply(&e),
+        };
+        Some(match (r.method, name.as_str(), action) {
+            (&Method::GET, "", "") => {
+                let q = query(r.query);
+                let search = field(&q, "search");
+                reply(hub.clusters((!search.is_empty()).then_some(search), now).map(|l| json!({"clusters": l})))
+            }
+            (&Method::POST, "", "") => {
+                #[derive(serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Add {
+                    display_name: String,
+                    fqdn: String,
+                }
+                let add: Add = match serde_json::from_slice(r.body) {
+                    Ok(a) => a,
+                    Err(e) => return Some(error(StatusCode::BAD_REQUEST, &format!("the body is not {{\"display_name\", \"fqdn\"}}: {e}"))),
+                };
+                let Some(hub_url) = base_url(r) else {
+                    return Some(error(StatusCode::BAD_REQUEST, "the request names no usable Host"));
+                };
+                reply(self.begin(hub, &add.display_name, &add.fqdn, &hub_url, now).map(|(url, expires)| {
+                    self.log(&format!("{account}: registration of {} started", add.display_name));
+                    json!({"register_url": url, "expires_at": expires.to_string()})
+                }))
+            }
+            (&Method::GET, n, "") => reply(hub.cluster(n, now).and_then(|c| Ok(json!({"cluster": c, "nodes": hub.nodes(n)?})))),
+            (&Method::DELETE, n, "") => reply(hub.unregister(n).map(|()| json!({"unregistered": n}))),
+            (&Method::PUT, n, "schedule") => {
+                let change: ScheduleChange = match serde_json::from_slice(r.body) {
+                    Ok(c) => c,
+                    Err(e) => return Some(error(StatusCode::BAD_REQUEST, &format!("the body is not a schedule: {e}"))),
+                };
+                reply(hub.cluster(n, now).and_then(|c| change.apply(&c.schedule)).and_then(|s| hub.set_schedule(n, s, &account, now)).map(|c| json!({"cluster": c})))
+            }
+            (&Method::POST, n, "postpone") => reply(hub.postpone(n, &account, now).map(|c| json!({"cluster": c}))),
+            _ => error(StatusCode::NOT_FOUND, "no such endpoint"),
+        })
+    }
+}
+
