@@ -107,6 +107,7 @@ pub fn top_level(tree: &Command) -> String {
 /// of the two options only where it does something (a unit test keeps these lists and the
 /// commands' code in step).
 pub const JSON_COMMANDS: &[&str] = &[
+    "utils cloudconnect show registration",
     "run sql",
     "show cli pagination",
     "show smtp-from-email",
@@ -150,6 +151,7 @@ pub const JSON_COMMANDS: &[&str] = &[
     "utils upgrade-manager upgrade",
 ];
 pub const CONFIRMING_COMMANDS: &[&str] = &[
+    "utils cloudconnect unregister",
     "utils applicationuser delete",
     "utils cert import",
     "utils deployment test-connection",
@@ -324,6 +326,7 @@ const CLOUD_CONNECT_ONLY: &[&[&str]] = &[
     &["utils", "system", "inventory"],
     &["utils", "deployment"],
     &["utils", "controlnode"],
+    &["utils", "cloudconnect"],
     &["utils", "dbreplication"],
     &["utils", "smtp"],
     &["utils", "patch-manager"],

@@ -7,6 +7,7 @@ use crate::errors::CmdResult;
 
 pub mod applicationuser;
 pub mod cert;
+pub mod cloudconnect;
 pub mod controlnode;
 pub mod dbreplication;
 pub mod deployment;
@@ -28,6 +29,9 @@ pub enum UtilsCommands {
     /// Certificates this node trusts
     #[command(subcommand)]
     Cert(cert::CertCommands),
+    /// This Cloud Connect cluster's registration with a hub
+    #[command(subcommand)]
+    Cloudconnect(cloudconnect::CloudconnectCommands),
     /// This Cloud Connect node's own SSH key
     #[command(subcommand)]
     Controlnode(controlnode::ControlnodeCommands),
@@ -72,6 +76,7 @@ impl UtilsCommands {
             UtilsCommands::Applicationuser(c) => c.changes_state(),
             UtilsCommands::ImageRepository(c) => c.changes_state(),
             UtilsCommands::Cert(c) => c.changes_state(),
+            UtilsCommands::Cloudconnect(c) => c.changes_state(),
             UtilsCommands::Controlnode(_) | UtilsCommands::Dbreplication(_) => false,
             UtilsCommands::Deployment(c) => c.changes_state(),
             UtilsCommands::Node(c) => c.changes_state(),
@@ -94,6 +99,10 @@ pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
             image_repository::run(ctx, c)
         }
         UtilsCommands::Cert(c) => cert::run(ctx, c),
+        UtilsCommands::Cloudconnect(c) => {
+            ctx.node.require_cloud_connect(false)?;
+            cloudconnect::run(ctx, c)
+        }
         UtilsCommands::Controlnode(c) => controlnode::run(ctx, c),
         UtilsCommands::Dbreplication(c) => {
             ctx.node.require_cloud_connect(false)?;

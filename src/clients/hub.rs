@@ -184,28 +184,51 @@ impl HubClient {
         Ok(())
     }
 
-    /// A release's archive, at most `size` bytes (what the offer said).
-    pub fn download(&self, version: &str, size: u64) -> OpResult<Vec<u8>> {
-        use std::io::Read;
+    /// Tell the hub to forget this cluster.
+    pub fn unregister(&self) -> OpResult {
+        let _: serde_json::Value = self.post("/api/v1/unregister", json!({}))?;
+        Ok(())
+    }
+
+    /// A release's archive into `path`, exactly `size` bytes (what the offer said). What an
+    /// earlier, interrupted download left in `path` is kept and only the rest is asked for.
+    pub fn download(&self, version: &str, size: u64, path: &std::path::Path) -> OpResult {
+        use std::io::{Read, Write};
         let url = format!("{}/api/v1/releases/{version}", self.base);
+        let io = |e: std::io::Error| OpError::new(Kind::Storage, format!("{}: {e}", path.display()));
+        let have = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let have = if have > size { 0 } else { have };
         let mut req = self.client.get(&url);
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
         }
+        if have > 0 {
+            req = req.header(reqwest::header::RANGE, format!("bytes={have}-"));
+        }
         let r = req.send().map_err(|e| unreachable(&url, &e))?;
         if !r.status().is_success() {
-            return read_json::<serde_json::Value>(&url, r).map(|_| Vec::new());
+            return read_json::<serde_json::Value>(&url, r).map(|_| ());
         }
-        let mut data = Vec::new();
-        r.take(size + 1)
-            .read_to_end(&mut data)
+        // 206: the rest follows what is here; 200: the whole archive again.
+        let resumed = r.status() == reqwest::StatusCode::PARTIAL_CONTENT && have > 0;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(resumed)
+            .truncate(!resumed)
+            .open(path)
+            .map_err(io)?;
+        let start = if resumed { have } else { 0 };
+        let copied = std::io::copy(&mut r.take(size - start + 1), &mut file)
             .map_err(|e| OpError::new(Kind::Unreachable, format!("{url}: {e}")))?;
-        if data.len() as u64 != size {
+        file.flush().map_err(io)?;
+        file.sync_all().map_err(io)?;
+        if start + copied != size {
             return Err(OpError::new(
                 Kind::Peer,
-                format!("{url}: {} bytes arrived, the offer said {size}", data.len()),
+                format!("{url}: {} bytes arrived, the offer said {size}", start + copied),
             ));
         }
-        Ok(data)
+        Ok(())
     }
 }

@@ -137,6 +137,13 @@ impl HubService {
                     .map_err(failed)?;
                 Ok(json_reply(StatusCode::OK, json!({"recorded": true})))
             }
+            (&Method::POST, "/api/v1/unregister") => {
+                let token = self.token(r.authz)?;
+                let name = hub.authorize(token).map_err(failed)?;
+                hub.unregister(&name).map_err(failed)?;
+                self.log(&format!("{name} unregistered itself"));
+                Ok(json_reply(StatusCode::OK, json!({"unregistered": name})))
+            }
             (&Method::GET, p) if p.starts_with("/api/v1/releases/") => {
                 let token = self.token(r.authz)?;
                 hub.authorize(token).map_err(failed)?;
@@ -148,7 +155,25 @@ impl HubService {
                         &format!("the archive cannot be read: {e}"),
                     ))
                 })?;
-                let mut reply = Response::new(Full::new(Bytes::from(data)));
+                // `Range: bytes=N-` resumes an interrupted download.
+                let from = r
+                    .header(hyper::header::RANGE)
+                    .and_then(|v| v.strip_prefix("bytes="))
+                    .and_then(|v| v.strip_suffix('-'))
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .filter(|n| *n > 0 && *n < data.len());
+                let total = data.len();
+                let mut reply = match from {
+                    Some(n) => {
+                        let mut reply = Response::new(Full::new(Bytes::from(data).slice(n..)));
+                        *reply.status_mut() = StatusCode::PARTIAL_CONTENT;
+                        if let Ok(v) = hyper::header::HeaderValue::from_str(&format!("bytes {n}-{}/{total}", total - 1)) {
+                            reply.headers_mut().insert(hyper::header::CONTENT_RANGE, v);
+                        }
+                        reply
+                    }
+                    None => Response::new(Full::new(Bytes::from(data))),
+                };
                 reply.headers_mut().insert(
                     hyper::header::CONTENT_TYPE,
                     hyper::header::HeaderValue::from_static("application/octet-stream"),

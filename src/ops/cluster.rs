@@ -92,6 +92,9 @@ pub struct Changes {
     /// The cluster's settings (`shared.*` keys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Vec<(String, String)>>,
+    /// The hub registration's token, with the settings (none: not registered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub_token: Option<String>,
 }
 
 /// The notification setting: the SMTP server (none: removed), its password, the subscribers.
@@ -513,8 +516,17 @@ pub fn build(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Chan
         }
         None => None,
     };
+    let hub_token = if read.settings.is_some() {
+        let (db, secrets) = node.db_and_secrets()?;
+        secrets
+            .get(db, super::cloudconnect::TOKEN_SECRET)?
+            .map(|t| t.expose().to_owned())
+    } else {
+        None
+    };
     let has = |k: &str| read.kinds.contains(&k);
     Ok(Some(Changes {
+        hub_token,
         smtp,
         signers: read.signers,
         settings: read.settings,
@@ -809,6 +821,9 @@ fn validate(c: &Changes) -> OpResult {
             return Err(invalid("smtp", "the password is too long"));
         }
     }
+    if c.hub_token.as_ref().is_some_and(|t| t.len() > 256 || !t.chars().all(|c| c.is_ascii_hexdigit())) {
+        return Err(invalid("settings", "the hub token is not one"));
+    }
     if let Some(settings) = &c.settings {
         if settings.len() > 1000 {
             return Err(invalid("settings", "too many"));
@@ -1049,6 +1064,14 @@ pub fn apply(node: &mut Node, c: Changes) -> OpResult<Outcome> {
             }
             if c.trust.is_some() {
                 remove_others(&trust_dir, "", &trust_keep);
+            }
+            if c.settings.is_some() {
+                match &c.hub_token {
+                    Some(t) => {
+                        secrets.put(db, super::cloudconnect::TOKEN_SECRET, &Secret::new(t.clone()))?;
+                    }
+                    None => secrets.delete(db, super::cloudconnect::TOKEN_SECRET)?,
+                }
             }
             if c.smtp.as_ref().is_some_and(|m| m.password.is_none()) {
                 secrets.delete(db, super::notify::PASSWORD_SECRET)?;

@@ -9,6 +9,7 @@
 
 pub mod artifacts;
 pub mod certs;
+pub mod cloudconnect;
 pub mod cluster;
 pub mod compatibility;
 pub mod connectivity;

@@ -6,6 +6,7 @@
 //! Endpoints: `GET /health`, `GET /inventory/controlnode/key`, `GET /inventory/cluster`.
 
 pub mod auth;
+mod consent;
 pub mod https;
 pub mod pages;
 pub mod tls;
@@ -87,6 +88,9 @@ struct Service {
     public_key: String,
     auth: Authenticator,
     log: Mutex<Option<std::fs::File>>,
+    /// SHA-256 of this node's service certificate (what a hub pins).
+    cert_sha256: String,
+    pages: pages::Pages,
 }
 
 use https::{error, json_reply, limited, op_reply, Reply, MAX_BATCH, MAX_BODY};
@@ -105,6 +109,9 @@ impl https::Handler for Service {
         self.cluster_auth(peer, authz)
     }
     fn handle(&self, r: &https::Request<'_>) -> Reply {
+        if r.path == "/cloudconnect/register" {
+            return self.consent(r);
+        }
         Service::handle(self, r.peer, r.method, r.path, r.authz, r.body)
     }
     fn log(&self, line: &str) {
@@ -408,7 +415,7 @@ pub fn run(
         .hostname;
     let root = state.root().to_path_buf();
     let files = tls::ensure(&root, &host)?;
-    let (acceptor, _) = https::acceptor(&files)?;
+    let (acceptor, cert_sha256) = https::acceptor(&files)?;
     let log = https::open_log(&root.join("logs"), "serve.log")?;
     let db_path = state.db_path();
     let public_key = crate::nodekey::ensure(&root, &host)?.public_line;
@@ -420,6 +427,8 @@ pub fn run(
         public_key,
         auth: Authenticator::new(db_path, host.clone()),
         log,
+        cert_sha256,
+        pages: consent::pages(),
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -977,6 +977,12 @@ impl Db {
         Ok(())
     }
 
+    pub fn delete_setting(&mut self, key: &str) -> Result<(), StateError> {
+        self.conn
+            .execute("DELETE FROM setting WHERE key = ?1", params![key])?;
+        Ok(())
+    }
+
     // ---- where secrets are kept ----
 
     pub fn secret_locations(&self) -> Result<Vec<(String, StoreKind)>, StateError> {

@@ -1,0 +1,140 @@
+//! The publisher's consent page (issue 14): the hub's *Register* sends the administrator's
+//! browser here with a one-time code; the page shows the hub's address, id and the SHA-256 of
+//! the certificate it presents, and asks an application user to sign in and *Allow access to
+//! the Cloud Connect cluster*. Allowed, the node completes the code with the hub (trusting only
+//! the certificate the page showed) and the page offers *Continue* back to the hub.
+
+use hyper::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use super::auth::Verdict;
+use super::https::{error, Reply, Request};
+use super::pages::{field, form, query, Pages};
+use super::Service;
+use crate::ops::{cloudconnect, Kind, OpError};
+
+pub fn pages() -> Pages {
+    Pages::new(&[("consent.html", include_str!("templates/consent.html"))])
+}
+
+/// The fields the hub put in the link, checked.
+fn request_fields(fields: &[(String, String)]) -> Result<Value, OpError> {
+    let invalid = |m: &str| OpError::new(Kind::Invalid, m.to_owned()).hint("start again with Add Cloud Connect on the hub");
+    let hub = cloudconnect::hub_url(field(fields, "hub"))?;
+    let hub_id = field(fields, "hub_id");
+    let code = field(fields, "code");
+    let name = field(fields, "name");
+    let fqdn = field(fields, "fqdn");
+    let hex = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_hexdigit());
+    if !hex(hub_id, 32) {
+        return Err(invalid("the link names no hub id"));
+    }
+    if !hex(code, 32) {
+        return Err(invalid("the link carries no registration code"));
+    }
+    if name.trim().is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err(invalid("the link's display name is not one"));
+    }
+    crate::clients::ssh::Endpoint::parse(fqdn, 8445).map_err(|_| invalid("the link's FQDN is not one"))?;
+    Ok(json!({"hub": hub, "hub_id": hub_id, "code": code, "name": name, "fqdn": fqdn}))
+}
+
+impl Service {
+    fn consent_page(&self, status: StatusCode, ctx: Value) -> Reply {
+        let mut ctx = ctx;
+        if let Some(m) = ctx.as_object_mut() {
+            m.insert("host".into(), json!(self.host));
+            m.entry("heading").or_insert(json!("Register with a hub"));
+        }
+        self.pages.render(status, "consent.html", ctx)
+    }
+
+    fn consent_error(&self, e: &OpError) -> Reply {
+        let status = match e.kind {
+            Kind::Refused | Kind::Forbidden | Kind::Untrusted => StatusCode::FORBIDDEN,
+            Kind::Unreachable => StatusCode::BAD_GATEWAY,
+            Kind::Invalid | Kind::NotFound => StatusCode::BAD_REQUEST,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let text = match &e.hint {
+            Some(h) => format!("{}. {h}.", e.message.trim_end_matches('.')),
+            None => e.message.clone(),
+        };
+        self.consent_page(status, json!({"heading": "Registration failed", "error": text}))
+    }
+
+    /// `GET` shows the hub and the sign-in form; `POST` (the form) allows access.
+    pub(super) fn consent(&self, r: &Request<'_>) -> Reply {
+        let mut node = self.node();
+        if let Err(e) = node.require_cloud_connect(true) {
+            return self.consent_error(&e.hint("open the hub's link on the publisher of the Cloud Connect cluster"));
+        }
+        match *r.method {
+            Method::GET => {
+                let mut f = match request_fields(&query(r.query)) {
+                    Ok(f) => f,
+                    Err(e) => return self.consent_error(&e),
+                };
+                let hub = f["hub"].as_str().unwrap_or_default().to_owned();
+                let identity = match cloudconnect::hub_identity(&hub) {
+                    Ok((id, _)) => id,
+                    Err(e) => return self.consent_error(&e),
+                };
+                if identity.hub_id != f["hub_id"] {
+                    return self.consent_error(&OpError::new(Kind::Untrusted, format!("{hub} is not the hub the link names")));
+                }
+                f["cert_sha256"] = json!(identity.cert_sha256);
+                self.consent_page(StatusCode::OK, json!({"form": f}))
+            }
+            Method::POST => {
+                let fields = match form(r.body) {
+                    Ok(f) => f,
+                    Err(e) => return error(StatusCode::BAD_REQUEST, &e),
+                };
+                let f = match request_fields(&fields) {
+                    Ok(f) => f,
+                    Err(e) => return self.consent_error(&e),
+                };
+                let consented = field(&fields, "cert_sha256");
+                let mut again = f.clone();
+                again["cert_sha256"] = json!(consented);
+                // The application user signs in as with the API (limited per address and user).
+                let basic = {
+                    use base64::Engine;
+                    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", field(&fields, "user"), field(&fields, "password"))))
+                };
+                let user = match self.auth.check(r.peer.ip(), Some(&basic)) {
+                    Verdict::Allowed(u) => u,
+                    Verdict::Limited(_) => {
+                        return self.consent_page(StatusCode::TOO_MANY_REQUESTS, json!({"form": again, "error": "Too many failed sign-ins from this address or for this user; wait a minute and try again."}))
+                    }
+                    Verdict::Busy => {
+                        return self.consent_page(StatusCode::SERVICE_UNAVAILABLE, json!({"form": again, "error": "Too many sign-ins are being checked at once; try again in a moment."}))
+                    }
+                    Verdict::Denied => {
+                        return self.consent_page(StatusCode::UNAUTHORIZED, json!({"form": again, "error": "The application user name or password is wrong."}))
+                    }
+                };
+                let s = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
+                match cloudconnect::register(&mut node, &s("hub"), &s("hub_id"), &s("code"), &s("fqdn"), consented, &self.cert_sha256) {
+                    Ok(reg) => {
+                        self.log(&format!("{user} registered this cluster with the hub {} as {}", reg.hub, reg.display_name));
+                        let back = format!(
+                            "{}/cloudconnect?{}",
+                            reg.hub,
+                            serde_urlencoded::to_string([("notice", format!("{} is registered.", reg.display_name))]).unwrap_or_default()
+                        );
+                        self.consent_page(StatusCode::OK, json!({
+                            "heading": "Access allowed", "done": true, "link": back,
+                            "message": format!("This Cloud Connect cluster is registered with {} as {}. Its nodes now poll the hub for upgrades.", reg.hub, reg.display_name)}))
+                    }
+                    Err(e) => {
+                        self.log(&format!("{user}: registration with {} failed: {e}", s("hub")));
+                        self.consent_error(&e)
+                    }
+                }
+            }
+            _ => error(StatusCode::METHOD_NOT_ALLOWED, "use GET or POST"),
+        }
+    }
+}
