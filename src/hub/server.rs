@@ -128,6 +128,10 @@ impl HubService {
                 let token = self.token(r.authz)?;
                 let b: PollBody = parse(r.body)?;
                 let offer = hub.poll(token, &b.node, &b.version, now).map_err(failed)?;
+                if let super::Offer::Install { version, .. } = &offer {
+                    let cluster = hub.authorize(token).unwrap_or_default();
+                    self.log(&format!("offered {version} to {} of {cluster}", b.node));
+                }
                 Ok(json_reply(StatusCode::OK, json!(offer)))
             }
             (&Method::POST, "/api/v1/report") => {
@@ -135,6 +139,12 @@ impl HubService {
                 let b: ReportBody = parse(r.body)?;
                 hub.report(token, &b.node, &b.version, b.healthy, &b.detail, now)
                     .map_err(failed)?;
+                let cluster = hub.authorize(token).unwrap_or_default();
+                self.log(&if b.healthy {
+                    format!("{} of {cluster} reports {} healthy", b.node, b.version)
+                } else {
+                    format!("{} of {cluster} reports {} failed: {}", b.node, b.version, b.detail)
+                });
                 Ok(json_reply(StatusCode::OK, json!({"recorded": true})))
             }
             (&Method::POST, "/api/v1/unregister") => {

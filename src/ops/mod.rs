@@ -20,6 +20,7 @@ pub mod notify;
 pub mod onboarding;
 pub mod orchestrate;
 pub mod patches;
+pub mod release;
 pub mod schedule;
 pub mod signing;
 pub mod software;

@@ -10,6 +10,7 @@ mod consent;
 pub mod https;
 pub mod pages;
 pub mod tls;
+mod upgrade;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -57,6 +58,14 @@ pub struct ServeArgs {
     /// Seconds after start of the first artifact download
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub download_delay: u64,
+    /// Seconds between polls of the hub the cluster is registered with (doubled after each
+    /// failure, up to an hour)
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, env = "CCADMIN_HUB_POLL_INTERVAL", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub hub_poll_interval: u64,
+    /// The release directory this node runs from (DIR/current -> DIR/releases/VERSION); a node
+    /// with one installs the releases its hub offers
+    #[arg(long, value_name = "DIR", env = "CCADMIN_RELEASE_ROOT")]
+    pub release_root: Option<PathBuf>,
 }
 
 fn parse_hhmm(s: &str) -> Result<(u32, u32), String> {
@@ -91,6 +100,12 @@ struct Service {
     /// SHA-256 of this node's service certificate (what a hub pins).
     cert_sha256: String,
     pages: pages::Pages,
+    /// The ccadmin release this process runs, and the release directory it runs from.
+    version: String,
+    release_root: Option<PathBuf>,
+    /// A release staged to switch to; `stop` ends the service for it.
+    upgrade: Mutex<Option<crate::ops::release::Staged>>,
+    stop: Arc<tokio::sync::Notify>,
 }
 
 use https::{error, json_reply, limited, op_reply, Reply, MAX_BATCH, MAX_BODY};
@@ -146,7 +161,10 @@ impl Service {
             if !matches!(*method, hyper::Method::GET | hyper::Method::HEAD) {
                 return error(StatusCode::METHOD_NOT_ALLOWED, "use GET or HEAD");
             }
-            return json_reply(StatusCode::OK, json!({ "status": "ok" }));
+            return json_reply(
+                StatusCode::OK,
+                json!({ "status": "ok", "version": self.version }),
+            );
         }
         if path.starts_with("/cluster/") || path.starts_with("/replication/") {
             return self.cluster_call(peer, method, path, authorization, body);
@@ -416,29 +434,67 @@ pub fn run(
     let root = state.root().to_path_buf();
     let files = tls::ensure(&root, &host)?;
     let (acceptor, cert_sha256) = https::acceptor(&files)?;
-    let log = https::open_log(&root.join("logs"), "serve.log")?;
     let db_path = state.db_path();
     let public_key = crate::nodekey::ensure(&root, &host)?.public_line;
-    let svc = Arc::new(Service {
-        root: root.clone(),
-        host: host.clone(),
-        stores,
-        cancel: Cancel::new(),
-        public_key,
-        auth: Authenticator::new(db_path, host.clone()),
-        log,
-        cert_sha256,
-        pages: consent::pages(),
-    });
+    let listener = upgrade::listener(args.listen)?;
+    let release_root = args
+        .release_root
+        .as_ref()
+        .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()));
+    let version = crate::ops::release::running_version(release_root.as_deref());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    loop {
+        let svc = Arc::new(Service {
+            root: root.clone(),
+            host: host.clone(),
+            stores,
+            cancel: Cancel::new(),
+            public_key: public_key.clone(),
+            auth: Authenticator::new(db_path.clone(), host.clone()),
+            log: https::open_log(&root.join("logs"), "serve.log")?,
+            cert_sha256: cert_sha256.clone(),
+            pages: consent::pages(),
+            version: version.clone(),
+            release_root: release_root.clone(),
+            upgrade: Mutex::new(None),
+            stop: Arc::new(tokio::sync::Notify::new()),
+        });
+        if let Ok(from) = std::env::var("CCADMIN_UPGRADED_FROM") {
+            svc.log(&format!("ccadmin {version} started (upgraded from {})", crate::output::terminal_safe(&from)));
+            std::env::remove_var("CCADMIN_UPGRADED_FROM");
+        }
+        let result = serve_once(&svc, &rt, &acceptor, &listener, args, &schedule);
+        result?;
+        let staged = svc.upgrade.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let Some(staged) = staged else {
+            return Ok(());
+        };
+        match upgrade::hand_over(&svc, &rt, &listener, &staged, &files.cert) {
+            upgrade::HandOver::Done(status) => return status,
+            upgrade::HandOver::SwitchedBack => continue,
+        }
+    }
+}
+
+/// Serve until SIGTERM/SIGINT or until a staged release asks for the switch, with the
+/// background work on threads of its own; every thread has ended when this returns.
+fn serve_once(
+    svc: &Arc<Service>,
+    rt: &tokio::runtime::Runtime,
+    acceptor: &tokio_rustls::TlsAcceptor,
+    listener: &std::net::TcpListener,
+    args: &ServeArgs,
+    schedule: &Schedule,
+) -> Result<(), String> {
+    let root = svc.root.clone();
     // Background work runs on threads of its own, so a long download never delays a
     // replication retry, and both end at once when the service stops.
     let chores = {
-        let (svc, interval) = (Arc::clone(&svc), Duration::from_secs(args.sync_interval));
+        let (svc, interval) = (Arc::clone(svc), Duration::from_secs(args.sync_interval));
         // Without the socket (a state path too long for one) changes wait for the interval.
         let wake = cluster::Wakeup::bind(&root)
             .map_err(|e| svc.log(&format!("changes replicate every {interval:?}: {e}")))
@@ -449,7 +505,8 @@ pub fn run(
         std::thread::spawn(move || cluster_chores(&svc, wake.as_ref(), interval, &mail_tx))
     };
     let downloads = {
-        let svc = Arc::clone(&svc);
+        let svc = Arc::clone(svc);
+        let schedule = schedule.clone();
         let first = jiff::Timestamp::now() + Duration::from_secs(args.download_delay);
         svc.log(&format!(
             "artifact download: {}s after start, then {schedule}",
@@ -462,17 +519,23 @@ pub fn run(
             })
         })
     };
-    let result = rt.block_on(https::serve(
-        Arc::clone(&svc),
-        acceptor,
-        args.listen,
+    let hub = {
+        let (svc, interval) = (Arc::clone(svc), Duration::from_secs(args.hub_poll_interval));
+        std::thread::spawn(move || upgrade::poll_hub(&svc, interval))
+    };
+    let result = rt.block_on(https::serve_on(
+        Arc::clone(svc),
+        acceptor.clone(),
+        listener,
         "ccadmin serve",
-        host,
+        svc.host.clone(),
+        Some(Arc::clone(&svc.stop)),
     ));
     svc.cancel.cancel();
     cluster::nudge(&root);
     let _ = chores.join();
     let _ = downloads.join();
+    let _ = hub.join();
     result
 }
 

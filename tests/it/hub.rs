@@ -411,7 +411,12 @@ fn the_node_client_pins_the_hub_it_consented_to() {
         panic!("no offer");
     };
     assert_eq!(version, "3.0.0");
-    let data = node.download(&version, size).unwrap();
+    // An interrupted download is resumed: what is there is kept, the rest asked for (Range).
+    let file = d.path().join("release.tar.gz");
+    std::fs::write(&file, b"th").unwrap();
+    node.download(&version, size, &file).unwrap();
+    let data = std::fs::read(&file).unwrap();
+    assert_eq!(data, b"three");
     assert_eq!(crate::patches::sha256(&data), sha256);
     node.report("cc-a", "3.0.0", true, "healthy").unwrap();
     assert_eq!(node.poll("cc-a", "3.0.0").unwrap(), Offer::UpToDate);

@@ -1,0 +1,179 @@
+//! The ccadmin release a Cloud Connect node runs, and installing another (issue 14). A node
+//! that upgrades itself runs from a release directory (`serve --release-root DIR`):
+//!
+//! ```text
+//! DIR/releases/0.1.0/release.json   {"version": "0.1.0"}
+//! DIR/releases/0.1.0/bin/ccadmin
+//! DIR/releases/0.2.0/...            staged beside it
+//! DIR/current -> releases/0.1.0     what the service is started from
+//! ```
+//!
+//! A release offered by the hub is downloaded (resumed if interrupted), its SHA-256 compared
+//! with the offer's and its minisign signature checked against the cluster's trusted signers
+//! (the patch signers), then unpacked beside the current one — only directories and regular
+//! files, no path outside, bounded in size — and its `release.json` must name the offered
+//! version. Switching `current` is one atomic rename.
+
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{Kind, Node, OpError, OpResult};
+use crate::hub::Offer;
+
+/// The largest archive and the most it may unpack to.
+pub const MAX_ARCHIVE: u64 = 512 << 20;
+const MAX_UNPACKED: u64 = 2 << 30;
+const MAX_ENTRIES: usize = 10_000;
+
+#[derive(Debug, Deserialize)]
+struct Manifest {
+    version: String,
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> OpError + '_ {
+    move |e| OpError::new(Kind::Storage, format!("{}: {e}", path.display()))
+}
+
+/// The version of the release in `dir` (its `release.json`).
+pub fn version_in(dir: &Path) -> OpResult<String> {
+    let path = dir.join("release.json");
+    let raw = crate::state::read_bounded(&path, 4096).map_err(io(&path))?;
+    let m: Manifest = serde_json::from_slice(&raw).map_err(|e| {
+        OpError::new(Kind::Invalid, format!("{} is not a release manifest: {e}", path.display()))
+    })?;
+    if m.version.is_empty() || m.version.len() > 64 || !m.version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_')) {
+        return Err(OpError::new(Kind::Invalid, format!("{}: the version is not one", path.display())));
+    }
+    Ok(m.version)
+}
+
+/// The version this process runs: its release directory's, else the version it was built as.
+pub fn running_version(root: Option<&Path>) -> String {
+    root.and_then(|r| version_in(&r.join("current")).ok())
+        .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_owned())
+}
+
+/// A release unpacked beside the current one, ready to switch to.
+#[derive(Debug, Clone)]
+pub struct Staged {
+    pub version: String,
+    pub dir: PathBuf,
+}
+
+/// Download, verify and unpack an offered release. `Err`: why it was refused (reported to the
+/// hub); an unsigned or tampered archive is deleted.
+pub fn prepare(node: &mut Node, client: &crate::clients::hub::HubClient, root: &Path, offer: &Offer) -> OpResult<Staged> {
+    let Offer::Install { version, sha256, size, signature, .. } = offer else {
+        return Err(OpError::new(Kind::Invalid, "nothing to install"));
+    };
+    if *size > MAX_ARCHIVE {
+        return Err(OpError::new(Kind::Peer, format!("the release {version} is {size} bytes, more than this node takes ({MAX_ARCHIVE})")));
+    }
+    let releases = root.join("releases");
+    let incoming = releases.join(".incoming");
+    std::fs::create_dir_all(&incoming).map_err(io(&incoming))?;
+    // The version came from the hub: it names a file only once it is known to be plain.
+    let plain = !version.is_empty() && version.len() <= 64 && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_')) && !version.starts_with('.');
+    if !plain {
+        return Err(OpError::new(Kind::Peer, "the hub offered a version that is not one"));
+    }
+    let archive = incoming.join(format!("ccadmin-{version}.tar.gz"));
+    client.download(version, *size, &archive)?;
+    let data = crate::state::read_bounded(&archive, MAX_ARCHIVE).map_err(io(&archive))?;
+    let refuse = |why: String| {
+        let _ = std::fs::remove_file(&archive);
+        OpError::new(Kind::Untrusted, why)
+    };
+    let got = super::signing::sha256_hex(&data);
+    if !got.eq_ignore_ascii_case(sha256) {
+        return Err(refuse(format!("the release {version} is tampered: its SHA-256 is {got}, the hub said {sha256}")));
+    }
+    let signers = node.db()?.signers()?;
+    match super::signing::verify(&data, (!signature.is_empty()).then_some(signature.as_str()), &signers) {
+        super::signing::Verdict::Trusted { .. } => {}
+        super::signing::Verdict::Unsigned => return Err(refuse(format!("the release {version} is not signed"))),
+        super::signing::Verdict::UnknownKey { key_id } => {
+            return Err(refuse(format!("the release {version} is signed by key {key_id}, which this cluster does not trust (utils patch-manager signer add)")))
+        }
+        super::signing::Verdict::Invalid => return Err(refuse(format!("the signature of the release {version} does not match it (tampered)"))),
+    }
+    let staging = releases.join(format!(".staging-{version}"));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).map_err(io(&staging))?;
+    let unpacked = unpack(&data, &staging).and_then(|()| {
+        let v = version_in(&staging)?;
+        if &v != version {
+            return Err(OpError::new(Kind::Peer, format!("the archive of {version} holds release {v}")));
+        }
+        let bin = staging.join("bin/ccadmin");
+        let meta = std::fs::metadata(&bin).map_err(|_| OpError::new(Kind::Peer, format!("the release {version} has no bin/ccadmin")))?;
+        if !meta.is_file() {
+            return Err(OpError::new(Kind::Peer, format!("bin/ccadmin of {version} is not a file")));
+        }
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).map_err(io(&bin))
+    });
+    if let Err(e) = unpacked {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let dir = releases.join(version);
+    if dir.exists() {
+        // A staged copy of an earlier attempt (never the current release: it is older).
+        std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+    }
+    std::fs::rename(&staging, &dir).map_err(io(&dir))?;
+    let _ = std::fs::remove_file(&archive);
+    Ok(Staged { version: version.clone(), dir })
+}
+
+/// Unpack a gzip'd tar into `into`: directories and regular files only, relative paths
+/// without `..`, bounded in count and size.
+fn unpack(data: &[u8], into: &Path) -> OpResult {
+    let bad = |m: String| OpError::new(Kind::Peer, format!("the release archive: {m}"));
+    let mut ar = tar::Archive::new(flate2::read::GzDecoder::new(data));
+    let (mut total, mut count) = (0u64, 0usize);
+    for entry in ar.entries().map_err(|e| bad(e.to_string()))? {
+        let mut entry = entry.map_err(|e| bad(e.to_string()))?;
+        count += 1;
+        if count > MAX_ENTRIES {
+            return Err(bad("too many entries".into()));
+        }
+        let path = entry.path().map_err(|e| bad(e.to_string()))?.into_owned();
+        if path.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+            return Err(bad(format!("'{}' leaves the release directory", path.display().to_string().escape_debug())));
+        }
+        let target = into.join(&path);
+        match entry.header().entry_type() {
+            tar::EntryType::Directory => std::fs::create_dir_all(&target).map_err(io(&target))?,
+            tar::EntryType::Regular => {
+                total += entry.size();
+                if total > MAX_UNPACKED {
+                    return Err(bad("it unpacks to too much".into()));
+                }
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent).map_err(io(parent))?;
+                }
+                let mut out = std::fs::File::create(&target).map_err(io(&target))?;
+                let n = entry.size();
+                std::io::copy(&mut (&mut entry).take(n), &mut out).map_err(io(&target))?;
+            }
+            other => return Err(bad(format!("'{}' is a {other:?}, not a file or directory", path.display().to_string().escape_debug()))),
+        }
+    }
+    Ok(())
+}
+
+/// Point `root/current` at `target` (atomically); what it pointed at before.
+pub fn switch(root: &Path, target: &Path) -> OpResult<Option<PathBuf>> {
+    let current = root.join("current");
+    let before = std::fs::read_link(&current).ok();
+    let relative = target.strip_prefix(root).unwrap_or(target);
+    let next = root.join(".current.new");
+    let _ = std::fs::remove_file(&next);
+    std::os::unix::fs::symlink(relative, &next).map_err(io(&next))?;
+    std::fs::rename(&next, &current).map_err(io(&current))?;
+    Ok(before)
+}
