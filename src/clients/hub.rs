@@ -79,23 +79,95 @@ fn read_json<T: for<'de> Deserialize<'de>>(
     })
 }
 
+/// A TLS verifier that trusts any certificate but keeps the one presented (its signature of
+/// the handshake is still checked): how `identity` learns the hub's certificate, directly or
+/// through a proxy's tunnel.
+#[derive(Debug)]
+struct Capture {
+    seen: std::sync::Arc<std::sync::Mutex<Option<Vec<u8>>>>,
+    provider: std::sync::Arc<tokio_rustls::rustls::crypto::CryptoProvider>,
+}
+
+mod capture {
+    use tokio_rustls::rustls::client::danger::{
+        HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier,
+    };
+    use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+    use tokio_rustls::rustls::{DigitallySignedStruct, Error, SignatureScheme};
+
+    impl ServerCertVerifier for super::Capture {
+        fn verify_server_cert(
+            &self,
+            end_entity: &CertificateDer<'_>,
+            _intermediates: &[CertificateDer<'_>],
+            _name: &ServerName<'_>,
+            _ocsp: &[u8],
+            _now: UnixTime,
+        ) -> Result<ServerCertVerified, Error> {
+            *self.seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(end_entity.to_vec());
+            Ok(ServerCertVerified::assertion())
+        }
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, Error> {
+            tokio_rustls::rustls::crypto::verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.provider.signature_verification_algorithms,
+            )
+        }
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, Error> {
+            tokio_rustls::rustls::crypto::verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.provider.signature_verification_algorithms,
+            )
+        }
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.provider
+                .signature_verification_algorithms
+                .supported_schemes()
+        }
+    }
+}
+
 /// Learn the hub's identity and certificate (DER), trusting nothing and sending nothing secret.
 pub fn identity(base: &str, timeout: Duration) -> OpResult<(Identity, Vec<u8>)> {
+    use std::sync::{Arc, Mutex};
     let url = format!("{}/api/v1/identity", base.trim_end_matches('/'));
+    let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+    let seen = Arc::new(Mutex::new(None));
+    let tls = tokio_rustls::rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| OpError::new(Kind::Failed, format!("TLS: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(Capture {
+            seen: Arc::clone(&seen),
+            provider,
+        }))
+        .with_no_client_auth();
     let client = reqwest::blocking::Client::builder()
-        .danger_accept_invalid_certs(true)
-        .tls_info(true)
+        .tls_backend_preconfigured(tls)
         .connect_timeout(timeout)
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| unreachable(&url, &e))?;
     let r = client.get(&url).send().map_err(|e| unreachable(&url, &e))?;
-    let cert = r
-        .extensions()
-        .get::<reqwest::tls::TlsInfo>()
-        .and_then(|t| t.peer_certificate())
-        .map(<[u8]>::to_vec)
+    let cert = seen
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take()
         .ok_or_else(|| OpError::new(Kind::Untrusted, format!("{url} presented no certificate")))?;
     let id: Identity = read_json(&url, r)?;
     if !id
@@ -195,7 +267,8 @@ impl HubClient {
     pub fn download(&self, version: &str, size: u64, path: &std::path::Path) -> OpResult {
         use std::io::{Read, Write};
         let url = format!("{}/api/v1/releases/{version}", self.base);
-        let io = |e: std::io::Error| OpError::new(Kind::Storage, format!("{}: {e}", path.display()));
+        let io =
+            |e: std::io::Error| OpError::new(Kind::Storage, format!("{}: {e}", path.display()));
         let have = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let have = if have > size { 0 } else { have };
         let mut req = self.client.get(&url);
@@ -226,7 +299,10 @@ impl HubClient {
         if start + copied != size {
             return Err(OpError::new(
                 Kind::Peer,
-                format!("{url}: {} bytes arrived, the offer said {size}", start + copied),
+                format!(
+                    "{url}: {} bytes arrived, the offer said {size}",
+                    start + copied
+                ),
             ));
         }
         Ok(())

@@ -151,11 +151,14 @@ fn read_new_password(name: &str) -> OpResult<crate::secrets::Secret> {
     let invalid = |m: String| OpError::new(crate::ops::Kind::Invalid, m);
     let password = if std::io::stdin().is_terminal() {
         let ask = |p: &str| {
-            crate::prompt::read_masked(p).map_err(|e| invalid(format!("no password was given: {e}")))
+            crate::prompt::read_masked(p)
+                .map_err(|e| invalid(format!("no password was given: {e}")))
         };
         let first = ask(&format!("Password for {name}: "))?;
         if ask("Confirm the password: ")? != first {
-            return Err(invalid("the password and its confirmation do not match".into()));
+            return Err(invalid(
+                "the password and its confirmation do not match".into(),
+            ));
         }
         first
     } else {
@@ -413,13 +416,18 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
         HubCommand::Account(AccountCommand::List) => {
             let list = hub.accounts()?;
             if json {
-                let list: Vec<_> = list.iter().map(|(n, at)| json!({"name": n, "created_at": at})).collect();
+                let list: Vec<_> = list
+                    .iter()
+                    .map(|(n, at)| json!({"name": n, "created_at": at}))
+                    .collect();
                 ui.json(&json!({ "accounts": list })).map_err(io)?;
             } else if list.is_empty() {
-                ui.line("No account exists (ccadmin hub account add NAME adds one).").map_err(io)?;
+                ui.line("No account exists (ccadmin hub account add NAME adds one).")
+                    .map_err(io)?;
             } else {
                 let rows: Vec<Vec<String>> = list.into_iter().map(|(n, at)| vec![n, at]).collect();
-                ui.line(&plain_table(&["ACCOUNT", "CREATED"], &rows)).map_err(io)?;
+                ui.line(&plain_table(&["ACCOUNT", "CREATED"], &rows))
+                    .map_err(io)?;
             }
         }
         HubCommand::Account(AccountCommand::Delete { name }) => {

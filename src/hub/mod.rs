@@ -627,7 +627,10 @@ impl Hub {
             .execute("DELETE FROM account WHERE name = ?1", params![name])
             .map_err(storage)?;
         if n == 0 {
-            return Err(OpError::new(Kind::NotFound, format!("no account is named {name}")));
+            return Err(OpError::new(
+                Kind::NotFound,
+                format!("no account is named {name}"),
+            ));
         }
         self.conn
             .execute("DELETE FROM session WHERE account = ?1", params![name])
@@ -663,7 +666,10 @@ impl Hub {
     pub fn new_session(&mut self, account: &str, now: Timestamp) -> OpResult<String> {
         let id = random_hex(32);
         self.conn
-            .execute("DELETE FROM session WHERE expires_at <= ?1", params![now.to_string()])
+            .execute(
+                "DELETE FROM session WHERE expires_at <= ?1",
+                params![now.to_string()],
+            )
             .map_err(storage)?;
         self.conn
             .execute(
@@ -686,7 +692,8 @@ impl Hub {
             .optional()
             .map_err(storage)?;
         Ok(row.and_then(|(account, csrf, expires)| {
-            (expires.parse::<Timestamp>().is_ok_and(|e| now < e)).then_some(Session { account, csrf })
+            (expires.parse::<Timestamp>().is_ok_and(|e| now < e))
+                .then_some(Session { account, csrf })
         }))
     }
 

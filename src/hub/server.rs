@@ -143,7 +143,10 @@ impl HubService {
                 self.log(&if b.healthy {
                     format!("{} of {cluster} reports {} healthy", b.node, b.version)
                 } else {
-                    format!("{} of {cluster} reports {} failed: {}", b.node, b.version, b.detail)
+                    format!(
+                        "{} of {cluster} reports {} failed: {}",
+                        b.node, b.version, b.detail
+                    )
                 });
                 Ok(json_reply(StatusCode::OK, json!({"recorded": true})))
             }
@@ -177,7 +180,10 @@ impl HubService {
                     Some(n) => {
                         let mut reply = Response::new(Full::new(Bytes::from(data).slice(n..)));
                         *reply.status_mut() = StatusCode::PARTIAL_CONTENT;
-                        if let Ok(v) = hyper::header::HeaderValue::from_str(&format!("bytes {n}-{}/{total}", total - 1)) {
+                        if let Ok(v) = hyper::header::HeaderValue::from_str(&format!(
+                            "bytes {n}-{}/{total}",
+                            total - 1
+                        )) {
                             reply.headers_mut().insert(hyper::header::CONTENT_RANGE, v);
                         }
                         reply
@@ -206,12 +212,7 @@ impl https::Handler for HubService {
 
 /// Run the hub's service on `listen` until SIGTERM or SIGINT; its certificate is made on first
 /// start (self-signed for `host`) in `<hub-dir>/tls/`.
-pub fn run(
-    dir: PathBuf,
-    listen: SocketAddr,
-    host: &str,
-    clock: Clock,
-) -> Result<(), String> {
+pub fn run(dir: PathBuf, listen: SocketAddr, host: &str, clock: Clock) -> Result<(), String> {
     let hub = Hub::open(&dir).map_err(|e| e.to_string())?;
     let files = crate::serve::tls::ensure(&dir, host)?;
     let (acceptor, cert_sha256) = https::acceptor(&files)?;

@@ -71,12 +71,24 @@ impl HubService {
     /// The signed-in session of a page request.
     fn session(&self, hub: &Hub, r: &Request<'_>, now: Timestamp) -> Option<(String, Session)> {
         let id = cookie(r.header(COOKIE), COOKIE_NAME)?;
-        hub.session(id, now).ok().flatten().map(|s| (id.to_owned(), s))
+        hub.session(id, now)
+            .ok()
+            .flatten()
+            .map(|s| (id.to_owned(), s))
     }
 
     /// Check a name and password (limited per address and account); the account as stored.
-    fn sign_in(&self, hub: &Hub, r: &Request<'_>, name: &str, password: &str) -> Result<String, Reply> {
-        let attempt = self.limiter.attempt(r.peer.ip(), Some(name)).map_err(crate::serve::https::limited)?;
+    fn sign_in(
+        &self,
+        hub: &Hub,
+        r: &Request<'_>,
+        name: &str,
+        password: &str,
+    ) -> Result<String, Reply> {
+        let attempt = self
+            .limiter
+            .attempt(r.peer.ip(), Some(name))
+            .map_err(crate::serve::https::limited)?;
         let stored = hub.account_hash(name).map_err(|e| op_reply(&e))?;
         let secret = crate::secrets::Secret::new(password);
         let ok = match &stored {
@@ -90,14 +102,27 @@ impl HubService {
         attempt.settle(ok);
         match stored {
             Some((account, _)) if ok => Ok(account),
-            _ => Err(error(StatusCode::UNAUTHORIZED, "the account name or password is wrong")),
+            _ => Err(error(
+                StatusCode::UNAUTHORIZED,
+                "the account name or password is wrong",
+            )),
         }
     }
 
     /// The page routes; `None`: not a page.
-    pub(super) fn page_route(&self, r: &Request<'_>, hub: &mut Hub, now: Timestamp) -> Option<Reply> {
+    pub(super) fn page_route(
+        &self,
+        r: &Request<'_>,
+        hub: &mut Hub,
+        now: Timestamp,
+    ) -> Option<Reply> {
         let path = r.path;
-        if !(path == "/" || path == "/login" || path == "/logout" || path == "/releases" || path.starts_with("/cloudconnect")) {
+        if !(path == "/"
+            || path == "/login"
+            || path == "/logout"
+            || path == "/releases"
+            || path.starts_with("/cloudconnect"))
+        {
             return None;
         }
         if path == "/" {
@@ -112,12 +137,19 @@ impl HubService {
                     Some(q) => format!("{path}?{q}"),
                     None => path.to_owned(),
                 };
-                let to = format!("/login?{}", serde_urlencoded::to_string([("next", next)]).unwrap_or_default());
+                let to = format!(
+                    "/login?{}",
+                    serde_urlencoded::to_string([("next", next)]).unwrap_or_default()
+                );
                 return Some(redirect(&to, None));
             }
-            return Some(self.pages.render(StatusCode::UNAUTHORIZED, "message.html", json!({
+            return Some(self.pages.render(
+                StatusCode::UNAUTHORIZED,
+                "message.html",
+                json!({
                 "heading": "Signed out", "message": "Your session ended. Sign in and try again.",
-                "link": "/login", "link_text": "Sign in"})));
+                "link": "/login", "link_text": "Sign in"}),
+            ));
         };
         let base = json!({"account": session.account, "csrf": session.csrf});
         let ctx = |extra: Value| {
@@ -161,7 +193,15 @@ impl HubService {
         })
     }
 
-    fn settings_page(&self, hub: &Hub, name: &str, now: Timestamp, notice: &str, problem: Option<&str>, ctx: &dyn Fn(Value) -> Value) -> Reply {
+    fn settings_page(
+        &self,
+        hub: &Hub,
+        name: &str,
+        now: Timestamp,
+        notice: &str,
+        problem: Option<&str>,
+        ctx: &dyn Fn(Value) -> Value,
+    ) -> Reply {
         let c = match hub.cluster(name, now) {
             Ok(c) => c,
             Err(e) => {
@@ -176,7 +216,9 @@ impl HubService {
             .into_iter()
             .rev()
             .map(|(at, actor, _, new)| {
-                let new = serde_json::from_str(&new).map(|s| describe(&s)).unwrap_or(new);
+                let new = serde_json::from_str(&new)
+                    .map(|s| describe(&s))
+                    .unwrap_or(new);
                 json!({"at": at, "actor": actor, "new": new})
             })
             .collect();
@@ -211,26 +253,59 @@ impl HubService {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn post(&self, r: &Request<'_>, hub: &mut Hub, now: Timestamp, sid: &str, session: &Session, fields: &[(String, String)], ctx: &dyn Fn(Value) -> Value) -> Reply {
+    fn post(
+        &self,
+        r: &Request<'_>,
+        hub: &mut Hub,
+        now: Timestamp,
+        sid: &str,
+        session: &Session,
+        fields: &[(String, String)],
+        ctx: &dyn Fn(Value) -> Value,
+    ) -> Reply {
         let name = field(fields, "name");
         let back = |notice: &str| {
-            redirect(&format!("/cloudconnect/settings?{}", serde_urlencoded::to_string([("name", name), ("notice", notice)]).unwrap_or_default()), None)
+            redirect(
+                &format!(
+                    "/cloudconnect/settings?{}",
+                    serde_urlencoded::to_string([("name", name), ("notice", notice)])
+                        .unwrap_or_default()
+                ),
+                None,
+            )
         };
         match r.path {
             "/logout" => {
                 let _ = hub.end_session(sid);
-                redirect("/login", Some(&format!("{COOKIE_NAME}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0")))
+                redirect(
+                    "/login",
+                    Some(&format!(
+                        "{COOKIE_NAME}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0"
+                    )),
+                )
             }
             "/cloudconnect/add" => {
-                let (display_name, fqdn) = (field(fields, "display_name").trim(), field(fields, "fqdn").trim());
-                let again = |e: &OpError| self.pages.render(StatusCode::BAD_REQUEST, "add.html", ctx(json!({
-                    "display_name": display_name, "fqdn": fqdn, "error": e.to_string()})));
+                let (display_name, fqdn) = (
+                    field(fields, "display_name").trim(),
+                    field(fields, "fqdn").trim(),
+                );
+                let again = |e: &OpError| {
+                    self.pages.render(
+                        StatusCode::BAD_REQUEST,
+                        "add.html",
+                        ctx(json!({
+                    "display_name": display_name, "fqdn": fqdn, "error": e.to_string()})),
+                    )
+                };
                 let Some(hub_url) = base_url(r) else {
                     return error(StatusCode::BAD_REQUEST, "the request names no usable Host");
                 };
                 match self.begin(hub, display_name, fqdn, &hub_url, now) {
                     Ok((url, _)) => {
-                        self.log(&format!("{}: registration of {display_name} ({fqdn}) started", session.account));
+                        self.log(&format!(
+                            "{}: registration of {display_name} ({fqdn}) started",
+                            session.account
+                        ));
                         redirect(&url, None)
                     }
                     Err(e) => again(&e),
@@ -240,20 +315,33 @@ impl HubService {
                 let parse_u8 = |k: &str| field(fields, k).parse::<u8>().ok();
                 let change = ScheduleChange {
                     frequency: Some(field(fields, "frequency").to_owned()),
-                    days: fields.iter().filter(|(k, _)| k == "days").map(|(_, v)| v.clone()).collect(),
+                    days: fields
+                        .iter()
+                        .filter(|(k, _)| k == "days")
+                        .map(|(_, v)| v.clone())
+                        .collect(),
                     day: parse_u8("day"),
                     hour: parse_u8("hour"),
                     time_zone: Some(field(fields, "time_zone").to_owned()),
                     urgent_hour: parse_u8("urgent_hour"),
                 };
-                let done = hub.cluster(name, now).and_then(|c| change.apply(&c.schedule)).and_then(|s| hub.set_schedule(name, s, &session.account, now));
+                let done = hub
+                    .cluster(name, now)
+                    .and_then(|c| change.apply(&c.schedule))
+                    .and_then(|s| hub.set_schedule(name, s, &session.account, now));
                 match done {
-                    Ok(c) => back(&format!("Saved. Next scheduled upgrade: {}", when(c.next_upgrade.start, &c.schedule.time_zone))),
+                    Ok(c) => back(&format!(
+                        "Saved. Next scheduled upgrade: {}",
+                        when(c.next_upgrade.start, &c.schedule.time_zone)
+                    )),
                     Err(e) => self.settings_page(hub, name, now, "", Some(&e.to_string()), ctx),
                 }
             }
             "/cloudconnect/settings/postpone" => match hub.postpone(name, &session.account, now) {
-                Ok(c) => back(&format!("The next upgrade is postponed to {}", when(c.next_upgrade.start, &c.schedule.time_zone))),
+                Ok(c) => back(&format!(
+                    "The next upgrade is postponed to {}",
+                    when(c.next_upgrade.start, &c.schedule.time_zone)
+                )),
                 Err(e) => self.settings_page(hub, name, now, "", Some(&e.to_string()), ctx),
             },
             "/cloudconnect/settings/unregister" => {
@@ -263,7 +351,17 @@ impl HubService {
                 match hub.unregister(name) {
                     Ok(()) => {
                         self.log(&format!("{}: unregistered {name}", session.account));
-                        redirect(&format!("/cloudconnect?{}", serde_urlencoded::to_string([("notice", format!("{name} is unregistered."))]).unwrap_or_default()), None)
+                        redirect(
+                            &format!(
+                                "/cloudconnect?{}",
+                                serde_urlencoded::to_string([(
+                                    "notice",
+                                    format!("{name} is unregistered.")
+                                )])
+                                .unwrap_or_default()
+                            ),
+                            None,
+                        )
                     }
                     Err(e) => self.settings_page(hub, name, now, "", Some(&e.to_string()), ctx),
                 }
@@ -274,9 +372,17 @@ impl HubService {
 
     /// Start a registration: the code, and the publisher's consent page URL carrying it with
     /// this hub's address and identity.
-    fn begin(&self, hub: &mut Hub, display_name: &str, fqdn: &str, hub_url: &str, now: Timestamp) -> Result<(String, Timestamp), OpError> {
+    fn begin(
+        &self,
+        hub: &mut Hub,
+        display_name: &str,
+        fqdn: &str,
+        hub_url: &str,
+        now: Timestamp,
+    ) -> Result<(String, Timestamp), OpError> {
         let (code, expires) = hub.begin_registration(display_name, fqdn, now)?;
-        let ep = crate::clients::ssh::Endpoint::parse(fqdn, 8445).map_err(|e| OpError::new(Kind::Invalid, e))?;
+        let ep = crate::clients::ssh::Endpoint::parse(fqdn, 8445)
+            .map_err(|e| OpError::new(Kind::Invalid, e))?;
         let q = serde_urlencoded::to_string([
             ("hub", hub_url),
             ("hub_id", &hub.id()?),
@@ -291,7 +397,11 @@ impl HubService {
     fn login(&self, r: &Request<'_>, hub: &mut Hub, now: Timestamp) -> Reply {
         let q = query(r.query);
         match *r.method {
-            Method::GET => self.pages.render(StatusCode::OK, "login.html", json!({"next": local_next(field(&q, "next"))})),
+            Method::GET => self.pages.render(
+                StatusCode::OK,
+                "login.html",
+                json!({"next": local_next(field(&q, "next"))}),
+            ),
             Method::POST => {
                 let fields = match form(r.body) {
                     Ok(f) => f,
@@ -313,7 +423,11 @@ impl HubService {
                         } else {
                             "The account name or password is wrong."
                         };
-                        self.pages.render(status, "login.html", json!({"next": next, "error": message}))
+                        self.pages.render(
+                            status,
+                            "login.html",
+                            json!({"next": next, "error": message}),
+                        )
                     }
                 }
             }
@@ -322,7 +436,12 @@ impl HubService {
     }
 
     /// The JSON API for people; `None`: not one of its paths.
-    pub(super) fn people_api(&self, r: &Request<'_>, hub: &mut Hub, now: Timestamp) -> Option<Reply> {
+    pub(super) fn people_api(
+        &self,
+        r: &Request<'_>,
+        hub: &mut Hub,
+        now: Timestamp,
+    ) -> Option<Reply> {
         let rest = if r.path == "/api/v1/releases" && *r.method == Method::GET {
             None
         } else {
@@ -334,8 +453,14 @@ impl HubService {
                 Err(reply) => return Some(reply),
             },
             None => {
-                let mut reply = error(StatusCode::UNAUTHORIZED, "a hub account is required (HTTP Basic)");
-                reply.headers_mut().insert(hyper::header::WWW_AUTHENTICATE, hyper::header::HeaderValue::from_static("Basic realm=\"ccadmin hub\""));
+                let mut reply = error(
+                    StatusCode::UNAUTHORIZED,
+                    "a hub account is required (HTTP Basic)",
+                );
+                reply.headers_mut().insert(
+                    hyper::header::WWW_AUTHENTICATE,
+                    hyper::header::HeaderValue::from_static("Basic realm=\"ccadmin hub\""),
+                );
                 return Some(reply);
             }
         };
@@ -351,7 +476,12 @@ impl HubService {
         };
         let name = match percent_encoding::percent_decode_str(name).decode_utf8() {
             Ok(n) => n.into_owned(),
-            Err(_) => return Some(error(StatusCode::BAD_REQUEST, "the cluster name is not UTF-8")),
+            Err(_) => {
+                return Some(error(
+                    StatusCode::BAD_REQUEST,
+                    "the cluster name is not UTF-8",
+                ))
+            }
         };
         let reply = |r: Result<Value, OpError>| match r {
             Ok(v) => json_reply(StatusCode::OK, v),
@@ -362,7 +492,10 @@ impl HubService {
             (&Method::GET, "", "") => {
                 let q = query(r.query);
                 let search = field(&q, "search");
-                reply(hub.clusters((!search.is_empty()).then_some(search), now).map(|l| json!({"clusters": l})))
+                reply(
+                    hub.clusters((!search.is_empty()).then_some(search), now)
+                        .map(|l| json!({"clusters": l})),
+                )
             }
             (&Method::POST, "", "") => {
                 #[derive(serde::Deserialize)]
@@ -373,28 +506,59 @@ impl HubService {
                 }
                 let add: Add = match serde_json::from_slice(r.body) {
                     Ok(a) => a,
-                    Err(e) => return Some(error(StatusCode::BAD_REQUEST, &format!("the body is not {{\"display_name\", \"fqdn\"}}: {e}"))),
+                    Err(e) => {
+                        return Some(error(
+                            StatusCode::BAD_REQUEST,
+                            &format!("the body is not {{\"display_name\", \"fqdn\"}}: {e}"),
+                        ))
+                    }
                 };
                 let Some(hub_url) = base_url(r) else {
-                    return Some(error(StatusCode::BAD_REQUEST, "the request names no usable Host"));
+                    return Some(error(
+                        StatusCode::BAD_REQUEST,
+                        "the request names no usable Host",
+                    ));
                 };
-                reply(self.begin(hub, &add.display_name, &add.fqdn, &hub_url, now).map(|(url, expires)| {
-                    self.log(&format!("{account}: registration of {} started", add.display_name));
-                    json!({"register_url": url, "expires_at": expires.to_string()})
-                }))
+                reply(
+                    self.begin(hub, &add.display_name, &add.fqdn, &hub_url, now)
+                        .map(|(url, expires)| {
+                            self.log(&format!(
+                                "{account}: registration of {} started",
+                                add.display_name
+                            ));
+                            json!({"register_url": url, "expires_at": expires.to_string()})
+                        }),
+                )
             }
-            (&Method::GET, n, "") => reply(hub.cluster(n, now).and_then(|c| Ok(json!({"cluster": c, "nodes": hub.nodes(n)?})))),
-            (&Method::DELETE, n, "") => reply(hub.unregister(n).map(|()| json!({"unregistered": n}))),
+            (&Method::GET, n, "") => reply(
+                hub.cluster(n, now)
+                    .and_then(|c| Ok(json!({"cluster": c, "nodes": hub.nodes(n)?}))),
+            ),
+            (&Method::DELETE, n, "") => {
+                reply(hub.unregister(n).map(|()| json!({"unregistered": n})))
+            }
             (&Method::PUT, n, "schedule") => {
                 let change: ScheduleChange = match serde_json::from_slice(r.body) {
                     Ok(c) => c,
-                    Err(e) => return Some(error(StatusCode::BAD_REQUEST, &format!("the body is not a schedule: {e}"))),
+                    Err(e) => {
+                        return Some(error(
+                            StatusCode::BAD_REQUEST,
+                            &format!("the body is not a schedule: {e}"),
+                        ))
+                    }
                 };
-                reply(hub.cluster(n, now).and_then(|c| change.apply(&c.schedule)).and_then(|s| hub.set_schedule(n, s, &account, now)).map(|c| json!({"cluster": c})))
+                reply(
+                    hub.cluster(n, now)
+                        .and_then(|c| change.apply(&c.schedule))
+                        .and_then(|s| hub.set_schedule(n, s, &account, now))
+                        .map(|c| json!({"cluster": c})),
+                )
             }
-            (&Method::POST, n, "postpone") => reply(hub.postpone(n, &account, now).map(|c| json!({"cluster": c}))),
+            (&Method::POST, n, "postpone") => reply(
+                hub.postpone(n, &account, now)
+                    .map(|c| json!({"cluster": c})),
+            ),
             _ => error(StatusCode::NOT_FOUND, "no such endpoint"),
         })
     }
 }
-

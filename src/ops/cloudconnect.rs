@@ -47,10 +47,22 @@ pub struct Registration {
 /// A hub's address as the consent page gets it: `https://HOST[:PORT]`, nothing else.
 pub fn hub_url(s: &str) -> OpResult<String> {
     let rest = s.strip_prefix("https://").ok_or_else(|| {
-        OpError::new(Kind::Invalid, format!("the hub's address '{}' is not https://HOST[:PORT]", s.escape_debug()))
+        OpError::new(
+            Kind::Invalid,
+            format!(
+                "the hub's address '{}' is not https://HOST[:PORT]",
+                s.escape_debug()
+            ),
+        )
     })?;
     crate::clients::ssh::Endpoint::parse(rest, 443).map_err(|e| {
-        OpError::new(Kind::Invalid, format!("the hub's address '{}' is not https://HOST[:PORT]: {e}", s.escape_debug()))
+        OpError::new(
+            Kind::Invalid,
+            format!(
+                "the hub's address '{}' is not https://HOST[:PORT]: {e}",
+                s.escape_debug()
+            ),
+        )
     })?;
     Ok(format!("https://{rest}"))
 }
@@ -64,7 +76,12 @@ pub fn registration(node: &mut Node) -> OpResult<Option<Registration>> {
     };
     let cert_der = base64::engine::general_purpose::STANDARD
         .decode(cert)
-        .map_err(|e| OpError::new(Kind::Storage, format!("the hub's stored certificate is damaged: {e}")))?;
+        .map_err(|e| {
+            OpError::new(
+                Kind::Storage,
+                format!("the hub's stored certificate is damaged: {e}"),
+            )
+        })?;
     Ok(Some(Registration {
         hub,
         hub_id,
@@ -102,7 +119,9 @@ pub fn register(
     if !identity.cert_sha256.eq_ignore_ascii_case(consented_sha256) || identity.hub_id != hub_id {
         return Err(OpError::new(
             Kind::Untrusted,
-            format!("{hub} is not the hub whose identity was shown (its certificate or id changed)"),
+            format!(
+                "{hub} is not the hub whose identity was shown (its certificate or id changed)"
+            ),
         )
         .hint("start the registration again from the hub"));
     }
@@ -113,7 +132,10 @@ pub fn register(
     secrets.put(db, TOKEN_SECRET, &Secret::new(done.token))?;
     db.set_setting(URL, &hub)?;
     db.set_setting(ID, &done.hub_id)?;
-    db.set_setting(CERT, &base64::engine::general_purpose::STANDARD.encode(&cert))?;
+    db.set_setting(
+        CERT,
+        &base64::engine::general_purpose::STANDARD.encode(&cert),
+    )?;
     db.set_setting(NAME, &done.display_name)?;
     db.set_setting(AT, &now)?;
     db.delete_setting(LAST_RESULT)?;
@@ -132,7 +154,12 @@ pub fn client(node: &mut Node) -> OpResult<Option<(HubClient, Registration)>> {
         OpError::new(Kind::NotConfigured, "the hub's token is missing from the secret store")
             .hint("unregister (utils cloudconnect unregister) and register the cluster again from the hub")
     })?;
-    let client = HubClient::new(&reg.hub, &reg.cert_der, Some(token.expose().to_owned()), TIMEOUT)?;
+    let client = HubClient::new(
+        &reg.hub,
+        &reg.cert_der,
+        Some(token.expose().to_owned()),
+        TIMEOUT,
+    )?;
     Ok(Some((client, reg)))
 }
 
@@ -151,7 +178,10 @@ pub fn unregister(node: &mut Node) -> OpResult<Result<(), String>> {
     let told = match client(node) {
         Ok(Some((c, _))) => c.unregister().map_err(|e| e.to_string()),
         Ok(None) => {
-            return Err(OpError::new(Kind::NotFound, "this Cloud Connect cluster is not registered with a hub"))
+            return Err(OpError::new(
+                Kind::NotFound,
+                "this Cloud Connect cluster is not registered with a hub",
+            ))
         }
         Err(e) => Err(e.to_string()),
     };

@@ -821,7 +821,10 @@ fn validate(c: &Changes) -> OpResult {
             return Err(invalid("smtp", "the password is too long"));
         }
     }
-    if c.hub_token.as_ref().is_some_and(|t| t.len() > 256 || !t.chars().all(|c| c.is_ascii_hexdigit())) {
+    if c.hub_token
+        .as_ref()
+        .is_some_and(|t| t.len() > 256 || !t.chars().all(|c| c.is_ascii_hexdigit()))
+    {
         return Err(invalid("settings", "the hub token is not one"));
     }
     if let Some(settings) = &c.settings {
@@ -1068,7 +1071,11 @@ pub fn apply(node: &mut Node, c: Changes) -> OpResult<Outcome> {
             if c.settings.is_some() {
                 match &c.hub_token {
                     Some(t) => {
-                        secrets.put(db, super::cloudconnect::TOKEN_SECRET, &Secret::new(t.clone()))?;
+                        secrets.put(
+                            db,
+                            super::cloudconnect::TOKEN_SECRET,
+                            &Secret::new(t.clone()),
+                        )?;
                     }
                     None => secrets.delete(db, super::cloudconnect::TOKEN_SECRET)?,
                 }

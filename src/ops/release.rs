@@ -41,10 +41,22 @@ pub fn version_in(dir: &Path) -> OpResult<String> {
     let path = dir.join("release.json");
     let raw = crate::state::read_bounded(&path, 4096).map_err(io(&path))?;
     let m: Manifest = serde_json::from_slice(&raw).map_err(|e| {
-        OpError::new(Kind::Invalid, format!("{} is not a release manifest: {e}", path.display()))
+        OpError::new(
+            Kind::Invalid,
+            format!("{} is not a release manifest: {e}", path.display()),
+        )
     })?;
-    if m.version.is_empty() || m.version.len() > 64 || !m.version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_')) {
-        return Err(OpError::new(Kind::Invalid, format!("{}: the version is not one", path.display())));
+    if m.version.is_empty()
+        || m.version.len() > 64
+        || !m
+            .version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
+    {
+        return Err(OpError::new(
+            Kind::Invalid,
+            format!("{}: the version is not one", path.display()),
+        ));
     }
     Ok(m.version)
 }
@@ -64,20 +76,45 @@ pub struct Staged {
 
 /// Download, verify and unpack an offered release. `Err`: why it was refused (reported to the
 /// hub); an unsigned or tampered archive is deleted.
-pub fn prepare(node: &mut Node, client: &crate::clients::hub::HubClient, root: &Path, offer: &Offer) -> OpResult<Staged> {
-    let Offer::Install { version, sha256, size, signature, .. } = offer else {
+pub fn prepare(
+    node: &mut Node,
+    client: &crate::clients::hub::HubClient,
+    root: &Path,
+    offer: &Offer,
+) -> OpResult<Staged> {
+    let Offer::Install {
+        version,
+        sha256,
+        size,
+        signature,
+        ..
+    } = offer
+    else {
         return Err(OpError::new(Kind::Invalid, "nothing to install"));
     };
     if *size > MAX_ARCHIVE {
-        return Err(OpError::new(Kind::Peer, format!("the release {version} is {size} bytes, more than this node takes ({MAX_ARCHIVE})")));
+        return Err(OpError::new(
+            Kind::Peer,
+            format!(
+                "the release {version} is {size} bytes, more than this node takes ({MAX_ARCHIVE})"
+            ),
+        ));
     }
     let releases = root.join("releases");
     let incoming = releases.join(".incoming");
     std::fs::create_dir_all(&incoming).map_err(io(&incoming))?;
     // The version came from the hub: it names a file only once it is known to be plain.
-    let plain = !version.is_empty() && version.len() <= 64 && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_')) && !version.starts_with('.');
+    let plain = !version.is_empty()
+        && version.len() <= 64
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
+        && !version.starts_with('.');
     if !plain {
-        return Err(OpError::new(Kind::Peer, "the hub offered a version that is not one"));
+        return Err(OpError::new(
+            Kind::Peer,
+            "the hub offered a version that is not one",
+        ));
     }
     let archive = incoming.join(format!("ccadmin-{version}.tar.gz"));
     client.download(version, *size, &archive)?;
@@ -88,7 +125,9 @@ pub fn prepare(node: &mut Node, client: &crate::clients::hub::HubClient, root: &
     };
     let got = super::signing::sha256_hex(&data);
     if !got.eq_ignore_ascii_case(sha256) {
-        return Err(refuse(format!("the release {version} is tampered: its SHA-256 is {got}, the hub said {sha256}")));
+        return Err(refuse(format!(
+            "the release {version} is tampered: its SHA-256 is {got}, the hub said {sha256}"
+        )));
     }
     let signers = node.db()?.signers()?;
     match super::signing::verify(&data, (!signature.is_empty()).then_some(signature.as_str()), &signers) {
@@ -105,12 +144,23 @@ pub fn prepare(node: &mut Node, client: &crate::clients::hub::HubClient, root: &
     let unpacked = unpack(&data, &staging).and_then(|()| {
         let v = version_in(&staging)?;
         if &v != version {
-            return Err(OpError::new(Kind::Peer, format!("the archive of {version} holds release {v}")));
+            return Err(OpError::new(
+                Kind::Peer,
+                format!("the archive of {version} holds release {v}"),
+            ));
         }
         let bin = staging.join("bin/ccadmin");
-        let meta = std::fs::metadata(&bin).map_err(|_| OpError::new(Kind::Peer, format!("the release {version} has no bin/ccadmin")))?;
+        let meta = std::fs::metadata(&bin).map_err(|_| {
+            OpError::new(
+                Kind::Peer,
+                format!("the release {version} has no bin/ccadmin"),
+            )
+        })?;
         if !meta.is_file() {
-            return Err(OpError::new(Kind::Peer, format!("bin/ccadmin of {version} is not a file")));
+            return Err(OpError::new(
+                Kind::Peer,
+                format!("bin/ccadmin of {version} is not a file"),
+            ));
         }
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).map_err(io(&bin))
@@ -126,7 +176,10 @@ pub fn prepare(node: &mut Node, client: &crate::clients::hub::HubClient, root: &
     }
     std::fs::rename(&staging, &dir).map_err(io(&dir))?;
     let _ = std::fs::remove_file(&archive);
-    Ok(Staged { version: version.clone(), dir })
+    Ok(Staged {
+        version: version.clone(),
+        dir,
+    })
 }
 
 /// Unpack a gzip'd tar into `into`: directories and regular files only, relative paths
@@ -142,8 +195,14 @@ fn unpack(data: &[u8], into: &Path) -> OpResult {
             return Err(bad("too many entries".into()));
         }
         let path = entry.path().map_err(|e| bad(e.to_string()))?.into_owned();
-        if path.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
-            return Err(bad(format!("'{}' leaves the release directory", path.display().to_string().escape_debug())));
+        if path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+        {
+            return Err(bad(format!(
+                "'{}' leaves the release directory",
+                path.display().to_string().escape_debug()
+            )));
         }
         let target = into.join(&path);
         match entry.header().entry_type() {
@@ -160,7 +219,12 @@ fn unpack(data: &[u8], into: &Path) -> OpResult {
                 let n = entry.size();
                 std::io::copy(&mut (&mut entry).take(n), &mut out).map_err(io(&target))?;
             }
-            other => return Err(bad(format!("'{}' is a {other:?}, not a file or directory", path.display().to_string().escape_debug()))),
+            other => {
+                return Err(bad(format!(
+                    "'{}' is a {other:?}, not a file or directory",
+                    path.display().to_string().escape_debug()
+                )))
+            }
         }
     }
     Ok(())

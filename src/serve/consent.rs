@@ -19,7 +19,10 @@ pub fn pages() -> Pages {
 
 /// The fields the hub put in the link, checked.
 fn request_fields(fields: &[(String, String)]) -> Result<Value, OpError> {
-    let invalid = |m: &str| OpError::new(Kind::Invalid, m.to_owned()).hint("start again with Add Cloud Connect on the hub");
+    let invalid = |m: &str| {
+        OpError::new(Kind::Invalid, m.to_owned())
+            .hint("start again with Add Cloud Connect on the hub")
+    };
     let hub = cloudconnect::hub_url(field(fields, "hub"))?;
     let hub_id = field(fields, "hub_id");
     let code = field(fields, "code");
@@ -35,7 +38,8 @@ fn request_fields(fields: &[(String, String)]) -> Result<Value, OpError> {
     if name.trim().is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         return Err(invalid("the link's display name is not one"));
     }
-    crate::clients::ssh::Endpoint::parse(fqdn, 8445).map_err(|_| invalid("the link's FQDN is not one"))?;
+    crate::clients::ssh::Endpoint::parse(fqdn, 8445)
+        .map_err(|_| invalid("the link's FQDN is not one"))?;
     Ok(json!({"hub": hub, "hub_id": hub_id, "code": code, "name": name, "fqdn": fqdn}))
 }
 
@@ -60,14 +64,19 @@ impl Service {
             Some(h) => format!("{}. {h}.", e.message.trim_end_matches('.')),
             None => e.message.clone(),
         };
-        self.consent_page(status, json!({"heading": "Registration failed", "error": text}))
+        self.consent_page(
+            status,
+            json!({"heading": "Registration failed", "error": text}),
+        )
     }
 
     /// `GET` shows the hub and the sign-in form; `POST` (the form) allows access.
     pub(super) fn consent(&self, r: &Request<'_>) -> Reply {
         let mut node = self.node();
         if let Err(e) = node.require_cloud_connect(true) {
-            return self.consent_error(&e.hint("open the hub's link on the publisher of the Cloud Connect cluster"));
+            return self.consent_error(
+                &e.hint("open the hub's link on the publisher of the Cloud Connect cluster"),
+            );
         }
         match *r.method {
             Method::GET => {
@@ -81,7 +90,10 @@ impl Service {
                     Err(e) => return self.consent_error(&e),
                 };
                 if identity.hub_id != f["hub_id"] {
-                    return self.consent_error(&OpError::new(Kind::Untrusted, format!("{hub} is not the hub the link names")));
+                    return self.consent_error(&OpError::new(
+                        Kind::Untrusted,
+                        format!("{hub} is not the hub the link names"),
+                    ));
                 }
                 f["cert_sha256"] = json!(identity.cert_sha256);
                 self.consent_page(StatusCode::OK, json!({"form": f}))
@@ -101,7 +113,14 @@ impl Service {
                 // The application user signs in as with the API (limited per address and user).
                 let basic = {
                     use base64::Engine;
-                    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", field(&fields, "user"), field(&fields, "password"))))
+                    format!(
+                        "Basic {}",
+                        base64::engine::general_purpose::STANDARD.encode(format!(
+                            "{}:{}",
+                            field(&fields, "user"),
+                            field(&fields, "password")
+                        ))
+                    )
                 };
                 let user = match self.auth.check(r.peer.ip(), Some(&basic)) {
                     Verdict::Allowed(u) => u,
@@ -116,20 +135,38 @@ impl Service {
                     }
                 };
                 let s = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
-                match cloudconnect::register(&mut node, &s("hub"), &s("hub_id"), &s("code"), &s("fqdn"), consented, &self.cert_sha256) {
+                match cloudconnect::register(
+                    &mut node,
+                    &s("hub"),
+                    &s("hub_id"),
+                    &s("code"),
+                    &s("fqdn"),
+                    consented,
+                    &self.cert_sha256,
+                ) {
                     Ok(reg) => {
-                        self.log(&format!("{user} registered this cluster with the hub {} as {}", reg.hub, reg.display_name));
+                        self.log(&format!(
+                            "{user} registered this cluster with the hub {} as {}",
+                            reg.hub, reg.display_name
+                        ));
                         let back = format!(
                             "{}/cloudconnect?{}",
                             reg.hub,
-                            serde_urlencoded::to_string([("notice", format!("{} is registered.", reg.display_name))]).unwrap_or_default()
+                            serde_urlencoded::to_string([(
+                                "notice",
+                                format!("{} is registered.", reg.display_name)
+                            )])
+                            .unwrap_or_default()
                         );
                         self.consent_page(StatusCode::OK, json!({
                             "heading": "Access allowed", "done": true, "link": back,
                             "message": format!("This Cloud Connect cluster is registered with {} as {}. Its nodes now poll the hub for upgrades.", reg.hub, reg.display_name)}))
                     }
                     Err(e) => {
-                        self.log(&format!("{user}: registration with {} failed: {e}", s("hub")));
+                        self.log(&format!(
+                            "{user}: registration with {} failed: {e}",
+                            s("hub")
+                        ));
                         self.consent_error(&e)
                     }
                 }

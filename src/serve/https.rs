@@ -183,7 +183,8 @@ pub async fn serve<H: Handler>(
     name: &str,
     host: String,
 ) -> Result<(), String> {
-    let listener = std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener =
+        std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     serve_on(svc, acceptor, &listener, name, host, None).await
 }
 

@@ -464,7 +464,10 @@ pub fn run(
             stop: Arc::new(tokio::sync::Notify::new()),
         });
         if let Ok(from) = std::env::var("CCADMIN_UPGRADED_FROM") {
-            svc.log(&format!("ccadmin {version} started (upgraded from {})", crate::output::terminal_safe(&from)));
+            svc.log(&format!(
+                "ccadmin {version} started (upgraded from {})",
+                crate::output::terminal_safe(&from)
+            ));
             std::env::remove_var("CCADMIN_UPGRADED_FROM");
         }
         let result = serve_once(&svc, &rt, &acceptor, &listener, args, &schedule);

@@ -37,15 +37,20 @@ impl Pages {
             Ok(html) => page(status, html),
             Err(e) => page(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                format!("<!doctype html><title>Error</title><p>The page cannot be shown: {}</p>",
-                    escape(&e.to_string())),
+                format!(
+                    "<!doctype html><title>Error</title><p>The page cannot be shown: {}</p>",
+                    escape(&e.to_string())
+                ),
             ),
         }
     }
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn secure_headers(r: &mut Reply) {
@@ -57,7 +62,10 @@ fn secure_headers(r: &mut Reply) {
         ),
     );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }
@@ -121,5 +129,8 @@ pub fn cookie<'a>(header: Option<&'a str>, name: &str) -> Option<&'a str> {
 /// Constant-time comparison of two tokens.
 pub fn same_token(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }

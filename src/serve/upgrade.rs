@@ -35,7 +35,10 @@ pub const LISTEN_FD: &str = "CCADMIN_LISTEN_FD";
 
 /// The service's listening socket: the one a previous release handed over, or a new one.
 pub fn listener(addr: SocketAddr) -> Result<TcpListener, String> {
-    if let Some(fd) = std::env::var(LISTEN_FD).ok().and_then(|v| v.parse::<i32>().ok()) {
+    if let Some(fd) = std::env::var(LISTEN_FD)
+        .ok()
+        .and_then(|v| v.parse::<i32>().ok())
+    {
         // Not passed on to anything this process starts.
         std::env::remove_var(LISTEN_FD);
         // SAFETY: the previous release put its listening socket at this descriptor for this
@@ -57,7 +60,10 @@ pub fn poll_hub(svc: &Service, interval: Duration) {
     loop {
         let wait = match poll_once(svc) {
             Ok(Some(staged)) => {
-                svc.log(&format!("release {} staged; stopping to switch to it", staged.version));
+                svc.log(&format!(
+                    "release {} staged; stopping to switch to it",
+                    staged.version
+                ));
                 *svc.upgrade.lock().unwrap_or_else(|p| p.into_inner()) = Some(staged);
                 svc.stop.notify_one();
                 return;
@@ -68,8 +74,13 @@ pub fn poll_hub(svc: &Service, interval: Duration) {
             }
             Err(e) => {
                 failures = (failures + 1).min(16);
-                let wait = interval.saturating_mul(1 << failures.min(12)).min(MAX_BACKOFF.max(interval));
-                svc.log(&format!("hub poll failed ({failures} in a row), next in {}s: {e}", wait.as_secs()));
+                let wait = interval
+                    .saturating_mul(1 << failures.min(12))
+                    .min(MAX_BACKOFF.max(interval));
+                svc.log(&format!(
+                    "hub poll failed ({failures} in a row), next in {}s: {e}",
+                    wait.as_secs()
+                ));
                 wait
             }
         };
@@ -82,44 +93,60 @@ pub fn poll_hub(svc: &Service, interval: Duration) {
 /// One poll: `Some` when a release was staged to switch to.
 fn poll_once(svc: &Service) -> Result<Option<Staged>, OpError> {
     let mut node = svc.node();
-    if !node.identity().is_ok_and(|n| n.role.is_cloud_connect()) {
-        return Ok(None);
-    }
+    // The node's name as it is now (it may have been set after the service started).
+    let me = match node.identity() {
+        Ok(n) if n.role.is_cloud_connect() => n.hostname,
+        _ => return Ok(None),
+    };
     let Some((client, _)) = cloudconnect::client(&mut node)? else {
         return Ok(None);
     };
-    let offer = match client.poll(&svc.host, &svc.version) {
+    let offer = match client.poll(&me, &svc.version) {
         Ok(o) => o,
         Err(e) => {
-            let _ = cloudconnect::record_poll(&mut node, &format!("the hub cannot be reached: {e}"));
+            let _ =
+                cloudconnect::record_poll(&mut node, &format!("the hub cannot be reached: {e}"));
             return Err(e);
         }
     };
     match &offer {
-        Offer::UpToDate => cloudconnect::record_poll(&mut node, &format!("up to date ({})", svc.version))?,
-        Offer::Wait { version, reason } => cloudconnect::record_poll(&mut node, &format!("{version} waits: {reason}"))?,
+        Offer::UpToDate => {
+            cloudconnect::record_poll(&mut node, &format!("up to date ({})", svc.version))?
+        }
+        Offer::Wait { version, reason } => {
+            cloudconnect::record_poll(&mut node, &format!("{version} waits: {reason}"))?
+        }
         Offer::Install { version, .. } => {
             cloudconnect::record_poll(&mut node, &format!("installing {version}"))?;
             let Some(root) = svc.release_root.as_deref() else {
                 let why = "this node does not run from a release directory (ccadmin serve --release-root)";
-                fail(svc, &mut node, &client, version, why);
+                fail(svc, &mut node, &client, &me, version, why);
                 return Ok(None);
             };
-            svc.log(&format!("the hub offers {version}: downloading and verifying it"));
+            svc.log(&format!(
+                "the hub offers {version}: downloading and verifying it"
+            ));
             match release::prepare(&mut node, &client, root, &offer) {
                 Ok(staged) => return Ok(Some(staged)),
                 Err(e) if e.kind == crate::ops::Kind::Unreachable => return Err(e),
-                Err(e) => fail(svc, &mut node, &client, version, &e.to_string()),
+                Err(e) => fail(svc, &mut node, &client, &me, version, &e.to_string()),
             }
         }
     }
     Ok(None)
 }
 
-fn fail(svc: &Service, node: &mut crate::ops::Node, client: &crate::clients::hub::HubClient, version: &str, why: &str) {
+fn fail(
+    svc: &Service,
+    node: &mut crate::ops::Node,
+    client: &crate::clients::hub::HubClient,
+    me: &str,
+    version: &str,
+    why: &str,
+) {
     svc.log(&format!("release {version} not installed: {why}"));
     let _ = cloudconnect::record_poll(node, &format!("{version} failed: {why}"));
-    if let Err(e) = client.report(&svc.host, version, false, why) {
+    if let Err(e) = client.report(me, version, false, why) {
         svc.log(&format!("cannot report the failure to the hub: {e}"));
     }
 }
@@ -133,16 +160,33 @@ pub enum HandOver {
 }
 
 /// Switch to `staged` and start it on `listener` (the service has stopped).
-pub fn hand_over(svc: &Service, rt: &tokio::runtime::Runtime, listener: &TcpListener, staged: &Staged, cert_pem: &Path) -> HandOver {
+pub fn hand_over(
+    svc: &Service,
+    rt: &tokio::runtime::Runtime,
+    listener: &TcpListener,
+    staged: &Staged,
+    cert_pem: &Path,
+) -> HandOver {
     let Some(root) = svc.release_root.as_deref() else {
         return HandOver::SwitchedBack;
     };
     let report = |healthy: bool, detail: &str| {
         let mut node = svc.node();
-        let _ = cloudconnect::record_poll(&mut node, &if healthy { format!("upgraded to {}", staged.version) } else { format!("{} failed: {detail}", staged.version) });
+        let _ = cloudconnect::record_poll(
+            &mut node,
+            &if healthy {
+                format!("upgraded to {}", staged.version)
+            } else {
+                format!("{} failed: {detail}", staged.version)
+            },
+        );
+        let me = node
+            .identity()
+            .map(|n| n.hostname)
+            .unwrap_or_else(|_| svc.host.clone());
         match cloudconnect::client(&mut node) {
             Ok(Some((c, _))) => {
-                if let Err(e) = c.report(&svc.host, &staged.version, healthy, detail) {
+                if let Err(e) = c.report(&me, &staged.version, healthy, detail) {
                     svc.log(&format!("cannot report to the hub: {e}"));
                 }
             }
@@ -169,7 +213,11 @@ pub fn hand_over(svc: &Service, rt: &tokio::runtime::Runtime, listener: &TcpList
     });
     match outcome {
         Ok(child) => {
-            svc.log(&format!("{} is healthy (pid {}); this process now only waits for it", staged.version, child.id()));
+            svc.log(&format!(
+                "{} is healthy (pid {}); this process now only waits for it",
+                staged.version,
+                child.id()
+            ));
             report(true, "");
             HandOver::Done(wait_forwarding(rt, child))
         }
@@ -179,8 +227,17 @@ pub fn hand_over(svc: &Service, rt: &tokio::runtime::Runtime, listener: &TcpList
                     svc.log(&format!("cannot switch back: {e}"));
                 }
             }
-            svc.log(&format!("{} failed its health check, switched back to {}: {why}", staged.version, svc.version));
-            report(false, &format!("health check failed, switched back to {}: {why}", svc.version));
+            svc.log(&format!(
+                "{} failed its health check, switched back to {}: {why}",
+                staged.version, svc.version
+            ));
+            report(
+                false,
+                &format!(
+                    "health check failed, switched back to {}: {why}",
+                    svc.version
+                ),
+            );
             HandOver::SwitchedBack
         }
     }
@@ -188,7 +245,11 @@ pub fn hand_over(svc: &Service, rt: &tokio::runtime::Runtime, listener: &TcpList
 
 /// Start `current/bin/ccadmin` with this process's arguments, the listening socket at
 /// descriptor 3, and SIGTERM when this process dies.
-fn start(svc: &Service, root: &Path, listener: &TcpListener) -> Result<std::process::Child, String> {
+fn start(
+    svc: &Service,
+    root: &Path,
+    listener: &TcpListener,
+) -> Result<std::process::Child, String> {
     use std::os::fd::AsRawFd;
     use std::os::unix::process::CommandExt;
     let bin = root.join("current").join("bin").join("ccadmin");
@@ -208,11 +269,17 @@ fn start(svc: &Service, root: &Path, listener: &TcpListener) -> Result<std::proc
             Ok(())
         });
     }
-    cmd.spawn().map_err(|e| format!("cannot start {}: {e}", bin.display()))
+    cmd.spawn()
+        .map_err(|e| format!("cannot start {}: {e}", bin.display()))
 }
 
 /// Wait until the new release answers `/health` with `version` on the listening socket.
-fn healthy(listener: &TcpListener, cert_pem: &Path, version: &str, mut child: std::process::Child) -> Result<std::process::Child, (std::process::Child, String)> {
+fn healthy(
+    listener: &TcpListener,
+    cert_pem: &Path,
+    version: &str,
+    mut child: std::process::Child,
+) -> Result<std::process::Child, (std::process::Child, String)> {
     let addr = match listener.local_addr() {
         Ok(a) => a,
         Err(e) => return Err((child, e.to_string())),
@@ -244,17 +311,34 @@ fn healthy(listener: &TcpListener, cert_pem: &Path, version: &str, mut child: st
     let mut last;
     loop {
         match child.try_wait() {
-            Ok(Some(status)) => return Err((child, format!("it exited ({status}) before it was healthy"))),
+            Ok(Some(status)) => {
+                return Err((child, format!("it exited ({status}) before it was healthy")))
+            }
             Ok(None) => {}
             Err(e) => return Err((child, e.to_string())),
         }
-        match client.get(&url).send().and_then(|r| r.json::<serde_json::Value>()) {
+        match client
+            .get(&url)
+            .send()
+            .and_then(|r| r.json::<serde_json::Value>())
+        {
             Ok(v) if v["status"] == "ok" && v["version"] == version => return Ok(child),
-            Ok(v) => last = format!("it answers as {}", crate::output::terminal_safe(&v["version"].to_string())),
+            Ok(v) => {
+                last = format!(
+                    "it answers as {}",
+                    crate::output::terminal_safe(&v["version"].to_string())
+                )
+            }
             Err(e) => last = crate::clients::error_chain(&e),
         }
         if Instant::now() >= deadline {
-            return Err((child, format!("no healthy answer within {}s ({last})", HEALTH_TIMEOUT.as_secs())));
+            return Err((
+                child,
+                format!(
+                    "no healthy answer within {}s ({last})",
+                    HEALTH_TIMEOUT.as_secs()
+                ),
+            ));
         }
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -285,12 +369,17 @@ fn wait_forwarding(rt: &tokio::runtime::Runtime, child: std::process::Child) -> 
     let pid = Pid::from_raw(child.id() as i32);
     let child = Arc::new(std::sync::Mutex::new(child));
     rt.block_on(async move {
-        let (mut term, mut int) = match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+        let (mut term, mut int) = match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
             (Ok(t), Ok(i)) => (t, i),
             _ => return Err("cannot wait for signals".to_owned()),
         };
         let waiter = Arc::clone(&child);
-        let mut done = tokio::task::spawn_blocking(move || waiter.lock().unwrap_or_else(|p| p.into_inner()).wait());
+        let mut done = tokio::task::spawn_blocking(move || {
+            waiter.lock().unwrap_or_else(|p| p.into_inner()).wait()
+        });
         loop {
             tokio::select! {
                 _ = term.recv() => { let _ = kill(pid, Signal::SIGTERM); }

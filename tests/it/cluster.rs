@@ -10,7 +10,7 @@ use crate::serve::Served;
 use crate::util::{ccadmin, run, state};
 
 const SECRET: &str = "cluster-secret-0123456789";
-const PASSWORD: &str = "Cluster-Pass-2026";
+pub const PASSWORD: &str = "Cluster-Pass-2026";
 
 fn node(s: &Path, args: &[&str]) {
     let r = run(s, args, "");
@@ -57,14 +57,19 @@ pub struct Pair {
 }
 
 pub fn pair() -> Pair {
+    pair_started(|st| Served::start(st))
+}
+
+/// A pair whose services `start` starts (on a port the kernel picks).
+pub fn pair_started(start: impl Fn(&Path) -> Served) -> Pair {
     let (d1, p) = state();
     let (d2, s) = state();
     for st in [&p, &s] {
         add_user(st);
         set_secret(st, SECRET);
     }
-    let publisher = Served::start(&p);
-    let subscriber = Served::start(&s);
+    let publisher = start(&p);
+    let subscriber = start(&s);
     let (pp, sp) = (publisher.port, subscriber.port);
     for (st, port) in [(&p, pp), (&s, sp)] {
         node(

@@ -33,9 +33,20 @@ impl Served {
 
     /// With `env` set for the service (e.g. a D-Bus session with a keyring).
     pub fn start_in(state: &Path, port: u16, extra: &[&str], env: &[(&str, &str)]) -> Served {
+        Served::start_program(&bin(), state, port, extra, env)
+    }
+
+    /// Started as `program` (e.g. a release directory's `current/bin/ccadmin`).
+    pub fn start_program(
+        program: &Path,
+        state: &Path,
+        port: u16,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Served {
         let log_path = state.join("logs/serve.log");
         let log_before = std::fs::metadata(&log_path).map_or(0, |m| m.len() as usize);
-        let child = Command::new(bin())
+        let child = Command::new(program)
             .env("CCADMIN_STATE_DIR", state)
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .envs(env.iter().copied())

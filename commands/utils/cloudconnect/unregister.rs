@@ -19,7 +19,8 @@ pub fn cmd_utils_cloudconnect_unregister(
     _args: UtilsCloudconnectUnregisterArgs,
 ) -> CmdResult {
     let Some(reg) = cloudconnect::registration(&mut ctx.node)? else {
-        ctx.ui.line("This Cloud Connect cluster is not registered with a hub.")?;
+        ctx.ui
+            .line("This Cloud Connect cluster is not registered with a hub.")?;
         return Ok(());
     };
     if !ctx.confirm(&format!(

@@ -14,7 +14,9 @@ use crate::output::kv_block;
 /// the publisher's consent page. Each node polls the hub and installs the releases it offers in
 /// the cluster's upgrade windows.
 #[derive(Debug, Args)]
-#[command(after_long_help = "Example:\n  admin:utils cloudconnect show registration\n  $ ccadmin utils cloudconnect show registration --output json")]
+#[command(
+    after_long_help = "Example:\n  admin:utils cloudconnect show registration\n  $ ccadmin utils cloudconnect show registration --output json"
+)]
 pub struct UtilsCloudconnectShowRegistrationArgs {}
 
 pub fn cmd_utils_cloudconnect_show_registration(
