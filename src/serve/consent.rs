@@ -47,7 +47,12 @@ impl Service {
     fn consent_page(&self, status: StatusCode, ctx: Value) -> Reply {
         let mut ctx = ctx;
         if let Some(m) = ctx.as_object_mut() {
-            m.insert("host".into(), json!(self.host));
+            let host = self
+                .node()
+                .identity()
+                .map(|n| n.hostname)
+                .unwrap_or_else(|_| self.host.clone());
+            m.insert("host".into(), json!(host));
             m.entry("heading").or_insert(json!("Register with a hub"));
         }
         self.pages.render(status, "consent.html", ctx)

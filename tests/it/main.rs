@@ -12,6 +12,7 @@ mod concurrency;
 mod generated;
 mod hardening;
 mod hub;
+mod hub_browser;
 mod hub_rollout;
 mod image_repository;
 mod inventory;
@@ -30,6 +31,7 @@ mod sshd;
 mod test_connection;
 mod transcripts;
 mod util;
+mod webdriver;
 
 #[test]
 fn every_test_file_is_compiled() {
