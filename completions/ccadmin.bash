@@ -37,6 +37,9 @@ _ccadmin() {
             ccadmin,utils)
                 cmd="ccadmin__subcmd__utils"
                 ;;
+            ccadmin__subcmd__hub,account)
+                cmd="ccadmin__subcmd__hub__subcmd__account"
+                ;;
             ccadmin__subcmd__hub,cluster)
                 cmd="ccadmin__subcmd__hub__subcmd__cluster"
                 ;;
@@ -45,6 +48,15 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__hub,serve)
                 cmd="ccadmin__subcmd__hub__subcmd__serve"
+                ;;
+            ccadmin__subcmd__hub__subcmd__account,add)
+                cmd="ccadmin__subcmd__hub__subcmd__account__subcmd__add"
+                ;;
+            ccadmin__subcmd__hub__subcmd__account,delete)
+                cmd="ccadmin__subcmd__hub__subcmd__account__subcmd__delete"
+                ;;
+            ccadmin__subcmd__hub__subcmd__account,list)
+                cmd="ccadmin__subcmd__hub__subcmd__account__subcmd__list"
                 ;;
             ccadmin__subcmd__hub__subcmd__cluster,add)
                 cmd="ccadmin__subcmd__hub__subcmd__cluster__subcmd__add"
@@ -136,6 +148,9 @@ _ccadmin() {
             ccadmin__subcmd__utils,cert)
                 cmd="ccadmin__subcmd__utils__subcmd__cert"
                 ;;
+            ccadmin__subcmd__utils,cloudconnect)
+                cmd="ccadmin__subcmd__utils__subcmd__cloudconnect"
+                ;;
             ccadmin__subcmd__utils,controlnode)
                 cmd="ccadmin__subcmd__utils__subcmd__controlnode"
                 ;;
@@ -189,6 +204,15 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__cert,list)
                 cmd="ccadmin__subcmd__utils__subcmd__cert__subcmd__list"
+                ;;
+            ccadmin__subcmd__utils__subcmd__cloudconnect,show)
+                cmd="ccadmin__subcmd__utils__subcmd__cloudconnect__subcmd__show"
+                ;;
+            ccadmin__subcmd__utils__subcmd__cloudconnect,unregister)
+                cmd="ccadmin__subcmd__utils__subcmd__cloudconnect__subcmd__unregister"
+                ;;
+            ccadmin__subcmd__utils__subcmd__cloudconnect__subcmd__show,registration)
+                cmd="ccadmin__subcmd__utils__subcmd__cloudconnect__subcmd__show__subcmd__registration"
                 ;;
             ccadmin__subcmd__utils__subcmd__controlnode,key)
                 cmd="ccadmin__subcmd__utils__subcmd__controlnode__subcmd__key"
@@ -434,7 +458,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__hub)
-            opts="-y -q -v -h --hub-dir --now --state-dir --output --yes --quiet --verbose --secret-store --help serve cluster release"
+            opts="-y -q -v -h --hub-dir --now --state-dir --output --yes --quiet --verbose --secret-store --help serve cluster release account"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -448,6 +472,110 @@ _ccadmin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__account)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help add list delete"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__account__subcmd__add)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__account__subcmd__delete)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__account__subcmd__list)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -888,7 +1016,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__serve)
-            opts="-y -q -v -h --listen --sync-interval --download-schedule --download-at --time-zone --download-delay --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --listen --sync-interval --download-schedule --download-at --time-zone --download-delay --hub-poll-interval --release-root --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -915,6 +1043,14 @@ _ccadmin() {
                     return 0
                     ;;
                 --download-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hub-poll-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --release-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1466,7 +1602,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert controlnode dbreplication deployment image-repository node patch-manager secret-store set show smtp system upgrade-manager"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert cloudconnect controlnode dbreplication deployment image-repository node patch-manager secret-store set show smtp system upgrade-manager"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1686,6 +1822,110 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__cert__subcmd__list)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__cloudconnect)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help show unregister"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__cloudconnect__subcmd__show)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help registration"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__cloudconnect__subcmd__show__subcmd__registration)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__cloudconnect__subcmd__unregister)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -107,7 +107,6 @@ pub fn top_level(tree: &Command) -> String {
 /// of the two options only where it does something (a unit test keeps these lists and the
 /// commands' code in step).
 pub const JSON_COMMANDS: &[&str] = &[
-    "utils cloudconnect show registration",
     "run sql",
     "show cli pagination",
     "show smtp-from-email",
@@ -118,6 +117,7 @@ pub const JSON_COMMANDS: &[&str] = &[
     "show version inactive",
     "utils applicationuser list",
     "utils cert list",
+    "utils cloudconnect show registration",
     "utils controlnode key",
     "utils dbreplication runtimestate",
     "utils deployment compatibility-check",
@@ -151,9 +151,9 @@ pub const JSON_COMMANDS: &[&str] = &[
     "utils upgrade-manager upgrade",
 ];
 pub const CONFIRMING_COMMANDS: &[&str] = &[
-    "utils cloudconnect unregister",
     "utils applicationuser delete",
     "utils cert import",
+    "utils cloudconnect unregister",
     "utils deployment test-connection",
     "utils node set",
     "utils patch-manager install",

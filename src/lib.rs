@@ -139,7 +139,7 @@ pub fn main_entry() -> i32 {
         };
         let host = gethostname::gethostname().to_string_lossy().into_owned();
         let mut state = StateDir::new(root, host);
-        return match serve::run(&mut state, args, stores(&env, g.secret_store)) {
+        return match serve::run(&mut state, args, stores(&env, g.secret_store), &env) {
             Ok(()) => exit::SUCCESS,
             Err(e) => {
                 output::stderr_line(&format!("Error: {e}"));

@@ -84,12 +84,12 @@ impl HubService {
         r: &Request<'_>,
         name: &str,
         password: &str,
-    ) -> Result<String, Reply> {
+    ) -> Result<String, Box<Reply>> {
         let attempt = self
             .limiter
             .attempt(r.peer.ip(), Some(name))
-            .map_err(crate::serve::https::limited)?;
-        let stored = hub.account_hash(name).map_err(|e| op_reply(&e))?;
+            .map_err(|w| Box::new(crate::serve::https::limited(w)))?;
+        let stored = hub.account_hash(name).map_err(|e| Box::new(op_reply(&e)))?;
         let secret = crate::secrets::Secret::new(password);
         let ok = match &stored {
             Some((_, hash)) => crate::passwords::verify(&secret, hash),
@@ -102,10 +102,10 @@ impl HubService {
         attempt.settle(ok);
         match stored {
             Some((account, _)) if ok => Ok(account),
-            _ => Err(error(
+            _ => Err(Box::new(error(
                 StatusCode::UNAUTHORIZED,
                 "the account name or password is wrong",
-            )),
+            ))),
         }
     }
 
@@ -450,7 +450,7 @@ impl HubService {
         let account = match r.header(AUTHORIZATION).and_then(crate::serve::auth::basic) {
             Some((name, password)) => match self.sign_in(hub, r, &name, &password) {
                 Ok(a) => a,
-                Err(reply) => return Some(reply),
+                Err(reply) => return Some(*reply),
             },
             None => {
                 let mut reply = error(

@@ -241,3 +241,87 @@ pub fn switch(root: &Path, target: &Path) -> OpResult<Option<PathBuf>> {
     std::fs::rename(&next, &current).map_err(io(&current))?;
     Ok(before)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A gzip'd tar whose entries are (raw name, type, content), names written as given.
+    fn archive(entries: &[(&str, tar::EntryType, &[u8])]) -> Vec<u8> {
+        let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::fast(),
+        ));
+        for (name, kind, data) in entries {
+            let mut h = tar::Header::new_gnu();
+            let raw = &mut h.as_gnu_mut().unwrap().name;
+            raw[..name.len()].copy_from_slice(name.as_bytes());
+            h.set_entry_type(*kind);
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            if *kind == tar::EntryType::Symlink {
+                h.set_link_name("/etc/passwd").unwrap();
+            }
+            h.set_cksum();
+            b.append(&h, *data).unwrap();
+        }
+        b.into_inner().unwrap().finish().unwrap()
+    }
+
+    #[test]
+    fn a_release_archive_unpacks_only_plain_files_inside_its_directory() {
+        let d = tempfile::tempdir().unwrap();
+        let good = archive(&[
+            (
+                "./release.json",
+                tar::EntryType::Regular,
+                b"{\"version\": \"1.2.3\"}",
+            ),
+            ("./bin/", tar::EntryType::Directory, b""),
+            ("./bin/ccadmin", tar::EntryType::Regular, b"#!/bin/sh\n"),
+        ]);
+        let ok = d.path().join("ok");
+        unpack(&good, &ok).unwrap();
+        assert_eq!(version_in(&ok).unwrap(), "1.2.3");
+        for (name, kind) in [
+            ("../escape", tar::EntryType::Regular),
+            ("/etc/cron.d/x", tar::EntryType::Regular),
+            ("bin/../../x", tar::EntryType::Regular),
+            ("bin/link", tar::EntryType::Symlink),
+            ("dev", tar::EntryType::Char),
+        ] {
+            let into = d.path().join("bad");
+            let _ = std::fs::remove_dir_all(&into);
+            std::fs::create_dir_all(&into).unwrap();
+            let e = unpack(&archive(&[(name, kind, b"x")]), &into).unwrap_err();
+            assert_eq!(e.kind, Kind::Peer, "{name}: {e}");
+            assert!(!d.path().join("escape").exists() && !d.path().join("x").exists());
+        }
+        // Not an archive at all.
+        assert!(unpack(b"not gzip", &d.path().join("junk")).is_err());
+        // A manifest naming a version that is no version.
+        let m = d.path().join("m");
+        std::fs::create_dir_all(&m).unwrap();
+        std::fs::write(m.join("release.json"), "{\"version\": \"../../x\"}").unwrap();
+        assert_eq!(version_in(&m).unwrap_err().kind, Kind::Invalid);
+    }
+
+    #[test]
+    fn switching_points_current_at_the_release_and_back() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        std::fs::create_dir_all(root.join("releases/1.0.0")).unwrap();
+        std::fs::create_dir_all(root.join("releases/1.1.0")).unwrap();
+        std::os::unix::fs::symlink("releases/1.0.0", root.join("current")).unwrap();
+        let before = switch(root, &root.join("releases/1.1.0")).unwrap().unwrap();
+        assert_eq!(
+            std::fs::read_link(root.join("current")).unwrap(),
+            Path::new("releases/1.1.0")
+        );
+        switch(root, &before).unwrap();
+        assert_eq!(
+            std::fs::read_link(root.join("current")).unwrap(),
+            Path::new("releases/1.0.0")
+        );
+    }
+}

@@ -409,6 +409,7 @@ pub fn run(
     state: &mut crate::state::StateDir,
     args: &ServeArgs,
     stores: Stores,
+    env: &crate::context::Env,
 ) -> Result<(), String> {
     let schedule = args.schedule().map_err(|e| match &e.hint {
         Some(h) => format!("{}\nHint: {h}", e.message),
@@ -436,7 +437,7 @@ pub fn run(
     let (acceptor, cert_sha256) = https::acceptor(&files)?;
     let db_path = state.db_path();
     let public_key = crate::nodekey::ensure(&root, &host)?.public_line;
-    let listener = upgrade::listener(args.listen)?;
+    let listener = upgrade::listener(args.listen, env)?;
     let release_root = args
         .release_root
         .as_ref()
@@ -447,6 +448,7 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let mut upgraded_from = env.get("CCADMIN_UPGRADED_FROM");
     loop {
         let svc = Arc::new(Service {
             root: root.clone(),
@@ -463,12 +465,11 @@ pub fn run(
             upgrade: Mutex::new(None),
             stop: Arc::new(tokio::sync::Notify::new()),
         });
-        if let Ok(from) = std::env::var("CCADMIN_UPGRADED_FROM") {
+        if let Some(from) = upgraded_from.take() {
             svc.log(&format!(
                 "ccadmin {version} started (upgraded from {})",
-                crate::output::terminal_safe(&from)
+                crate::output::terminal_safe(from)
             ));
-            std::env::remove_var("CCADMIN_UPGRADED_FROM");
         }
         let result = serve_once(&svc, &rt, &acceptor, &listener, args, &schedule);
         result?;

@@ -34,21 +34,21 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 pub const LISTEN_FD: &str = "CCADMIN_LISTEN_FD";
 
 /// The service's listening socket: the one a previous release handed over, or a new one.
-pub fn listener(addr: SocketAddr) -> Result<TcpListener, String> {
-    if let Some(fd) = std::env::var(LISTEN_FD)
-        .ok()
-        .and_then(|v| v.parse::<i32>().ok())
-    {
-        // Not passed on to anything this process starts.
-        std::env::remove_var(LISTEN_FD);
+pub fn listener(addr: SocketAddr, env: &crate::context::Env) -> Result<TcpListener, String> {
+    if let Some(fd) = env.get(LISTEN_FD).and_then(|v| v.parse::<i32>().ok()) {
         // SAFETY: the previous release put its listening socket at this descriptor for this
-        // process (set_pdeathsig/dup2 in `start`); nothing else in the process owns it.
+        // process (dup2 in `start`); nothing else in the process owns it.
         #[allow(unsafe_code)]
         let l = unsafe { <TcpListener as std::os::fd::FromRawFd>::from_raw_fd(fd) };
-        if l.local_addr().is_ok() {
-            return Ok(l);
+        if l.local_addr().is_err() {
+            return Err(format!("{LISTEN_FD}={fd} is not a listening socket"));
         }
-        return Err(format!("{LISTEN_FD}={fd} is not a listening socket"));
+        // Not passed on to anything this process starts (a next release gets it by dup2).
+        let _ = nix::fcntl::fcntl(
+            &l,
+            nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+        );
+        return Ok(l);
     }
     TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))
 }

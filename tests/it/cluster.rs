@@ -57,7 +57,7 @@ pub struct Pair {
 }
 
 pub fn pair() -> Pair {
-    pair_started(|st| Served::start(st))
+    pair_started(Served::start)
 }
 
 /// A pair whose services `start` starts (on a port the kernel picks).

@@ -90,15 +90,18 @@ fn a_cluster_registers_through_the_browser_and_is_managed_from_its_settings() {
     );
 
     // Search by display name only.
-    b.goto(&hub.url("/cloudconnect"));
-    b.fill("#search", "zzz");
-    b.click("#search-button");
+    let search = |q: &str| {
+        b.goto(&hub.url("/cloudconnect"));
+        b.fill("#search", q);
+        b.click("#search-button");
+        let query = serde_urlencoded::to_string([("q", q)]).unwrap();
+        b.wait_for_url(&hub.url(&format!("/cloudconnect?{query}")));
+    };
+    search("zzz");
     assert!(b.text("#empty").contains("zzz"));
-    b.fill("#search", "east");
-    b.click("#search-button");
+    search("east");
     assert!(b.has(".cluster[data-name='Lab East']"));
-    b.fill("#search", &format!("localhost:{pp}"));
-    b.click("#search-button");
+    search(&format!("localhost:{pp}"));
     assert!(!b.has(".cluster"), "the FQDN is not searched");
 
     // Settings: the default schedule's next window, then weekly Mon+Thu 05:00 Berlin.
