@@ -60,7 +60,9 @@ impl Service {
 
     fn consent_error(&self, e: &OpError) -> Reply {
         let status = match e.kind {
-            Kind::Refused | Kind::Forbidden | Kind::Untrusted => StatusCode::FORBIDDEN,
+            Kind::Refused | Kind::Forbidden | Kind::Untrusted | Kind::WrongRole => {
+                StatusCode::FORBIDDEN
+            }
             Kind::Unreachable => StatusCode::BAD_GATEWAY,
             Kind::Invalid | Kind::NotFound => StatusCode::BAD_REQUEST,
             _ => StatusCode::INTERNAL_SERVER_ERROR,

@@ -332,6 +332,44 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
         Duration::from_secs(30),
         || registration(&s)["hub"] == hub.url(""),
     );
+    // The token is in each node's secret store and nowhere else: no other state file, no log,
+    // not the hub's files, not what the commands print.
+    let token_of = |st: &Path| -> String {
+        let store: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(st.join("secrets")).unwrap()).unwrap();
+        store["hub-token"]
+            .as_str()
+            .expect("the token is in the secret store")
+            .to_owned()
+    };
+    let token = token_of(&p);
+    assert_eq!(token_of(&s), token);
+    for dir in [p.as_path(), s.as_path(), hub.dir.as_path()] {
+        for (file, data) in crate::util::all_files(dir) {
+            if file.file_name().is_some_and(|n| n == "secrets") {
+                continue;
+            }
+            assert!(
+                !crate::util::contains(&data, &token),
+                "the token is in {}",
+                file.display()
+            );
+        }
+    }
+    for args in [
+        &["utils", "cloudconnect", "show", "registration"][..],
+        &[
+            "--output",
+            "json",
+            "utils",
+            "cloudconnect",
+            "show",
+            "registration",
+        ],
+    ] {
+        let r = run(&p, args, "");
+        assert!(!r.stdout.contains(&token) && !r.stderr.contains(&token));
+    }
     let hub_target = format!("localhost:{}", hub.port);
     wait_for("both nodes polling", Duration::from_secs(30), || {
         hub.show("Lab")["nodes"]
