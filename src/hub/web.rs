@@ -453,15 +453,10 @@ impl HubService {
                 Err(reply) => return Some(*reply),
             },
             None => {
-                let mut reply = error(
-                    StatusCode::UNAUTHORIZED,
+                return Some(crate::serve::https::basic_required(
+                    "Basic realm=\"ccadmin hub\"",
                     "a hub account is required (HTTP Basic)",
-                );
-                reply.headers_mut().insert(
-                    hyper::header::WWW_AUTHENTICATE,
-                    hyper::header::HeaderValue::from_static("Basic realm=\"ccadmin hub\""),
-                );
-                return Some(reply);
+                ))
             }
         };
         let Some(rest) = rest else {

@@ -135,6 +135,16 @@ pub fn limited(wait: u64) -> Reply {
     r
 }
 
+/// 401 asking for HTTP Basic in `realm` (a static text).
+pub fn basic_required(realm: &'static str, message: &str) -> Reply {
+    let mut r = error(StatusCode::UNAUTHORIZED, message);
+    r.headers_mut().insert(
+        hyper::header::WWW_AUTHENTICATE,
+        hyper::header::HeaderValue::from_static(realm),
+    );
+    r
+}
+
 pub fn error(status: StatusCode, message: &str) -> Reply {
     json_reply(
         status,

@@ -183,15 +183,10 @@ impl Service {
                 return r;
             }
             Verdict::Denied => {
-                let mut r = error(
-                    StatusCode::UNAUTHORIZED,
+                return https::basic_required(
+                    "Basic realm=\"ccadmin\"",
                     "an application user name and password are required",
                 );
-                r.headers_mut().insert(
-                    hyper::header::WWW_AUTHENTICATE,
-                    hyper::header::HeaderValue::from_static("Basic realm=\"ccadmin\""),
-                );
-                return r;
             }
             Verdict::Limited(wait) => return limited(wait),
         };

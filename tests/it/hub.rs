@@ -1,45 +1,10 @@
 //! `ccadmin hub` from a shell (issue 14, first part): registration codes, releases, errors.
 
+use crate::hub_rollout::Hub;
 use crate::patches::{keypair, minisign};
 
 fn hub(dir: &std::path::Path, args: &[&str]) -> crate::util::Run {
-    let mut a = vec!["hub", "--hub-dir", dir.to_str().unwrap()];
-    a.extend_from_slice(args);
-    let (_d, s) = crate::util::state();
-    crate::util::run(&s, &a, "")
-}
-
-/// `ccadmin hub serve` on a port the kernel picks, at the fixed time `now`; its port.
-fn start_hub(dir: &std::path::Path, now: &str) -> (std::process::Child, u16) {
-    let child = std::process::Command::new(crate::util::bin())
-        .args([
-            "hub",
-            "--hub-dir",
-            dir.to_str().unwrap(),
-            "--now",
-            now,
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let log = dir.join("logs/hub.log");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let port = loop {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        if let Some(rest) = text.split("listening on https://127.0.0.1:").nth(1) {
-            break rest.split_whitespace().next().unwrap().parse().unwrap();
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the hub did not start: {text}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    (child, port)
+    crate::hub_rollout::hub(dir, args, "")
 }
 
 /// A registration code for "Lab" at cc1.example.com, issued at `now`, and release `version`
@@ -93,12 +58,6 @@ fn lab_code_and_release(
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     (code, keys)
-}
-
-fn stop(mut child: std::process::Child) {
-    // SAFETY: kill(2) on our own child's pid.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    assert!(child.wait().unwrap().success());
 }
 
 #[test]
@@ -229,7 +188,8 @@ fn the_node_api_registers_once_offers_one_node_at_a_time_and_serves_the_archive(
     let dir = d.path().join("hub");
     let now = "2026-12-03T03:05:00Z";
     let (code, _keys) = lab_code_and_release(&dir, now, "2.1.0", b"release two one");
-    let (child, port) = start_hub(&dir, now);
+    let h = Hub::start(&dir, now);
+    let port = h.port;
     let ca =
         reqwest::Certificate::from_pem(&std::fs::read(dir.join("tls/cert.pem")).unwrap()).unwrap();
     let client = reqwest::blocking::Client::builder()
@@ -354,7 +314,7 @@ fn the_node_api_registers_once_offers_one_node_at_a_time_and_serves_the_archive(
             ("cc-b".to_owned(), "upgrading".to_owned())
         ]
     );
-    stop(child);
+    h.stop();
 }
 
 /// The Cloud Connect side's client learns the hub's certificate once (its SHA-256 must be the
@@ -368,8 +328,10 @@ fn the_node_client_pins_the_hub_it_consented_to() {
     let (dir, other) = (d.path().join("hub"), d.path().join("other"));
     let now = "2026-12-03T03:10:00Z";
     let (code, _keys) = lab_code_and_release(&dir, now, "3.0.0", b"three");
-    let (child, port) = start_hub(&dir, now);
-    let (child2, port2) = start_hub(&other, now);
+    let h = Hub::start(&dir, now);
+    let port = h.port;
+    let h2 = Hub::start(&other, now);
+    let port2 = h2.port;
     let t = std::time::Duration::from_secs(10);
     let base = format!("https://localhost:{port}");
     let (id, cert) = identity(&base, t).unwrap();
@@ -420,6 +382,6 @@ fn the_node_client_pins_the_hub_it_consented_to() {
     assert_eq!(crate::patches::sha256(&data), sha256);
     node.report("cc-a", "3.0.0", true, "healthy").unwrap();
     assert_eq!(node.poll("cc-a", "3.0.0").unwrap(), Offer::UpToDate);
-    stop(child);
-    stop(child2);
+    h.stop();
+    h2.stop();
 }

@@ -116,6 +116,15 @@ impl Hub {
     }
 }
 
+impl Hub {
+    /// SIGTERM; the hub must stop cleanly.
+    pub fn stop(mut self) {
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        assert!(self.child.wait().unwrap().success());
+    }
+}
+
 impl Drop for Hub {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -445,12 +454,11 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
         node_of(events[2]),
         "both nodes upgraded"
     );
+    let current =
+        |st: &Path| std::fs::read_link(st.parent().unwrap().join("release/current")).unwrap();
     for st in [&p, &s] {
         let root = st.parent().unwrap().join("release");
-        assert_eq!(
-            std::fs::read_link(root.join("current")).unwrap(),
-            Path::new("releases/0.2.0")
-        );
+        assert_eq!(current(st), Path::new("releases/0.2.0"));
         assert!(
             root.join("releases/0.1.0/bin/ccadmin").exists(),
             "the previous release stays"
@@ -530,11 +538,7 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
         "{shown}"
     );
     for st in [&p, &s] {
-        let root = st.parent().unwrap().join("release");
-        assert_eq!(
-            std::fs::read_link(root.join("current")).unwrap(),
-            Path::new("releases/0.2.0")
-        );
+        assert_eq!(current(st), Path::new("releases/0.2.0"));
     }
 
     // A tampered archive (one byte changed on the hub after it was signed) is refused.
