@@ -155,6 +155,8 @@ fn read_new_password(name: &str) -> OpResult<crate::secrets::Secret> {
                 .map_err(|e| invalid(format!("no password was given: {e}")))
         };
         let first = ask(&format!("Password for {name}: "))?;
+        crate::passwords::check_policy(name, &crate::secrets::Secret::new(first.clone()))
+            .map_err(invalid)?;
         if ask("Confirm the password: ")? != first {
             return Err(invalid(
                 "the password and its confirmation do not match".into(),
@@ -228,7 +230,7 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
             if json {
                 ui.json(&json!({ "clusters": list })).map_err(io)?;
             } else if list.is_empty() {
-                ui.line("No Cloud Connect cluster is registered (ccadmin hub cluster add registers one).")
+                ui.line("No Cloud Connect cluster is registered (Add Cloud Connect on the hub's Cloud Connect page registers one).")
                     .map_err(io)?;
             } else {
                 let rows: Vec<Vec<String>> = list
