@@ -104,8 +104,7 @@ fn poll_once(svc: &Service) -> Result<Option<Staged>, OpError> {
     let offer = match client.poll(&me, &svc.version) {
         Ok(o) => o,
         Err(e) => {
-            let _ =
-                cloudconnect::record_poll(&mut node, &format!("the hub cannot be reached: {e}"));
+            let _ = cloudconnect::record_poll(&mut node, &format!("the last poll failed: {e}"));
             return Err(e);
         }
     };

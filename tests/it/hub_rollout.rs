@@ -567,4 +567,11 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
         proxy.tunnels_to(&hub_target) > 10,
         "every poll goes through the proxy"
     );
+
+    // The hub goes away: each failed poll doubles the wait (1 s → 2 s → 4 s), and says so.
+    hub.stop();
+    publisher.wait_for_log("hub poll failed (1 in a row), next in 2s");
+    publisher.wait_for_log("hub poll failed (2 in a row), next in 4s");
+    let state = registration(&p)["state"].as_str().unwrap().to_owned();
+    assert!(state.contains("the last poll failed"), "{state}");
 }
