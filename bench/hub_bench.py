@@ -173,6 +173,7 @@ def run(a, exe, procs):
 
         # T0: the window opens.
         seen = {}
+        asked, unanswered = 0, 0
         t0 = time.monotonic()
         open(clock + ".new", "w").write("2026-12-03T03:05:00Z")
         os.rename(clock + ".new", clock)
@@ -186,7 +187,10 @@ def run(a, exe, procs):
                     seen[("offer", host)] = now
                 if f"{host} of Bench reports 0.2.0 healthy" in log and ("healthy", host) not in seen:
                     seen[("healthy", host)] = now
-                if version(n) == "0.2.0" and ("serving", host) not in seen:
+                v = version(n)
+                asked += 1
+                unanswered += v is None
+                if v == "0.2.0" and ("serving", host) not in seen:
                     seen[("serving", host)] = now
             time.sleep(0.005)
         if len(seen) < 6:
@@ -202,6 +206,7 @@ def run(a, exe, procs):
         print(f"  healthy node 1 -> offer node 2      {seen[('offer', second)] - seen[('healthy', first)]:.2f} s")
         print(f"  poll-to-upgrade latency, node 2     {lat2:.2f} s")
         print(f"  two-node rollout                    {rollout:.2f} s (window open -> both healthy)")
+        print(f"  /health asked during the rollout    {asked} times (new connection each), unanswered {unanswered}")
         assert seen[("offer", second)] >= seen[("healthy", first)], "two nodes upgraded at once"
 
         # Ansible: the same two nodes to 0.3.0, serial: 1.

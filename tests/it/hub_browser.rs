@@ -78,6 +78,25 @@ fn a_cluster_registers_through_the_browser_and_is_managed_from_its_settings() {
         "{shown}"
     );
 
+    // The code travelled in the link only: no log or state file of the hub or either node
+    // holds it (logs record paths, never query strings).
+    let code = reqwest::Url::parse(&consent_url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    for dir in [hub.dir.as_path(), pair.p.as_path(), pair.s.as_path()] {
+        for (file, data) in crate::util::all_files(dir) {
+            assert!(
+                !crate::util::contains(&data, &code),
+                "the code is in {}",
+                file.display()
+            );
+        }
+    }
+
     // The same consent link again: the code was used.
     b.goto(&consent_url);
     b.fill("#user", "ccadmin");

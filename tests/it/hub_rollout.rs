@@ -563,6 +563,33 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
         (version_of(publisher), version_of(subscriber)),
         ("0.2.0".into(), "0.2.0".into())
     );
+    // Signed by a key the cluster does not trust: refused and reported with the key's id.
+    let other = tempfile::tempdir().unwrap();
+    let (_, stranger) = keypair(other.path(), "stranger");
+    publish(&hub.dir, other.path(), &stranger, "0.5.0", &working());
+    wait_for(
+        "the untrusted release reported",
+        Duration::from_secs(60),
+        || hub.log().contains("reports 0.5.0 failed"),
+    );
+    let log = hub.log();
+    let line = log
+        .lines()
+        .find(|l| l.contains("reports 0.5.0 failed"))
+        .unwrap();
+    assert!(line.contains("which this cluster does not trust"), "{line}");
+    for st in [&p, &s] {
+        let incoming = st.parent().unwrap().join("release/releases/.incoming");
+        let left: Vec<_> = std::fs::read_dir(&incoming)
+            .map(|d| d.flatten().map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert!(left.is_empty(), "a refused archive was kept: {left:?}");
+        assert!(!st.parent().unwrap().join("release/releases/0.5.0").exists());
+    }
+    assert_eq!(
+        (version_of(publisher), version_of(subscriber)),
+        ("0.2.0".into(), "0.2.0".into())
+    );
     assert!(
         proxy.tunnels_to(&hub_target) > 10,
         "every poll goes through the proxy"
