@@ -595,6 +595,19 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
         "every poll goes through the proxy"
     );
 
+    // A next good release is installed by the release that an upgrade started (the socket
+    // handed over again, one node at a time again).
+    publish(&hub.dir, keys.path(), &secret, "0.6.0", &working());
+    wait_for("both nodes on 0.6.0", Duration::from_secs(120), || {
+        version_of(publisher) == "0.6.0" && version_of(subscriber) == "0.6.0"
+    });
+    for st in [&p, &s] {
+        assert_eq!(current(st), Path::new("releases/0.6.0"));
+    }
+    wait_for("both 0.6.0 reports", Duration::from_secs(30), || {
+        hub.log().matches("reports 0.6.0 healthy").count() == 2
+    });
+
     // The hub goes away: each failed poll doubles the wait (1 s → 2 s → 4 s), and says so.
     hub.stop();
     publisher.wait_for_log("hub poll failed (1 in a row), next in 2s");
