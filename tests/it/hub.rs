@@ -39,24 +39,7 @@ fn lab_code_and_release(
     let (_, secret) = keypair(keys.path(), "release");
     let archive = keys.path().join(format!("ccadmin-{version}.tar.gz"));
     std::fs::write(&archive, data).unwrap();
-    minisign(&[
-        "-S",
-        "-s",
-        secret.to_str().unwrap(),
-        "-m",
-        archive.to_str().unwrap(),
-    ]);
-    let r = hub(
-        dir,
-        &[
-            "release",
-            "add",
-            archive.to_str().unwrap(),
-            "--version",
-            version,
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    crate::hub_rollout::sign_and_publish(dir, &secret, &archive, version);
     (code, keys)
 }
 

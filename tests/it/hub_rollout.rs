@@ -182,6 +182,12 @@ fn publish(hub_dir: &Path, keys: &Path, secret: &Path, version: &str, script: &s
         .status()
         .unwrap();
     assert!(st.success());
+    sign_and_publish(hub_dir, secret, &archive, version);
+    archive
+}
+
+/// Sign `archive` with minisign and publish it on the hub as `version`.
+pub fn sign_and_publish(hub_dir: &Path, secret: &Path, archive: &Path, version: &str) {
     minisign(&[
         "-S",
         "-s",
@@ -203,7 +209,18 @@ fn publish(hub_dir: &Path, keys: &Path, secret: &Path, version: &str, script: &s
         "",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    archive
+}
+
+/// Wait (bounded) for the hub's log line holding `needle`; the line.
+fn reported(hub: &Hub, needle: &str) -> String {
+    wait_for(needle, Duration::from_secs(60), || {
+        hub.log().contains(needle)
+    });
+    hub.log()
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap()
+        .to_owned()
 }
 
 /// The version a node's service answers with.
@@ -548,16 +565,7 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
     let last = data.len() - 1;
     data[last] ^= 0xff;
     std::fs::write(&stored, data).unwrap();
-    wait_for(
-        "the tampered release reported",
-        Duration::from_secs(60),
-        || hub.log().contains("reports 0.4.0 failed"),
-    );
-    let log = hub.log();
-    let line = log
-        .lines()
-        .find(|l| l.contains("reports 0.4.0 failed"))
-        .unwrap();
+    let line = reported(&hub, "reports 0.4.0 failed");
     assert!(line.contains("tampered"), "{line}");
     assert_eq!(
         (version_of(publisher), version_of(subscriber)),
@@ -567,16 +575,7 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
     let other = tempfile::tempdir().unwrap();
     let (_, stranger) = keypair(other.path(), "stranger");
     publish(&hub.dir, other.path(), &stranger, "0.5.0", &working());
-    wait_for(
-        "the untrusted release reported",
-        Duration::from_secs(60),
-        || hub.log().contains("reports 0.5.0 failed"),
-    );
-    let log = hub.log();
-    let line = log
-        .lines()
-        .find(|l| l.contains("reports 0.5.0 failed"))
-        .unwrap();
+    let line = reported(&hub, "reports 0.5.0 failed");
     assert!(line.contains("which this cluster does not trust"), "{line}");
     for st in [&p, &s] {
         let incoming = st.parent().unwrap().join("release/releases/.incoming");
