@@ -19,7 +19,7 @@ fn raw(hub: &Hub) -> reqwest::blocking::Client {
 }
 
 /// A page's text with HTML's entities read back.
-fn unescape(html: &str) -> String {
+pub(crate) fn unescape(html: &str) -> String {
     html.replace("&#x2f;", "/")
         .replace("&#x27;", "'")
         .replace("&quot;", "\"")
@@ -33,7 +33,7 @@ fn form(fields: &[(&str, &str)]) -> String {
 }
 
 /// Sign in with `next`; the session cookie and where the hub sends the browser.
-fn sign_in(hub: &Hub, next: &str) -> (String, String) {
+pub(crate) fn sign_in(hub: &Hub, next: &str) -> (String, String) {
     let r = raw(hub)
         .post(hub.url("/login"))
         .header("content-type", "application/x-www-form-urlencoded")

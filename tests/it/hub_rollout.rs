@@ -558,6 +558,23 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
         assert_eq!(current(st), Path::new("releases/0.2.0"));
     }
 
+    // The cluster's card says where the rollout stopped and why.
+    let (cookie, _) = crate::hub_hostile::sign_in(&hub, "/cloudconnect");
+    let card = hub
+        .client()
+        .get(hub.url("/cloudconnect"))
+        .header("cookie", cookie)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let card = crate::hub_hostile::unescape(&card);
+    assert!(
+        card.contains(&format!("<td>{failed}</td><td>0.2.0</td><td>failed</td>"))
+            && card.contains("health check failed, switched back to 0.2.0"),
+        "{card}"
+    );
+
     // A tampered archive (one byte changed on the hub after it was signed) is refused.
     publish(&hub.dir, keys.path(), &secret, "0.4.0", &working());
     let stored = hub.dir.join("releases/ccadmin-0.4.0.tar.gz");
