@@ -30,10 +30,9 @@ pub(super) struct HubService {
     cert_sha256: String,
     log: Mutex<Option<std::fs::File>>,
     pub(super) pages: crate::serve::pages::Pages,
-    /// Sign-in attempts, limited per address and account.
-    pub(super) limiter: crate::serve::auth::Authenticator,
-    /// Verified against when an account does not exist.
-    pub(super) dummy_hash: String,
+    /// Password checks, limited per address and account and bounded as the node service's
+    /// (only `verify_password` is used: the accounts are the hub's).
+    pub(super) auth: crate::serve::auth::Authenticator,
 }
 
 #[derive(Deserialize)]
@@ -93,13 +92,23 @@ impl HubService {
         https::write_log(&self.log, line);
     }
 
+    /// The hub's state, locked for one request's work.
+    pub(super) fn hub(&self) -> std::sync::MutexGuard<'_, Hub> {
+        self.hub.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn route(&self, r: &https::Request<'_>) -> Result<Reply, Refusal> {
         let now = self.clock.now();
-        let mut hub = self.hub.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(reply) = self
-            .page_route(r, &mut hub, now)
-            .or_else(|| self.people_api(r, &mut hub, now))
-        {
+        // A password check (argon2) is done before the lock is taken: polls and pages go on
+        // meanwhile.
+        let signed_in = self.credentials(r);
+        let mut hub = self.hub();
+        let reply = if super::web::is_people_api(r) {
+            self.people_api(r, &mut hub, now, signed_in)
+        } else {
+            self.page_route(r, &mut hub, now, signed_in)
+        };
+        if let Some(reply) = reply {
             return Ok(reply);
         }
         let refused = |e: OpError| {
@@ -223,12 +232,7 @@ pub fn run(dir: PathBuf, listen: SocketAddr, host: &str, clock: Clock) -> Result
         cert_sha256,
         log,
         pages: super::web::pages(),
-        limiter: crate::serve::auth::Authenticator::new(dir.join("hub.db"), host.to_owned()),
-        dummy_hash: {
-            let mut b = [0u8; 24];
-            rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut b);
-            crate::passwords::hash(&crate::secrets::Secret::new(crate::ops::signing::hex(&b)))?
-        },
+        auth: crate::serve::auth::Authenticator::new(dir.join("hub.db"), host.to_owned()),
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -19,10 +19,20 @@ use super::server::HubService;
 use super::{describe, when, ClusterView, Hub, Session};
 use crate::ops::upgrade_window::{Frequency, ScheduleChange, Weekday};
 use crate::ops::{Kind, OpError};
+use crate::serve::auth::Verdict;
 use crate::serve::https::{error, json_reply, op_reply, Reply, Request};
 use crate::serve::pages::{cookie, field, form, query, redirect, same_token, Pages};
 
 const COOKIE_NAME: &str = "ccadmin_hub_session";
+
+/// A checked name and password: the account, or the answer to give.
+pub(super) type SignedIn = Result<String, Box<Reply>>;
+
+/// Whether the request is for the JSON API for people.
+pub(super) fn is_people_api(r: &Request<'_>) -> bool {
+    (r.path == "/api/v1/releases" && *r.method == Method::GET)
+        || r.path.starts_with("/api/v1/clusters")
+}
 
 pub fn pages() -> Pages {
     Pages::new(&[
@@ -77,36 +87,47 @@ impl HubService {
             .map(|s| (id.to_owned(), s))
     }
 
-    /// Check a name and password (limited per address and account); the account as stored.
-    fn sign_in(
-        &self,
-        hub: &Hub,
-        r: &Request<'_>,
-        name: &str,
-        password: &str,
-    ) -> Result<String, Box<Reply>> {
-        let attempt = self
-            .limiter
-            .attempt(r.peer.ip(), Some(name))
-            .map_err(|w| Box::new(crate::serve::https::limited(w)))?;
-        let stored = hub.account_hash(name).map_err(|e| Box::new(op_reply(&e)))?;
-        let secret = crate::secrets::Secret::new(password);
-        let ok = match &stored {
-            Some((_, hash)) => crate::passwords::verify(&secret, hash),
-            None => {
-                // Cost what a real check costs, so a missing account is not told apart.
-                let _ = crate::passwords::verify(&secret, &self.dummy_hash);
-                false
-            }
-        };
-        attempt.settle(ok);
-        match stored {
-            Some((account, _)) if ok => Ok(account),
-            _ => Err(Box::new(error(
+    /// Check a name and password (limited and bounded as the node service's logins); the
+    /// account as stored, or the answer to give. Takes the hub's lock only to read the hash.
+    fn sign_in(&self, r: &Request<'_>, name: &str, password: &str) -> SignedIn {
+        let stored = self
+            .hub()
+            .account_hash(name)
+            .map_err(|e| Box::new(op_reply(&e)))?;
+        match self.auth.verify_password(
+            r.peer.ip(),
+            name,
+            password,
+            stored.as_ref().map(|(_, h)| h.as_str()),
+        ) {
+            Verdict::Allowed(_) => Ok(stored.map(|(account, _)| account).unwrap_or_default()),
+            Verdict::Limited(wait) => Err(Box::new(crate::serve::https::limited(wait))),
+            Verdict::Busy => Err(Box::new(error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too many sign-ins are being checked at once; try again in a moment",
+            ))),
+            Verdict::Denied => Err(Box::new(error(
                 StatusCode::UNAUTHORIZED,
                 "the account name or password is wrong",
             ))),
         }
+    }
+
+    /// The name and password a request presents (the sign-in form, or HTTP Basic to the JSON
+    /// API), checked; `None` when it presents none.
+    pub(super) fn credentials(&self, r: &Request<'_>) -> Option<SignedIn> {
+        let (name, password) = if r.path == "/login" && *r.method == Method::POST {
+            let f = form(r.body).ok()?;
+            (
+                field(&f, "name").to_owned(),
+                field(&f, "password").to_owned(),
+            )
+        } else if is_people_api(r) {
+            crate::serve::auth::basic(r.header(AUTHORIZATION)?)?
+        } else {
+            return None;
+        };
+        Some(self.sign_in(r, &name, &password))
     }
 
     /// The page routes; `None`: not a page.
@@ -115,6 +136,7 @@ impl HubService {
         r: &Request<'_>,
         hub: &mut Hub,
         now: Timestamp,
+        signed_in: Option<SignedIn>,
     ) -> Option<Reply> {
         let path = r.path;
         if !(path == "/"
@@ -129,7 +151,7 @@ impl HubService {
             return Some(redirect("/cloudconnect", None));
         }
         if path == "/login" {
-            return Some(self.login(r, hub, now));
+            return Some(self.login(r, hub, now, signed_in));
         }
         let Some((sid, session)) = self.session(hub, r, now) else {
             if *r.method == Method::GET {
@@ -394,7 +416,13 @@ impl HubService {
         Ok((format!("https://{ep}/cloudconnect/register?{q}"), expires))
     }
 
-    fn login(&self, r: &Request<'_>, hub: &mut Hub, now: Timestamp) -> Reply {
+    fn login(
+        &self,
+        r: &Request<'_>,
+        hub: &mut Hub,
+        now: Timestamp,
+        signed_in: Option<SignedIn>,
+    ) -> Reply {
         let q = query(r.query);
         match *r.method {
             Method::GET => self.pages.render(
@@ -408,7 +436,10 @@ impl HubService {
                     Err(e) => return error(StatusCode::BAD_REQUEST, &e),
                 };
                 let next = local_next(field(&fields, "next")).to_owned();
-                match self.sign_in(hub, r, field(&fields, "name"), field(&fields, "password")) {
+                let Some(signed_in) = signed_in else {
+                    return error(StatusCode::BAD_REQUEST, "the form carries no name");
+                };
+                match signed_in {
                     Ok(account) => match hub.new_session(&account, now) {
                         Ok(id) => {
                             self.log(&format!("{account} signed in"));
@@ -418,10 +449,10 @@ impl HubService {
                     },
                     Err(reply) => {
                         let status = reply.status();
-                        let message = if status == StatusCode::TOO_MANY_REQUESTS {
-                            "Too many failed sign-ins from this address or for this account; wait a minute and try again."
-                        } else {
-                            "The account name or password is wrong."
+                        let message = match status {
+                            StatusCode::TOO_MANY_REQUESTS => "Too many failed sign-ins from this address or for this account; wait a minute and try again.",
+                            StatusCode::SERVICE_UNAVAILABLE => "Too many sign-ins are being checked at once; try again in a moment.",
+                            _ => "The account name or password is wrong.",
                         };
                         self.pages.render(
                             status,
@@ -435,23 +466,18 @@ impl HubService {
         }
     }
 
-    /// The JSON API for people; `None`: not one of its paths.
+    /// The JSON API for people (a request `is_people_api` chose).
     pub(super) fn people_api(
         &self,
         r: &Request<'_>,
         hub: &mut Hub,
         now: Timestamp,
+        signed_in: Option<SignedIn>,
     ) -> Option<Reply> {
-        let rest = if r.path == "/api/v1/releases" && *r.method == Method::GET {
-            None
-        } else {
-            Some(r.path.strip_prefix("/api/v1/clusters")?)
-        };
-        let account = match r.header(AUTHORIZATION).and_then(crate::serve::auth::basic) {
-            Some((name, password)) => match self.sign_in(hub, r, &name, &password) {
-                Ok(a) => a,
-                Err(reply) => return Some(*reply),
-            },
+        let rest = r.path.strip_prefix("/api/v1/clusters");
+        let account = match signed_in {
+            Some(Ok(a)) => a,
+            Some(Err(reply)) => return Some(*reply),
             None => {
                 return Some(crate::serve::https::basic_required(
                     "Basic realm=\"ccadmin hub\"",

@@ -338,6 +338,28 @@ impl Authenticator {
         }
     }
 
+    /// Check `password` for `account` against its stored hash (`None`: no such account, and a
+    /// dummy hash costs the same), limited and bounded as every login here. For accounts kept
+    /// elsewhere than this node's database (the hub's).
+    pub fn verify_password(
+        &self,
+        ip: IpAddr,
+        account: &str,
+        password: &str,
+        stored: Option<&str>,
+    ) -> Verdict {
+        let subjects = Self::subjects(ip, Some(account));
+        if let Err(wait) = self.lock().check(&subjects) {
+            return Verdict::Limited(wait);
+        }
+        match self.verify(&subjects, password, stored) {
+            Outcome::Valid => Verdict::Allowed(account.to_owned()),
+            Outcome::Invalid => Verdict::Denied,
+            Outcome::Busy => Verdict::Busy,
+            Outcome::Limited(wait) => Verdict::Limited(wait),
+        }
+    }
+
     /// Verify one credential under a reservation and the bound on concurrent verifications.
     fn verify(&self, subjects: &[Subject], password: &str, stored: Option<&str>) -> Outcome {
         if let Err(wait) = self.lock().reserve(subjects) {
