@@ -519,15 +519,11 @@ impl Hub {
         signature: &str,
         now: Timestamp,
     ) -> OpResult<Release> {
-        text("version", version, 64)?;
-        if !version
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
-        {
+        if !crate::ops::release::is_version(version) {
             return Err(OpError::new(
                 Kind::Invalid,
                 format!(
-                    "version '{}' may hold only letters, digits and . - + _",
+                    "version '{}' may hold only letters, digits and . - + _ (1 to 64, not starting with .)",
                     version.escape_debug()
                 ),
             ));

@@ -36,6 +36,16 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> OpError + '_ {
     move |e| OpError::new(Kind::Storage, format!("{}: {e}", path.display()))
 }
 
+/// A release version: 1 to 64 letters, digits, `.`, `-`, `+`, `_`, not starting with `.` (it
+/// names a directory and a file).
+pub fn is_version(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && !s.starts_with('.')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
+}
+
 /// The version of the release in `dir` (its `release.json`).
 pub fn version_in(dir: &Path) -> OpResult<String> {
     let path = dir.join("release.json");
@@ -46,13 +56,7 @@ pub fn version_in(dir: &Path) -> OpResult<String> {
             format!("{} is not a release manifest: {e}", path.display()),
         )
     })?;
-    if m.version.is_empty()
-        || m.version.len() > 64
-        || !m
-            .version
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
-    {
+    if !is_version(&m.version) {
         return Err(OpError::new(
             Kind::Invalid,
             format!("{}: the version is not one", path.display()),
@@ -104,13 +108,7 @@ pub fn prepare(
     let incoming = releases.join(".incoming");
     std::fs::create_dir_all(&incoming).map_err(io(&incoming))?;
     // The version came from the hub: it names a file only once it is known to be plain.
-    let plain = !version.is_empty()
-        && version.len() <= 64
-        && version
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
-        && !version.starts_with('.');
-    if !plain {
+    if !is_version(version) {
         return Err(OpError::new(
             Kind::Peer,
             "the hub offered a version that is not one",
