@@ -119,7 +119,7 @@ fn poll_once(svc: &Service) -> Result<Option<Staged>, OpError> {
             cloudconnect::record_poll(&mut node, &format!("installing {version}"))?;
             let Some(root) = svc.release_root.as_deref() else {
                 let why = "this node does not run from a release directory (ccadmin serve --release-root)";
-                fail(svc, &mut node, &client, &me, version, why);
+                fail(svc, version, why);
                 return Ok(None);
             };
             svc.log(&format!(
@@ -128,26 +128,41 @@ fn poll_once(svc: &Service) -> Result<Option<Staged>, OpError> {
             match release::prepare(&mut node, &client, root, &offer) {
                 Ok(staged) => return Ok(Some(staged)),
                 Err(e) if e.kind == crate::ops::Kind::Unreachable => return Err(e),
-                Err(e) => fail(svc, &mut node, &client, &me, version, &e.to_string()),
+                Err(e) => fail(svc, version, &e.to_string()),
             }
         }
     }
     Ok(None)
 }
 
-fn fail(
-    svc: &Service,
-    node: &mut crate::ops::Node,
-    client: &crate::clients::hub::HubClient,
-    me: &str,
-    version: &str,
-    why: &str,
-) {
-    svc.log(&format!("release {version} not installed: {why}"));
-    let _ = cloudconnect::record_poll(node, &format!("{version} failed: {why}"));
-    if let Err(e) = client.report(me, version, false, why) {
-        svc.log(&format!("cannot report the failure to the hub: {e}"));
+/// Record how `version` went on this node and tell the hub (logged when it cannot be told).
+fn report(svc: &Service, version: &str, healthy: bool, detail: &str) {
+    let mut node = svc.node();
+    let state = if healthy {
+        format!("upgraded to {version}")
+    } else {
+        format!("{version} failed: {detail}")
+    };
+    let _ = cloudconnect::record_poll(&mut node, &state);
+    let me = node
+        .identity()
+        .map(|n| n.hostname)
+        .unwrap_or_else(|_| svc.host.clone());
+    match cloudconnect::client(&mut node) {
+        Ok(Some((c, _))) => {
+            if let Err(e) = c.report(&me, version, healthy, detail) {
+                svc.log(&format!("cannot report to the hub: {e}"));
+            }
+        }
+        Ok(None) => {}
+        Err(e) => svc.log(&format!("cannot report to the hub: {e}")),
     }
+}
+
+/// An offered release that is not installed: logged and reported.
+fn fail(svc: &Service, version: &str, why: &str) {
+    svc.log(&format!("release {version} not installed: {why}"));
+    report(svc, version, false, why);
 }
 
 /// What became of a switch.
@@ -169,30 +184,7 @@ pub fn hand_over(
     let Some(root) = svc.release_root.as_deref() else {
         return HandOver::SwitchedBack;
     };
-    let report = |healthy: bool, detail: &str| {
-        let mut node = svc.node();
-        let _ = cloudconnect::record_poll(
-            &mut node,
-            &if healthy {
-                format!("upgraded to {}", staged.version)
-            } else {
-                format!("{} failed: {detail}", staged.version)
-            },
-        );
-        let me = node
-            .identity()
-            .map(|n| n.hostname)
-            .unwrap_or_else(|_| svc.host.clone());
-        match cloudconnect::client(&mut node) {
-            Ok(Some((c, _))) => {
-                if let Err(e) = c.report(&me, &staged.version, healthy, detail) {
-                    svc.log(&format!("cannot report to the hub: {e}"));
-                }
-            }
-            Ok(None) => {}
-            Err(e) => svc.log(&format!("cannot report to the hub: {e}")),
-        }
-    };
+    let report = |healthy: bool, detail: &str| report(svc, &staged.version, healthy, detail);
     let previous = match release::switch(root, &staged.dir) {
         Ok(p) => p,
         Err(e) => {
