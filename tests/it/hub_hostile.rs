@@ -106,65 +106,46 @@ fn the_hub_refuses_forged_forms_redirects_markup_and_guesses() {
         .unwrap()
         .to_owned();
 
-    // A form without the session's token (another site's) is refused and does nothing.
-    for token in ["", "0000", &"a".repeat(csrf.len())] {
-        let r = c
+    // POST the Add form: with this cookie (if any) and Host (if any), this token and name.
+    let add = |cookie: Option<&str>, host: Option<&str>, token: &str, name: &str| {
+        let mut req = c
             .post(hub.url("/cloudconnect/add"))
-            .header("cookie", &cookie)
             .header("content-type", "application/x-www-form-urlencoded")
             .body(form(&[
                 ("csrf", token),
-                ("display_name", "Forged"),
+                ("display_name", name),
                 ("fqdn", "localhost:1"),
-            ]))
-            .send()
-            .unwrap();
-        assert_eq!(r.status(), 403);
+            ]));
+        if let Some(v) = cookie {
+            req = req.header("cookie", v);
+        }
+        if let Some(v) = host {
+            req = req.header("host", v);
+        }
+        req.send().unwrap()
+    };
+    // A form without the session's token (another site's) is refused and does nothing.
+    for token in ["", "0000", &"a".repeat(csrf.len())] {
+        assert_eq!(add(Some(&cookie), None, token, "Forged").status(), 403);
     }
     // Without a session: refused.
-    let r = c
-        .post(hub.url("/cloudconnect/add"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form(&[
-            ("csrf", &csrf),
-            ("display_name", "Forged"),
-            ("fqdn", "localhost:1"),
-        ]))
-        .send()
-        .unwrap();
-    assert_eq!(r.status(), 401);
+    assert_eq!(add(None, None, &csrf, "Forged").status(), 401);
     assert!(
         !hub.log().contains("registration of Forged"),
         "{}",
         hub.log()
     );
     // A forged Host never becomes the hub's address in a link.
-    let r = c
-        .post(hub.url("/cloudconnect/add"))
-        .header("cookie", &cookie)
-        .header("host", "evil.example\"><script>")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form(&[
-            ("csrf", &csrf),
-            ("display_name", "Forged"),
-            ("fqdn", "localhost:1"),
-        ]))
-        .send()
-        .unwrap();
+    let r = add(
+        Some(&cookie),
+        Some("evil.example\"><script>"),
+        &csrf,
+        "Forged",
+    );
     assert_eq!(r.status(), 400);
     // The real form sends the browser to the publisher with the code; control characters in
     // the display name are refused.
-    let r = c
-        .post(hub.url("/cloudconnect/add"))
-        .header("cookie", &cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form(&[
-            ("csrf", &csrf),
-            ("display_name", "Bad\u{1b}[31mName"),
-            ("fqdn", "localhost:1"),
-        ]))
-        .send()
-        .unwrap();
+    let r = add(Some(&cookie), None, &csrf, "Bad\u{1b}[31mName");
     assert_eq!(r.status(), 400);
     assert!(r.text().unwrap().contains("control characters"));
 
