@@ -1010,6 +1010,20 @@ mod tests {
         s.parse().unwrap()
     }
     const CERT: &str = "ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12";
+    /// A real minisign signature of b"archive" (its shape is what the hub checks).
+    const SIG: &str = "untrusted comment: signature from minisign secret key\nRUThBq7c+sVoFqPSwu+pugHSNSl5MoY4ImkBYNi192r3/BlueB152EVI8+OnHJ42pk4Yv1Od2pnMbsLKtzUGBa4NFouyoEDGqQM=\ntrusted comment: ccadmin 2.0.0\nt1J4dES0PQbGrPKF7RbnPYXxxh75ltJbkwgZVWDEkVt4jKyOhAFy2H7eNF6KVJ7TbhmF4ZfvpoKv0GG05RC+AQ==\n";
+
+    /// A hub in `dir` with the cluster "Lab" (publisher cc1) registered at `t`; its token.
+    fn lab(dir: &Path, t: Timestamp) -> (Hub, String) {
+        let mut hub = Hub::open(dir).unwrap();
+        let id = hub.id().unwrap();
+        let (code, _) = hub.begin_registration("Lab", "cc1", t).unwrap();
+        let token = hub
+            .complete_registration(&id, &code, "cc1", CERT, t)
+            .unwrap()
+            .token;
+        (hub, token)
+    }
 
     #[test]
     fn a_code_registers_once_within_15_minutes_for_its_fqdn_and_hub() {
@@ -1078,12 +1092,8 @@ mod tests {
     #[test]
     fn schedules_are_recorded_postponed_once_and_releases_kept() {
         let d = tempfile::tempdir().unwrap();
-        let mut hub = Hub::open(d.path()).unwrap();
-        let id = hub.id().unwrap();
         let t = at("2026-12-02T10:00:00Z");
-        let (code, _) = hub.begin_registration("Lab", "cc1", t).unwrap();
-        hub.complete_registration(&id, &code, "cc1", CERT, t)
-            .unwrap();
+        let (mut hub, _) = lab(d.path(), t);
         let mut s = UpgradeSchedule::default_in("Europe/Berlin");
         s.hour = 22;
         let v = hub.set_schedule("Lab", s, "alice", t).unwrap();
@@ -1099,8 +1109,7 @@ mod tests {
         // A release with its signature.
         let archive = d.path().join("a.tar.gz");
         std::fs::write(&archive, b"archive").unwrap();
-        // A real minisign signature of b"archive" (its shape is what is checked here).
-        let sig = "untrusted comment: signature from minisign secret key\nRUThBq7c+sVoFqPSwu+pugHSNSl5MoY4ImkBYNi192r3/BlueB152EVI8+OnHJ42pk4Yv1Od2pnMbsLKtzUGBa4NFouyoEDGqQM=\ntrusted comment: ccadmin 2.0.0\nt1J4dES0PQbGrPKF7RbnPYXxxh75ltJbkwgZVWDEkVt4jKyOhAFy2H7eNF6KVJ7TbhmF4ZfvpoKv0GG05RC+AQ==\n";
+        let sig = SIG;
         assert!(hub
             .add_release(&archive, "2.0.0", "", false, "junk", t)
             .is_err());
@@ -1121,15 +1130,9 @@ mod tests {
     #[test]
     fn a_pair_upgrades_one_node_at_a_time_inside_its_window_and_a_failure_stops_it() {
         let d = tempfile::tempdir().unwrap();
-        let mut hub = Hub::open(d.path()).unwrap();
-        let id = hub.id().unwrap();
         let t = at("2026-12-02T10:00:00Z");
-        let (code, _) = hub.begin_registration("Lab", "cc1", t).unwrap();
-        let token = hub
-            .complete_registration(&id, &code, "cc1", CERT, t)
-            .unwrap()
-            .token;
-        let sig = "untrusted comment: signature from minisign secret key\nRUThBq7c+sVoFqPSwu+pugHSNSl5MoY4ImkBYNi192r3/BlueB152EVI8+OnHJ42pk4Yv1Od2pnMbsLKtzUGBa4NFouyoEDGqQM=\ntrusted comment: ccadmin 2.0.0\nt1J4dES0PQbGrPKF7RbnPYXxxh75ltJbkwgZVWDEkVt4jKyOhAFy2H7eNF6KVJ7TbhmF4ZfvpoKv0GG05RC+AQ==\n";
+        let (mut hub, token) = lab(d.path(), t);
+        let sig = SIG;
         let archive = d.path().join("a.tar.gz");
         std::fs::write(&archive, b"archive").unwrap();
         assert_eq!(
