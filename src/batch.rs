@@ -70,7 +70,7 @@ pub fn run_batch(ctx: &mut Ctx) -> i32 {
         if code == exit::INTERRUPTED {
             return code;
         }
-        if code != exit::SUCCESS {
+        if code != exit::SUCCESS && code != exit::NOTHING_TO_DO {
             status = code;
             if !ctx.opts.keep_going {
                 return code;

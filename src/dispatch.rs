@@ -101,6 +101,7 @@ pub fn run_command(ctx: &mut Ctx, cmd: Commands, line: &str) -> i32 {
         let outcome = match &result {
             Ok(()) => ("success".to_owned(), None),
             Err(e) if e.kind == ErrorKind::OutputClosed => ("success".to_owned(), None),
+            Err(e) if e.kind == ErrorKind::NothingToDo => ("nothing to do".to_owned(), None),
             Err(e) => (
                 format!("failed ({})", e.exit_code()),
                 Some(e.message.clone()),
@@ -134,6 +135,7 @@ pub fn report(ctx: &mut Ctx, e: &CommandError) -> i32 {
     match e.kind {
         ErrorKind::OutputClosed => {}
         ErrorKind::Interrupted => ctx.ui.err_text("Control-C pressed\n"),
+        ErrorKind::NothingToDo => ctx.ui.status(&e.message),
         _ => {
             ctx.ui.err_text(&e.render());
             ctx.ui.err_text(&format!("{UNSUCCESSFUL}\n"));

@@ -12,6 +12,9 @@ pub mod exit {
     pub const FAILED: i32 = 1;
     pub const USAGE: i32 = 2;
     pub const PARTIAL: i32 = 3;
+    /// An orchestration run in which no node needed anything: not a failure, but not a
+    /// change either (a script can tell the two apart).
+    pub const NOTHING_TO_DO: i32 = 4;
     pub const INTERRUPTED: i32 = 130;
 }
 
@@ -28,6 +31,8 @@ pub enum ErrorKind {
     Partial,
     /// Ctrl-C cancelled the command (exit 130).
     Interrupted,
+    /// An orchestration run found nothing to do (exit 4): said, not an error; a batch goes on.
+    NothingToDo,
     /// stdout was closed by its reader (`| head`), or the pager was quit: not an error.
     OutputClosed,
 }
@@ -102,6 +107,7 @@ impl CommandError {
             ErrorKind::Usage | ErrorKind::MissingInput => exit::USAGE,
             ErrorKind::Partial => exit::PARTIAL,
             ErrorKind::Interrupted => exit::INTERRUPTED,
+            ErrorKind::NothingToDo => exit::NOTHING_TO_DO,
             ErrorKind::OutputClosed => exit::SUCCESS,
         }
     }

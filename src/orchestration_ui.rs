@@ -51,6 +51,14 @@ pub struct RunArgs {
     /// Print the plan and stop
     #[arg(long)]
     pub dry_run: bool,
+    /// Run although the other Cloud Connect node cannot be asked whether it runs an
+    /// orchestration (you know it is down); the run records it
+    #[arg(long)]
+    pub peer_down: bool,
+    /// Remove hosts' leases left by another run that is not known to be finished (only when
+    /// you know that run is over: its installer may still run)
+    #[arg(long)]
+    pub break_leases: bool,
 }
 
 const MENU: [&str; 7] = [
@@ -208,7 +216,12 @@ pub fn execute(
             a.manifest.product, a.manifest.version, a.manifest.file, a.signer
         )
     });
-    let plan = orchestrate::plan(&mut ctx.node, op, artifact, choice, switch)?;
+    let mut plan = orchestrate::plan(&mut ctx.node, op, artifact, choice, switch)?;
+    if op == Operation::PatchRollback {
+        // Name the patch each node loses, in the plan, the question, the record and the mail.
+        let now = orchestrate::status(&mut ctx.node, choice)?;
+        plan.name_rollback(&now);
+    }
     if op.changes_version() {
         crate::ops::compatibility::check_plan(&mut ctx.node, &plan)?;
     }
@@ -217,7 +230,17 @@ pub fn execute(
         .iter()
         .map(|g| {
             g.iter()
-                .map(|t| format!("{} (side {}, {})", t.row.name, t.row.side, t.row.detail))
+                .map(|t| {
+                    format!(
+                        "{} (side {}, {}){}",
+                        t.row.name,
+                        t.row.side,
+                        t.row.detail,
+                        plan.removes(&t.row.name)
+                            .map(|p| format!(" removes {p}"))
+                            .unwrap_or_default()
+                    )
+                })
                 .collect()
         })
         .collect();
@@ -251,7 +274,7 @@ pub fn execute(
     }
     let question = match (op, reboot) {
         (_, true) => format!("Each node restarts during the {}. Go on", op.label()),
-        (Operation::PatchRollback, _) => "Remove the newest patch of each node".to_owned(),
+        (Operation::PatchRollback, _) => format!("Remove {}", plan.subject()),
         _ => format!("Start the {}", op.label()),
     };
     if !ctx.confirm(&question)? {
@@ -274,11 +297,15 @@ pub fn execute(
             max_fail: args.max_fail,
             parallel,
             force: args.force,
+            peer_down: args.peer_down,
+            break_leases: args.break_leases,
         },
         &mut |e| match e {
-            Event::Resumed { run, done } => ui.status(&format!(
-                "Resuming interrupted run {run} ({done} node(s) were done)."
+            Event::Resumed { run, done, node } => ui.status(&format!(
+                "Resuming interrupted run {run}{} ({done} node(s) were done).",
+                node.map(|n| format!(" of {n}")).unwrap_or_default()
             )),
+            Event::PeerNotAsked(why) => ui.warn(why),
             Event::Started { host, what } | Event::Waiting { host, what } => {
                 ui.status(&format!("{} {host}  {label}  {what}", stamp(began)))
             }
@@ -293,7 +320,7 @@ pub fn execute(
     )?;
     let count = |o: Outcome| report.nodes.iter().filter(|r| r.result == o).count();
     let ok = count(Outcome::Done) + count(Outcome::AlreadyDone);
-    let failed = count(Outcome::Failed);
+    let failed = count(Outcome::Failed) + count(Outcome::Interrupted);
     let skipped = count(Outcome::Skipped);
     if ctx.ui.json_output() {
         ctx.ui.json(&json!({
@@ -307,6 +334,17 @@ pub fn execute(
             &orchestrate::TABLE,
             &orchestrate::table(&report.nodes),
         ))?;
+    }
+    if report.overall == orchestrate::Overall::NothingToDo {
+        return Err(CommandError::new(
+            ErrorKind::NothingToDo,
+            format!(
+                "{}: nothing to do: no node needed it ({} already done, {} not applicable).",
+                op.label(),
+                count(Outcome::AlreadyDone),
+                count(Outcome::NotApplicable)
+            ),
+        ));
     }
     if failed == 0 && skipped == 0 {
         return Ok(());

@@ -371,6 +371,40 @@ impl CloudConnect {
         self.call(Method::GET, publisher, "/replication/state", None::<&()>)
     }
 
+    /// Claim the cluster's one orchestration run from the other node.
+    pub fn claim_run(
+        &self,
+        host: &str,
+        claim: &crate::ops::cluster_run::PeerClaim,
+    ) -> Result<crate::state::orchestration::ClaimAnswer, CcError> {
+        self.call(
+            Method::POST,
+            host,
+            "/cluster/orchestration/claim",
+            Some(claim),
+        )
+    }
+
+    /// Tell the other node how one of this node's runs stands.
+    pub fn report_run(
+        &self,
+        host: &str,
+        run: &crate::state::orchestration::Run,
+    ) -> Result<(), CcError> {
+        self.call::<serde_json::Value>(Method::PUT, host, "/cluster/orchestration/run", Some(run))
+            .map(|_| ())
+    }
+
+    /// The other node's own view of its newest run (Cisco's remote node snapshot).
+    pub fn run_progress(&self, host: &str) -> Result<crate::ops::orchestrate::Progress, CcError> {
+        self.call(
+            Method::GET,
+            host,
+            "/cluster/orchestration/progress",
+            None::<&()>,
+        )
+    }
+
     /// Ask the other Cloud Connect node to run test-connection with its own key.
     pub fn test_connection(
         &self,

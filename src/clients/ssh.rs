@@ -1129,6 +1129,67 @@ impl Connection {
         result
     }
 
+    /// Create `dir/name` holding `data` only if it does not exist yet: written to a temporary
+    /// name, then renamed with SFTP's plain rename, which never replaces an existing file
+    /// (OpenSSH links the new name, which fails when it exists), so the file appears whole
+    /// and at most one of two writers makes it. `Ok(false)`: it existed.
+    pub fn create_file_exclusive(
+        &self,
+        dir: &str,
+        name: &str,
+        data: &[u8],
+        cancel: &Cancel,
+    ) -> Result<bool, SshError> {
+        let _watch = self.watch(cancel);
+        let sftp = self.sftp()?;
+        let dir = dir.trim_end_matches('/');
+        let dir = if dir.is_empty() { "." } else { dir };
+        let final_path = format!("{dir}/{name}");
+        let tmp_path = format!("{dir}/.{name}.ccadmin-{}.tmp", std::process::id());
+        let written = (|| {
+            let mut f = sftp
+                .open_mode(
+                    Path::new(&tmp_path),
+                    ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::TRUNCATE,
+                    0o600,
+                    ssh2::OpenType::File,
+                )
+                .map_err(|e| self.map_err(e, "create", &tmp_path))?;
+            f.write_all(data)
+                .map_err(|e| self.io_err(e, "upload", &tmp_path))?;
+            let _ = f.fsync();
+            Ok(())
+        })();
+        if let Err(e) = written {
+            let _ = sftp.unlink(Path::new(&tmp_path));
+            return Err(e);
+        }
+        let renamed = sftp.rename(Path::new(&tmp_path), Path::new(&final_path), None);
+        let _ = sftp.unlink(Path::new(&tmp_path));
+        if cancel.is_cancelled() {
+            return Err(SshError::Interrupted);
+        }
+        match renamed {
+            Ok(()) => Ok(true),
+            Err(e) => match sftp.lstat(Path::new(&final_path)) {
+                Ok(_) => Ok(false),
+                Err(_) => Err(self.map_err(e, "create", &final_path)),
+            },
+        }
+    }
+
+    /// Remove a remote file; `Ok(false)` when there was none.
+    pub fn remove_file(&self, path: &str) -> Result<bool, SshError> {
+        let sftp = self.sftp()?;
+        match sftp.unlink(Path::new(path)) {
+            Ok(()) => Ok(true),
+            Err(e) => match self.map_err(e, "remove", path) {
+                SshError::NotFound { .. } => Ok(false),
+                other => Err(other),
+            },
+        }
+    }
+
     /// Rename replacing the target, atomically. OpenSSH's SFTP v3 rename refuses an existing
     /// target, so the posix-rename@openssh.com extension is used where the server offers it;
     /// without it a plain rename is atomic only when there is no target yet. A server that

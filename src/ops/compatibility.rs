@@ -84,7 +84,9 @@ fn version_matches(pattern: &str, version: &str) -> bool {
 
 /// Refuse a plan that would leave the deployment in a combination of versions its
 /// deploymentType does not support, naming the nodes and versions. Reads every inventory
-/// host's version (hosts that cannot be read are left out of the check, and said).
+/// host's version (hosts that cannot be read are left out of the check, and said) and judges
+/// what will be active after the run (`Plan::planned_versions`): a staged upgrade (no switch)
+/// leaves the active versions as they are, so one product can be staged before another.
 pub fn check_plan(node: &mut Node, plan: &super::orchestrate::Plan) -> OpResult {
     if !enabled(node)? {
         return Ok(());

@@ -1,7 +1,8 @@
 //! `test-connection`'s checks (SPEC 6): for each inventory host, in parallel with bounded
 //! concurrency, one deadline covering DNS, TCP, the SSH banner and key exchange, the host key,
-//! public-key authentication as the host's user, and one harmless remote command. Every
-//! failure becomes a specific, short reason.
+//! public-key authentication as the host's user, and one harmless remote command that proves
+//! what orchestration needs on the host's platform (see `PROBE_VOS`). Every failure becomes a
+//! specific, short reason.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -14,6 +15,64 @@ use crate::inventory::model::HostRow;
 
 /// What the remote command prints: proof that a shell ran it (cmd.exe, PowerShell or sh).
 pub const MARKER: &str = "ccadmin-connection-test";
+
+/// The remote command on a VOS host. Its orchestration account's shell is the VOS CLI, which
+/// answers only its own commands (`echo` is `Invalid command`, exit 2), so the host is asked
+/// what orchestration reads first, and the answer must parse as a version report.
+pub const PROBE_VOS: &str = "show version active --output json";
+
+/// The harmless command that proves a login can do what orchestration needs on `platform`:
+/// the VOS CLI's version report, or `echo` (which cmd.exe, PowerShell and sh all run).
+fn probe(platform: &str) -> String {
+    if platform == "VOS" {
+        PROBE_VOS.to_owned()
+    } else {
+        format!("echo {MARKER}")
+    }
+}
+
+/// At most `n` characters of what a host said, escaped so that it cannot act on a terminal.
+fn peer_text(said: &str, n: usize) -> String {
+    crate::output::terminal_safe(said).chars().take(n).collect()
+}
+
+/// Whether the remote command's exit status and output prove the login works: the detail of
+/// a success (a VOS host's active version), or the failure's.
+fn judge(platform: &str, code: i32, out: &str) -> Result<String, String> {
+    let said = out.lines().next().unwrap_or("").trim();
+    if code != 0 {
+        return Err(if said.is_empty() || said.contains(MARKER) {
+            format!("remote command failed: exit status {code}")
+        } else {
+            format!(
+                "remote command failed: exit status {code}: {}",
+                peer_text(said, 120)
+            )
+        });
+    }
+    if platform == "VOS" {
+        return match crate::ops::software::Installed::parse(out.trim().as_bytes()) {
+            Ok(i) => Ok(format!(
+                "VOS CLI answered: active version {}",
+                peer_text(&i.version, 128)
+            )),
+            Err(e) => Err(format!(
+                "remote command failed: `{PROBE_VOS}` gave no valid version report ({})",
+                peer_text(&e, 120)
+            )),
+        };
+    }
+    if out.contains(MARKER) {
+        Ok(String::new())
+    } else if said.is_empty() {
+        Err(format!("remote command failed: exit status {code}"))
+    } else {
+        Err(format!(
+            "remote command failed: exit status {code}: {}",
+            peer_text(said, 120)
+        ))
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
@@ -161,21 +220,19 @@ fn check(
     )
     .and_then(|conn| {
         handshake = Some(conn.handshake);
-        conn.run(&format!("echo {MARKER}"), deadline, timeout)
+        conn.run(&probe(t.row.platform), deadline, timeout)
     });
     match outcome {
-        Ok((0, out)) if out.contains(MARKER) => {
-            r.result = Outcome::Success;
-        }
-        Ok((code, out)) => {
-            r.stage = Some("remote command");
-            let said = out.lines().next().unwrap_or("").trim();
-            r.detail = if said.is_empty() || said.contains(MARKER) {
-                format!("remote command failed: exit status {code}")
-            } else {
-                format!("remote command failed: exit status {code}: {said}")
-            };
-        }
+        Ok((code, out)) => match judge(t.row.platform, code, &out) {
+            Ok(detail) => {
+                r.result = Outcome::Success;
+                r.detail = detail;
+            }
+            Err(detail) => {
+                r.stage = Some("remote command");
+                r.detail = detail;
+            }
+        },
         Err(e) => {
             let (stage, detail) = reason(&e, ep.port);
             r.stage = stage;
@@ -686,6 +743,50 @@ mod tests {
         let mut q = Pace::new(16, timeout);
         q.turned_away = true;
         assert!(q.silence_may_be_load(), "a server turned a connection away");
+    }
+
+    #[test]
+    fn the_remote_command_is_the_platforms_and_its_answer_is_judged_typed() {
+        assert_eq!(probe("VOS"), PROBE_VOS);
+        assert_eq!(probe("Windows"), format!("echo {MARKER}"));
+        let report = "{\"version\": \"12.6.1\", \"patches\": []}\n";
+        assert_eq!(
+            judge("VOS", 0, report),
+            Ok("VOS CLI answered: active version 12.6.1".to_owned())
+        );
+        // The VOS CLI does not run echo; a shell does not run the VOS CLI's command.
+        assert_eq!(
+            judge("VOS", 2, "Invalid command\n"),
+            Err("remote command failed: exit status 2: Invalid command".to_owned())
+        );
+        assert_eq!(
+            judge("Windows", 0, &format!("{MARKER}\r\n")),
+            Ok(String::new())
+        );
+        assert_eq!(
+            judge("Windows", 1, ""),
+            Err("remote command failed: exit status 1".to_owned())
+        );
+        // What a host says is bounded and escaped, never passed raw.
+        let hostile = judge(
+            "VOS",
+            0,
+            "\u{1b}]0;pwned\u{7}{\"version\": \"1\u{1b}[31m\"}",
+        )
+        .unwrap_err();
+        assert!(
+            hostile.contains("gave no valid version report"),
+            "{hostile}"
+        );
+        assert!(
+            !hostile.chars().any(crate::output::acts_on_terminal),
+            "{hostile:?}"
+        );
+        let long = judge("Windows", 5, &"\u{202e}x".repeat(1000)).unwrap_err();
+        assert!(long.len() < 1000 && !long.contains('\u{202e}'), "{long}");
+        // The version itself passed the record's checks but may still hold a bidi override.
+        let bidi = judge("VOS", 0, r#"{"version": "12.6\u202e1"}"#).unwrap();
+        assert!(!bidi.contains('\u{202e}'), "{bidi:?}");
     }
 
     #[test]

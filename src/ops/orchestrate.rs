@@ -14,7 +14,7 @@
 //! Ctrl-C or reboot resumes: the nodes done are not touched, the node that was in the middle is
 //! read again and only done if it is not (never twice).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
@@ -23,12 +23,13 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::connectivity::{Access, Target};
+use super::lease::{self, Lease, Taken};
 use super::patches::{ArtifactKind, Manifest, Platform, MANIFEST_SUFFIX};
 use super::software::{Installed, InstalledPatch, MAX_RECORD, WINDOWS_RECORD};
 use super::{Kind, Node, OpError, OpResult};
 use crate::cancel::Cancel;
 use crate::clients::ssh::{self, Auth, Connection, Endpoint, SshError};
-use crate::state::orchestration::Step;
+use crate::state::orchestration::{Run, Step};
 
 /// How long connecting to a node may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -154,8 +155,16 @@ pub struct Plan {
     /// Chosen hosts left out, with the reason.
     pub left_out: Vec<(String, String)>,
     access: Access,
-    /// Verified patch manifests by file name (a Windows patch rollback's uninstall command).
-    uninstall: HashMap<String, String>,
+    /// How Windows hosts are asked what they run (the signed product catalogue).
+    catalogue: super::probe::Catalogue,
+    /// Verified patch manifests by file name (a Windows patch rollback's uninstall command,
+    /// its check and running commands).
+    uninstall: HashMap<String, Manifest>,
+    /// Patch rollback: the patch each node loses (host, patch), as read before the run.
+    rollback_names: Vec<(String, String)>,
+    /// Every inventory member of each planned group (by group index), the ones not chosen
+    /// too: their leases are checked before a member of the group is touched.
+    members: Vec<Vec<Target>>,
 }
 
 impl Plan {
@@ -163,10 +172,38 @@ impl Plan {
     pub fn subject(&self) -> String {
         match (&self.artifact, self.op) {
             (Some(a), _) => a.manifest.file.clone(),
+            (None, Operation::PatchRollback) if !self.rollback_names.is_empty() => format!(
+                "the newest patch: {}",
+                self.rollback_names
+                    .iter()
+                    .map(|(h, p)| format!("{p} from {h}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             (None, Operation::PatchRollback) => "the newest patch".to_owned(),
             (None, Operation::SwitchForward) => "to the newer inactive version".to_owned(),
             (None, _) => "to the previous version".to_owned(),
         }
+    }
+    /// Patch rollback: name the patch each planned node loses, from what the nodes run now.
+    pub fn name_rollback(&mut self, now: &[HostStatus]) {
+        self.rollback_names = self
+            .groups
+            .iter()
+            .flatten()
+            .filter_map(|t| {
+                let s = now.iter().find(|s| s.host == t.row.name)?;
+                let p = s.installed.as_ref()?.patches.last()?;
+                Some((t.row.name.clone(), p.name.clone()))
+            })
+            .collect();
+    }
+    /// The patch a rollback removes from `host`, when known.
+    pub fn removes(&self, host: &str) -> Option<&str> {
+        self.rollback_names
+            .iter()
+            .find(|(h, _)| h == host)
+            .map(|(_, p)| p.as_str())
     }
     pub fn node_count(&self) -> usize {
         self.groups.iter().map(Vec::len).sum()
@@ -254,10 +291,10 @@ pub fn plan(
     switch: bool,
 ) -> OpResult<Plan> {
     node.require_cloud_connect(false)?;
-    let rows = super::inventory::current(node)?.rows();
+    let all_rows = super::inventory::current(node)?.rows();
     let mut left_out = Vec::new();
     let mut chosen = Vec::new();
-    for r in rows.into_iter().filter(|r| choice.matches(r)) {
+    for r in all_rows.iter().filter(|r| choice.matches(r)).cloned() {
         let why = match &artifact {
             Some(a) => {
                 let platform = match a.manifest.platform {
@@ -303,16 +340,24 @@ pub fn plan(
             keys.push(k);
         }
     }
-    let (targets, access) = super::connectivity::access(node, chosen)?;
+    let chosen_names: HashSet<String> = chosen.iter().map(|r| r.name.clone()).collect();
+    let key_of = |r: &crate::inventory::model::HostRow| {
+        (r.platform.to_owned(), r.product.clone(), r.group.clone())
+    };
+    let in_groups: Vec<_> = all_rows
+        .into_iter()
+        .filter(|r| keys.contains(&key_of(r)))
+        .collect();
+    let (targets, access) = super::connectivity::access(node, in_groups)?;
     let mut groups: Vec<Vec<Target>> = keys.iter().map(|_| Vec::new()).collect();
+    let mut members: Vec<Vec<Target>> = keys.iter().map(|_| Vec::new()).collect();
     for t in targets {
-        let k = (
-            t.row.platform.to_owned(),
-            t.row.product.clone(),
-            t.row.group.clone(),
-        );
-        let i = keys.iter().position(|x| *x == k).unwrap_or(0);
-        groups[i].push(t);
+        let i = keys.iter().position(|x| *x == key_of(&t.row)).unwrap_or(0);
+        if chosen_names.contains(&t.row.name) {
+            groups[i].push(t);
+        } else {
+            members[i].push(t);
+        }
     }
     for g in &mut groups {
         g.sort_by_key(|t| {
@@ -327,7 +372,8 @@ pub fn plan(
             .into_iter()
             .filter(|p| p.usable())
             .filter_map(|p| p.patch)
-            .filter_map(|m| m.uninstall.map(|u| (m.file, u)))
+            .filter(|m| m.uninstall.is_some())
+            .map(|m| (m.file.clone(), m))
             .collect()
     } else {
         HashMap::new()
@@ -339,7 +385,10 @@ pub fn plan(
         groups,
         left_out,
         access,
+        catalogue: super::probe::load(node)?,
         uninstall,
+        members,
+        rollback_names: Vec::new(),
     })
 }
 
@@ -354,6 +403,9 @@ pub enum Outcome {
     /// The artifact does not apply to what the node runs.
     NotApplicable,
     Failed,
+    /// Stopped (Ctrl-C, a lost connection) while its installer ran: the installer may still
+    /// run on the node, so it is neither done nor failed; the same command waits for it.
+    Interrupted,
     /// Not started: the run had stopped.
     Skipped,
 }
@@ -365,6 +417,7 @@ impl Outcome {
             Outcome::AlreadyDone => "Already done",
             Outcome::NotApplicable => "Not applicable",
             Outcome::Failed => "Failed",
+            Outcome::Interrupted => "Interrupted",
             Outcome::Skipped => "Skipped",
         }
     }
@@ -374,6 +427,7 @@ impl Outcome {
             Outcome::AlreadyDone,
             Outcome::NotApplicable,
             Outcome::Failed,
+            Outcome::Interrupted,
             Outcome::Skipped,
         ]
         .into_iter()
@@ -384,8 +438,60 @@ impl Outcome {
     }
 }
 
+/// A Windows node's record while a patch's uninstaller runs: `pending` is this and the patch.
+const ROLLBACK_PENDING: &str = "rollback ";
+
 /// The result recorded while a node's step runs.
 pub const RUNNING: &str = "Running";
+
+/// Whether a recorded step says its change began and was not seen to end.
+fn unfinished(step: &Step) -> bool {
+    step.result == RUNNING || step.result == Outcome::Interrupted.label()
+}
+
+/// How a whole run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Overall {
+    /// Every node that needed the change has it, and at least one needed it.
+    Success,
+    /// No node needed anything (all done already, or the change does not apply).
+    #[serde(rename = "Nothing to do")]
+    NothingToDo,
+    #[serde(rename = "Partial success")]
+    Partial,
+    Failure,
+}
+
+impl Overall {
+    pub fn label(self) -> &'static str {
+        match self {
+            Overall::Success => "Success",
+            Overall::NothingToDo => "Nothing to do",
+            Overall::Partial => "Partial success",
+            Overall::Failure => "Failure",
+        }
+    }
+    /// The run's result from its nodes'. `previous`: the steps of the interrupted attempts of
+    /// the same run; a node they changed is done by this run, though found done now.
+    pub fn of(results: &[NodeResult], previous: &HashMap<String, Step>) -> Overall {
+        let count = |o: Outcome| results.iter().filter(|r| r.result == o).count();
+        let by_this_run = |r: &&NodeResult| {
+            r.result == Outcome::AlreadyDone
+                && previous
+                    .get(&r.host)
+                    .is_some_and(|s| unfinished(s) || s.result == Outcome::Done.label())
+        };
+        let done = count(Outcome::Done) + results.iter().filter(by_this_run).count();
+        let ok = count(Outcome::Done) + count(Outcome::AlreadyDone);
+        let bad = results.len() - ok - count(Outcome::NotApplicable);
+        match (bad, done) {
+            (0, 0) => Overall::NothingToDo,
+            (0, _) => Overall::Success,
+            _ if ok == 0 => Overall::Failure,
+            _ => Overall::Partial,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NodeResult {
@@ -400,11 +506,15 @@ pub struct NodeResult {
 
 /// What a run reports as it goes.
 pub enum Event<'a> {
-    /// An interrupted run of the same command is resumed.
+    /// An interrupted run of the same command is resumed (`node`: the Cloud Connect node
+    /// that ran it, when it was the other one).
     Resumed {
         run: i64,
         done: usize,
+        node: Option<&'a str>,
     },
+    /// The other Cloud Connect node could not be asked (`--peer-down`).
+    PeerNotAsked(&'a str),
     /// A node's change begins.
     Started {
         host: &'a str,
@@ -421,11 +531,11 @@ pub enum Event<'a> {
 pub struct Report {
     pub run: i64,
     pub nodes: Vec<NodeResult>,
-    pub overall: &'static str,
+    pub overall: Overall,
 }
 
 /// Options of one run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
     /// Go on after this many failed nodes.
     pub max_fail: usize,
@@ -433,6 +543,11 @@ pub struct Options {
     pub parallel: usize,
     /// Install even where an interrupted install cannot be confirmed either way.
     pub force: bool,
+    /// Run although the other Cloud Connect node cannot be asked (the administrator knows it
+    /// is down).
+    pub peer_down: bool,
+    /// Remove host leases of other runs that are not known to be finished.
+    pub break_leases: bool,
 }
 
 enum Msg {
@@ -459,10 +574,37 @@ struct Worker<'a> {
     failures: &'a AtomicUsize,
     /// The step each host had in the interrupted run being resumed.
     previous: &'a HashMap<String, Step>,
+    /// This run's id and this Cloud Connect node (the hosts' leases name them).
+    uid: &'a str,
+    me: &'a str,
+    /// The runs this cluster's record shows finished (their leases are stale).
+    finished: &'a HashSet<String>,
 }
 
-/// Run the plan. Holds the orchestration lock throughout; resumes an interrupted run of the
-/// same command and subject.
+/// A node's failure: what to say, and whether its installer may still be running.
+struct Fail {
+    detail: String,
+    installer_may_run: bool,
+}
+
+impl From<String> for Fail {
+    fn from(detail: String) -> Fail {
+        Fail {
+            detail,
+            installer_may_run: false,
+        }
+    }
+}
+
+impl From<&str> for Fail {
+    fn from(detail: &str) -> Fail {
+        Fail::from(detail.to_owned())
+    }
+}
+
+/// Run the plan. Holds this node's orchestration lock and the cluster's run throughout;
+/// resumes an interrupted run of the same command and subject (this node's, or the other
+/// node's as it reported it).
 pub fn run(
     node: &mut Node,
     plan: &Plan,
@@ -471,11 +613,27 @@ pub fn run(
     on_event: &mut dyn FnMut(Event),
 ) -> OpResult<Report> {
     node.require_cloud_connect(false)?;
-    let _lock = node.orchestration_lock(plan.op.command())?;
+    let me = node.identity()?.hostname;
     let subject = plan.subject();
     let interrupted = node.db()?.runs(1)?.into_iter().next().filter(|r| {
-        r.finished_at.is_none() && r.operation == plan.op.label() && r.subject == subject
+        r.finished_at.is_none()
+            && r.operation == plan.op.label()
+            && (r.subject == subject || plan.op == Operation::PatchRollback)
     });
+    let mut record = interrupted.clone().unwrap_or_else(|| Run {
+        uid: super::cluster_run::new_uid(),
+        node: me.clone(),
+        operation: plan.op.label().into(),
+        subject: subject.clone(),
+        actor: actor.into(),
+        started_at: crate::state::now_utc(),
+        ..Run::default()
+    });
+    let held = super::cluster_run::claim(node, plan.op.command(), &record, options.peer_down)?;
+    if let Some(note) = &held.note {
+        on_event(Event::PeerNotAsked(note));
+    }
+    let note = held.note.clone().unwrap_or_default();
     let mut previous = HashMap::new();
     let run = match interrupted {
         Some(r) => {
@@ -484,14 +642,45 @@ pub fn run(
                 .iter()
                 .filter(|s| Outcome::from_label(&s.result).is_some_and(Outcome::ok))
                 .count();
-            on_event(Event::Resumed { run: r.id, done });
+            let from = r.remote.then_some(r.node.as_str());
+            on_event(Event::Resumed {
+                run: r.id,
+                done,
+                node: from,
+            });
+            if r.remote || !note.is_empty() {
+                let why = match (r.remote, note.is_empty()) {
+                    (true, true) => format!("resumed on {me} after {} was interrupted", r.node),
+                    (true, false) => {
+                        format!("resumed on {me} after {} was interrupted; {note}", r.node)
+                    }
+                    _ => note.clone(),
+                };
+                node.db()?.take_over_run(r.id, &me, &why)?;
+            }
             for s in r.steps {
                 previous.insert(s.host.clone(), s);
             }
             r.id
         }
-        None => node.db()?.start_run(plan.op.label(), &subject, actor)?,
+        None => {
+            record.note = note;
+            node.db()?.start_run(&record)?
+        }
     };
+    let share = |node: &mut Node| {
+        if let Ok(Some(r)) = node.db().and_then(|db| Ok(db.run_by_uid(&record.uid)?)) {
+            held.share(&r);
+        }
+    };
+    share(node);
+    let finished: HashSet<String> = node
+        .db()?
+        .runs(10_000)?
+        .into_iter()
+        .filter(|r| r.finished_at.is_some())
+        .map(|r| r.uid)
+        .collect();
     let data = match &plan.artifact {
         Some(a) => std::fs::read(&a.path).map_err(|e| {
             OpError::new(
@@ -503,7 +692,8 @@ pub fn run(
     };
     let cancel = node.cancel.clone();
     let failures = AtomicUsize::new(0);
-    let queue: Mutex<VecDeque<&Vec<Target>>> = Mutex::new(plan.groups.iter().collect());
+    let queue: Mutex<VecDeque<(usize, &Vec<Target>)>> =
+        Mutex::new(plan.groups.iter().enumerate().collect());
     let worker = Worker {
         plan,
         data: &data,
@@ -511,6 +701,9 @@ pub fn run(
         options,
         failures: &failures,
         previous: &previous,
+        uid: &record.uid,
+        me: &me,
+        finished: &finished,
     };
     let mut results: Vec<NodeResult> = Vec::new();
     let mut storage_error = None;
@@ -520,9 +713,9 @@ pub fn run(
             let tx = tx.clone();
             let (worker, queue) = (&worker, &queue);
             scope.spawn(move || {
-                while let Some(group) = queue.lock().ok().and_then(|mut q| q.pop_front()) {
+                while let Some((g, group)) = queue.lock().ok().and_then(|mut q| q.pop_front()) {
                     for t in group {
-                        let r = worker.node(t, &tx);
+                        let r = worker.node(g, t, &tx);
                         if tx.send(Msg::Finished(r)).is_err() {
                             return;
                         }
@@ -531,7 +724,8 @@ pub fn run(
             });
         }
         drop(tx);
-        // The database is written here, by the one thread that owns it, as each event comes.
+        // The database is written here, by the one thread that owns it, as each event comes,
+        // and the other Cloud Connect node is told.
         for msg in rx {
             let step = match &msg {
                 Msg::Started {
@@ -575,6 +769,7 @@ pub fn run(
                 cancel.cancel();
                 storage_error.get_or_insert(e);
             }
+            share(node);
             if let Msg::Finished(r) = msg {
                 results.push(r);
             }
@@ -591,12 +786,25 @@ pub fn run(
         .map(|t| t.row.name.as_str())
         .collect();
     results.sort_by_key(|r| order.iter().position(|h| *h == r.host));
+    let interrupted_nodes: Vec<&str> = results
+        .iter()
+        .filter(|r| r.result == Outcome::Interrupted)
+        .map(|r| r.host.as_str())
+        .collect();
     if cancel.is_cancelled() {
         // Interrupted: the run stays unfinished, so the same command resumes it.
+        let still = if interrupted_nodes.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; the installer may still be running on {} (the same command waits for it and reads its result)",
+                interrupted_nodes.join(", ")
+            )
+        };
         return Err(OpError::new(
             Kind::Interrupted,
             format!(
-                "interrupted; {} of {} node(s) done",
+                "interrupted; {} of {} node(s) done{still}",
                 results.iter().filter(|r| r.result.ok()).count(),
                 results.len()
             ),
@@ -606,24 +814,15 @@ pub fn run(
             plan.op.command()
         )));
     }
-    let ok = results.iter().filter(|r| r.result.ok()).count();
-    let acted = results
-        .iter()
-        .filter(|r| r.result != Outcome::NotApplicable)
-        .count();
-    let overall = if ok == acted {
-        "Success"
-    } else if ok == 0 {
-        "Failure"
-    } else {
-        "Partial success"
-    };
-    node.db()?.finish_run(run, overall)?;
+    let overall = Overall::of(&results, &previous);
+    node.db()?.finish_run(run, overall.label())?;
+    share(node);
+    drop(held);
     // A mail that cannot be queued never fails the run.
     let _ = super::notify::notify(
         node,
         &format!("{} {}", plan.op.mail(), subject),
-        overall,
+        overall.label(),
         &TABLE,
         &table(&results),
     );
@@ -687,8 +886,14 @@ fn connect(access: &Access, cancel: &Cancel, t: &Target) -> Result<Connection, S
     .map_err(|e| format!("unreachable: {e}"))
 }
 
-/// What the node runs: a VOS node says it at its console; a Windows node's record file.
-fn read_installed(cancel: &Cancel, t: &Target, conn: &Connection) -> Result<Installed, String> {
+/// What the node runs: a VOS node says it at its console; a Windows node answers its product's
+/// probe from the signed catalogue, merged with its record (`super::probe::installed`).
+fn read_installed(
+    cancel: &Cancel,
+    t: &Target,
+    conn: &Connection,
+    catalogue: &super::probe::Catalogue,
+) -> Result<Installed, String> {
     if t.row.platform == "VOS" {
         let (code, out) = conn
             .run(
@@ -706,12 +911,15 @@ fn read_installed(cancel: &Cancel, t: &Target, conn: &Connection) -> Result<Inst
         return Installed::parse(out.trim().as_bytes())
             .map_err(|e| format!("the node's version report is not valid: {e}"));
     }
-    match conn.read_file(WINDOWS_RECORD, MAX_RECORD, cancel, &mut |_, _| {}) {
-        Ok(data) => Installed::parse(&data)
-            .map_err(|e| format!("{WINDOWS_RECORD} on the node is not valid: {e}")),
-        Err(SshError::NotFound { .. }) => Ok(Installed::unknown()),
-        Err(e) => Err(format!("cannot read {WINDOWS_RECORD}: {e}")),
-    }
+    let record = match conn.read_file(WINDOWS_RECORD, MAX_RECORD, cancel, &mut |_, _| {}) {
+        Ok(data) => Some(
+            Installed::parse(&data)
+                .map_err(|e| format!("{WINDOWS_RECORD} on the node is not valid: {e}"))?,
+        ),
+        Err(SshError::NotFound { .. }) => None,
+        Err(e) => return Err(format!("cannot read {WINDOWS_RECORD}: {e}")),
+    };
+    super::probe::installed(catalogue, conn, cancel, &t.row.name, &t.row.product, record)
 }
 
 fn write_record(w: &Worker, conn: &Connection, i: &Installed) -> Result<(), String> {
@@ -720,8 +928,9 @@ fn write_record(w: &Worker, conn: &Connection, i: &Installed) -> Result<(), Stri
         .map_err(|e| format!("cannot write {WINDOWS_RECORD}: {e}"))
 }
 
-/// Run a command on the node; its output's tail when it fails.
-fn remote(w: &Worker, conn: &Connection, command: &str, what: &str) -> Result<String, String> {
+/// Run an installing command on the node; its output's tail when it fails. Stopped before
+/// its end (Ctrl-C, a dropped connection, the time limit), it may still run on the node.
+fn remote(w: &Worker, conn: &Connection, command: &str, what: &str) -> Result<String, Fail> {
     match conn.run_cancellable(
         command,
         Instant::now() + INSTALL_TIMEOUT,
@@ -729,10 +938,16 @@ fn remote(w: &Worker, conn: &Connection, command: &str, what: &str) -> Result<St
         w.cancel,
     ) {
         Ok((0, out)) => Ok(out),
-        Ok((code, out)) => Err(format!("{what} exited with {code}: {}", tail(&out, 200))),
-        Err(e) => Err(format!("{what}: {e}")),
+        Ok((code, out)) => Err(format!("{what} exited with {code}: {}", tail(&out, 200)).into()),
+        Err(e) => Err(Fail {
+            detail: format!("{what}: {e}"),
+            installer_may_run: true,
+        }),
     }
 }
+
+/// How often a node's installer that an interrupted run started is asked whether it still runs.
+const ATTACH_EVERY: Duration = Duration::from_millis(500);
 
 /// What to do on one node, decided from what it runs.
 enum Decision {
@@ -741,8 +956,16 @@ enum Decision {
     NotApplicable(String),
 }
 
+/// A patch level as a row shows it: the version and, when there is one, the newest patch.
+fn level(i: &Installed) -> String {
+    match i.patches.last() {
+        Some(p) => format!("{} + {}", i.version, p.name),
+        None => i.version.clone(),
+    }
+}
+
 impl Worker<'_> {
-    fn node(&self, t: &Target, tx: &mpsc::Sender<Msg>) -> NodeResult {
+    fn node(&self, group: usize, t: &Target, tx: &mpsc::Sender<Msg>) -> NodeResult {
         let started = Instant::now();
         let mut r = NodeResult {
             host: t.row.name.clone(),
@@ -760,18 +983,26 @@ impl Worker<'_> {
             r.detail = "not started: the run stopped before this node".into();
             return r;
         }
-        match self.change(t, tx, &mut r) {
+        match self.change(group, t, tx, &mut r) {
             Ok((outcome, detail)) => {
                 r.result = outcome;
                 r.detail = detail;
             }
-            Err(detail) => {
+            Err(f) if f.installer_may_run => {
+                self.failures.fetch_add(1, Ordering::SeqCst);
+                r.result = Outcome::Interrupted;
+                r.detail = format!(
+                    "{}; its installer may still be running on {}: run the same command again to wait for it and read its result (the host stays leased to this run)",
+                    f.detail, t.row.name
+                );
+            }
+            Err(f) => {
                 self.failures.fetch_add(1, Ordering::SeqCst);
                 r.result = Outcome::Failed;
                 r.detail = if self.cancel.is_cancelled() {
-                    format!("interrupted: {detail}")
+                    format!("interrupted: {}", f.detail)
                 } else {
-                    detail
+                    f.detail
                 };
             }
         }
@@ -779,21 +1010,111 @@ impl Worker<'_> {
         r
     }
 
+    /// The lease this run takes on a host.
+    fn lease_for(&self, t: &Target) -> Lease {
+        Lease {
+            run: self.uid.to_owned(),
+            node: self.me.to_owned(),
+            host: t.row.name.clone(),
+            group: t.row.group.clone(),
+            operation: self.plan.op.label().to_owned(),
+            since: crate::state::now_utc(),
+        }
+    }
+
+    /// Lease the host, then make sure no other member of its group is leased by another run.
+    fn take_lease(&self, group: usize, t: &Target, conn: &Connection) -> Result<(), String> {
+        let finished = |run: &str| self.finished.contains(run);
+        let mine = self.lease_for(t);
+        match lease::take(
+            conn,
+            &mine,
+            self.cancel,
+            &finished,
+            self.options.break_leases,
+        )? {
+            Taken::New | Taken::Ours => {}
+            Taken::Held(l) => {
+                return Err(format!(
+                    "not touched: the host is leased by {}; another orchestration may be installing on it. If that run is over, run this again with --break-leases",
+                    l.describe()
+                ))
+            }
+        }
+        let others = self.plan.groups[group]
+            .iter()
+            .chain(&self.plan.members[group])
+            .filter(|m| m.row.name != t.row.name);
+        for m in others {
+            let held = connect(&self.plan.access, self.cancel, m)
+                .and_then(|c| lease::read(&c, self.cancel));
+            let conflict = match held {
+                Ok(Some(l)) if l.run != self.uid && !finished(&l.run) => Some(format!(
+                    "another member of {}, {}, is leased by {}",
+                    t.row.group,
+                    m.row.name,
+                    l.describe()
+                )),
+                Ok(_) => None,
+                // A member that cannot be asked may be in another run's installer: never two.
+                Err(e) if !self.options.break_leases => Some(format!(
+                    "another member of {}, {}, cannot be asked for its lease ({e})",
+                    t.row.group, m.row.name
+                )),
+                Err(_) => None,
+            };
+            if let Some(why) = conflict {
+                let _ = lease::release(conn, self.uid, self.cancel);
+                return Err(format!(
+                    "not touched: {why}; never two members of one group at once. Run this again when that run has ended{}",
+                    if self.options.break_leases {
+                        ""
+                    } else {
+                        " (or with --break-leases if it is over)"
+                    }
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Decide, act, check. `Err` is the node's failure, said for the table.
     fn change(
         &self,
+        group: usize,
         t: &Target,
         tx: &mpsc::Sender<Msg>,
         r: &mut NodeResult,
-    ) -> Result<(Outcome, String), String> {
+    ) -> Result<(Outcome, String), Fail> {
         let conn = connect(&self.plan.access, self.cancel, t)?;
-        let before = read_installed(self.cancel, t, &conn)?;
-        r.from_version = before.version.clone();
-        r.to_version = before.version.clone();
+        let mut before = read_installed(self.cancel, t, &conn, &self.plan.catalogue)?;
+        let patch_level = matches!(
+            self.plan.op,
+            Operation::PatchInstall | Operation::PatchRollback
+        );
+        let shown = |i: &Installed| {
+            if patch_level {
+                level(i)
+            } else {
+                i.version.clone()
+            }
+        };
+        r.from_version = shown(&before);
+        r.to_version = shown(&before);
+        // An interrupted run's installer on this host: wait for it to end, then read again.
+        if self.attach(t, &conn, &before, tx)? {
+            before = read_installed(self.cancel, t, &conn, &self.plan.catalogue)?;
+        }
         let decision = self.decide(t, &conn, &before)?;
         let (to, what) = match decision {
-            Decision::Already(d) => return Ok((Outcome::AlreadyDone, d)),
-            Decision::NotApplicable(d) => return Ok((Outcome::NotApplicable, d)),
+            Decision::Already(d) => {
+                let _ = lease::release(&conn, self.uid, self.cancel);
+                return Ok((Outcome::AlreadyDone, d));
+            }
+            Decision::NotApplicable(d) => {
+                let _ = lease::release(&conn, self.uid, self.cancel);
+                return Ok((Outcome::NotApplicable, d));
+            }
             Decision::Do { to, what } => (to, what),
         };
         r.to_version = to.clone();
@@ -806,83 +1127,268 @@ impl Worker<'_> {
                     "only {} MiB free in the account's home, {} MiB needed (twice the file)",
                     free >> 20,
                     (a.size.saturating_mul(2) >> 20).max(1)
-                ));
+                )
+                .into());
             }
         }
+        self.take_lease(group, t, &conn)?;
         let _ = tx.send(Msg::Started {
             host: t.row.name.clone(),
             side: t.row.side.clone(),
-            from: before.version.clone(),
+            from: shown(&before),
             to: to.clone(),
             what: what.clone(),
         });
-        let (conn, reported) = self.act(t, conn, &before, tx)?;
+        let (conn, reported) = match self.act(t, conn, &before, tx) {
+            Ok(x) => x,
+            Err(f) => {
+                if !f.installer_may_run {
+                    // The installer ended (or never started): the host is free again.
+                    if let Ok(c) = connect(&self.plan.access, self.cancel, t) {
+                        let _ = lease::release(&c, self.uid, self.cancel);
+                    }
+                }
+                return Err(f);
+            }
+        };
         // The health check: the node answers with what it runs now (a VOS node's console
-        // reports it as the command's result; a Windows node's record is read again).
+        // reports it as the command's result; a Windows node is read again).
         let after = match reported {
             Some(report) => Installed::parse(report.trim().as_bytes())
                 .map_err(|e| format!("after the change, the node's report is not valid: {e}"))?,
-            None => read_installed(self.cancel, t, &conn)
+            None => read_installed(self.cancel, t, &conn, &self.plan.catalogue)
                 .map_err(|e| format!("after the change, the health check failed: {e}"))?,
         };
-        r.to_version = after.version.clone();
+        let _ = lease::release(&conn, self.uid, self.cancel);
+        r.to_version = shown(&after);
         self.verify(&before, &after, &to)
             .map(|d| (Outcome::Done, d))
+            .map_err(Fail::from)
+    }
+
+    /// The step this host had in the interrupted run, when its change began and was not seen
+    /// to end.
+    fn interrupted_step(&self, t: &Target) -> Option<&Step> {
+        self.previous.get(&t.row.name).filter(|s| unfinished(s))
+    }
+
+    /// A host whose installer an interrupted run started and did not see end: never start a
+    /// second one. A VOS node is asked whether its own install still runs; a Windows node with
+    /// the manifest's `running` command. While it runs, wait (saying so, naming the host).
+    /// `Ok(true)`: waited, read the node again.
+    fn attach(
+        &self,
+        t: &Target,
+        conn: &Connection,
+        now: &Installed,
+        tx: &mpsc::Sender<Msg>,
+    ) -> Result<bool, Fail> {
+        let started = self.interrupted_step(t).is_some() || now.pending.is_some();
+        if !started || self.options.force {
+            return Ok(false);
+        }
+        let vos = t.row.platform == "VOS";
+        let probe = if vos {
+            Some("utils system upgrade status --output json".to_owned())
+        } else {
+            self.pending_manifest(now).and_then(|m| m.running.clone())
+        };
+        let Some(probe) = probe else {
+            return Ok(false);
+        };
+        let still_runs = || -> Result<bool, String> {
+            let (code, out) = conn
+                .run(&probe, Instant::now() + READ_TIMEOUT, READ_TIMEOUT)
+                .map_err(|e| format!("cannot ask whether the installer still runs: {e}"))?;
+            if !vos {
+                return Ok(code == 0);
+            }
+            if code != 0 {
+                // A VOS node without the command: nothing known to wait for.
+                return Ok(false);
+            }
+            let v: serde_json::Value = serde_json::from_str(out.trim())
+                .map_err(|e| format!("the node's upgrade status is not valid: {e}"))?;
+            Ok(v.get("state").and_then(|s| s.as_str()) == Some("running"))
+        };
+        let until = Instant::now() + INSTALL_TIMEOUT;
+        let mut waited = false;
+        while still_runs()? {
+            if !waited {
+                let _ = tx.send(Msg::Waiting {
+                    host: t.row.name.clone(),
+                    what: "the installer the interrupted run started is still running; waiting for it to end".into(),
+                });
+                waited = true;
+            }
+            if self.cancel.is_cancelled() {
+                return Err(Fail {
+                    detail:
+                        "interrupted while waiting for the installer the interrupted run started"
+                            .into(),
+                    installer_may_run: true,
+                });
+            }
+            if Instant::now() > until {
+                return Err(Fail {
+                    detail: format!(
+                        "the installer the interrupted run started still runs after {}s",
+                        INSTALL_TIMEOUT.as_secs()
+                    ),
+                    installer_may_run: true,
+                });
+            }
+            std::thread::sleep(ATTACH_EVERY);
+        }
+        Ok(waited)
+    }
+
+    /// The verified manifest of what a Windows node's record says is being installed or
+    /// removed.
+    fn pending_manifest(&self, now: &Installed) -> Option<&Manifest> {
+        let pending = now.pending.as_deref()?;
+        let file = pending.strip_prefix(ROLLBACK_PENDING).unwrap_or(pending);
+        match &self.plan.artifact {
+            Some(a) if a.manifest.file == file => Some(&a.manifest),
+            _ => self.plan.uninstall.get(file),
+        }
+    }
+
+    /// A Windows node whose record says an installer was started and not seen to end (and
+    /// that no longer runs, `attach` made sure where it can): the manifest's `check` says
+    /// whether it did its work. Installed → recorded and `Already`; not → a failure that
+    /// names the remedy, never a second installer without `--force`.
+    fn settle_pending(
+        &self,
+        conn: &Connection,
+        now: &Installed,
+        m: &Manifest,
+        removing: bool,
+    ) -> Result<Option<Decision>, String> {
+        if self.options.force {
+            return Ok(None);
+        }
+        let Some(check) = &m.check else {
+            return Err(format!(
+                "an {} of {} was interrupted on this node and its manifest gives no check command; check the node, then run again with --force",
+                if removing { "uninstall" } else { "install" },
+                m.file
+            ));
+        };
+        let installed = conn
+            .run(check, Instant::now() + READ_TIMEOUT, READ_TIMEOUT)
+            .map_err(|e| format!("cannot run the check of {}: {e}", m.file))?
+            .0
+            == 0;
+        let mut settled = now.clone();
+        settled.pending = None;
+        if installed != removing {
+            if removing {
+                settled.patches.retain(|p| p.name != m.file);
+            } else if self.plan.op == Operation::Upgrade {
+                settled.inactive = Some(now.version.clone());
+                settled.version = m.version.clone();
+                settled.patches.clear();
+            } else if !settled.has_patch(&m.file) {
+                settled.patches.push(installed_patch(m));
+            }
+            write_record(self, conn, &settled)?;
+            return Ok(Some(Decision::Already(format!(
+                "{} was {} by the interrupted run (its check {})",
+                m.file,
+                if removing { "removed" } else { "installed" },
+                if removing { "fails" } else { "passes" }
+            ))));
+        }
+        Err(format!(
+            "the {} of {} that an interrupted run started has ended without {} it (its check {}){}; look at the installer's log on the node, then run again with --force to {} again",
+            if removing { "uninstall" } else { "install" },
+            m.file,
+            if removing { "removing" } else { "installing" },
+            if removing { "passes" } else { "fails" },
+            if m.running.is_none() {
+                ", or it still runs (the manifest gives no running command to ask)"
+            } else {
+                ""
+            },
+            if removing { "remove it" } else { "install" }
+        ))
     }
 
     fn decide(&self, t: &Target, conn: &Connection, now: &Installed) -> Result<Decision, String> {
-        let prev = self
-            .previous
-            .get(&t.row.name)
-            .filter(|s| s.result == RUNNING);
+        let prev = self.interrupted_step(t);
         let vos = t.row.platform == "VOS";
+        let forced = if self.options.force && (prev.is_some() || now.pending.is_some()) {
+            "--force: "
+        } else {
+            ""
+        };
         Ok(match self.plan.op {
-            Operation::PatchInstall => {
+            Operation::PatchInstall | Operation::Upgrade => {
                 let m = &self.plan.artifact.as_ref().ok_or("no artifact")?.manifest;
-                if now.has_patch(&m.file) {
+                let upgrade = self.plan.op == Operation::Upgrade;
+                let done = if !upgrade {
+                    now.has_patch(&m.file)
+                } else if self.plan.switch || !vos {
+                    now.version == m.version
+                } else {
+                    now.version == m.version || now.inactive.as_deref() == Some(&m.version)
+                };
+                if done {
                     return Ok(Decision::Already(format!(
                         "{} is installed already",
-                        m.file
+                        if upgrade { &m.version } else { &m.file }
                     )));
                 }
-                if !vos && now.pending.as_deref() == Some(m.file.as_str()) && !self.options.force {
+                if !vos && now.pending.as_deref() == Some(m.file.as_str()) {
                     // The installer was started and its end was not seen.
-                    match &m.check {
-                        Some(check) => {
-                            if conn
-                                .run(check, Instant::now() + READ_TIMEOUT, READ_TIMEOUT)
-                                .is_ok_and(|(code, _)| code == 0)
-                            {
-                                let mut done = now.clone();
-                                done.pending = None;
-                                done.patches.push(installed_patch(m));
-                                write_record(self, conn, &done)?;
-                                return Ok(Decision::Already(format!(
-                                    "{} was installed by the interrupted run (its check passes)",
-                                    m.file
-                                )));
-                            }
-                        }
-                        None => {
-                            return Err(format!(
-                                "an install of {} was interrupted on this node and its manifest gives no check command; check the node, then run again with --force",
-                                m.file
-                            ))
-                        }
+                    if let Some(d) = self.settle_pending(conn, now, m, false)? {
+                        return Ok(d);
                     }
                 }
-                if let Some(no) = applies(m, now, "applies to") {
+                if let Some(no) = applies(m, now, if upgrade { "upgrades" } else { "applies to" }) {
                     return Ok(no);
                 }
                 Decision::Do {
-                    to: now.version.clone(),
-                    what: format!("installing {}", m.file),
+                    to: if upgrade {
+                        m.version.clone()
+                    } else {
+                        format!("{} + {}", now.version, m.file)
+                    },
+                    what: if upgrade {
+                        format!("{forced}upgrading to {}", m.version)
+                    } else if forced.is_empty() {
+                        format!("installing {}", m.file)
+                    } else {
+                        format!(
+                            "{forced}installing {} again although the interrupted install was not confirmed",
+                            m.file
+                        )
+                    },
                 }
             }
             Operation::PatchRollback => {
+                if !vos {
+                    if let Some(file) = now
+                        .pending
+                        .as_deref()
+                        .and_then(|p| p.strip_prefix(ROLLBACK_PENDING))
+                    {
+                        let m = self.plan.uninstall.get(file).ok_or_else(|| {
+                            format!("an uninstall of {file} was interrupted and no verified manifest of it is downloaded")
+                        })?;
+                        if let Some(d) = self.settle_pending(conn, now, m, true)? {
+                            return Ok(d);
+                        }
+                    }
+                }
                 // Resumed: the patch the interrupted run was removing, never the one below it.
                 let target = prev
-                    .map(|s| s.detail.trim_start_matches("removing ").to_owned())
+                    .and_then(|s| {
+                        s.detail
+                            .strip_prefix("removing ")
+                            .map(|d| d.split_whitespace().next().unwrap_or(d).to_owned())
+                    })
                     .or_else(|| now.patches.last().map(|p| p.name.clone()));
                 let Some(target) = target else {
                     return Ok(Decision::NotApplicable(format!(
@@ -906,30 +1412,13 @@ impl Worker<'_> {
                         "no verified manifest of {target} with an uninstall command is downloaded"
                     ));
                 }
+                let below = now.patches.len().checked_sub(2).map(|i| &now.patches[i]);
                 Decision::Do {
-                    to: now.version.clone(),
+                    to: match below {
+                        Some(p) => format!("{} + {}", now.version, p.name),
+                        None => now.version.clone(),
+                    },
                     what: format!("removing {target}"),
-                }
-            }
-            Operation::Upgrade => {
-                let m = &self.plan.artifact.as_ref().ok_or("no artifact")?.manifest;
-                let done = if self.plan.switch || !vos {
-                    now.version == m.version
-                } else {
-                    now.version == m.version || now.inactive.as_deref() == Some(&m.version)
-                };
-                if done {
-                    return Ok(Decision::Already(format!(
-                        "{} is installed already",
-                        m.version
-                    )));
-                }
-                if let Some(no) = applies(m, now, "upgrades") {
-                    return Ok(no);
-                }
-                Decision::Do {
-                    to: m.version.clone(),
-                    what: format!("upgrading to {}", m.version),
                 }
             }
             Operation::SwitchForward | Operation::Rollback => {
@@ -972,7 +1461,7 @@ impl Worker<'_> {
         conn: Connection,
         before: &Installed,
         tx: &mpsc::Sender<Msg>,
-    ) -> Result<(Connection, Option<String>), String> {
+    ) -> Result<(Connection, Option<String>), Fail> {
         let vos = t.row.platform == "VOS";
         match self.plan.op {
             Operation::PatchInstall | Operation::Upgrade => {
@@ -1038,10 +1527,14 @@ impl Worker<'_> {
                     .plan
                     .uninstall
                     .get(&latest.name)
-                    .cloned()
+                    .and_then(|m| m.uninstall.clone())
                     .unwrap_or_default();
+                let mut pending = before.clone();
+                pending.pending = Some(format!("{ROLLBACK_PENDING}{}", latest.name));
+                write_record(self, &conn, &pending)?;
                 let conn = self.run_installer(t, conn, &command, false, before, tx)?;
                 let mut after = before.clone();
+                after.pending = None;
                 after.patches.pop();
                 write_record(self, &conn, &after)?;
                 Ok((conn, None))
@@ -1059,7 +1552,8 @@ impl Worker<'_> {
     }
 
     /// A Windows installer, silently; when it restarts the node, wait for it to go and come
-    /// back. An installer that ended with a failure leaves the node's record as `before`.
+    /// back. An installer that ended with a failure leaves the node's record as `before`; one
+    /// whose end was not seen (Ctrl-C, a dropped connection) leaves it pending.
     fn run_installer(
         &self,
         t: &Target,
@@ -1068,7 +1562,7 @@ impl Worker<'_> {
         reboot: bool,
         before: &Installed,
         tx: &mpsc::Sender<Msg>,
-    ) -> Result<Connection, String> {
+    ) -> Result<Connection, Fail> {
         match conn.run_cancellable(
             command,
             Instant::now() + INSTALL_TIMEOUT,
@@ -1083,9 +1577,15 @@ impl Worker<'_> {
                 return Err(match write_record(self, &conn, before) {
                     Ok(()) => failed,
                     Err(e) => format!("{failed}; {e}"),
-                });
+                }
+                .into());
             }
-            Err(e) => return Err(format!("the installer: {e}")),
+            Err(e) => {
+                return Err(Fail {
+                    detail: format!("the installer: {e}"),
+                    installer_may_run: true,
+                })
+            }
         }
         if !reboot {
             return Ok(conn);
@@ -1104,11 +1604,14 @@ impl Worker<'_> {
                 .and_then(|mut a| a.next())
                 .is_some_and(|a| std::net::TcpStream::connect_timeout(&a, PROBE_EVERY * 4).is_ok())
         };
-        let wait = |up: bool, limit: Duration| -> Result<(), String> {
+        let wait = |up: bool, limit: Duration| -> Result<(), Fail> {
             let until = Instant::now() + limit;
             while reachable() != up {
                 if self.cancel.is_cancelled() {
-                    return Err("interrupted while waiting for the restart".into());
+                    return Err(Fail {
+                        detail: "interrupted while waiting for the restart".into(),
+                        installer_may_run: true,
+                    });
                 }
                 if Instant::now() > until {
                     return Err(format!(
@@ -1119,7 +1622,8 @@ impl Worker<'_> {
                             "go down for its restart"
                         },
                         limit.as_secs()
-                    ));
+                    )
+                    .into());
                 }
                 std::thread::sleep(PROBE_EVERY);
             }
@@ -1143,7 +1647,7 @@ impl Worker<'_> {
             }
             std::thread::sleep(PROBE_EVERY);
         }
-        Err(format!("after its restart: {last}"))
+        Err(format!("after its restart: {last}").into())
     }
 
     /// The change is what was meant.
@@ -1224,7 +1728,7 @@ fn installed_patch(m: &Manifest) -> InstalledPatch {
 }
 
 /// Where the newest run stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RunState {
     /// Its process still holds the orchestration lock.
@@ -1233,35 +1737,118 @@ pub enum RunState {
     /// command resumes it.
     Interrupted,
     Finished,
+    /// It runs (or ran) on the other Cloud Connect node, which cannot be asked now.
+    Unknown,
 }
 
-/// `utils deployment show in-progress`: the newest run and whether it still runs.
-pub fn in_progress(
-    node: &mut Node,
-) -> OpResult<Option<(crate::state::orchestration::Run, RunState)>> {
+/// A node's view of its newest run, as `show in-progress` and the other node's
+/// `show progress-HA` show it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Progress {
+    /// The Cloud Connect node whose view this is.
+    pub node: String,
+    pub state: Option<RunState>,
+    pub run: Option<Run>,
+    /// Why the state is unknown, when it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Whether this node's own unfinished run `run` still runs here.
+fn own_state(node: &mut Node, run: &Run) -> OpResult<RunState> {
+    if run.finished_at.is_some() {
+        return Ok(RunState::Finished);
+    }
+    let path = node.db()?.path().to_path_buf();
+    let command = [
+        Operation::PatchInstall,
+        Operation::PatchRollback,
+        Operation::Upgrade,
+        Operation::SwitchForward,
+        Operation::Rollback,
+    ]
+    .into_iter()
+    .find(|o| o.label() == run.operation)
+    .map(Operation::command);
+    Ok(match crate::state::lock::live_holder(&path)? {
+        Some(o) if Some(o.command.as_str()) == command => RunState::Running,
+        _ => RunState::Interrupted,
+    })
+}
+
+/// This node's newest run of its own and where it stands (what the other node asks for).
+pub fn own_progress(node: &mut Node) -> OpResult<Progress> {
+    let me = node.identity()?.hostname;
+    let run = node.db()?.own_runs(1)?.into_iter().next();
+    let state = match &run {
+        Some(r) => Some(own_state(node, r)?),
+        None => None,
+    };
+    Ok(Progress {
+        node: me,
+        state,
+        run,
+        reason: None,
+    })
+}
+
+/// `utils deployment show progress-HA`: the other Cloud Connect node's own view of its
+/// running operation (Cisco's remote node snapshot).
+pub fn progress_ha(node: &mut Node) -> OpResult<Progress> {
+    node.require_cloud_connect(false)?;
+    let other = super::cluster::other_node(node)?.ok_or_else(|| {
+        OpError::new(
+            Kind::NotConfigured,
+            "this Cloud Connect node has no other node in its cluster",
+        )
+        .hint("see the cluster with: utils dbreplication runtimestate")
+    })?;
+    let p = super::cluster::peer(node, Duration::from_secs(10))?
+        .run_progress(&other)
+        .map_err(|e| {
+            OpError::new(
+                Kind::Unreachable,
+                format!("the other Cloud Connect node {other} cannot be asked: {e}"),
+            )
+            .hint("start its service (ccadmin serve), or look at utils deployment show in-progress there")
+        })?;
+    if let Some(r) = &p.run {
+        r.check().map_err(|e| {
+            OpError::new(
+                Kind::Peer,
+                format!("{other} answered a run that is not valid: {e}"),
+            )
+        })?;
+    }
+    Ok(Progress { node: other, ..p })
+}
+
+/// `utils deployment show in-progress`: the cluster's newest run (this node's or the other
+/// node's) and whether it still runs. The other node's run is asked about there.
+pub fn in_progress(node: &mut Node) -> OpResult<Option<(Run, RunState)>> {
     let Some(run) = node.db()?.runs(1)?.into_iter().next() else {
         return Ok(None);
     };
-    let state = if run.finished_at.is_some() {
-        RunState::Finished
-    } else {
-        let path = node.db()?.path().to_path_buf();
-        let command = [
-            Operation::PatchInstall,
-            Operation::PatchRollback,
-            Operation::Upgrade,
-            Operation::SwitchForward,
-            Operation::Rollback,
-        ]
-        .into_iter()
-        .find(|o| o.label() == run.operation)
-        .map(Operation::command);
-        match crate::state::lock::live_holder(&path)? {
-            Some(o) if Some(o.command.as_str()) == command => RunState::Running,
-            _ => RunState::Interrupted,
-        }
-    };
-    Ok(Some((run, state)))
+    if !run.remote || run.finished_at.is_some() {
+        let state = own_state(node, &run)?;
+        return Ok(Some((run, state)));
+    }
+    // The other node's: its own word, fresher than what it last sent.
+    Ok(Some(match progress_ha(node) {
+        Ok(Progress {
+            run: Some(theirs),
+            state: Some(state),
+            ..
+        }) if theirs.uid == run.uid => (
+            Run {
+                id: run.id,
+                remote: true,
+                ..theirs
+            },
+            state,
+        ),
+        _ => (run, RunState::Unknown),
+    }))
 }
 
 /// The newest `limit` runs, newest first.
@@ -1292,10 +1879,11 @@ pub fn status(node: &mut Node, choice: &Choice) -> OpResult<Vec<HostStatus>> {
         .filter(|r| choice.matches(r))
         .collect();
     let (targets, access) = super::connectivity::access(node, rows)?;
+    let catalogue = super::probe::load(node)?;
     let cancel = node.cancel.clone();
     let read = |t: &Target| -> Result<Installed, String> {
         let conn = connect(&access, &cancel, t)?;
-        read_installed(&cancel, t, &conn)
+        read_installed(&cancel, t, &conn, &catalogue)
     };
     let mut out: Vec<Option<HostStatus>> = targets.iter().map(|_| None).collect();
     for (chunk, slots) in targets.chunks(8).zip(out.chunks_mut(8)) {
@@ -1322,8 +1910,11 @@ pub fn status(node: &mut Node, choice: &Choice) -> OpResult<Vec<HostStatus>> {
 }
 
 impl Plan {
-    /// The version each planned node will run when the plan is done, as far as it is known
-    /// now (`Err`: the node could not be read).
+    /// The version each planned node will have ACTIVE when the plan is done, as far as it is
+    /// known now (nodes whose active version does not change, or that could not be read, are
+    /// left out). A VOS upgrade without `--switch-version` stages the new version inactive, so
+    /// it changes nothing active; with the switch, and on Windows (which keeps no inactive
+    /// version), the new version is active.
     pub fn planned_versions(&self, now: &[HostStatus]) -> HashMap<String, String> {
         let mut out = HashMap::new();
         for t in self.groups.iter().flatten() {
@@ -1335,6 +1926,7 @@ impl Plan {
                 continue;
             };
             let v = match self.op {
+                Operation::Upgrade if !self.switch && t.row.platform == "VOS" => None,
                 Operation::Upgrade => self
                     .artifact
                     .as_ref()

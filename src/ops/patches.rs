@@ -54,6 +54,11 @@ pub struct Manifest {
     /// interrupted run resumes and cannot tell whether the installer finished).
     #[serde(default)]
     pub check: Option<String>,
+    /// Windows: a command line that exits 0 while the installer (or uninstaller) still runs,
+    /// so that a resumed run waits for the one an interrupted run started instead of starting
+    /// a second (e.g. `tasklist /FI "IMAGENAME eq setup.exe" | find "setup.exe"`).
+    #[serde(default)]
+    pub running: Option<String>,
 }
 
 /// What installing an artifact does to a node.
@@ -108,6 +113,7 @@ impl Manifest {
             ("install", &self.install),
             ("uninstall", &self.uninstall),
             ("check", &self.check),
+            ("running", &self.running),
         ] {
             if let Some(l) = line {
                 text(what, l, 1024)?;

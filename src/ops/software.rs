@@ -90,8 +90,13 @@ impl Installed {
         Ok(i)
     }
 
+    /// Whether the patch `name` (an artifact's file name) is installed: a patch of that name, or
+    /// one a Windows host's probe found that ccadmin did not install
+    /// (`super::probe::found_as`: its registry name is `name` or `name` without its extension).
     pub fn has_patch(&self, name: &str) -> bool {
-        self.patches.iter().any(|p| p.name == name)
+        self.patches
+            .iter()
+            .any(|p| p.name == name || super::probe::found_as(p, name))
     }
 
     /// The patches as a console shows them.
@@ -193,11 +198,56 @@ fn manifest_for(node: &mut Node, file: &Path) -> OpResult<Manifest> {
 /// `utils system upgrade initiate --file F [--switch-version]`: install a patch on the active
 /// version, or an upgrade as the inactive version (switched to at once with `switch`). Doing
 /// it again is harmless: what is installed already is said, not installed twice.
-pub fn initiate(node: &mut Node, file: &Path, switch: bool) -> OpResult<(String, Installed)> {
+pub fn initiate(
+    node: &mut Node,
+    file: &Path,
+    switch: bool,
+    takes: std::time::Duration,
+) -> OpResult<(String, Installed)> {
     node.require_vos_node()?;
-    let _lock = node.orchestration_lock("utils system upgrade initiate")?;
+    let _lock = node.orchestration_lock(INITIATE)?;
     let m = manifest_for(node, file)?;
     let now = local(node)?;
+    let logs = node.root().join("logs");
+    let file_name = m.file.clone();
+    let log = move |what: &str| {
+        use std::io::Write;
+        let path = logs.join("install.log");
+        let _ = std::fs::create_dir_all(&logs);
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(
+                f,
+                "{} {what} {} pid {}",
+                jiff::Timestamp::now().as_millisecond(),
+                file_name,
+                std::process::id()
+            );
+        }
+    };
+    let installs = match m.kind {
+        ArtifactKind::Patch => !now.has_patch(&m.file) && m.applies_to.contains(&now.version),
+        ArtifactKind::Upgrade => {
+            now.version != m.version && now.inactive.as_deref() != Some(m.version.as_str())
+        }
+    };
+    if installs {
+        // The installer's own log: when it began and ended, one line each.
+        log.clone()("install-start");
+        let until = std::time::Instant::now() + takes;
+        while std::time::Instant::now() < until {
+            node.cancel.check()?;
+            std::thread::sleep(std::time::Duration::from_millis(50).min(takes));
+        }
+    }
+    let _logged = Finally(move || {
+        if installs {
+            log("install-end")
+        }
+    });
     let applies = |v: &str| m.applies_to.iter().any(|a| a == v);
     let said = match m.kind {
         ArtifactKind::Patch if now.has_patch(&m.file) => {
@@ -247,6 +297,44 @@ fn not_applicable(m: &Manifest, version: &str) -> OpError {
             m.applies_to.join(", ")
         ),
     )
+}
+
+/// The lock owner while an install runs (what `utils system upgrade status` looks for).
+const INITIATE: &str = "utils system upgrade initiate";
+
+/// Runs its closure when dropped.
+struct Finally<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for Finally<F> {
+    fn drop(&mut self) {
+        (self.0)()
+    }
+}
+
+/// `utils system upgrade status`: whether an install runs on this VOS node now.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpgradeStatus {
+    /// `running` or `idle`.
+    pub state: &'static str,
+    pub command: Option<String>,
+    pub since: Option<String>,
+}
+
+pub fn upgrade_status(node: &mut Node) -> OpResult<UpgradeStatus> {
+    node.require_vos_node()?;
+    let path = node.db()?.path().to_path_buf();
+    Ok(match crate::state::lock::live_holder(&path)? {
+        Some(o) if o.command.starts_with("utils system") => UpgradeStatus {
+            state: "running",
+            command: Some(o.command),
+            since: Some(o.since),
+        },
+        _ => UpgradeStatus {
+            state: "idle",
+            command: None,
+            since: None,
+        },
+    })
 }
 
 /// `utils system switch-version`: the inactive version becomes the active one.

@@ -114,7 +114,10 @@ impl https::Handler for Service {
     fn limit(&self, path: &str) -> (usize, bool) {
         // A change batch from the other node may be large, once its cluster secret is checked
         // (a snapshot holds every inventory version).
-        if path == "/replication/changes" {
+        if path == "/replication/changes"
+            || path == "/cluster/orchestration/claim"
+            || path == "/cluster/orchestration/run"
+        {
             (MAX_BATCH, true)
         } else {
             (MAX_BODY, false)
@@ -389,6 +392,51 @@ impl Service {
                     Ok(report) => json_reply(StatusCode::OK, json!(report)),
                     Err(e) => op_reply(&e),
                 }
+            }
+            (&hyper::Method::POST, "/cluster/orchestration/claim") => {
+                let claim: crate::ops::cluster_run::PeerClaim = match serde_json::from_slice(body) {
+                    Ok(v) => v,
+                    Err(e) => return error(StatusCode::BAD_REQUEST, &format!("not a claim: {e}")),
+                };
+                match crate::ops::cluster_run::claim_for_peer(&mut node, &claim) {
+                    Ok(answer) => {
+                        self.log(&format!(
+                            "{} the cluster's orchestration run to {} ({} {})",
+                            match answer {
+                                crate::state::orchestration::ClaimAnswer::Granted => "granted",
+                                crate::state::orchestration::ClaimAnswer::Refused(_) => "refused",
+                            },
+                            claim.run.node,
+                            claim.run.operation,
+                            crate::output::terminal_safe(&claim.run.subject)
+                        ));
+                        json_reply(StatusCode::OK, json!(answer))
+                    }
+                    Err(e) => op_reply(&e),
+                }
+            }
+            (&hyper::Method::PUT, "/cluster/orchestration/run") => {
+                let run: crate::state::orchestration::Run = match serde_json::from_slice(body) {
+                    Ok(v) => v,
+                    Err(e) => return error(StatusCode::BAD_REQUEST, &format!("not a run: {e}")),
+                };
+                match crate::ops::cluster_run::keep_peer_run(&mut node, &run) {
+                    Ok(()) => json_reply(StatusCode::OK, json!({ "kept": run.uid })),
+                    Err(e) => op_reply(&e),
+                }
+            }
+            (&hyper::Method::GET, "/cluster/orchestration/progress") => {
+                match crate::ops::orchestrate::own_progress(&mut node) {
+                    Ok(p) => json_reply(StatusCode::OK, json!(p)),
+                    Err(e) => op_reply(&e),
+                }
+            }
+            (_, "/cluster/orchestration/claim") => {
+                error(StatusCode::METHOD_NOT_ALLOWED, "use POST")
+            }
+            (_, "/cluster/orchestration/run") => error(StatusCode::METHOD_NOT_ALLOWED, "use PUT"),
+            (_, "/cluster/orchestration/progress") => {
+                error(StatusCode::METHOD_NOT_ALLOWED, "use GET")
             }
             (_, "/cluster/join" | "/replication/changes" | "/cluster/test-connection") => {
                 error(StatusCode::METHOD_NOT_ALLOWED, "use POST")

@@ -365,6 +365,31 @@ const MIGRATIONS: &[&str] = &[
     DROP VIEW orchestrationstep;
     CREATE VIEW orchestrationstep AS SELECT run_id, host, side, result, detail, seconds, ended_at, from_version, to_version FROM orchestration_step;
     "#,
+    // 15: runs belong to the Cloud Connect cluster (issue 23): each run has an id both nodes
+    // know it by and the node that runs it; the other node's runs are kept as it reports them;
+    // `cluster_claim` says which node holds the cluster's one orchestration run.
+    r#"
+    ALTER TABLE orchestration_run ADD COLUMN uid TEXT;
+    ALTER TABLE orchestration_run ADD COLUMN node TEXT NOT NULL DEFAULT '';
+    ALTER TABLE orchestration_run ADD COLUMN remote INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE orchestration_run ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    UPDATE orchestration_run SET uid = 'local-' || id WHERE uid IS NULL;
+    CREATE UNIQUE INDEX orchestration_run_uid ON orchestration_run (uid);
+    CREATE TABLE cluster_claim (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        holder     TEXT NOT NULL,
+        run_uid    TEXT NOT NULL,
+        command    TEXT NOT NULL,
+        subject    TEXT NOT NULL,
+        actor      TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        pid        INTEGER,
+        proc_start TEXT,
+        since      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now'))
+    );
+    DROP VIEW orchestrationrun;
+    CREATE VIEW orchestrationrun AS SELECT id, uid, node, operation, subject, actor, started_at, finished_at, result, note FROM orchestration_run;
+    "#,
 ];
 
 /// The schema version this build writes.

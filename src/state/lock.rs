@@ -52,7 +52,8 @@ pub fn process_start(pid: u32) -> Option<String> {
     rest.split_whitespace().nth(19).map(str::to_owned)
 }
 
-fn alive(pid: u32, recorded_start: Option<&str>) -> bool {
+/// Whether process `pid` still runs and is the one that was recorded (its start time).
+pub fn alive(pid: u32, recorded_start: Option<&str>) -> bool {
     // No signal: only whether the process exists (EPERM: it does, as another user's).
     let exists = match i32::try_from(pid) {
         Ok(p) => matches!(

@@ -5,6 +5,14 @@
 //! and the database is opened at most once per process.
 
 pub mod db;
+
+/// Now, in UTC, as the database writes times (`2026-12-05 10:14:03`).
+pub fn now_utc() -> String {
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
 pub mod lock;
 pub mod notify;
 pub mod orchestration;

@@ -88,16 +88,13 @@ pub(in crate::state) fn replace_shared_settings(
 }
 
 impl Db {
-    /// Start recording an orchestration run; its id.
-    pub fn start_run(
-        &mut self,
-        operation: &str,
-        subject: &str,
-        actor: &str,
-    ) -> Result<i64, StateError> {
+    /// Start recording an orchestration run, under the id `r.uid` both Cloud Connect nodes
+    /// know it by; its local id.
+    pub fn start_run(&mut self, r: &Run) -> Result<i64, StateError> {
         self.conn.execute(
-            "INSERT INTO orchestration_run (operation, subject, actor) VALUES (?1, ?2, ?3)",
-            params![operation, subject, actor],
+            "INSERT INTO orchestration_run (uid, node, operation, subject, actor, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![r.uid, r.node, r.operation, r.subject, r.actor, r.note],
         )?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -119,22 +116,193 @@ impl Db {
         )?;
         Ok(())
     }
+
+    /// This node takes over a run the other node started and left interrupted: from now on it
+    /// is this node's run (`node`), its steps as they were.
+    pub fn take_over_run(&mut self, id: i64, node: &str, note: &str) -> Result<(), StateError> {
+        self.conn.execute(
+            "UPDATE orchestration_run SET remote = 0, node = ?2,
+                 note = CASE WHEN note = '' THEN ?3 ELSE note || '; ' || ?3 END
+             WHERE id = ?1",
+            params![id, node, note],
+        )?;
+        Ok(())
+    }
+
+    /// Keep the other node's run as it reports it (its steps replace what was kept). A run of
+    /// this node's own is replaced only when the other node took it over (resumed it after
+    /// it was interrupted here), never while this node's process runs it.
+    pub fn keep_remote_run(&mut self, me: &str, r: &Run) -> Result<(), StateError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let existing: Option<(i64, bool)> = tx
+            .query_row(
+                "SELECT id, remote FROM orchestration_run WHERE uid = ?1",
+                params![r.uid],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let live_here = Self::claim_row(&tx)?.is_some_and(|(c, pid, start)| {
+            c.holder == me
+                && c.run_uid == r.uid
+                && pid.is_some_and(|p| super::lock::alive(p, start.as_deref()))
+        });
+        if live_here || r.node == me {
+            return Ok(());
+        }
+        let id = match existing {
+            Some((id, _)) => {
+                tx.execute(
+                    "UPDATE orchestration_run SET remote = 1, node = ?2, operation = ?3, subject = ?4,
+                         actor = ?5, started_at = ?6, finished_at = ?7, result = ?8, note = ?9
+                     WHERE id = ?1",
+                    params![
+                        id,
+                        r.node,
+                        r.operation,
+                        r.subject,
+                        r.actor,
+                        r.started_at,
+                        r.finished_at,
+                        r.result,
+                        r.note
+                    ],
+                )?;
+                tx.execute(
+                    "DELETE FROM orchestration_step WHERE run_id = ?1",
+                    params![id],
+                )?;
+                id
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO orchestration_run (uid, node, remote, operation, subject, actor, started_at, finished_at, result, note)
+                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        r.uid,
+                        r.node,
+                        r.operation,
+                        r.subject,
+                        r.actor,
+                        r.started_at,
+                        r.finished_at,
+                        r.result,
+                        r.note
+                    ],
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
+        for s in &r.steps {
+            tx.execute(
+                "INSERT OR REPLACE INTO orchestration_step (run_id, host, side, result, detail, seconds, ended_at, from_version, to_version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![id, s.host, s.side, s.result, s.detail, s.seconds, s.ended_at, s.from_version, s.to_version],
+            )?;
+        }
+        // The other node's run ended: it holds the cluster no more.
+        if r.finished_at.is_some() {
+            tx.execute(
+                "DELETE FROM cluster_claim WHERE id = 1 AND run_uid = ?1 AND holder = ?2",
+                params![r.uid, r.node],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
 }
 
 /// A recorded orchestration run with its nodes' steps.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Run {
+    /// This node's number for it (the other node numbers it its own way).
+    #[serde(default)]
     pub id: i64,
+    /// The id both Cloud Connect nodes know the run by.
+    pub uid: String,
+    /// The Cloud Connect node that runs it.
+    pub node: String,
+    /// Kept as the other Cloud Connect node reported it.
+    #[serde(default)]
+    pub remote: bool,
     pub operation: String,
     pub subject: String,
     pub actor: String,
     pub started_at: String,
     pub finished_at: Option<String>,
     pub result: Option<String>,
+    /// What the run must be known for, e.g. that the other node could not be asked.
+    #[serde(default)]
+    pub note: String,
     pub steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+/// The most steps a run reported by the other node may have.
+pub const MAX_STEPS: usize = 10_000;
+
+impl Run {
+    /// A run reported by the other node: every field bounded and printable.
+    pub fn check(&self) -> Result<(), String> {
+        let text = |what: &str, s: &str, max: usize| {
+            if s.len() > max || s.chars().any(|c| c.is_control() && c != '\n') {
+                Err(format!(
+                    "{what} is longer than {max} or holds control characters"
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        if self.uid.is_empty()
+            || self.uid.len() > 64
+            || !self
+                .uid
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err("the run's uid is not an id".into());
+        }
+        crate::names::validate_host(&self.node)
+            .map_err(|w| format!("the run's node is not a host name: {w}"))?;
+        for (what, s, max) in [
+            ("operation", self.operation.as_str(), 64),
+            ("subject", &self.subject, 4096),
+            ("actor", &self.actor, 256),
+            ("started_at", &self.started_at, 64),
+            ("note", &self.note, 4096),
+        ] {
+            text(what, s, max)?;
+        }
+        text(
+            "finished_at",
+            self.finished_at.as_deref().unwrap_or_default(),
+            64,
+        )?;
+        text("result", self.result.as_deref().unwrap_or_default(), 64)?;
+        if self.steps.len() > MAX_STEPS {
+            return Err(format!("more than {MAX_STEPS} steps"));
+        }
+        for st in &self.steps {
+            for (what, s, max) in [
+                ("a step's host", st.host.as_str(), 300),
+                ("a step's side", &st.side, 8),
+                ("a step's result", &st.result, 64),
+                ("a step's detail", &st.detail, 4096),
+                ("a step's time", &st.ended_at, 64),
+                ("a step's from-version", &st.from_version, 256),
+                ("a step's to-version", &st.to_version, 256),
+            ] {
+                text(what, s, max)?;
+            }
+            if !st.seconds.is_finite() || st.seconds < 0.0 {
+                return Err("a step's duration is not a duration".into());
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Step {
     pub host: String,
     pub side: String,
@@ -142,29 +310,45 @@ pub struct Step {
     pub detail: String,
     pub seconds: f64,
     /// When the step was last written (its end, or its start while it runs).
+    #[serde(default)]
     pub ended_at: String,
     pub from_version: String,
     pub to_version: String,
 }
 
 impl Db {
-    /// The newest `limit` runs, newest first, with their steps in the order they ended.
+    /// The newest `limit` runs of the cluster (this node's and the other's), newest first,
+    /// with their steps in the order they ended.
     pub fn runs(&self, limit: usize) -> Result<Vec<Run>, StateError> {
+        self.runs_where("1", limit)
+    }
+
+    /// The runs this node ran itself.
+    pub fn own_runs(&self, limit: usize) -> Result<Vec<Run>, StateError> {
+        self.runs_where("remote = 0", limit)
+    }
+
+    fn runs_where(&self, filter: &str, limit: usize) -> Result<Vec<Run>, StateError> {
         let mut runs: Vec<Run> = self.query_all(
             &format!(
-                "SELECT id, operation, subject, actor, started_at, finished_at, result
-                 FROM orchestration_run ORDER BY id DESC LIMIT {}",
+                "SELECT id, uid, node, remote, operation, subject, actor, started_at, finished_at, result, note
+                 FROM orchestration_run WHERE {filter}
+                 ORDER BY started_at DESC, id DESC LIMIT {}",
                 limit.min(10_000)
             ),
             |r| {
                 Ok(Run {
                     id: r.get(0)?,
-                    operation: r.get(1)?,
-                    subject: r.get(2)?,
-                    actor: r.get(3)?,
-                    started_at: r.get(4)?,
-                    finished_at: r.get(5)?,
-                    result: r.get(6)?,
+                    uid: r.get(1)?,
+                    node: r.get(2)?,
+                    remote: r.get(3)?,
+                    operation: r.get(4)?,
+                    subject: r.get(5)?,
+                    actor: r.get(6)?,
+                    started_at: r.get(7)?,
+                    finished_at: r.get(8)?,
+                    result: r.get(9)?,
+                    note: r.get(10)?,
                     steps: Vec::new(),
                 })
             },
@@ -189,6 +373,162 @@ impl Db {
             run.steps = rows.collect::<Result<_, _>>()?;
         }
         Ok(runs)
+    }
+
+    /// The run with this uid, if this node knows it.
+    pub fn run_by_uid(&self, uid: &str) -> Result<Option<Run>, StateError> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM orchestration_run WHERE uid = ?1",
+                params![uid],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(id) = id else { return Ok(None) };
+        Ok(self
+            .runs_where(&format!("id = {id}"), 1)?
+            .into_iter()
+            .next())
+    }
+}
+
+/// Which Cloud Connect node holds the cluster's one orchestration run, as this node knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    pub holder: String,
+    pub run_uid: String,
+    pub command: String,
+    pub subject: String,
+    pub actor: String,
+    /// `claiming` (asking the other node), `running`, or `granted` (to the other node).
+    pub state: String,
+    pub since: String,
+}
+
+/// A claim as stored, with the PID and start time of the process that holds it (this node's).
+type ClaimRow = (Claim, Option<u32>, Option<String>);
+
+/// How the other node's claim was answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClaimAnswer {
+    Granted,
+    /// This node runs one itself (or won the tie: the publisher's claim wins).
+    Refused(Claim),
+}
+
+impl Db {
+    fn claim_row(tx: &Connection) -> Result<Option<ClaimRow>, StateError> {
+        Ok(tx
+            .query_row(
+                "SELECT holder, run_uid, command, subject, actor, state, since, pid, proc_start
+                 FROM cluster_claim WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        Claim {
+                            holder: r.get(0)?,
+                            run_uid: r.get(1)?,
+                            command: r.get(2)?,
+                            subject: r.get(3)?,
+                            actor: r.get(4)?,
+                            state: r.get(5)?,
+                            since: r.get(6)?,
+                        },
+                        r.get(7)?,
+                        r.get(8)?,
+                    ))
+                },
+            )
+            .optional()?)
+    }
+
+    /// Who holds the cluster's run as this node knows it; `live` is whether the holder is this
+    /// node's own process and it still runs.
+    pub fn claim(&self, me: &str) -> Result<Option<(Claim, bool)>, StateError> {
+        Ok(Self::claim_row(&self.conn)?.map(|(c, pid, start)| {
+            let live =
+                c.holder == me && pid.is_some_and(|p| super::lock::alive(p, start.as_deref()));
+            (c, live)
+        }))
+    }
+
+    /// This node's process `pid` starts claiming the cluster for a run (it holds this node's
+    /// orchestration lock, so no other local process does at the same time).
+    pub fn claim_start(&mut self, me: &str, c: &Claim, pid: u32) -> Result<(), StateError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO cluster_claim (id, holder, run_uid, command, subject, actor, state, pid, proc_start)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, 'claiming', ?6, ?7)",
+            params![me, c.run_uid, c.command, c.subject, c.actor, pid, super::lock::process_start(pid)],
+        )?;
+        Ok(())
+    }
+
+    /// The other node claims the cluster. Refused while this node's own run is live — except
+    /// that a subscriber still asking yields to its publisher, so that when both nodes ask at
+    /// the same moment exactly one (the publisher) goes on.
+    pub fn claim_for_peer(
+        &mut self,
+        me: &str,
+        i_am_publisher: bool,
+        c: &Claim,
+    ) -> Result<ClaimAnswer, StateError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if let Some((ours, pid, start)) = Self::claim_row(&tx)? {
+            let live =
+                ours.holder == me && pid.is_some_and(|p| super::lock::alive(p, start.as_deref()));
+            let yields = ours.state == "claiming" && !i_am_publisher;
+            if live && !yields {
+                return Ok(ClaimAnswer::Refused(ours));
+            }
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO cluster_claim (id, holder, run_uid, command, subject, actor, state, pid, proc_start)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, 'granted', NULL, NULL)",
+            params![c.holder, c.run_uid, c.command, c.subject, c.actor],
+        )?;
+        tx.commit()?;
+        Ok(ClaimAnswer::Granted)
+    }
+
+    /// The claim is granted: `Ok(None)` when this node still holds it (now running), else who
+    /// took it meanwhile (the publisher, asking at the same moment).
+    pub fn claim_confirm(&mut self, me: &str, uid: &str) -> Result<Option<Claim>, StateError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let row = Self::claim_row(&tx)?;
+        match row {
+            Some((c, _, _)) if c.holder == me && c.run_uid == uid => {
+                tx.execute(
+                    "UPDATE cluster_claim SET state = 'running' WHERE id = 1",
+                    [],
+                )?;
+                tx.commit()?;
+                Ok(None)
+            }
+            Some((c, _, _)) => Ok(Some(c)),
+            None => Ok(Some(Claim {
+                holder: "(none)".into(),
+                run_uid: String::new(),
+                command: String::new(),
+                subject: String::new(),
+                actor: String::new(),
+                state: String::new(),
+                since: String::new(),
+            })),
+        }
+    }
+
+    /// The run is over (or never started): this node's claim goes.
+    pub fn claim_release(&mut self, me: &str, uid: &str) -> Result<(), StateError> {
+        self.conn.execute(
+            "DELETE FROM cluster_claim WHERE id = 1 AND holder = ?1 AND run_uid = ?2",
+            params![me, uid],
+        )?;
+        Ok(())
     }
 }
 

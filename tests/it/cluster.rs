@@ -280,7 +280,7 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
     // A VOS node sees both Cloud Connect nodes and installs both keys.
     trust(&p, &v, "cc-pub");
     trust(&s, &v, "cc-sub");
-    let sshd = crate::sshd::Sshd::start();
+    let mut sshd = crate::sshd::Sshd::start();
     let ak = sshd.dir.path().join("authorized_keys");
     node(
         &v,
@@ -333,7 +333,9 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
     assert!(keys.contains(&pub_key) && keys.contains(&sub_key), "{keys}");
 
     // The onboarded cluster reaches the subscriber: its inventory is the publisher's, byte for
-    // byte, and its test-connection proves its own key on the VOS host.
+    // byte, and its test-connection proves its own key on the VOS host, whose orchestration
+    // account's shell is now the VOS CLI, as on a real VOS node.
+    crate::orchestration::take_shell(&mut sshd, _d3.path(), Some(&v));
     let show = |st: &Path| run(st, &["utils", "system", "inventory", "show"], "").stdout;
     wait_for("the inventory to reach the subscriber", || {
         show(&s) == show(&p)
@@ -981,6 +983,107 @@ fn test_connection_on_all_nodes_proves_both_keys_in_one_table() {
         "{}",
         r.stdout
     );
+}
+
+/// Issue 23 finding 3, from both Cloud Connect nodes: a VOS host onboarded to the pair, whose
+/// orchestration account's shell is the VOS CLI (which answers `echo` with `Invalid command`),
+/// passes test-connection with each node's own key, whichever node runs `--all-nodes`.
+#[test]
+fn test_connection_on_all_nodes_passes_a_vos_host_whose_shell_is_the_vos_cli() {
+    let Pair {
+        p,
+        s,
+        publisher: _publisher,
+        subscriber: _subscriber,
+        pp,
+        sp,
+        _dirs,
+    } = pair();
+    wait_for("the first snapshot", || caught_up(&p));
+    let (_d3, v) = state();
+    trust(&p, &v, "cc-pub");
+    trust(&s, &v, "cc-sub");
+    let mut sshd = crate::sshd::Sshd::start();
+    let host = format!("127.0.0.1:{}", sshd.port);
+    node(
+        &v,
+        &[
+            "-y",
+            "utils",
+            "node",
+            "set",
+            "--role",
+            "vos",
+            "--component",
+            "Finesse",
+            "--hostname",
+            &host,
+            "--orchestration-user",
+            "root",
+            "--authorized-keys",
+            sshd.dir.path().join("authorized_keys").to_str().unwrap(),
+            "--software-version",
+            "12.6.1",
+        ],
+    );
+    let r = run(
+        &v,
+        &["utils", "system", "onboard", "trigger"],
+        &format!("localhost:{pp}\nccadmin\n{PASSWORD}\n"),
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    wait_for("the onboarded host to reach the subscriber", || {
+        caught_up(&p)
+            && run(&s, &["utils", "system", "inventory", "show"], "")
+                .stdout
+                .contains(&host)
+    });
+    crate::orchestration::take_shell(&mut sshd, _d3.path(), Some(&v));
+    for (from, me, other) in [(&p, pp, sp), (&s, sp, pp)] {
+        let args = [
+            "utils",
+            "deployment",
+            "test-connection",
+            "--all-nodes",
+            "--product",
+            "Finesse",
+        ];
+        let r = run(from, &[&["--output", "json"][..], &args[..]].concat(), "");
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(
+            (j["passed"].as_u64(), j["failed"].as_u64()),
+            (Some(2), Some(0)),
+            "{j}"
+        );
+        for (i, name) in [(0, me), (1, other)] {
+            let n = &j["nodes"][i];
+            assert_eq!(n["node"], format!("localhost:{name}"), "{j}");
+            assert_eq!(
+                n["hosts"],
+                serde_json::json!([{
+                    "host": host,
+                    "result": "Success",
+                    "seconds": n["hosts"][0]["seconds"],
+                    "stage": null,
+                    "detail": "VOS CLI answered: active version 12.6.1",
+                }]),
+                "{j}"
+            );
+        }
+        let text = run(from, &args, "");
+        assert_eq!(text.code, 0, "{}{}", text.stdout, text.stderr);
+        let row = text
+            .stdout
+            .lines()
+            .find(|l| l.contains(&host))
+            .unwrap_or_else(|| panic!("{}", text.stdout));
+        assert!(
+            row.contains("VOS") && row.matches("Success").count() == 2,
+            "{}",
+            text.stdout
+        );
+    }
 }
 
 /// Issue 13: the compatibility check is on by default, changed on the publisher only, and the

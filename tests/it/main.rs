@@ -22,6 +22,7 @@ mod keyring;
 mod onboard;
 mod one_shot;
 mod orchestration;
+mod orchestration_faults;
 mod patches;
 mod proxy;
 mod secrets;
@@ -33,6 +34,7 @@ mod test_connection;
 mod transcripts;
 mod util;
 mod webdriver;
+mod windows_probe;
 
 #[test]
 fn every_test_file_is_compiled() {

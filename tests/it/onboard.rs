@@ -195,7 +195,7 @@ fn onboarded(cc: &Path) -> Vec<serde_json::Value> {
 
 #[test]
 fn trigger_then_test_connection_then_remove() {
-    let lab = lab();
+    let mut lab = lab();
     lab.trust();
     let before_pub = keys_file(&lab.publisher);
     let r = lab.onboard("trigger", PASSWORD);
@@ -220,7 +220,13 @@ fn trigger_then_test_connection_then_remove() {
     assert_eq!(rows[0]["type"], "Subscriber");
     assert_eq!(rows[1]["host"], format!("127.0.0.1:{}", lab.publisher.port));
     // The Cloud Connect side: the VOS part of the inventory, and a passing test-connection
-    // that checks the host keys recorded at onboarding.
+    // that checks the host keys recorded at onboarding. The orchestration account's shell on
+    // each member is the VOS CLI, as on a real VOS node (here this cluster's publisher's
+    // ccadmin answers for both), and test-connection asks it what orchestration reads.
+    for sshd in [&mut lab.publisher, &mut lab.subscriber] {
+        let home = sshd.dir.path().to_owned();
+        crate::orchestration::take_shell(sshd, &home, Some(&lab.vos));
+    }
     let show = run(&lab.cc, &["utils", "system", "inventory", "show"], "").stdout;
     assert!(
         show.contains("Finesse") && show.contains(&format!("127.0.0.1:{}", lab.subscriber.port)),

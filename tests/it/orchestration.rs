@@ -37,27 +37,10 @@ impl Host {
     /// From now on every login runs as this host's own shell: ccadmin (VOS) or sh (Windows),
     /// in its home; SFTP starts there too.
     fn take_shell(&mut self) {
-        let home = self.home.path().display().to_string();
-        let shell = match &self.state {
-            Some(st) => format!(
-                "printf '%s\\n' \"$SSH_ORIGINAL_COMMAND\" | CCADMIN_STATE_DIR='{}' HOME='{home}' '{}'",
-                st.display(),
-                crate::util::bin().display()
-            ),
-            None => "exec /bin/sh -c \"$SSH_ORIGINAL_COMMAND\"".to_owned(),
-        };
-        let script = format!(
-            "#!/bin/sh\ncd '{home}' || exit 97\ncase \"$SSH_ORIGINAL_COMMAND\" in\n  internal-sftp*|*/sftp-server*) exec /usr/lib/openssh/sftp-server -d '{home}' ;;\nesac\n{shell}\n"
-        );
-        let path = self.sshd.dir.path().join("shell.sh");
-        std::fs::write(&path, script).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let port = self.sshd.port;
-        self.sshd.force_command(port, &path);
+        take_shell(&mut self.sshd, self.home.path(), self.state.as_deref());
     }
     /// A Windows host's record of what it runs.
-    fn seed(&self, version: &str) {
+    pub fn seed(&self, version: &str) {
         std::fs::write(
             self.home.path().join(".ccadmin-installed.json"),
             format!("{{\"version\": \"{version}\"}}"),
@@ -80,6 +63,31 @@ impl Host {
         assert_eq!(r.code, 0, "{}", r.stderr);
         serde_json::from_str(&r.stdout).unwrap()
     }
+}
+
+/// From now on every login to `sshd` runs as a deployment host's own shell, in `home` (SFTP
+/// starts there too): with a VOS `state`, the VOS CLI (ccadmin on that state directory, fed
+/// the command as a batch line, as the orchestration account's shell is on a VOS node);
+/// without, sh (a Windows host's shell as the tests emulate it).
+pub fn take_shell(sshd: &mut Sshd, home: &std::path::Path, state: Option<&std::path::Path>) {
+    let home = home.display().to_string();
+    let shell = match state {
+        Some(st) => format!(
+            "printf '%s\\n' \"$SSH_ORIGINAL_COMMAND\" | CCADMIN_EMULATE_INSTALL_SECONDS=\"$(cat .install-seconds 2>/dev/null)\" CCADMIN_STATE_DIR='{}' HOME='{home}' '{}'",
+            st.display(),
+            crate::util::bin().display()
+        ),
+        None => "exec /bin/sh -c \"$SSH_ORIGINAL_COMMAND\"".to_owned(),
+    };
+    let script = format!(
+        "#!/bin/sh\ncd '{home}' || exit 97\ncase \"$SSH_ORIGINAL_COMMAND\" in\n  internal-sftp*|*/sftp-server*) exec /usr/lib/openssh/sftp-server -d '{home}' ;;\nesac\n{shell}\n"
+    );
+    let path = sshd.dir.path().join("shell.sh");
+    std::fs::write(&path, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let port = sshd.port;
+    sshd.force_command(port, &path);
 }
 
 pub struct Lab {
@@ -392,9 +400,11 @@ fn patches_install_on_vos_and_windows_in_order_show_in_status_and_roll_back() {
         let ver = h.vos_version();
         assert_eq!(ver["patches"][0]["name"], "ucos.es1.cop", "{ver}");
     }
-    // Again: found installed, not installed twice.
+    // Again: found installed, not installed twice, and said as such: nothing to do (exit 4),
+    // not a success.
     let (code, v) = lab.json(&["utils", "patch-manager", "install", "ucos.es1.cop", "--all"]);
-    assert_eq!(code, 0, "{v}");
+    assert_eq!(code, 4, "{v}");
+    assert_eq!(v["result"], "Nothing to do", "{v}");
     assert_eq!(
         results(&v),
         [
@@ -667,13 +677,33 @@ fn a_node_down_or_a_failing_installer_stops_the_run_and_the_same_command_finishe
     );
     assert!(lab.installs().is_empty());
 
-    // Side A fixed, side B down: A is done, B fails as unreachable.
+    // Side A fixed, side B down: B cannot be asked for its lease (it may be in another
+    // run's installer, e.g. restarting), so A is not touched either; B fails as unreachable.
     std::fs::remove_file(lab.win[0].home.path().join("broken")).unwrap();
     lab.win[1].sshd.stop();
-    let r = lab.run(&[&["--yes"][..], &install[..]].concat(), "");
+    let r = lab.run(
+        &[&["--yes", "--max-fail", "1"][..], &install[..]].concat(),
+        "",
+    );
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("0 done, 2 failed"), "{}", r.stderr);
+    assert!(
+        r.stdout.contains(&format!(
+            "another member of PG1, {}, cannot be asked for its lease",
+            lab.win[1].name()
+        )),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("unreachable"), "{}", r.stdout);
+    assert!(lab.installs().is_empty(), "{:?}", lab.installs());
+    // A down member's lease is only passed over on the administrator's word.
+    let r = lab.run(
+        &[&["--yes", "--break-leases"][..], &install[..]].concat(),
+        "",
+    );
     assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("1 done, 1 failed"), "{}", r.stderr);
-    assert!(r.stdout.contains("unreachable"), "{}", r.stdout);
     assert!(
         r.stderr
             .contains("utils patch-manager rollback --node HOST"),
@@ -758,8 +788,13 @@ fn kill_9_and_ctrl_c_mid_install_then_the_same_command_resumes_without_installin
                 .unwrap()
                 .read_to_string(&mut err)
                 .unwrap();
+            // The node whose installer may still run is not called Failed: it is
+            // interrupted, and the resume waits for its installer.
             assert!(
-                err.contains("Failed: interrupted") && err.contains("Control-C pressed"),
+                err.contains("Interrupted: the installer")
+                    && err.contains("its installer may still be running on")
+                    && !err.contains("Failed")
+                    && err.contains("Control-C pressed"),
                 "{err}"
             );
         }
@@ -910,12 +945,17 @@ fn upgrade_switch_forward_rollback_and_the_compatibility_check() {
         "{}",
         r.stderr
     );
-    // A matrix without 12.6.2 for this deploymentType: refused, naming nodes and versions.
+    // A matrix without 12.6.2 for this deploymentType: an upgrade that switches to it is
+    // refused, naming nodes and versions (a staged one is judged on the active versions: see
+    // a_staged_upgrade_is_judged_on_the_active_versions_and_its_switch_on_the_new_ones).
     lab.matrix(serde_json::json!({
         "UCCE-2000-Agents": [{"Finesse": "12.6.1", "PG": "12.6.*"}],
         "UCCE-4000-Agents": [{"Finesse": "12.6.2"}]
     }));
-    let r = lab.run(&[&["--yes"][..], &up[..]].concat(), "");
+    let r = lab.run(
+        &[&["--yes"][..], &up[..], &["--switch-version"][..]].concat(),
+        "",
+    );
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr.contains(&format!("Finesse 12.6.2 ({p}, {s})"))
@@ -1082,6 +1122,239 @@ fn upgrade_switch_forward_rollback_and_the_compatibility_check() {
     assert_eq!(h["runs"][0]["operation"], "rollback");
     assert_eq!(h["runs"][0]["steps"][0]["from_version"], "12.6.2");
     assert_eq!(h["runs"][0]["steps"][0]["to_version"], "12.6.1");
+}
+
+/// Issue 23 finding 3: test-connection sent `echo <marker>`, which the VOS CLI (the shell of
+/// an onboarded VOS host's orchestration account) answers with `Invalid command`, exit 2, so
+/// every such host failed although orchestration reached it. It now asks a VOS host what
+/// orchestration reads, `show version active --output json`, and parses the answer.
+#[test]
+fn test_connection_passes_vos_hosts_whose_account_shell_is_the_vos_cli() {
+    let lab = lab();
+    let args = [
+        "utils",
+        "deployment",
+        "test-connection",
+        "--product",
+        "Finesse",
+    ];
+    let (code, v) = lab.json(&args);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        (v["passed"].as_u64(), v["failed"].as_u64()),
+        (Some(2), Some(0)),
+        "{v}"
+    );
+    let row = |v: &serde_json::Value, h: &Host| {
+        v["hosts"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{v}"))
+            .iter()
+            .find(|r| r["host"] == h.name().as_str())
+            .unwrap_or_else(|| panic!("no row for {}: {v}", h.name()))
+            .clone()
+    };
+    for h in &lab.vos {
+        let r = row(&v, h);
+        assert_eq!(r["platform"], "VOS", "{r}");
+        assert_eq!(r["result"], "Success", "{r}");
+        assert_eq!(r["stage"], serde_json::Value::Null, "{r}");
+        assert_eq!(
+            r["detail"], "VOS CLI answered: active version 12.6.1",
+            "{r}"
+        );
+    }
+    let text = lab.run(&args, "");
+    assert_eq!(text.code, 0, "{}\n{}", text.stdout, text.stderr);
+    for h in &lab.vos {
+        let line = text
+            .stdout
+            .lines()
+            .find(|l| l.contains(&h.name()))
+            .unwrap_or_else(|| panic!("{}", text.stdout));
+        assert!(
+            line.contains("VOS")
+                && line.contains("Success")
+                && line.ends_with("VOS CLI answered: active version 12.6.1"),
+            "{line}"
+        );
+    }
+    assert!(
+        text.stdout.contains("2 of 2 hosts passed"),
+        "{}",
+        text.stdout
+    );
+
+    // A host whose console does not answer as the VOS CLI does fails, said specifically and
+    // never raw: one that answers escape sequences, one whose account runs sh (which has no
+    // `show`), one that refuses the command.
+    let shell = |h: &Host, body: &str| {
+        let home = h.home.path().display();
+        std::fs::write(
+            h.sshd.dir.path().join("shell.sh"),
+            format!("#!/bin/sh\ncd '{home}' || exit 97\n{body}\n"),
+        )
+        .unwrap();
+    };
+    shell(
+        &lab.vos[0],
+        r#"printf '\033]0;pwned\007{"version": "12.6.1\033[31m"}\n'"#,
+    );
+    shell(&lab.vos[1], "exec /bin/sh -c \"$SSH_ORIGINAL_COMMAND\"");
+    let text = lab.run(&args, "");
+    assert_eq!(text.code, 1, "{}\n{}", text.stdout, text.stderr);
+    assert!(
+        !text.stdout.contains('\u{1b}') && !text.stdout.contains('\u{7}'),
+        "raw control characters reached the terminal: {:?}",
+        text.stdout
+    );
+    let (code, v) = lab.json(&args);
+    assert_eq!(code, 1, "{v}");
+    let hostile = row(&v, &lab.vos[0]);
+    assert_eq!(
+        (&hostile["result"], &hostile["stage"]),
+        (&"Failed".into(), &"remote command".into()),
+        "{hostile}"
+    );
+    let detail = hostile["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with(
+            "remote command failed: `show version active --output json` gave no valid version report"
+        ) && !detail.contains('\u{1b}'),
+        "{detail:?}"
+    );
+    let sh = row(&v, &lab.vos[1]);
+    assert_eq!(
+        sh["detail"], "remote command failed: exit status 127",
+        "{sh}"
+    );
+    shell(&lab.vos[1], "echo 'Invalid command'; exit 2");
+    let (_, v) = lab.json(&args);
+    assert_eq!(
+        row(&v, &lab.vos[1])["detail"],
+        "remote command failed: exit status 2: Invalid command",
+        "{v}"
+    );
+}
+
+/// Issue 23 finding 5: the compatibility check judged an upgrade without `--switch-version`
+/// as if its new version were active, though it leaves the old one active and the new one
+/// inactive; so with a matrix that moves Finesse and PG together neither could be staged
+/// first. It now judges what will be active after the run: the staged upgrade against the
+/// active versions, the switch (forward, or `--switch-version`) against the new ones.
+#[test]
+fn a_staged_upgrade_is_judged_on_the_active_versions_and_its_switch_on_the_new_ones() {
+    let lab = lab();
+    let (p, s) = (lab.vos[0].name(), lab.vos[1].name());
+    let (a, b) = (lab.win[0].name(), lab.win[1].name());
+    for h in &lab.win {
+        h.seed("12.6.1");
+    }
+    lab.artifact(
+        "Finesse-12.6.2.iso",
+        b"new version",
+        serde_json::json!({"product": "Finesse", "platform": "VOS", "kind": "upgrade", "version": "12.6.2"}),
+    );
+    // Finesse 12.6.2 only with PG 12.6.2; PG may go first (a Windows upgrade is active at once).
+    lab.matrix(serde_json::json!({
+        "UCCE-2000-Agents": [
+            {"Finesse": "12.6.1", "PG": "12.6.*"},
+            {"Finesse": "12.6.2", "PG": "12.6.2"}
+        ]
+    }));
+    let stage = [
+        "utils",
+        "upgrade-manager",
+        "upgrade",
+        "Finesse-12.6.2.iso",
+        "--group",
+        "Finesse",
+    ];
+    // Staged: Finesse keeps 12.6.1 active, a supported combination with PG 12.6.1.
+    let (code, v) = lab.json(&stage);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        results(&v),
+        [(p.clone(), "done".into()), (s.clone(), "done".into())]
+    );
+    for h in &lab.vos {
+        let ver = h.vos_version();
+        assert_eq!(
+            (ver["version"].as_str(), ver["inactive"].as_str()),
+            (Some("12.6.1"), Some("12.6.2")),
+            "{ver}"
+        );
+    }
+    // Switching to it now would run Finesse 12.6.2 with PG 12.6.1: refused, said, untouched;
+    // the same for an upgrade that switches.
+    let refused = |r: &Run| {
+        assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+        let said = r.stderr.replace('\n', " ");
+        assert!(
+            said.contains("refused by the compatibility check")
+                && said.contains(&format!("Finesse 12.6.2 ({p}, {s})"))
+                && said.contains("PG 12.6.1 (")
+                && said.contains(&a)
+                && said.contains(&b)
+                && said.contains("not a combination supported for UCCE-2000-Agents"),
+            "{}",
+            r.stderr
+        );
+    };
+    refused(&lab.run(
+        &[
+            "--yes",
+            "utils",
+            "upgrade-manager",
+            "switch-forward",
+            "--group",
+            "Finesse",
+        ],
+        "",
+    ));
+    refused(&lab.run(
+        &[&["--yes"][..], &stage[..], &["--switch-version"][..]].concat(),
+        "",
+    ));
+    for h in &lab.vos {
+        assert_eq!(h.vos_version()["version"], "12.6.1");
+    }
+    // PG moves to 12.6.2 (Finesse 12.6.1 with PG 12.6.* is supported), then the switch is.
+    let script = format!("echo \"$(pwd)\" >> {}\n", lab.log().display());
+    lab.artifact(
+        "PG-12.6.2.sh",
+        script.as_bytes(),
+        serde_json::json!({"kind": "upgrade", "version": "12.6.2", "install": "sh PG-12.6.2.sh"}),
+    );
+    let (code, v) = lab.json(&[
+        "utils",
+        "upgrade-manager",
+        "upgrade",
+        "PG-12.6.2.sh",
+        "--group",
+        "PG",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        results(&v),
+        [(a.clone(), "done".into()), (b.clone(), "done".into())]
+    );
+    assert_eq!(lab.installs().len(), 2, "{:?}", lab.installs());
+    let (code, v) = lab.json(&[
+        "utils",
+        "upgrade-manager",
+        "switch-forward",
+        "--group",
+        "Finesse",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        results(&v),
+        [(p.clone(), "done".into()), (s.clone(), "done".into())]
+    );
+    for h in &lab.vos {
+        assert_eq!(h.vos_version()["version"], "12.6.2");
+    }
 }
 
 /// Nodes are peers: what they say is parsed into a typed, bounded record and never reaches the

@@ -8,7 +8,8 @@ use crate::errors::CmdResult;
 use crate::ops::orchestrate as install;
 use crate::output::plain_table;
 
-/// Show the orchestration runs: what, who, when, which nodes and how each ended
+/// Show the orchestration runs of both Cloud Connect nodes: what, where, who, when, which nodes
+/// and how each ended
 #[derive(Debug, Args)]
 #[command(after_long_help = "Example:\n  admin:utils deployment show history --limit 5")]
 pub struct UtilsDeploymentShowHistoryArgs {
@@ -28,7 +29,7 @@ pub fn cmd_utils_deployment_show_history(
     }
     if runs.is_empty() {
         ctx.ui
-            .line("No orchestration operation has run on this node.")?;
+            .line("No orchestration operation has run in this Cloud Connect cluster.")?;
         return Ok(());
     }
     let rows: Vec<Vec<String>> = runs
@@ -38,20 +39,31 @@ pub fn cmd_utils_deployment_show_history(
             vec![
                 r.id.to_string(),
                 r.started_at.clone(),
+                r.node.clone(),
                 r.actor.clone(),
                 format!("{} {}", r.operation, r.subject),
                 r.result.clone().unwrap_or_else(|| "not finished".into()),
                 format!(
-                    "{} done, {} failed, {} skipped",
-                    count("Done") + count("Already done"),
-                    count("Failed"),
+                    "{} done, {} already done, {} not applicable, {} failed, {} skipped",
+                    count("Done"),
+                    count("Already done"),
+                    count("Not applicable"),
+                    count("Failed") + count("Interrupted"),
                     count("Skipped")
                 ),
             ]
         })
         .collect();
     ctx.ui.line(&plain_table(
-        &["RUN", "STARTED (UTC)", "BY", "OPERATION", "RESULT", "NODES"],
+        &[
+            "RUN",
+            "STARTED (UTC)",
+            "CLOUD CONNECT",
+            "BY",
+            "OPERATION",
+            "RESULT",
+            "NODES",
+        ],
         &rows,
     ))?;
     Ok(())

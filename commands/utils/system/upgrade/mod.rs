@@ -7,11 +7,13 @@ use crate::errors::CmdResult;
 
 pub mod initiate;
 pub mod rollback_patch;
+pub mod status;
 
 #[derive(Debug, Subcommand)]
 pub enum UpgradeCommands {
     Initiate(initiate::UtilsSystemUpgradeInitiateArgs),
     RollbackPatch(rollback_patch::UtilsSystemUpgradeRollbackPatchArgs),
+    Status(status::UtilsSystemUpgradeStatusArgs),
 }
 
 pub fn run(ctx: &mut Ctx, cmd: UpgradeCommands) -> CmdResult {
@@ -20,5 +22,6 @@ pub fn run(ctx: &mut Ctx, cmd: UpgradeCommands) -> CmdResult {
         UpgradeCommands::RollbackPatch(a) => {
             rollback_patch::cmd_utils_system_upgrade_rollback_patch(ctx, a)
         }
+        UpgradeCommands::Status(a) => status::cmd_utils_system_upgrade_status(ctx, a),
     }
 }

@@ -1,0 +1,167 @@
+//! The host's own guard against two installers (issue 23): a lease file in the orchestration
+//! account's home, `.ccadmin-lease.json`, made before anything is installed on the host and
+//! removed when the install has been seen to end.
+//!
+//! The cluster claim (`ops::cluster_run`) keeps the two Cloud Connect nodes of one cluster
+//! apart while they can talk; the lease holds where no claim can see: two nodes cut off from
+//! each other (both started with `--peer-down`), a claim left stale, another deployment's
+//! Cloud Connect reaching the same hosts. It is created atomically over SFTP (written whole
+//! under a temporary name, then renamed, which never replaces an existing file), names the
+//! run, the Cloud Connect node, the group and the time, and after a host's lease is taken the
+//! leases of every other member of its group (a VOS cluster, a Windows pair) are read: a lease
+//! of another run there means another run may be installing on that member, so this host is
+//! released again and not touched. Two runs racing on one group may then both stand back;
+//! they never both install.
+//!
+//! A lease of this run (a resumed run) is this run's. A lease of a run that this cluster's
+//! record shows finished is stale and removed. Any other lease is only broken on the
+//! administrator's word (`--break-leases`), since its installer may still run.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cancel::Cancel;
+use crate::clients::ssh::{Connection, SshError};
+
+/// The lease's file in the orchestration account's home.
+pub const LEASE_FILE: &str = ".ccadmin-lease.json";
+/// The largest lease read.
+const MAX_LEASE: u64 = 4096;
+
+/// Who leases a host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lease {
+    /// The run's id (the same on both Cloud Connect nodes).
+    pub run: String,
+    /// The Cloud Connect node that runs it.
+    pub node: String,
+    /// The leased host and its group, as the inventory names them.
+    pub host: String,
+    pub group: String,
+    pub operation: String,
+    /// When it was taken (UTC).
+    pub since: String,
+}
+
+impl Lease {
+    /// A host's lease: typed, bounded, printable.
+    pub fn parse(data: &[u8]) -> Result<Lease, String> {
+        if data.len() as u64 > MAX_LEASE {
+            return Err(format!("larger than {MAX_LEASE} bytes"));
+        }
+        let l: Lease = serde_json::from_slice(data).map_err(|e| e.to_string())?;
+        for (what, s) in [
+            ("run", &l.run),
+            ("node", &l.node),
+            ("host", &l.host),
+            ("group", &l.group),
+            ("operation", &l.operation),
+            ("since", &l.since),
+        ] {
+            if s.is_empty() || s.len() > 300 || s.chars().any(char::is_control) {
+                return Err(format!(
+                    "its {what} is empty, longer than 300 or holds control characters"
+                ));
+            }
+        }
+        Ok(l)
+    }
+
+    /// The lease as a sentence: whose run, since when.
+    pub fn describe(&self) -> String {
+        format!(
+            "run {} of Cloud Connect node {} ({}, since {} UTC)",
+            self.run, self.node, self.operation, self.since
+        )
+    }
+}
+
+/// The lease on the host behind `conn`, if it has one.
+pub fn read(conn: &Connection, cancel: &Cancel) -> Result<Option<Lease>, String> {
+    match conn.read_file(LEASE_FILE, MAX_LEASE, cancel, &mut |_, _| {}) {
+        Ok(data) => Lease::parse(&data)
+            .map(Some)
+            .map_err(|e| format!("its lease {LEASE_FILE} is not valid: {e}")),
+        Err(SshError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(format!("cannot read its lease {LEASE_FILE}: {e}")),
+    }
+}
+
+/// How taking a host's lease went.
+pub enum Taken {
+    /// Made now.
+    New,
+    /// This run held it already (a resumed run).
+    Ours,
+    /// Another run holds it.
+    Held(Lease),
+}
+
+/// Take the lease on the host behind `conn`. A stale lease (its run is finished, `finished`
+/// says) or, with `break_foreign`, any other run's lease is removed first.
+pub fn take(
+    conn: &Connection,
+    lease: &Lease,
+    cancel: &Cancel,
+    finished: &dyn Fn(&str) -> bool,
+    break_foreign: bool,
+) -> Result<Taken, String> {
+    let data = serde_json::to_vec_pretty(lease).map_err(|e| e.to_string())?;
+    for _ in 0..3 {
+        if conn
+            .create_file_exclusive(".", LEASE_FILE, &data, cancel)
+            .map_err(|e| format!("cannot make its lease {LEASE_FILE}: {e}"))?
+        {
+            return Ok(Taken::New);
+        }
+        let Some(held) = read(conn, cancel)? else {
+            continue;
+        };
+        if held.run == lease.run {
+            return Ok(Taken::Ours);
+        }
+        if !finished(&held.run) && !break_foreign {
+            return Ok(Taken::Held(held));
+        }
+        conn.remove_file(LEASE_FILE)
+            .map_err(|e| format!("cannot remove the stale lease {LEASE_FILE}: {e}"))?;
+    }
+    Err(format!(
+        "its lease {LEASE_FILE} keeps changing under this run"
+    ))
+}
+
+/// Remove the host's lease if it is this run's.
+pub fn release(conn: &Connection, run: &str, cancel: &Cancel) -> Result<(), String> {
+    match read(conn, cancel)? {
+        Some(l) if l.run == run => conn
+            .remove_file(LEASE_FILE)
+            .map(|_| ())
+            .map_err(|e| format!("cannot remove its lease {LEASE_FILE}: {e}")),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lease_is_typed_bounded_and_printable() {
+        let good = br#"{"run":"ab12","node":"cc-pub.example","host":"pga.lab","group":"PG1","operation":"patch install","since":"2026-12-05 10:00:00"}"#;
+        let l = Lease::parse(good).unwrap();
+        assert_eq!(l.node, "cc-pub.example");
+        assert!(l
+            .describe()
+            .contains("run ab12 of Cloud Connect node cc-pub.example"));
+        let hostile = br#"{"run":"ab12","node":"cc\u001b[2Jpub","host":"h","group":"g","operation":"o","since":"s"}"#;
+        assert!(Lease::parse(hostile)
+            .unwrap_err()
+            .contains("control characters"));
+        let extra =
+            br#"{"run":"a","node":"n","host":"h","group":"g","operation":"o","since":"s","x":1}"#;
+        assert!(Lease::parse(extra).is_err());
+        let big = vec![b' '; 5000];
+        assert!(Lease::parse(&big).unwrap_err().contains("larger than"));
+    }
+}
