@@ -622,3 +622,77 @@ impl Db {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db(dir: &tempfile::TempDir, name: &str) -> Db {
+        Db::open(&dir.path().join(format!("{name}.db")), name).unwrap()
+    }
+
+    fn claim(holder: &str, uid: &str) -> Claim {
+        Claim {
+            holder: holder.into(),
+            run_uid: uid.into(),
+            command: "utils patch-manager install".into(),
+            subject: "ES5.exe".into(),
+            actor: "admin".into(),
+            state: "claiming".into(),
+            since: String::new(),
+        }
+    }
+
+    /// Both nodes claim at the same moment: each writes its claim, then each asks the other.
+    /// The subscriber yields to the publisher; the publisher refuses the subscriber; only the
+    /// publisher's confirmation holds.
+    #[test]
+    fn two_nodes_claiming_at_once_leave_exactly_the_publisher_running() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut p, mut s) = (db(&dir, "cc-pub"), db(&dir, "cc-sub"));
+        let me = std::process::id();
+        p.claim_start("cc-pub", &claim("cc-pub", "p1"), me).unwrap();
+        s.claim_start("cc-sub", &claim("cc-sub", "s1"), me).unwrap();
+        let to_sub = s
+            .claim_for_peer("cc-sub", false, &claim("cc-pub", "p1"))
+            .unwrap();
+        let to_pub = p
+            .claim_for_peer("cc-pub", true, &claim("cc-sub", "s1"))
+            .unwrap();
+        assert_eq!(to_sub, ClaimAnswer::Granted);
+        assert!(matches!(to_pub, ClaimAnswer::Refused(c) if c.holder == "cc-pub"));
+        assert_eq!(p.claim_confirm("cc-pub", "p1").unwrap(), None);
+        let lost = s.claim_confirm("cc-sub", "s1").unwrap().unwrap();
+        assert_eq!(lost.holder, "cc-pub");
+        // Running now: the publisher refuses the subscriber, and a running subscriber refuses
+        // the publisher too (it yields only while it is still asking).
+        p.claim_release("cc-pub", "p1").unwrap();
+        s.claim_start("cc-sub", &claim("cc-sub", "s2"), me).unwrap();
+        assert_eq!(s.claim_confirm("cc-sub", "s2").unwrap(), None);
+        assert!(matches!(
+            s.claim_for_peer("cc-sub", false, &claim("cc-pub", "p2"))
+                .unwrap(),
+            ClaimAnswer::Refused(c) if c.run_uid == "s2"
+        ));
+    }
+
+    /// A claim whose process is gone (kill -9) is granted away; the same node's next run
+    /// takes it over.
+    #[test]
+    fn a_claim_of_a_dead_process_is_no_claim() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = db(&dir, "cc-sub");
+        // PID 0 is never a process of ours; a start time that is not its own.
+        s.claim_start("cc-sub", &claim("cc-sub", "s1"), u32::MAX)
+            .unwrap();
+        assert_eq!(
+            s.claim("cc-sub").unwrap().map(|(_, live)| live),
+            Some(false)
+        );
+        assert_eq!(
+            s.claim_for_peer("cc-sub", false, &claim("cc-pub", "p1"))
+                .unwrap(),
+            ClaimAnswer::Granted
+        );
+    }
+}

@@ -23,6 +23,7 @@ mod onboard;
 mod one_shot;
 mod orchestration;
 mod orchestration_faults;
+mod orchestration_pair;
 mod patches;
 mod proxy;
 mod secrets;
