@@ -701,8 +701,9 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('in-progress', 'in-progress', [CompletionResultType]::ParameterValue, 'Show the running orchestration operation and each node''s result so far, or the last one')
-            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Show the orchestration runs: what, who, when, which nodes and how each ended')
+            [CompletionResult]::new('in-progress', 'in-progress', [CompletionResultType]::ParameterValue, 'Show the Cloud Connect cluster''s running orchestration operation (started on either node) and each node''s result so far, or the last one')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Show the orchestration runs of both Cloud Connect nodes: what, where, who, when, which nodes and how each ended')
+            [CompletionResult]::new('progress-HA', 'progress-HA', [CompletionResultType]::ParameterValue, 'Show the other Cloud Connect node''s view of its running orchestration operation')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each inventory node''s installed version and patches, read from the node')
             break
         }
@@ -722,6 +723,20 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
         }
         'ccadmin;utils;deployment;show;history' {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many runs, newest first')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;deployment;show;progress-HA' {
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
@@ -1024,6 +1039,8 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every host of the inventory the operation applies to')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Install even on a node where an interrupted install cannot be confirmed either way')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop')
+            [CompletionResult]::new('--peer-down', '--peer-down', [CompletionResultType]::ParameterName, 'Run although the other Cloud Connect node cannot be asked whether it runs an orchestration (you know it is down); the run records it')
+            [CompletionResult]::new('--break-leases', '--break-leases', [CompletionResultType]::ParameterName, 'Remove hosts'' leases left by another run that is not known to be finished (only when you know that run is over: its installer may still run)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
@@ -1061,6 +1078,8 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every host of the inventory the operation applies to')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Install even on a node where an interrupted install cannot be confirmed either way')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop')
+            [CompletionResult]::new('--peer-down', '--peer-down', [CompletionResultType]::ParameterName, 'Run although the other Cloud Connect node cannot be asked whether it runs an orchestration (you know it is down); the run records it')
+            [CompletionResult]::new('--break-leases', '--break-leases', [CompletionResultType]::ParameterName, 'Remove hosts'' leases left by another run that is not known to be finished (only when you know that run is over: its installer may still run)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
@@ -1646,6 +1665,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('initiate', 'initiate', [CompletionResultType]::ParameterValue, 'Install a patch or an upgrade on this VOS node from a local file')
             [CompletionResult]::new('rollback-patch', 'rollback-patch', [CompletionResultType]::ParameterValue, 'Remove the newest patch of the active version of this VOS node')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show whether an upgrade or patch install runs on this VOS node now')
             break
         }
         'ccadmin;utils;system;upgrade;initiate' {
@@ -1665,6 +1685,20 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             break
         }
         'ccadmin;utils;system;upgrade;rollback-patch' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;system;upgrade;status' {
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
@@ -1723,6 +1757,8 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every host of the inventory the operation applies to')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Install even on a node where an interrupted install cannot be confirmed either way')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop')
+            [CompletionResult]::new('--peer-down', '--peer-down', [CompletionResultType]::ParameterName, 'Run although the other Cloud Connect node cannot be asked whether it runs an orchestration (you know it is down); the run records it')
+            [CompletionResult]::new('--break-leases', '--break-leases', [CompletionResultType]::ParameterName, 'Remove hosts'' leases left by another run that is not known to be finished (only when you know that run is over: its installer may still run)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
@@ -1746,6 +1782,8 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every host of the inventory the operation applies to')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Install even on a node where an interrupted install cannot be confirmed either way')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop')
+            [CompletionResult]::new('--peer-down', '--peer-down', [CompletionResultType]::ParameterName, 'Run although the other Cloud Connect node cannot be asked whether it runs an orchestration (you know it is down); the run records it')
+            [CompletionResult]::new('--break-leases', '--break-leases', [CompletionResultType]::ParameterName, 'Remove hosts'' leases left by another run that is not known to be finished (only when you know that run is over: its installer may still run)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
@@ -1770,6 +1808,8 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every host of the inventory the operation applies to')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Install even on a node where an interrupted install cannot be confirmed either way')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan and stop')
+            [CompletionResult]::new('--peer-down', '--peer-down', [CompletionResultType]::ParameterName, 'Run although the other Cloud Connect node cannot be asked whether it runs an orchestration (you know it is down); the run records it')
+            [CompletionResult]::new('--break-leases', '--break-leases', [CompletionResultType]::ParameterName, 'Remove hosts'' leases left by another run that is not known to be finished (only when you know that run is over: its installer may still run)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')

@@ -235,6 +235,9 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__deployment__subcmd__show,in-progress)
                 cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__show__subcmd__in__subcmd__progress"
                 ;;
+            ccadmin__subcmd__utils__subcmd__deployment__subcmd__show,progress-HA)
+                cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__show__subcmd__progress__subcmd__HA"
+                ;;
             ccadmin__subcmd__utils__subcmd__deployment__subcmd__show,status)
                 cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__show__subcmd__status"
                 ;;
@@ -378,6 +381,9 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade,rollback-patch)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade__subcmd__rollback__subcmd__patch"
+                ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade,status)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade__subcmd__status"
                 ;;
             ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager,list)
                 cmd="ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__list"
@@ -2108,7 +2114,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__deployment__subcmd__show)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help in-progress history status"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help in-progress history progress-HA status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2164,6 +2170,32 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__deployment__subcmd__show__subcmd__in__subcmd__progress)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__deployment__subcmd__show__subcmd__progress__subcmd__HA)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2734,7 +2766,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__install)
-            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2810,7 +2842,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__rollback)
-            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3860,7 +3892,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help initiate rollback-patch"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help initiate rollback-patch status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3941,6 +3973,32 @@ _ccadmin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade__subcmd__status)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help list rollback switch-forward upgrade"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -3994,7 +4052,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__rollback)
-            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4044,7 +4102,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__switch__subcmd__forward)
-            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4094,7 +4152,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__upgrade)
-            opts="-y -q -v -h --switch-version --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --switch-version --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
