@@ -172,7 +172,10 @@ pub fn load(node: &mut Node) -> OpResult<Catalogue> {
     };
     let signers = node.db()?.signers()?;
     let refused = |why: String| Catalogue {
-        source: Source::Refused(format!("the product catalogue {}: {why}", path.display())),
+        source: Source::Refused(format!(
+            "the product catalogue {}: {why}",
+            terminal_safe(&path.display().to_string())
+        )),
         products: BTreeMap::new(),
     };
     let data = match crate::state::read_bounded(&path, MAX_CATALOGUE) {

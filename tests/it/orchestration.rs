@@ -537,7 +537,7 @@ fn patches_install_on_vos_and_windows_in_order_show_in_status_and_roll_back() {
             "patch install Success",
             "patch install Success",
             "patch install Success",
-            "patch install Success",
+            "patch install Nothing to do",
             "patch install Success",
         ],
         "{h}"
@@ -682,7 +682,7 @@ fn a_node_down_or_a_failing_installer_stops_the_run_and_the_same_command_finishe
     std::fs::remove_file(lab.win[0].home.path().join("broken")).unwrap();
     lab.win[1].sshd.stop();
     let r = lab.run(
-        &[&["--yes", "--max-fail", "1"][..], &install[..]].concat(),
+        &[&["--yes"][..], &install[..], &["--max-fail", "1"][..]].concat(),
         "",
     );
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
@@ -699,7 +699,7 @@ fn a_node_down_or_a_failing_installer_stops_the_run_and_the_same_command_finishe
     assert!(lab.installs().is_empty(), "{:?}", lab.installs());
     // A down member's lease is only passed over on the administrator's word.
     let r = lab.run(
-        &[&["--yes", "--break-leases"][..], &install[..]].concat(),
+        &[&["--yes"][..], &install[..], &["--break-leases"][..]].concat(),
         "",
     );
     assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);

@@ -11,7 +11,8 @@ use crate::output::plain_table;
 
 /// Show each inventory node's installed version and patches, read from the node
 ///
-/// VOS nodes answer `show version active` over SSH; Windows nodes' record is read over SFTP.
+/// VOS nodes answer `show version active` over SSH; Windows nodes answer their product's probe
+/// from the signed catalogue (catalogue.json), merged with ccadmin's record read over SFTP.
 /// A node that cannot be read is shown with the reason. Exit status 3 when some could not be
 /// read.
 #[derive(Debug, Args)]
