@@ -746,6 +746,25 @@ mod tests {
     }
 
     #[test]
+    fn the_other_nodes_report_is_escaped_and_bounded() {
+        let r = NodeReport::from_peer(NodeReport {
+            node: "cc\u{1b}]0;owned\u{7}".into(),
+            public_key: "ssh-ed25519 AAAA".into(),
+            hosts: vec![NodeHost {
+                host: "pga.lab".into(),
+                result: Outcome::Failed,
+                seconds: 1.0,
+                stage: Some("auth\u{1b}[2J".into()),
+                detail: format!("\u{1b}[31mred{}", "x".repeat(5000)),
+            }],
+        });
+        let all = format!("{}{:?}{}", r.node, r.hosts[0].stage, r.hosts[0].detail);
+        assert!(!all.contains('\u{1b}') && !all.contains('\u{7}'), "{all}");
+        assert!(r.hosts[0].detail.chars().count() <= MAX_PEER_TEXT);
+        assert!(r.hosts[0].detail.contains("red"));
+    }
+
+    #[test]
     fn the_remote_command_is_the_platforms_and_its_answer_is_judged_typed() {
         assert_eq!(probe("VOS"), PROBE_VOS);
         assert_eq!(probe("Windows"), format!("echo {MARKER}"));
@@ -997,6 +1016,33 @@ pub struct NodeReport {
     pub node: String,
     pub public_key: String,
     pub hosts: Vec<NodeHost>,
+}
+
+/// The longest text of the other node's report kept.
+const MAX_PEER_TEXT: usize = 1024;
+/// The most hosts of the other node's report kept.
+const MAX_PEER_HOSTS: usize = 100_000;
+
+impl NodeReport {
+    /// The other Cloud Connect node's report, made safe to show: every text it sent is
+    /// escaped for a terminal and bounded, whatever that node is (a compromised one too).
+    pub fn from_peer(mut r: NodeReport) -> NodeReport {
+        let safe = |s: &str| -> String {
+            crate::output::terminal_safe(s)
+                .chars()
+                .take(MAX_PEER_TEXT)
+                .collect()
+        };
+        r.node = safe(&r.node);
+        r.public_key = safe(&r.public_key);
+        r.hosts.truncate(MAX_PEER_HOSTS);
+        for h in &mut r.hosts {
+            h.host = safe(&h.host);
+            h.detail = safe(&h.detail);
+            h.stage = h.stage.as_deref().map(safe);
+        }
+        r
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -134,7 +134,8 @@ pub fn cmd_utils_deployment_test_connection(
         let answer = handle
             .join()
             .unwrap_or(Err(CcError::Interrupted))
-            .map_err(|e| crate::ops::OpError::from(e).message);
+            .map_err(|e| crate::ops::OpError::from(e).message)
+            .map(NodeReport::from_peer);
         let me = NodeReport {
             node: ctx.node.identity()?.hostname,
             public_key,
