@@ -1129,10 +1129,10 @@ impl Connection {
         result
     }
 
-    /// Create `dir/name` holding `data` only if it does not exist yet: written to a temporary
-    /// name, then renamed with SFTP's plain rename, which never replaces an existing file
-    /// (OpenSSH links the new name, which fails when it exists), so the file appears whole
-    /// and at most one of two writers makes it. `Ok(false)`: it existed.
+    /// Create `dir/name` holding `data` only if it does not exist yet: SFTP's exclusive
+    /// create (`O_EXCL` on OpenSSH, `CREATE_NEW` on Windows), so of two writers at most one
+    /// makes it. `Ok(false)`: it existed. A file cut short by a dropped connection is removed
+    /// where it can be; one left behind reads as not valid, which its readers treat as held.
     pub fn create_file_exclusive(
         &self,
         dir: &str,
@@ -1144,38 +1144,42 @@ impl Connection {
         let sftp = self.sftp()?;
         let dir = dir.trim_end_matches('/');
         let dir = if dir.is_empty() { "." } else { dir };
-        let final_path = format!("{dir}/{name}");
-        let tmp_path = format!("{dir}/.{name}.ccadmin-{}.tmp", std::process::id());
-        let written = (|| {
-            let mut f = sftp
-                .open_mode(
-                    Path::new(&tmp_path),
-                    ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::TRUNCATE,
-                    0o600,
-                    ssh2::OpenType::File,
-                )
-                .map_err(|e| self.map_err(e, "create", &tmp_path))?;
-            f.write_all(data)
-                .map_err(|e| self.io_err(e, "upload", &tmp_path))?;
-            let _ = f.fsync();
-            Ok(())
-        })();
+        let path = format!("{dir}/{name}");
+        let mut f = match sftp.open_mode(
+            Path::new(&path),
+            ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::EXCLUSIVE,
+            0o600,
+            ssh2::OpenType::File,
+        ) {
+            Ok(f) => f,
+            Err(e) => {
+                return match sftp.lstat(Path::new(&path)) {
+                    Ok(_) => Ok(false),
+                    Err(_) => Err(self.map_err(e, "create", &path)),
+                }
+            }
+        };
+        let written = f
+            .write_all(data)
+            .map_err(|e| self.io_err(e, "upload", &path));
+        let _ = f.fsync();
+        drop(f);
         if let Err(e) = written {
-            let _ = sftp.unlink(Path::new(&tmp_path));
+            let _ = sftp.unlink(Path::new(&path));
             return Err(e);
         }
-        let renamed = sftp.rename(Path::new(&tmp_path), Path::new(&final_path), None);
-        let _ = sftp.unlink(Path::new(&tmp_path));
         if cancel.is_cancelled() {
             return Err(SshError::Interrupted);
         }
-        match renamed {
-            Ok(()) => Ok(true),
-            Err(e) => match sftp.lstat(Path::new(&final_path)) {
-                Ok(_) => Ok(false),
-                Err(_) => Err(self.map_err(e, "create", &final_path)),
-            },
-        }
+        Ok(true)
+    }
+
+    /// Rename `from` to `to` only if `to` does not exist (SFTP's plain rename, which OpenSSH
+    /// does with a link): of two renamers of one file, one succeeds.
+    pub fn rename_no_replace(&self, from: &str, to: &str) -> Result<(), SshError> {
+        let sftp = self.sftp()?;
+        sftp.rename(Path::new(from), Path::new(to), None)
+            .map_err(|e| self.map_err(e, "rename", from))
     }
 
     /// Remove a remote file; `Ok(false)` when there was none.

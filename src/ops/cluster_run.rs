@@ -108,6 +108,22 @@ pub fn claim(node: &mut Node, command: &str, run: &Run, peer_down: bool) -> OpRe
                 )
                 .hint("watch it with utils deployment show progress-HA, and run this again when it has ended"));
             }
+            // The other node answered, and not with a grant: never passed over.
+            Err(e)
+                if !matches!(
+                    e.kind,
+                    Kind::Unreachable | Kind::NotConfigured | Kind::Untrusted
+                ) =>
+            {
+                return Err(OpError::new(
+                    e.kind,
+                    format!(
+                        "the other Cloud Connect node {other} answered the claim of the cluster's orchestration run with an error: {}",
+                        e.message
+                    ),
+                )
+                .hint("see that node's log (logs/ in its state directory); both nodes of a cluster must run the same ccadmin release"));
+            }
             Err(e) if peer_down => {
                 held.note = Some(format!(
                     "the other Cloud Connect node {other} could not be asked ({}); started with --peer-down",

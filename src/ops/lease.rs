@@ -123,8 +123,25 @@ pub fn take(
         if !finished(&held.run) && !break_foreign {
             return Ok(Taken::Held(held));
         }
-        conn.remove_file(LEASE_FILE)
-            .map_err(|e| format!("cannot remove the stale lease {LEASE_FILE}: {e}"))?;
+        // Moved aside under a name of this run's first, so that of two runs removing the
+        // same stale lease only one does, and a lease made meanwhile is never removed.
+        let aside = format!("{LEASE_FILE}.stale-{}", lease.run);
+        if conn.rename_no_replace(LEASE_FILE, &aside).is_err() {
+            continue;
+        }
+        let moved = conn
+            .read_file(&aside, MAX_LEASE, cancel, &mut |_, _| {})
+            .ok()
+            .and_then(|d| Lease::parse(&d).ok());
+        if moved.as_ref() != Some(&held) {
+            // Not the lease that was judged stale: put it back and stand back.
+            let _ = conn.rename_no_replace(&aside, LEASE_FILE);
+            return Err(format!(
+                "its lease {LEASE_FILE} changed while a stale one was being removed; run this again"
+            ));
+        }
+        conn.remove_file(&aside)
+            .map_err(|e| format!("cannot remove the stale lease {aside}: {e}"))?;
     }
     Err(format!(
         "its lease {LEASE_FILE} keeps changing under this run"

@@ -557,6 +557,8 @@ enum Msg {
         from: String,
         to: String,
         what: String,
+        /// Answered once the start is in the database.
+        recorded: mpsc::Sender<()>,
     },
     Waiting {
         host: String,
@@ -615,11 +617,20 @@ pub fn run(
     node.require_cloud_connect(false)?;
     let me = node.identity()?.hostname;
     let subject = plan.subject();
-    let interrupted = node.db()?.runs(1)?.into_iter().next().filter(|r| {
+    let resumable = |r: &Run| {
         r.finished_at.is_none()
             && r.operation == plan.op.label()
             && (r.subject == subject || plan.op == Operation::PatchRollback)
-    });
+    };
+    // The other node's interrupted run is taken over only when that node grants it (so it
+    // does not run it): never on --peer-down, where it may still run there.
+    let interrupted = node
+        .db()?
+        .runs(1)?
+        .into_iter()
+        .next()
+        .filter(resumable)
+        .filter(|r| !(r.remote && options.peer_down));
     let mut record = interrupted.clone().unwrap_or_else(|| Run {
         uid: super::cluster_run::new_uid(),
         node: me.clone(),
@@ -629,7 +640,22 @@ pub fn run(
         started_at: crate::state::now_utc(),
         ..Run::default()
     });
+    // The claim names this node as the one that runs it (a taken-over run too).
+    record.node = me.clone();
     let held = super::cluster_run::claim(node, plan.op.command(), &record, options.peer_down)?;
+    // Read again under the lock: a run that ended meanwhile is not resumed.
+    if interrupted.is_some()
+        && !node
+            .db()?
+            .run_by_uid(&record.uid)?
+            .is_some_and(|r| resumable(&r))
+    {
+        return Err(OpError::new(
+            Kind::Busy,
+            "the interrupted run ended while this one started",
+        )
+        .hint("run the command again"));
+    }
     if let Some(note) = &held.note {
         on_event(Event::PeerNotAsked(note));
     }
@@ -668,12 +694,25 @@ pub fn run(
             node.db()?.start_run(&record)?
         }
     };
-    let share = |node: &mut Node| {
-        if let Ok(Some(r)) = node.db().and_then(|db| Ok(db.run_by_uid(&record.uid)?)) {
-            held.share(&r);
+    // The other node is told from a thread of its own, newest state first, so a slow or
+    // unreachable node never holds up the record here.
+    let (to_peer, sharing) = mpsc::channel::<Run>();
+    let sharer = {
+        let held = &held;
+        move || {
+            while let Ok(mut r) = sharing.recv() {
+                while let Ok(newer) = sharing.try_recv() {
+                    r = newer;
+                }
+                held.share(&r);
+            }
         }
     };
-    share(node);
+    let share = |node: &mut Node, to_peer: &mpsc::Sender<Run>| {
+        if let Ok(Some(r)) = node.db().and_then(|db| Ok(db.run_by_uid(&record.uid)?)) {
+            let _ = to_peer.send(r);
+        }
+    };
     let finished: HashSet<String> = node
         .db()?
         .runs(10_000)?
@@ -708,14 +747,35 @@ pub fn run(
     let mut results: Vec<NodeResult> = Vec::new();
     let mut storage_error = None;
     std::thread::scope(|scope| {
+        scope.spawn(sharer);
+        share(node, &to_peer);
         let (tx, rx) = mpsc::channel::<Msg>();
         for _ in 0..options.parallel.clamp(1, plan.groups.len().max(1)) {
             let tx = tx.clone();
             let (worker, queue) = (&worker, &queue);
             scope.spawn(move || {
                 while let Some((g, group)) = queue.lock().ok().and_then(|mut q| q.pop_front()) {
+                    let mut stopped: Option<String> = None;
                     for t in group {
-                        let r = worker.node(g, t, &tx);
+                        let r = match &stopped {
+                            // Never a second member of the group while one may still be in
+                            // its installer, or down.
+                            Some(host) => NodeResult {
+                                host: t.row.name.clone(),
+                                side: t.row.side.clone(),
+                                from_version: String::new(),
+                                to_version: String::new(),
+                                result: Outcome::Skipped,
+                                seconds: 0.0,
+                                detail: format!(
+                                    "not started: {host}, of the same group, may still be in its installer"
+                                ),
+                            },
+                            None => worker.node(g, t, &tx),
+                        };
+                        if r.result == Outcome::Interrupted {
+                            stopped = Some(r.host.clone());
+                        }
                         if tx.send(Msg::Finished(r)).is_err() {
                             return;
                         }
@@ -734,6 +794,7 @@ pub fn run(
                     from,
                     to,
                     what,
+                    ..
                 } => {
                     on_event(Event::Started { host, what });
                     Step {
@@ -769,11 +830,17 @@ pub fn run(
                 cancel.cancel();
                 storage_error.get_or_insert(e);
             }
-            share(node);
-            if let Msg::Finished(r) = msg {
-                results.push(r);
+            share(node, &to_peer);
+            match msg {
+                Msg::Finished(r) => results.push(r),
+                // The worker acts only once its start is recorded.
+                Msg::Started { recorded, .. } => {
+                    let _ = recorded.send(());
+                }
+                Msg::Waiting { .. } => {}
             }
         }
+        drop(to_peer);
     });
     if let Some(e) = storage_error {
         return Err(e);
@@ -791,8 +858,9 @@ pub fn run(
         .filter(|r| r.result == Outcome::Interrupted)
         .map(|r| r.host.as_str())
         .collect();
-    if cancel.is_cancelled() {
-        // Interrupted: the run stays unfinished, so the same command resumes it.
+    if cancel.is_cancelled() || !interrupted_nodes.is_empty() {
+        // Interrupted, or a node's installer may still run: the run stays unfinished, so the
+        // same command resumes it (and attaches to that installer).
         let still = if interrupted_nodes.is_empty() {
             String::new()
         } else {
@@ -801,10 +869,20 @@ pub fn run(
                 interrupted_nodes.join(", ")
             )
         };
+        let kind = if cancel.is_cancelled() {
+            Kind::Interrupted
+        } else {
+            Kind::Failed
+        };
         return Err(OpError::new(
-            Kind::Interrupted,
+            kind,
             format!(
-                "interrupted; {} of {} node(s) done{still}",
+                "{}; {} of {} node(s) done{still}",
+                if cancel.is_cancelled() {
+                    "interrupted"
+                } else {
+                    "not finished"
+                },
                 results.iter().filter(|r| r.result.ok()).count(),
                 results.len()
             ),
@@ -816,7 +894,9 @@ pub fn run(
     }
     let overall = Overall::of(&results, &previous);
     node.db()?.finish_run(run, overall.label())?;
-    share(node);
+    if let Ok(Some(r)) = node.db().and_then(|db| Ok(db.run_by_uid(&record.uid)?)) {
+        held.share(&r);
+    }
     drop(held);
     // A mail that cannot be queued never fails the run.
     let _ = super::notify::notify(
@@ -1132,16 +1212,27 @@ impl Worker<'_> {
             }
         }
         self.take_lease(group, t, &conn)?;
+        // Nothing is changed on the node before its start is in the record.
+        let (recorded, wait) = mpsc::channel();
         let _ = tx.send(Msg::Started {
             host: t.row.name.clone(),
             side: t.row.side.clone(),
             from: shown(&before),
             to: to.clone(),
             what: what.clone(),
+            recorded,
         });
+        if wait.recv().is_err() || self.cancel.is_cancelled() {
+            let _ = lease::release(&conn, self.uid, self.cancel);
+            return Err("interrupted before the change began".into());
+        }
         let (conn, reported) = match self.act(t, conn, &before, tx) {
             Ok(x) => x,
-            Err(f) => {
+            Err(mut f) => {
+                if f.installer_may_run {
+                    // The step keeps what was being done (a resumed rollback's target).
+                    f.detail = format!("{what}: {}", f.detail);
+                }
                 if !f.installer_may_run {
                     // The installer ended (or never started): the host is free again.
                     if let Ok(c) = connect(&self.plan.access, self.cancel, t) {
@@ -1155,11 +1246,13 @@ impl Worker<'_> {
         // reports it as the command's result; a Windows node is read again).
         let after = match reported {
             Some(report) => Installed::parse(report.trim().as_bytes())
-                .map_err(|e| format!("after the change, the node's report is not valid: {e}"))?,
+                .map_err(|e| format!("after the change, the node's report is not valid: {e}")),
             None => read_installed(self.cancel, t, &conn, &self.plan.catalogue)
-                .map_err(|e| format!("after the change, the health check failed: {e}"))?,
+                .map_err(|e| format!("after the change, the health check failed: {e}")),
         };
+        // The change has been seen to end: the host is free again, read or not.
         let _ = lease::release(&conn, self.uid, self.cancel);
+        let after = after?;
         r.to_version = shown(&after);
         self.verify(&before, &after, &to)
             .map(|d| (Outcome::Done, d))
@@ -1184,7 +1277,8 @@ impl Worker<'_> {
         tx: &mpsc::Sender<Msg>,
     ) -> Result<bool, Fail> {
         let started = self.interrupted_step(t).is_some() || now.pending.is_some();
-        if !started || self.options.force {
+        // Even --force never starts an installer beside one that still runs.
+        if !started {
             return Ok(false);
         }
         let vos = t.row.platform == "VOS";
@@ -1196,10 +1290,13 @@ impl Worker<'_> {
         let Some(probe) = probe else {
             return Ok(false);
         };
-        let still_runs = || -> Result<bool, String> {
+        let still_runs = || -> Result<bool, Fail> {
             let (code, out) = conn
                 .run(&probe, Instant::now() + READ_TIMEOUT, READ_TIMEOUT)
-                .map_err(|e| format!("cannot ask whether the installer still runs: {e}"))?;
+                .map_err(|e| Fail {
+                    detail: format!("cannot ask whether the installer still runs: {e}"),
+                    installer_may_run: true,
+                })?;
             if !vos {
                 return Ok(code == 0);
             }
@@ -1207,8 +1304,10 @@ impl Worker<'_> {
                 // A VOS node without the command: nothing known to wait for.
                 return Ok(false);
             }
-            let v: serde_json::Value = serde_json::from_str(out.trim())
-                .map_err(|e| format!("the node's upgrade status is not valid: {e}"))?;
+            let v: serde_json::Value = serde_json::from_str(out.trim()).map_err(|e| Fail {
+                detail: format!("the node's upgrade status is not valid: {e}"),
+                installer_may_run: true,
+            })?;
             Ok(v.get("state").and_then(|s| s.as_str()) == Some("running"))
         };
         let until = Instant::now() + INSTALL_TIMEOUT;
@@ -1323,6 +1422,28 @@ impl Worker<'_> {
         } else {
             ""
         };
+        // A Windows record that says some other installer was started and not seen to end:
+        // nothing else is started there until it is settled (or --force).
+        if let Some(p) = now
+            .pending
+            .as_deref()
+            .filter(|_| !vos && !self.options.force)
+        {
+            let handled = match self.plan.op {
+                Operation::PatchInstall | Operation::Upgrade => self
+                    .plan
+                    .artifact
+                    .as_ref()
+                    .is_some_and(|a| a.manifest.file == p),
+                Operation::PatchRollback => p.starts_with(ROLLBACK_PENDING),
+                _ => false,
+            };
+            if !handled {
+                return Err(format!(
+                    "the node's record says '{p}' was started and not seen to end; finish or settle that first (run its command again), or check the node and run this with --force"
+                ));
+            }
+        }
         Ok(match self.plan.op {
             Operation::PatchInstall | Operation::Upgrade => {
                 let m = &self.plan.artifact.as_ref().ok_or("no artifact")?.manifest;
@@ -1335,6 +1456,11 @@ impl Worker<'_> {
                     now.version == m.version || now.inactive.as_deref() == Some(&m.version)
                 };
                 if done {
+                    if !vos && now.pending.as_deref() == Some(m.file.as_str()) {
+                        let mut settled = now.clone();
+                        settled.pending = None;
+                        write_record(self, conn, &settled)?;
+                    }
                     return Ok(Decision::Already(format!(
                         "{} is installed already",
                         if upgrade { &m.version } else { &m.file }
@@ -1385,9 +1511,12 @@ impl Worker<'_> {
                 // Resumed: the patch the interrupted run was removing, never the one below it.
                 let target = prev
                     .and_then(|s| {
-                        s.detail
-                            .strip_prefix("removing ")
-                            .map(|d| d.split_whitespace().next().unwrap_or(d).to_owned())
+                        s.detail.strip_prefix("removing ").map(|d| {
+                            d.split(|c: char| c == ':' || c.is_whitespace())
+                                .next()
+                                .unwrap_or(d)
+                                .to_owned()
+                        })
                     })
                     .or_else(|| now.patches.last().map(|p| p.name.clone()));
                 let Some(target) = target else {
@@ -1614,16 +1743,19 @@ impl Worker<'_> {
                     });
                 }
                 if Instant::now() > until {
-                    return Err(format!(
-                        "the node did not {} within {}s",
-                        if up {
-                            "come back"
-                        } else {
-                            "go down for its restart"
-                        },
-                        limit.as_secs()
-                    )
-                    .into());
+                    // Down, or still installing: either way not free for the next member.
+                    return Err(Fail {
+                        detail: format!(
+                            "the node did not {} within {}s",
+                            if up {
+                                "come back"
+                            } else {
+                                "go down for its restart"
+                            },
+                            limit.as_secs()
+                        ),
+                        installer_may_run: true,
+                    });
                 }
                 std::thread::sleep(PROBE_EVERY);
             }
@@ -1647,7 +1779,10 @@ impl Worker<'_> {
             }
             std::thread::sleep(PROBE_EVERY);
         }
-        Err(format!("after its restart: {last}").into())
+        Err(Fail {
+            detail: format!("after its restart: {last}"),
+            installer_may_run: true,
+        })
     }
 
     /// The change is what was meant.

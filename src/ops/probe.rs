@@ -388,9 +388,20 @@ pub fn found_as(p: &InstalledPatch, file: &str) -> bool {
 /// record's version is the one the host runs.
 pub fn merge(probed: Probed, record: Option<Installed>) -> Installed {
     let record = record.unwrap_or_else(Installed::unknown);
-    let patches = probed
-        .patches
-        .iter()
+    // Newest last, as every reader takes it: `reg query` lists keys in name order (ES10
+    // before ES9), so the patches ccadmin installed keep the record's order, after those
+    // it did not install (whose order is unknown).
+    let place = |listed: &String| {
+        record
+            .patches
+            .iter()
+            .position(|p| shows(listed, p))
+            .map_or((0, 0), |i| (1, i))
+    };
+    let mut ordered: Vec<&String> = probed.patches.iter().collect();
+    ordered.sort_by_key(|l| place(l));
+    let patches = ordered
+        .into_iter()
         .map(|listed| {
             record
                 .patches
@@ -621,6 +632,26 @@ mod tests {
         // What ccadmin installed is known by its own name only.
         assert!(!i.has_patch("es9.exe") && i.has_patch("es9.sh"));
         i.check().unwrap();
+        // `reg query` lists ES10 before ES9 (name order); the record says which is newest.
+        let tens = Installed {
+            version: "12.6.1".into(),
+            inactive: None,
+            patches: vec![
+                patch("ES9.exe", "ES9", true),
+                patch("ES10.exe", "ES10", true),
+            ],
+            pending: None,
+        };
+        let listed = Probed {
+            version: "12.6.1".into(),
+            patches: vec!["ES10".into(), "ES9".into()],
+        };
+        let names: Vec<_> = merge(listed, Some(tens))
+            .patches
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(names, ["ES9.exe", "ES10.exe"], "the newest last");
         // The record of the version the host runs keeps its inactive version.
         let mut same = record;
         same.version = "12.6.1".into();

@@ -208,46 +208,17 @@ pub fn initiate(
     let _lock = node.orchestration_lock(INITIATE)?;
     let m = manifest_for(node, file)?;
     let now = local(node)?;
-    let logs = node.root().join("logs");
-    let file_name = m.file.clone();
-    let log = move |what: &str| {
-        use std::io::Write;
-        let path = logs.join("install.log");
-        let _ = std::fs::create_dir_all(&logs);
-        if let Ok(mut f) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-        {
-            let _ = writeln!(
-                f,
-                "{} {what} {} pid {}",
-                jiff::Timestamp::now().as_millisecond(),
-                file_name,
-                std::process::id()
-            );
-        }
-    };
     let installs = match m.kind {
         ArtifactKind::Patch => !now.has_patch(&m.file) && m.applies_to.contains(&now.version),
         ArtifactKind::Upgrade => {
             now.version != m.version && now.inactive.as_deref() != Some(m.version.as_str())
         }
     };
-    if installs {
-        // The installer's own log: when it began and ended, one line each.
-        log.clone()("install-start");
-        let until = std::time::Instant::now() + takes;
-        while std::time::Instant::now() < until {
-            node.cancel.check()?;
-            std::thread::sleep(std::time::Duration::from_millis(50).min(takes));
-        }
-    }
-    let _logged = Finally(move || {
-        if installs {
-            log("install-end")
-        }
-    });
+    let _logged = if installs {
+        Some(emulate(node, takes, "install", &m.file)?)
+    } else {
+        None
+    };
     let applies = |v: &str| m.applies_to.iter().any(|a| a == v);
     let said = match m.kind {
         ArtifactKind::Patch if now.has_patch(&m.file) => {
@@ -302,13 +273,59 @@ fn not_applicable(m: &Manifest, version: &str) -> OpError {
 /// The lock owner while an install runs (what `utils system upgrade status` looks for).
 const INITIATE: &str = "utils system upgrade initiate";
 
-/// Runs its closure when dropped.
-struct Finally<F: FnMut()>(F);
+/// Writes the end of an install or removal into the node's install log when dropped.
+pub struct Logged {
+    path: std::path::PathBuf,
+    what: &'static str,
+    file: String,
+}
 
-impl<F: FnMut()> Drop for Finally<F> {
-    fn drop(&mut self) {
-        (self.0)()
+fn log_line(path: &Path, what: &str, file: &str) {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
     }
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = writeln!(
+            f,
+            "{} {what} {file} pid {}",
+            jiff::Timestamp::now().as_millisecond(),
+            std::process::id()
+        );
+    }
+}
+
+impl Drop for Logged {
+    fn drop(&mut self) {
+        log_line(&self.path, &format!("{}-end", self.what), &self.file)
+    }
+}
+
+/// The installer's own log (`logs/install.log`: when it began and ended, a line each) and, on
+/// an emulated node, the time a real install takes (`takes`, under the node's lock).
+fn emulate(
+    node: &mut Node,
+    takes: std::time::Duration,
+    what: &'static str,
+    file: &str,
+) -> OpResult<Logged> {
+    let path = node.root().join("logs").join("install.log");
+    log_line(&path, &format!("{what}-start"), file);
+    let logged = Logged {
+        path,
+        what,
+        file: file.to_owned(),
+    };
+    let until = std::time::Instant::now() + takes;
+    while std::time::Instant::now() < until {
+        node.cancel.check()?;
+        std::thread::sleep(std::time::Duration::from_millis(50).min(takes));
+    }
+    Ok(logged)
 }
 
 /// `utils system upgrade status`: whether an install runs on this VOS node now.
@@ -324,11 +341,16 @@ pub fn upgrade_status(node: &mut Node) -> OpResult<UpgradeStatus> {
     node.require_vos_node()?;
     let path = node.db()?.path().to_path_buf();
     Ok(match crate::state::lock::live_holder(&path)? {
-        Some(o) if o.command.starts_with("utils system") => UpgradeStatus {
-            state: "running",
-            command: Some(o.command),
-            since: Some(o.since),
-        },
+        Some(o)
+            if o.command.starts_with("utils system upgrade")
+                || o.command == "utils system switch-version" =>
+        {
+            UpgradeStatus {
+                state: "running",
+                command: Some(o.command),
+                since: Some(o.since),
+            }
+        }
         _ => UpgradeStatus {
             state: "idle",
             command: None,
@@ -353,7 +375,10 @@ pub fn switch_version(node: &mut Node) -> OpResult<Installed> {
 }
 
 /// `utils system upgrade rollback-patch`: remove the newest patch of the active version.
-pub fn rollback_patch(node: &mut Node) -> OpResult<(InstalledPatch, Installed)> {
+pub fn rollback_patch(
+    node: &mut Node,
+    takes: std::time::Duration,
+) -> OpResult<(InstalledPatch, Installed)> {
     node.require_vos_node()?;
     let _lock = node.orchestration_lock("utils system upgrade rollback-patch")?;
     let now = local(node)?;
@@ -372,6 +397,7 @@ pub fn rollback_patch(node: &mut Node) -> OpResult<(InstalledPatch, Installed)> 
             ),
         ));
     }
+    let _logged = emulate(node, takes, "rollback", &latest.name.clone())?;
     let removed = node
         .db()?
         .remove_latest_patch(&now.version)?

@@ -373,7 +373,10 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE orchestration_run ADD COLUMN node TEXT NOT NULL DEFAULT '';
     ALTER TABLE orchestration_run ADD COLUMN remote INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE orchestration_run ADD COLUMN note TEXT NOT NULL DEFAULT '';
-    UPDATE orchestration_run SET uid = 'local-' || id WHERE uid IS NULL;
+    UPDATE orchestration_run
+       SET uid = 'local-' || id || '-' || lower(hex(randomblob(8))),
+           node = COALESCE((SELECT hostname FROM node WHERE id = 1), '')
+     WHERE uid IS NULL;
     CREATE UNIQUE INDEX orchestration_run_uid ON orchestration_run (uid);
     CREATE TABLE cluster_claim (
         id         INTEGER PRIMARY KEY CHECK (id = 1),

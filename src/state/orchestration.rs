@@ -143,12 +143,18 @@ impl Db {
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
-        let live_here = Self::claim_row(&tx)?.is_some_and(|(c, pid, start)| {
+        let claim = Self::claim_row(&tx)?;
+        let live_here = claim.as_ref().is_some_and(|(c, pid, start)| {
             c.holder == me
                 && c.run_uid == r.uid
                 && pid.is_some_and(|p| super::lock::alive(p, start.as_deref()))
         });
-        if live_here || r.node == me {
+        // One of this node's own runs becomes the other's only when this node granted that
+        // node the cluster for it (a take-over of an interrupted run).
+        let taken_over = claim
+            .as_ref()
+            .is_some_and(|(c, _, _)| c.holder == r.node && c.run_uid == r.uid);
+        if live_here || r.node == me || existing.is_some_and(|(_, remote)| !remote) && !taken_over {
             return Ok(());
         }
         let id = match existing {
@@ -245,7 +251,9 @@ impl Run {
     /// A run reported by the other node: every field bounded and printable.
     pub fn check(&self) -> Result<(), String> {
         let text = |what: &str, s: &str, max: usize| {
-            if s.len() > max || s.chars().any(|c| c.is_control() && c != '\n') {
+            // Line breaks only where a sentence may span lines (a detail, a note).
+            let lines = what.ends_with("detail") || what == "note";
+            if s.len() > max || s.chars().any(|c| c.is_control() && !(lines && c == '\n')) {
                 Err(format!(
                     "{what} is longer than {max} or holds control characters"
                 ))
@@ -253,6 +261,25 @@ impl Run {
                 Ok(())
             }
         };
+        let time = |what: &str, s: &str| {
+            let b = s.as_bytes();
+            let shape = b.len() == 19
+                && b.iter().enumerate().all(|(i, c)| match i {
+                    4 | 7 => *c == b'-',
+                    10 => *c == b' ',
+                    13 | 16 => *c == b':',
+                    _ => c.is_ascii_digit(),
+                });
+            if shape {
+                Ok(())
+            } else {
+                Err(format!("{what} is not a time (YYYY-MM-DD HH:MM:SS)"))
+            }
+        };
+        time("started_at", &self.started_at)?;
+        if let Some(f) = &self.finished_at {
+            time("finished_at", f)?;
+        }
         if self.uid.is_empty()
             || self.uid.len() > 64
             || !self
@@ -333,7 +360,7 @@ impl Db {
             &format!(
                 "SELECT id, uid, node, remote, operation, subject, actor, started_at, finished_at, result, note
                  FROM orchestration_run WHERE {filter}
-                 ORDER BY started_at DESC, id DESC LIMIT {}",
+                 ORDER BY id DESC LIMIT {}",
                 limit.min(10_000)
             ),
             |r| {
@@ -674,6 +701,51 @@ mod tests {
                 .unwrap(),
             ClaimAnswer::Refused(c) if c.run_uid == "s2"
         ));
+    }
+
+    /// The other node's word replaces one of this node's own runs only when this node
+    /// granted it the cluster for that run (a take-over), never otherwise.
+    #[test]
+    fn the_other_node_rewrites_an_own_run_only_after_a_granted_take_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = db(&dir, "cc-sub");
+        let own = Run {
+            uid: "abc1".into(),
+            node: "cc-sub".into(),
+            operation: "patch install".into(),
+            subject: "ES5.exe".into(),
+            actor: "admin".into(),
+            started_at: "2026-12-05 10:00:00".into(),
+            ..Run::default()
+        };
+        s.start_run(&own).unwrap();
+        let forged = Run {
+            node: "cc-pub".into(),
+            finished_at: Some("2026-12-05 10:01:00".into()),
+            result: Some("Success".into()),
+            ..own.clone()
+        };
+        forged.check().unwrap();
+        s.keep_remote_run("cc-sub", &forged).unwrap();
+        let kept = s.run_by_uid("abc1").unwrap().unwrap();
+        assert!(!kept.remote && kept.finished_at.is_none(), "{kept:?}");
+        // Granted to cc-pub for this run: now it is cc-pub's.
+        s.claim_for_peer("cc-sub", false, &claim("cc-pub", "abc1"))
+            .unwrap();
+        s.keep_remote_run("cc-sub", &forged).unwrap();
+        let kept = s.run_by_uid("abc1").unwrap().unwrap();
+        assert!(kept.remote && kept.node == "cc-pub", "{kept:?}");
+        // A peer's run with a line break outside its detail, or a time that is not one.
+        let bad = Run {
+            subject: "ES5\nforged row".into(),
+            ..forged.clone()
+        };
+        assert!(bad.check().is_err());
+        let bad = Run {
+            started_at: "9999-99-99T".into(),
+            ..forged
+        };
+        assert!(bad.check().is_err());
     }
 
     /// A claim whose process is gone (kill -9) is granted away; the same node's next run

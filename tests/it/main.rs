@@ -24,6 +24,7 @@ mod one_shot;
 mod orchestration;
 mod orchestration_faults;
 mod orchestration_pair;
+mod orchestration_resume;
 mod patches;
 mod proxy;
 mod secrets;

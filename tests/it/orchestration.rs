@@ -791,7 +791,7 @@ fn kill_9_and_ctrl_c_mid_install_then_the_same_command_resumes_without_installin
             // The node whose installer may still run is not called Failed: it is
             // interrupted, and the resume waits for its installer.
             assert!(
-                err.contains("Interrupted: the installer")
+                err.contains("Interrupted: installing es4.sh: the installer")
                     && err.contains("its installer may still be running on")
                     && !err.contains("Failed")
                     && err.contains("Control-C pressed"),

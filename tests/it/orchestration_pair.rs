@@ -198,6 +198,101 @@ fn both_cloud_connect_nodes_at_once_never_put_both_sides_of_a_pair_in_an_install
         assert_eq!(ha["state"], "finished", "{ha}");
     }
 
+    // A run killed on the subscriber is taken over by the publisher (the subscriber grants
+    // it, not running it): the publisher waits for the installer the subscriber started,
+    // finds it done, goes on; one run, one install per host, and both nodes know.
+    let slow = format!(
+        "echo $$ > es8.pid\necho \"start $(date +%s%3N) $(pwd)\" >> {l}\ni=0\nwhile [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done\ntouch es8.done\necho \"end $(date +%s%3N) $(pwd)\" >> {l}\n",
+        l = log.display()
+    );
+    for st in [&p, &s] {
+        let dir = st.join("artifacts/12.6/common");
+        std::fs::write(dir.join("es8.sh"), &slow).unwrap();
+        let m = serde_json::json!({
+            "file": "es8.sh", "product": "PG", "platform": "Windows", "version": "12.6.1-ES8",
+            "applies_to": ["12.6.1"], "reboot": false, "rollback": true,
+            "sha256": sha256(slow.as_bytes()), "install": "sh es8.sh",
+            "check": "test -f es8.done",
+            "running": "kill -0 \"$(cat es8.pid 2>/dev/null)\" 2>/dev/null",
+        });
+        let path = dir.join("es8.sh.manifest.json");
+        std::fs::write(&path, serde_json::to_vec(&m).unwrap()).unwrap();
+        minisign(&[
+            "-S",
+            "-s",
+            secret.to_str().unwrap(),
+            "-m",
+            path.to_str().unwrap(),
+        ]);
+    }
+    let es8 = [
+        "--yes",
+        "utils",
+        "patch-manager",
+        "install",
+        "es8.sh",
+        "--group",
+        "PG1",
+    ];
+    let before = std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .lines()
+        .count();
+    let mut killed = std::process::Command::new(crate::util::bin())
+        .env("CCADMIN_STATE_DIR", &s)
+        .env("HOME", s.parent().unwrap())
+        .args(es8)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("the subscriber's installer to start", || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .count()
+            > before
+    });
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(killed.id() as i32, libc::SIGKILL) };
+    killed.wait().unwrap();
+    wait_for("the subscriber's run on the publisher", || {
+        json(&p, &["utils", "deployment", "show", "history"])["runs"][0]["subject"] == "es8.sh"
+    });
+    let r = run(&p, &es8, "");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("Resuming interrupted run")
+            && r.stderr.contains(&format!("of localhost:{sp}")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("is still running; waiting for it to end"),
+        "{}",
+        r.stderr
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    let es8_starts = text
+        .lines()
+        .skip(before)
+        .filter(|l| l.starts_with("start"))
+        .count();
+    assert_eq!(es8_starts, 2, "one es8 installer per host: {text}");
+    wait_for("the take-over reported to the subscriber", || {
+        let r = json(&s, &["utils", "deployment", "show", "history"])["runs"][0].clone();
+        r["subject"] == "es8.sh"
+            && r["node"] == format!("localhost:{pp}")
+            && r["result"] == "Success"
+    });
+    let newest = json(&p, &["utils", "deployment", "show", "history"])["runs"][0].clone();
+    assert!(
+        newest["note"].as_str().unwrap().contains(&format!(
+            "resumed on localhost:{pp} after localhost:{sp} was interrupted"
+        )),
+        "{newest}"
+    );
+
     // The subscriber down: refused without --peer-down, and with it recorded.
     drop(subscriber.take());
     let host = name(1);

@@ -37,15 +37,7 @@ pub fn cmd_utils_system_upgrade_initiate(
         ctx.ui.status("Nothing was installed.");
         return Ok(());
     }
-    // An emulated VOS node's install takes this long (labs and fault tests: a real one takes
-    // its time on its own).
-    let takes = ctx
-        .env
-        .get("CCADMIN_EMULATE_INSTALL_SECONDS")
-        .and_then(|v| v.parse::<f64>().ok())
-        .filter(|s| s.is_finite() && (0.0..=3600.0).contains(s))
-        .map(std::time::Duration::from_secs_f64)
-        .unwrap_or_default();
+    let takes = super::emulated_install_time(ctx);
     let (said, installed) =
         software::initiate(&mut ctx.node, &args.file, args.switch_version, takes)?;
     ctx.ui.status(&said);

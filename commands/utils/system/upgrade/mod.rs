@@ -16,6 +16,18 @@ pub enum UpgradeCommands {
     Status(status::UtilsSystemUpgradeStatusArgs),
 }
 
+/// How long an emulated VOS node's install or patch removal takes
+/// (`CCADMIN_EMULATE_INSTALL_SECONDS`, 0 to 3600; labs and fault tests: a real node takes its
+/// time on its own).
+fn emulated_install_time(ctx: &Ctx) -> std::time::Duration {
+    ctx.env
+        .get("CCADMIN_EMULATE_INSTALL_SECONDS")
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && (0.0..=3600.0).contains(s))
+        .map(std::time::Duration::from_secs_f64)
+        .unwrap_or_default()
+}
+
 pub fn run(ctx: &mut Ctx, cmd: UpgradeCommands) -> CmdResult {
     match cmd {
         UpgradeCommands::Initiate(a) => initiate::cmd_utils_system_upgrade_initiate(ctx, a),

@@ -25,7 +25,8 @@ pub fn cmd_utils_system_upgrade_rollback_patch(
         ctx.ui.status("Nothing was removed.");
         return Ok(());
     }
-    let (removed, installed) = software::rollback_patch(&mut ctx.node)?;
+    let takes = super::emulated_install_time(ctx);
+    let (removed, installed) = software::rollback_patch(&mut ctx.node, takes)?;
     ctx.ui.status(&format!("{} removed.", removed.name));
     crate::commands::show::version::render(ctx, "Active", &installed)
 }

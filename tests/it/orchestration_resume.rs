@@ -1,0 +1,210 @@
+//! Issue 23, found in review: what a resume must never do after an interruption — remove a
+//! second patch, start an installer beside one still running (even with `--force`), or start
+//! anything on a host whose record says another installer never ended.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::orchestration::{lab, Lab};
+
+fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_default()
+}
+
+/// Start `args` on the lab's Cloud Connect node, wait for `point`, send `signal`; its stderr.
+fn interrupt(lab: &Lab, args: &[&str], signal: i32, mut point: impl FnMut() -> bool) -> String {
+    let mut child = std::process::Command::new(crate::util::bin())
+        .env("CCADMIN_STATE_DIR", &lab.cc)
+        .env("HOME", lab.cc.parent().unwrap())
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for("the kill point", &mut point);
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(child.id() as i32, signal) };
+    child.wait().unwrap();
+    let mut err = String::new();
+    use std::io::Read;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    err
+}
+
+#[test]
+fn ctrl_c_during_a_vos_patch_rollback_then_the_resume_removes_that_patch_only() {
+    let lab = lab();
+    for f in ["ucos.es1.cop", "ucos.es2.cop"] {
+        lab.artifact(
+            f,
+            f.as_bytes(),
+            serde_json::json!({"product": "Finesse", "platform": "VOS", "version": "12.6.1-ES"}),
+        );
+        let (code, v) = lab.json(&["utils", "patch-manager", "install", f, "--group", "Finesse"]);
+        assert_eq!(code, 0, "{v}");
+    }
+    for h in &lab.vos {
+        std::fs::write(h.home.path().join(".install-seconds"), "2").unwrap();
+    }
+    let log = lab.vos[0].state.as_ref().unwrap().join("logs/install.log");
+    let rollback = [
+        "--yes",
+        "utils",
+        "patch-manager",
+        "rollback",
+        "--group",
+        "Finesse",
+    ];
+    let err = interrupt(&lab, &rollback, libc::SIGINT, || {
+        read(&log).contains("rollback-start")
+    });
+    assert!(
+        err.contains("Interrupted: removing ucos.es2.cop")
+            && err.contains("(side A, Publisher) removes ucos.es2.cop"),
+        "{err}"
+    );
+    let r = lab.run(&rollback, "");
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("Resuming interrupted run"),
+        "{}",
+        r.stderr
+    );
+    for h in &lab.vos {
+        let v = crate::util::run(
+            h.state.as_ref().unwrap(),
+            &["--output", "json", "show", "version", "active"],
+            "",
+        );
+        let v: serde_json::Value = serde_json::from_str(&v.stdout).unwrap();
+        assert_eq!(
+            v["patches"].as_array().unwrap().len(),
+            1,
+            "only the newest patch is removed: {v}"
+        );
+        assert_eq!(v["patches"][0]["name"], "ucos.es1.cop", "{v}");
+    }
+}
+
+#[test]
+fn force_never_starts_an_installer_beside_one_that_still_runs() {
+    let lab = lab();
+    let log = lab.cc.parent().unwrap().join("installs.log");
+    for h in &lab.win {
+        h.seed("12.6.1");
+    }
+    let script = format!(
+        "echo $$ > es8.pid\necho \"start $(date +%s%3N) $(pwd)\" >> {l}\ni=0\nwhile [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done\necho \"end $(date +%s%3N) $(pwd)\" >> {l}\n",
+        l = log.display()
+    );
+    // Its check never passes (an installer that ends without installing): only --force
+    // installs again, and never while the first still runs.
+    lab.artifact(
+        "es8.sh",
+        script.as_bytes(),
+        serde_json::json!({
+            "install": "sh es8.sh", "check": "false",
+            "running": "kill -0 \"$(cat es8.pid 2>/dev/null)\" 2>/dev/null",
+        }),
+    );
+    let a = lab.win[0].name();
+    let install = [
+        "--yes",
+        "utils",
+        "patch-manager",
+        "install",
+        "es8.sh",
+        "--node",
+        &a,
+    ];
+    interrupt(&lab, &install, libc::SIGKILL, || {
+        read(&log).contains("start")
+    });
+    // Without --force: waits for it, then refuses to install again (its check fails).
+    let r = lab.run(&install, "");
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("is still running; waiting for it to end")
+            && r.stdout.contains("has ended without installing it"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    assert_eq!(read(&log).matches("start").count(), 1, "{}", read(&log));
+    // Interrupted again at once, then --force: it waits for the running one first.
+    interrupt(
+        &lab,
+        &[&install[..], &["--force"]].concat(),
+        libc::SIGKILL,
+        || read(&log).matches("start").count() >= 2,
+    );
+    let r = lab.run(&[&install[..], &["--force"]].concat(), "");
+    assert!(
+        r.stderr.contains("is still running; waiting for it to end"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("--force: installing es8.sh again"),
+        "{}",
+        r.stderr
+    );
+    let lines: Vec<(String, u64)> = read(&log)
+        .lines()
+        .map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            (w[0].to_owned(), w[1].parse().unwrap())
+        })
+        .collect();
+    // start, end, start, end: never two at once.
+    let kinds: Vec<&str> = lines.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["start", "end", "start", "end", "start", "end"],
+        "{lines:?}"
+    );
+    assert!(lines.windows(2).all(|w| w[0].1 <= w[1].1), "{lines:?}");
+}
+
+#[test]
+fn a_record_saying_another_installer_never_ended_blocks_every_other_change() {
+    let lab = lab();
+    std::fs::write(
+        lab.win[0].home.path().join(".ccadmin-installed.json"),
+        r#"{"version": "12.6.1", "pending": "es3.sh"}"#,
+    )
+    .unwrap();
+    lab.artifact(
+        "es6.sh",
+        b"echo installed\n",
+        serde_json::json!({"install": "sh es6.sh"}),
+    );
+    let a = lab.win[0].name();
+    let (code, v) = lab.json(&["utils", "patch-manager", "install", "es6.sh", "--node", &a]);
+    assert_eq!(code, 1, "{v}");
+    assert!(
+        v["nodes"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("the node's record says 'es3.sh' was started and not seen to end"),
+        "{v}"
+    );
+    assert!(
+        !lab.win[0].home.path().join("es6.sh").exists(),
+        "nothing transferred"
+    );
+}
