@@ -37,8 +37,15 @@ fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_default()
 }
 
-/// Start the same command, wait for `point`, kill -9, check the record says interrupted.
-fn kill_at(lab: &Lab, args: &[&str], what: &str, point: &mut dyn FnMut() -> bool) -> String {
+/// Start `args` on the lab's Cloud Connect node, wait for `point` (failing the test if it
+/// never comes), send `signal`; what the command said on stderr.
+pub fn interrupt_at(
+    lab: &Lab,
+    args: &[&str],
+    signal: i32,
+    what: &str,
+    point: &mut dyn FnMut() -> bool,
+) -> String {
     let mut child = std::process::Command::new(crate::util::bin())
         .env("CCADMIN_STATE_DIR", &lab.cc)
         .env("HOME", lab.cc.parent().unwrap())
@@ -61,7 +68,7 @@ fn kill_at(lab: &Lab, args: &[&str], what: &str, point: &mut dyn FnMut() -> bool
         std::thread::sleep(Duration::from_millis(5));
     }
     // SAFETY: kill(2) on our own child's pid.
-    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    unsafe { libc::kill(child.id() as i32, signal) };
     let status = child.wait().unwrap();
     let mut err = String::new();
     use std::io::Read;
@@ -186,7 +193,7 @@ fn kill_9_at_every_step_never_installs_twice_nor_two_members_at_once() {
     ];
     let mut kills = 0;
     for (what, point) in points.iter_mut() {
-        kill_at(&lab, &win, what, point.as_mut());
+        interrupt_at(&lab, &win, libc::SIGKILL, what, point.as_mut());
         kills += 1;
     }
     // The last resume finishes it.
@@ -237,7 +244,7 @@ fn kill_9_at_every_step_never_installs_twice_nor_two_members_at_once() {
         ),
     ];
     for (what, point) in vpoints.iter_mut() {
-        kill_at(&lab, &vos, what, point.as_mut());
+        interrupt_at(&lab, &vos, libc::SIGKILL, what, point.as_mut());
         kills += 1;
     }
     let r = lab.run(&vos, "");

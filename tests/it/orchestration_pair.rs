@@ -74,6 +74,29 @@ fn both_cloud_connect_nodes_at_once_never_put_both_sides_of_a_pair_in_an_install
     );
     crate::test_connection::import(&p, &hosts[0].0, &inv);
     let (public, secret) = keypair(keys.path(), "publisher");
+    // A signed Windows patch for PG 12.6.1 in a node's artifacts (the fields given added).
+    let sign = |st: &Path, file: &str, script: &str, extra: serde_json::Value| {
+        let dir = st.join("artifacts/12.6/common");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(file), script).unwrap();
+        let mut m = serde_json::json!({
+            "file": file, "product": "PG", "platform": "Windows", "version": "12.6.1-ES",
+            "applies_to": ["12.6.1"], "reboot": false, "rollback": true,
+            "sha256": sha256(script.as_bytes()), "install": format!("sh {file}"),
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            m[k] = v.clone();
+        }
+        let path = dir.join(format!("{file}.manifest.json"));
+        std::fs::write(&path, serde_json::to_vec(&m).unwrap()).unwrap();
+        minisign(&[
+            "-S",
+            "-s",
+            secret.to_str().unwrap(),
+            "-m",
+            path.to_str().unwrap(),
+        ]);
+    };
     let r = run(
         &p,
         &[
@@ -110,23 +133,7 @@ fn both_cloud_connect_nodes_at_once_never_put_both_sides_of_a_pair_in_an_install
             "",
         );
         assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-        let dir = st.join("artifacts/12.6/common");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("es7.sh"), &script).unwrap();
-        let m = serde_json::json!({
-            "file": "es7.sh", "product": "PG", "platform": "Windows", "version": "12.6.1-ES7",
-            "applies_to": ["12.6.1"], "reboot": false, "rollback": true,
-            "sha256": sha256(script.as_bytes()), "install": "sh es7.sh",
-        });
-        let path = dir.join("es7.sh.manifest.json");
-        std::fs::write(&path, serde_json::to_vec(&m).unwrap()).unwrap();
-        minisign(&[
-            "-S",
-            "-s",
-            secret.to_str().unwrap(),
-            "-m",
-            path.to_str().unwrap(),
-        ]);
+        sign(st, "es7.sh", &script, serde_json::json!({}));
     }
     let start = |st: &Path, host: &str| {
         std::process::Command::new(crate::util::bin())
@@ -206,24 +213,15 @@ fn both_cloud_connect_nodes_at_once_never_put_both_sides_of_a_pair_in_an_install
         l = log.display()
     );
     for st in [&p, &s] {
-        let dir = st.join("artifacts/12.6/common");
-        std::fs::write(dir.join("es8.sh"), &slow).unwrap();
-        let m = serde_json::json!({
-            "file": "es8.sh", "product": "PG", "platform": "Windows", "version": "12.6.1-ES8",
-            "applies_to": ["12.6.1"], "reboot": false, "rollback": true,
-            "sha256": sha256(slow.as_bytes()), "install": "sh es8.sh",
-            "check": "test -f es8.done",
-            "running": "kill -0 \"$(cat es8.pid 2>/dev/null)\" 2>/dev/null",
-        });
-        let path = dir.join("es8.sh.manifest.json");
-        std::fs::write(&path, serde_json::to_vec(&m).unwrap()).unwrap();
-        minisign(&[
-            "-S",
-            "-s",
-            secret.to_str().unwrap(),
-            "-m",
-            path.to_str().unwrap(),
-        ]);
+        sign(
+            st,
+            "es8.sh",
+            &slow,
+            serde_json::json!({
+                "check": "test -f es8.done",
+                "running": "kill -0 \"$(cat es8.pid 2>/dev/null)\" 2>/dev/null",
+            }),
+        );
     }
     let es8 = [
         "--yes",

@@ -3,45 +3,12 @@
 //! anything on a host whose record says another installer never ended.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
-use crate::orchestration::{lab, Lab};
-
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
+use crate::orchestration::lab;
+use crate::orchestration_faults::interrupt_at;
 
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_default()
-}
-
-/// Start `args` on the lab's Cloud Connect node, wait for `point`, send `signal`; its stderr.
-fn interrupt(lab: &Lab, args: &[&str], signal: i32, mut point: impl FnMut() -> bool) -> String {
-    let mut child = std::process::Command::new(crate::util::bin())
-        .env("CCADMIN_STATE_DIR", &lab.cc)
-        .env("HOME", lab.cc.parent().unwrap())
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for("the kill point", &mut point);
-    // SAFETY: kill(2) on our own child's pid.
-    unsafe { libc::kill(child.id() as i32, signal) };
-    child.wait().unwrap();
-    let mut err = String::new();
-    use std::io::Read;
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    err
 }
 
 #[test]
@@ -68,7 +35,7 @@ fn ctrl_c_during_a_vos_patch_rollback_then_the_resume_removes_that_patch_only() 
         "--group",
         "Finesse",
     ];
-    let err = interrupt(&lab, &rollback, libc::SIGINT, || {
+    let err = interrupt_at(&lab, &rollback, libc::SIGINT, "the rollback", &mut || {
         read(&log).contains("rollback-start")
     });
     assert!(
@@ -130,7 +97,7 @@ fn force_never_starts_an_installer_beside_one_that_still_runs() {
         "--node",
         &a,
     ];
-    interrupt(&lab, &install, libc::SIGKILL, || {
+    interrupt_at(&lab, &install, libc::SIGKILL, "the installer", &mut || {
         read(&log).contains("start")
     });
     // Without --force: waits for it, then refuses to install again (its check fails).
@@ -145,11 +112,12 @@ fn force_never_starts_an_installer_beside_one_that_still_runs() {
     );
     assert_eq!(read(&log).matches("start").count(), 1, "{}", read(&log));
     // Interrupted again at once, then --force: it waits for the running one first.
-    interrupt(
+    interrupt_at(
         &lab,
         &[&install[..], &["--force"]].concat(),
         libc::SIGKILL,
-        || read(&log).matches("start").count() >= 2,
+        "the second installer",
+        &mut || read(&log).matches("start").count() >= 2,
     );
     let r = lab.run(&[&install[..], &["--force"]].concat(), "");
     assert!(
