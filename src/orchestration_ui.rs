@@ -45,7 +45,8 @@ pub struct RunArgs {
     /// [default: utils show orchestration max-parallel-tasks]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub parallel_groups: Option<u16>,
-    /// Install even on a node where an interrupted install cannot be confirmed either way
+    /// Install again where an interrupted install was not confirmed (an installer that still
+    /// runs is waited for first; never two at once)
     #[arg(long)]
     pub force: bool,
     /// Print the plan and stop
@@ -55,8 +56,9 @@ pub struct RunArgs {
     /// orchestration (you know it is down); the run records it
     #[arg(long)]
     pub peer_down: bool,
-    /// Remove hosts' leases left by another run that is not known to be finished (only when
-    /// you know that run is over: its installer may still run)
+    /// Pass over hosts' leases of another run not known to be finished, and group members
+    /// that cannot be asked for theirs (only when you know that run is over: its installer may
+    /// still run)
     #[arg(long)]
     pub break_leases: bool,
 }

@@ -1183,7 +1183,9 @@ impl Worker<'_> {
         r.to_version = shown(&before);
         // An interrupted run's installer on this host: wait for it to end, then read again.
         if self.attach(t, &conn, &before, tx)? {
+            // FROM stays what the node had before that installer; TO is what it left.
             before = read_installed(self.cancel, t, &conn, &self.plan.catalogue)?;
+            r.to_version = shown(&before);
         }
         let decision = self.decide(t, &conn, &before)?;
         let (to, what) = match decision {

@@ -50,6 +50,20 @@ fn ctrl_c_during_a_vos_patch_rollback_then_the_resume_removes_that_patch_only() 
         "{}",
         r.stderr
     );
+    // The record names the patch each node lost, with the patch levels before and after.
+    let (_, h) = lab.json(&["utils", "deployment", "show", "history"]);
+    let newest = &h["runs"][0];
+    assert!(
+        newest["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("the newest patch: ucos.es2.cop from"),
+        "{newest}"
+    );
+    for st in newest["steps"].as_array().unwrap() {
+        assert_eq!(st["from_version"], "12.6.1 + ucos.es2.cop", "{newest}");
+        assert_eq!(st["to_version"], "12.6.1 + ucos.es1.cop", "{newest}");
+    }
     for h in &lab.vos {
         let v = crate::util::run(
             h.state.as_ref().unwrap(),
