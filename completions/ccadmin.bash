@@ -85,6 +85,9 @@ _ccadmin() {
             ccadmin__subcmd__hub__subcmd__release,list)
                 cmd="ccadmin__subcmd__hub__subcmd__release__subcmd__list"
                 ;;
+            ccadmin__subcmd__hub__subcmd__release,withdraw)
+                cmd="ccadmin__subcmd__hub__subcmd__release__subcmd__withdraw"
+                ;;
             ccadmin__subcmd__run,sql)
                 cmd="ccadmin__subcmd__run__subcmd__sql"
                 ;;
@@ -628,7 +631,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__hub__subcmd__cluster__subcmd__add)
-            opts="-y -q -v -h --display-name --fqdn --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --display-name --fqdn --hub-url --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -639,6 +642,10 @@ _ccadmin() {
                     return 0
                     ;;
                 --fqdn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hub-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -846,7 +853,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__hub__subcmd__release)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help add list"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help add list withdraw"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -910,6 +917,32 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__hub__subcmd__release__subcmd__list)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__release__subcmd__withdraw)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -500,6 +500,7 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_sub
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from release" -f -a "add" -d 'Publish a ccadmin release: the archive, its version, notes, whether it is urgent, and the publisher\'s minisign signature of the archive'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from release" -f -a "list" -d 'The published releases, newest first'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from release" -f -a "withdraw" -d 'Withdraw a release (a broken one): it is never offered again, and who withdrew it when is recorded'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from account" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from account" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"

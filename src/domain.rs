@@ -11,6 +11,19 @@ pub struct UnknownValue {
     pub choices: Vec<&'static str>,
 }
 
+impl UnknownValue {
+    /// The same refusal without what was given: for an answer to a prompt, which may be a
+    /// secret that landed on the wrong line of a batch (an API key on a choice).
+    pub fn without_answer(&self) -> String {
+        format!(
+            "the answer is not {} {}: use {}",
+            article(self.what),
+            self.what,
+            self.choices.join(" or ")
+        )
+    }
+}
+
 fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"

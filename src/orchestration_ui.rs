@@ -190,9 +190,10 @@ fn pick(ctx: &mut Ctx, label: &str, n: usize) -> CmdResult<Option<usize>> {
                 .ui
                 .err_text(&format!("Enter a number from 1 to {n}, or q.\n")),
             _ => {
+                // The answer is not printed back (it may be a secret on the wrong line).
                 return Err(CommandError::usage(format!(
-                    "'{answer}' is not a number from 1 to {n} or q"
-                )))
+                    "the answer is not a number from 1 to {n} or q"
+                )));
             }
         }
     }

@@ -300,6 +300,27 @@ pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
     )
 }
 
+/// `text` as one line: everything [`terminal_safe`] escapes, and newline and tab too. The one
+/// rule for a peer's string (a hub's display name or answer, a node's report) shown on a line of
+/// its own or written to a log: it can never start a line that looks like ours.
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    let acts = |c: char| acts_on_terminal(c) || c.is_control();
+    if !text.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if acts(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 /// Render rows as the VOS console does: lower-case header, a `=` underline per column, columns
 /// aligned and separated by one space.
 pub fn vos_table(headers: &[&str], rows: &[Vec<String>]) -> String {
@@ -403,6 +424,21 @@ mod tests {
         fn text(&self) -> String {
             String::from_utf8(self.0.borrow().clone()).unwrap()
         }
+    }
+
+    #[test]
+    fn newlines_in_peer_text_forge_no_line() {
+        let forged = "Lab\nadmin: utils node show\r\t\u{1b}[2J\u{85}\u{2028}";
+        let shown = one_line(forged);
+        assert_eq!(
+            shown,
+            "Lab\\u{a}admin: utils node show\\u{d}\\u{9}\\u{1b}[2J\\u{85}\\u{2028}"
+        );
+        assert_eq!(shown.lines().count(), 1);
+        assert!(matches!(
+            one_line("plain text"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

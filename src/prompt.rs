@@ -204,14 +204,21 @@ impl Ctx {
             let parsed = text
                 .parse::<T>()
                 .or_else(|_| text.to_lowercase().parse::<T>());
+            // The answer is never printed back: in a batch it may be the secret meant for the
+            // next prompt.
             match parsed {
                 Ok(v) => return Ok(v),
                 Err(e) if matches!(self.input, Input::Terminal) => {
-                    self.ui.err_text(&format!("{e}\n"));
+                    self.ui
+                        .err_text(&format!("{}: {}\n", field.label, e.without_answer()));
                 }
                 Err(e) => {
-                    return Err(CommandError::usage(e.to_string())
-                        .with_hint(format!("answer {}", e.choices.join(" or "))))
+                    return Err(CommandError::usage(format!(
+                        "{}: {}",
+                        field.label,
+                        e.without_answer()
+                    ))
+                    .with_hint(format!("answer {}", e.choices.join(" or "))))
                 }
             }
         }

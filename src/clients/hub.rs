@@ -163,7 +163,13 @@ pub fn identity(base: &str, timeout: Duration) -> OpResult<(Identity, Vec<u8>)> 
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| unreachable(&url, &e))?;
-    let r = client.get(&url).send().map_err(|e| unreachable(&url, &e))?;
+    // A request's own timeout bounds it in all, the answer's body too (the client's bounds
+    // each read only): a peer that trickles bytes cannot hold the caller longer.
+    let r = client
+        .get(&url)
+        .timeout(timeout)
+        .send()
+        .map_err(|e| unreachable(&url, &e))?;
     let cert = seen
         .lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -187,6 +193,7 @@ pub struct HubClient {
     base: String,
     client: reqwest::blocking::Client,
     token: Option<String>,
+    timeout: Duration,
 }
 
 impl HubClient {
@@ -213,6 +220,7 @@ impl HubClient {
             base: base.trim_end_matches('/').to_owned(),
             client,
             token,
+            timeout,
         })
     }
 
@@ -222,7 +230,8 @@ impl HubClient {
         body: serde_json::Value,
     ) -> OpResult<T> {
         let url = format!("{}{path}", self.base);
-        let mut req = self.client.post(&url).json(&body);
+        // A JSON call is bounded in all (a download only per read: it may be large).
+        let mut req = self.client.post(&url).timeout(self.timeout).json(&body);
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
         }

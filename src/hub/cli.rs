@@ -68,6 +68,10 @@ pub enum ClusterCommand {
         /// The FQDN of the Cloud Connect publisher (HOST or HOST:PORT; port 8445 by default)
         #[arg(long, value_name = "FQDN")]
         fqdn: String,
+        /// The hub's address as the publisher reaches it, in the consent link [default: the
+        /// address `hub serve` last announced, https://HOSTNAME:PORT]
+        #[arg(long, value_name = "URL")]
+        hub_url: Option<String>,
     },
     /// The clusters, their next upgrade window and schedule
     List {
@@ -142,6 +146,35 @@ pub enum ReleaseCommand {
     },
     /// The published releases, newest first
     List,
+    /// Withdraw a release (a broken one): it is never offered again, and who withdrew it when
+    /// is recorded
+    Withdraw { version: String },
+}
+
+/// The hub's address for a consent link: `https://HOST[:PORT]`, nothing more.
+fn hub_origin(given: &str) -> OpResult<String> {
+    let invalid = || {
+        OpError::new(
+            crate::ops::Kind::Invalid,
+            format!(
+                "'{}' is not the hub's address (https://HOST:PORT)",
+                given.escape_debug()
+            ),
+        )
+        .hint("pass --hub-url https://hub.example.com:8446")
+    };
+    let u = url::Url::parse(given).map_err(|_| invalid())?;
+    if u.scheme() != "https"
+        || u.host_str().is_none()
+        || !u.username().is_empty()
+        || u.password().is_some()
+        || u.path() != "/"
+        || u.query().is_some()
+        || u.fragment().is_some()
+    {
+        return Err(invalid());
+    }
+    Ok(u.origin().ascii_serialization())
 }
 
 /// A new account's password: asked twice on a terminal, else the first line of standard input;
@@ -206,21 +239,36 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
     let io = |e: std::io::Error| OpError::new(crate::ops::Kind::Failed, e.to_string());
     match args.command {
         HubCommand::Serve { .. } => {}
-        HubCommand::Cluster(ClusterCommand::Add { display_name, fqdn }) => {
-            let (code, expires) = hub.begin_registration(&display_name, &fqdn, now)?;
+        HubCommand::Cluster(ClusterCommand::Add {
+            display_name,
+            fqdn,
+            hub_url,
+        }) => {
+            let hub_url = match hub_url {
+                Some(u) => hub_origin(&u)?,
+                None => hub.address()?.ok_or_else(|| {
+                    OpError::new(
+                        crate::ops::Kind::Invalid,
+                        "the hub's address is not known yet (hub serve announces it when it starts)",
+                    )
+                    .hint("pass --hub-url https://HOST:PORT (the address the publisher reaches the hub at)")
+                })?,
+            };
+            let (code, register_url, expires) =
+                hub.register_url(&display_name, &fqdn, &hub_url, now)?;
             let id = hub.id()?;
             let ep = crate::clients::ssh::Endpoint::parse(&fqdn, 8445)
                 .map_err(|e| OpError::new(crate::ops::Kind::Invalid, e))?;
             let url = format!("https://{ep}/cloudconnect/register");
             if json {
-                ui.json(&json!({"code": code, "hub_id": id, "expires_at": expires.to_string(), "publisher_url": url}))
+                ui.json(&json!({"code": code, "hub_id": id, "expires_at": expires.to_string(), "publisher_url": url, "register_url": register_url}))
                     .map_err(io)?;
             } else {
                 ui.line(&kv_block(&[
                     ("Registration code", code),
                     ("Hub", id),
                     ("Valid until", expires.to_string()),
-                    ("Allow it on", url),
+                    ("Open on the publisher", register_url),
                 ]))
                 .map_err(io)?;
             }
@@ -230,8 +278,14 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
             if json {
                 ui.json(&json!({ "clusters": list })).map_err(io)?;
             } else if list.is_empty() {
-                ui.line("No Cloud Connect cluster is registered (Add Cloud Connect on the hub's Cloud Connect page registers one).")
-                    .map_err(io)?;
+                match &search {
+                    Some(s) => ui.line(&format!(
+                        "No Cloud Connect cluster's display name contains '{}'.",
+                        crate::output::terminal_safe(s)
+                    )),
+                    None => ui.line("No Cloud Connect cluster is registered (Add Cloud Connect on the hub's Cloud Connect page registers one)."),
+                }
+                .map_err(io)?;
             } else {
                 let rows: Vec<Vec<String>> = list
                     .iter()
@@ -436,6 +490,19 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
             hub.delete_account(&name)?;
             ui.status(&format!("Account {name} deleted."));
         }
+        HubCommand::Release(ReleaseCommand::Withdraw { version }) => {
+            let r = hub.withdraw_release(&version, actor, now)?;
+            if json {
+                ui.json(&json!({ "release": r })).map_err(io)?;
+            } else {
+                ui.status(&format!(
+                    "Release {} is withdrawn ({} by {}); it will never be offered again.",
+                    r.version,
+                    r.withdrawn_at.as_deref().unwrap_or(""),
+                    r.withdrawn_by.as_deref().unwrap_or("")
+                ));
+            }
+        }
         HubCommand::Release(ReleaseCommand::List) => {
             let list = hub.releases()?;
             if json {
@@ -453,12 +520,24 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
                             r.size.to_string(),
                             r.sha256.clone(),
                             r.added_at.clone(),
+                            match (&r.withdrawn_at, &r.withdrawn_by) {
+                                (Some(at), Some(by)) => format!("{at} by {by}"),
+                                _ => String::new(),
+                            },
                             r.notes.lines().next().unwrap_or("").to_owned(),
                         ]
                     })
                     .collect();
                 ui.line(&plain_table(
-                    &["VERSION", "URGENT", "BYTES", "SHA-256", "ADDED", "NOTES"],
+                    &[
+                        "VERSION",
+                        "URGENT",
+                        "BYTES",
+                        "SHA-256",
+                        "ADDED",
+                        "WITHDRAWN",
+                        "NOTES",
+                    ],
                     &rows,
                 ))
                 .map_err(io)?;

@@ -1,7 +1,8 @@
 //! `ccadmin hub` (issue 14): the self-hosted counterpart of Webex Control Hub's Cloud Connect
 //! pages. This part is the hub's state and its operations: registering a Cloud Connect cluster
 //! with a one-time code, the clusters and their automatic upgrade schedules (recorded changes,
-//! postpone), and the ccadmin releases the hub offers. The clock is always passed in.
+//! postpone), and the ccadmin releases the hub offers (a withdrawn one never again). The clock
+//! is always passed in.
 //!
 //! Registration: the hub issues a code bound to this hub, a display name and the publisher's
 //! FQDN, valid 15 minutes and usable once; the publisher completes it with the code, its FQDN
@@ -95,7 +96,15 @@ const MIGRATIONS: &[&str] = &[
         expires_at TEXT NOT NULL
     );
 "#,
+    // A withdrawn release is never offered again (issue 24, finding 6).
+    r#"
+    ALTER TABLE release ADD COLUMN withdrawn_at TEXT;
+    ALTER TABLE release ADD COLUMN withdrawn_by TEXT;
+"#,
 ];
+
+/// The nodes a cluster has: a publisher and a subscriber. A poll naming a third is refused.
+pub const MAX_NODES: usize = 2;
 
 /// How long a signed-in session lasts.
 pub const SESSION_VALIDITY: SignedDuration = SignedDuration::from_hours(8);
@@ -164,6 +173,25 @@ fn text(what: &str, s: &str, max: usize) -> OpResult {
     Ok(())
 }
 
+/// The registered cluster whose display name equals `name` in any case (Unicode, not only
+/// ASCII as SQLite's NOCASE): two clusters never differ only in case.
+fn name_taken(conn: &Connection, name: &str) -> OpResult<Option<String>> {
+    let key = name.trim().to_lowercase();
+    let mut st = conn
+        .prepare("SELECT display_name FROM cluster")
+        .map_err(storage)?;
+    let names = st
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(storage)?;
+    for n in names {
+        let n = n.map_err(storage)?;
+        if n.trim().to_lowercase() == key {
+            return Ok(Some(n));
+        }
+    }
+    Ok(None)
+}
+
 /// A cluster as the pages and the CLI show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterView {
@@ -194,6 +222,9 @@ pub struct Release {
     pub sha256: String,
     pub size: u64,
     pub added_at: String,
+    /// When it was withdrawn and by whom (never offered again), if it was.
+    pub withdrawn_at: Option<String>,
+    pub withdrawn_by: Option<String>,
 }
 
 impl Hub {
@@ -264,12 +295,12 @@ impl Hub {
                 format!("'{}' is not an FQDN: {e}", fqdn.escape_debug()),
             )
         })?;
-        if self.find(display_name)?.is_some() {
+        if let Some(taken) = name_taken(&self.conn, display_name)? {
             return Err(OpError::new(
                 Kind::Invalid,
-                format!("a cluster named {display_name} is registered already"),
+                format!("a cluster named {taken} is registered already"),
             )
-            .hint("choose another display name, or unregister that cluster first"));
+            .hint("choose another display name (names differing only in case are the same), or unregister that cluster first"));
         }
         let code = random_hex(16);
         let expires = now + CODE_VALIDITY;
@@ -337,6 +368,11 @@ impl Hub {
                 fqdn.escape_debug()
             )));
         }
+        if let Some(taken) = name_taken(&tx, &display_name)? {
+            return Err(refused(format!(
+                "a cluster named {taken} was registered meanwhile"
+            )));
+        }
         let token = random_hex(32);
         let schedule =
             serde_json::to_string(&UpgradeSchedule::default_in("UTC")).map_err(storage)?;
@@ -362,6 +398,52 @@ impl Hub {
             display_name,
             token,
         })
+    }
+
+    /// A registration code as the publisher's consent link: `hub_url` (this hub's address as
+    /// the publisher must reach it), this hub's id, the code, the display name and the
+    /// publisher's FQDN. The code, the link and when the code expires.
+    pub fn register_url(
+        &mut self,
+        display_name: &str,
+        fqdn: &str,
+        hub_url: &str,
+        now: Timestamp,
+    ) -> OpResult<(String, String, Timestamp)> {
+        let (code, expires) = self.begin_registration(display_name, fqdn, now)?;
+        let ep = crate::clients::ssh::Endpoint::parse(fqdn, 8445)
+            .map_err(|e| OpError::new(Kind::Invalid, e))?;
+        let q = serde_urlencoded::to_string([
+            ("hub", hub_url),
+            ("hub_id", &self.id()?),
+            ("code", &code),
+            ("name", display_name),
+            ("fqdn", &ep.to_string()),
+        ])
+        .map_err(|e| OpError::new(Kind::Failed, e.to_string()))?;
+        let url = format!("https://{ep}/cloudconnect/register?{q}");
+        Ok((code, url, expires))
+    }
+
+    /// The address `hub serve` last announced (`https://HOST:PORT`), for consent links made
+    /// at the console.
+    pub fn address(&self) -> OpResult<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = 'address'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(storage)
+    }
+
+    pub fn set_address(&mut self, url: &str) -> OpResult {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('address', ?1)",
+                params![url],
+            )
+            .map_err(storage)?;
+        Ok(())
     }
 
     fn find(&self, name: &str) -> OpResult<Option<(i64, ClusterRow)>> {
@@ -556,6 +638,8 @@ impl Hub {
             sha256: sha256_hex(&data),
             size: data.len() as u64,
             added_at: now.to_string(),
+            withdrawn_at: None,
+            withdrawn_by: None,
         };
         let inserted = self
             .conn
@@ -578,21 +662,44 @@ impl Hub {
     pub fn releases(&self) -> OpResult<Vec<Release>> {
         let mut st = self
             .conn
-            .prepare("SELECT version, notes, urgent, sha256, size, added_at FROM release ORDER BY added_at DESC, version DESC")
+            .prepare("SELECT version, notes, urgent, sha256, size, added_at, withdrawn_at, withdrawn_by FROM release ORDER BY added_at DESC, version DESC")
             .map_err(storage)?;
-        let rows = st
-            .query_map([], |r| {
-                Ok(Release {
-                    version: r.get(0)?,
-                    notes: r.get(1)?,
-                    urgent: r.get(2)?,
-                    sha256: r.get(3)?,
-                    size: r.get::<_, i64>(4)? as u64,
-                    added_at: r.get(5)?,
-                })
-            })
-            .map_err(storage)?;
+        let rows = st.query_map([], release_row).map_err(storage)?;
         rows.collect::<Result<_, _>>().map_err(storage)
+    }
+
+    /// Withdraw a release: it is never offered again (nor downloaded), and who withdrew it
+    /// when is recorded. A version is published once, so it cannot come back either.
+    pub fn withdraw_release(
+        &mut self,
+        version: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> OpResult<Release> {
+        let Some(r) = self.releases()?.into_iter().find(|r| r.version == version) else {
+            return Err(OpError::new(
+                Kind::NotFound,
+                format!("no release {} is published", version.escape_debug()),
+            )
+            .hint("see them with: ccadmin hub release list"));
+        };
+        if let (Some(at), Some(by)) = (&r.withdrawn_at, &r.withdrawn_by) {
+            return Err(OpError::new(
+                Kind::Invalid,
+                format!("release {version} was withdrawn already, at {at} by {by}"),
+            ));
+        }
+        self.conn
+            .execute(
+                "UPDATE release SET withdrawn_at = ?2, withdrawn_by = ?3 WHERE version = ?1",
+                params![version, now.to_string(), actor],
+            )
+            .map_err(storage)?;
+        Ok(Release {
+            withdrawn_at: Some(now.to_string()),
+            withdrawn_by: Some(actor.to_owned()),
+            ..r
+        })
     }
 }
 
@@ -788,7 +895,7 @@ impl Hub {
         let known: Option<String> = self
             .conn
             .query_row(
-                "SELECT version FROM release WHERE version = ?1",
+                "SELECT version FROM release WHERE version = ?1 AND withdrawn_at IS NULL",
                 params![version],
                 |r| r.get(0),
             )
@@ -807,23 +914,12 @@ impl Hub {
         let mut st = self
             .conn
             .prepare(
-                "SELECT version, notes, urgent, sha256, size, added_at, signature FROM release",
+                "SELECT version, notes, urgent, sha256, size, added_at, withdrawn_at, withdrawn_by, signature
+                 FROM release WHERE withdrawn_at IS NULL",
             )
             .map_err(storage)?;
         let rows = st
-            .query_map([], |r| {
-                Ok((
-                    Release {
-                        version: r.get(0)?,
-                        notes: r.get(1)?,
-                        urgent: r.get(2)?,
-                        sha256: r.get(3)?,
-                        size: r.get::<_, i64>(4)? as u64,
-                        added_at: r.get(5)?,
-                    },
-                    r.get::<_, String>(6)?,
-                ))
-            })
+            .query_map([], |r| Ok((release_row(r)?, r.get::<_, String>(8)?)))
             .map_err(storage)?;
         let all: Vec<(Release, String)> = rows.collect::<Result<_, _>>().map_err(storage)?;
         Ok(all
@@ -845,6 +941,26 @@ impl Hub {
         let (id, name) = self.by_token(token)?;
         text("node name", node, 255)?;
         text("version", version, 64)?;
+        // A cluster is two nodes: names beyond those are refused, never stored (a token
+        // holder cannot grow the database or the pages with invented nodes).
+        let known: Vec<String> = {
+            let mut st = self
+                .conn
+                .prepare("SELECT node FROM cluster_node WHERE cluster_id = ?1 ORDER BY node")
+                .map_err(storage)?;
+            let rows = st.query_map(params![id], |r| r.get(0)).map_err(storage)?;
+            rows.collect::<Result<_, _>>().map_err(storage)?
+        };
+        if !known.iter().any(|n| n == node) && known.len() >= MAX_NODES {
+            return Err(OpError::new(
+                Kind::Forbidden,
+                format!(
+                    "{name} has its {MAX_NODES} nodes already ({}); {node} is not one of them",
+                    known.join(", ")
+                ),
+            )
+            .hint("a node was replaced or renamed: unregister the cluster at the hub and register it again"));
+        }
         self.conn
             .execute(
                 "INSERT OR REPLACE INTO cluster_node (cluster_id, node, version, last_poll) VALUES (?1, ?2, ?3, ?4)",
@@ -940,10 +1056,7 @@ impl Hub {
         now: Timestamp,
     ) -> OpResult {
         let (id, _) = self.by_token(token)?;
-        let detail: String = crate::output::terminal_safe(detail)
-            .chars()
-            .take(1000)
-            .collect();
+        let detail: String = crate::output::one_line(detail).chars().take(1000).collect();
         let changed = self
             .conn
             .execute(
@@ -992,6 +1105,21 @@ impl Hub {
         }
         Ok(out)
     }
+}
+
+/// A release from a row of (version, notes, urgent, sha256, size, added_at, withdrawn_at,
+/// withdrawn_by).
+fn release_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Release> {
+    Ok(Release {
+        version: r.get(0)?,
+        notes: r.get(1)?,
+        urgent: r.get(2)?,
+        sha256: r.get(3)?,
+        size: r.get::<_, i64>(4)? as u64,
+        added_at: r.get(5)?,
+        withdrawn_at: r.get(6)?,
+        withdrawn_by: r.get(7)?,
+    })
 }
 
 struct ClusterRow {
@@ -1087,6 +1215,129 @@ mod tests {
         assert!(hub.begin_registration("lab", "x.example.com", t).is_err());
         hub.unregister("Lab").unwrap();
         assert!(hub.clusters(None, t).unwrap().is_empty());
+    }
+
+    /// Regression (issue 24, finding 14): SQLite's NOCASE folds ASCII only, so "ZÜRICH" was
+    /// registered beside "Zürich"; and two codes issued before either completed both counted.
+    #[test]
+    fn cluster_names_differing_only_in_case_are_one_name() {
+        let d = tempfile::tempdir().unwrap();
+        let t = at("2026-12-02T10:00:00Z");
+        let mut hub = Hub::open(d.path()).unwrap();
+        let id = hub.id().unwrap();
+        let (first, _) = hub.begin_registration("Zürich", "cc1", t).unwrap();
+        let (second, _) = hub.begin_registration("ZÜRICH", "cc2", t).unwrap();
+        hub.complete_registration(&id, &first, "cc1", CERT, t)
+            .unwrap();
+        let e = hub
+            .complete_registration(&id, &second, "cc2", CERT, t)
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("named Zürich was registered meanwhile"),
+            "{e}"
+        );
+        for other in ["ZÜRICH", "zürich", "ZüRiCh"] {
+            let e = hub.begin_registration(other, "cc3", t).unwrap_err();
+            assert!(
+                e.to_string().contains("named Zürich is registered already"),
+                "{e}"
+            );
+        }
+        assert_eq!(hub.clusters(None, t).unwrap().len(), 1);
+    }
+
+    /// Regression (issue 24, finding 11): every poll with a new node name added a row (23,000
+    /// names grew the database to 18 MB); a cluster has two nodes.
+    #[test]
+    fn a_poll_may_name_only_the_clusters_two_nodes() {
+        let d = tempfile::tempdir().unwrap();
+        let t = at("2026-12-02T10:00:00Z");
+        let (mut hub, token) = lab(d.path(), t);
+        hub.poll(&token, "cc1", "1.0.0", t).unwrap();
+        hub.poll(&token, "cc2", "1.0.0", t).unwrap();
+        for n in 0..20 {
+            let e = hub
+                .poll(&token, &format!("invented-{n}"), "1.0.0", t)
+                .unwrap_err();
+            assert_eq!(e.kind, Kind::Forbidden);
+            assert!(
+                e.to_string().contains("has its 2 nodes already (cc1, cc2)"),
+                "{e}"
+            );
+        }
+        // The two keep polling.
+        hub.poll(&token, "cc1", "1.0.1", t).unwrap();
+        let nodes: Vec<String> = hub
+            .nodes("Lab")
+            .unwrap()
+            .into_iter()
+            .map(|n| n.node)
+            .collect();
+        assert_eq!(nodes, ["cc1", "cc2"]);
+    }
+
+    /// Regression (issue 24, finding 6): a broken release could not be withdrawn; the next
+    /// window offered it again.
+    #[test]
+    fn a_withdrawn_release_is_never_offered_again() {
+        let d = tempfile::tempdir().unwrap();
+        let t = at("2026-12-02T10:00:00Z");
+        let (mut hub, token) = lab(d.path(), t);
+        let archive = d.path().join("a.tar.gz");
+        std::fs::write(&archive, b"archive").unwrap();
+        hub.add_release(&archive, "1.1.0", "", false, SIG, t)
+            .unwrap();
+        hub.add_release(&archive, "1.2.0", "", false, SIG, t)
+            .unwrap();
+        let w = at("2026-12-03T03:05:00Z");
+        assert!(matches!(
+            hub.poll(&token, "cc1", "1.1.0", w).unwrap(),
+            Offer::Install { version, .. } if version == "1.2.0"
+        ));
+        hub.report(&token, "cc1", "1.2.0", false, "health check failed", w)
+            .unwrap();
+        let r = hub.withdraw_release("1.2.0", "alice", w).unwrap();
+        assert_eq!(r.withdrawn_by.as_deref(), Some("alice"));
+        assert_eq!(r.withdrawn_at.as_deref(), Some("2026-12-03T03:05:00Z"));
+        // Never again: not in the next window, not as the newest, not for download, not
+        // published again, not withdrawn twice.
+        let next = at("2026-12-04T03:05:00Z");
+        assert_eq!(
+            hub.poll(&token, "cc1", "1.1.0", next).unwrap(),
+            Offer::UpToDate
+        );
+        assert!(matches!(
+            hub.poll(&token, "cc2", "1.0.0", next).unwrap(),
+            Offer::Install { version, .. } if version == "1.1.0"
+        ));
+        assert_eq!(
+            hub.release_archive("1.2.0").unwrap_err().kind,
+            Kind::NotFound
+        );
+        assert!(hub.release_archive("1.1.0").is_ok());
+        assert!(hub
+            .add_release(&archive, "1.2.0", "", false, SIG, next)
+            .is_err());
+        let e = hub.withdraw_release("1.2.0", "bob", next).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("withdrawn already, at 2026-12-03T03:05:00Z by alice"),
+            "{e}"
+        );
+        assert_eq!(
+            hub.withdraw_release("9.9.9", "bob", next).unwrap_err().kind,
+            Kind::NotFound
+        );
+        let listed = hub.releases().unwrap();
+        let withdrawn = listed.iter().find(|r| r.version == "1.2.0").unwrap();
+        assert_eq!(withdrawn.withdrawn_by.as_deref(), Some("alice"));
+        assert!(listed
+            .iter()
+            .find(|r| r.version == "1.1.0")
+            .unwrap()
+            .withdrawn_at
+            .is_none());
     }
 
     #[test]

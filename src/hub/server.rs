@@ -6,7 +6,10 @@
 //! - `POST /api/v1/poll` (`Authorization: Bearer TOKEN`) `{"node", "version"}` → an offer
 //!   (`up-to-date`, `wait` with why, or `install` with version, SHA-256, size, signature);
 //! - `POST /api/v1/report` (bearer) `{"node", "version", "healthy", "detail"}`;
-//! - `GET /api/v1/releases/VERSION` (bearer) → the archive.
+//! - `GET /api/v1/releases/VERSION` (bearer) → the archive (not a withdrawn one), streamed
+//!   from its file as the node reads it.
+//!
+//! A cluster is two nodes: a poll naming a third is refused.
 //!
 //! The pages for people and their JSON API are in `web.rs`.
 
@@ -171,38 +174,47 @@ impl HubService {
                 hub.authorize(token).map_err(failed)?;
                 let version = &p["/api/v1/releases/".len()..];
                 let path = hub.release_archive(version).map_err(failed)?;
-                let data = std::fs::read(&path).map_err(|e| {
+                // Streamed from the file as the node reads it, never held in memory; a node
+                // that stops reading is dropped after the server's write timeout.
+                let unreadable = |e: std::io::Error| {
                     Box::new(error(
                         StatusCode::INTERNAL_SERVER_ERROR,
                         &format!("the archive cannot be read: {e}"),
                     ))
-                })?;
+                };
+                let mut file = std::fs::File::open(&path).map_err(unreadable)?;
+                let total = file.metadata().map_err(unreadable)?.len();
                 // `Range: bytes=N-` resumes an interrupted download.
                 let from = r
                     .header(hyper::header::RANGE)
                     .and_then(|v| v.strip_prefix("bytes="))
                     .and_then(|v| v.strip_suffix('-'))
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .filter(|n| *n > 0 && *n < data.len());
-                let total = data.len();
-                let mut reply = match from {
-                    Some(n) => {
-                        let mut reply = Response::new(Full::new(Bytes::from(data).slice(n..)));
-                        *reply.status_mut() = StatusCode::PARTIAL_CONTENT;
-                        if let Ok(v) = hyper::header::HeaderValue::from_str(&format!(
-                            "bytes {n}-{}/{total}",
-                            total - 1
-                        )) {
-                            reply.headers_mut().insert(hyper::header::CONTENT_RANGE, v);
-                        }
-                        reply
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .filter(|n| *n > 0 && *n < total);
+                let mut reply = Response::new(Full::new(Bytes::new()));
+                if let Some(n) = from {
+                    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(n))
+                        .map_err(unreadable)?;
+                    *reply.status_mut() = StatusCode::PARTIAL_CONTENT;
+                    if let Ok(v) = hyper::header::HeaderValue::from_str(&format!(
+                        "bytes {n}-{}/{total}",
+                        total - 1
+                    )) {
+                        reply.headers_mut().insert(hyper::header::CONTENT_RANGE, v);
                     }
-                    None => Response::new(Full::new(Bytes::from(data))),
-                };
+                }
+                let len = total - from.unwrap_or(0);
+                reply.headers_mut().insert(
+                    hyper::header::CONTENT_LENGTH,
+                    hyper::header::HeaderValue::from(len),
+                );
                 reply.headers_mut().insert(
                     hyper::header::CONTENT_TYPE,
                     hyper::header::HeaderValue::from_static("application/octet-stream"),
                 );
+                reply
+                    .extensions_mut()
+                    .insert(https::FileBody::new(file, len));
                 Ok(reply)
             }
             _ => Err(Box::new(error(StatusCode::NOT_FOUND, "no such endpoint"))),
@@ -222,7 +234,20 @@ impl https::Handler for HubService {
 /// Run the hub's service on `listen` until SIGTERM or SIGINT; its certificate is made on first
 /// start (self-signed for `host`) in `<hub-dir>/tls/`.
 pub fn run(dir: PathBuf, listen: SocketAddr, host: &str, clock: Clock) -> Result<(), String> {
-    let hub = Hub::open(&dir).map_err(|e| e.to_string())?;
+    // The same bound on memory under bad sign-ins as `ccadmin serve` (argon2's large blocks
+    // given back when freed), before any thread starts.
+    https::bound_allocator();
+    let mut hub = Hub::open(&dir).map_err(|e| e.to_string())?;
+    // The address consent links made at the console (`hub cluster add`) name.
+    if listen.port() != 0 {
+        let address = format!(
+            "https://{}",
+            crate::clients::ssh::Endpoint::parse(host, listen.port())
+                .map(|e| e.to_string())
+                .map_err(|e| format!("the hub's host name {host}: {e}"))?
+        );
+        hub.set_address(&address).map_err(|e| e.to_string())?;
+    }
     let files = crate::serve::tls::ensure(&dir, host)?;
     let (acceptor, cert_sha256) = https::acceptor(&files)?;
     let log = https::open_log(&dir.join("logs"), "hub.log")?;

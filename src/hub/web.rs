@@ -6,7 +6,10 @@
 //! the next scheduled upgrade, *Unregister* with an acknowledgement. The releases.
 //!
 //! Pages use a session cookie (`HttpOnly; Secure; SameSite=Lax`, 8 hours; only its SHA-256
-//! is stored) and every form carries the session's CSRF token. The JSON API under
+//! is stored) and every form carries the session's CSRF token; the sign-in form carries one of
+//! its own (with a cookie for `/login`). After signing in only a path of this hub's origin is
+//! followed, and a page's banner is chosen by a code, never taken from the link. A release is
+//! withdrawn from the releases page. The JSON API under
 //! `/api/v1/clusters` and `GET /api/v1/releases` takes HTTP Basic with a hub account.
 //! Sign-in attempts are limited per address and per account as the node service's are.
 
@@ -55,12 +58,82 @@ fn base_url(r: &Request<'_>) -> Option<String> {
         .map(|_| format!("https://{host}"))
 }
 
-/// A local path to go back to after signing in (never another site).
-fn local_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/cloudconnect"
+/// Where to go after signing in: `next` only when it is a path of this hub's own origin as a
+/// browser's URL parser reads it (WHATWG: tabs and newlines dropped, `\\` as `/`, dot
+/// segments resolved), given back as that parser serialises it, so the browser follows exactly
+/// the path checked; anything else goes to the Cloud Connect page.
+fn local_next(r: &Request<'_>, next: &str) -> String {
+    const HOME: &str = "/cloudconnect";
+    let base = base_url(r).unwrap_or_else(|| "https://hub.invalid".into());
+    let Ok(base) = url::Url::parse(&base) else {
+        return HOME.into();
+    };
+    let Ok(target) = base.join(next) else {
+        return HOME.into();
+    };
+    if target.origin() != base.origin() {
+        return HOME.into();
+    }
+    let path = match target.query() {
+        Some(q) => format!("{}?{q}", target.path()),
+        None => target.path().to_owned(),
+    };
+    // The path must read back as the same URL of this origin (a path that serialises as
+    // `//host/…` would be another host's).
+    match base.join(&path) {
+        Ok(again) if again == target && path.starts_with('/') && !path.starts_with("//") => path,
+        _ => HOME.into(),
+    }
+}
+
+/// The sign-in form's token (login CSRF): a random value in a cookie for `/login` only and
+/// in the form; a sign-in whose form does not carry its cookie's value is refused before the
+/// password is checked.
+const LOGIN_COOKIE: &str = "ccadmin_hub_login";
+
+/// The success banner of a page, chosen by `notice` (a code, never text from the link); the
+/// names it shows are looked up, so a link cannot put words on the hub's pages.
+fn notice_text(hub: &Hub, q: &[(String, String)], now: Timestamp) -> String {
+    let name = field(q, "name");
+    match field(q, "notice") {
+        "registered" => hub
+            .cluster(name, now)
+            .map(|c| format!("{} is registered.", c.display_name))
+            .unwrap_or_default(),
+        "saved" => hub
+            .cluster(name, now)
+            .map(|c| {
+                format!(
+                    "Saved. Next scheduled upgrade: {}",
+                    when(c.next_upgrade.start, &c.schedule.time_zone)
+                )
+            })
+            .unwrap_or_default(),
+        "postponed" => hub
+            .cluster(name, now)
+            .map(|c| {
+                format!(
+                    "The next upgrade is postponed to {}",
+                    when(c.next_upgrade.start, &c.schedule.time_zone)
+                )
+            })
+            .unwrap_or_default(),
+        "unregistered" => "The cluster is unregistered.".into(),
+        "withdrawn" => {
+            let version = field(q, "version");
+            hub.releases()
+                .unwrap_or_default()
+                .into_iter()
+                .find(|r| r.version == version && r.withdrawn_at.is_some())
+                .map(|r| {
+                    format!(
+                        "Release {} is withdrawn; it will never be offered again.",
+                        r.version
+                    )
+                })
+                .unwrap_or_default()
+        }
+        _ => String::new(),
     }
 }
 
@@ -118,6 +191,13 @@ impl HubService {
     pub(super) fn credentials(&self, r: &Request<'_>) -> Option<SignedIn> {
         let (name, password) = if r.path == "/login" && *r.method == Method::POST {
             let f = form(r.body).ok()?;
+            let expected = cookie(r.header(COOKIE), LOGIN_COOKIE).unwrap_or("");
+            if expected.is_empty() || !same_token(field(&f, "csrf"), expected) {
+                return Some(Err(Box::new(error(
+                    StatusCode::FORBIDDEN,
+                    "the sign-in form is stale or did not come from this hub",
+                ))));
+            }
             (
                 field(&f, "name").to_owned(),
                 field(&f, "password").to_owned(),
@@ -143,6 +223,7 @@ impl HubService {
             || path == "/login"
             || path == "/logout"
             || path == "/releases"
+            || path == "/releases/withdraw"
             || path.starts_with("/cloudconnect"))
         {
             return None;
@@ -197,7 +278,7 @@ impl HubService {
             return Some(error(StatusCode::METHOD_NOT_ALLOWED, "use GET or POST"));
         }
         let q = query(r.query);
-        let notice = field(&q, "notice").chars().take(200).collect::<String>();
+        let notice = notice_text(hub, &q, now);
         Some(match path {
             "/cloudconnect" => {
                 let search = field(&q, "q").trim().to_owned();
@@ -210,7 +291,7 @@ impl HubService {
             }
             "/cloudconnect/add" => self.pages.render(StatusCode::OK, "add.html", ctx(json!({}))),
             "/cloudconnect/settings" => self.settings_page(hub, field(&q, "name"), now, &notice, None, &ctx),
-            "/releases" => self.pages.render(StatusCode::OK, "releases.html", ctx(json!({"releases": hub.releases().unwrap_or_default()}))),
+            "/releases" => self.pages.render(StatusCode::OK, "releases.html", ctx(json!({"releases": hub.releases().unwrap_or_default(), "notice": notice}))),
             _ => self.pages.render(StatusCode::NOT_FOUND, "message.html", ctx(json!({"heading": "Not found", "message": "There is no such page.", "link": "/cloudconnect", "link_text": "Cloud Connect"}))),
         })
     }
@@ -296,6 +377,33 @@ impl HubService {
                 None,
             )
         };
+        if r.path == "/releases/withdraw" {
+            let version = field(fields, "version");
+            return match hub.withdraw_release(version, &session.account, now) {
+                Ok(_) => {
+                    self.log(&format!(
+                        "{}: withdrew release {version}",
+                        session.account
+                    ));
+                    redirect(
+                        &format!(
+                            "/releases?{}",
+                            serde_urlencoded::to_string([
+                                ("notice", "withdrawn"),
+                                ("version", version)
+                            ])
+                            .unwrap_or_default()
+                        ),
+                        None,
+                    )
+                }
+                Err(e) => self.pages.render(
+                    StatusCode::BAD_REQUEST,
+                    "releases.html",
+                    ctx(json!({"releases": hub.releases().unwrap_or_default(), "error": e.to_string()})),
+                ),
+            };
+        }
         match r.path {
             "/logout" => {
                 let _ = hub.end_session(sid);
@@ -352,18 +460,12 @@ impl HubService {
                     .and_then(|c| change.apply(&c.schedule))
                     .and_then(|s| hub.set_schedule(name, s, &session.account, now));
                 match done {
-                    Ok(c) => back(&format!(
-                        "Saved. Next scheduled upgrade: {}",
-                        when(c.next_upgrade.start, &c.schedule.time_zone)
-                    )),
+                    Ok(_) => back("saved"),
                     Err(e) => self.settings_page(hub, name, now, "", Some(&e.to_string()), ctx),
                 }
             }
             "/cloudconnect/settings/postpone" => match hub.postpone(name, &session.account, now) {
-                Ok(c) => back(&format!(
-                    "The next upgrade is postponed to {}",
-                    when(c.next_upgrade.start, &c.schedule.time_zone)
-                )),
+                Ok(_) => back("postponed"),
                 Err(e) => self.settings_page(hub, name, now, "", Some(&e.to_string()), ctx),
             },
             "/cloudconnect/settings/unregister" => {
@@ -373,17 +475,7 @@ impl HubService {
                 match hub.unregister(name) {
                     Ok(()) => {
                         self.log(&format!("{}: unregistered {name}", session.account));
-                        redirect(
-                            &format!(
-                                "/cloudconnect?{}",
-                                serde_urlencoded::to_string([(
-                                    "notice",
-                                    format!("{name} is unregistered.")
-                                )])
-                                .unwrap_or_default()
-                            ),
-                            None,
-                        )
+                        redirect("/cloudconnect?notice=unregistered", None)
                     }
                     Err(e) => self.settings_page(hub, name, now, "", Some(&e.to_string()), ctx),
                 }
@@ -402,18 +494,8 @@ impl HubService {
         hub_url: &str,
         now: Timestamp,
     ) -> Result<(String, Timestamp), OpError> {
-        let (code, expires) = hub.begin_registration(display_name, fqdn, now)?;
-        let ep = crate::clients::ssh::Endpoint::parse(fqdn, 8445)
-            .map_err(|e| OpError::new(Kind::Invalid, e))?;
-        let q = serde_urlencoded::to_string([
-            ("hub", hub_url),
-            ("hub_id", &hub.id()?),
-            ("code", &code),
-            ("name", display_name),
-            ("fqdn", &ep.to_string()),
-        ])
-        .map_err(|e| OpError::new(Kind::Failed, e.to_string()))?;
-        Ok((format!("https://{ep}/cloudconnect/register?{q}"), expires))
+        let (_, url, expires) = hub.register_url(display_name, fqdn, hub_url, now)?;
+        Ok((url, expires))
     }
 
     fn login(
@@ -424,18 +506,29 @@ impl HubService {
         signed_in: Option<SignedIn>,
     ) -> Reply {
         let q = query(r.query);
-        match *r.method {
-            Method::GET => self.pages.render(
-                StatusCode::OK,
+        // Every sign-in form carries a fresh token, also in a cookie only `/login` gets.
+        let login_form = |status: StatusCode, next: &str, message: Option<&str>| {
+            let token = super::random_hex(16);
+            let mut reply = self.pages.render(
+                status,
                 "login.html",
-                json!({"next": local_next(field(&q, "next"))}),
-            ),
+                json!({"next": next, "error": message, "login_csrf": token}),
+            );
+            if let Ok(v) = hyper::header::HeaderValue::from_str(&format!(
+                "{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; Secure; SameSite=Strict"
+            )) {
+                reply.headers_mut().insert(hyper::header::SET_COOKIE, v);
+            }
+            reply
+        };
+        match *r.method {
+            Method::GET => login_form(StatusCode::OK, &local_next(r, field(&q, "next")), None),
             Method::POST => {
                 let fields = match form(r.body) {
                     Ok(f) => f,
                     Err(e) => return error(StatusCode::BAD_REQUEST, &e),
                 };
-                let next = local_next(field(&fields, "next")).to_owned();
+                let next = local_next(r, field(&fields, "next"));
                 let Some(signed_in) = signed_in else {
                     return error(StatusCode::BAD_REQUEST, "the form carries no name");
                 };
@@ -452,13 +545,10 @@ impl HubService {
                         let message = match status {
                             StatusCode::TOO_MANY_REQUESTS => "Too many failed sign-ins from this address or for this account; wait a minute and try again.",
                             StatusCode::SERVICE_UNAVAILABLE => "Too many sign-ins are being checked at once; try again in a moment.",
+                            StatusCode::FORBIDDEN => "The sign-in form was stale or did not come from this hub. Sign in again.",
                             _ => "The account name or password is wrong.",
                         };
-                        self.pages.render(
-                            status,
-                            "login.html",
-                            json!({"next": next, "error": message}),
-                        )
+                        login_form(status, &next, Some(message))
                     }
                 }
             }

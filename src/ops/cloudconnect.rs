@@ -29,6 +29,38 @@ const LAST_RESULT: &str = "hub.last-result";
 /// How long a call to the hub may take.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long the consent page's look-up of a hub (a link's `hub`, which anyone can choose) may
+/// take in all: connection, TLS, the answer.
+pub const LOOKUP_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many such look-ups run at once; one more is refused at once.
+pub const LOOKUPS_AT_ONCE: usize = 4;
+static LOOKUPS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// One registration at a time (checked, then kept, with nothing in between).
+static REGISTERING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// A slot among the look-ups at once, given back when dropped.
+struct Lookup;
+
+impl Lookup {
+    fn take() -> OpResult<Lookup> {
+        use std::sync::atomic::Ordering::SeqCst;
+        if LOOKUPS.fetch_add(1, SeqCst) >= LOOKUPS_AT_ONCE {
+            LOOKUPS.fetch_sub(1, SeqCst);
+            return Err(
+                OpError::new(Kind::Busy, "too many hubs are being looked up at once")
+                    .hint("try again in a moment"),
+            );
+        }
+        Ok(Lookup)
+    }
+}
+
+impl Drop for Lookup {
+    fn drop(&mut self) {
+        LOOKUPS.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// The cluster's registration as this node knows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Registration {
@@ -94,28 +126,107 @@ pub fn registration(node: &mut Node) -> OpResult<Option<Registration>> {
     }))
 }
 
-/// What the consent page shows before the administrator allows access: the hub's identity and
-/// the SHA-256 of the certificate it presented (checked against the hub's own word on it).
-pub fn hub_identity(hub: &str) -> OpResult<(hub::Identity, Vec<u8>)> {
-    hub::identity(&hub_url(hub)?, TIMEOUT)
+/// A consent link may be used only while the cluster is not registered: a registration is
+/// replaced only after the administrator unregistered it at the console. (An application user
+/// opening a link of a hub of their own changes nothing.) Says nothing of the hub it is
+/// registered with: anyone may open the page.
+pub fn refuse_if_registered(node: &mut Node) -> OpResult {
+    if registration(node)?.is_some() {
+        return Err(OpError::new(
+            Kind::Forbidden,
+            "this Cloud Connect cluster is registered with a hub already; a registration link cannot replace it",
+        )
+        .hint("to register it with another hub, the administrator first unregisters it at the publisher's console (utils cloudconnect unregister), then registers it again from the hub"));
+    }
+    Ok(())
 }
 
-/// The administrator allowed access: complete the hub's `code` for this publisher's `fqdn`,
-/// trusting only the hub certificate whose SHA-256 the page showed (`consented_sha256`), and
-/// keep the registration. `own_cert_sha256`: this node's service certificate, which the hub
-/// pins.
+/// This publisher's own name as the hub binds it (`HOST:PORT`, port 8445 unless given), after
+/// checking that the link was made for it: a code is completed only for the node it names.
+pub fn own_name_for(node: &mut Node, link_fqdn: &str) -> OpResult<String> {
+    let me = node.identity()?.hostname;
+    let own = crate::clients::ssh::Endpoint::parse(&me, 8445)
+        .map_err(|e| {
+            OpError::new(
+                Kind::NotConfigured,
+                format!(
+                    "this node's host name '{}' is not one: {e}",
+                    me.escape_debug()
+                ),
+            )
+            .hint("set it with utils node set --hostname")
+        })?
+        .to_string();
+    let linked = crate::clients::ssh::Endpoint::parse(link_fqdn, 8445)
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    if !linked.eq_ignore_ascii_case(&own) {
+        return Err(OpError::new(
+            Kind::Forbidden,
+            format!(
+                "this link registers the publisher {}; this node is {own}",
+                crate::output::one_line(link_fqdn)
+            ),
+        )
+        .hint(format!(
+            "open the link on that publisher, or add the cluster on the hub again with this publisher's name, {own}"
+        )));
+    }
+    Ok(own)
+}
+
+/// What the consent page shows before the administrator allows access: the hub's identity and
+/// the SHA-256 of the certificate it presented (checked against the hub's own word on it).
+///
+/// Anyone can make a link naming any `https://HOST:PORT`, so the look-up is bounded: at most
+/// [`LOOKUP_TIMEOUT`] in all, [`LOOKUPS_AT_ONCE`] at once, and every failure is the same
+/// sentence (refused, reset, timed out, or an answer that is not a hub's are not told apart:
+/// the page is no port scanner). The cause is kept as the error's source, for the node's log.
+/// Only an answer that is a hub's identity says more: a certificate that is not the one it
+/// names (something in between).
+pub fn hub_identity(hub: &str) -> OpResult<(hub::Identity, Vec<u8>)> {
+    let hub = hub_url(hub)?;
+    let _slot = Lookup::take()?;
+    hub::identity(&hub, LOOKUP_TIMEOUT).map_err(|e| {
+        if e.kind == Kind::Untrusted {
+            e
+        } else {
+            no_hub(&hub).caused_by(e)
+        }
+    })
+}
+
+/// The one sentence for a hub that could not be looked up, whatever the reason.
+fn no_hub(hub: &str) -> OpError {
+    OpError::new(Kind::Unreachable, format!("no hub answered at {hub}"))
+        .hint("check the hub's address and that this node reaches it, then start again with Add Cloud Connect on the hub (this node's log, serve.log, says more)")
+}
+
+/// The administrator allowed access: complete the hub's `code` for this publisher (the link's
+/// `link_fqdn` must be this node's own name, and the node sends its own name, never the
+/// link's), trusting only the hub certificate whose SHA-256 the page showed
+/// (`consented_sha256`), and keep the registration. `own_cert_sha256`: this node's service
+/// certificate, which the hub pins. Refused while the cluster is registered (see
+/// [`refuse_if_registered`]).
 pub fn register(
     node: &mut Node,
     hub: &str,
     hub_id: &str,
     code: &str,
-    fqdn: &str,
+    link_fqdn: &str,
     consented_sha256: &str,
     own_cert_sha256: &str,
 ) -> OpResult<Registration> {
     node.require_cloud_connect(true)?;
     let hub = hub_url(hub)?;
-    let (identity, cert) = hub::identity(&hub, TIMEOUT)?;
+    // Checked and kept with no other registration in between.
+    let _one = REGISTERING.try_lock().map_err(|_| {
+        OpError::new(Kind::Busy, "another registration is being completed")
+            .hint("wait for it, then look at utils cloudconnect show registration")
+    })?;
+    refuse_if_registered(node)?;
+    let own = own_name_for(node, link_fqdn)?;
+    let (identity, cert) = hub_identity(&hub)?;
     if !identity.cert_sha256.eq_ignore_ascii_case(consented_sha256) || identity.hub_id != hub_id {
         return Err(OpError::new(
             Kind::Untrusted,
@@ -125,8 +236,17 @@ pub fn register(
         )
         .hint("start the registration again from the hub"));
     }
-    let client = HubClient::new(&hub, &cert, None, TIMEOUT)?;
-    let done = client.register(hub_id, code, fqdn, own_cert_sha256)?;
+    let client = HubClient::new(&hub, &cert, None, LOOKUP_TIMEOUT)?;
+    let done = {
+        let _slot = Lookup::take()?;
+        client.register(hub_id, code, &own, own_cert_sha256)?
+    };
+    if done.hub_id != hub_id {
+        return Err(OpError::new(
+            Kind::Peer,
+            format!("{hub} completed the registration as another hub than it named"),
+        ));
+    }
     let now = jiff::Timestamp::now().to_string();
     let (db, secrets) = node.db_and_secrets()?;
     secrets.put(db, TOKEN_SECRET, &Secret::new(done.token))?;
@@ -171,19 +291,36 @@ pub fn record_poll(node: &mut Node, state: &str) -> OpResult {
     Ok(())
 }
 
+/// What the hub made of an unregistration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HubTold {
+    /// The hub forgot the cluster.
+    Forgot,
+    /// The hub (its pinned certificate, so the real one) no longer knows the cluster's token:
+    /// it was unregistered there already.
+    ForgotAlready,
+    /// The hub was not told (it did not answer, or the token is missing here): why.
+    NotTold(String),
+}
+
 /// Forget the registration (publisher only): the hub is told first when it answers; the
-/// result says whether it was (`Err` text: why not).
-pub fn unregister(node: &mut Node) -> OpResult<Result<(), String>> {
+/// result says what the hub made of it.
+pub fn unregister(node: &mut Node) -> OpResult<HubTold> {
     node.require_cloud_connect(true)?;
     let told = match client(node) {
-        Ok(Some((c, _))) => c.unregister().map_err(|e| e.to_string()),
+        Ok(Some((c, _))) => match c.unregister() {
+            Ok(()) => HubTold::Forgot,
+            // 403: a token the hub does not know (401 would be a missing one, never sent).
+            Err(e) if e.kind == Kind::Refused => HubTold::ForgotAlready,
+            Err(e) => HubTold::NotTold(e.to_string()),
+        },
         Ok(None) => {
             return Err(OpError::new(
                 Kind::NotFound,
                 "this Cloud Connect cluster is not registered with a hub",
             ))
         }
-        Err(e) => Err(e.to_string()),
+        Err(e) => HubTold::NotTold(e.to_string()),
     };
     let (db, secrets) = node.db_and_secrets()?;
     for k in [URL, ID, CERT, NAME, AT, LAST_POLL, LAST_RESULT] {

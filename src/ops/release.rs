@@ -228,6 +228,34 @@ fn unpack(data: &[u8], into: &Path) -> OpResult {
     Ok(())
 }
 
+/// Remove every release directory under `root/releases` but `current` and `previous` (a
+/// failed or superseded release is not kept; a node keeps one release to go back to).
+pub fn prune(root: &Path, current: &Path, previous: Option<&Path>) {
+    let releases = root.join("releases");
+    let keep = |p: &Path| {
+        let full = |q: &Path| {
+            let q = if q.is_absolute() {
+                q.to_path_buf()
+            } else {
+                root.join(q)
+            };
+            std::fs::canonicalize(&q).unwrap_or(q)
+        };
+        let p = full(p);
+        p == full(current) || previous.is_some_and(|prev| p == full(prev))
+    };
+    let Ok(entries) = std::fs::read_dir(&releases) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let is_release = name.to_str().is_some_and(is_version);
+        if is_release && e.path().is_dir() && !keep(&e.path()) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// Point `root/current` at `target` (atomically); what it pointed at before.
 pub fn switch(root: &Path, target: &Path) -> OpResult<Option<PathBuf>> {
     let current = root.join("current");

@@ -3,6 +3,12 @@
 //! the certificate it presents, and asks an application user to sign in and *Allow access to
 //! the Cloud Connect cluster*. Allowed, the node completes the code with the hub (trusting only
 //! the certificate the page showed) and the page offers *Continue* back to the hub.
+//!
+//! Only the administrator's intent registers the cluster (issue 24): a registered cluster
+//! refuses every link (the administrator unregisters it at the console first), a link made for
+//! another publisher is refused, and both before anything is looked up or anyone signs in. The
+//! look-up of the link's hub is bounded and says one neutral thing on any failure (see
+//! `cloudconnect::hub_identity`). A failure page offers a way back to the hub.
 
 use hyper::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -58,49 +64,88 @@ impl Service {
         self.pages.render(status, "consent.html", ctx)
     }
 
-    fn consent_error(&self, e: &OpError) -> Reply {
+    /// A failure page: what went wrong, and a way back to the hub the link came from (when the
+    /// link names one that is an address at all).
+    fn consent_error(&self, e: &OpError, fields: &[(String, String)]) -> Reply {
         let status = match e.kind {
             Kind::Refused | Kind::Forbidden | Kind::Untrusted | Kind::WrongRole => {
                 StatusCode::FORBIDDEN
             }
             Kind::Unreachable => StatusCode::BAD_GATEWAY,
             Kind::Invalid | Kind::NotFound => StatusCode::BAD_REQUEST,
+            Kind::Busy => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
-        let text = match &e.hint {
-            Some(h) => format!("{}. {h}.", e.message.trim_end_matches('.')),
-            None => e.message.clone(),
+        // The cause the page does not tell (why a hub could not be looked up) is the log's.
+        if let Some(cause) = &e.source {
+            self.log(&format!("consent page: {e}: {cause}"));
+        }
+        let sentence = |s: &str| {
+            let mut c = s.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
         };
+        let text = match &e.hint {
+            Some(h) => format!(
+                "{}. {}.",
+                sentence(e.message.trim_end_matches('.')),
+                sentence(h)
+            ),
+            None => sentence(&e.message),
+        };
+        let back = cloudconnect::hub_url(field(fields, "hub"))
+            .ok()
+            .map(|hub| format!("{hub}/cloudconnect"));
         self.consent_page(
             status,
-            json!({"heading": "Registration failed", "error": text}),
+            json!({"heading": "Registration failed", "error": text, "back": back}),
         )
+    }
+
+    /// What refuses a link before anything is looked up or anyone signs in: a registered
+    /// cluster, a link made for another publisher.
+    fn consent_refusal(&self, node: &mut crate::ops::Node, f: &Value) -> Result<(), OpError> {
+        cloudconnect::refuse_if_registered(node)?;
+        cloudconnect::own_name_for(node, f["fqdn"].as_str().unwrap_or_default())?;
+        Ok(())
     }
 
     /// `GET` shows the hub and the sign-in form; `POST` (the form) allows access.
     pub(super) fn consent(&self, r: &Request<'_>) -> Reply {
         let mut node = self.node();
+        let asked = match *r.method {
+            Method::POST => form(r.body).unwrap_or_default(),
+            _ => query(r.query),
+        };
         if let Err(e) = node.require_cloud_connect(true) {
             return self.consent_error(
                 &e.hint("open the hub's link on the publisher of the Cloud Connect cluster"),
+                &asked,
             );
         }
         match *r.method {
             Method::GET => {
-                let mut f = match request_fields(&query(r.query)) {
+                let mut f = match request_fields(&asked) {
                     Ok(f) => f,
-                    Err(e) => return self.consent_error(&e),
+                    Err(e) => return self.consent_error(&e, &asked),
                 };
+                if let Err(e) = self.consent_refusal(&mut node, &f) {
+                    return self.consent_error(&e, &asked);
+                }
                 let hub = f["hub"].as_str().unwrap_or_default().to_owned();
                 let identity = match cloudconnect::hub_identity(&hub) {
                     Ok((id, _)) => id,
-                    Err(e) => return self.consent_error(&e),
+                    Err(e) => return self.consent_error(&e, &asked),
                 };
                 if identity.hub_id != f["hub_id"] {
-                    return self.consent_error(&OpError::new(
-                        Kind::Untrusted,
-                        format!("{hub} is not the hub the link names"),
-                    ));
+                    return self.consent_error(
+                        &OpError::new(
+                            Kind::Untrusted,
+                            format!("{hub} is not the hub the link names"),
+                        ),
+                        &asked,
+                    );
                 }
                 f["cert_sha256"] = json!(identity.cert_sha256);
                 self.consent_page(StatusCode::OK, json!({"form": f}))
@@ -112,8 +157,11 @@ impl Service {
                 };
                 let f = match request_fields(&fields) {
                     Ok(f) => f,
-                    Err(e) => return self.consent_error(&e),
+                    Err(e) => return self.consent_error(&e, &fields),
                 };
+                if let Err(e) = self.consent_refusal(&mut node, &f) {
+                    return self.consent_error(&e, &fields);
+                }
                 let consented = field(&fields, "cert_sha256");
                 let mut again = f.clone();
                 again["cert_sha256"] = json!(consented);
@@ -159,10 +207,11 @@ impl Service {
                         let back = format!(
                             "{}/cloudconnect?{}",
                             reg.hub,
-                            serde_urlencoded::to_string([(
-                                "notice",
-                                format!("{} is registered.", reg.display_name)
-                            )])
+                            // The hub shows notices by code only (issue 24, finding 14).
+                            serde_urlencoded::to_string([
+                                ("notice", "registered"),
+                                ("name", reg.display_name.as_str())
+                            ])
                             .unwrap_or_default()
                         );
                         self.consent_page(StatusCode::OK, json!({
@@ -174,7 +223,7 @@ impl Service {
                             "{user}: registration with {} failed: {e}",
                             s("hub")
                         ));
-                        self.consent_error(&e)
+                        self.consent_error(&e, &fields)
                     }
                 }
             }

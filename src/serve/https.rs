@@ -62,13 +62,15 @@ pub fn open_log(
     ))
 }
 
-/// One line of a service's log: stamped, terminal-safe, to stderr and to the file.
+/// One line of a service's log: stamped, to stderr and to the file. Always one line: control
+/// characters and newlines (in a peer's text: a node's report, a hub's name) are escaped, so
+/// nothing a peer sends can write a line of its own.
 pub fn write_log(log: &std::sync::Mutex<Option<std::fs::File>>, line: &str) {
     use std::io::Write;
     let stamped = format!(
         "{} {}",
         httpdate::fmt_http_date(std::time::SystemTime::now()),
-        crate::output::terminal_safe(line)
+        crate::output::one_line(line)
     );
     crate::output::stderr_line(&stamped);
     if let Some(f) = log.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
@@ -112,6 +114,222 @@ pub trait Handler: Send + Sync + 'static {
 }
 
 pub type Reply = Response<Full<Bytes>>;
+
+/// A reply whose body is `len` bytes of an open file from its current position, read and sent
+/// a chunk at a time as the peer takes them (a release archive is never held in memory). A
+/// handler puts one in its reply's extensions; it replaces the reply's body.
+#[derive(Clone)]
+pub struct FileBody(Arc<std::sync::Mutex<Option<(std::fs::File, u64)>>>);
+
+impl FileBody {
+    pub fn new(file: std::fs::File, len: u64) -> FileBody {
+        FileBody(Arc::new(std::sync::Mutex::new(Some((file, len)))))
+    }
+}
+
+/// What goes out: a reply's bytes, or a file a chunk at a time.
+type Body = http_body_util::Either<Full<Bytes>, FileStream>;
+
+fn outgoing(reply: Reply) -> Response<Body> {
+    let file = reply
+        .extensions()
+        .get::<FileBody>()
+        .and_then(|f| f.0.lock().unwrap_or_else(|p| p.into_inner()).take());
+    let (parts, bytes) = reply.into_parts();
+    Response::from_parts(
+        parts,
+        match file {
+            Some((file, left)) => http_body_util::Either::Right(FileStream {
+                file: Some(file),
+                left,
+                reading: None,
+            }),
+            None => http_body_util::Either::Left(bytes),
+        },
+    )
+}
+
+/// A file's bytes as a response body: each chunk is read on a blocking thread when the
+/// connection is ready for it.
+struct FileStream {
+    file: Option<std::fs::File>,
+    left: u64,
+    reading: Option<tokio::task::JoinHandle<(std::fs::File, std::io::Result<Vec<u8>>)>>,
+}
+
+impl hyper::body::Body for FileStream {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+        use std::future::Future;
+        use std::task::Poll;
+        const CHUNK: u64 = 64 * 1024;
+        let this = &mut *self;
+        if let Some(reading) = this.reading.as_mut() {
+            let done = match std::pin::Pin::new(reading).poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(done) => done,
+            };
+            this.reading = None;
+            let (file, chunk) = match done {
+                Ok((file, Ok(chunk))) if !chunk.is_empty() => (file, chunk),
+                Ok((_, Ok(_))) => {
+                    return Poll::Ready(Some(Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "the file is shorter than announced",
+                    ))))
+                }
+                Ok((_, Err(e))) => return Poll::Ready(Some(Err(e))),
+                Err(e) => return Poll::Ready(Some(Err(std::io::Error::other(e)))),
+            };
+            this.left = this.left.saturating_sub(chunk.len() as u64);
+            this.file = Some(file);
+            return Poll::Ready(Some(Ok(hyper::body::Frame::data(Bytes::from(chunk)))));
+        }
+        let Some(mut file) = this.file.take().filter(|_| this.left > 0) else {
+            return Poll::Ready(None);
+        };
+        let want = this.left.min(CHUNK) as usize;
+        this.reading = Some(tokio::task::spawn_blocking(move || {
+            use std::io::Read;
+            let mut chunk = vec![0; want];
+            let read = file.read(&mut chunk).map(|n| {
+                chunk.truncate(n);
+                chunk
+            });
+            (file, read)
+        }));
+        // Poll the read just started so its completion wakes this task.
+        self.poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.left == 0 && self.reading.is_none()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.left)
+    }
+}
+
+/// A connection whose writes must make progress: a peer that takes nothing for
+/// [`WRITE_TIMEOUT`] is dropped, so a stalled download (or any answer nobody reads) holds a
+/// connection and its buffers only that long.
+struct WriteTimeout<S> {
+    inner: S,
+    stalled: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<S> WriteTimeout<S> {
+    fn progress<T>(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+        r: std::task::Poll<std::io::Result<T>>,
+    ) -> std::task::Poll<std::io::Result<T>> {
+        use std::future::Future;
+        use std::task::Poll;
+        match r {
+            Poll::Pending => {
+                let timer = self
+                    .stalled
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(WRITE_TIMEOUT)));
+                match timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "the peer took nothing in time",
+                    ))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+            done => {
+                self.stalled = None;
+                done
+            }
+        }
+    }
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for WriteTimeout<S> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for WriteTimeout<S> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let r = std::pin::Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.progress(cx, r)
+    }
+
+    fn poll_write_vectored(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let r = std::pin::Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.progress(cx, r)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let r = std::pin::Pin::new(&mut self.inner).poll_flush(cx);
+        self.progress(cx, r)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// Whether a connection ended because its peer took nothing for [`WRITE_TIMEOUT`].
+fn write_timed_out(e: &hyper::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// Bound the process's memory under many password checks: argon2 takes 19 MiB per
+/// verification. With glibc's adaptive threshold those blocks come from per-thread arenas
+/// that keep them after use, so memory grew with every blocking thread that ever verified a
+/// password. A fixed threshold maps each large block and gives it back when it is freed. Both
+/// services call this at start-up, before any thread starts.
+pub fn bound_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes the allocator's tuning; called before any thread starts.
+    // (No maintained crate wraps mallopt.)
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
 
 pub fn json_reply(status: StatusCode, v: serde_json::Value) -> Reply {
     let mut r = Response::new(Full::new(Bytes::from(v.to_string())));
@@ -169,6 +387,8 @@ pub fn op_reply(e: &OpError) -> Reply {
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// A peer must take some of an answer within this long, or the connection is dropped.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// The largest request body, and the largest change batch from the other Cloud Connect node.
 pub const MAX_BODY: usize = 64 * 1024;
 pub const MAX_BATCH: usize = 64 << 20;
@@ -181,6 +401,46 @@ fn max_connections() -> usize {
         .map(|(soft, _)| usize::try_from(soft).unwrap_or(usize::MAX))
         .unwrap_or(1024);
     (soft / 2).clamp(16, 1024)
+}
+
+/// The connections one address may hold at once: half of all of them.
+fn address_share(total: usize) -> usize {
+    (total / 2).max(8)
+}
+
+type Shares = Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>;
+
+/// A connection's place in its address's share, given back when the connection ends.
+struct AddressSlot {
+    shares: Shares,
+    ip: std::net::IpAddr,
+}
+
+impl AddressSlot {
+    fn take(shares: &Shares, ip: std::net::IpAddr, share: usize) -> Option<AddressSlot> {
+        let mut held = shares.lock().unwrap_or_else(|p| p.into_inner());
+        let n = held.entry(ip).or_insert(0);
+        if *n >= share {
+            return None;
+        }
+        *n += 1;
+        Some(AddressSlot {
+            shares: Arc::clone(shares),
+            ip,
+        })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut held = self.shares.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = held.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                held.remove(&self.ip);
+            }
+        }
+    }
 }
 
 /// Serve HTTPS on `addr` until SIGTERM or SIGINT: each request's body is read within its
@@ -223,7 +483,9 @@ pub async fn serve_on<H: Handler>(
     svc.log(&format!("{name}: {host} listening on https://{local}"));
     let mut tasks = tokio::task::JoinSet::new();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let connections = Arc::new(tokio::sync::Semaphore::new(max_connections()));
+    let total = max_connections();
+    let connections = Arc::new(tokio::sync::Semaphore::new(total));
+    let shares = Arc::new(std::sync::Mutex::new(std::collections::HashMap::new()));
     let mut accept_failures = 0u32;
     loop {
         tokio::select! {
@@ -248,15 +510,22 @@ pub async fn serve_on<H: Handler>(
                     }
                 };
                 // A cap on connections keeps descriptors for the database and the log.
+                // One address gets at most its share, so its idle sockets cannot take every
+                // connection from the others (issue 24, finding 10).
+                let Some(slot) = AddressSlot::take(&shares, peer.ip(), address_share(total)) else {
+                    drop(tcp);
+                    continue;
+                };
                 let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
                     drop(tcp);
                     continue;
                 };
                 let (svc, acceptor, mut stop) = (Arc::clone(&svc), acceptor.clone(), stop_rx.clone());
                 tasks.spawn(async move {
-                    let _permit = permit;
+                    let (_permit, _slot) = (permit, slot);
                     let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await else { return };
-                    let io = hyper_util::rt::TokioIo::new(tls);
+                    let io = hyper_util::rt::TokioIo::new(WriteTimeout { inner: tls, stalled: None });
+                    let logger = Arc::clone(&svc);
                     let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                         let svc = Arc::clone(&svc);
                         async move {
@@ -277,14 +546,14 @@ pub async fn serve_on<H: Handler>(
                                     .await
                                     .unwrap_or_else(|_| Some(error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed")));
                                 if let Some(reply) = checked {
-                                    return Ok::<_, Infallible>(reply);
+                                    return Ok::<_, Infallible>(outgoing(reply));
                                 }
                             }
                             let limited = http_body_util::Limited::new(req.into_body(), limit);
                             let body = match tokio::time::timeout(BODY_TIMEOUT, http_body_util::BodyExt::collect(limited)).await {
                                 Ok(Ok(b)) => b.to_bytes(),
-                                Ok(Err(_)) => return Ok::<_, Infallible>(error(StatusCode::PAYLOAD_TOO_LARGE, "the request body is too large or was cut off")),
-                                Err(_) => return Ok::<_, Infallible>(error(StatusCode::REQUEST_TIMEOUT, "the request body did not arrive in time")),
+                                Ok(Err(_)) => return Ok::<_, Infallible>(outgoing(error(StatusCode::PAYLOAD_TOO_LARGE, "the request body is too large or was cut off"))),
+                                Err(_) => return Ok::<_, Infallible>(outgoing(error(StatusCode::REQUEST_TIMEOUT, "the request body did not arrive in time"))),
                             };
                             let reply = tokio::task::spawn_blocking(move || {
                                 s2.handle(&Request { peer, method: &m, path: &p, query: query.as_deref(), authz: authz.as_deref(), headers: &headers, body: &body })
@@ -292,7 +561,7 @@ pub async fn serve_on<H: Handler>(
                                 .await
                                 .unwrap_or_else(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed"));
                             svc.log(&format!("{} {method} {path} {} {}ms", peer.ip(), reply.status().as_u16(), started.elapsed().as_millis()));
-                            Ok::<_, Infallible>(reply)
+                            Ok::<_, Infallible>(outgoing(reply))
                         }
                     });
                     // The header-read timeout also runs while a kept-alive connection waits
@@ -304,7 +573,11 @@ pub async fn serve_on<H: Handler>(
                         .serve_connection(io, service);
                     tokio::pin!(conn);
                     tokio::select! {
-                        _ = conn.as_mut() => {}
+                        ended = conn.as_mut() => {
+                            if ended.as_ref().is_err_and(write_timed_out) {
+                                logger.log(&format!("{} took nothing for {}s; the connection is closed", peer.ip(), WRITE_TIMEOUT.as_secs()));
+                            }
+                        }
                         _ = stop.changed() => {
                             // Finish the request in flight, then close; an idle connection closes now.
                             conn.as_mut().graceful_shutdown();

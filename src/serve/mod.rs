@@ -104,7 +104,11 @@ struct Service {
     version: String,
     release_root: Option<PathBuf>,
     /// A release staged to switch to; `stop` ends the service for it.
-    upgrade: Mutex<Option<crate::ops::release::Staged>>,
+    upgrade: Mutex<Option<upgrade::Ready>>,
+    /// The listening socket, to share with a release on trial.
+    listen: Option<std::net::TcpListener>,
+    /// This node's service certificate (a release on trial is asked for its health with it).
+    cert_pem: PathBuf,
     stop: Arc<tokio::sync::Notify>,
 }
 
@@ -458,17 +462,8 @@ pub fn run(
         Some(h) => format!("{}\nHint: {h}", e.message),
         None => e.message.clone(),
     })?;
-    // argon2 takes 19 MiB per verification. With glibc's adaptive threshold those blocks come
-    // from per-thread arenas that keep them after use, so memory grew with every blocking
-    // thread that ever verified a password. A fixed threshold maps each large block and gives
-    // it back when it is freed.
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes the allocator's tuning; called before any thread starts.
-    // (No maintained crate wraps mallopt.)
-    #[allow(unsafe_code)]
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
-    }
+    // argon2's 19 MiB blocks given back when freed (memory under many bad logins bounded).
+    https::bound_allocator();
     let host = state
         .db()
         .map_err(|e| e.to_string())?
@@ -485,13 +480,21 @@ pub fn run(
         .release_root
         .as_ref()
         .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()));
-    let version = crate::ops::release::running_version(release_root.as_deref());
+    // A release on trial beside the one serving: its own directory's version, and no
+    // background work (see upgrade::TRIAL_DIR).
+    let trial = env.get(upgrade::TRIAL_DIR).map(PathBuf::from);
+    let version = match &trial {
+        Some(dir) => crate::ops::release::version_in(dir).map_err(|e| e.to_string())?,
+        None => crate::ops::release::running_version(release_root.as_deref()),
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     let mut upgraded_from = env.get("CCADMIN_UPGRADED_FROM");
+    // The trial process that served beside the release this process was stops now.
+    upgrade::retire(env);
     loop {
         let svc = Arc::new(Service {
             root: root.clone(),
@@ -506,6 +509,8 @@ pub fn run(
             version: version.clone(),
             release_root: release_root.clone(),
             upgrade: Mutex::new(None),
+            listen: listener.try_clone().ok(),
+            cert_pem: files.cert.clone(),
             stop: Arc::new(tokio::sync::Notify::new()),
         });
         if let Some(from) = upgraded_from.take() {
@@ -514,16 +519,26 @@ pub fn run(
                 crate::output::terminal_safe(from)
             ));
         }
-        let result = serve_once(&svc, &rt, &acceptor, &listener, args, &schedule);
+        let result = serve_once(
+            &svc,
+            &rt,
+            &acceptor,
+            &listener,
+            args,
+            &schedule,
+            trial.is_none(),
+        );
         result?;
-        let staged = svc.upgrade.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let Some(staged) = staged else {
+        let ready = svc.upgrade.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let Some(ready) = ready else {
             return Ok(());
         };
-        match upgrade::hand_over(&svc, &rt, &listener, &staged, &files.cert) {
-            upgrade::HandOver::Done(status) => return status,
-            upgrade::HandOver::SwitchedBack => continue,
-        }
+        // Returns only when the switch could not be made; then this release serves again.
+        let why = upgrade::become_release(&svc, &listener, &ready);
+        svc.log(&format!(
+            "cannot switch to {}: {why}; serving {version} again",
+            ready.staged.version
+        ));
     }
 }
 
@@ -536,8 +551,20 @@ fn serve_once(
     listener: &std::net::TcpListener,
     args: &ServeArgs,
     schedule: &Schedule,
+    background: bool,
 ) -> Result<(), String> {
     let root = svc.root.clone();
+    if !background {
+        // A release on trial: requests only, until it is retired or becomes the service.
+        return rt.block_on(https::serve_on(
+            Arc::clone(svc),
+            acceptor.clone(),
+            listener,
+            "ccadmin serve (on trial)",
+            svc.host.clone(),
+            Some(Arc::clone(&svc.stop)),
+        ));
+    }
     // Background work runs on threads of its own, so a long download never delays a
     // replication retry, and both end at once when the service stops.
     let chores = {

@@ -1,24 +1,34 @@
-//! A Cloud Connect node keeping itself up to date from its hub (issue 14): while the service
-//! runs, a thread polls the hub every `--hub-poll-interval` seconds (doubling the wait after
-//! each failure, up to an hour; through `HTTPS_PROXY` when one is set) and says what this node
-//! runs. When the hub offers a release (only in the cluster's window, one node at a time) the
-//! node downloads, verifies and stages it while still serving, then:
+//! A Cloud Connect node keeping itself up to date from its hub (issues 14 and 24): while the
+//! service runs, a thread polls the hub every `--hub-poll-interval` seconds (doubling the wait
+//! after each failure, up to an hour; through `HTTPS_PROXY` when one is set) and says what
+//! this node runs. When the hub offers a release (only in the cluster's window, one node at a
+//! time) the node:
 //!
-//! 1. stops gracefully: no new connections are accepted (they wait in the listening socket's
-//!    backlog), requests in flight finish, the background work stops (a download in progress
-//!    resumes at its next run);
-//! 2. switches `current` to the new release;
-//! 3. starts it, handing it the listening socket (`CCADMIN_LISTEN_FD`), so the port never
-//!    closes;
-//! 4. checks its health: it must answer `GET /health` on that socket with the new version
-//!    within a minute;
-//! 5. healthy: reports it to the hub (the next node may go) and stays as its parent, passing
-//!    SIGTERM/SIGINT on and ending with it; not healthy: stops it, switches `current` back,
-//!    reports the failure (the hub stops the cluster's rollout) and serves again itself.
+//! 0. moves only forward: the version it runs is a no-op (reported as done), an older one is
+//!    refused and reported (going back is the administrator's console action);
+//! 1. downloads, verifies and stages it beside the current one, still serving;
+//! 2. starts it *beside itself* on the same listening socket (`CCADMIN_LISTEN_FD`), still
+//!    serving: the kernel hands each new connection to one of the two, so requests are
+//!    answered throughout, whatever the new release does;
+//! 3. checks its health: it must answer `GET /health` with its new version within a minute; an
+//!    exit is noticed at once (the child is asked before every try, and a try waits a second at
+//!    most, since the old release answers the others);
+//! 4. not healthy: stops it and reports the failure (the hub stops the cluster's rollout); the
+//!    release's directory is removed, `current` was never touched, and this process never
+//!    stopped serving;
+//! 5. healthy: reports it (the next node may go), stops accepting, lets the requests in flight
+//!    finish, points `current` at it, and *execs* it in place — the same process, the same
+//!    listening socket — telling it the trial process to retire (`CCADMIN_RETIRE_PID`), which
+//!    it stops once it serves. So after any number of upgrades the node is one process (two
+//!    only during a switch), and the service manager's PID stays the service's. Releases other
+//!    than the current and the previous one are removed.
+//!
+//! A kill at any step leaves `current` at a complete release that starts: it moves only after
+//! the new release proved itself, in one atomic rename, and the trial process dies with its
+//! parent (`PR_SET_PDEATHSIG`), so it never keeps the port from the restarted service.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::Service;
@@ -28,6 +38,8 @@ use crate::ops::{cloudconnect, OpError};
 
 /// How long a new release has to answer its health check.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long one health-check try may take (this process answers the others at once).
+const TRY_TIMEOUT: Duration = Duration::from_secs(1);
 /// The longest wait between polls after failures.
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 /// The variable that hands the listening socket to the new release.
@@ -59,15 +71,19 @@ pub fn poll_hub(svc: &Service, interval: Duration) {
     let mut failures = 0u32;
     loop {
         let wait = match poll_once(svc) {
-            Ok(Some(staged)) => {
-                svc.log(&format!(
-                    "release {} staged; stopping to switch to it",
-                    staged.version
-                ));
-                *svc.upgrade.lock().unwrap_or_else(|p| p.into_inner()) = Some(staged);
-                svc.stop.notify_one();
-                return;
-            }
+            Ok(Some(staged)) => match trial(svc, &staged) {
+                Some(ready) => {
+                    svc.log(&format!(
+                        "{} is healthy (pid {}); switching to it",
+                        staged.version, ready.child
+                    ));
+                    report(svc, &staged.version, true, "");
+                    *svc.upgrade.lock().unwrap_or_else(|p| p.into_inner()) = Some(ready);
+                    svc.stop.notify_one();
+                    return;
+                }
+                None => interval,
+            },
             Ok(None) => {
                 failures = 0;
                 interval
@@ -115,6 +131,21 @@ fn poll_once(svc: &Service) -> Result<Option<Staged>, OpError> {
         Offer::Wait { version, reason } => {
             cloudconnect::record_poll(&mut node, &format!("{version} waits: {reason}"))?
         }
+        Offer::Install { version, .. } if judge(version, &svc.version) == Judged::Running => {
+            // Offered what it runs: nothing to do, and the rollout may go on.
+            cloudconnect::record_poll(&mut node, &format!("up to date ({version})"))?;
+            report(svc, version, true, "this node runs it already");
+        }
+        Offer::Install { version, .. } if judge(version, &svc.version) == Judged::Older => {
+            fail(
+                svc,
+                version,
+                &format!(
+                    "{version} is older than {} which this node runs; a node only moves forward (going back is done at its console)",
+                    svc.version
+                ),
+            );
+        }
         Offer::Install { version, .. } => {
             cloudconnect::record_poll(&mut node, &format!("installing {version}"))?;
             let Some(root) = svc.release_root.as_deref() else {
@@ -133,6 +164,24 @@ fn poll_once(svc: &Service) -> Result<Option<Staged>, OpError> {
         }
     }
     Ok(None)
+}
+
+/// What an offered release is to this node.
+#[derive(Debug, PartialEq, Eq)]
+enum Judged {
+    /// It runs it already: a no-op.
+    Running,
+    /// Older than what it runs: refused (a node only moves forward).
+    Older,
+    Newer,
+}
+
+fn judge(offered: &str, running: &str) -> Judged {
+    match crate::ops::orchestrate::version_cmp(offered, running) {
+        _ if offered == running => Judged::Running,
+        std::cmp::Ordering::Less | std::cmp::Ordering::Equal => Judged::Older,
+        std::cmp::Ordering::Greater => Judged::Newer,
+    }
 }
 
 /// Record how `version` went on this node and tell the hub (logged when it cannot be told).
@@ -165,90 +214,127 @@ fn fail(svc: &Service, version: &str, why: &str) {
     report(svc, version, false, why);
 }
 
-/// What became of a switch.
-pub enum HandOver {
-    /// The new release runs; this process ended with it (its exit status).
-    Done(Result<(), String>),
-    /// The new release was not healthy; `current` is back and the caller serves again.
-    SwitchedBack,
+/// A release that proved healthy beside this process, ready to be switched to.
+#[derive(Debug)]
+pub struct Ready {
+    pub staged: Staged,
+    /// The trial process serving it now (retired by the release once it runs in our place).
+    pub child: u32,
 }
 
-/// Switch to `staged` and start it on `listener` (the service has stopped).
-pub fn hand_over(
-    svc: &Service,
-    rt: &tokio::runtime::Runtime,
-    listener: &TcpListener,
-    staged: &Staged,
-    cert_pem: &Path,
-) -> HandOver {
-    let Some(root) = svc.release_root.as_deref() else {
-        return HandOver::SwitchedBack;
-    };
-    let report = |healthy: bool, detail: &str| report(svc, &staged.version, healthy, detail);
-    let previous = match release::switch(root, &staged.dir) {
-        Ok(p) => p,
-        Err(e) => {
-            report(false, &format!("cannot switch to it: {e}"));
-            return HandOver::SwitchedBack;
+/// The variable that names the trial process a release retires once it serves.
+pub const RETIRE_PID: &str = "CCADMIN_RETIRE_PID";
+/// Set for a release on trial: the release directory it runs from (its version is that
+/// directory's, `current` still being the one before). A release on trial only answers
+/// requests: it neither polls the hub nor does the background work, which the release
+/// serving beside it still does.
+pub const TRIAL_DIR: &str = "CCADMIN_TRIAL_RELEASE";
+
+/// Start `staged` beside this still-serving process and check its health. `Some`: healthy
+/// (the trial process keeps running, on a thread that lives until this process execs, so
+/// that the parent-death signal fires only if this process dies). `None`: not healthy,
+/// reported, its directory removed.
+fn trial(svc: &Service, staged: &Staged) -> Option<Ready> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (listener, cert) = match (svc.listen.as_ref(), svc.cert_pem.clone()) {
+        (Some(l), cert) => match l.try_clone() {
+            Ok(l) => (l, cert),
+            Err(e) => {
+                fail(
+                    svc,
+                    &staged.version,
+                    &format!("cannot share the socket: {e}"),
+                );
+                return None;
+            }
+        },
+        (None, _) => {
+            fail(svc, &staged.version, "this service has no socket to share");
+            return None;
         }
     };
-    svc.log(&format!("switched to {}; starting it", staged.version));
-    let outcome = start(svc, root, listener).and_then(|child| {
-        match healthy(listener, cert_pem, &staged.version, child) {
-            Ok(child) => Ok(child),
+    let bin = staged.dir.join("bin").join("ccadmin");
+    let dir = staged.dir.clone();
+    let from = svc.version.clone();
+    let version = staged.version.clone();
+    std::thread::spawn(move || {
+        let child = match start(&bin, &dir, &listener, &from) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        };
+        match healthy(&listener, &cert, &version, child) {
+            Ok(child) => {
+                let _ = tx.send(Ok(child.id()));
+                // Stay alive (the child's parent-death signal is this thread's) until the
+                // process execs the release or ends.
+                loop {
+                    std::thread::park();
+                }
+            }
             Err((child, why)) => {
                 stop(child);
-                Err(why)
+                let _ = tx.send(Err(why));
             }
         }
     });
-    match outcome {
-        Ok(child) => {
-            svc.log(&format!(
-                "{} is healthy (pid {}); this process now only waits for it",
-                staged.version,
-                child.id()
-            ));
-            report(true, "");
-            HandOver::Done(wait_forwarding(rt, child))
+    match rx.recv() {
+        Ok(Ok(child)) => Some(Ready {
+            staged: staged.clone(),
+            child,
+        }),
+        Ok(Err(why)) => {
+            unhealthy(svc, staged, &why);
+            None
         }
-        Err(why) => {
-            if let Some(p) = previous {
-                if let Err(e) = release::switch(root, &p) {
-                    svc.log(&format!("cannot switch back: {e}"));
-                }
-            }
-            svc.log(&format!(
-                "{} failed its health check, switched back to {}: {why}",
-                staged.version, svc.version
-            ));
-            report(
-                false,
-                &format!(
-                    "health check failed, switched back to {}: {why}",
-                    svc.version
-                ),
-            );
-            HandOver::SwitchedBack
+        Err(_) => {
+            unhealthy(svc, staged, "its trial ended without an answer");
+            None
         }
     }
 }
 
-/// Start `current/bin/ccadmin` with this process's arguments, the listening socket at
-/// descriptor 3, and SIGTERM when this process dies.
+/// A release that did not prove itself: said, reported, its directory removed (this process
+/// served throughout and goes on).
+fn unhealthy(svc: &Service, staged: &Staged, why: &str) {
+    svc.log(&format!(
+        "{} failed its health check, kept {}: {why}",
+        staged.version, svc.version
+    ));
+    report(
+        svc,
+        &staged.version,
+        false,
+        &format!("health check failed, kept {}: {why}", svc.version),
+    );
+    if let Err(e) = std::fs::remove_dir_all(&staged.dir) {
+        svc.log(&format!(
+            "cannot remove {}: {e}",
+            crate::output::terminal_safe(&staged.dir.display().to_string())
+        ));
+    }
+}
+
+/// Start the release's `bin/ccadmin` with this process's arguments, the listening socket at
+/// descriptor 3, and SIGTERM when the thread that started it ends (this process dying, or
+/// a failed trial).
 fn start(
-    svc: &Service,
-    root: &Path,
+    bin: &Path,
+    dir: &Path,
     listener: &TcpListener,
+    from: &str,
 ) -> Result<std::process::Child, String> {
     use std::os::fd::AsRawFd;
     use std::os::unix::process::CommandExt;
-    let bin = root.join("current").join("bin").join("ccadmin");
     let fd = listener.as_raw_fd();
-    let mut cmd = std::process::Command::new(&bin);
+    let mut cmd = std::process::Command::new(bin);
     cmd.args(std::env::args_os().skip(1))
         .env(LISTEN_FD, "3")
-        .env("CCADMIN_UPGRADED_FROM", &svc.version);
+        .env(TRIAL_DIR, dir)
+        .env_remove(RETIRE_PID)
+        .env("CCADMIN_UPGRADED_FROM", from);
     // SAFETY: only async-signal-safe calls between fork and exec (dup2, fcntl, prctl).
     #[allow(unsafe_code)]
     unsafe {
@@ -264,7 +350,9 @@ fn start(
         .map_err(|e| format!("cannot start {}: {e}", bin.display()))
 }
 
-/// Wait until the new release answers `/health` with `version` on the listening socket.
+/// Wait until the new release answers `/health` with `version` on the listening socket (this
+/// process answers there too, with its own version: those answers are asked again). Its exit
+/// is noticed before every try.
 fn healthy(
     listener: &TcpListener,
     cert_pem: &Path,
@@ -282,7 +370,8 @@ fn healthy(
     };
     let url = format!("https://{}/health", SocketAddr::new(ip, addr.port()));
     // Only this node's own certificate is trusted (the name in it is the host's, not the
-    // loopback address asked).
+    // loopback address asked). A new connection each try, so the kernel may hand it to
+    // either process.
     let client = std::fs::read(cert_pem)
         .ok()
         .and_then(|pem| reqwest::Certificate::from_pem(&pem).ok())
@@ -291,7 +380,8 @@ fn healthy(
                 .tls_certs_only(vec![cert])
                 .danger_accept_invalid_hostnames(true)
                 .no_proxy()
-                .timeout(Duration::from_secs(5))
+                .pool_max_idle_per_host(0)
+                .timeout(TRY_TIMEOUT)
                 .build()
                 .ok()
         });
@@ -299,7 +389,7 @@ fn healthy(
         return Err((child, "cannot read this node's certificate".into()));
     };
     let deadline = Instant::now() + HEALTH_TIMEOUT;
-    let mut last;
+    let mut last = String::from("no answer yet");
     loop {
         match child.try_wait() {
             Ok(Some(status)) => {
@@ -314,12 +404,8 @@ fn healthy(
             .and_then(|r| r.json::<serde_json::Value>())
         {
             Ok(v) if v["status"] == "ok" && v["version"] == version => return Ok(child),
-            Ok(v) => {
-                last = format!(
-                    "it answers as {}",
-                    crate::output::terminal_safe(&v["version"].to_string())
-                )
-            }
+            // This process answered (or another release): ask again.
+            Ok(_) => {}
             Err(e) => last = crate::clients::error_chain(&e),
         }
         if Instant::now() >= deadline {
@@ -331,8 +417,85 @@ fn healthy(
                 ),
             ));
         }
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Switch to a release that proved healthy: `current` points at it (the releases but it and
+/// the previous one removed), and this process becomes it (exec: the same PID, the listening
+/// socket kept). Returns only when that could not be done: `current` is back, and the caller
+/// serves again.
+pub fn become_release(svc: &Service, listener: &TcpListener, ready: &Ready) -> String {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
+    let Some(root) = svc.release_root.as_deref() else {
+        return "this node does not run from a release directory".into();
+    };
+    let previous = match release::switch(root, &ready.staged.dir) {
+        Ok(p) => p,
+        Err(e) => return format!("cannot switch to it: {e}"),
+    };
+    release::prune(root, &ready.staged.dir, previous.as_deref());
+    let fd = listener.as_raw_fd();
+    // The socket passes to the release (no close-on-exec), at the number it is told.
+    let _ = nix::fcntl::fcntl(
+        listener,
+        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::empty()),
+    );
+    svc.log(&format!(
+        "switched to {}; this process becomes it",
+        ready.staged.version
+    ));
+    let bin = root.join("current").join("bin").join("ccadmin");
+    let err = std::process::Command::new(&bin)
+        .args(std::env::args_os().skip(1))
+        .env(LISTEN_FD, fd.to_string())
+        .env_remove(TRIAL_DIR)
+        .env(RETIRE_PID, ready.child.to_string())
+        .env("CCADMIN_UPGRADED_FROM", &svc.version)
+        .exec();
+    // Still here: the exec failed. Back to where it was.
+    if let Some(p) = previous {
+        let _ = release::switch(root, &p);
+    }
+    let _ = nix::fcntl::fcntl(
+        listener,
+        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+    );
+    format!("cannot start {}: {err}", bin.display())
+}
+
+/// A release that runs in place of the one before it stops the trial process that served
+/// beside it (SIGTERM: it finishes its requests), and reaps it.
+pub fn retire(env: &crate::context::Env) {
+    let Some(pid) = env
+        .get(RETIRE_PID)
+        .and_then(|v| v.parse::<i32>().ok())
+        .filter(|p| *p > 1)
+    else {
+        return;
+    };
+    std::thread::spawn(move || {
+        use nix::sys::signal::{kill, Signal};
+        use nix::sys::wait::{waitpid, WaitPidFlag};
+        use nix::unistd::Pid;
+        let pid = Pid::from_raw(pid);
+        let _ = kill(pid, Signal::SIGTERM);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
+                Ok(nix::sys::wait::WaitStatus::StillAlive) => {}
+                // Reaped, or not our child (it is gone either way).
+                _ => return,
+            }
+            if Instant::now() > deadline {
+                let _ = kill(pid, Signal::SIGKILL);
+                let _ = waitpid(pid, None);
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
 }
 
 /// Stop a release that was not healthy: SIGTERM, then SIGKILL after ten seconds.
@@ -352,38 +515,18 @@ fn stop(mut child: std::process::Child) {
     let _ = child.wait();
 }
 
-/// Stay the new release's parent: SIGTERM and SIGINT are passed on; its exit is ours.
-fn wait_forwarding(rt: &tokio::runtime::Runtime, child: std::process::Child) -> Result<(), String> {
-    use nix::sys::signal::{kill, Signal};
-    use nix::unistd::Pid;
-    use tokio::signal::unix::{signal, SignalKind};
-    let pid = Pid::from_raw(child.id() as i32);
-    let child = Arc::new(std::sync::Mutex::new(child));
-    rt.block_on(async move {
-        let (mut term, mut int) = match (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-        ) {
-            (Ok(t), Ok(i)) => (t, i),
-            _ => return Err("cannot wait for signals".to_owned()),
-        };
-        let waiter = Arc::clone(&child);
-        let mut done = tokio::task::spawn_blocking(move || {
-            waiter.lock().unwrap_or_else(|p| p.into_inner()).wait()
-        });
-        loop {
-            tokio::select! {
-                _ = term.recv() => { let _ = kill(pid, Signal::SIGTERM); }
-                _ = int.recv() => { let _ = kill(pid, Signal::SIGINT); }
-                status = &mut done => {
-                    return match status {
-                        Ok(Ok(s)) if s.success() => Ok(()),
-                        Ok(Ok(s)) => Err(format!("the upgraded service ended: {s}")),
-                        Ok(Err(e)) => Err(e.to_string()),
-                        Err(e) => Err(e.to_string()),
-                    };
-                }
-            }
-        }
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 24: a hub (a hostile one, an application user's) offering an older release, or
+    /// the one the node runs, changes nothing: only a newer version is installed.
+    #[test]
+    fn only_a_newer_release_is_installed() {
+        assert_eq!(judge("0.0.9", "0.1.0"), Judged::Older);
+        assert_eq!(judge("0.1.0", "0.1.0"), Judged::Running);
+        assert_eq!(judge("0.1.10", "0.1.9"), Judged::Newer);
+        assert_eq!(judge("0.1.9", "0.1.10"), Judged::Older);
+        assert_eq!(judge("1.0.0", "0.9.9"), Judged::Newer);
+    }
 }

@@ -245,6 +245,31 @@ fn per_line_output_option() {
     );
 }
 
+/// An API key that lands on a choice prompt (the batch left out a line before it) is refused
+/// without being printed back: the error names the prompt and the choices, never the answer.
+#[test]
+fn an_api_key_on_a_choice_prompt_is_never_printed_back() {
+    let (_d, s) = state();
+    let key = "AKCp8-secret-api-key-on-the-wrong-line";
+    // The authentication type's line is missing: the key is read as its answer.
+    let batch =
+        format!("utils image-repository set\nhttps://127.0.0.1:9/a\n\n{key}\nunrestricted\n");
+    let r = run(&s, &[], &batch);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.to_lowercase().contains("akcp8") && !r.stderr.to_lowercase().contains("akcp8"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("the answer is not an authentication type: use api-key or identity-token"),
+        "{}",
+        r.stderr
+    );
+}
+
 /// A command that fails before it reads its answers leaves them in the batch; with
 /// `--keep-going` they come next as lines. They are never shown: not echoed, not in an error.
 #[test]

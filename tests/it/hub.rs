@@ -28,6 +28,8 @@ fn lab_code_and_release(
             "Lab",
             "--fqdn",
             "cc1.example.com",
+            "--hub-url",
+            "https://hub.example.test:8446",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -60,6 +62,8 @@ fn codes_and_releases_from_the_command_line() {
             "Lab A",
             "--fqdn",
             "cc1.example.com",
+            "--hub-url",
+            "https://hub.example.test:8446",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -88,6 +92,8 @@ fn codes_and_releases_from_the_command_line() {
             "Lab\u{1b}[2J",
             "--fqdn",
             "x",
+            "--hub-url",
+            "https://hub.example.test:8446",
         ],
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -367,4 +373,310 @@ fn the_node_client_pins_the_hub_it_consented_to() {
     assert_eq!(node.poll("cc-a", "3.0.0").unwrap(), Offer::UpToDate);
     h.stop();
     h2.stop();
+}
+
+/// Regression (issue 24, finding 15): `cluster add` printed a consent link without its query
+/// (unusable); it is now the complete link the API's `register_url` is, naming the hub's
+/// address given or announced by `hub serve`. A search that matches nothing says so instead of
+/// "no cluster is registered".
+#[test]
+fn cluster_add_prints_a_complete_consent_link_and_an_empty_search_says_what_it_searched() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("hub");
+    let now = "2026-12-02T10:00:00Z";
+    let add = |name: &str, extra: &[&str]| {
+        let mut a = vec![
+            "--now",
+            now,
+            "cluster",
+            "add",
+            "--display-name",
+            name,
+            "--fqdn",
+            "cc1.example.com",
+        ];
+        a.extend_from_slice(extra);
+        hub(&dir, &a)
+    };
+    // No address known yet (no `hub serve` announced one) and none given: the flag is named.
+    let r = add("Lab", &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--hub-url"), "{}", r.stderr);
+    let r = add("Lab", &["--hub-url", "http://hub.example.test/x"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not the hub's address"), "{}", r.stderr);
+
+    let r = add("Lab", &["--hub-url", "https://hub.example.test:8446"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let link = r
+        .stdout
+        .lines()
+        .find_map(|l| l.split_once("https://cc1.example.com:8445/cloudconnect/register?"))
+        .map(|(_, q)| q.trim().to_owned())
+        .unwrap_or_else(|| panic!("no consent link: {}", r.stdout));
+    let q: std::collections::HashMap<String, String> = serde_urlencoded::from_str(&link).unwrap();
+    assert_eq!(q["hub"], "https://hub.example.test:8446");
+    assert_eq!(q["name"], "Lab");
+    assert_eq!(q["fqdn"], "cc1.example.com:8445");
+    assert_eq!(q["code"].len(), 32);
+    assert_eq!(q["hub_id"].len(), 32);
+    assert!(r.stdout.contains(&q["code"]), "{}", r.stdout);
+
+    let r = hub(
+        &dir,
+        &[
+            "--output",
+            "json",
+            "--now",
+            now,
+            "cluster",
+            "add",
+            "--display-name",
+            "Lab C",
+            "--fqdn",
+            "cc1.example.com",
+            "--hub-url",
+            "https://hub.example.test:8446",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let url = v["register_url"].as_str().unwrap();
+    assert!(
+        url.starts_with("https://cc1.example.com:8445/cloudconnect/register?hub=https%3A%2F%2Fhub.example.test%3A8446&hub_id=")
+            && url.contains(&format!("&code={}&name=Lab+C&fqdn=cc1.example.com%3A8445", v["code"].as_str().unwrap())),
+        "{url}"
+    );
+
+    // Nothing registered yet: the list says so; a search says what it searched for.
+    let all = hub(&dir, &["cluster", "list"]);
+    assert!(
+        all.stdout
+            .contains("No Cloud Connect cluster is registered"),
+        "{}",
+        all.stdout
+    );
+    let none = hub(&dir, &["cluster", "list", "--search", "zzz"]);
+    assert_eq!(none.code, 0, "{}", none.stderr);
+    assert_eq!(
+        none.stdout.trim(),
+        "No Cloud Connect cluster's display name contains 'zzz'."
+    );
+}
+
+/// The hub at `now` with "Lab" registered through its API (the code from
+/// `lab_code_and_release`); the hub, its client and the cluster's token.
+fn registered_lab(
+    dir: &std::path::Path,
+    now: &str,
+    code: &str,
+) -> (Hub, reqwest::blocking::Client, String) {
+    let h = Hub::start(dir, now);
+    let ca =
+        reqwest::Certificate::from_pem(&std::fs::read(dir.join("tls/cert.pem")).unwrap()).unwrap();
+    let client = reqwest::blocking::Client::builder()
+        .add_root_certificate(ca)
+        .no_proxy()
+        .timeout(None)
+        .build()
+        .unwrap();
+    let identity: serde_json::Value = client
+        .get(h.url("/api/v1/identity"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let reg: serde_json::Value = client
+        .post(h.url("/api/v1/register"))
+        .json(&serde_json::json!({"hub_id": identity["hub_id"], "code": code, "fqdn": "cc1.example.com", "cert_sha256": "ab".repeat(32)}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let token = reg["token"].as_str().unwrap().to_owned();
+    (h, client, token)
+}
+
+fn poll_offer(
+    h: &Hub,
+    client: &reqwest::blocking::Client,
+    token: &str,
+    node: &str,
+    version: &str,
+) -> serde_json::Value {
+    let r = client
+        .post(h.url("/api/v1/poll"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"node": node, "version": version}))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().unwrap()
+}
+
+/// Regression (issue 24, finding 6): `hub release` had only add and list; the next window
+/// offered a broken release again. Withdrawn, it is never offered or served again, and who
+/// withdrew it when is shown.
+#[test]
+fn a_withdrawn_release_is_never_offered_again_and_says_who_withdrew_it() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("hub");
+    let now = "2026-12-03T03:05:00Z";
+    let (code, _keys) = lab_code_and_release(&dir, now, "2.1.0", b"a broken release");
+    let (h, client, token) = registered_lab(&dir, now, &code);
+    assert_eq!(
+        poll_offer(&h, &client, &token, "cc-a", "2.0.0")["offer"],
+        "install"
+    );
+    let r = client
+        .post(h.url("/api/v1/report"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"node": "cc-a", "version": "2.1.0", "healthy": false, "detail": "health check failed"}))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    let r = crate::hub_rollout::hub(&dir, &["--now", now, "release", "withdraw", "2.1.0"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Who: the Unix account at the console.
+    let who = r
+        .stderr
+        .split_once(&format!("Release 2.1.0 is withdrawn ({now} by "))
+        .and_then(|(_, rest)| rest.split_once("); it will never be offered again."))
+        .map(|(who, _)| who.to_owned())
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(!who.is_empty());
+    // The next window: neither node is offered it, and it is not served.
+    h.set_time("2026-12-04T03:05:00Z");
+    for node in ["cc-a", "cc-b"] {
+        assert_eq!(
+            poll_offer(&h, &client, &token, node, "2.0.0")["offer"],
+            "up-to-date"
+        );
+    }
+    let download = client
+        .get(h.url("/api/v1/releases/2.1.0"))
+        .bearer_auth(&token)
+        .send()
+        .unwrap();
+    assert_eq!(download.status(), 404);
+
+    let list = hub(&dir, &["--output", "json", "release", "list"]);
+    let v: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    assert_eq!(v["releases"][0]["withdrawn_at"], now);
+    assert_eq!(v["releases"][0]["withdrawn_by"], who.as_str());
+    let text = hub(&dir, &["release", "list"]).stdout;
+    assert!(
+        text.contains("WITHDRAWN") && text.contains(&format!("{now} by {who}")),
+        "{text}"
+    );
+    let again = hub(&dir, &["release", "withdraw", "2.1.0"]);
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(
+        again.stderr.contains("withdrawn already"),
+        "{}",
+        again.stderr
+    );
+    let unknown = hub(&dir, &["release", "withdraw", "9.9.9"]);
+    assert_eq!(unknown.code, 1, "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("no release 9.9.9 is published"),
+        "{}",
+        unknown.stderr
+    );
+    h.stop();
+}
+
+/// Regression (issue 24, findings 9 and 11): each download read the whole archive into memory
+/// and kept it while the node did not read (100 stalled downloads of 9 MB took 1.1 GB and
+/// stayed open past 40 s); a poll could name any number of nodes. The archive is streamed
+/// from the file (a change to the file after the answer started is what arrives), a node that
+/// takes nothing is dropped after the write timeout, and a third node name is refused.
+#[test]
+fn a_release_download_streams_from_the_file_and_a_stalled_one_is_dropped() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("hub");
+    let now = "2026-12-03T03:05:00Z";
+    // 32 MiB: more than the socket buffers of both ends hold.
+    let size = 32 << 20;
+    let data: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+    let (code, _keys) = lab_code_and_release(&dir, now, "2.1.0", &data);
+    let (h, client, token) = registered_lab(&dir, now, &code);
+    assert_eq!(
+        poll_offer(&h, &client, &token, "cc-a", "2.0.0")["offer"],
+        "install"
+    );
+    assert_eq!(
+        poll_offer(&h, &client, &token, "cc-b", "2.0.0")["offer"],
+        "wait"
+    );
+    // A third name is not one of the cluster's nodes.
+    let third = client
+        .post(h.url("/api/v1/poll"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"node": "invented-1", "version": "2.0.0"}))
+        .send()
+        .unwrap();
+    assert_eq!(third.status(), 403);
+    assert!(third
+        .text()
+        .unwrap()
+        .contains("has its 2 nodes already (cc-a, cc-b)"));
+
+    let download = || {
+        client
+            .get(h.url("/api/v1/releases/2.1.0"))
+            .bearer_auth(&token)
+            .send()
+            .unwrap()
+    };
+    // Streamed: the last MiB is changed in place once the answer has started; the download
+    // ends with the changed bytes (an archive read whole at the request would not).
+    let started = download();
+    assert_eq!(started.status(), 200);
+    assert_eq!(started.content_length(), Some(size as u64));
+    {
+        use std::io::{Seek, Write};
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(dir.join("releases/ccadmin-2.1.0.tar.gz"))
+            .unwrap();
+        f.seek(std::io::SeekFrom::Start((size - (1 << 20)) as u64))
+            .unwrap();
+        f.write_all(&vec![0xab; 1 << 20]).unwrap();
+    }
+    let got = started.bytes().unwrap();
+    assert_eq!(got.len(), size);
+    assert_eq!(&got[..size - (1 << 20)], &data[..size - (1 << 20)]);
+    assert!(got[size - (1 << 20)..].iter().all(|b| *b == 0xab));
+    // Resumed from an offset.
+    let resumed = client
+        .get(h.url("/api/v1/releases/2.1.0"))
+        .bearer_auth(&token)
+        .header("range", "bytes=1000-")
+        .send()
+        .unwrap();
+    assert_eq!(resumed.status(), 206);
+    assert_eq!(
+        resumed.headers()["content-range"],
+        format!("bytes 1000-{}/{size}", size - 1).as_str()
+    );
+    assert_eq!(&resumed.bytes().unwrap()[..1000], &data[1000..2000]);
+
+    // A download nobody reads is dropped after the write timeout, and logged.
+    let stalled = download();
+    assert_eq!(stalled.status(), 200);
+    crate::hub_rollout::wait_for(
+        "the stalled download to be dropped",
+        std::time::Duration::from_secs(120),
+        || {
+            h.log()
+                .contains("took nothing for 30s; the connection is closed")
+        },
+    );
+    assert!(
+        stalled.bytes().is_err(),
+        "the stalled download was not cut off"
+    );
+    h.stop();
 }

@@ -117,6 +117,11 @@ impl Hub {
 }
 
 impl Hub {
+    /// The hub process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// SIGTERM; the hub must stop cleanly.
     pub fn stop(mut self) {
         // SAFETY: kill(2) on our own child's pid.
@@ -439,8 +444,17 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
 
     // In the window: one node, then the other.
     hub.set_time("2026-12-03T03:05:00Z");
+    // Switched: `current` moved (only once the release proved itself) and the service
+    // answers as it.
+    let current_is = |st: &Path, v: &str| {
+        std::fs::read_link(st.parent().unwrap().join("release/current"))
+            .is_ok_and(|c| c == Path::new("releases").join(v))
+    };
     wait_for("both nodes on 0.2.0", Duration::from_secs(120), || {
-        version_of(publisher) == "0.2.0" && version_of(subscriber) == "0.2.0"
+        current_is(&p, "0.2.0")
+            && current_is(&s, "0.2.0")
+            && version_of(publisher) == "0.2.0"
+            && version_of(subscriber) == "0.2.0"
     });
     wait_for("both reports", Duration::from_secs(30), || {
         hub.log().matches("reports 0.2.0 healthy").count() == 2
@@ -509,8 +523,7 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
         .unwrap()
         .to_owned();
     assert!(
-        failed_line.contains("health check failed, switched back to 0.2.0")
-            && failed_line.contains("exited"),
+        failed_line.contains("health check failed, kept 0.2.0") && failed_line.contains("exited"),
         "{failed_line}"
     );
     let failed = node_of(&failed_line);
@@ -551,7 +564,7 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
         failed_node["detail"]
             .as_str()
             .unwrap()
-            .contains("switched back"),
+            .contains("health check failed, kept 0.2.0"),
         "{shown}"
     );
     for st in [&p, &s] {
@@ -571,7 +584,7 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
     let card = crate::hub_hostile::unescape(&card);
     assert!(
         card.contains(&format!("<td>{failed}</td><td>0.2.0</td><td>failed</td>"))
-            && card.contains("health check failed, switched back to 0.2.0"),
+            && card.contains("health check failed, kept 0.2.0"),
         "{card}"
     );
 
@@ -615,7 +628,10 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
     // handed over again, one node at a time again).
     publish(&hub.dir, keys.path(), &secret, "0.6.0", &working());
     wait_for("both nodes on 0.6.0", Duration::from_secs(120), || {
-        version_of(publisher) == "0.6.0" && version_of(subscriber) == "0.6.0"
+        current_is(&p, "0.6.0")
+            && current_is(&s, "0.6.0")
+            && version_of(publisher) == "0.6.0"
+            && version_of(subscriber) == "0.6.0"
     });
     for st in [&p, &s] {
         assert_eq!(current(st), Path::new("releases/0.6.0"));
@@ -623,6 +639,40 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
     wait_for("both 0.6.0 reports", Duration::from_secs(30), || {
         hub.log().matches("reports 0.6.0 healthy").count() == 2
     });
+    // After two upgrades each node is still one process, the one its service manager started
+    // (each release exec'd in place), with no process of an older release beside it; only the
+    // current and the previous release are kept (0.1.0, 0.3.0 and the refused ones are gone).
+    for node in [publisher, subscriber] {
+        let pid = node.pid();
+        wait_for("the trial process retired", Duration::from_secs(30), || {
+            std::fs::read_dir("/proc").unwrap().flatten().all(|e| {
+                std::fs::read_to_string(e.path().join("stat"))
+                    .ok()
+                    .and_then(|stat| {
+                        let rest = stat[stat.rfind(')')? + 2..].to_owned();
+                        rest.split_whitespace().nth(1)?.parse::<u32>().ok()
+                    })
+                    != Some(pid)
+            })
+        });
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        assert!(!status.contains("State:\tZ"), "{status}");
+    }
+    for st in [&p, &s] {
+        let mut kept: Vec<String> =
+            std::fs::read_dir(st.parent().unwrap().join("release/releases"))
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.'))
+                .collect();
+        kept.sort();
+        assert_eq!(kept, ["0.2.0", "0.6.0"], "current and previous only");
+    }
+    assert_eq!(
+        (version_of(publisher), version_of(subscriber)),
+        ("0.6.0".into(), "0.6.0".into())
+    );
 
     // The hub goes away: each failed poll doubles the wait (1 s → 2 s → 4 s), and says so.
     hub.stop();

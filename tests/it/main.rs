@@ -13,6 +13,7 @@ mod generated;
 mod hardening;
 mod hub;
 mod hub_browser;
+mod hub_consent;
 mod hub_hostile;
 mod hub_rollout;
 mod image_repository;

@@ -571,8 +571,9 @@ fn answers_in_any_case_and_texts_that_say_what_is() {
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("'basic' is not an authentication type: use api-key or identity-token"),
+        r.stderr.contains(
+            "Authentication type (api-key/identity-token): the answer is not an authentication type: use api-key or identity-token"
+        ) && !r.stderr.contains("basic"),
         "{}",
         r.stderr
     );

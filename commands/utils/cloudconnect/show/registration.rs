@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::context::Ctx;
 use crate::errors::CmdResult;
 use crate::ops::cloudconnect;
-use crate::output::kv_block;
+use crate::output::{kv_block, one_line};
 
 /// Show this cluster's registration with a hub: hub, display name, state, last poll
 ///
@@ -32,15 +32,19 @@ pub fn cmd_utils_cloudconnect_show_registration(
         None => ctx.ui.line(
             "This Cloud Connect cluster is not registered with a hub (Add Cloud Connect on the hub's Cloud Connect page registers it).",
         )?,
-        Some(r) => ctx.ui.line(&kv_block(&[
-            ("Hub", r.hub),
-            ("Hub id", r.hub_id),
-            ("Hub certificate SHA-256", r.cert_sha256),
-            ("Display name", r.display_name),
-            ("Registered", r.registered_at),
-            ("State", r.state),
-            ("Last poll", r.last_poll.unwrap_or_else(|| "never".into())),
-        ]))?,
+        // The hub chose the display name and said the state: each shown as one line.
+        Some(r) => ctx.ui.line(&kv_block(
+            &[
+                ("Hub", r.hub),
+                ("Hub id", r.hub_id),
+                ("Hub certificate SHA-256", r.cert_sha256),
+                ("Display name", r.display_name),
+                ("Registered", r.registered_at),
+                ("State", r.state),
+                ("Last poll", r.last_poll.unwrap_or_else(|| "never".into())),
+            ]
+            .map(|(k, v)| (k, one_line(&v).into_owned())),
+        ))?,
     }
     Ok(())
 }
