@@ -165,11 +165,20 @@ def run(a, exe, procs):
             return len(out["nodes"]) == 2
         wait("both nodes polling", polled, 60)
 
+        lat = []
+
         def version(n):
+            t = time.monotonic()
             try:
-                return json.loads(http(f"https://127.0.0.1:{n['port']}/health"))["version"]
+                v = json.loads(http(f"https://127.0.0.1:{n['port']}/health"))["version"]
+                lat.append(time.monotonic() - t)
+                return v
             except Exception:
                 return None
+
+        def pct(xs, q):
+            xs = sorted(xs)
+            return xs[min(len(xs) - 1, int(q * len(xs)))] * 1000 if xs else float("nan")
 
         # T0: the window opens.
         seen = {}
@@ -207,7 +216,36 @@ def run(a, exe, procs):
         print(f"  poll-to-upgrade latency, node 2     {lat2:.2f} s")
         print(f"  two-node rollout                    {rollout:.2f} s (window open -> both healthy)")
         print(f"  /health asked during the rollout    {asked} times (new connection each), unanswered {unanswered}")
+        print(f"  /health latency during the rollout  p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms, max {pct(lat, 1.0):.1f} ms")
         assert seen[("offer", second)] >= seen[("healthy", first)], "two nodes upgraded at once"
+
+        # Broken releases in the same window: one that exits at once, one that never answers.
+        def broken(version, script, what):
+            pkg = f"{keys}/pkg-{version}"
+            os.makedirs(f"{pkg}/bin", exist_ok=True)
+            open(f"{pkg}/release.json", "w").write(json.dumps({"version": version}))
+            open(f"{pkg}/bin/ccadmin", "w").write(script)
+            os.chmod(f"{pkg}/bin/ccadmin", 0o755)
+            archive = f"{keys}/ccadmin-{version}.tar.gz"
+            sh(["tar", "-czf", archive, "-C", pkg, "."], check=True)
+            sh(["minisign", "-S", "-s", f"{keys}/release.sec", "-m", archive], check=True, capture_output=True, input=b"")
+            cc(f"{tmp}/x", "hub", "--hub-dir", hub_dir, "release", "add", archive, "--version", version)
+            lat.clear()
+            asked, unanswered, t = 0, 0, time.monotonic()
+            while f"reports {version} failed" not in open(hub_log).read() and time.monotonic() - t < 200:
+                for n in (A, B):
+                    asked += 1
+                    unanswered += version_of_any(n) is None
+                time.sleep(0.005)
+            took = time.monotonic() - t
+            print(f"  broken release ({what}): failure reported after {took:.1f} s; /health asked {asked} times, unanswered {unanswered}; "
+                  f"latency p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms, max {pct(lat, 1.0):.1f} ms")
+
+        def version_of_any(n):
+            return version(n)
+
+        broken("0.2.5", "#!/bin/sh\necho 'cannot load its libraries' >&2\nexit 1\n", "exits at once")
+        broken("0.2.6", "#!/bin/sh\nexec sleep 600\n", "never answers")
 
         # Ansible: the same two nodes to 0.3.0, serial: 1.
         archive3 = publish("0.3.0", exe)

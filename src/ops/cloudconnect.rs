@@ -220,10 +220,17 @@ pub fn register(
     node.require_cloud_connect(true)?;
     let hub = hub_url(hub)?;
     // Checked and kept with no other registration in between.
-    let _one = REGISTERING.try_lock().map_err(|_| {
-        OpError::new(Kind::Busy, "another registration is being completed")
-            .hint("wait for it, then look at utils cloudconnect show registration")
-    })?;
+    let _one = match REGISTERING.try_lock() {
+        Ok(g) => g,
+        // A registration that panicked left nothing half-kept that this one relies on.
+        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+        Err(std::sync::TryLockError::WouldBlock) => {
+            return Err(
+                OpError::new(Kind::Busy, "another registration is being completed")
+                    .hint("wait for it, then look at utils cloudconnect show registration"),
+            )
+        }
+    };
     refuse_if_registered(node)?;
     let own = own_name_for(node, link_fqdn)?;
     let (identity, cert) = hub_identity(&hub)?;

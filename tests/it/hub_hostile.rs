@@ -225,6 +225,22 @@ fn the_hub_refuses_forged_forms_redirects_markup_and_guesses() {
         .unwrap();
     assert!(!html.contains(markup), "markup reached the page raw");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;"), "{html}");
+    // Postpone says what it does (issue 24, finding 15): it skips the next window; it does
+    // not move the schedule by a period.
+    let settings = c
+        .get(hub.url(&format!(
+            "/cloudconnect/settings?{}",
+            serde_urlencoded::to_string([("name", markup)]).unwrap()
+        )))
+        .header("cookie", &cookie)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        settings.contains("skips the next upgrade window, once") && !settings.contains("period"),
+        "{settings}"
+    );
 
     // The JSON API: an account is required, guesses are limited, bodies are checked.
     let r = c.get(hub.url("/api/v1/clusters")).send().unwrap();

@@ -147,7 +147,7 @@ pub fn wait_for(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
 }
 
 /// A release directory's content: `release.json` and `bin/ccadmin` (a script).
-fn write_release(dir: &Path, version: &str, script: &str) {
+pub fn write_release(dir: &Path, version: &str, script: &str) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::create_dir_all(dir.join("bin")).unwrap();
     std::fs::write(
@@ -161,7 +161,7 @@ fn write_release(dir: &Path, version: &str, script: &str) {
 }
 
 /// What a working release's `bin/ccadmin` is here: the ccadmin under test.
-fn working() -> String {
+pub fn working() -> String {
     format!("#!/bin/sh\nexec '{}' \"$@\"\n", bin().display())
 }
 
@@ -174,7 +174,7 @@ pub fn install_root(state: &Path) -> PathBuf {
 }
 
 /// A signed release archive of `version` whose `bin/ccadmin` is `script`, published on the hub.
-fn publish(hub_dir: &Path, keys: &Path, secret: &Path, version: &str, script: &str) -> PathBuf {
+pub fn publish(hub_dir: &Path, keys: &Path, secret: &Path, version: &str, script: &str) -> PathBuf {
     let pkg = keys.join(format!("pkg-{version}"));
     write_release(&pkg, version, script);
     let archive = keys.join(format!("ccadmin-{version}.tar.gz"));
@@ -229,7 +229,7 @@ fn reported(hub: &Hub, needle: &str) -> String {
 }
 
 /// The version a node's service answers with.
-fn version_of(s: &Served) -> String {
+pub fn version_of(s: &Served) -> String {
     s.client()
         .get(s.url("/health"))
         .send()

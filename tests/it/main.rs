@@ -16,6 +16,7 @@ mod hub_browser;
 mod hub_consent;
 mod hub_hostile;
 mod hub_rollout;
+mod hub_upgrade_faults;
 mod image_repository;
 mod inventory;
 mod jfrog;

@@ -1,0 +1,171 @@
+//! Issue 24's fault test of the self-upgrade: the node upgrading is killed (SIGKILL) at each
+//! step in turn — downloading, unpacking, staged, its new release on trial, reported healthy,
+//! `current` switched — and started again as its service manager would (from `current`, on the
+//! same port). Every time `current` points at a complete release that starts and serves; the
+//! next poll in the window finishes the upgrade. A power loss in the middle of the switch (the
+//! new link made, not yet renamed over `current`) is survived the same way.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::cluster::pair_started;
+use crate::hub_rollout::{
+    install_root, register, version_of, wait_for, working, write_release, Hub,
+};
+use crate::patches::keypair;
+use crate::serve::Served;
+use crate::util::run;
+
+/// A signed 0.2.0 whose archive is large enough (random bytes) for a kill to land while it is
+/// downloaded, verified and unpacked.
+fn publish_large(hub: &Hub, keys: &Path, secret: &Path) {
+    let pkg = keys.join("pkg-0.2.0");
+    write_release(&pkg, "0.2.0", &working());
+    let mut noise = vec![0u8; 24 << 20];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for b in noise.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = x as u8;
+    }
+    std::fs::write(pkg.join("padding.bin"), noise).unwrap();
+    let archive = keys.join("ccadmin-0.2.0.tar.gz");
+    let st = std::process::Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(&pkg)
+        .arg(".")
+        .status()
+        .unwrap();
+    assert!(st.success());
+    crate::hub_rollout::sign_and_publish(&hub.dir, secret, &archive, "0.2.0");
+}
+
+fn port_free(port: u16) -> bool {
+    std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+}
+
+#[test]
+fn kill_9_at_every_step_of_a_self_upgrade_leaves_a_node_that_starts_and_finishes_it() {
+    let d = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&d.path().join("hub"), "2026-12-03T02:00:00Z");
+    let extra = |root: &Path| {
+        vec![
+            "--release-root".to_owned(),
+            root.to_str().unwrap().to_owned(),
+            "--hub-poll-interval".to_owned(),
+            "1".to_owned(),
+        ]
+    };
+    let pair = pair_started(|st| {
+        let root = install_root(st);
+        let args = extra(&root);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        Served::start_program(&root.join("current/bin/ccadmin"), st, 0, &args, &[])
+    });
+    let (p, s) = (pair.p.clone(), pair.s.clone());
+    let keys = tempfile::tempdir().unwrap();
+    let (public, secret) = keypair(keys.path(), "release");
+    let r = run(
+        &p,
+        &[
+            "utils",
+            "patch-manager",
+            "signer",
+            "add",
+            "release",
+            public.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = register(&hub, &pair.publisher, "Lab");
+    assert!(page.contains("Access allowed"), "{page}");
+    wait_for("both nodes polling", Duration::from_secs(60), || {
+        hub.show("Lab")["nodes"]
+            .as_array()
+            .is_some_and(|n| n.len() == 2)
+    });
+    publish_large(&hub, keys.path(), &secret);
+    // The publisher is the one killed: the subscriber is stopped, so the hub offers the
+    // publisher first and only.
+    let sub_pid = pair.subscriber.as_ref().unwrap().pid();
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(sub_pid as i32, libc::SIGSTOP) };
+    let root = p.parent().unwrap().join("release");
+    let log = || std::fs::read_to_string(p.join("logs/serve.log")).unwrap_or_default();
+    let port = pair.publisher.port;
+    let current_ok = || {
+        let cur = root.join("current");
+        cur.join("release.json").is_file() && cur.join("bin/ccadmin").is_file()
+    };
+    let mut node_pid = pair.publisher.pid();
+    let mut restarted: Vec<Served> = Vec::new();
+    hub.set_time("2026-12-03T03:05:00Z");
+    let started_lines = || log().matches("0.2.0 started (upgraded from 0.1.0)").count();
+    let points: Vec<(&str, Box<dyn Fn() -> bool>)> = vec![
+        (
+            "downloading",
+            Box::new(|| {
+                root.join("releases/.incoming/ccadmin-0.2.0.tar.gz")
+                    .exists()
+            }),
+        ),
+        (
+            "unpacking",
+            Box::new(|| root.join("releases/.staging-0.2.0").exists()),
+        ),
+        (
+            "staged",
+            Box::new(|| root.join("releases/0.2.0/bin/ccadmin").exists()),
+        ),
+        ("on trial", {
+            let before = started_lines();
+            Box::new(move || started_lines() > before)
+        }),
+        (
+            "reported healthy",
+            Box::new(|| {
+                hub.log()
+                    .contains(&format!("localhost:{port} of Lab reports 0.2.0 healthy"))
+            }),
+        ),
+    ];
+    let mut kills = 0;
+    for (what, point) in &points {
+        wait_for(what, Duration::from_secs(90), || point());
+        // SAFETY: kill(2) on the node's process.
+        unsafe { libc::kill(node_pid as i32, libc::SIGKILL) };
+        kills += 1;
+        // Its trial process (if any) dies with it; the port frees.
+        wait_for("the port free", Duration::from_secs(30), || port_free(port));
+        assert!(
+            current_ok(),
+            "after a kill while {what}: current is not a complete release"
+        );
+        let args = extra(&root);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let again = Served::start_program(&root.join("current/bin/ccadmin"), &p, port, &args, &[]);
+        let v = version_of(&again);
+        assert!(
+            v == "0.1.0" || v == "0.2.0",
+            "after a kill while {what}: answers {v:?}"
+        );
+        node_pid = again.pid();
+        restarted.push(again);
+    }
+    // A power loss in the middle of a switch: the new link made, not renamed over `current`.
+    std::os::unix::fs::symlink("releases/does-not-exist", root.join(".current.new")).unwrap();
+    // The next attempt in the window finishes the upgrade.
+    wait_for("the publisher on 0.2.0", Duration::from_secs(120), || {
+        std::fs::read_link(root.join("current")).is_ok_and(|c| c == Path::new("releases/0.2.0"))
+            && restarted.last().is_some_and(|r| version_of(r) == "0.2.0")
+    });
+    assert!(current_ok());
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(sub_pid as i32, libc::SIGCONT) };
+    let _ = s;
+    eprintln!("self-upgrade fault test: {kills} kills, the node started again each time, upgrade finished");
+}
