@@ -43,6 +43,9 @@ fn publish_large(hub: &Hub, keys: &Path, secret: &Path) {
     crate::hub_rollout::sign_and_publish(&hub.dir, secret, &archive, "0.2.0");
 }
 
+/// Where the node is killed: the moment, and how it is seen.
+type KillPoint<'a> = (&'static str, Box<dyn Fn() -> bool + 'a>);
+
 fn port_free(port: u16) -> bool {
     std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
 }
@@ -105,7 +108,7 @@ fn kill_9_at_every_step_of_a_self_upgrade_leaves_a_node_that_starts_and_finishes
     let mut restarted: Vec<Served> = Vec::new();
     hub.set_time("2026-12-03T03:05:00Z");
     let started_lines = || log().matches("0.2.0 started (upgraded from 0.1.0)").count();
-    let points: Vec<(&str, Box<dyn Fn() -> bool>)> = vec![
+    let points: Vec<KillPoint> = vec![
         (
             "downloading",
             Box::new(|| {
@@ -135,7 +138,7 @@ fn kill_9_at_every_step_of_a_self_upgrade_leaves_a_node_that_starts_and_finishes
     ];
     let mut kills = 0;
     for (what, point) in &points {
-        wait_for(what, Duration::from_secs(90), || point());
+        wait_for(what, Duration::from_secs(90), point);
         // SAFETY: kill(2) on the node's process.
         unsafe { libc::kill(node_pid as i32, libc::SIGKILL) };
         kills += 1;
