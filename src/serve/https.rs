@@ -391,6 +391,8 @@ const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// The largest request body, and the largest change batch from the other Cloud Connect node.
 pub const MAX_BODY: usize = 64 * 1024;
+/// How long a connection made just before a stop may take to send its first request.
+const FIRST_REQUEST_GRACE: Duration = Duration::from_secs(1);
 pub const MAX_BATCH: usize = 64 << 20;
 
 /// Connections served at once: half the descriptors the process may open (the rest are for
@@ -526,8 +528,12 @@ pub async fn serve_on<H: Handler>(
                     let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await else { return };
                     let io = hyper_util::rt::TokioIo::new(WriteTimeout { inner: tls, stalled: None });
                     let logger = Arc::clone(&svc);
+                    // Whether a request came on this connection (a stop waits for the first).
+                    let asked = Arc::new(std::sync::atomic::AtomicBool::new(false));
+                    let asked_in = Arc::clone(&asked);
                     let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                         let svc = Arc::clone(&svc);
+                        asked_in.store(true, std::sync::atomic::Ordering::SeqCst);
                         async move {
                             let started = Instant::now();
                             let method = req.method().clone();
@@ -579,6 +585,20 @@ pub async fn serve_on<H: Handler>(
                             }
                         }
                         _ = stop.changed() => {
+                            // A connection just made (a client that sent its request as the
+                            // service began to stop, e.g. during a release switch) gets a
+                            // moment for that request, so it is answered, not dropped.
+                            let first = async {
+                                while !asked.load(std::sync::atomic::Ordering::SeqCst) {
+                                    tokio::time::sleep(Duration::from_millis(10)).await;
+                                }
+                            };
+                            if !asked.load(std::sync::atomic::Ordering::SeqCst) {
+                                tokio::select! {
+                                    _ = conn.as_mut() => return,
+                                    _ = tokio::time::timeout(FIRST_REQUEST_GRACE, first) => {}
+                                }
+                            }
                             // Finish the request in flight, then close; an idle connection closes now.
                             conn.as_mut().graceful_shutdown();
                             let _ = conn.await;

@@ -172,3 +172,90 @@ fn kill_9_at_every_step_of_a_self_upgrade_leaves_a_node_that_starts_and_finishes
     let _ = s;
     eprintln!("self-upgrade fault test: {kills} kills, the node started again each time, upgrade finished");
 }
+
+/// The processes whose environment names state directory `st` (the node's service and any
+/// release of it on trial).
+fn processes_of(st: &Path) -> Vec<u32> {
+    let needle = format!("CCADMIN_STATE_DIR={}", st.display());
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+            let env = std::fs::read(e.path().join("environ")).ok()?;
+            env.split(|b| *b == 0)
+                .any(|v| v == needle.as_bytes())
+                .then_some(pid)
+        })
+        .collect()
+}
+
+/// Issue 24, finding 4: after five upgrades each node is still the one process its service
+/// manager started (each release exec'd in place), not a chain of parents.
+#[test]
+fn five_upgrades_leave_each_node_one_process() {
+    let d = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&d.path().join("hub"), "2026-12-03T03:05:00Z");
+    let pair = pair_started(|st| {
+        let root = install_root(st);
+        Served::start_program(
+            &root.join("current/bin/ccadmin"),
+            st,
+            0,
+            &[
+                "--release-root",
+                root.to_str().unwrap(),
+                "--hub-poll-interval",
+                "1",
+            ],
+            &[],
+        )
+    });
+    let (p, s) = (pair.p.clone(), pair.s.clone());
+    let keys = tempfile::tempdir().unwrap();
+    let (public, secret) = keypair(keys.path(), "release");
+    let r = run(
+        &p,
+        &[
+            "utils",
+            "patch-manager",
+            "signer",
+            "add",
+            "release",
+            public.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = register(&hub, &pair.publisher, "Lab");
+    assert!(page.contains("Access allowed"), "{page}");
+    let nodes = [&pair.publisher, pair.subscriber.as_ref().unwrap()];
+    let pids: Vec<u32> = nodes.iter().map(|n| n.pid()).collect();
+    for st in [&p, &s] {
+        assert_eq!(processes_of(st).len(), 1, "one process to begin with");
+    }
+    for v in ["0.2.0", "0.3.0", "0.4.0", "0.5.0", "0.6.0"] {
+        crate::hub_rollout::publish(&hub.dir, keys.path(), &secret, v, &working());
+        wait_for(
+            &format!("both nodes on {v}"),
+            Duration::from_secs(120),
+            || {
+                [&p, &s].iter().all(|st| {
+                    std::fs::read_link(st.parent().unwrap().join("release/current"))
+                        .is_ok_and(|c| c == Path::new("releases").join(v))
+                }) && nodes.iter().all(|n| version_of(n) == v)
+            },
+        );
+    }
+    for (st, pid) in [&p, &s].into_iter().zip(&pids) {
+        wait_for(
+            "the last trial process retired",
+            Duration::from_secs(30),
+            || processes_of(st) == [*pid],
+        );
+    }
+    eprintln!(
+        "five upgrades: {} process(es) per node, the same PIDs as at the start",
+        processes_of(&p).len()
+    );
+}
