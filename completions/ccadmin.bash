@@ -211,6 +211,9 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__cloudconnect,show)
                 cmd="ccadmin__subcmd__utils__subcmd__cloudconnect__subcmd__show"
                 ;;
+            ccadmin__subcmd__utils__subcmd__cloudconnect,switch-back)
+                cmd="ccadmin__subcmd__utils__subcmd__cloudconnect__subcmd__switch__subcmd__back"
+                ;;
             ccadmin__subcmd__utils__subcmd__cloudconnect,unregister)
                 cmd="ccadmin__subcmd__utils__subcmd__cloudconnect__subcmd__unregister"
                 ;;
@@ -1887,7 +1890,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__cloudconnect)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help show unregister"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help show unregister switch-back"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1945,6 +1948,36 @@ _ccadmin() {
                 return 0
             fi
             case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__cloudconnect__subcmd__switch__subcmd__back)
+            opts="-y -q -v -h --release-root --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --release-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -155,6 +155,7 @@ pub const JSON_COMMANDS: &[&str] = &[
 pub const CONFIRMING_COMMANDS: &[&str] = &[
     "utils applicationuser delete",
     "utils cert import",
+    "utils cloudconnect switch-back",
     "utils cloudconnect unregister",
     "utils deployment test-connection",
     "utils node set",

@@ -256,6 +256,40 @@ pub fn prune(root: &Path, current: &Path, previous: Option<&Path>) {
     }
 }
 
+/// `utils cloudconnect switch-back`: the release `current` would go back to — the newest kept
+/// release older than the current one — as (current version, its version, its directory).
+pub fn previous_release(root: &Path) -> OpResult<(String, String, PathBuf)> {
+    let now = version_in(&root.join("current")).map_err(|e| {
+        OpError::new(
+            Kind::NotFound,
+            format!("{} holds no current release: {}", root.display(), e.message),
+        )
+        .hint("give the node service's release directory: --release-root DIR")
+    })?;
+    let older = std::fs::read_dir(root.join("releases"))
+        .map_err(io(&root.join("releases")))?
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_owned();
+            let v = version_in(&e.path()).ok()?;
+            (is_version(&name)
+                && v == name
+                && super::orchestrate::version_cmp(&v, &now) == std::cmp::Ordering::Less)
+                .then_some((v, e.path()))
+        })
+        .max_by(|a, b| super::orchestrate::version_cmp(&a.0, &b.0));
+    let (v, dir) = older.ok_or_else(|| {
+        OpError::new(
+            Kind::NotFound,
+            format!(
+                "no release older than {now} is kept under {}",
+                root.display()
+            ),
+        )
+    })?;
+    Ok((now, v, dir))
+}
+
 /// Point `root/current` at `target` (atomically); what it pointed at before.
 pub fn switch(root: &Path, target: &Path) -> OpResult<Option<PathBuf>> {
     let current = root.join("current");

@@ -259,3 +259,42 @@ fn five_upgrades_leave_each_node_one_process() {
         processes_of(&p).len()
     );
 }
+
+/// Going back is the administrator's console action: `current` points at the release before.
+#[test]
+fn switch_back_at_the_console_points_current_at_the_previous_release() {
+    let (_d, st) = crate::util::state();
+    let root = st.parent().unwrap().join("release");
+    for v in ["0.1.0", "0.2.0"] {
+        write_release(&root.join("releases").join(v), v, &working());
+    }
+    std::os::unix::fs::symlink("releases/0.2.0", root.join("current")).unwrap();
+    let args = [
+        "--yes",
+        "utils",
+        "cloudconnect",
+        "switch-back",
+        "--release-root",
+        root.to_str().unwrap(),
+    ];
+    let r = run(&st, &args, "");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        std::fs::read_link(root.join("current")).unwrap(),
+        root.join("releases/0.1.0").strip_prefix(&root).unwrap()
+    );
+    assert!(
+        r.stderr.contains("current now points at 0.1.0")
+            && r.stderr.contains("ccadmin hub release withdraw 0.2.0"),
+        "{}",
+        r.stderr
+    );
+    // Nothing older is kept now: said, nothing changed.
+    let r = run(&st, &args, "");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("no release older than 0.1.0 is kept"),
+        "{}",
+        r.stderr
+    );
+}

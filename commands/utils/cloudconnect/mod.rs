@@ -6,6 +6,7 @@ use crate::context::Ctx;
 use crate::errors::CmdResult;
 
 pub mod show;
+pub mod switch_back;
 pub mod unregister;
 
 #[derive(Debug, Subcommand)]
@@ -14,11 +15,15 @@ pub enum CloudconnectCommands {
     #[command(subcommand)]
     Show(show::CloudconnectShowCommands),
     Unregister(unregister::UtilsCloudconnectUnregisterArgs),
+    SwitchBack(switch_back::UtilsCloudconnectSwitchBackArgs),
 }
 
 impl CloudconnectCommands {
     pub fn changes_state(&self) -> bool {
-        matches!(self, CloudconnectCommands::Unregister(_))
+        matches!(
+            self,
+            CloudconnectCommands::Unregister(_) | CloudconnectCommands::SwitchBack(_)
+        )
     }
 }
 
@@ -27,6 +32,9 @@ pub fn run(ctx: &mut Ctx, cmd: CloudconnectCommands) -> CmdResult {
         CloudconnectCommands::Show(c) => show::run(ctx, c),
         CloudconnectCommands::Unregister(a) => {
             unregister::cmd_utils_cloudconnect_unregister(ctx, a)
+        }
+        CloudconnectCommands::SwitchBack(a) => {
+            switch_back::cmd_utils_cloudconnect_switch_back(ctx, a)
         }
     }
 }
