@@ -283,35 +283,25 @@ pub fn acts_on_terminal(c: char) -> bool {
 /// and bidirectional overrides. Peer-supplied text (names, error bodies) goes to the terminal
 /// only through this, so it can neither move the cursor nor disguise itself.
 pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    let acts = acts_on_terminal;
-    if !text.chars().any(acts) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    std::borrow::Cow::Owned(
-        text.chars()
-            .map(|c| {
-                if acts(c) {
-                    c.escape_unicode().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
+    escaped(text, acts_on_terminal)
 }
 
 /// `text` as one line: everything [`terminal_safe`] escapes, and newline and tab too. The one
 /// rule for a peer's string (a hub's display name or answer, a node's report) shown on a line of
 /// its own or written to a log: it can never start a line that looks like ours.
 pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
-    let acts = |c: char| acts_on_terminal(c) || c.is_control();
-    if !text.chars().any(acts) {
+    escaped(text, |c| acts_on_terminal(c) || c.is_control())
+}
+
+/// `text` with the characters `escape` picks written as `\u{…}`.
+fn escaped(text: &str, escape: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(&escape) {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(
         text.chars()
             .map(|c| {
-                if acts(c) {
+                if escape(c) {
                     c.escape_unicode().to_string()
                 } else {
                     c.to_string()

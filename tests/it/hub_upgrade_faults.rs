@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::cluster::pair_started;
+use crate::cluster::{pair_started, Pair};
 use crate::hub_rollout::{
     install_root, register, version_of, wait_for, working, write_release, Hub,
 };
@@ -16,20 +16,26 @@ use crate::patches::keypair;
 use crate::serve::Served;
 use crate::util::run;
 
-/// A signed 0.2.0 whose archive is large enough (random bytes) for a kill to land while it is
-/// downloaded, verified and unpacked.
+/// A signed 0.2.0 whose archive is large enough (random bytes in 3,000 files) for a kill to
+/// land while it is downloaded, verified and unpacked.
 fn publish_large(hub: &Hub, keys: &Path, secret: &Path) {
     let pkg = keys.join("pkg-0.2.0");
     write_release(&pkg, "0.2.0", &working());
-    let mut noise = vec![0u8; 24 << 20];
+    // Random bytes (they do not compress) in many files, so that downloading, verifying and
+    // unpacking each take a while.
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    for b in noise.iter_mut() {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        *b = x as u8;
+    let pad = pkg.join("padding");
+    std::fs::create_dir_all(&pad).unwrap();
+    for i in 0..3000 {
+        let mut noise = vec![0u8; 8 << 10];
+        for b in noise.iter_mut() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *b = x as u8;
+        }
+        std::fs::write(pad.join(format!("{i}.bin")), noise).unwrap();
     }
-    std::fs::write(pkg.join("padding.bin"), noise).unwrap();
     let archive = keys.join("ccadmin-0.2.0.tar.gz");
     let st = std::process::Command::new("tar")
         .arg("-czf")
@@ -46,33 +52,35 @@ fn publish_large(hub: &Hub, keys: &Path, secret: &Path) {
 /// Where the node is killed: the moment, and how it is seen.
 type KillPoint<'a> = (&'static str, Box<dyn Fn() -> bool + 'a>);
 
-fn port_free(port: u16) -> bool {
-    std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+/// A node's service as its service manager starts it: from its release directory's
+/// `current`, polling the hub every second (`port` 0: one the kernel picks).
+fn start_node(st: &Path, port: u16) -> Served {
+    let root = st.parent().unwrap().join("release");
+    Served::start_program(
+        &root.join("current/bin/ccadmin"),
+        st,
+        port,
+        &[
+            "--release-root",
+            root.to_str().unwrap(),
+            "--hub-poll-interval",
+            "1",
+        ],
+        &[],
+    )
 }
 
-#[test]
-fn kill_9_at_every_step_of_a_self_upgrade_leaves_a_node_that_starts_and_finishes_it() {
-    let d = tempfile::tempdir().unwrap();
-    let hub = Hub::start(&d.path().join("hub"), "2026-12-03T02:00:00Z");
-    let extra = |root: &Path| {
-        vec![
-            "--release-root".to_owned(),
-            root.to_str().unwrap().to_owned(),
-            "--hub-poll-interval".to_owned(),
-            "1".to_owned(),
-        ]
-    };
+/// A pair running from release directories (0.1.0), trusting a release signer, registered
+/// with `hub` as `Lab`; the signer's directory and secret key.
+fn registered_pair(hub: &Hub) -> (Pair, tempfile::TempDir, std::path::PathBuf) {
     let pair = pair_started(|st| {
-        let root = install_root(st);
-        let args = extra(&root);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        Served::start_program(&root.join("current/bin/ccadmin"), st, 0, &args, &[])
+        install_root(st);
+        start_node(st, 0)
     });
-    let (p, s) = (pair.p.clone(), pair.s.clone());
     let keys = tempfile::tempdir().unwrap();
     let (public, secret) = keypair(keys.path(), "release");
     let r = run(
-        &p,
+        &pair.p,
         &[
             "utils",
             "patch-manager",
@@ -84,8 +92,21 @@ fn kill_9_at_every_step_of_a_self_upgrade_leaves_a_node_that_starts_and_finishes
         "",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let page = register(&hub, &pair.publisher, "Lab");
+    let page = register(hub, &pair.publisher, "Lab");
     assert!(page.contains("Access allowed"), "{page}");
+    (pair, keys, secret)
+}
+
+fn port_free(port: u16) -> bool {
+    std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+}
+
+#[test]
+fn kill_9_at_every_step_of_a_self_upgrade_leaves_a_node_that_starts_and_finishes_it() {
+    let d = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&d.path().join("hub"), "2026-12-03T02:00:00Z");
+    let (pair, keys, secret) = registered_pair(&hub);
+    let (p, s) = (pair.p.clone(), pair.s.clone());
     wait_for("both nodes polling", Duration::from_secs(60), || {
         hub.show("Lab")["nodes"]
             .as_array()
@@ -138,7 +159,15 @@ fn kill_9_at_every_step_of_a_self_upgrade_leaves_a_node_that_starts_and_finishes
     ];
     let mut kills = 0;
     for (what, point) in &points {
-        wait_for(what, Duration::from_secs(90), point);
+        // Watched closely: some steps last a fraction of a second.
+        let deadline = std::time::Instant::now() + Duration::from_secs(90);
+        while !point() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the kill point '{what}' never came"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
         // SAFETY: kill(2) on the node's process.
         unsafe { libc::kill(node_pid as i32, libc::SIGKILL) };
         kills += 1;
@@ -148,9 +177,7 @@ fn kill_9_at_every_step_of_a_self_upgrade_leaves_a_node_that_starts_and_finishes
             current_ok(),
             "after a kill while {what}: current is not a complete release"
         );
-        let args = extra(&root);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let again = Served::start_program(&root.join("current/bin/ccadmin"), &p, port, &args, &[]);
+        let again = start_node(&p, port);
         let v = version_of(&again);
         assert!(
             v == "0.1.0" || v == "0.2.0",
@@ -196,39 +223,8 @@ fn processes_of(st: &Path) -> Vec<u32> {
 fn five_upgrades_leave_each_node_one_process() {
     let d = tempfile::tempdir().unwrap();
     let hub = Hub::start(&d.path().join("hub"), "2026-12-03T03:05:00Z");
-    let pair = pair_started(|st| {
-        let root = install_root(st);
-        Served::start_program(
-            &root.join("current/bin/ccadmin"),
-            st,
-            0,
-            &[
-                "--release-root",
-                root.to_str().unwrap(),
-                "--hub-poll-interval",
-                "1",
-            ],
-            &[],
-        )
-    });
+    let (pair, keys, secret) = registered_pair(&hub);
     let (p, s) = (pair.p.clone(), pair.s.clone());
-    let keys = tempfile::tempdir().unwrap();
-    let (public, secret) = keypair(keys.path(), "release");
-    let r = run(
-        &p,
-        &[
-            "utils",
-            "patch-manager",
-            "signer",
-            "add",
-            "release",
-            public.to_str().unwrap(),
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let page = register(&hub, &pair.publisher, "Lab");
-    assert!(page.contains("Access allowed"), "{page}");
     let nodes = [&pair.publisher, pair.subscriber.as_ref().unwrap()];
     let pids: Vec<u32> = nodes.iter().map(|n| n.pid()).collect();
     for st in [&p, &s] {
