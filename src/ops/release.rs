@@ -172,12 +172,33 @@ pub fn prepare(
         // A staged copy of an earlier attempt (never the current release: it is older).
         std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
     }
+    sync_tree(&staging);
     std::fs::rename(&staging, &dir).map_err(io(&dir))?;
+    sync_dir(&releases);
     let _ = std::fs::remove_file(&archive);
     Ok(Staged {
         version: version.clone(),
         dir,
     })
+}
+
+/// Flush a directory's entries to disk (a rename in it survives a power loss).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Flush every directory of a tree (its files were flushed as they were written).
+fn sync_tree(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                sync_tree(&e.path());
+            }
+        }
+    }
+    sync_dir(dir);
 }
 
 /// Unpack a gzip'd tar into `into`: directories and regular files only, relative paths
@@ -216,6 +237,9 @@ fn unpack(data: &[u8], into: &Path) -> OpResult {
                 let mut out = std::fs::File::create(&target).map_err(io(&target))?;
                 let n = entry.size();
                 std::io::copy(&mut (&mut entry).take(n), &mut out).map_err(io(&target))?;
+                // On disk before the release can become `current` (a power loss after the
+                // switch must find it whole).
+                out.sync_all().map_err(io(&target))?;
             }
             other => {
                 return Err(bad(format!(
@@ -249,7 +273,10 @@ pub fn prune(root: &Path, current: &Path, previous: Option<&Path>) {
     };
     for e in entries.flatten() {
         let name = e.file_name();
-        let is_release = name.to_str().is_some_and(is_version);
+        // Only what is a release by its own word (an administrator's other directories stay).
+        let is_release = name
+            .to_str()
+            .is_some_and(|n| is_version(n) && version_in(&e.path()).is_ok_and(|v| v == n));
         if is_release && e.path().is_dir() && !keep(&e.path()) {
             let _ = std::fs::remove_dir_all(e.path());
         }
@@ -274,6 +301,7 @@ pub fn previous_release(root: &Path) -> OpResult<(String, String, PathBuf)> {
             let v = version_in(&e.path()).ok()?;
             (is_version(&name)
                 && v == name
+                && e.path().join("bin").join("ccadmin").is_file()
                 && super::orchestrate::version_cmp(&v, &now) == std::cmp::Ordering::Less)
                 .then_some((v, e.path()))
         })
@@ -295,10 +323,26 @@ pub fn switch(root: &Path, target: &Path) -> OpResult<Option<PathBuf>> {
     let current = root.join("current");
     let before = std::fs::read_link(&current).ok();
     let relative = target.strip_prefix(root).unwrap_or(target);
-    let next = root.join(".current.new");
+    // A name of this process's own, so two switches (the service's and the console's) never
+    // rename each other's link; a leftover of a power loss is removed by the next switch.
+    for e in std::fs::read_dir(root).into_iter().flatten().flatten() {
+        let n = e.file_name();
+        if n.to_string_lossy().starts_with(".current.new") && e.path() != current {
+            let pid = n
+                .to_string_lossy()
+                .rsplit('.')
+                .next()
+                .and_then(|p| p.parse::<u32>().ok());
+            if pid.is_none_or(|p| !crate::state::lock::alive(p, None)) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let next = root.join(format!(".current.new.{}", std::process::id()));
     let _ = std::fs::remove_file(&next);
     std::os::unix::fs::symlink(relative, &next).map_err(io(&next))?;
     std::fs::rename(&next, &current).map_err(io(&current))?;
+    sync_dir(root);
     Ok(before)
 }
 

@@ -533,12 +533,12 @@ pub fn run(
         let Some(ready) = ready else {
             return Ok(());
         };
-        // Returns only when the switch could not be made; then this release serves again.
+        // Returns only when the switch could not be made; then the trial process is stopped,
+        // the hub told, and this release serves again.
         let why = upgrade::become_release(&svc, &listener, &ready);
-        svc.log(&format!(
-            "cannot switch to {}: {why}; serving {version} again",
-            ready.staged.version
-        ));
+        let failed = ready.staged.version.clone();
+        ready.abandon();
+        upgrade::switch_failed(&svc, &failed, &why);
     }
 }
 
@@ -575,8 +575,10 @@ fn serve_once(
             .ok();
         let (mail_tx, mail_rx) = std::sync::mpsc::channel();
         let mailer = Arc::clone(&svc);
-        std::thread::spawn(move || deliver_mails(&mailer, &mail_rx, interval));
-        std::thread::spawn(move || cluster_chores(&svc, wake.as_ref(), interval, &mail_tx))
+        let mails = std::thread::spawn(move || deliver_mails(&mailer, &mail_rx, interval));
+        let chores =
+            std::thread::spawn(move || cluster_chores(&svc, wake.as_ref(), interval, &mail_tx));
+        (chores, mails)
     };
     let downloads = {
         let svc = Arc::clone(svc);
@@ -607,7 +609,10 @@ fn serve_once(
     ));
     svc.cancel.cancel();
     cluster::nudge(&root);
-    let _ = chores.join();
+    // The chores first (they hold the mail channel's sender), then the mail in delivery: a
+    // release exec'd next must not cut a mail in half.
+    let _ = chores.0.join();
+    let _ = chores.1.join();
     let _ = downloads.join();
     let _ = hub.join();
     result

@@ -18,10 +18,13 @@
 //!    stopped serving;
 //! 5. healthy: reports it (the next node may go), stops accepting, lets the requests in flight
 //!    finish, points `current` at it, and *execs* it in place — the same process, the same
-//!    listening socket — telling it the trial process to retire (`CCADMIN_RETIRE_PID`), which
-//!    it stops once it serves. So after any number of upgrades the node is one process (two
-//!    only during a switch), and the service manager's PID stays the service's. Releases other
-//!    than the current and the previous one are removed.
+//!    listening socket. The trial process is told to stop at that moment (its parent-death
+//!    signal) and reaped by the release (`CCADMIN_RETIRE_PID`); connections made meanwhile wait
+//!    in the socket's backlog for the release. So after any number of upgrades the node is one
+//!    process (two only during a switch), and the service manager's PID stays the service's.
+//!    Releases other than the current and the previous one are removed. A trial that a
+//!    service manager's stop ends (SIGTERM to the whole service) is not a failure: nothing is
+//!    reported and the release stays staged.
 //!
 //! A kill at any step leaves `current` at a complete release that starts: it moves only after
 //! the new release proved itself, in one atomic rename, and the trial process dies with its
@@ -40,6 +43,8 @@ use crate::ops::{cloudconnect, OpError};
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long one health-check try may take (this process answers the others at once).
 const TRY_TIMEOUT: Duration = Duration::from_secs(1);
+/// Tries that time out or are cut (taken by the new release, not answered) before it fails.
+const MAX_LOST_TRIES: u32 = 3;
 /// The longest wait between polls after failures.
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 /// The variable that hands the listening socket to the new release.
@@ -62,7 +67,18 @@ pub fn listener(addr: SocketAddr, env: &crate::context::Env) -> Result<TcpListen
         );
         return Ok(l);
     }
-    TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))
+    // A release's trial process that was told to stop may hold the port for a moment after a
+    // kill of its parent: a restart waits for it (a little) instead of failing.
+    let until = Instant::now() + Duration::from_secs(15);
+    loop {
+        match TcpListener::bind(addr) {
+            Ok(l) => return Ok(l),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && Instant::now() < until => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => return Err(format!("cannot listen on {addr}: {e}")),
+        }
+    }
 }
 
 /// Poll the hub until the service stops or a release is staged (then the service is asked to
@@ -75,7 +91,8 @@ pub fn poll_hub(svc: &Service, interval: Duration) {
                 Some(ready) => {
                     svc.log(&format!(
                         "{} is healthy (pid {}); switching to it",
-                        staged.version, ready.child
+                        staged.version,
+                        ready.child.id()
                     ));
                     report(svc, &staged.version, true, "");
                     *svc.upgrade.lock().unwrap_or_else(|p| p.into_inner()) = Some(ready);
@@ -177,10 +194,21 @@ enum Judged {
 }
 
 fn judge(offered: &str, running: &str) -> Judged {
-    match crate::ops::orchestrate::version_cmp(offered, running) {
-        _ if offered == running => Judged::Running,
-        std::cmp::Ordering::Less | std::cmp::Ordering::Equal => Judged::Older,
+    if offered == running {
+        return Judged::Running;
+    }
+    // Semantic versions where both are (a pre-release is older than its release; build
+    // metadata does not make a version newer); else numbers compared as numbers.
+    let order = match (
+        semver::Version::parse(offered),
+        semver::Version::parse(running),
+    ) {
+        (Ok(o), Ok(r)) => o.cmp_precedence(&r),
+        _ => crate::ops::orchestrate::version_cmp(offered, running),
+    };
+    match order {
         std::cmp::Ordering::Greater => Judged::Newer,
+        _ => Judged::Older,
     }
 }
 
@@ -208,6 +236,24 @@ fn report(svc: &Service, version: &str, healthy: bool, detail: &str) {
     }
 }
 
+/// A release that proved healthy but could not be switched to: said, and the hub told (it
+/// was told healthy before the switch), so the rollout stops here.
+pub fn switch_failed(svc: &Service, version: &str, why: &str) {
+    svc.log(&format!(
+        "cannot switch to {version}: {why}; serving {} again",
+        svc.version
+    ));
+    report(
+        svc,
+        version,
+        false,
+        &format!(
+            "healthy, but the switch failed: {why}; kept {}",
+            svc.version
+        ),
+    );
+}
+
 /// An offered release that is not installed: logged and reported.
 fn fail(svc: &Service, version: &str, why: &str) {
     svc.log(&format!("release {version} not installed: {why}"));
@@ -218,8 +264,26 @@ fn fail(svc: &Service, version: &str, why: &str) {
 #[derive(Debug)]
 pub struct Ready {
     pub staged: Staged,
-    /// The trial process serving it now (retired by the release once it runs in our place).
-    pub child: u32,
+    /// The trial process serving it now: retired by the release once it runs in our place,
+    /// stopped here when the switch cannot be made.
+    pub child: std::process::Child,
+}
+
+impl Ready {
+    /// The switch could not be made: the trial process is stopped and reaped (never left
+    /// serving beside this release).
+    pub fn abandon(self) {
+        stop(self.child);
+    }
+}
+
+/// How a trial ended short of healthy.
+enum Trial {
+    /// Not healthy: reported, its directory removed.
+    Failed(String),
+    /// Stopped from outside (this service is stopping: a SIGTERM to the whole service, as a
+    /// service manager sends it): nothing is reported, the release stays staged.
+    Stopped(String),
 }
 
 /// The variable that names the trial process a release retires once it serves.
@@ -257,19 +321,22 @@ fn trial(svc: &Service, staged: &Staged) -> Option<Ready> {
     let dir = staged.dir.clone();
     let from = svc.version.clone();
     let version = staged.version.clone();
+    let cancel = svc.cancel.clone();
     std::thread::spawn(move || {
         let child = match start(&bin, &dir, &listener, &from) {
             Ok(c) => c,
             Err(e) => {
-                let _ = tx.send(Err(e));
+                let _ = tx.send(Err(Trial::Failed(e)));
                 return;
             }
         };
-        match healthy(&listener, &cert, &version, child) {
+        match healthy(&listener, &cert, &version, child, &cancel) {
             Ok(child) => {
-                let _ = tx.send(Ok(child.id()));
-                // Stay alive (the child's parent-death signal is this thread's) until the
-                // process execs the release or ends.
+                let _ = tx.send(Ok(child));
+                // Stay alive: the child's parent-death signal is this thread's, so it fires
+                // when this process dies, or when it execs the release (every other thread
+                // ends then: the trial process is told to stop; connections made meanwhile
+                // wait in the socket's backlog for the release).
                 loop {
                     std::thread::park();
                 }
@@ -285,8 +352,15 @@ fn trial(svc: &Service, staged: &Staged) -> Option<Ready> {
             staged: staged.clone(),
             child,
         }),
-        Ok(Err(why)) => {
+        Ok(Err(Trial::Failed(why))) => {
             unhealthy(svc, staged, &why);
+            None
+        }
+        Ok(Err(Trial::Stopped(why))) => {
+            svc.log(&format!(
+                "the trial of {} was stopped ({why}); it stays staged",
+                staged.version
+            ));
             None
         }
         Err(_) => {
@@ -358,10 +432,12 @@ fn healthy(
     cert_pem: &Path,
     version: &str,
     mut child: std::process::Child,
-) -> Result<std::process::Child, (std::process::Child, String)> {
+    cancel: &crate::cancel::Cancel,
+) -> Result<std::process::Child, (std::process::Child, Trial)> {
+    let failed = |child, why: String| Err((child, Trial::Failed(why)));
     let addr = match listener.local_addr() {
         Ok(a) => a,
-        Err(e) => return Err((child, e.to_string())),
+        Err(e) => return failed(child, e.to_string()),
     };
     let ip = match addr.ip() {
         IpAddr::V4(v) if v.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -386,17 +462,33 @@ fn healthy(
                 .ok()
         });
     let Some(client) = client else {
-        return Err((child, "cannot read this node's certificate".into()));
+        return failed(child, "cannot read this node's certificate".into());
     };
     let deadline = Instant::now() + HEALTH_TIMEOUT;
     let mut last = String::from("no answer yet");
+    // This process answers its tries at once, so a try that times out or is cut was taken
+    // by the new release: a few of them and it is not healthy (it takes connections and does
+    // not answer them: every moment it tries costs requests).
+    let mut lost = 0;
     loop {
+        if cancel.is_cancelled() {
+            return Err((child, Trial::Stopped("the service is stopping".into())));
+        }
         match child.try_wait() {
             Ok(Some(status)) => {
-                return Err((child, format!("it exited ({status}) before it was healthy")))
+                use std::os::unix::process::ExitStatusExt;
+                // Terminated from outside (a service manager stopping the whole service),
+                // not a release that failed.
+                if status.signal() == Some(libc::SIGTERM) {
+                    return Err((
+                        child,
+                        Trial::Stopped(format!("it was terminated ({status})")),
+                    ));
+                }
+                return failed(child, format!("it exited ({status}) before it was healthy"));
             }
             Ok(None) => {}
-            Err(e) => return Err((child, e.to_string())),
+            Err(e) => return failed(child, e.to_string()),
         }
         match client
             .get(&url)
@@ -406,16 +498,27 @@ fn healthy(
             Ok(v) if v["status"] == "ok" && v["version"] == version => return Ok(child),
             // This process answered (or another release): ask again.
             Ok(_) => {}
-            Err(e) => last = crate::clients::error_chain(&e),
+            Err(e) => {
+                last = crate::clients::error_chain(&e);
+                if !e.is_connect() {
+                    lost += 1;
+                }
+            }
+        }
+        if lost >= MAX_LOST_TRIES {
+            return failed(
+                child,
+                format!("it took connections and did not answer them ({lost} tries; {last})"),
+            );
         }
         if Instant::now() >= deadline {
-            return Err((
+            return failed(
                 child,
                 format!(
                     "no healthy answer within {}s ({last})",
                     HEALTH_TIMEOUT.as_secs()
                 ),
-            ));
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -451,7 +554,7 @@ pub fn become_release(svc: &Service, listener: &TcpListener, ready: &Ready) -> S
         .args(std::env::args_os().skip(1))
         .env(LISTEN_FD, fd.to_string())
         .env_remove(TRIAL_DIR)
-        .env(RETIRE_PID, ready.child.to_string())
+        .env(RETIRE_PID, ready.child.id().to_string())
         .env("CCADMIN_UPGRADED_FROM", &svc.version)
         .exec();
     // Still here: the exec failed. Back to where it was.
@@ -528,5 +631,9 @@ mod tests {
         assert_eq!(judge("0.1.10", "0.1.9"), Judged::Newer);
         assert_eq!(judge("0.1.9", "0.1.10"), Judged::Older);
         assert_eq!(judge("1.0.0", "0.9.9"), Judged::Newer);
+        // A pre-release or a build of the running version is not newer.
+        assert_eq!(judge("0.2.0-rc1", "0.2.0"), Judged::Older);
+        assert_eq!(judge("0.2.0+b1", "0.2.0"), Judged::Older);
+        assert_eq!(judge("0.2.0", "0.2.0-rc1"), Judged::Newer);
     }
 }

@@ -294,3 +294,40 @@ fn switch_back_at_the_console_points_current_at_the_previous_release() {
         r.stderr
     );
 }
+
+/// A release that takes connections and never answers them fails after a few tries, not after
+/// the health check's minute (every moment it is on trial costs requests), and the node serves
+/// throughout on the release it runs.
+#[test]
+fn a_release_that_takes_connections_and_never_answers_fails_at_once() {
+    let d = tempfile::tempdir().unwrap();
+    let hub = Hub::start(&d.path().join("hub"), "2026-12-03T03:05:00Z");
+    let (pair, keys, secret) = registered_pair(&hub);
+    // It accepts on the socket it is handed (descriptor 3, non-blocking as the serving
+    // process shares it) and keeps every connection open, never answering.
+    let hang = "#!/bin/sh\nexec /usr/bin/python3 -c 'import select, socket\ns = socket.socket(fileno=3)\nkept = []\nwhile True:\n    select.select([s], [], [])\n    try:\n        kept.append(s.accept())\n    except BlockingIOError:\n        pass\n'\n";
+    crate::hub_rollout::publish(&hub.dir, keys.path(), &secret, "0.2.0", hang);
+    let line = {
+        wait_for("the failure reported", Duration::from_secs(60), || {
+            hub.log().contains("reports 0.2.0 failed")
+        });
+        hub.log()
+            .lines()
+            .find(|l| l.contains("reports 0.2.0 failed"))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        line.contains("it took connections and did not answer them (3 tries"),
+        "{line}"
+    );
+    for n in [&pair.publisher, pair.subscriber.as_ref().unwrap()] {
+        assert_eq!(version_of(n), "0.1.0");
+    }
+    for st in [&pair.p, &pair.s] {
+        assert!(
+            !st.parent().unwrap().join("release/releases/0.2.0").exists(),
+            "the failed release is removed"
+        );
+    }
+}
