@@ -458,6 +458,13 @@ pub fn run(
     stores: Stores,
     env: &crate::context::Env,
 ) -> Result<(), String> {
+    // A release on trial never migrates the database the running release uses.
+    if let Some(dir) = env.get(upgrade::TRIAL_DIR) {
+        if let Some(why) = upgrade::trial_refusal(&state.db_path()) {
+            let _ = std::fs::write(std::path::Path::new(dir).join(upgrade::TRIAL_REFUSED), &why);
+            return Err(why);
+        }
+    }
     let schedule = args.schedule().map_err(|e| match &e.hint {
         Some(h) => format!("{}\nHint: {h}", e.message),
         None => e.message.clone(),

@@ -288,6 +288,27 @@ enum Trial {
 
 /// The variable that names the trial process a release retires once it serves.
 pub const RETIRE_PID: &str = "CCADMIN_RETIRE_PID";
+/// Written by a release on trial that refuses to run (in its release directory): why, for the
+/// serving process's report.
+pub const TRIAL_REFUSED: &str = "trial-refused";
+
+/// A release on trial never changes the node's state under the release serving beside it: a
+/// release whose state schema differs from the database's is not tried (its migration would
+/// change the database the running release uses, and an older release cannot open a newer
+/// schema). `Some(why)`: refused.
+pub fn trial_refusal(db_path: &Path) -> Option<String> {
+    let conn = crate::state::db::open_read_only(db_path).ok()?;
+    let found: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .ok()?;
+    let mine = crate::state::db::SCHEMA_VERSION;
+    (found != mine).then(|| {
+        format!(
+            "this release keeps its state in schema {mine}, the node's database is at {found}: a release that changes the schema is not tried beside the running one (its migration would change the database under it); upgrade this node from its package"
+        )
+    })
+}
+
 /// Set for a release on trial: the release directory it runs from (its version is that
 /// directory's, `current` still being the one before). A release on trial only answers
 /// requests: it neither polls the hub nor does the background work, which the release
@@ -330,7 +351,7 @@ fn trial(svc: &Service, staged: &Staged) -> Option<Ready> {
                 return;
             }
         };
-        match healthy(&listener, &cert, &version, child, &cancel) {
+        match healthy(&listener, &cert, &version, &dir, child, &cancel) {
             Ok(child) => {
                 let _ = tx.send(Ok(child));
                 // Stay alive: the child's parent-death signal is this thread's, so it fires
@@ -431,6 +452,7 @@ fn healthy(
     listener: &TcpListener,
     cert_pem: &Path,
     version: &str,
+    dir: &Path,
     mut child: std::process::Child,
     cancel: &crate::cancel::Cancel,
 ) -> Result<std::process::Child, (std::process::Child, Trial)> {
@@ -484,6 +506,11 @@ fn healthy(
                         child,
                         Trial::Stopped(format!("it was terminated ({status})")),
                     ));
+                }
+                // A release that refused its trial says why.
+                if let Ok(why) = crate::state::read_bounded(&dir.join(TRIAL_REFUSED), 4096) {
+                    let why = String::from_utf8_lossy(&why);
+                    return failed(child, crate::output::one_line(why.trim()).into_owned());
                 }
                 return failed(child, format!("it exited ({status}) before it was healthy"));
             }
@@ -635,5 +662,26 @@ mod tests {
         assert_eq!(judge("0.2.0-rc1", "0.2.0"), Judged::Older);
         assert_eq!(judge("0.2.0+b1", "0.2.0"), Judged::Older);
         assert_eq!(judge("0.2.0", "0.2.0-rc1"), Judged::Newer);
+    }
+
+    /// A release on trial whose schema differs from the node's database refuses, before it
+    /// opens it (which would migrate it).
+    #[test]
+    fn a_release_of_another_schema_is_not_tried() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("ccadmin.db");
+        drop(crate::state::Db::open(&path, "cc-pub.example").unwrap());
+        assert_eq!(trial_refusal(&path), None, "the same schema is tried");
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(&format!(
+            "PRAGMA user_version = {}",
+            crate::state::db::SCHEMA_VERSION - 1
+        ))
+        .unwrap();
+        let why = trial_refusal(&path).unwrap();
+        assert!(
+            why.contains("a release that changes the schema is not tried"),
+            "{why}"
+        );
     }
 }
