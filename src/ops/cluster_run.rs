@@ -156,6 +156,11 @@ pub fn claim(node: &mut Node, command: &str, run: &Run, peer_down: bool) -> OpRe
 }
 
 impl Held {
+    /// Whether there is another node to tell (it was asked and granted the claim).
+    pub fn has_peer(&self) -> bool {
+        self.peer.is_some()
+    }
+
     /// Tell the other node how the run stands (best effort: a node that cannot be told now
     /// is told at the next step or at the end).
     pub fn share(&self, run: &Run) -> bool {

@@ -504,6 +504,21 @@ pub struct NodeResult {
     pub detail: String,
 }
 
+impl NodeResult {
+    /// A node not started, and why.
+    fn skipped(t: &Target, why: String) -> NodeResult {
+        NodeResult {
+            host: t.row.name.clone(),
+            side: t.row.side.clone(),
+            from_version: String::new(),
+            to_version: String::new(),
+            result: Outcome::Skipped,
+            seconds: 0.0,
+            detail: why,
+        }
+    }
+}
+
 /// What a run reports as it goes.
 pub enum Event<'a> {
     /// An interrupted run of the same command is resumed (`node`: the Cloud Connect node
@@ -604,6 +619,16 @@ impl From<&str> for Fail {
     }
 }
 
+impl Fail {
+    /// A failure during which the node's installer may have been left running.
+    fn may_run(detail: impl Into<String>) -> Fail {
+        Fail {
+            detail: detail.into(),
+            installer_may_run: true,
+        }
+    }
+}
+
 /// Run the plan. Holds this node's orchestration lock and the cluster's run throughout;
 /// resumes an interrupted run of the same command and subject (this node's, or the other
 /// node's as it reported it).
@@ -674,15 +699,14 @@ pub fn run(
                 done,
                 node: from,
             });
-            if r.remote || !note.is_empty() {
-                let why = match (r.remote, note.is_empty()) {
-                    (true, true) => format!("resumed on {me} after {} was interrupted", r.node),
-                    (true, false) => {
-                        format!("resumed on {me} after {} was interrupted; {note}", r.node)
-                    }
-                    _ => note.clone(),
-                };
-                node.db()?.take_over_run(r.id, &me, &why)?;
+            let why: Vec<String> = r
+                .remote
+                .then(|| format!("resumed on {me} after {} was interrupted", r.node))
+                .into_iter()
+                .chain((!note.is_empty()).then(|| note.clone()))
+                .collect();
+            if !why.is_empty() {
+                node.db()?.take_over_run(r.id, &me, &why.join("; "))?;
             }
             for s in r.steps {
                 previous.insert(s.host.clone(), s);
@@ -708,18 +732,16 @@ pub fn run(
             }
         }
     };
+    let peer = held.has_peer();
     let share = |node: &mut Node, to_peer: &mpsc::Sender<Run>| {
+        if !peer {
+            return;
+        }
         if let Ok(Some(r)) = node.db().and_then(|db| Ok(db.run_by_uid(&record.uid)?)) {
             let _ = to_peer.send(r);
         }
     };
-    let finished: HashSet<String> = node
-        .db()?
-        .runs(10_000)?
-        .into_iter()
-        .filter(|r| r.finished_at.is_some())
-        .map(|r| r.uid)
-        .collect();
+    let finished = node.db()?.finished_run_uids()?;
     let data = match &plan.artifact {
         Some(a) => std::fs::read(&a.path).map_err(|e| {
             OpError::new(
@@ -760,17 +782,10 @@ pub fn run(
                         let r = match &stopped {
                             // Never a second member of the group while one may still be in
                             // its installer, or down.
-                            Some(host) => NodeResult {
-                                host: t.row.name.clone(),
-                                side: t.row.side.clone(),
-                                from_version: String::new(),
-                                to_version: String::new(),
-                                result: Outcome::Skipped,
-                                seconds: 0.0,
-                                detail: format!(
-                                    "not started: {host}, of the same group, may still be in its installer"
-                                ),
-                            },
+                            Some(host) => NodeResult::skipped(
+                                t,
+                                format!("not started: {host}, of the same group, may still be in its installer"),
+                            ),
                             None => worker.node(g, t, &tx),
                         };
                         if r.result == Outcome::Interrupted {
@@ -869,20 +884,15 @@ pub fn run(
                 interrupted_nodes.join(", ")
             )
         };
-        let kind = if cancel.is_cancelled() {
-            Kind::Interrupted
+        let (kind, how) = if cancel.is_cancelled() {
+            (Kind::Interrupted, "interrupted")
         } else {
-            Kind::Failed
+            (Kind::Failed, "not finished")
         };
         return Err(OpError::new(
             kind,
             format!(
-                "{}; {} of {} node(s) done{still}",
-                if cancel.is_cancelled() {
-                    "interrupted"
-                } else {
-                    "not finished"
-                },
+                "{how}; {} of {} node(s) done{still}",
                 results.iter().filter(|r| r.result.ok()).count(),
                 results.len()
             ),
@@ -894,7 +904,10 @@ pub fn run(
     }
     let overall = Overall::of(&results, &previous);
     node.db()?.finish_run(run, overall.label())?;
-    if let Ok(Some(r)) = node.db().and_then(|db| Ok(db.run_by_uid(&record.uid)?)) {
+    if let Some(r) = peer
+        .then(|| node.db().ok()?.run_by_uid(&record.uid).ok()?)
+        .flatten()
+    {
         held.share(&r);
     }
     drop(held);
@@ -1019,10 +1032,7 @@ fn remote(w: &Worker, conn: &Connection, command: &str, what: &str) -> Result<St
     ) {
         Ok((0, out)) => Ok(out),
         Ok((code, out)) => Err(format!("{what} exited with {code}: {}", tail(&out, 200)).into()),
-        Err(e) => Err(Fail {
-            detail: format!("{what}: {e}"),
-            installer_may_run: true,
-        }),
+        Err(e) => Err(Fail::may_run(format!("{what}: {e}"))),
     }
 }
 
@@ -1047,20 +1057,10 @@ fn level(i: &Installed) -> String {
 impl Worker<'_> {
     fn node(&self, group: usize, t: &Target, tx: &mpsc::Sender<Msg>) -> NodeResult {
         let started = Instant::now();
-        let mut r = NodeResult {
-            host: t.row.name.clone(),
-            side: t.row.side.clone(),
-            from_version: String::new(),
-            to_version: String::new(),
-            result: Outcome::Failed,
-            seconds: 0.0,
-            detail: String::new(),
-        };
+        let mut r = NodeResult::skipped(t, "not started: the run stopped before this node".into());
         if self.failures.load(Ordering::SeqCst) > self.options.max_fail
             || self.cancel.is_cancelled()
         {
-            r.result = Outcome::Skipped;
-            r.detail = "not started: the run stopped before this node".into();
             return r;
         }
         match self.change(group, t, tx, &mut r) {
@@ -1234,12 +1234,9 @@ impl Worker<'_> {
                 if f.installer_may_run {
                     // The step keeps what was being done (a resumed rollback's target).
                     f.detail = format!("{what}: {}", f.detail);
-                }
-                if !f.installer_may_run {
+                } else if let Ok(c) = connect(&self.plan.access, self.cancel, t) {
                     // The installer ended (or never started): the host is free again.
-                    if let Ok(c) = connect(&self.plan.access, self.cancel, t) {
-                        let _ = lease::release(&c, self.uid, self.cancel);
-                    }
+                    let _ = lease::release(&c, self.uid, self.cancel);
                 }
                 return Err(f);
             }
@@ -1295,9 +1292,8 @@ impl Worker<'_> {
         let still_runs = || -> Result<bool, Fail> {
             let (code, out) = conn
                 .run(&probe, Instant::now() + READ_TIMEOUT, READ_TIMEOUT)
-                .map_err(|e| Fail {
-                    detail: format!("cannot ask whether the installer still runs: {e}"),
-                    installer_may_run: true,
+                .map_err(|e| {
+                    Fail::may_run(format!("cannot ask whether the installer still runs: {e}"))
                 })?;
             if !vos {
                 return Ok(code == 0);
@@ -1306,9 +1302,8 @@ impl Worker<'_> {
                 // A VOS node without the command: nothing known to wait for.
                 return Ok(false);
             }
-            let v: serde_json::Value = serde_json::from_str(out.trim()).map_err(|e| Fail {
-                detail: format!("the node's upgrade status is not valid: {e}"),
-                installer_may_run: true,
+            let v: serde_json::Value = serde_json::from_str(out.trim()).map_err(|e| {
+                Fail::may_run(format!("the node's upgrade status is not valid: {e}"))
             })?;
             Ok(v.get("state").and_then(|s| s.as_str()) == Some("running"))
         };
@@ -1323,21 +1318,15 @@ impl Worker<'_> {
                 waited = true;
             }
             if self.cancel.is_cancelled() {
-                return Err(Fail {
-                    detail:
-                        "interrupted while waiting for the installer the interrupted run started"
-                            .into(),
-                    installer_may_run: true,
-                });
+                return Err(Fail::may_run(
+                    "interrupted while waiting for the installer the interrupted run started",
+                ));
             }
             if Instant::now() > until {
-                return Err(Fail {
-                    detail: format!(
-                        "the installer the interrupted run started still runs after {}s",
-                        INSTALL_TIMEOUT.as_secs()
-                    ),
-                    installer_may_run: true,
-                });
+                return Err(Fail::may_run(format!(
+                    "the installer the interrupted run started still runs after {}s",
+                    INSTALL_TIMEOUT.as_secs()
+                )));
             }
             std::thread::sleep(ATTACH_EVERY);
         }
@@ -1711,12 +1700,7 @@ impl Worker<'_> {
                 }
                 .into());
             }
-            Err(e) => {
-                return Err(Fail {
-                    detail: format!("the installer: {e}"),
-                    installer_may_run: true,
-                })
-            }
+            Err(e) => return Err(Fail::may_run(format!("the installer: {e}"))),
         }
         if !reboot {
             return Ok(conn);
@@ -1739,25 +1723,19 @@ impl Worker<'_> {
             let until = Instant::now() + limit;
             while reachable() != up {
                 if self.cancel.is_cancelled() {
-                    return Err(Fail {
-                        detail: "interrupted while waiting for the restart".into(),
-                        installer_may_run: true,
-                    });
+                    return Err(Fail::may_run("interrupted while waiting for the restart"));
                 }
                 if Instant::now() > until {
                     // Down, or still installing: either way not free for the next member.
-                    return Err(Fail {
-                        detail: format!(
-                            "the node did not {} within {}s",
-                            if up {
-                                "come back"
-                            } else {
-                                "go down for its restart"
-                            },
-                            limit.as_secs()
-                        ),
-                        installer_may_run: true,
-                    });
+                    return Err(Fail::may_run(format!(
+                        "the node did not {} within {}s",
+                        if up {
+                            "come back"
+                        } else {
+                            "go down for its restart"
+                        },
+                        limit.as_secs()
+                    )));
                 }
                 std::thread::sleep(PROBE_EVERY);
             }
@@ -1781,10 +1759,7 @@ impl Worker<'_> {
             }
             std::thread::sleep(PROBE_EVERY);
         }
-        Err(Fail {
-            detail: format!("after its restart: {last}"),
-            installer_may_run: true,
-        })
+        Err(Fail::may_run(format!("after its restart: {last}")))
     }
 
     /// The change is what was meant.
@@ -1886,9 +1861,6 @@ pub struct Progress {
     pub node: String,
     pub state: Option<RunState>,
     pub run: Option<Run>,
-    /// Why the state is unknown, when it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
 }
 
 /// Whether this node's own unfinished run `run` still runs here.
@@ -1925,7 +1897,6 @@ pub fn own_progress(node: &mut Node) -> OpResult<Progress> {
         node: me,
         state,
         run,
-        reason: None,
     })
 }
 

@@ -286,7 +286,7 @@ enum Trial {
     Stopped(String),
 }
 
-/// The variable that names the trial process a release retires once it serves.
+/// The variable that names the trial process a release reaps once it runs in its place.
 pub const RETIRE_PID: &str = "CCADMIN_RETIRE_PID";
 /// Written by a release on trial that refuses to run (in its release directory): why, for the
 /// serving process's report.
@@ -321,23 +321,22 @@ pub const TRIAL_DIR: &str = "CCADMIN_TRIAL_RELEASE";
 /// reported, its directory removed.
 fn trial(svc: &Service, staged: &Staged) -> Option<Ready> {
     let (tx, rx) = std::sync::mpsc::channel();
-    let (listener, cert) = match (svc.listen.as_ref(), svc.cert_pem.clone()) {
-        (Some(l), cert) => match l.try_clone() {
-            Ok(l) => (l, cert),
-            Err(e) => {
-                fail(
-                    svc,
-                    &staged.version,
-                    &format!("cannot share the socket: {e}"),
-                );
-                return None;
-            }
-        },
-        (None, _) => {
-            fail(svc, &staged.version, "this service has no socket to share");
+    let shared = svc
+        .listen
+        .as_ref()
+        .ok_or_else(|| "this service has no socket to share".to_owned())
+        .and_then(|l| {
+            l.try_clone()
+                .map_err(|e| format!("cannot share the socket: {e}"))
+        });
+    let listener = match shared {
+        Ok(l) => l,
+        Err(why) => {
+            fail(svc, &staged.version, &why);
             return None;
         }
     };
+    let cert = svc.cert_pem.clone();
     let bin = staged.dir.join("bin").join("ccadmin");
     let dir = staged.dir.clone();
     let from = svc.version.clone();

@@ -144,11 +144,9 @@ impl Db {
             )
             .optional()?;
         let claim = Self::claim_row(&tx)?;
-        let live_here = claim.as_ref().is_some_and(|(c, pid, start)| {
-            c.holder == me
-                && c.run_uid == r.uid
-                && pid.is_some_and(|p| super::lock::alive(p, start.as_deref()))
-        });
+        let live_here = claim
+            .as_ref()
+            .is_some_and(|row| live(row, me) && row.0.run_uid == r.uid);
         // One of this node's own runs becomes the other's only when this node granted that
         // node the cluster for it (a take-over of an interrupted run).
         let taken_over = claim
@@ -157,49 +155,32 @@ impl Db {
         if live_here || r.node == me || existing.is_some_and(|(_, remote)| !remote) && !taken_over {
             return Ok(());
         }
-        let id = match existing {
-            Some((id, _)) => {
-                tx.execute(
-                    "UPDATE orchestration_run SET remote = 1, node = ?2, operation = ?3, subject = ?4,
-                         actor = ?5, started_at = ?6, finished_at = ?7, result = ?8, note = ?9
-                     WHERE id = ?1",
-                    params![
-                        id,
-                        r.node,
-                        r.operation,
-                        r.subject,
-                        r.actor,
-                        r.started_at,
-                        r.finished_at,
-                        r.result,
-                        r.note
-                    ],
-                )?;
-                tx.execute(
-                    "DELETE FROM orchestration_step WHERE run_id = ?1",
-                    params![id],
-                )?;
-                id
-            }
-            None => {
-                tx.execute(
-                    "INSERT INTO orchestration_run (uid, node, remote, operation, subject, actor, started_at, finished_at, result, note)
-                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![
-                        r.uid,
-                        r.node,
-                        r.operation,
-                        r.subject,
-                        r.actor,
-                        r.started_at,
-                        r.finished_at,
-                        r.result,
-                        r.note
-                    ],
-                )?;
-                tx.last_insert_rowid()
-            }
-        };
+        let id: i64 = tx.query_row(
+            "INSERT INTO orchestration_run (uid, node, remote, operation, subject, actor, started_at, finished_at, result, note)
+             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (uid) DO UPDATE SET remote = 1, node = excluded.node,
+                 operation = excluded.operation, subject = excluded.subject, actor = excluded.actor,
+                 started_at = excluded.started_at, finished_at = excluded.finished_at,
+                 result = excluded.result, note = excluded.note
+             RETURNING id",
+            params![
+                r.uid,
+                r.node,
+                r.operation,
+                r.subject,
+                r.actor,
+                r.started_at,
+                r.finished_at,
+                r.result,
+                r.note
+            ],
+            |row| row.get(0),
+        )?;
+        // Its steps are what it reports now.
+        tx.execute(
+            "DELETE FROM orchestration_step WHERE run_id = ?1",
+            params![id],
+        )?;
         for s in &r.steps {
             tx.execute(
                 "INSERT OR REPLACE INTO orchestration_step (run_id, host, side, result, detail, seconds, ended_at, from_version, to_version)
@@ -402,6 +383,17 @@ impl Db {
         Ok(runs)
     }
 
+    /// The ids of the runs this node knows as finished (theirs and the other node's).
+    pub fn finished_run_uids(&self) -> Result<std::collections::HashSet<String>, StateError> {
+        Ok(self
+            .query_all(
+                "SELECT uid FROM orchestration_run WHERE finished_at IS NOT NULL",
+                |r| r.get(0),
+            )?
+            .into_iter()
+            .collect())
+    }
+
     /// The run with this uid, if this node knows it.
     pub fn run_by_uid(&self, uid: &str) -> Result<Option<Run>, StateError> {
         let id: Option<i64> = self
@@ -435,6 +427,11 @@ pub struct Claim {
 
 /// A claim as stored, with the PID and start time of the process that holds it (this node's).
 type ClaimRow = (Claim, Option<u32>, Option<String>);
+
+/// Whether a stored claim is this node's (`me`) and its process still runs.
+fn live((c, pid, start): &ClaimRow, me: &str) -> bool {
+    c.holder == me && pid.is_some_and(|p| super::lock::alive(p, start.as_deref()))
+}
 
 /// How the other node's claim was answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -473,10 +470,9 @@ impl Db {
     /// Who holds the cluster's run as this node knows it; `live` is whether the holder is this
     /// node's own process and it still runs.
     pub fn claim(&self, me: &str) -> Result<Option<(Claim, bool)>, StateError> {
-        Ok(Self::claim_row(&self.conn)?.map(|(c, pid, start)| {
-            let live =
-                c.holder == me && pid.is_some_and(|p| super::lock::alive(p, start.as_deref()));
-            (c, live)
+        Ok(Self::claim_row(&self.conn)?.map(|row| {
+            let is_live = live(&row, me);
+            (row.0, is_live)
         }))
     }
 
@@ -503,11 +499,10 @@ impl Db {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        if let Some((ours, pid, start)) = Self::claim_row(&tx)? {
-            let live =
-                ours.holder == me && pid.is_some_and(|p| super::lock::alive(p, start.as_deref()));
-            let yields = ours.state == "claiming" && !i_am_publisher;
-            if live && !yields {
+        if let Some(row) = Self::claim_row(&tx)? {
+            let yields = row.0.state == "claiming" && !i_am_publisher;
+            if live(&row, me) && !yields {
+                let (ours, _, _) = row;
                 return Ok(ClaimAnswer::Refused(ours));
             }
         }
