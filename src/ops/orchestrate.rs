@@ -948,7 +948,15 @@ pub fn table(results: &[NodeResult]) -> Vec<Vec<String>> {
 
 /// The last `n` characters of what a remote command printed, safe for a terminal.
 fn tail(output: &str, n: usize) -> String {
-    let safe = crate::output::terminal_safe(output.trim()).into_owned();
+    // One line (a step's detail is a row of a table, here and on the other node): its lines
+    // joined, every control character escaped.
+    let joined = output
+        .trim()
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let safe = crate::output::one_line(&joined).into_owned();
     let chars: Vec<char> = safe.chars().collect();
     chars[chars.len().saturating_sub(n)..].iter().collect()
 }
@@ -2078,4 +2086,23 @@ pub fn set_max_parallel(node: &mut Node, n: usize) -> OpResult {
     node.db()?.set_setting(MAX_PARALLEL_KEY, &n.to_string())?;
     super::cluster::changed(node);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What an installer printed becomes one line of a table: its lines joined, control
+    /// characters escaped, the end kept.
+    #[test]
+    fn an_installers_output_tail_is_one_line() {
+        let t = tail("step 1\r\nadmin:forged\n\x1b[2Jdisk C: full\n", 200);
+        assert_eq!(t.lines().count(), 1, "{t}");
+        assert!(
+            t.contains("admin:forged | ") && t.ends_with("disk C: full"),
+            "{t}"
+        );
+        assert!(!t.contains('\u{1b}'), "{t}");
+        assert_eq!(tail(&"x".repeat(500), 10).len(), 10);
+    }
 }

@@ -232,9 +232,8 @@ impl Run {
     /// A run reported by the other node: every field bounded and printable.
     pub fn check(&self) -> Result<(), String> {
         let text = |what: &str, s: &str, max: usize| {
-            // Line breaks only where a sentence may span lines (a detail, a note).
-            let lines = what.ends_with("detail") || what == "note";
-            if s.len() > max || s.chars().any(|c| c.is_control() && !(lines && c == '\n')) {
+            // Every field is one line: shown as a row of a table, it can start no line of ours.
+            if s.len() > max || s.chars().any(char::is_control) {
                 Err(format!(
                     "{what} is longer than {max} or holds control characters"
                 ))
@@ -741,6 +740,34 @@ mod tests {
             ..forged
         };
         assert!(bad.check().is_err());
+    }
+
+    /// A peer's step whose detail holds a line break is refused: shown as a table row, it
+    /// would start a line of its own (a forged `admin:` line).
+    #[test]
+    fn a_peer_run_is_one_line_in_every_field() {
+        let mut r = Run {
+            uid: "abc1".into(),
+            node: "cc-pub".into(),
+            operation: "patch install".into(),
+            subject: "ES5.exe".into(),
+            actor: "admin".into(),
+            started_at: "2026-12-05 10:00:00".into(),
+            steps: vec![Step {
+                host: "pga.lab".into(),
+                side: "A".into(),
+                result: "Done".into(),
+                detail: "installed".into(),
+                ..Step::default()
+            }],
+            ..Run::default()
+        };
+        r.check().unwrap();
+        r.steps[0].detail = "installed\nadmin:forged".into();
+        assert!(r.check().unwrap_err().contains("a step's detail"));
+        r.steps[0].detail = "installed".into();
+        r.note = "note\r\nadmin:forged".into();
+        assert!(r.check().is_err());
     }
 
     /// A claim whose process is gone (kill -9) is granted away; the same node's next run
