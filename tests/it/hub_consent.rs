@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use std::path::Path;
 
 use crate::cluster::{pair, PASSWORD};
-use crate::hub_rollout::{hub, register, Hub, HUB_ACCOUNT, HUB_PASSWORD};
+use crate::hub_rollout::{hub, register, registration, Hub, HUB_ACCOUNT, HUB_PASSWORD};
 use crate::util::run;
 
 use crate::hub_hostile::unescape;
@@ -67,23 +67,6 @@ fn consent_post(
         .send()
         .unwrap();
     (r.status().as_u16(), r.text().unwrap())
-}
-
-fn registration(st: &Path) -> serde_json::Value {
-    let r = run(
-        st,
-        &[
-            "--output",
-            "json",
-            "utils",
-            "cloudconnect",
-            "show",
-            "registration",
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["registration"].clone()
 }
 
 fn token_of(st: &Path) -> Option<String> {

@@ -239,7 +239,8 @@ pub fn version_of(s: &Served) -> String {
         .unwrap_or_default()
 }
 
-fn registration(state: &Path) -> serde_json::Value {
+/// `utils cloudconnect show registration --output json` on a node: its registration.
+pub fn registration(state: &Path) -> serde_json::Value {
     let r = run(
         state,
         &[
