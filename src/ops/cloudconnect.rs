@@ -271,13 +271,18 @@ pub fn register(
     registration(node)?.ok_or_else(|| OpError::new(Kind::Storage, "the registration was not kept"))
 }
 
+/// The hub registration's token, if this cluster has one.
+pub fn token(node: &mut Node) -> OpResult<Option<Secret>> {
+    let (db, secrets) = node.db_and_secrets()?;
+    Ok(secrets.get(db, TOKEN_SECRET)?)
+}
+
 /// The client for this cluster's hub and its registration, if registered.
 pub fn client(node: &mut Node) -> OpResult<Option<(HubClient, Registration)>> {
     let Some(reg) = registration(node)? else {
         return Ok(None);
     };
-    let (db, secrets) = node.db_and_secrets()?;
-    let token = secrets.get(db, TOKEN_SECRET)?.ok_or_else(|| {
+    let token = token(node)?.ok_or_else(|| {
         OpError::new(Kind::NotConfigured, "the hub's token is missing from the secret store")
             .hint("unregister (utils cloudconnect unregister) and register the cluster again from the hub")
     })?;

@@ -36,8 +36,13 @@ pub fn config(node: &mut Node) -> OpResult<SmtpConfig> {
 
 /// Whether the SMTP password is in the secret store (never the password itself).
 pub fn password_set(node: &mut Node) -> OpResult<bool> {
+    Ok(password(node)?.is_some())
+}
+
+/// The SMTP password in use, if one is set.
+pub fn password(node: &mut Node) -> OpResult<Option<Secret>> {
     let (db, secrets) = node.db_and_secrets()?;
-    Ok(secrets.get(db, PASSWORD_SECRET)?.is_some())
+    Ok(secrets.get(db, PASSWORD_SECRET)?)
 }
 
 fn update(node: &mut Node, f: impl FnOnce(&mut SmtpConfig)) -> OpResult<SmtpConfig> {
@@ -195,10 +200,7 @@ pub fn server(node: &mut Node) -> OpResult<(Server, String)> {
             .user
             .clone()
             .ok_or_else(|| missing("user", "set smtp-user NAME"))?;
-        let (db, secrets) = node.db_and_secrets()?;
-        let pw = secrets
-            .get(db, PASSWORD_SECRET)?
-            .ok_or_else(|| missing("password", "set smtp-pswd"))?;
+        let pw = password(node)?.ok_or_else(|| missing("password", "set smtp-pswd"))?;
         Some((user, pw))
     } else {
         None
