@@ -223,8 +223,14 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__controlnode,key)
                 cmd="ccadmin__subcmd__utils__subcmd__controlnode__subcmd__key"
                 ;;
+            ccadmin__subcmd__utils__subcmd__dbreplication,repair)
+                cmd="ccadmin__subcmd__utils__subcmd__dbreplication__subcmd__repair"
+                ;;
             ccadmin__subcmd__utils__subcmd__dbreplication,runtimestate)
                 cmd="ccadmin__subcmd__utils__subcmd__dbreplication__subcmd__runtimestate"
+                ;;
+            ccadmin__subcmd__utils__subcmd__dbreplication,status)
+                cmd="ccadmin__subcmd__utils__subcmd__dbreplication__subcmd__status"
                 ;;
             ccadmin__subcmd__utils__subcmd__deployment,compatibility-check)
                 cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__compatibility__subcmd__check"
@@ -1058,7 +1064,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__serve)
-            opts="-y -q -v -h --listen --sync-interval --download-schedule --download-at --time-zone --download-delay --hub-poll-interval --release-root --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --listen --sync-interval --download-schedule --download-at --time-zone --download-delay --hub-poll-interval --replication-check-interval --release-root --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1089,6 +1095,10 @@ _ccadmin() {
                     return 0
                     ;;
                 --hub-poll-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replication-check-interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2076,7 +2086,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__dbreplication)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help runtimestate"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help runtimestate status repair"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2101,7 +2111,59 @@ _ccadmin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ccadmin__subcmd__utils__subcmd__dbreplication__subcmd__repair)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ccadmin__subcmd__utils__subcmd__dbreplication__subcmd__runtimestate)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__dbreplication__subcmd__status)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -310,6 +310,8 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_s
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from dbreplication" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from dbreplication" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from dbreplication" -f -a "runtimestate" -d 'Show the replication between the Cloud Connect nodes: per node, reachable, last change applied, lag and last error'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from dbreplication" -f -a "status" -d 'Compare the replicated state of both Cloud Connect nodes: per kind equal or DIFFERENT, and what differs'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from dbreplication" -f -a "repair" -d 'Send the subscriber the publisher\'s whole replicated state now, then compare both nodes (confirmed; --yes skips)'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from deployment" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from deployment" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
@@ -439,6 +441,7 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l download-at -d
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l time-zone -d 'Time zone of the schedule (IANA name, e.g. Europe/Berlin) [default: the system\'s]' -r
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l download-delay -d 'Seconds after start of the first artifact download' -r
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l hub-poll-interval -d 'Seconds between polls of the hub the cluster is registered with (doubled after each failure, up to an hour)' -r
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l replication-check-interval -d 'Seconds between comparisons of the publisher\'s replicated state with its subscriber\'s (utils dbreplication status); a difference is logged and mailed' -r
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l release-root -d 'The release directory this node runs from (DIR/current -> DIR/releases/VERSION); a node with one installs the releases its hub offers' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'

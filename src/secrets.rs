@@ -478,6 +478,88 @@ impl NodeSecrets {
             .map_err(|e| SecretError::State(e.to_string()))
     }
 
+    /// Put `secret` for `slot` under a new name of its own; nothing uses it until the slot
+    /// is pointed at that name (in a database transaction).
+    pub fn stage(&self, db: &mut Db, slot: &str, secret: &Secret) -> Result<String, SecretError> {
+        let mut b = [0u8; 8];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut b);
+        let name = format!(
+            "{slot}.{}",
+            b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+        );
+        self.put(db, &name, secret)?;
+        Ok(name)
+    }
+
+    /// Remove a secret no longer in use (or staged and never used); a failure leaves it
+    /// behind, unused.
+    pub fn discard(&self, db: &mut Db, name: &str) {
+        let _ = self.delete(db, name);
+    }
+
+    /// The secret `slot` points at (a slot from before names its own secret).
+    pub fn slot(&self, db: &Db, slot: &str) -> Result<Option<Secret>, SecretError> {
+        let pointed = |db: &Db| {
+            db.secret_slot(slot)
+                .map_err(|e| SecretError::State(e.to_string()))
+        };
+        let mut name = pointed(db)?;
+        // A writer may switch the slot and remove the old secret between the two reads.
+        for _ in 0..3 {
+            let n = match &name {
+                None => return self.get(db, slot),
+                Some(None) => return Ok(None),
+                Some(Some(n)) => n.clone(),
+            };
+            if let Some(s) = self.get(db, &n)? {
+                return Ok(Some(s));
+            }
+            let now = pointed(db)?;
+            if now == name {
+                return Err(SecretError::Missing {
+                    store: self.location(db, &n)?.unwrap_or(StoreKind::File),
+                    name: slot.to_owned(),
+                });
+            }
+            name = now;
+        }
+        Err(SecretError::State(format!(
+            "the secret '{slot}' kept changing while it was read"
+        )))
+    }
+
+    /// Make `slot` hold `value` (none: no secret) together with `commit`'s database writes:
+    /// the new secret is written first under a new name, `commit` points the slot at that name
+    /// in its transaction (with the setting and, on a publisher, the change-log entry) and
+    /// returns the name it pointed at before, whose secret then goes. When anything fails the
+    /// old secret stays in use and the new one is removed.
+    pub fn switch<E: From<SecretError>>(
+        &self,
+        db: &mut Db,
+        slot: &str,
+        value: Option<&Secret>,
+        commit: impl FnOnce(&mut Db, Option<&str>) -> Result<Option<String>, E>,
+    ) -> Result<(), E> {
+        let staged = match value {
+            Some(v) => Some(self.stage(db, slot, v)?),
+            None => None,
+        };
+        match commit(db, staged.as_deref()) {
+            Ok(old) => {
+                if let Some(old) = old {
+                    self.discard(db, &old);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                if let Some(n) = &staged {
+                    self.discard(db, n);
+                }
+                Err(e)
+            }
+        }
+    }
+
     /// Move every secret of the node to `to`, one at a time: copied, read back, recorded, then
     /// removed from where it was. A crash in between leaves the secret in both stores, never
     /// in neither, and running the move again finishes it. Returns the names moved.

@@ -20,6 +20,9 @@ use crate::secrets::Secret;
 pub const DEFAULT_PORT: u16 = 8445;
 /// The largest answer read from the other node.
 const MAX_ANSWER: u64 = 256 * 1024;
+/// The largest digest answer (`GET /replication/digest`): a digest per user, inventory
+/// version and onboarded host of a large deployment.
+pub const MAX_DIGEST_ANSWER: u64 = 8 * 1024 * 1024;
 
 /// The service URL of `host`: `host:port` as given, else port 8445.
 pub fn base(host: &str) -> String {
@@ -66,6 +69,11 @@ pub struct Join {
     pub cluster: Option<String>,
     #[serde(default)]
     pub applied: i64,
+    /// The publisher's history that place belongs to, and the mark of the change there.
+    #[serde(default)]
+    pub epoch: Option<String>,
+    #[serde(default)]
+    pub mark: Option<String>,
 }
 
 /// JSON error body: `{"errors":[{"status":403,"message":"..."}]}`.
@@ -117,13 +125,16 @@ enum Exchange {
     Read(std::io::Error),
 }
 
-/// Send a request and read at most `MAX_ANSWER` + 1 bytes of its answer.
-fn exchange(req: reqwest::blocking::RequestBuilder) -> Result<(StatusCode, Vec<u8>), Exchange> {
+/// Send a request and read at most `max` + 1 bytes of its answer.
+fn exchange(
+    req: reqwest::blocking::RequestBuilder,
+    max: u64,
+) -> Result<(StatusCode, Vec<u8>), Exchange> {
     use std::io::Read;
     let resp = req.send().map_err(Exchange::Send)?;
     let status = resp.status();
     let mut bytes = Vec::new();
-    resp.take(MAX_ANSWER + 1)
+    resp.take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(Exchange::Read)?;
     Ok((status, bytes))
@@ -228,6 +239,18 @@ impl CloudConnect {
         path: &str,
         body: Option<&impl Serialize>,
     ) -> Result<T, CcError> {
+        self.call_max(method, host, path, body, MAX_ANSWER)
+    }
+
+    /// [`Self::call`] with an answer of up to `max` bytes.
+    fn call_max<T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        host: &str,
+        path: &str,
+        body: Option<&impl Serialize>,
+        max: u64,
+    ) -> Result<T, CcError> {
         let url = format!("{}{path}", base(host));
         let mut req = self.client.request(method, &url);
         req = match &self.credential {
@@ -241,7 +264,7 @@ impl CloudConnect {
         // host that never answers.
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(exchange(req));
+            let _ = tx.send(exchange(req, max));
         });
         let token = self.cancel.clone().unwrap_or_default();
         let waited = token.recv(
@@ -278,10 +301,10 @@ impl CloudConnect {
                 })
             }
         };
-        if bytes.len() as u64 > MAX_ANSWER {
+        if bytes.len() as u64 > max {
             return Err(CcError::BadAnswer {
                 url,
-                reason: format!("the answer is larger than {} KiB", MAX_ANSWER / 1024),
+                reason: format!("the answer is larger than {} KiB", max / 1024),
             });
         }
         let message = || {
@@ -369,6 +392,30 @@ impl CloudConnect {
         publisher: &str,
     ) -> Result<crate::ops::cluster::PublisherView, CcError> {
         self.call(Method::GET, publisher, "/replication/state", None::<&()>)
+    }
+
+    /// The other node's digests of the replicated state (`utils dbreplication status`); the
+    /// answer is bounded and checked by the caller before anything of it is shown.
+    pub fn replication_digest(
+        &self,
+        host: &str,
+    ) -> Result<crate::ops::replication_check::Digests, CcError> {
+        self.call_max(
+            Method::GET,
+            host,
+            "/replication/digest",
+            None::<&()>,
+            MAX_DIGEST_ANSWER,
+        )
+    }
+
+    /// Ask the publisher to send its subscriber a full snapshot now (`utils dbreplication
+    /// repair` on the subscriber).
+    pub fn replication_repair(
+        &self,
+        publisher: &str,
+    ) -> Result<crate::ops::replication_check::Repaired, CcError> {
+        self.call(Method::POST, publisher, "/replication/repair", None::<&()>)
     }
 
     /// Claim the cluster's one orchestration run from the other node.

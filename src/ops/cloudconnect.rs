@@ -255,18 +255,29 @@ pub fn register(
         ));
     }
     let now = jiff::Timestamp::now().to_string();
+    let cert = base64::engine::general_purpose::STANDARD.encode(&cert);
+    // The token and the registration are one transaction (and one change to replicate).
     let (db, secrets) = node.db_and_secrets()?;
-    secrets.put(db, TOKEN_SECRET, &Secret::new(done.token))?;
-    db.set_setting(URL, &hub)?;
-    db.set_setting(ID, &done.hub_id)?;
-    db.set_setting(
-        CERT,
-        &base64::engine::general_purpose::STANDARD.encode(&cert),
+    secrets.switch(
+        db,
+        TOKEN_SECRET,
+        Some(&Secret::new(done.token)),
+        |db, name| {
+            OpResult::Ok(db.switch_secret(
+                TOKEN_SECRET,
+                name,
+                &[
+                    (URL, Some(&hub)),
+                    (ID, Some(&done.hub_id)),
+                    (CERT, Some(&cert)),
+                    (NAME, Some(&done.display_name)),
+                    (AT, Some(&now)),
+                    (LAST_RESULT, None),
+                    (LAST_POLL, None),
+                ],
+            )?)
+        },
     )?;
-    db.set_setting(NAME, &done.display_name)?;
-    db.set_setting(AT, &now)?;
-    db.delete_setting(LAST_RESULT)?;
-    db.delete_setting(LAST_POLL)?;
     super::cluster::changed(node);
     registration(node)?.ok_or_else(|| OpError::new(Kind::Storage, "the registration was not kept"))
 }
@@ -274,7 +285,7 @@ pub fn register(
 /// The hub registration's token, if this cluster has one.
 pub fn token(node: &mut Node) -> OpResult<Option<Secret>> {
     let (db, secrets) = node.db_and_secrets()?;
-    Ok(secrets.get(db, TOKEN_SECRET)?)
+    Ok(secrets.slot(db, TOKEN_SECRET)?)
 }
 
 /// The client for this cluster's hub and its registration, if registered.
@@ -335,10 +346,10 @@ pub fn unregister(node: &mut Node) -> OpResult<HubTold> {
         Err(e) => HubTold::NotTold(e.to_string()),
     };
     let (db, secrets) = node.db_and_secrets()?;
-    for k in [URL, ID, CERT, NAME, AT, LAST_POLL, LAST_RESULT] {
-        db.delete_setting(k)?;
-    }
-    secrets.delete(db, TOKEN_SECRET)?;
+    let gone = [URL, ID, CERT, NAME, AT, LAST_POLL, LAST_RESULT].map(|k| (k, None));
+    secrets.switch(db, TOKEN_SECRET, None, |db, _| {
+        OpResult::Ok(db.switch_secret(TOKEN_SECRET, None, &gone)?)
+    })?;
     super::cluster::changed(node);
     Ok(told)
 }

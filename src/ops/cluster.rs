@@ -95,6 +95,13 @@ pub struct Changes {
     /// The hub registration's token, with the settings (none: not registered).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hub_token: Option<String>,
+    /// The publisher's history: a subscriber ignores late batches of a history it left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<String>,
+    /// The marks of the changes `from..=to` the publisher's log holds: the subscriber checks
+    /// the one at its place against the one it applied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<(i64, String)>,
 }
 
 /// The notification setting: the SMTP server (none: removed), its password, the subscribers.
@@ -110,6 +117,9 @@ pub struct ReplicatedSmtp {
 pub struct ChangesApplied {
     pub cluster: String,
     pub applied: i64,
+    /// The publisher's history the subscriber's place belongs to.
+    #[serde(default)]
+    pub epoch: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -178,6 +188,16 @@ pub struct PublisherView {
     pub behind_since: Option<String>,
     pub attempts: i64,
     pub last_error: Option<String>,
+    /// After failures: the next attempt is not before this time (UTC).
+    #[serde(default)]
+    pub retry_at: Option<String>,
+    /// The publisher's history, and when and why it last began a new one.
+    #[serde(default)]
+    pub epoch: Option<String>,
+    #[serde(default)]
+    pub epoch_changed_at: Option<String>,
+    #[serde(default)]
+    pub epoch_changed_why: Option<String>,
 }
 
 // ---- waking the service ----
@@ -191,9 +211,13 @@ pub fn changed(node: &Node) {
     nudge(node.root());
 }
 
+/// Never waits: when the service is not reading (stopped, hung, busy) and its queue is full,
+/// the wake-up is dropped, and the service's interval catches up.
 pub fn nudge(root: &Path) {
     if let Ok(s) = UnixDatagram::unbound() {
-        let _ = s.send_to(b"!", root.join(WAKE_SOCKET));
+        if s.set_nonblocking(true).is_ok() {
+            let _ = s.send_to(b"!", root.join(WAKE_SOCKET));
+        }
     }
 }
 
@@ -282,30 +306,60 @@ pub fn join(node: &mut Node) -> OpResult<String> {
         OpError::new(Kind::NotConfigured, "this subscriber names no publisher")
             .hint("utils node set --publisher FQDN")
     })?;
+    // What an apply interrupted before (a crash) left is put right first.
+    {
+        let lock = super::replica::ApplyLock::take(node.root())?;
+        super::replica::sweep(node, &lock)?;
+    }
     let last = node.db()?.last_applied()?;
     let body = Join {
         host_name: me.hostname.clone(),
         cluster: last.as_ref().map(|l| l.cluster.clone()),
-        applied: last.map_or(0, |l| l.seq),
+        applied: last.as_ref().map_or(0, |l| l.seq),
+        epoch: last.as_ref().and_then(|l| l.epoch.clone()),
+        mark: last.and_then(|l| l.mark),
     };
     peer(node, TIMEOUT)?.join(&publisher, &body)?;
     Ok(publisher)
 }
 
 /// The publisher records a subscriber that joined. One that applied this cluster's log up to
-/// a number the log still has continues from there; any other receives a snapshot first.
+/// a change the log still has, with that change's mark (the same history), continues from
+/// there; any other receives a snapshot first. One whose place in this cluster's log does not
+/// continue it (this publisher, or the subscriber, was restored from a backup) starts a new
+/// history, so that no late batch of the old one changes anything there.
 pub fn accept_subscriber(node: &mut Node, join: &Join) -> OpResult {
     crate::names::validate_host(&join.host_name)
         .map_err(|w| OpError::new(Kind::Invalid, format!("hostName is not a host name: {w}")))?;
+    let short = |t: &Option<String>| t.as_ref().is_none_or(|t| t.len() <= 64);
+    if !short(&join.epoch) || !short(&join.mark) || !short(&join.cluster) {
+        return Err(OpError::new(
+            Kind::Invalid,
+            "the join names no place in a log",
+        ));
+    }
     let db = node.db()?;
     let ours = db.cluster_id()?;
     let seq = db.replication_seq()?;
-    let continues =
-        join.cluster.as_deref() == Some(ours.as_str()) && (1..=seq).contains(&join.applied);
+    let epoch = db.replication_epoch()?;
+    let same_cluster = join.cluster.as_deref() == Some(ours.as_str());
+    let continues = same_cluster
+        && join.epoch.as_ref().is_none_or(|e| *e == epoch)
+        && (1..=seq).contains(&join.applied)
+        && match &join.mark {
+            Some(m) => db.log_mark(join.applied)?.as_ref() == Some(m),
+            None => true,
+        };
     if continues {
         db.subscriber_joined(&join.host_name, join.applied, false)?;
     } else {
         db.subscriber_joined(&join.host_name, 0, true)?;
+        if same_cluster && join.applied > 0 {
+            db.new_replication_epoch(&format!(
+                "{} joined at change {} of a history this log does not continue (was a node restored from a backup?)",
+                join.host_name, join.applied
+            ))?;
+        }
     }
     changed(node);
     Ok(())
@@ -315,13 +369,17 @@ pub fn accept_subscriber(node: &mut Node, join: &Join) -> OpResult {
 
 /// What one attempt to bring the subscriber up to date did.
 pub enum Flushed {
-    /// The batch landed; the subscriber is at `applied`.
+    /// The batch landed; the subscriber is at `applied`. With `restarted`, this publisher
+    /// began a new history first (why), and the batch was a snapshot.
     Replicated {
         to: String,
         applied: i64,
         snapshot: bool,
         kinds: Vec<&'static str>,
+        restarted: Option<String>,
     },
+    /// After failures, the next attempt waits this long still.
+    Waiting(Duration),
     Failed {
         to: String,
         error: OpError,
@@ -338,12 +396,21 @@ impl std::fmt::Display for Flushed {
                 applied,
                 snapshot,
                 kinds,
-            } => write!(
-                f,
-                "replicated {} to {to} (now at change {applied}): {}",
-                if *snapshot { "a snapshot" } else { "changes" },
-                kinds.join(", ")
-            ),
+                restarted,
+            } => {
+                if let Some(why) = restarted {
+                    write!(f, "replication began a new history: {why}; ")?;
+                }
+                write!(
+                    f,
+                    "replicated {} to {to} (now at change {applied}): {}",
+                    if *snapshot { "a snapshot" } else { "changes" },
+                    kinds.join(", ")
+                )
+            }
+            Flushed::Waiting(d) => {
+                write!(f, "replication waits {}s before trying again", d.as_secs())
+            }
             Flushed::Failed { to, error } => {
                 write!(f, "replication to {to} failed, will retry: {error}")
             }
@@ -358,6 +425,11 @@ impl std::fmt::Display for Flushed {
 struct Read {
     to: i64,
     snapshot: bool,
+    epoch: String,
+    marks: Vec<(i64, String)>,
+    /// The secret names the SMTP password's and the hub token's slots point at, as read.
+    password: Slot,
+    token: Slot,
     kinds: Vec<&'static str>,
     users: Vec<(String, String, String)>,
     versions: Option<(Vec<StoredVersion>, bool)>,
@@ -368,9 +440,14 @@ struct Read {
     settings: Option<Vec<(String, String)>>,
 }
 
+/// Where a slot's secret was, in the snapshot a batch was read from.
+type Slot = Option<Option<String>>;
+
 fn read_batch(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Read>> {
+    node.db()?.replication_epoch()?;
     let read = node.db()?.read_consistent(|db| {
         let to = db.replication_seq()?;
+        let epoch = db.setting("replication.epoch")?.unwrap_or_default();
         let entries = db.log_since(from)?;
         // The log no longer holds every change after `from`: only a snapshot is whole.
         let gap = from < to && db.log_oldest()?.is_none_or(|o| o > from + 1);
@@ -400,9 +477,21 @@ fn read_batch(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Rea
                 .collect();
             Some((db.inventory_versions(Some(&ids))?, false))
         };
+        let marks = if snapshot {
+            db.log_mark(to)?.map(|m| vec![(to, m)]).unwrap_or_default()
+        } else {
+            db.log_since(from - 1)?
+                .into_iter()
+                .filter_map(|e| e.mark.map(|m| (e.seq, m)))
+                .collect()
+        };
         Ok(Some(Read {
             to,
             snapshot,
+            epoch,
+            marks,
+            password: db.secret_slot(super::notify::PASSWORD_SECRET)?,
+            token: db.secret_slot(super::cloudconnect::TOKEN_SECRET)?,
             users: if has(APPLICATION_USERS) {
                 db.app_user_hashes()?
             } else {
@@ -441,8 +530,12 @@ fn read_batch(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Rea
 }
 
 /// The setting as it goes to the subscriber: with its credential and its CA certificates.
-fn image_repository_out(node: &mut Node) -> OpResult<ReplicatedImageRepository> {
-    let (s, credential) = super::image_repository::load(node)?;
+fn image_repository_out(
+    node: &mut Node,
+    setting: ImageRepository,
+) -> OpResult<ReplicatedImageRepository> {
+    let (db, secrets) = node.db_and_secrets()?;
+    let (s, credential) = super::image_repository::with_secrets(db, &secrets, setting)?;
     let ca_pem = match &s.ca_file {
         Some(f) => Some(read_bounded(Path::new(f), MAX_CA_PEM)?),
         None => None,
@@ -494,7 +587,7 @@ pub fn build(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Chan
     let cluster = node.db()?.cluster_id()?;
     let publisher = node.identity()?.hostname;
     let image_repository = match read.image_repository {
-        Some(_) => Some(image_repository_out(node)?),
+        Some(s) => Some(image_repository_out(node, s)?),
         None => None,
     };
     let trust = if read.kinds.contains(&TRUST) {
@@ -503,29 +596,22 @@ pub fn build(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Chan
         None
     };
     let smtp = match read.smtp {
-        Some((config, subscribers)) => {
-            let (db, secrets) = node.db_and_secrets()?;
-            let password = secrets
-                .get(db, super::notify::PASSWORD_SECRET)?
-                .map(|p| p.expose().to_owned());
-            Some(ReplicatedSmtp {
-                config,
-                password,
-                subscribers,
-            })
-        }
+        Some((config, subscribers)) => Some(ReplicatedSmtp {
+            config,
+            password: slot_value(node, super::notify::PASSWORD_SECRET, &read.password)?,
+            subscribers,
+        }),
         None => None,
     };
     let hub_token = if read.settings.is_some() {
-        let (db, secrets) = node.db_and_secrets()?;
-        secrets
-            .get(db, super::cloudconnect::TOKEN_SECRET)?
-            .map(|t| t.expose().to_owned())
+        slot_value(node, super::cloudconnect::TOKEN_SECRET, &read.token)?
     } else {
         None
     };
     let has = |k: &str| read.kinds.contains(&k);
     Ok(Some(Changes {
+        epoch: Some(read.epoch),
+        marks: read.marks,
         hub_token,
         smtp,
         signers: read.signers,
@@ -565,6 +651,25 @@ pub fn build(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Chan
     }))
 }
 
+/// The secret a slot pointed at when the batch was read (each name holds one value for good;
+/// a name removed since means the slot changed, and the next batch carries the new one).
+fn slot_value(node: &mut Node, slot: &str, read: &Slot) -> OpResult<Option<String>> {
+    let (db, secrets) = node.db_and_secrets()?;
+    let name = match read {
+        None => slot.to_owned(),
+        Some(None) => return Ok(None),
+        Some(Some(n)) => n.clone(),
+    };
+    match secrets.get(db, &name)? {
+        Some(s) => Ok(Some(s.expose().to_owned())),
+        None if read.is_none() => Ok(None),
+        None => Err(OpError::new(
+            Kind::Busy,
+            format!("the secret '{slot}' changed while the batch was read; it is sent again"),
+        )),
+    }
+}
+
 /// Kinds a batch carries, for logs and the subscriber's record.
 fn kinds_of(c: &Changes) -> Vec<&'static str> {
     let mut out = Vec::new();
@@ -595,8 +700,13 @@ fn kinds_of(c: &Changes) -> Vec<&'static str> {
     out
 }
 
+/// The longest wait between attempts towards a subscriber that does not answer.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
 /// Bring the subscriber up to date, if there is one: one batch, or a snapshot when it asks for
 /// one. With no subscriber, the log is kept short (a subscriber that joins gets a snapshot).
+/// After failures the next attempt waits (doubling to `MAX_BACKOFF`); `Flushed::Waiting`
+/// says how long is left.
 pub fn flush(node: &mut Node) -> OpResult<Option<Flushed>> {
     let Some(progress) = node.db()?.subscriber_progress()? else {
         let seq = node.db()?.replication_seq()?;
@@ -608,10 +718,14 @@ pub fn flush(node: &mut Node) -> OpResult<Option<Flushed>> {
     if !pending {
         return Ok(None);
     }
+    if let Some(left) = node.db()?.retry_in()? {
+        return Ok(Some(Flushed::Waiting(left)));
+    }
     if secret(node)?.is_none() {
         return Ok(Some(Flushed::NoSecret));
     }
     let mut snapshot = progress.snapshot;
+    let mut restarted = None;
     for _ in 0..2 {
         let result = build(node, progress.applied_seq, snapshot).and_then(|changes| {
             let Some(changes) = changes else {
@@ -624,33 +738,59 @@ pub fn flush(node: &mut Node) -> OpResult<Option<Flushed>> {
             Ok(Some(x)) => x,
             Ok(None) => return Ok(None),
             Err(error) => {
-                node.db()?.replication_failed(&error.to_string(), false)?;
+                node.db()?
+                    .replication_failed(&error.to_string(), MAX_BACKOFF)?;
                 return Ok(Some(Flushed::Failed { to, error }));
             }
         };
-        match sent {
+        let why = match sent {
             Ok(applied) => {
-                node.db()?.replication_sent(applied.applied)?;
-                return Ok(Some(Flushed::Replicated {
-                    to,
-                    applied: applied.applied,
-                    snapshot: changes.snapshot,
-                    kinds: kinds_of(&changes),
-                }));
+                let db = node.db()?;
+                let (seq, epoch) = (db.replication_seq()?, db.replication_epoch()?);
+                // The subscriber is ahead of this log, or in another history of it: this
+                // publisher's state was restored from a backup (or its log was lost).
+                if applied.applied > seq {
+                    format!(
+                        "the subscriber applied change {} but this publisher's newest is {seq} (was it restored from a backup?)",
+                        applied.applied
+                    )
+                } else if applied.epoch.as_ref().is_some_and(|e| *e != epoch) {
+                    "the subscriber applied another history of this cluster's log (was this publisher restored from a backup?)".to_owned()
+                } else {
+                    node.db()?.replication_sent(applied.applied)?;
+                    return Ok(Some(Flushed::Replicated {
+                        to,
+                        applied: applied.applied,
+                        snapshot: changes.snapshot,
+                        kinds: kinds_of(&changes),
+                        restarted,
+                    }));
+                }
             }
-            // The subscriber lost its place (or belongs to another cluster's log): send the
-            // whole state.
-            Err(CcError::Status { status: 409, .. }) if !snapshot => {
-                node.db()?
-                    .replication_failed("the subscriber asked for a snapshot", true)?;
-                snapshot = true;
-            }
+            // The subscriber's place does not continue this log (it says why): a new history
+            // begins, so that late batches of the old one change nothing there, and it takes
+            // the whole state.
+            Err(CcError::Status {
+                status: 409,
+                message,
+                ..
+            }) if !snapshot => format!(
+                "the subscriber asked for a snapshot: {}",
+                crate::output::one_line(&message)
+            ),
             Err(e) => {
                 let error = OpError::from(e);
-                node.db()?.replication_failed(&error.to_string(), false)?;
+                node.db()?
+                    .replication_failed(&error.to_string(), MAX_BACKOFF)?;
                 return Ok(Some(Flushed::Failed { to, error }));
             }
+        };
+        if snapshot {
+            break;
         }
+        node.db()?.new_replication_epoch(&why)?;
+        restarted = Some(why);
+        snapshot = true;
     }
     Ok(None)
 }
@@ -661,6 +801,8 @@ pub fn publisher_view(node: &mut Node) -> OpResult<PublisherView> {
     let cluster = db.cluster_id()?;
     let sequence = db.replication_seq()?;
     let progress = db.subscriber_progress()?;
+    let epoch = db.replication_epoch()?;
+    let change = db.epoch_change()?;
     let behind_since = match &progress {
         Some(p) if p.applied_seq < sequence || p.snapshot => db
             .log_since(if p.snapshot { 0 } else { p.applied_seq })?
@@ -677,7 +819,11 @@ pub fn publisher_view(node: &mut Node) -> OpResult<PublisherView> {
             .map(|p| if p.snapshot { 0 } else { p.applied_seq }),
         behind_since,
         attempts: progress.as_ref().map_or(0, |p| p.attempts),
+        retry_at: progress.as_ref().and_then(|p| p.retry_at.clone()),
         last_error: progress.and_then(|p| p.last_error),
+        epoch: Some(epoch),
+        epoch_changed_at: change.as_ref().map(|c| c.0.clone()),
+        epoch_changed_why: change.map(|c| c.1),
     })
 }
 
@@ -689,9 +835,11 @@ pub enum Outcome {
     Applied(ChangesApplied),
     /// It had it already: nothing changed.
     AlreadyHad(ChangesApplied),
-    /// It cannot apply changes after `from`: its place is elsewhere; a snapshot is needed.
+    /// It cannot apply changes after `from`: its place is elsewhere (why); a snapshot is
+    /// needed.
     NeedSnapshot {
         applied: i64,
+        why: &'static str,
     },
 }
 
@@ -713,6 +861,18 @@ fn validate(c: &Changes) -> OpResult {
     check_text("publisher", &c.publisher)?;
     if c.to < 0 || c.from < 0 || c.from > c.to {
         return Err(invalid("sequence", format!("{}..{}", c.from, c.to)));
+    }
+    let token =
+        |t: &str| !t.is_empty() && t.len() <= 64 && t.chars().all(|c| c.is_ascii_hexdigit());
+    if c.epoch.as_deref().is_some_and(|e| !token(e)) {
+        return Err(invalid("epoch", "not an epoch"));
+    }
+    if c.marks.len() > MAX_ITEMS
+        || c.marks
+            .iter()
+            .any(|(seq, m)| !token(m) || *seq < c.from || *seq > c.to)
+    {
+        return Err(invalid("marks", "not the marks of the batch's changes"));
     }
     if let Some(users) = &c.application_users {
         if users.len() > MAX_ITEMS {
@@ -876,19 +1036,6 @@ pub fn replicated_dir(root: &Path) -> PathBuf {
     root.join("replicated")
 }
 
-/// Write `data` to `path` unless it holds exactly that already.
-fn write_if_changed(path: &Path, data: &[u8]) -> OpResult {
-    if std::fs::read(path).ok().as_deref() == Some(data) {
-        return Ok(());
-    }
-    crate::state::write_private_file(path, data).map_err(|e| {
-        OpError::new(
-            Kind::Storage,
-            format!("cannot write {}: {e}", path.display()),
-        )
-    })
-}
-
 /// The CA file, under a name of its content: the setting that points at it is written in the
 /// batch's transaction, so the file it replaces stays valid until then.
 fn store_ca(root: &Path, pem: &str) -> OpResult<PathBuf> {
@@ -898,26 +1045,86 @@ fn store_ca(root: &Path, pem: &str) -> OpResult<PathBuf> {
     let digest = Sha256::digest(pem.as_bytes());
     let name: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
     let path = dir.join(format!("artifactory-ca-{name}.pem"));
-    write_if_changed(&path, pem.as_bytes())?;
+    if std::fs::read(&path).ok().as_deref() != Some(pem.as_bytes()) {
+        crate::state::write_private_file(&path, pem.as_bytes()).map_err(|e| {
+            OpError::new(
+                Kind::Storage,
+                format!("cannot write {}: {e}", path.display()),
+            )
+        })?;
+    }
     Ok(path)
 }
 
-/// Files of `dir` named `prefix*.pem` that are not `keep`.
-fn remove_others(dir: &Path, prefix: &str, keep: &[PathBuf]) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with(prefix) && name.ends_with(".pem") && !keep.contains(&p) {
-            let _ = std::fs::remove_file(&p);
-        }
-    }
+/// What a subscriber does with a batch, decided from its place in the publisher's log.
+#[derive(Debug, PartialEq)]
+enum Decision {
+    Apply,
+    /// It is older than what this subscriber has (or of a history it left): nothing changes.
+    Stale,
+    /// Only a snapshot can bring this subscriber up to date: why.
+    NeedSnapshot(&'static str),
 }
 
-/// Apply a batch from the publisher on this subscriber: checked whole first; files written
-/// (idempotently) before, and the database in one transaction with the batch's record.
+fn decide(
+    db: &crate::state::Db,
+    place: Option<&crate::state::replication::Applied>,
+    c: &Changes,
+) -> OpResult<Decision> {
+    let Some(at) = place else {
+        return Ok(if c.snapshot {
+            Decision::Apply
+        } else {
+            Decision::NeedSnapshot("it has no place in this cluster's log")
+        });
+    };
+    if let (Some(mine), Some(theirs)) = (&at.epoch, &c.epoch) {
+        if mine != theirs {
+            return Ok(if db.epoch_seen(&c.cluster, theirs)? {
+                Decision::Stale
+            } else if c.snapshot {
+                Decision::Apply
+            } else {
+                Decision::NeedSnapshot("the publisher began a new history")
+            });
+        }
+    }
+    if c.snapshot {
+        return Ok(if c.to < at.seq {
+            Decision::Stale
+        } else {
+            Decision::Apply
+        });
+    }
+    // The batch names the marks of the changes it spans: the one at this subscriber's place
+    // must be the one it applied, or the publisher's log is another history.
+    let continues = match (&at.mark, c.marks.iter().find(|(s, _)| *s == at.seq)) {
+        (Some(mine), Some((_, theirs))) => mine == theirs,
+        _ => true,
+    };
+    Ok(if !continues {
+        Decision::NeedSnapshot("the publisher's log does not continue what it applied")
+    } else if c.to <= at.seq {
+        Decision::Stale
+    } else if c.from > at.seq {
+        Decision::NeedSnapshot("the log no longer holds every change after its place")
+    } else {
+        Decision::Apply
+    })
+}
+
+/// What a batch staged before its transaction: taken back when it is not applied.
+#[derive(Default)]
+struct Staged {
+    secrets: Vec<String>,
+    trust: Option<String>,
+}
+
+/// Apply a batch from the publisher on this subscriber, all or nothing: checked whole; the
+/// decision taken under the apply lock from this node's place; files and secrets staged under
+/// names nothing uses yet; the database switched to them in one transaction with the batch's
+/// record; what they replaced removed after the commit. A batch that is not applied changes
+/// nothing.
 pub fn apply(node: &mut Node, c: Changes) -> OpResult<Outcome> {
     let me = node.identity()?;
     if me.role != Role::Subscriber {
@@ -942,46 +1149,79 @@ pub fn apply(node: &mut Node, c: Changes) -> OpResult<Outcome> {
         .hint("utils node set --publisher FQDN on the subscriber"));
     }
     validate(&c)?;
+    let root = node.root().to_path_buf();
+    let lock = super::replica::ApplyLock::take(&root)?;
     let last = node.db()?.last_applied()?;
-    let place = last
-        .as_ref()
-        .filter(|l| l.cluster == c.cluster)
-        .map(|l| l.seq);
-    let answer = |applied| ChangesApplied {
+    let place = last.as_ref().filter(|l| l.cluster == c.cluster);
+    let answer = |applied, epoch: Option<&String>| ChangesApplied {
         cluster: c.cluster.clone(),
         applied,
+        epoch: epoch.cloned(),
     };
-    if !c.snapshot {
-        match place {
-            Some(at) if c.to <= at => return Ok(Outcome::AlreadyHad(answer(at))),
-            Some(at) if c.from <= at => {}
-            at => {
-                return Ok(Outcome::NeedSnapshot {
-                    applied: at.unwrap_or(0),
-                })
+    match decide(node.db()?, place, &c)? {
+        Decision::Apply => {}
+        Decision::Stale => {
+            let at = place.expect("a stale batch is older than a place");
+            return Ok(Outcome::AlreadyHad(answer(at.seq, at.epoch.as_ref())));
+        }
+        Decision::NeedSnapshot(why) => {
+            return Ok(Outcome::NeedSnapshot {
+                applied: place.map_or(0, |p| p.seq),
+                why,
+            })
+        }
+    }
+    super::replica::sweep(node, &lock)?;
+    let mut staged = Staged::default();
+    let result = stage_and_apply(node, &root, &c, &mut staged);
+    let (db, secrets) = node.db_and_secrets()?;
+    match result {
+        Ok(replaced) => {
+            for name in &replaced.secrets {
+                secrets.discard(db, name);
             }
+            if let Some(old) = &replaced.image_repository_ref {
+                super::image_repository::unstage(db, &secrets, old);
+            }
+            // The files nothing uses now go; the link follows the committed set.
+            super::replica::sweep(node, &lock)?;
+            Ok(Outcome::Applied(answer(c.to, c.epoch.as_ref())))
+        }
+        Err(e) => {
+            for name in &staged.secrets {
+                secrets.discard(db, name);
+            }
+            if let Some(set) = &staged.trust {
+                if db.setting(crate::state::replication::TRUST_SET)?.as_ref() != Some(set) {
+                    let _ = std::fs::remove_dir_all(replicated_dir(&root).join(set));
+                }
+            }
+            Err(e)
         }
     }
-    let root = node.root().to_path_buf();
-    // Files first, under names the database does not point at yet.
-    let trust_dir = replicated_dir(&root).join("trust");
-    let mut trust_keep = Vec::new();
+}
+
+/// Stage what `c` brings (recording it in `staged` as it goes) and apply the batch.
+fn stage_and_apply(
+    node: &mut Node,
+    root: &Path,
+    c: &Changes,
+    staged: &mut Staged,
+) -> OpResult<crate::state::replication::Replaced> {
     if let Some(files) = &c.trust {
-        crate::state::ensure_private_dir(&replicated_dir(&root))?;
-        crate::state::ensure_private_dir(&trust_dir)?;
-        for f in files {
-            let path = trust_dir.join(format!("{}.pem", f.name));
-            write_if_changed(&path, f.pem.as_bytes())?;
-            trust_keep.push(path);
-        }
+        let files: Vec<(String, String)> = files
+            .iter()
+            .map(|f| (f.name.clone(), f.pem.clone()))
+            .collect();
+        staged.trust = Some(super::replica::stage_trust(&replicated_dir(root), &files)?);
     }
-    let mut staged = None;
+    let mut setting = None;
     if let Some(r) = &c.image_repository {
         let ca_file = match &r.ca_pem {
-            Some(pem) => Some(store_ca(&root, pem)?.display().to_string()),
+            Some(pem) => Some(store_ca(root, pem)?.display().to_string()),
             None => None,
         };
-        let setting = ImageRepository {
+        let s = ImageRepository {
             url: r.url.clone(),
             repository: r.repository.clone(),
             auth_type: r.auth_type,
@@ -993,13 +1233,49 @@ pub fn apply(node: &mut Node, c: Changes) -> OpResult<Outcome> {
             last_validated: r.last_validated.clone(),
             allow_http: r.allow_http,
         };
-        let reference = format!("artifactory-replicated-{}", c.to);
+        let mut b = [0u8; 4];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut b);
+        let reference = format!(
+            "{}{}-{}",
+            super::replica::CREDENTIAL_PREFIX,
+            c.to,
+            b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+        );
         let (db, secrets) = node.db_and_secrets()?;
-        let previous = db.image_repository()?;
         let credential = Secret::new(r.credential.clone());
-        let setting =
-            super::image_repository::stage(db, &secrets, setting, &credential, &reference)?;
-        staged = Some((setting, reference, previous));
+        staged.secrets.push(format!("{reference}-proxy"));
+        staged.secrets.push(reference.clone());
+        setting = Some(super::image_repository::stage(
+            db,
+            &secrets,
+            s,
+            &credential,
+            &reference,
+        )?);
+    }
+    let mut slots: Vec<(&str, Option<String>)> = Vec::new();
+    let mut stage_slot = |node: &mut Node, slot: &'static str, value: Option<&String>| {
+        let name = match value {
+            Some(v) => {
+                let (db, secrets) = node.db_and_secrets()?;
+                let n = secrets.stage(db, slot, &Secret::new(v.clone()))?;
+                staged.secrets.push(n.clone());
+                Some(n)
+            }
+            None => None,
+        };
+        slots.push((slot, name));
+        OpResult::Ok(())
+    };
+    if let Some(m) = &c.smtp {
+        stage_slot(node, super::notify::PASSWORD_SECRET, m.password.as_ref())?;
+    }
+    if c.settings.is_some() {
+        stage_slot(
+            node,
+            super::cloudconnect::TOKEN_SECRET,
+            c.hub_token.as_ref(),
+        )?;
     }
     let users: Option<Vec<(String, String, String)>> = c.application_users.as_ref().map(|u| {
         u.iter()
@@ -1026,70 +1302,34 @@ pub fn apply(node: &mut Node, c: Changes) -> OpResult<Outcome> {
             .map(|h| (h.host.clone(), h.owner.clone()))
             .collect()
     });
-    if let Some(pw) = c.smtp.as_ref().and_then(|m| m.password.as_ref()) {
-        let (db, secrets) = node.db_and_secrets()?;
-        secrets.put(db, super::notify::PASSWORD_SECRET, &Secret::new(pw.clone()))?;
-    }
-    let kinds = kinds_of(&c).join(",");
+    let mark = c
+        .marks
+        .iter()
+        .find(|(s, _)| *s == c.to)
+        .map(|(_, m)| m.as_str());
     let batch = Batch {
         cluster: &c.cluster,
         publisher: &c.publisher,
         from: c.from,
         to: c.to,
         snapshot: c.snapshot,
-        kinds,
+        kinds: kinds_of(c).join(","),
         users: users.as_deref(),
         versions: versions.as_ref().map(|(v, w)| (v.as_slice(), *w)),
         onboarded: hosts.as_deref(),
-        image_repository: staged.as_ref().map(|(s, _, _)| s),
+        image_repository: setting.as_ref(),
         smtp: c
             .smtp
             .as_ref()
             .map(|m| (m.config.as_ref(), m.subscribers.as_slice())),
         signers: c.signers.as_deref(),
         settings: c.settings.as_deref(),
+        epoch: c.epoch.as_deref(),
+        mark,
+        slots: &slots,
+        trust: staged.trust.as_deref(),
     };
-    let result = node.db()?.apply_batch(&batch);
-    let (db, secrets) = node.db_and_secrets()?;
-    match (result, staged) {
-        (Err(e), Some((_, reference, previous))) => {
-            if previous.is_none_or(|p| p.credential_ref != reference) {
-                super::image_repository::unstage(db, &secrets, &reference);
-            }
-            Err(e.into())
-        }
-        (Err(e), None) => Err(e.into()),
-        (Ok(applied), staged) => {
-            if let Some((setting, reference, previous)) = staged {
-                super::image_repository::retire(db, &secrets, previous.as_ref(), &reference);
-                let keep: Vec<PathBuf> = setting.ca_file.iter().map(PathBuf::from).collect();
-                remove_others(&replicated_dir(&root), "artifactory-ca", &keep);
-            }
-            if c.trust.is_some() {
-                remove_others(&trust_dir, "", &trust_keep);
-            }
-            if c.settings.is_some() {
-                match &c.hub_token {
-                    Some(t) => {
-                        secrets.put(
-                            db,
-                            super::cloudconnect::TOKEN_SECRET,
-                            &Secret::new(t.clone()),
-                        )?;
-                    }
-                    None => secrets.delete(db, super::cloudconnect::TOKEN_SECRET)?,
-                }
-            }
-            if c.smtp.as_ref().is_some_and(|m| m.password.is_none()) {
-                secrets.delete(db, super::notify::PASSWORD_SECRET)?;
-            }
-            Ok(if applied {
-                Outcome::Applied(answer(c.to))
-            } else {
-                Outcome::AlreadyHad(answer(c.to))
-            })
-        }
-    }
+    Ok(node.db()?.apply_batch(&batch)?)
 }
 
 // ---- status ----
@@ -1111,6 +1351,8 @@ pub struct NodeState {
     /// Failed attempts to send it the changes, and the last failure.
     pub attempts: i64,
     pub last_error: Option<String>,
+    /// After failures: the next attempt is not before this time (UTC).
+    pub retry_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1119,6 +1361,10 @@ pub struct Status {
     pub cluster: Option<String>,
     /// The publisher's newest change, when known.
     pub sequence: Option<i64>,
+    /// The publisher's history (epoch), and when and why it last began a new one.
+    pub epoch: Option<String>,
+    pub epoch_changed_at: Option<String>,
+    pub epoch_changed_why: Option<String>,
     pub nodes: Vec<NodeState>,
 }
 
@@ -1158,6 +1404,7 @@ pub fn status(node: &mut Node) -> OpResult<Status> {
                 behind_since: None,
                 attempts: 0,
                 last_error: None,
+                retry_at: None,
             });
             if let Some(sub) = &view.subscriber {
                 let applied = view.applied.unwrap_or(0);
@@ -1172,12 +1419,16 @@ pub fn status(node: &mut Node) -> OpResult<Status> {
                     behind_since: view.behind_since.clone(),
                     attempts: view.attempts,
                     last_error: view.last_error.clone(),
+                    retry_at: view.retry_at.clone(),
                 });
             }
             Ok(Status {
                 role: me.role,
                 cluster: Some(view.cluster),
                 sequence: Some(view.sequence),
+                epoch: view.epoch,
+                epoch_changed_at: view.epoch_changed_at,
+                epoch_changed_why: view.epoch_changed_why,
                 nodes,
             })
         }
@@ -1197,6 +1448,7 @@ pub fn status(node: &mut Node) -> OpResult<Status> {
                     behind_since: None,
                     attempts: 0,
                     last_error: None,
+                    retry_at: None,
                 });
             }
             let view = view.as_ref().filter(same);
@@ -1211,11 +1463,15 @@ pub fn status(node: &mut Node) -> OpResult<Status> {
                 behind_since: view.and_then(|v| v.behind_since.clone()),
                 attempts: view.map_or(0, |v| v.attempts),
                 last_error: view.and_then(|v| v.last_error.clone()),
+                retry_at: view.and_then(|v| v.retry_at.clone()),
             });
             Ok(Status {
                 role: me.role,
                 cluster: last.map(|l| l.cluster),
                 sequence: view.map(|v| v.sequence),
+                epoch: view.and_then(|v| v.epoch.clone()),
+                epoch_changed_at: view.and_then(|v| v.epoch_changed_at.clone()),
+                epoch_changed_why: view.and_then(|v| v.epoch_changed_why.clone()),
                 nodes,
             })
         }
@@ -1223,7 +1479,126 @@ pub fn status(node: &mut Node) -> OpResult<Status> {
             role: me.role,
             cluster: None,
             sequence: None,
+            epoch: None,
+            epoch_changed_at: None,
+            epoch_changed_why: None,
             nodes,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::replication::Applied;
+
+    fn changes(from: i64, to: i64, snapshot: bool, epoch: &str, marks: &[(i64, &str)]) -> Changes {
+        Changes {
+            cluster: "c1".into(),
+            publisher: "cc1".into(),
+            from,
+            to,
+            snapshot,
+            application_users: None,
+            inventory: None,
+            onboarded: None,
+            image_repository: None,
+            trust: None,
+            smtp: None,
+            signers: None,
+            settings: None,
+            hub_token: None,
+            epoch: Some(epoch.into()),
+            marks: marks.iter().map(|(s, m)| (*s, (*m).to_owned())).collect(),
+        }
+    }
+
+    fn at(seq: i64, epoch: &str, mark: &str) -> Applied {
+        Applied {
+            cluster: "c1".into(),
+            publisher: "cc1".into(),
+            seq,
+            applied_at: String::new(),
+            epoch: Some(epoch.into()),
+            mark: Some(mark.into()),
+        }
+    }
+
+    /// Where a batch stands against this subscriber's place: late batches (and every batch of
+    /// a history it left) change nothing; a log that does not continue its place, or a gap,
+    /// asks for a snapshot; a snapshot of a new history applies whatever its numbers.
+    #[test]
+    fn a_batch_applies_only_when_it_continues_this_subscribers_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = crate::state::Db::open(&dir.path().join("state.db"), "cc2").unwrap();
+        let place = at(149, "e1", "m149");
+        let d = |db: &crate::state::Db, c: &Changes| decide(db, Some(&place), c).unwrap();
+        use Decision::*;
+        // The next changes, continuing the place.
+        assert_eq!(
+            d(
+                &db,
+                &changes(149, 150, false, "e1", &[(149, "m149"), (150, "x")])
+            ),
+            Apply
+        );
+        // Overlapping (an answer was lost): still continues.
+        assert_eq!(
+            d(&db, &changes(140, 155, false, "e1", &[(149, "m149")])),
+            Apply
+        );
+        // Late: nothing changes.
+        assert_eq!(d(&db, &changes(100, 120, false, "e1", &[])), Stale);
+        assert_eq!(d(&db, &changes(0, 148, true, "e1", &[])), Stale);
+        // A repair (the same place, whole) applies again.
+        assert_eq!(d(&db, &changes(0, 149, true, "e1", &[])), Apply);
+        // A restored publisher whose numbers passed this place: another mark there.
+        assert!(matches!(
+            d(&db, &changes(100, 160, false, "e1", &[(149, "other")])),
+            NeedSnapshot(_)
+        ));
+        // A gap.
+        assert!(matches!(
+            d(&db, &changes(150, 151, false, "e1", &[])),
+            NeedSnapshot(_)
+        ));
+        // A new history: only its snapshot applies, whatever its numbers.
+        assert!(matches!(
+            d(&db, &changes(119, 120, false, "e2", &[])),
+            NeedSnapshot(_)
+        ));
+        assert_eq!(d(&db, &changes(0, 119, true, "e2", &[])), Apply);
+        // No place yet: only a snapshot.
+        assert!(matches!(
+            decide(&db, None, &changes(1, 2, false, "e1", &[])).unwrap(),
+            NeedSnapshot(_)
+        ));
+        // A history this subscriber left: its late batches change nothing.
+        let mut node = db.node().unwrap();
+        node.role = Role::Subscriber;
+        node.publisher = Some("cc1".into());
+        db.set_node(&node).unwrap();
+        let slots = [];
+        db.apply_batch(&Batch {
+            cluster: "c1",
+            publisher: "cc1",
+            from: 0,
+            to: 149,
+            snapshot: true,
+            kinds: String::new(),
+            users: None,
+            versions: None,
+            onboarded: None,
+            image_repository: None,
+            smtp: None,
+            signers: None,
+            settings: None,
+            epoch: Some("e0"),
+            mark: None,
+            slots: &slots,
+            trust: None,
+        })
+        .unwrap();
+        assert_eq!(d(&db, &changes(0, 200, true, "e0", &[])), Stale);
     }
 }

@@ -54,8 +54,17 @@ fn join_proxy(proxy: &str, password: &Secret) -> String {
 /// The stored setting, if any, and its credential from the store that holds it. A proxy
 /// password comes back from the secret store into the setting's proxy URL.
 pub fn load(node: &mut Node) -> OpResult<(ImageRepository, Secret)> {
-    let mut setting = node.db()?.image_repository()?.ok_or_else(not_configured)?;
+    let setting = node.db()?.image_repository()?.ok_or_else(not_configured)?;
     let (db, secrets) = node.db_and_secrets()?;
+    with_secrets(db, &secrets, setting)
+}
+
+/// `setting` as read, with its credential and its proxy password from the secret store.
+pub fn with_secrets(
+    db: &Db,
+    secrets: &NodeSecrets,
+    mut setting: ImageRepository,
+) -> OpResult<(ImageRepository, Secret)> {
     if let Some(p) = setting.proxy.clone() {
         if let Some(pw) = secrets.get(db, &proxy_secret_name(&setting.credential_ref))? {
             setting.proxy = Some(join_proxy(&p, &pw));

@@ -24,6 +24,8 @@ pub mod orchestrate;
 pub mod patches;
 pub mod probe;
 pub mod release;
+pub mod replica;
+pub mod replication_check;
 pub mod schedule;
 pub mod signing;
 pub mod software;

@@ -11,7 +11,7 @@ use crate::secrets::Secret;
 use crate::state::notify::{Security, SmtpConfig};
 
 /// The SMTP password's name in the secret store.
-pub const PASSWORD_SECRET: &str = "smtp-password";
+pub const PASSWORD_SECRET: &str = crate::state::notify::PASSWORD_SLOT;
 /// How long one SMTP exchange may take.
 const TIMEOUT: Duration = Duration::from_secs(15);
 /// The longest wait between two attempts at a mail.
@@ -42,7 +42,7 @@ pub fn password_set(node: &mut Node) -> OpResult<bool> {
 /// The SMTP password in use, if one is set.
 pub fn password(node: &mut Node) -> OpResult<Option<Secret>> {
     let (db, secrets) = node.db_and_secrets()?;
-    Ok(secrets.get(db, PASSWORD_SECRET)?)
+    Ok(secrets.slot(db, PASSWORD_SECRET)?)
 }
 
 fn update(node: &mut Node, f: impl FnOnce(&mut SmtpConfig)) -> OpResult<SmtpConfig> {
@@ -117,9 +117,11 @@ pub fn set_password(node: &mut Node, password: &Secret) -> OpResult {
     if password.expose().is_empty() {
         return Err(OpError::new(Kind::Invalid, "the password is empty"));
     }
+    // The password and its change-log entry are one transaction.
     let (db, secrets) = node.db_and_secrets()?;
-    secrets.put(db, PASSWORD_SECRET, password)?;
-    db.log_change(super::cluster::SMTP)?;
+    secrets.switch(db, PASSWORD_SECRET, Some(password), |db, name| {
+        OpResult::Ok(db.switch_secret(PASSWORD_SECRET, name, &[])?)
+    })?;
     super::cluster::changed(node);
     Ok(())
 }
@@ -128,8 +130,9 @@ pub fn set_password(node: &mut Node, password: &Secret) -> OpResult {
 pub fn remove(node: &mut Node) -> OpResult {
     require_writer(node)?;
     let (db, secrets) = node.db_and_secrets()?;
-    db.remove_smtp_config()?;
-    secrets.delete(db, PASSWORD_SECRET)?;
+    secrets.switch(db, PASSWORD_SECRET, None, |db, _| {
+        OpResult::Ok(db.remove_smtp_config()?)
+    })?;
     super::cluster::changed(node);
     Ok(())
 }

@@ -13,7 +13,7 @@ pub mod tls;
 mod upgrade;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -62,6 +62,10 @@ pub struct ServeArgs {
     /// failure, up to an hour)
     #[arg(long, value_name = "SECONDS", default_value_t = 300, env = "CCADMIN_HUB_POLL_INTERVAL", value_parser = clap::value_parser!(u64).range(1..=86400))]
     pub hub_poll_interval: u64,
+    /// Seconds between comparisons of the publisher's replicated state with its subscriber's
+    /// (utils dbreplication status); a difference is logged and mailed
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=604800))]
+    pub replication_check_interval: u64,
     /// The release directory this node runs from (DIR/current -> DIR/releases/VERSION); a node
     /// with one installs the releases its hub offers
     #[arg(long, value_name = "DIR", env = "CCADMIN_RELEASE_ROOT")]
@@ -356,6 +360,32 @@ impl Service {
                     Err(e) => op_reply(&e),
                 }
             }
+            (&hyper::Method::GET, "/replication/digest") => {
+                match crate::ops::replication_check::digests(&mut node) {
+                    Ok(d) => json_reply(StatusCode::OK, json!(d)),
+                    Err(e) => op_reply(&e),
+                }
+            }
+            (&hyper::Method::POST, "/replication/repair") => {
+                match node.identity().map(|n| n.role) {
+                    Ok(Role::Publisher) => {}
+                    Ok(_) => return error(StatusCode::FORBIDDEN, "this node is not the publisher"),
+                    Err(e) => return op_reply(&e),
+                }
+                match crate::ops::replication_check::repair_here(&mut node) {
+                    Ok(r) => {
+                        self.log(&format!(
+                            "repair asked by the subscriber: {}",
+                            crate::output::one_line(&r.message)
+                        ));
+                        json_reply(StatusCode::OK, json!(r))
+                    }
+                    Err(e) => {
+                        self.log(&format!("repair asked by the subscriber failed: {e}"));
+                        op_reply(&e)
+                    }
+                }
+            }
             (&hyper::Method::POST, "/replication/changes") => {
                 let changes: cluster::Changes = match serde_json::from_slice(body) {
                     Ok(v) => v,
@@ -374,9 +404,9 @@ impl Service {
                         json_reply(StatusCode::OK, json!(a))
                     }
                     Ok(cluster::Outcome::AlreadyHad(a)) => json_reply(StatusCode::OK, json!(a)),
-                    Ok(cluster::Outcome::NeedSnapshot { applied }) => error(
+                    Ok(cluster::Outcome::NeedSnapshot { applied, why }) => error(
                         StatusCode::CONFLICT,
-                        &format!("this subscriber is at change {applied} of another log; send a snapshot"),
+                        &format!("this subscriber is at change {applied}: {why}; send a snapshot"),
                     ),
                     Err(e) => op_reply(&e),
                 }
@@ -445,7 +475,10 @@ impl Service {
             (_, "/cluster/join" | "/replication/changes" | "/cluster/test-connection") => {
                 error(StatusCode::METHOD_NOT_ALLOWED, "use POST")
             }
-            (_, "/replication/state") => error(StatusCode::METHOD_NOT_ALLOWED, "use GET"),
+            (_, "/replication/state" | "/replication/digest") => {
+                error(StatusCode::METHOD_NOT_ALLOWED, "use GET")
+            }
+            (_, "/replication/repair") => error(StatusCode::METHOD_NOT_ALLOWED, "use POST"),
             _ => error(StatusCode::NOT_FOUND, "no such endpoint"),
         }
     }
@@ -471,17 +504,22 @@ pub fn run(
     })?;
     // argon2's 19 MiB blocks given back when freed (memory under many bad logins bounded).
     https::bound_allocator();
-    let host = state
-        .db()
-        .map_err(|e| e.to_string())?
-        .node()
-        .map_err(|e| e.to_string())?
-        .hostname;
     let root = state.root().to_path_buf();
-    let files = tls::ensure(&root, &host)?;
+    // On a full disk the service waits for space (a node whose disk filled must come back by
+    // itself once space is freed), any other failure to start is an error.
+    let (host, files, public_key) = wait_for_space(&root, || {
+        let host = state
+            .db()
+            .map_err(|e| e.to_string())?
+            .node()
+            .map_err(|e| e.to_string())?
+            .hostname;
+        let files = tls::ensure(&root, &host)?;
+        let public_key = crate::nodekey::ensure(&root, &host)?.public_line;
+        Ok((host, files, public_key))
+    })?;
     let (acceptor, cert_sha256) = https::acceptor(&files)?;
     let db_path = state.db_path();
-    let public_key = crate::nodekey::ensure(&root, &host)?.public_line;
     let listener = upgrade::listener(args.listen, env)?;
     let release_root = args
         .release_root
@@ -606,6 +644,21 @@ fn serve_once(
         let (svc, interval) = (Arc::clone(svc), Duration::from_secs(args.hub_poll_interval));
         std::thread::spawn(move || upgrade::poll_hub(&svc, interval))
     };
+    let check = {
+        let (svc, interval) = (
+            Arc::clone(svc),
+            Duration::from_secs(args.replication_check_interval),
+        );
+        std::thread::spawn(move || {
+            let cancel = svc.cancel.clone();
+            crate::ops::replication_check::periodic(
+                || svc.node(),
+                interval,
+                &cancel,
+                |l| svc.log(l),
+            )
+        })
+    };
     let result = rt.block_on(https::serve_on(
         Arc::clone(svc),
         acceptor.clone(),
@@ -622,7 +675,38 @@ fn serve_once(
     let _ = chores.1.join();
     let _ = downloads.join();
     let _ = hub.join();
+    let _ = check.join();
     result
+}
+
+/// Run `start` until it succeeds; while it fails and the file system of `root` is (nearly)
+/// full, say so on stderr and try again, waiting longer each time (up to 30 seconds).
+fn wait_for_space<T>(
+    root: &Path,
+    mut start: impl FnMut() -> Result<T, String>,
+) -> Result<T, String> {
+    let mut wait = Duration::from_secs(1);
+    loop {
+        match start() {
+            Ok(t) => return Ok(t),
+            Err(e) if disk_full(root) => {
+                crate::output::stderr_line(&format!(
+                    "ccadmin serve: waiting for free space on {}: {e}; trying again in {}s",
+                    root.display(),
+                    wait.as_secs()
+                ));
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_secs(30));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Whether the file system holding `root` has less than 1 MiB left for this process.
+fn disk_full(root: &Path) -> bool {
+    nix::sys::statvfs::statvfs(root)
+        .is_ok_and(|v| v.blocks_available().saturating_mul(v.fragment_size()) < 1 << 20)
 }
 
 /// Until the service stops: a subscriber joins its publisher (until it has), a publisher
@@ -637,6 +721,7 @@ fn cluster_chores(
     // The publisher this subscriber joined; it joins again when it is pointed at another.
     let mut joined: Option<String> = None;
     loop {
+        let mut wait = interval;
         let mut node = svc.node();
         match node.identity() {
             Ok(me) if me.role == Role::Subscriber && me.publisher != joined => {
@@ -651,6 +736,8 @@ fn cluster_chores(
                 }
             }
             Ok(me) if me.role == Role::Publisher => match cluster::flush(&mut node) {
+                // Backing off: wake-ups before then do not try again; the wait does.
+                Ok(Some(cluster::Flushed::Waiting(left))) => wait = wait.min(left),
                 Ok(Some(f)) => svc.log(&f.to_string()),
                 Ok(None) => {}
                 Err(e) => svc.log(&format!("replication: {e}")),
@@ -661,9 +748,9 @@ fn cluster_chores(
         // delays replication); it looks at the outbox whenever this one wakes.
         let _ = mail.send(());
         match wake {
-            Some(w) => w.wait(interval),
+            Some(w) => w.wait(wait),
             None => {
-                svc.cancel.wait(interval);
+                svc.cancel.wait(wait);
             }
         }
         if svc.cancel.is_cancelled() {

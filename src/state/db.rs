@@ -393,6 +393,45 @@ const MIGRATIONS: &[&str] = &[
     DROP VIEW orchestrationrun;
     CREATE VIEW orchestrationrun AS SELECT id, uid, node, operation, subject, actor, started_at, finished_at, result, note FROM orchestration_run;
     "#,
+    // 16: replication that never diverges silently (issue 29).
+    // - A secret that belongs to a replicated setting (the SMTP password, the hub token) is
+    //   kept under a new name each time it changes; `secret_slot` says which name is in use,
+    //   so the switch is part of a database transaction (with the setting and, on a
+    //   publisher, the change-log entry) and a failure leaves the old secret in use.
+    // - Every change-log entry has a random mark: a subscriber remembers the mark of the last
+    //   change it applied and so notices a publisher whose log no longer continues what it
+    //   saw (a publisher restored from a backup).
+    // - The subscriber records the publisher's epoch (the identity of its history) and the
+    //   mark with every batch; the publisher records when it may try its subscriber again.
+    r#"
+    CREATE TABLE secret_slot (
+        slot TEXT PRIMARY KEY,
+        name TEXT
+    );
+    INSERT INTO secret_slot (slot, name)
+        SELECT name, name FROM secret_location WHERE name IN ('smtp-password', 'hub-token');
+    CREATE TRIGGER repl_secret_slot_ins AFTER INSERT ON secret_slot
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind)
+            VALUES (CASE NEW.slot WHEN 'smtp-password' THEN 'smtp' ELSE 'settings' END); END;
+    CREATE TRIGGER repl_secret_slot_upd AFTER UPDATE ON secret_slot
+        WHEN OLD.name IS NOT NEW.name AND (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind)
+            VALUES (CASE NEW.slot WHEN 'smtp-password' THEN 'smtp' ELSE 'settings' END); END;
+    CREATE TRIGGER repl_secret_slot_del AFTER DELETE ON secret_slot
+        WHEN (SELECT role FROM node WHERE id = 1) = 'publisher'
+        BEGIN INSERT INTO replication_log (kind)
+            VALUES (CASE OLD.slot WHEN 'smtp-password' THEN 'smtp' ELSE 'settings' END); END;
+    ALTER TABLE replication_log ADD COLUMN mark TEXT;
+    UPDATE replication_log SET mark = lower(hex(randomblob(8)));
+    CREATE TRIGGER replication_log_mark AFTER INSERT ON replication_log
+        WHEN NEW.mark IS NULL
+        BEGIN UPDATE replication_log SET mark = lower(hex(randomblob(8))) WHERE seq = NEW.seq; END;
+    ALTER TABLE replication_applied ADD COLUMN epoch TEXT;
+    ALTER TABLE replication_applied ADD COLUMN mark TEXT;
+    ALTER TABLE cc_subscriber ADD COLUMN retry_at TEXT;
+    CREATE VIEW secretslot AS SELECT slot, name FROM secret_slot;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::db::Db;
 use super::StateError;
 
+/// The secret slot of the SMTP password (the change-log trigger of `secret_slot` knows it).
+pub const PASSWORD_SLOT: &str = "smtp-password";
+
 /// How the connection to the SMTP server is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -89,12 +92,15 @@ impl Db {
     }
 
     /// Forget the setting and the subscriptions (the outbox keeps what it holds).
-    pub fn remove_smtp_config(&mut self) -> Result<(), StateError> {
+    /// The setting, the subscriptions and the password go together; returns the name of the
+    /// password's secret, no longer in use.
+    pub fn remove_smtp_config(&mut self) -> Result<Option<String>, StateError> {
         let tx = self.conn.transaction()?;
         write_smtp_config(&tx, None)?;
         tx.execute("DELETE FROM smtp_subscriber", [])?;
+        let old = super::replication::point_slot(&tx, PASSWORD_SLOT, None)?;
         tx.commit()?;
-        Ok(())
+        Ok(old)
     }
 
     pub fn smtp_subscribers(&self) -> Result<Vec<String>, StateError> {

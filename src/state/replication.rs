@@ -23,6 +23,8 @@ pub struct SubscriberProgress {
     pub attempts: i64,
     pub last_error: Option<String>,
     pub last_sent_at: Option<String>,
+    /// After failures: not tried again before this time (UTC).
+    pub retry_at: Option<String>,
 }
 
 /// One entry of the change log: a kind of cluster-wide state changed.
@@ -34,6 +36,8 @@ pub struct LogEntry {
     pub reference: Option<i64>,
     /// When the change was made (UTC, milliseconds).
     pub at: String,
+    /// A random mark of this entry: the same number in another history has another mark.
+    pub mark: Option<String>,
 }
 
 /// An inventory version as stored, with its model.
@@ -53,6 +57,22 @@ pub struct Applied {
     pub publisher: String,
     pub seq: i64,
     pub applied_at: String,
+    /// The publisher's history it belongs to (none: applied before epochs were recorded).
+    pub epoch: Option<String>,
+    /// The mark of the publisher's change `seq` (none: not known).
+    pub mark: Option<String>,
+}
+
+/// What a batch that was applied replaced: the secrets and files no longer in use, to be
+/// removed once the transaction committed.
+#[derive(Debug, Default)]
+pub struct Replaced {
+    /// Secret names the slots pointed at before.
+    pub secrets: Vec<String>,
+    /// The image-repository setting's credential reference before, if it changed.
+    pub image_repository_ref: Option<String>,
+    /// The replicated trust set in use before, if it changed.
+    pub trust: Option<String>,
 }
 
 /// A change batch to apply on a subscriber; `None` leaves that kind as it is.
@@ -76,7 +96,17 @@ pub struct Batch<'a> {
     pub signers: Option<&'a [super::orchestration::Signer]>,
     /// The cluster's settings (`shared.*`).
     pub settings: Option<&'a [(String, String)]>,
+    /// The publisher's history, and the mark of its change `to`.
+    pub epoch: Option<&'a str>,
+    pub mark: Option<&'a str>,
+    /// Secret slots to point at staged names (`None`: the secret goes).
+    pub slots: &'a [(&'a str, Option<String>)],
+    /// The replicated trust set to use (its directory's name).
+    pub trust: Option<&'a str>,
 }
+
+/// The node-local setting that names the replicated trust set in use.
+pub const TRUST_SET: &str = "replication.trust";
 
 const NOW_MS: &str = "strftime('%Y-%m-%d %H:%M:%f', 'now')";
 
@@ -107,7 +137,7 @@ impl Db {
     /// The log entries after `after`, oldest first.
     pub fn log_since(&self, after: i64) -> Result<Vec<LogEntry>, StateError> {
         let mut st = self.conn.prepare(
-            "SELECT seq, kind, ref, at FROM replication_log WHERE seq > ?1 ORDER BY seq",
+            "SELECT seq, kind, ref, at, mark FROM replication_log WHERE seq > ?1 ORDER BY seq",
         )?;
         let rows = st.query_map(params![after], |r| {
             Ok(LogEntry {
@@ -115,6 +145,7 @@ impl Db {
                 kind: r.get(1)?,
                 reference: r.get(2)?,
                 at: r.get(3)?,
+                mark: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -137,10 +168,133 @@ impl Db {
         Ok(())
     }
 
-    /// Forget the entries up to `upto` (the subscriber has them).
+    /// The mark of change `seq`, while the log holds it.
+    pub fn log_mark(&self, seq: i64) -> Result<Option<String>, StateError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT mark FROM replication_log WHERE seq = ?1",
+                params![seq],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// Forget the entries before `upto` (the subscriber has them). The entry `upto` stays:
+    /// its mark proves to the subscriber that the log continues what it applied.
     pub fn prune_log(&mut self, upto: i64) -> Result<(), StateError> {
         self.conn
-            .execute("DELETE FROM replication_log WHERE seq <= ?1", params![upto])?;
+            .execute("DELETE FROM replication_log WHERE seq < ?1", params![upto])?;
+        Ok(())
+    }
+
+    /// The identity of this publisher's history, made on first use.
+    pub fn replication_epoch(&mut self) -> Result<String, StateError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO setting (key, value) VALUES ('replication.epoch', lower(hex(randomblob(8))))",
+            [],
+        )?;
+        Ok(self
+            .setting("replication.epoch")?
+            .expect("the epoch was just made"))
+    }
+
+    /// Begin a new history: the subscriber's place no longer continues this log (`why`), so it
+    /// takes a whole snapshot, and batches of the old history are ignored wherever they arrive.
+    pub fn new_replication_epoch(&mut self, why: &str) -> Result<String, StateError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO setting (key, value) VALUES ('replication.epoch', lower(hex(randomblob(8))))",
+            [],
+        )?;
+        tx.execute(
+            &format!("INSERT OR REPLACE INTO setting (key, value) VALUES ('replication.epoch.at', {NOW_MS})"),
+            [],
+        )?;
+        tx.execute(
+            "INSERT OR REPLACE INTO setting (key, value) VALUES ('replication.epoch.why', ?1)",
+            params![why],
+        )?;
+        tx.execute(
+            "UPDATE cc_subscriber SET snapshot = 1, applied_seq = 0, retry_at = NULL WHERE id = 1",
+            [],
+        )?;
+        tx.commit()?;
+        self.replication_epoch()
+    }
+
+    /// When and why this publisher last began a new history.
+    pub fn epoch_change(&self) -> Result<Option<(String, String)>, StateError> {
+        Ok(
+            match (
+                self.setting("replication.epoch.at")?,
+                self.setting("replication.epoch.why")?,
+            ) {
+                (Some(at), Some(why)) => Some((at, why)),
+                _ => None,
+            },
+        )
+    }
+
+    /// Whether this subscriber applied a batch of `epoch` of `cluster` before (an epoch it
+    /// left: its late batches change nothing).
+    pub fn epoch_seen(&self, cluster: &str, epoch: &str) -> Result<bool, StateError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM replication_applied WHERE cluster = ?1 AND epoch = ?2)",
+            params![cluster, epoch],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The secret name `slot` points at: `None` when the slot was never set through this
+    /// table (a secret kept under its slot's own name, from before), `Some(None)` when the
+    /// secret was removed.
+    pub fn secret_slot(&self, slot: &str) -> Result<Option<Option<String>>, StateError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT name FROM secret_slot WHERE slot = ?1",
+                params![slot],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Point `slot` at `name` (`None`: no secret) with `settings` written (`None`: removed),
+    /// in one transaction; on a publisher the change is logged in it. Returns the name it
+    /// pointed at before, whose secret is no longer in use.
+    pub fn switch_secret(
+        &mut self,
+        slot: &str,
+        name: Option<&str>,
+        settings: &[(&str, Option<&str>)],
+    ) -> Result<Option<String>, StateError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (k, v) in settings {
+            match v {
+                Some(v) => tx.execute(
+                    "INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)",
+                    params![k, v],
+                )?,
+                None => tx.execute("DELETE FROM setting WHERE key = ?1", params![k])?,
+            };
+        }
+        let old = point_slot(&tx, slot, name)?;
+        tx.commit()?;
+        Ok(old)
+    }
+
+    /// When the publisher may next try its subscriber (after failures, it waits longer).
+    pub fn set_retry_at(&mut self, at: Option<&str>) -> Result<(), StateError> {
+        self.conn.execute(
+            "UPDATE cc_subscriber SET retry_at = ?1 WHERE id = 1",
+            params![at],
+        )?;
         Ok(())
     }
 
@@ -148,7 +302,8 @@ impl Db {
         Ok(self
             .conn
             .query_row(
-                "SELECT host, joined_at, applied_seq, snapshot, attempts, last_error, last_sent_at
+                "SELECT host, joined_at, applied_seq, snapshot, attempts, last_error, last_sent_at,
+                        retry_at
                  FROM cc_subscriber WHERE id = 1",
                 [],
                 |r| {
@@ -160,6 +315,7 @@ impl Db {
                         attempts: r.get(4)?,
                         last_error: r.get(5)?,
                         last_sent_at: r.get(6)?,
+                        retry_at: r.get(7)?,
                     })
                 },
             )
@@ -180,7 +336,7 @@ impl Db {
                  joined_at = CASE WHEN host = excluded.host THEN joined_at
                              ELSE strftime('%Y-%m-%d %H:%M:%S', 'now') END,
                  host = excluded.host, applied_seq = excluded.applied_seq,
-                 snapshot = excluded.snapshot, attempts = 0, last_error = NULL",
+                 snapshot = excluded.snapshot, attempts = 0, last_error = NULL, retry_at = NULL",
             params![host, applied, snapshot],
         )?;
         Ok(())
@@ -194,26 +350,61 @@ impl Db {
         tx.execute(
             &format!(
                 "UPDATE cc_subscriber SET applied_seq = MAX(applied_seq, ?1), snapshot = 0,
-                     attempts = 0, last_error = NULL, last_sent_at = {NOW_MS} WHERE id = 1"
+                     attempts = 0, last_error = NULL, retry_at = NULL, last_sent_at = {NOW_MS}
+                 WHERE id = 1"
             ),
             params![applied],
         )?;
         tx.execute(
-            "DELETE FROM replication_log WHERE seq <= (SELECT applied_seq FROM cc_subscriber WHERE id = 1)",
+            "DELETE FROM replication_log WHERE seq < (SELECT applied_seq FROM cc_subscriber WHERE id = 1)",
             [],
         )?;
         tx.commit()?;
         Ok(())
     }
 
-    /// A batch did not land; with `snapshot`, the next one carries the whole state.
-    pub fn replication_failed(&mut self, error: &str, snapshot: bool) -> Result<(), StateError> {
+    /// A batch did not land: the next attempt waits, twice as long as the last time (one
+    /// second after the first failure), at most `max`.
+    pub fn replication_failed(
+        &mut self,
+        error: &str,
+        max: std::time::Duration,
+    ) -> Result<(), StateError> {
         self.conn.execute(
             "UPDATE cc_subscriber SET attempts = attempts + 1, last_error = ?1,
-                 snapshot = MAX(snapshot, ?2) WHERE id = 1",
-            params![error, snapshot],
+                 retry_at = strftime('%Y-%m-%d %H:%M:%f', 'now',
+                     '+' || MIN(?2, 1 << MIN(attempts, 20)) || ' seconds')
+             WHERE id = 1",
+            params![error, max.as_secs() as i64],
         )?;
         Ok(())
+    }
+
+    /// The next batch carries the whole state (`why`, shown as the last error until it
+    /// lands), and is sent at once.
+    pub fn request_snapshot(&mut self, why: &str) -> Result<(), StateError> {
+        self.conn.execute(
+            "UPDATE cc_subscriber SET snapshot = 1, retry_at = NULL, last_error = ?1 WHERE id = 1",
+            params![why],
+        )?;
+        Ok(())
+    }
+
+    /// How long the next attempt towards the subscriber still waits, if it waits.
+    pub fn retry_in(&self) -> Result<Option<std::time::Duration>, StateError> {
+        let secs: Option<f64> = self
+            .conn
+            .query_row(
+                "SELECT (julianday(retry_at) - julianday('now')) * 86400.0 FROM cc_subscriber
+                 WHERE id = 1 AND retry_at IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        Ok(secs
+            .filter(|s| *s > 0.0)
+            .map(|s| std::time::Duration::from_secs_f64(s.min(3600.0))))
     }
 
     /// Run `f` on one read snapshot of the database: what it reads belongs together (the
@@ -258,7 +449,7 @@ impl Db {
         Ok(self
             .conn
             .query_row(
-                "SELECT cluster, publisher, seq_to, applied_at FROM replication_applied
+                "SELECT cluster, publisher, seq_to, applied_at, epoch, mark FROM replication_applied
                  ORDER BY id DESC LIMIT 1",
                 [],
                 |r| {
@@ -267,30 +458,21 @@ impl Db {
                         publisher: r.get(1)?,
                         seq: r.get(2)?,
                         applied_at: r.get(3)?,
+                        epoch: r.get(4)?,
+                        mark: r.get(5)?,
                     })
                 },
             )
             .optional()?)
     }
 
-    /// Apply a change batch in one transaction, with its record. `Ok(false)`: it was applied
-    /// already (by an earlier delivery of the same batch), and nothing changed.
-    pub fn apply_batch(&mut self, b: &Batch) -> Result<bool, StateError> {
+    /// Apply a change batch in one transaction, with its record; the caller decided that it
+    /// applies (the batch is newer than what this subscriber has). Returns what it replaced.
+    pub fn apply_batch(&mut self, b: &Batch) -> Result<Replaced, StateError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let last: Option<(String, i64)> = tx
-            .query_row(
-                "SELECT cluster, seq_to FROM replication_applied ORDER BY id DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        if let Some((cluster, seq)) = &last {
-            if cluster == b.cluster && *seq >= b.to {
-                return Ok(false);
-            }
-        }
+        let mut replaced = Replaced::default();
         if let Some(users) = b.users {
             replace_app_users(&tx, users)?;
         }
@@ -301,7 +483,15 @@ impl Db {
             replace_onboarded_hosts(&tx, hosts)?;
         }
         if let Some(s) = b.image_repository {
+            let before: Option<String> = tx
+                .query_row(
+                    "SELECT credential_ref FROM image_repository WHERE id = 1",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
             super::db::write_image_repository(&tx, s)?;
+            replaced.image_repository_ref = before.filter(|r| *r != s.credential_ref);
         }
         if let Some((config, subscribers)) = b.smtp {
             super::notify::write_smtp_config(&tx, config)?;
@@ -313,10 +503,29 @@ impl Db {
         if let Some(settings) = b.settings {
             super::orchestration::replace_shared_settings(&tx, settings)?;
         }
+        for (slot, name) in b.slots {
+            if let Some(old) = point_slot(&tx, slot, name.as_deref())? {
+                replaced.secrets.push(old);
+            }
+        }
+        if let Some(set) = b.trust {
+            let before: Option<String> = tx
+                .query_row(
+                    "SELECT value FROM setting WHERE key = ?1",
+                    params![TRUST_SET],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            tx.execute(
+                "INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2)",
+                params![TRUST_SET, set],
+            )?;
+            replaced.trust = before.filter(|t| t != set);
+        }
         tx.execute(
-            "INSERT INTO replication_applied (cluster, publisher, seq_from, seq_to, snapshot, kinds)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![b.cluster, b.publisher, b.from, b.to, b.snapshot, b.kinds],
+            "INSERT INTO replication_applied (cluster, publisher, seq_from, seq_to, snapshot, kinds, epoch, mark)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![b.cluster, b.publisher, b.from, b.to, b.snapshot, b.kinds, b.epoch, b.mark],
         )?;
         // The record is for status and audit; the newest thousand batches are plenty.
         tx.execute(
@@ -324,8 +533,40 @@ impl Db {
             [],
         )?;
         tx.commit()?;
-        Ok(true)
+        Ok(replaced)
     }
+}
+
+/// Point `slot` at `name` in the transaction `tx`; the name it pointed at before, if another.
+/// A slot never set through the table held its secret under its own name.
+pub(super) fn point_slot(
+    tx: &Connection,
+    slot: &str,
+    name: Option<&str>,
+) -> Result<Option<String>, StateError> {
+    let before: Option<Option<String>> = tx
+        .query_row(
+            "SELECT name FROM secret_slot WHERE slot = ?1",
+            params![slot],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let before = match before {
+        Some(b) => b,
+        None => tx
+            .query_row(
+                "SELECT name FROM secret_location WHERE name = ?1",
+                params![slot],
+                |r| r.get(0),
+            )
+            .optional()?,
+    };
+    tx.execute(
+        "INSERT INTO secret_slot (slot, name) VALUES (?1, ?2)
+         ON CONFLICT(slot) DO UPDATE SET name = excluded.name",
+        params![slot, name],
+    )?;
+    Ok(before.filter(|b| Some(b.as_str()) != name))
 }
 
 /// Make the users exactly `users` (pkid, name, hash). Applying the same list again changes
@@ -446,7 +687,8 @@ mod tests {
         assert_eq!(log[2].reference, Some(id));
         assert_eq!(db.replication_seq().unwrap(), 3);
         db.prune_log(3).unwrap();
-        assert!(db.log_since(0).unwrap().is_empty());
+        let kept: Vec<i64> = db.log_since(0).unwrap().iter().map(|e| e.seq).collect();
+        assert_eq!(kept, [3], "the newest entry stays, for its mark");
         assert_eq!(db.replication_seq().unwrap(), 3, "numbers are never reused");
 
         let mut node = db.node().unwrap();
@@ -458,15 +700,31 @@ mod tests {
         assert_eq!(db.replication_seq().unwrap(), 3);
     }
 
-    /// A batch applied twice changes nothing the second time, and is recorded once.
+    /// A batch records its place (epoch, mark) and switches secret slots in its transaction,
+    /// naming what it replaced; a publisher logs a slot's switch, a subscriber does not.
     #[test]
-    fn a_batch_is_applied_once() {
+    fn a_batch_switches_slots_and_records_its_place() {
         let (_d, mut db) = db();
+        assert_eq!(
+            db.switch_secret("smtp-password", Some("smtp-password.a"), &[])
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            db.log_since(0).unwrap().len(),
+            1,
+            "a publisher logs the switch"
+        );
+        let mut node = db.node().unwrap();
+        node.role = Role::Subscriber;
+        node.publisher = Some("cc1.example.com".into());
+        db.set_node(&node).unwrap();
         let users = vec![(
             "p1".to_owned(),
             "alice".to_owned(),
             "$argon2id$a".to_owned(),
         )];
+        let slots = [("smtp-password", Some("smtp-password.b".to_owned()))];
         let batch = Batch {
             cluster: "c1",
             publisher: "cc1",
@@ -481,10 +739,82 @@ mod tests {
             smtp: None,
             signers: None,
             settings: None,
+            epoch: Some("e1"),
+            mark: Some("m5"),
+            slots: &slots,
+            trust: Some("trust-1"),
         };
-        assert!(db.apply_batch(&batch).unwrap());
-        assert!(!db.apply_batch(&batch).unwrap());
+        let replaced = db.apply_batch(&batch).unwrap();
+        assert_eq!(replaced.secrets, ["smtp-password.a"]);
+        assert_eq!(replaced.trust, None);
         assert_eq!(db.app_user_hashes().unwrap(), users);
-        assert_eq!(db.last_applied().unwrap().unwrap().seq, 5);
+        let last = db.last_applied().unwrap().unwrap();
+        assert_eq!(
+            (last.seq, last.epoch.as_deref(), last.mark.as_deref()),
+            (5, Some("e1"), Some("m5"))
+        );
+        assert!(db.epoch_seen("c1", "e1").unwrap());
+        assert!(!db.epoch_seen("c1", "e2").unwrap());
+        assert_eq!(
+            db.secret_slot("smtp-password").unwrap(),
+            Some(Some("smtp-password.b".into()))
+        );
+        assert_eq!(
+            db.log_since(0).unwrap().len(),
+            1,
+            "a subscriber logs nothing"
+        );
+    }
+
+    /// Failures back off, doubling; a requested snapshot goes at once; a new epoch starts the
+    /// subscriber over.
+    #[test]
+    fn failures_back_off_and_a_new_epoch_starts_over() {
+        let (_d, mut db) = db();
+        db.subscriber_joined("cc2", 0, false).unwrap();
+        assert_eq!(db.retry_in().unwrap(), None);
+        db.replication_failed("down", std::time::Duration::from_secs(30))
+            .unwrap();
+        let first = db.retry_in().unwrap().expect("waits");
+        db.replication_failed("down", std::time::Duration::from_secs(30))
+            .unwrap();
+        let second = db.retry_in().unwrap().expect("waits");
+        assert!(second > first, "{second:?} > {first:?}");
+        for _ in 0..10 {
+            db.replication_failed("down", std::time::Duration::from_secs(30))
+                .unwrap();
+        }
+        assert!(db.retry_in().unwrap().unwrap() <= std::time::Duration::from_secs(30));
+        db.request_snapshot("asked").unwrap();
+        assert_eq!(db.retry_in().unwrap(), None);
+        db.replication_sent(3).unwrap();
+        let before = db.replication_epoch().unwrap();
+        let after = db.new_replication_epoch("restored").unwrap();
+        assert_ne!(before, after);
+        let p = db.subscriber_progress().unwrap().unwrap();
+        assert_eq!((p.applied_seq, p.snapshot), (0, true));
+        assert_eq!(db.epoch_change().unwrap().unwrap().1, "restored");
+    }
+
+    /// The log keeps the entry at the subscriber's place: its mark proves the history.
+    #[test]
+    fn the_log_keeps_the_mark_of_the_confirmed_change() {
+        let (_d, mut db) = db();
+        db.subscriber_joined("cc2", 0, false).unwrap();
+        for n in ["a", "b", "c"] {
+            assert!(db.add_app_user(n, "$argon2id$x").unwrap());
+        }
+        let marks: Vec<Option<String>> = db
+            .log_since(0)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.mark)
+            .collect();
+        assert!(marks
+            .iter()
+            .all(|m| m.as_ref().is_some_and(|m| m.len() == 16)));
+        db.replication_sent(2).unwrap();
+        assert_eq!(db.log_oldest().unwrap(), Some(2));
+        assert_eq!(db.log_mark(2).unwrap(), marks[1]);
     }
 }

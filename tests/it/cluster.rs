@@ -9,15 +9,15 @@ use crate::jfrog::{JFrog, GOOD_KEY, REPO};
 use crate::serve::Served;
 use crate::util::{ccadmin, run, state};
 
-const SECRET: &str = "cluster-secret-0123456789";
+pub const SECRET: &str = "cluster-secret-0123456789";
 pub const PASSWORD: &str = "Cluster-Pass-2026";
 
-fn node(s: &Path, args: &[&str]) {
+pub fn node(s: &Path, args: &[&str]) {
     let r = run(s, args, "");
     assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
 }
 
-fn add_user(s: &Path) {
+pub fn add_user(s: &Path) {
     assert!(ccadmin(s)
         .env("CCADMIN_APPLICATIONUSER_PASSWORD", PASSWORD)
         .args(["utils", "applicationuser", "add", "ccadmin"])
@@ -27,7 +27,7 @@ fn add_user(s: &Path) {
         .success());
 }
 
-fn trust(from: &Path, into: &Path, name: &str) {
+pub fn trust(from: &Path, into: &Path, name: &str) {
     let pem = run(from, &["show", "cert", "own"], "").stdout;
     let f = into.parent().unwrap().join(format!("{name}.pem"));
     std::fs::write(&f, pem).unwrap();
@@ -110,7 +110,7 @@ pub fn pair_started(start: impl Fn(&Path) -> Served) -> Pair {
 }
 
 /// Sets the cluster secret of `st`.
-fn set_secret(st: &Path, secret: &str) {
+pub fn set_secret(st: &Path, secret: &str) {
     let r = ccadmin(st)
         .env("CCADMIN_CLUSTER_SECRET", secret)
         .args(["utils", "node", "cluster-secret"])
@@ -261,7 +261,7 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
     let text = run(&s, &["utils", "dbreplication", "runtimestate"], "").stdout;
     assert!(
         text.contains(&format!("localhost:{sp} (this node)"))
-            && text.contains(&format!("Newest change : {seq}")),
+            && text.contains(&format!("Newest change     : {seq}")),
         "{text}"
     );
     let r = run(
@@ -439,7 +439,7 @@ fn a_wrong_cluster_secret_applies_nothing_and_the_change_waits() {
 }
 
 /// `utils dbreplication runtimestate --output json` of a node.
-fn replication(st: &Path) -> serde_json::Value {
+pub fn replication(st: &Path) -> serde_json::Value {
     let r = run(
         st,
         &["--output", "json", "utils", "dbreplication", "runtimestate"],
@@ -450,7 +450,7 @@ fn replication(st: &Path) -> serde_json::Value {
 }
 
 /// The publisher's view of its subscriber.
-fn subscriber_state(p: &Path) -> serde_json::Value {
+pub fn subscriber_state(p: &Path) -> serde_json::Value {
     replication(p)["nodes"][1].clone()
 }
 
@@ -459,13 +459,13 @@ pub fn caught_up(p: &Path) -> bool {
     sub["lag"] == 0 && sub["applied"].as_i64().unwrap_or(0) > 0
 }
 
-fn sql(st: &Path, query: &str) -> String {
+pub fn sql(st: &Path, query: &str) -> String {
     let r = run(st, &["run", "sql", query], "");
     assert_eq!(r.code, 0, "{query}: {}", r.stderr);
     r.stdout
 }
 
-fn add_user_as(st: &Path, name: &str, password: &str) {
+pub fn add_user_as(st: &Path, name: &str, password: &str) {
     let out = ccadmin(st)
         .env("CCADMIN_APPLICATIONUSER_PASSWORD", password)
         .args(["utils", "applicationuser", "add", name])

@@ -1,0 +1,980 @@
+//! Issue 29: the replication faults that left the Cloud Connect pair different while
+//! `utils dbreplication runtimestate` reported no error, each against real `ccadmin serve`
+//! nodes on loopback: a snapshot delivered late (through a proxy in the test that holds it), a
+//! publisher restored from a copy of its state directory, writers while the publisher's
+//! service is stopped (SIGSTOP), `set smtp-pswd` on a locked database, a subscriber on a
+//! nearly full filesystem (a small tmpfs), and retries towards a subscriber that is down.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::cluster::{
+    add_user, add_user_as, caught_up, node, replication, set_secret, sql, subscriber_state, trust,
+    Pair, SECRET,
+};
+use crate::jfrog::{JFrog, GOOD_KEY};
+use crate::serve::Served;
+use crate::util::{bin, ccadmin, run, state};
+
+/// Poll `f` until it holds, for at most `secs` (a bound that only catches a hang); the
+/// failure names `what` and, through `detail`, the state seen last.
+fn poll(what: &str, secs: u64, mut f: impl FnMut() -> bool, detail: impl Fn() -> String) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !f() {
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {secs} s waiting for {what}: {}",
+            detail()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A publisher and a subscriber as `crate::cluster::pair()` makes them, except that
+/// `prepare` runs on the subscriber's (not yet made) state directory first, the subscriber's
+/// node name is what `name` says (given its state directory and its port: the publisher sends
+/// to that name), and `before_join` runs on the publisher's state directory before the
+/// subscriber is told its role (so what it makes is in the first snapshot).
+fn pair_with<T>(
+    prepare: impl FnOnce(&Path) -> T,
+    name: impl FnOnce(&Path, u16) -> String,
+    before_join: impl FnOnce(&Path),
+) -> (Pair, T) {
+    let (d1, p) = state();
+    let (d2, s) = state();
+    let prepared = prepare(&s);
+    for st in [&p, &s] {
+        add_user(st);
+        set_secret(st, SECRET);
+    }
+    let publisher = Served::start(&p);
+    let subscriber = Served::start(&s);
+    let (pp, sp) = (publisher.port, subscriber.port);
+    let sub_name = name(&s, sp);
+    for (st, host) in [(&p, format!("localhost:{pp}")), (&s, sub_name)] {
+        node(st, &["utils", "node", "set", "--hostname", &host]);
+    }
+    before_join(&p);
+    node(
+        &s,
+        &[
+            "-y",
+            "utils",
+            "node",
+            "set",
+            "--role",
+            "subscriber",
+            "--publisher",
+            &format!("localhost:{pp}"),
+        ],
+    );
+    trust(&s, &p, "subscriber");
+    trust(&p, &s, "publisher");
+    (
+        Pair {
+            _dirs: (d1, d2),
+            p,
+            s,
+            publisher,
+            subscriber: Some(subscriber),
+            pp,
+            sp,
+        },
+        prepared,
+    )
+}
+
+/// Rows of `query` on a node's database, read directly (read-only), each column as text.
+fn db_rows(st: &Path, query: &str) -> Vec<Vec<String>> {
+    let conn = rusqlite::Connection::open_with_flags(
+        st.join("ccadmin.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    conn.busy_timeout(Duration::from_secs(30)).unwrap();
+    let mut stmt = conn
+        .prepare(query)
+        .unwrap_or_else(|e| panic!("{query}: {e}"));
+    let n = stmt.column_count();
+    let rows = stmt
+        .query_map([], |r| {
+            (0..n)
+                .map(|i| {
+                    Ok(match r.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => "NULL".to_owned(),
+                        rusqlite::types::ValueRef::Integer(v) => v.to_string(),
+                        rusqlite::types::ValueRef::Real(v) => v.to_string(),
+                        rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                            String::from_utf8_lossy(t).into_owned()
+                        }
+                    })
+                })
+                .collect::<rusqlite::Result<Vec<String>>>()
+        })
+        .unwrap();
+    rows.collect::<rusqlite::Result<_>>().unwrap()
+}
+
+/// The SMTP password a node uses: the one place that knows where it is kept. Today it is
+/// `smtp-password` in the file secret store (`<state>/secrets`, a JSON object); where the
+/// node points a slot at another name (`secret_slot`), the name it points at.
+fn smtp_password(st: &Path) -> Option<String> {
+    let conn = rusqlite::Connection::open_with_flags(
+        st.join("ccadmin.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    conn.busy_timeout(Duration::from_secs(30)).unwrap();
+    let slots: bool = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'secret_slot'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+        > 0;
+    let name = if slots {
+        match conn.query_row(
+            "SELECT name FROM secret_slot WHERE slot = 'smtp-password'",
+            [],
+            |r| r.get::<_, Option<String>>(0),
+        ) {
+            Ok(Some(n)) => n,
+            Ok(None) => return None,
+            Err(rusqlite::Error::QueryReturnedNoRows) => "smtp-password".to_owned(),
+            Err(e) => panic!("{e}"),
+        }
+    } else {
+        "smtp-password".to_owned()
+    };
+    let text = std::fs::read_to_string(st.join("secrets")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v[&name].as_str().map(str::to_owned)
+}
+
+/// `set smtp-pswd` with `password`; the command's output.
+fn set_smtp_password(st: &Path, password: &str) -> std::process::Output {
+    ccadmin(st)
+        .env("CCADMIN_SMTP_PASSWORD", password)
+        .args(["set", "smtp-pswd"])
+        .output()
+        .unwrap()
+}
+
+fn set_smtp_password_ok(st: &Path, password: &str) {
+    let out = set_smtp_password(st, password);
+    assert!(
+        out.status.success(),
+        "set smtp-pswd: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A `ccadmin` process on `st` (not waited for), with `env`.
+fn spawn(st: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
+    let mut c = Command::new(bin());
+    for (k, _) in std::env::vars() {
+        if k.starts_with("CCADMIN_") {
+            c.env_remove(k);
+        }
+    }
+    c.env("CCADMIN_STATE_DIR", st)
+        .env("HOME", st.parent().unwrap())
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .envs(env.iter().copied())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Wait for `child` for at most `secs` (a bound that only catches a hang): killed and a
+/// failure if it has not exited by then; its exit status and stderr otherwise.
+fn finish(mut child: Child, what: &str, secs: u64) -> (std::process::ExitStatus, String) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            return (status, err);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} hung: it had not exited after {secs} s and was killed");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The application users of a node: (pkid, name), by name.
+fn users(st: &Path) -> String {
+    sql(st, "select pkid, name from applicationuser order by name")
+}
+
+// ---- a proxy that can hold a request and deliver it later ----
+
+/// A request the proxy took and did not pass on yet.
+struct Held {
+    request: tiny_http::Request,
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+#[derive(Default)]
+struct ProxyState {
+    /// Hold the next `POST /replication/changes` instead of passing it on.
+    hold_changes: bool,
+    held: Option<Held>,
+}
+
+/// An HTTPS proxy in front of a subscriber's service: it serves with the subscriber's own
+/// certificate and key (so the publisher, which trusts that certificate, cannot tell it
+/// apart), passes every request on to the service and its answer back, and can hold one
+/// batch of changes to deliver it later, after the publisher gave up on it.
+struct Proxy {
+    port: u16,
+    state: Arc<Mutex<ProxyState>>,
+    target: Arc<Target>,
+}
+
+struct Target {
+    port: u16,
+    client: reqwest::blocking::Client,
+}
+
+impl Target {
+    /// Pass a request on to the service: its status and body.
+    fn send(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<(u16, Vec<u8>), String> {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut r = self
+            .client
+            .request(method, format!("https://localhost:{}{url}", self.port))
+            .body(body.to_vec());
+        for (k, v) in headers {
+            let skip = ["host", "content-length", "connection", "transfer-encoding"];
+            if !skip.contains(&k.to_ascii_lowercase().as_str()) {
+                r = r.header(k.as_str(), v.as_str());
+            }
+        }
+        let resp = r.send().map_err(|e| format!("{e:?}"))?;
+        let status = resp.status().as_u16();
+        let body = resp.bytes().map_err(|e| format!("{e:?}"))?.to_vec();
+        Ok((status, body))
+    }
+}
+
+fn reply(request: tiny_http::Request, status: u16, body: Vec<u8>) {
+    let _ = request.respond(
+        tiny_http::Response::from_data(body)
+            .with_status_code(status)
+            .with_header(
+                tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap(),
+            ),
+    );
+}
+
+impl Proxy {
+    /// In front of the service of state directory `st` listening on `port`.
+    fn start(st: &Path, port: u16) -> Proxy {
+        let cert = std::fs::read(st.join("tls/cert.pem")).unwrap();
+        let key = std::fs::read(st.join("tls/key.pem")).unwrap();
+        let server = tiny_http::Server::https(
+            "127.0.0.1:0",
+            tiny_http::SslConfig {
+                certificate: cert.clone(),
+                private_key: key,
+            },
+        )
+        .expect("start the proxy");
+        let target = Arc::new(Target {
+            port,
+            client: reqwest::blocking::Client::builder()
+                .tls_certs_only(reqwest::Certificate::from_pem_bundle(&cert).unwrap())
+                .timeout(Duration::from_secs(60))
+                .build()
+                .unwrap(),
+        });
+        let proxy = Proxy {
+            port: server.server_addr().to_ip().unwrap().port(),
+            state: Arc::default(),
+            target: Arc::clone(&target),
+        };
+        let state = Arc::clone(&proxy.state);
+        std::thread::spawn(move || {
+            for mut request in server.incoming_requests() {
+                let mut body = Vec::new();
+                if request.as_reader().read_to_end(&mut body).is_err() {
+                    continue;
+                }
+                let method = request.method().as_str().to_owned();
+                let url = request.url().to_owned();
+                let headers: Vec<(String, String)> = request
+                    .headers()
+                    .iter()
+                    .map(|h| (h.field.as_str().to_string(), h.value.as_str().to_owned()))
+                    .collect();
+                {
+                    let mut st = state.lock().unwrap();
+                    if st.hold_changes && method == "POST" && url == "/replication/changes" {
+                        st.hold_changes = false;
+                        st.held = Some(Held {
+                            request,
+                            method,
+                            url,
+                            headers,
+                            body,
+                        });
+                        continue;
+                    }
+                }
+                let target = Arc::clone(&target);
+                std::thread::spawn(move || match target.send(&method, &url, &headers, &body) {
+                    Ok((status, body)) => reply(request, status, body),
+                    Err(e) => reply(request, 502, e.into_bytes()),
+                });
+            }
+        });
+        proxy
+    }
+
+    fn hold_next_batch(&self) {
+        self.state.lock().unwrap().hold_changes = true;
+    }
+
+    /// The body of the batch held, once one is.
+    fn held_body(&self) -> Option<Vec<u8>> {
+        self.state
+            .lock()
+            .unwrap()
+            .held
+            .as_ref()
+            .map(|h| h.body.clone())
+    }
+
+    /// Deliver the batch held to the service now: its answer (status, body).
+    fn deliver(&self) -> (u16, String) {
+        let h = self
+            .state
+            .lock()
+            .unwrap()
+            .held
+            .take()
+            .expect("a batch is held");
+        let (status, body) = self
+            .target
+            .send(&h.method, &h.url, &h.headers, &h.body)
+            .expect("the held batch reaches the subscriber");
+        // The publisher gave up on this request long ago; the answer goes nowhere.
+        reply(h.request, status, body.clone());
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+}
+
+/// Finding 1: the first snapshot (with the image-repository setting, its credential and the
+/// SMTP password) is held by a proxy until the publisher's retry, carrying a newer SMTP
+/// password, has been applied; delivered then, it changes nothing: the credential is still
+/// there, the SMTP password is the newest, and the subscriber's state is the publisher's.
+#[test]
+fn a_late_snapshot_changes_nothing_on_the_subscriber() {
+    let proxy: Mutex<Option<Proxy>> = Mutex::new(None);
+    let j = JFrog::start();
+    // The image repository and the SMTP password exist when the subscriber joins, so its
+    // first batch (a snapshot) carries both.
+    let (pair, ()) = pair_with(
+        |_| (),
+        |s, sp| {
+            let px = Proxy::start(s, sp);
+            px.hold_next_batch();
+            let name = format!("localhost:{}", px.port);
+            *proxy.lock().unwrap() = Some(px);
+            name
+        },
+        |p| {
+            let key = p.parent().unwrap().join("key");
+            std::fs::write(&key, GOOD_KEY).unwrap();
+            node(
+                p,
+                &j.set_args(&key)
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
+            );
+            set_smtp_password_ok(p, "Smtp-Old-Password-1");
+        },
+    );
+    let proxy = proxy.into_inner().unwrap().unwrap();
+    let Pair {
+        p,
+        s,
+        publisher: _publisher,
+        subscriber: _subscriber,
+        _dirs,
+        ..
+    } = pair;
+    poll(
+        "the proxy to hold the first batch",
+        60,
+        || proxy.held_body().is_some(),
+        || format!("{}", subscriber_state(&p)),
+    );
+    let held: serde_json::Value = serde_json::from_slice(&proxy.held_body().unwrap()).unwrap();
+    assert_eq!(held["snapshot"], true, "{held}");
+    assert!(
+        held["image_repository"]["credential"] == GOOD_KEY
+            && held["smtp"]["password"] == "Smtp-Old-Password-1",
+        "the held snapshot carries the credential and the old SMTP password: {held}"
+    );
+    // A newer change; the publisher's retry (after its call timed out) carries it and lands.
+    set_smtp_password_ok(&p, "Smtp-New-Password-2");
+    poll(
+        "the publisher's retry to land",
+        60,
+        || caught_up(&p),
+        || format!("{}", subscriber_state(&p)),
+    );
+    assert_eq!(
+        smtp_password(&s).as_deref(),
+        Some("Smtp-New-Password-2"),
+        "the retry brought the new password"
+    );
+    // Now the held snapshot arrives.
+    let (status, answer) = proxy.deliver();
+    assert!(
+        status < 500,
+        "the late snapshot was answered {status}: {answer}"
+    );
+
+    // Every difference, not only the first.
+    let mut wrong = Vec::new();
+    let shown = run(&s, &["utils", "image-repository", "show"], "");
+    if shown.code != 0
+        || !shown.stdout.contains("a1b2")
+        || shown.stdout.to_lowercase().contains("missing")
+    {
+        wrong.push(format!(
+            "the subscriber's image-repository credential is gone:\n{}{}",
+            shown.stdout, shown.stderr
+        ));
+    }
+    let password = smtp_password(&s);
+    if password.as_deref() != Some("Smtp-New-Password-2") {
+        wrong.push(format!(
+            "the subscriber's SMTP password is {password:?}, not the newest"
+        ));
+    }
+    // The database is the publisher's.
+    for q in [
+        "SELECT pkid, name, password_hash FROM app_user ORDER BY pkid",
+        "SELECT url, repository, auth_type, software, proxy, last_validated FROM image_repository",
+        "SELECT host, port, security, from_email, use_auth, user FROM smtp_config",
+    ] {
+        let (at_s, at_p) = (db_rows(&s, q), db_rows(&p, q));
+        if at_s != at_p {
+            wrong.push(format!("{q}: subscriber {at_s:?}, publisher {at_p:?}"));
+        }
+    }
+    let seq = replication(&p)["sequence"].as_i64().unwrap();
+    if subscriber_state(&p)["applied"] != seq {
+        wrong.push(format!(
+            "the subscriber is not at {seq}: {}",
+            subscriber_state(&p)
+        ));
+    }
+    assert!(
+        wrong.is_empty(),
+        "after the late snapshot (answered {status}: {answer}):\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// `cp -a` of a state directory (the service stopped).
+fn copy_dir(from: &Path, to: &Path) {
+    let st = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap();
+    assert!(st.success(), "cp -a {} {}", from.display(), to.display());
+}
+
+/// Finding 2: the publisher's state is restored from a copy made at change N, after it had
+/// gone on to N+5 (replicated); it makes 3 new changes. The subscriber ends with exactly the
+/// publisher's users (those added after the restore, without those the restore took away),
+/// and the publisher's `runtimestate` shows no negative lag.
+#[test]
+fn a_publisher_restored_from_a_backup_is_detected_and_the_subscriber_follows_it() {
+    let Pair {
+        p,
+        s,
+        publisher,
+        subscriber: _subscriber,
+        pp,
+        _dirs,
+        ..
+    } = crate::cluster::pair();
+    for u in ["kept1", "kept2", "gone1"] {
+        add_user_as(&p, u, "Restored-Pass-2026");
+    }
+    poll(
+        "the subscriber to catch up",
+        60,
+        || caught_up(&p) && users(&s) == users(&p),
+        || format!("{}", subscriber_state(&p)),
+    );
+    // The backup, at change N.
+    assert_eq!(publisher.terminate(), Some(0));
+    let backup = p.parent().unwrap().join("backup");
+    copy_dir(&p, &backup);
+    let publisher = Served::start_on(&p, pp);
+    for i in 1..=5 {
+        add_user_as(&p, &format!("lost{i}"), "Restored-Pass-2026");
+    }
+    poll(
+        "the five changes after the backup to replicate",
+        60,
+        || caught_up(&p) && users(&s) == users(&p),
+        || format!("{}", subscriber_state(&p)),
+    );
+    // The publisher is restored from the backup: back at change N.
+    assert_eq!(publisher.terminate(), Some(0));
+    std::fs::remove_dir_all(&p).unwrap();
+    copy_dir(&backup, &p);
+    let _publisher = Served::start_on(&p, pp);
+    // Fewer new changes than were lost: 2 users added, one removed.
+    add_user_as(&p, "after1", "Restored-Pass-2026");
+    add_user_as(&p, "after2", "Restored-Pass-2026");
+    node(
+        &p,
+        &["--yes", "utils", "applicationuser", "delete", "gone1"],
+    );
+    let want = users(&p);
+    assert!(
+        want.contains("after1") && !want.contains("lost1") && !want.contains("gone1"),
+        "{want}"
+    );
+    poll(
+        "the subscriber to have exactly the restored publisher's users",
+        60,
+        || users(&s) == want,
+        || {
+            format!(
+                "publisher:\n{want}\nsubscriber:\n{}\nruntimestate: {}",
+                users(&s),
+                replication(&p)
+            )
+        },
+    );
+    poll(
+        "the publisher to see the subscriber caught up",
+        60,
+        || caught_up(&p),
+        || format!("{}", subscriber_state(&p)),
+    );
+    let st = replication(&p);
+    for n in st["nodes"].as_array().unwrap() {
+        let lag = n["lag"].as_i64().unwrap_or(0);
+        assert!(lag >= 0, "a negative lag: {st}");
+    }
+}
+
+/// Finding 3: with the publisher's service stopped (SIGSTOP, a hung process), 20 changes one
+/// after another each finish (a hang would be killed and fail the test); continued, the
+/// service brings the subscriber all 20.
+#[test]
+fn writers_never_wait_on_a_stopped_service() {
+    let Pair {
+        p,
+        s,
+        publisher,
+        subscriber: _subscriber,
+        _dirs,
+        ..
+    } = crate::cluster::pair();
+    poll(
+        "the first snapshot",
+        60,
+        || caught_up(&p),
+        || format!("{}", subscriber_state(&p)),
+    );
+    let pid = publisher.pid() as i32;
+    // SAFETY: signals to our own child process.
+    unsafe { libc::kill(pid, libc::SIGSTOP) };
+    struct Continue(i32);
+    impl Drop for Continue {
+        fn drop(&mut self) {
+            // SAFETY: as above.
+            unsafe { libc::kill(self.0, libc::SIGCONT) };
+        }
+    }
+    let stopped = Continue(pid);
+    for i in 1..=20 {
+        let name = format!("writer{i:02}");
+        let child = spawn(
+            &p,
+            &["utils", "applicationuser", "add", &name],
+            &[("CCADMIN_APPLICATIONUSER_PASSWORD", "Writer-Pass-2026")],
+        );
+        let (status, err) = finish(
+            child,
+            &format!(
+                "change {i} of 20 (applicationuser add {name}) with the publisher's service stopped"
+            ),
+            30,
+        );
+        assert!(status.success(), "applicationuser add {name}: {err}");
+    }
+    drop(stopped);
+    poll(
+        "the 20 users to reach the subscriber",
+        60,
+        || users(&s) == users(&p),
+        || format!("{}\n{}", users(&s), subscriber_state(&p)),
+    );
+    assert_eq!(users(&s).matches("writer").count(), 20, "{}", users(&s));
+    drop(publisher);
+}
+
+/// Finding 4: `set smtp-pswd` on a database locked past the busy timeout fails, and the
+/// publisher still uses the old password; set again once the lock is gone, the new one is used
+/// there and reaches the subscriber.
+#[test]
+fn set_smtp_pswd_on_a_locked_database_changes_nothing() {
+    let Pair {
+        p,
+        s,
+        publisher: _publisher,
+        subscriber: _subscriber,
+        _dirs,
+        ..
+    } = crate::cluster::pair();
+    set_smtp_password_ok(&p, "Smtp-Before-Lock-1");
+    poll(
+        "the first password to reach the subscriber",
+        60,
+        || caught_up(&p) && smtp_password(&s).as_deref() == Some("Smtp-Before-Lock-1"),
+        || format!("{}", subscriber_state(&p)),
+    );
+    // Another process holds the write lock until the command has ended.
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let db = p.join("ccadmin.db");
+    let locker = std::thread::spawn(move || {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        locked_tx.send(()).unwrap();
+        let _ = release_rx.recv();
+        conn.execute_batch("ROLLBACK").unwrap();
+    });
+    locked_rx.recv().unwrap();
+    let child = spawn(
+        &p,
+        &["set", "smtp-pswd"],
+        &[("CCADMIN_SMTP_PASSWORD", "Smtp-During-Lock-2")],
+    );
+    let (status, err) = finish(child, "set smtp-pswd on a locked database", 120);
+    release_tx.send(()).unwrap();
+    locker.join().unwrap();
+    assert!(
+        !status.success(),
+        "set smtp-pswd succeeded on a locked database: {err}"
+    );
+    assert!(err.contains("locked"), "{err}");
+    assert_eq!(
+        smtp_password(&p).as_deref(),
+        Some("Smtp-Before-Lock-1"),
+        "set smtp-pswd failed ({}) but the publisher uses the new password",
+        err.trim()
+    );
+    set_smtp_password_ok(&p, "Smtp-After-Lock-3");
+    assert_eq!(smtp_password(&p).as_deref(), Some("Smtp-After-Lock-3"));
+    poll(
+        "the new password to reach the subscriber",
+        60,
+        || smtp_password(&s).as_deref() == Some("Smtp-After-Lock-3"),
+        || format!("{:?} {}", smtp_password(&s), subscriber_state(&p)),
+    );
+}
+
+// ---- a nearly full filesystem ----
+
+/// A tmpfs of `size` mounted on `dir` (made here), unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(dir: &Path, size: &str) -> Tmpfs {
+        std::fs::create_dir_all(dir).unwrap();
+        let out = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(dir)
+            .output()
+            .expect("run mount");
+        assert!(
+            out.status.success(),
+            "this test needs to mount a tmpfs (run it as root): mount -t tmpfs on {} failed: {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Tmpfs(dir.to_path_buf())
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// Fill the filesystem of `dir` with the file `fill` until nothing is free, then give back
+/// `free` bytes (whole pages).
+fn fill_up(fill: &Path, free: u64) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(fill)
+        .unwrap();
+    let chunk = vec![0x5au8; 4096];
+    while f.write_all(&chunk).is_ok() {}
+    drop(f);
+    let len = std::fs::metadata(fill).unwrap().len();
+    let f = std::fs::OpenOptions::new().write(true).open(fill).unwrap();
+    f.set_len(len.saturating_sub(free) / 4096 * 4096).unwrap();
+    f.sync_all().unwrap();
+}
+
+/// The subscriber is consistent: it uses the new SMTP password only with the batch that
+/// brought it, i.e. with the new SMTP server and all 60 users.
+fn consistent(s: &Path, new_password: &str) -> Result<(), String> {
+    let password = smtp_password(s);
+    if password.as_deref() != Some(new_password) {
+        return Ok(());
+    }
+    let host = db_rows(s, "SELECT host FROM smtp_config");
+    let users = db_rows(s, "SELECT count(*) FROM app_user WHERE name LIKE 'full%'");
+    if host != [["mail.full.example.com".to_owned()]] || users != [["60".to_owned()]] {
+        return Err(format!(
+            "the subscriber uses the new SMTP password while its database has the SMTP host {host:?} and {users:?} of the 60 users"
+        ));
+    }
+    Ok(())
+}
+
+/// Finding 5 and the service that cannot start: the subscriber's state directory is a small
+/// tmpfs, filled up to a few KiB. A batch of changes (60 users, a new SMTP server and password)
+/// never leaves it using the new password without the rest; with space freed it converges.
+/// Then its service is started on the full filesystem: it does not exit, and once space is
+/// freed it serves and catches up.
+#[test]
+fn a_subscriber_on_a_full_disk_never_holds_half_a_batch_and_starts_once_space_is_freed() {
+    let (pair, _mount) = pair_with(
+        |s| Tmpfs::mount(s, "16m"),
+        |_, sp| format!("localhost:{sp}"),
+        |_| (),
+    );
+    let Pair {
+        p,
+        s,
+        publisher: _publisher,
+        mut subscriber,
+        sp,
+        _dirs,
+        ..
+    } = pair;
+    set_smtp_password_ok(&p, "Smtp-Before-Full-1");
+    node(&p, &["set", "smtp-host", "mail.before.example.com"]);
+    poll(
+        "the first snapshot",
+        60,
+        || caught_up(&p) && smtp_password(&s).as_deref() == Some("Smtp-Before-Full-1"),
+        || format!("{}", subscriber_state(&p)),
+    );
+    let fill = s.join("fill");
+    fill_up(&fill, 8 * 1024);
+
+    // The batch: 60 users (one batch of commands), the SMTP server, and its password last.
+    let lines: String = (0..60)
+        .map(|i| format!("utils applicationuser add full{i:02}\n"))
+        .chain(["set smtp-host mail.full.example.com\n".to_owned()])
+        .collect();
+    let r = ccadmin(&p)
+        .env("CCADMIN_APPLICATIONUSER_PASSWORD", "Full-Disk-Pass-2026")
+        .write_stdin(lines)
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    set_smtp_password_ok(&p, "Smtp-After-Full-2");
+    // While full: the publisher tries (and fails) several times; every state seen meanwhile
+    // is consistent.
+    let tried = subscriber_state(&p)["attempts"].as_i64().unwrap_or(0);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Err(e) = consistent(&s, "Smtp-After-Full-2") {
+            panic!("{e} (publisher: {})", subscriber_state(&p));
+        }
+        let st = subscriber_state(&p);
+        if st["attempts"].as_i64().unwrap_or(0) >= tried + 3 || caught_up(&p) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the publisher made no attempts: {st}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    consistent(&s, "Smtp-After-Full-2").unwrap();
+    // Space again: it converges.
+    std::fs::remove_file(&fill).unwrap();
+    poll(
+        "the subscriber to converge once space is freed",
+        60,
+        || caught_up(&p) && smtp_password(&s).as_deref() == Some("Smtp-After-Full-2"),
+        || format!("{}", subscriber_state(&p)),
+    );
+    consistent(&s, "Smtp-After-Full-2").unwrap();
+    assert_eq!(users(&s), users(&p));
+
+    // The service started on a full filesystem waits instead of exiting.
+    drop(subscriber.take());
+    fill_up(&fill, 0);
+    add_user_as(&p, "whiledown", "While-Down-Pass-1");
+    let errlog = p.parent().unwrap().join("subscriber-serve.stderr");
+    let child = Command::new(bin())
+        .env("CCADMIN_STATE_DIR", &s)
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{sp}"),
+            "--sync-interval",
+            "1",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&errlog).unwrap())
+        .spawn()
+        .unwrap();
+    struct Kill(Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut service = Kill(child);
+    let said = || std::fs::read_to_string(&errlog).unwrap_or_default();
+    // It says it cannot go on for lack of space (or it exits, which fails).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(status) = service.0.try_wait().unwrap() {
+            panic!(
+                "the subscriber's service exited on a full disk ({status}) instead of waiting: {}",
+                said()
+            );
+        }
+        let lower = said().to_lowercase();
+        if lower.contains("space") || lower.contains("full") || lower.contains("disk") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the service said nothing about the full disk: {}",
+            said()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::fs::remove_file(&fill).unwrap();
+    let cert = std::fs::read(s.join("tls/cert.pem")).unwrap();
+    let client = reqwest::blocking::Client::builder()
+        .tls_certs_only(reqwest::Certificate::from_pem_bundle(&cert).unwrap())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    poll(
+        "the service to serve once space is freed",
+        60,
+        || {
+            if let Ok(Some(status)) = service.0.try_wait() {
+                panic!(
+                    "the subscriber's service exited ({status}) after space was freed: {}",
+                    said()
+                );
+            }
+            client
+                .get(format!("https://localhost:{sp}/health"))
+                .send()
+                .is_ok_and(|r| r.status() == 200)
+        },
+        said,
+    );
+    poll(
+        "the subscriber to catch up after the restart",
+        60,
+        || caught_up(&p) && users(&s) == users(&p),
+        || format!("{}", subscriber_state(&p)),
+    );
+    assert!(users(&s).contains("whiledown"));
+}
+
+/// The "975 attempts in 20 s" finding: with the subscriber's service down, 50 changes on the
+/// publisher one after another do not make 50 attempts: the publisher backs off, and says
+/// when it tries next.
+#[test]
+fn retries_towards_a_subscriber_that_is_down_back_off() {
+    let Pair {
+        p,
+        publisher: _publisher,
+        mut subscriber,
+        _dirs,
+        ..
+    } = crate::cluster::pair();
+    poll(
+        "the first snapshot",
+        60,
+        || caught_up(&p),
+        || format!("{}", subscriber_state(&p)),
+    );
+    drop(subscriber.take());
+    let changes = 50;
+    for i in 0..changes {
+        add_user_as(&p, &format!("paced{i:02}"), "Paced-Pass-2026");
+    }
+    let st = subscriber_state(&p);
+    let attempts = st["attempts"].as_i64().unwrap_or(0);
+    assert!(st["lag"].as_i64().unwrap() >= changes, "{st}");
+    assert!(attempts >= 1, "the publisher tried: {st}");
+    // Without back-off every change wakes an attempt (50 for 50); with it, the attempts
+    // double their spacing, so however long the changes take they are far fewer. Half the
+    // changes is a bound no back-off comes near and no change-per-attempt service stays under.
+    assert!(
+        attempts <= changes / 2,
+        "{attempts} attempts for {changes} changes towards a subscriber that is down: no back-off ({st})"
+    );
+    // The back-off is visible: when the next attempt is due.
+    assert!(st["retry_at"].is_string(), "{st}");
+}
