@@ -776,7 +776,7 @@ pub fn flush(node: &mut Node) -> OpResult<Option<Flushed>> {
                 ..
             }) if !snapshot => format!(
                 "the subscriber asked for a snapshot: {}",
-                crate::output::one_line(&message)
+                crate::output::one_line(&message.chars().take(300).collect::<String>())
             ),
             Err(e) => {
                 let error = OpError::from(e);
