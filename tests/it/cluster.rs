@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::jfrog::{JFrog, GOOD_KEY, REPO};
+use crate::jfrog::{JFrog, GOOD_KEY};
 use crate::serve::Served;
 use crate::util::{ccadmin, run, state};
 
@@ -62,8 +62,23 @@ pub fn pair() -> Pair {
 
 /// A pair whose services `start` starts (on a port the kernel picks).
 pub fn pair_started(start: impl Fn(&Path) -> Served) -> Pair {
+    pair_built(start, |_| (), |_, port| format!("localhost:{port}"), |_| {}).0
+}
+
+/// A pair as `pair_started` makes it, except that `prepare` runs on the subscriber's (not yet
+/// made) state directory first, the subscriber's node name is what `name` says (given its
+/// state directory and its port: the publisher sends to that name), and `before_join` runs on
+/// the publisher's state directory before the subscriber is told its role (so what it makes is
+/// in the first snapshot).
+pub fn pair_built<T>(
+    start: impl Fn(&Path) -> Served,
+    prepare: impl FnOnce(&Path) -> T,
+    name: impl FnOnce(&Path, u16) -> String,
+    before_join: impl FnOnce(&Path),
+) -> (Pair, T) {
     let (d1, p) = state();
     let (d2, s) = state();
+    let prepared = prepare(&s);
     for st in [&p, &s] {
         add_user(st);
         set_secret(st, SECRET);
@@ -71,18 +86,11 @@ pub fn pair_started(start: impl Fn(&Path) -> Served) -> Pair {
     let publisher = start(&p);
     let subscriber = start(&s);
     let (pp, sp) = (publisher.port, subscriber.port);
-    for (st, port) in [(&p, pp), (&s, sp)] {
-        node(
-            st,
-            &[
-                "utils",
-                "node",
-                "set",
-                "--hostname",
-                &format!("localhost:{port}"),
-            ],
-        );
+    let sub_name = name(&s, sp);
+    for (st, host) in [(&p, format!("localhost:{pp}")), (&s, sub_name)] {
+        node(st, &["utils", "node", "set", "--hostname", &host]);
     }
+    before_join(&p);
     node(
         &s,
         &[
@@ -98,15 +106,18 @@ pub fn pair_started(start: impl Fn(&Path) -> Served) -> Pair {
     );
     trust(&s, &p, "subscriber");
     trust(&p, &s, "publisher");
-    Pair {
-        _dirs: (d1, d2),
-        p,
-        s,
-        publisher,
-        subscriber: Some(subscriber),
-        pp,
-        sp,
-    }
+    (
+        Pair {
+            _dirs: (d1, d2),
+            p,
+            s,
+            publisher,
+            subscriber: Some(subscriber),
+            pp,
+            sp,
+        },
+        prepared,
+    )
 }
 
 /// Sets the cluster secret of `st`.
@@ -150,27 +161,8 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
     let j = JFrog::start();
     let key = p.parent().unwrap().join("key");
     std::fs::write(&key, GOOD_KEY).unwrap();
-    let r = run(
-        &p,
-        &[
-            "utils",
-            "image-repository",
-            "set",
-            "--url",
-            &j.base,
-            "--repository",
-            REPO,
-            "--auth-type",
-            "api-key",
-            "--credential-file",
-            key.to_str().unwrap(),
-            "--software",
-            "unrestricted",
-            "--ca-file",
-            j.ca.to_str().unwrap(),
-        ],
-        "",
-    );
+    let args = j.set_args(&key);
+    let r = run(&p, &args.iter().map(String::as_str).collect::<Vec<_>>(), "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("Artifactory configuration saved.")

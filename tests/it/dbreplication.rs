@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::cluster::{caught_up, pair, pair_started, PASSWORD, SECRET};
-use crate::jfrog::{JFrog, GOOD_KEY, REPO};
+use crate::jfrog::{JFrog, GOOD_KEY};
 use crate::serve::Served;
 use crate::util::{ccadmin, run, Run};
 
@@ -90,26 +90,8 @@ fn populate(p: &Path, j: &JFrog) {
     add_user(p, "alice");
     let key = p.parent().unwrap().join("key");
     std::fs::write(&key, GOOD_KEY).unwrap();
-    ok(
-        p,
-        &[
-            "utils",
-            "image-repository",
-            "set",
-            "--url",
-            &j.base,
-            "--repository",
-            REPO,
-            "--auth-type",
-            "api-key",
-            "--credential-file",
-            key.to_str().unwrap(),
-            "--software",
-            "unrestricted",
-            "--ca-file",
-            j.ca.to_str().unwrap(),
-        ],
-    );
+    let args = j.set_args(&key);
+    ok(p, &args.iter().map(String::as_str).collect::<Vec<_>>());
     ok(p, &["set", "smtp-host", "127.0.0.1:1"]);
     ok(p, &["set", "smtp-from-email", "ccadmin@cc1.example.com"]);
     ok(p, &["set", "smtp-use-auth", "enable"]);

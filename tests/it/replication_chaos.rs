@@ -10,12 +10,12 @@
 //! failure can be replayed); the figures are printed (`--nocapture`).
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::cluster::{caught_up, pair, subscriber_state};
+use crate::replication_faults::{db_rows, finish, spawn};
 use crate::serve::Served;
-use crate::util::{bin, run};
+use crate::util::run;
 
 /// xorshift64*: a tiny deterministic generator, enough to choose faults.
 struct Rng(u64);
@@ -48,46 +48,13 @@ fn signal(s: &Served, sig: i32) {
 
 /// A command on the publisher, with a hang detector: it must end by itself.
 fn command(st: &Path, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
-    let mut child: Child = Command::new(bin())
-        .env("CCADMIN_STATE_DIR", st)
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .envs(env.iter().copied())
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            let out = child.wait_with_output().unwrap();
-            return (
-                status.success(),
-                String::from_utf8_lossy(&out.stderr).into_owned(),
-            );
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{args:?} hung: a command must never wait on the service");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let (status, err) = finish(spawn(st, args, env), &format!("{args:?}"), 60);
+    (status.success(), err)
 }
 
 /// The users with their hashes, as a node holds them.
-fn users(st: &Path) -> Vec<(String, String)> {
-    let conn = rusqlite::Connection::open_with_flags(
-        st.join("ccadmin.db"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
-    conn.busy_timeout(Duration::from_secs(30)).unwrap();
-    let mut q = conn
-        .prepare("SELECT name, password_hash FROM app_user ORDER BY name")
-        .unwrap();
-    let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
-    rows.collect::<Result<_, _>>().unwrap()
+fn users(st: &Path) -> Vec<Vec<String>> {
+    db_rows(st, "SELECT name, password_hash FROM app_user ORDER BY name")
 }
 
 #[derive(Default, Debug)]

@@ -11,13 +11,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::cluster::{
-    add_user, add_user_as, caught_up, node, replication, set_secret, sql, subscriber_state, trust,
-    Pair, SECRET,
-};
+use crate::cluster::{add_user_as, caught_up, node, replication, sql, subscriber_state, Pair};
 use crate::jfrog::{JFrog, GOOD_KEY};
 use crate::serve::Served;
-use crate::util::{bin, ccadmin, run, state};
+use crate::util::{bin, ccadmin, run};
 
 /// Poll `f` until it holds, for at most `secs` (a bound that only catches a hang); the
 /// failure names `what` and, through `detail`, the state seen last.
@@ -33,62 +30,17 @@ fn poll(what: &str, secs: u64, mut f: impl FnMut() -> bool, detail: impl Fn() ->
     }
 }
 
-/// A publisher and a subscriber as `crate::cluster::pair()` makes them, except that
-/// `prepare` runs on the subscriber's (not yet made) state directory first, the subscriber's
-/// node name is what `name` says (given its state directory and its port: the publisher sends
-/// to that name), and `before_join` runs on the publisher's state directory before the
-/// subscriber is told its role (so what it makes is in the first snapshot).
+/// `crate::cluster::pair_built` with services started the usual way.
 fn pair_with<T>(
     prepare: impl FnOnce(&Path) -> T,
     name: impl FnOnce(&Path, u16) -> String,
     before_join: impl FnOnce(&Path),
 ) -> (Pair, T) {
-    let (d1, p) = state();
-    let (d2, s) = state();
-    let prepared = prepare(&s);
-    for st in [&p, &s] {
-        add_user(st);
-        set_secret(st, SECRET);
-    }
-    let publisher = Served::start(&p);
-    let subscriber = Served::start(&s);
-    let (pp, sp) = (publisher.port, subscriber.port);
-    let sub_name = name(&s, sp);
-    for (st, host) in [(&p, format!("localhost:{pp}")), (&s, sub_name)] {
-        node(st, &["utils", "node", "set", "--hostname", &host]);
-    }
-    before_join(&p);
-    node(
-        &s,
-        &[
-            "-y",
-            "utils",
-            "node",
-            "set",
-            "--role",
-            "subscriber",
-            "--publisher",
-            &format!("localhost:{pp}"),
-        ],
-    );
-    trust(&s, &p, "subscriber");
-    trust(&p, &s, "publisher");
-    (
-        Pair {
-            _dirs: (d1, d2),
-            p,
-            s,
-            publisher,
-            subscriber: Some(subscriber),
-            pp,
-            sp,
-        },
-        prepared,
-    )
+    crate::cluster::pair_built(Served::start, prepare, name, before_join)
 }
 
 /// Rows of `query` on a node's database, read directly (read-only), each column as text.
-fn db_rows(st: &Path, query: &str) -> Vec<Vec<String>> {
+pub fn db_rows(st: &Path, query: &str) -> Vec<Vec<String>> {
     let conn = rusqlite::Connection::open_with_flags(
         st.join("ccadmin.db"),
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
@@ -174,7 +126,7 @@ fn set_smtp_password_ok(st: &Path, password: &str) {
 }
 
 /// A `ccadmin` process on `st` (not waited for), with `env`.
-fn spawn(st: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
+pub fn spawn(st: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
     let mut c = Command::new(bin());
     for (k, _) in std::env::vars() {
         if k.starts_with("CCADMIN_") {
@@ -195,7 +147,7 @@ fn spawn(st: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
 
 /// Wait for `child` for at most `secs` (a bound that only catches a hang): killed and a
 /// failure if it has not exited by then; its exit status and stderr otherwise.
-fn finish(mut child: Child, what: &str, secs: u64) -> (std::process::ExitStatus, String) {
+pub fn finish(mut child: Child, what: &str, secs: u64) -> (std::process::ExitStatus, String) {
     let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
