@@ -259,6 +259,14 @@ impl FileStore {
         }
     }
 
+    /// Writers take turns (read, change, write back): two processes writing at once would
+    /// otherwise lose one's secret.
+    fn lock(&self) -> Result<crate::state::FileLock, SecretError> {
+        let path = self.path.with_file_name("secrets.lock");
+        crate::state::FileLock::exclusive(&path)
+            .map_err(|source| SecretError::File { path, source })
+    }
+
     fn save(&self, map: &BTreeMap<String, String>) -> Result<(), SecretError> {
         let data = serde_json::to_vec_pretty(map).expect("a map of strings always serialises");
         crate::state::write_private_file(&self.path, &data).map_err(|source| SecretError::File {
@@ -280,6 +288,7 @@ impl SecretBackend for FileStore {
         StoreKind::File
     }
     fn put(&self, name: &str, secret: &Secret) -> Result<(), SecretError> {
+        let _turn = self.lock()?;
         let mut map = self.load()?;
         map.insert(name.to_owned(), secret.expose().to_owned());
         self.save(&map)
@@ -288,6 +297,7 @@ impl SecretBackend for FileStore {
         Ok(self.load()?.remove(name).map(Secret))
     }
     fn delete(&self, name: &str) -> Result<(), SecretError> {
+        let _turn = self.lock()?;
         let mut map = self.load()?;
         if map.remove(name).is_some() {
             self.save(&map)?;
@@ -435,8 +445,15 @@ impl NodeSecrets {
             Err(e) => return Err(e),
         }
         let previous = self.location(db, name)?;
-        db.set_secret_location(name, kind)
-            .map_err(|e| SecretError::State(e.to_string()))?;
+        if let Err(e) = db.set_secret_location(name, kind) {
+            // Unrecorded, it would stay behind unseen: a new name is taken back at once.
+            if previous.is_none() {
+                if let Ok(b) = self.backend(kind) {
+                    let _ = b.delete(name);
+                }
+            }
+            return Err(SecretError::State(e.to_string()));
+        }
         if previous.is_some_and(|p| p != kind) {
             if let Ok(other) = self.backend(kind.other()) {
                 let _ = other.delete(name);
@@ -497,6 +514,35 @@ impl NodeSecrets {
         let _ = self.delete(db, name);
     }
 
+    fn slots_lock(&self) -> Result<crate::state::FileLock, SecretError> {
+        let path = self.root.join("slots.lock");
+        crate::state::FileLock::exclusive(&path)
+            .map_err(|source| SecretError::File { path, source })
+    }
+
+    /// Remove the secrets staged for `slots` that no slot points at: left by a process that
+    /// died between staging and switching, or between switching and removing the old one.
+    pub fn sweep_staged(&self, db: &mut Db, slots: &[&str]) -> Result<(), SecretError> {
+        let _turn = self.slots_lock()?;
+        let state = |e: crate::state::StateError| SecretError::State(e.to_string());
+        let mut unused = Vec::new();
+        for (name, _) in db.secret_locations().map_err(state)? {
+            let Some(slot) = slots.iter().find(|s| {
+                name.strip_prefix(**s)
+                    .is_some_and(|rest| rest.starts_with('.'))
+            }) else {
+                continue;
+            };
+            if db.secret_slot(slot).map_err(state)?.flatten().as_deref() != Some(name.as_str()) {
+                unused.push(name);
+            }
+        }
+        for name in unused {
+            self.discard(db, &name);
+        }
+        Ok(())
+    }
+
     /// The secret `slot` points at (a slot from before names its own secret).
     pub fn slot(&self, db: &Db, slot: &str) -> Result<Option<Secret>, SecretError> {
         let pointed = |db: &Db| {
@@ -540,6 +586,8 @@ impl NodeSecrets {
         value: Option<&Secret>,
         commit: impl FnOnce(&mut Db, Option<&str>) -> Result<Option<String>, E>,
     ) -> Result<(), E> {
+        // Switches take turns with the sweep of names left by one that died midway.
+        let _turn = self.slots_lock()?;
         let staged = match value {
             Some(v) => Some(self.stage(db, slot, v)?),
             None => None,
@@ -662,6 +710,32 @@ mod tests {
         s.delete("artifactory").unwrap();
         assert_eq!(s.get("artifactory").unwrap(), None);
         assert_eq!(s.get("sftp").unwrap().unwrap().expose(), "k2");
+    }
+
+    #[test]
+    fn writers_of_the_file_store_take_turns() {
+        // Eight writers at once (each its own open file, as processes have): none loses
+        // another's secret.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let root = root.clone();
+                std::thread::spawn(move || {
+                    let store = FileStore::new(&root);
+                    for i in 0..25 {
+                        store
+                            .put(&format!("s{t}-{i}"), &Secret::new(format!("v{t}-{i}")))
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let names = FileStore::new(&root).names().unwrap();
+        assert_eq!(names.len(), 8 * 25, "lost writes: {}", 200 - names.len());
     }
 
     #[test]

@@ -59,6 +59,7 @@ const MAX_TRUST_FILE: usize = 256 * 1024;
 /// Bounds on replicated lists and texts.
 const MAX_ITEMS: usize = 100_000;
 const MAX_TEXT: usize = 1024;
+const MAX_SETTING: usize = 64 * 1024;
 
 // ---- the wire ----
 
@@ -83,6 +84,9 @@ pub struct Changes {
     pub onboarded: Option<Vec<ReplicatedHost>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_repository: Option<ReplicatedImageRepository>,
+    /// The publisher has no image-repository setting: the subscriber's goes too.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub image_repository_removed: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust: Option<Vec<TrustedFile>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,9 +121,12 @@ pub struct ReplicatedSmtp {
 pub struct ChangesApplied {
     pub cluster: String,
     pub applied: i64,
-    /// The publisher's history the subscriber's place belongs to.
+    /// The publisher's history the subscriber's place belongs to, and the mark of the change
+    /// there (the publisher checks it against its own log).
     #[serde(default)]
     pub epoch: Option<String>,
+    #[serde(default)]
+    pub mark: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -451,7 +458,8 @@ fn read_batch(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Rea
         let entries = db.log_since(from)?;
         // The log no longer holds every change after `from`: only a snapshot is whole.
         let gap = from < to && db.log_oldest()?.is_none_or(|o| o > from + 1);
-        let snapshot = snapshot || gap;
+        // So many changes missed that their marks would not fit a batch: the whole state.
+        let snapshot = snapshot || gap || entries.len() > MAX_ITEMS / 2;
         if !snapshot && to <= from {
             return Ok(None);
         }
@@ -586,6 +594,8 @@ pub fn build(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Chan
     };
     let cluster = node.db()?.cluster_id()?;
     let publisher = node.identity()?.hostname;
+    let image_repository_removed =
+        read.kinds.contains(&IMAGE_REPOSITORY) && read.image_repository.is_none();
     let image_repository = match read.image_repository {
         Some(s) => Some(image_repository_out(node, s)?),
         None => None,
@@ -610,6 +620,7 @@ pub fn build(node: &mut Node, from: i64, snapshot: bool) -> OpResult<Option<Chan
     };
     let has = |k: &str| read.kinds.contains(&k);
     Ok(Some(Changes {
+        image_repository_removed,
         epoch: Some(read.epoch),
         marks: read.marks,
         hub_token,
@@ -663,10 +674,18 @@ fn slot_value(node: &mut Node, slot: &str, read: &Slot) -> OpResult<Option<Strin
     match secrets.get(db, &name)? {
         Some(s) => Ok(Some(s.expose().to_owned())),
         None if read.is_none() => Ok(None),
-        None => Err(OpError::new(
+        None if db.secret_slot(slot)? != *read => Err(OpError::new(
             Kind::Busy,
             format!("the secret '{slot}' changed while the batch was read; it is sent again"),
         )),
+        None => Err(OpError::new(
+            Kind::Secret,
+            format!("the secret '{slot}' is missing from this node's secret store"),
+        )
+        .hint(match slot {
+            super::notify::PASSWORD_SECRET => "enter it again: set smtp-pswd",
+            _ => "register the cluster with the hub again (utils cloudconnect unregister, then register)",
+        })),
     }
 }
 
@@ -682,7 +701,7 @@ fn kinds_of(c: &Changes) -> Vec<&'static str> {
     if c.onboarded.is_some() {
         out.push(ONBOARDED);
     }
-    if c.image_repository.is_some() {
+    if c.image_repository.is_some() || c.image_repository_removed {
         out.push(IMAGE_REPOSITORY);
     }
     if c.trust.is_some() {
@@ -725,8 +744,10 @@ pub fn flush(node: &mut Node) -> OpResult<Option<Flushed>> {
         return Ok(Some(Flushed::NoSecret));
     }
     let mut snapshot = progress.snapshot;
-    let mut restarted = None;
-    for _ in 0..2 {
+    let mut restarted: Option<String> = None;
+    // At most twice: the batch, then (its place not continuing this log) a new history's
+    // snapshot.
+    loop {
         let result = build(node, progress.applied_seq, snapshot).and_then(|changes| {
             let Some(changes) = changes else {
                 return Ok(None);
@@ -737,16 +758,19 @@ pub fn flush(node: &mut Node) -> OpResult<Option<Flushed>> {
         let (sent, changes) = match result {
             Ok(Some(x)) => x,
             Ok(None) => return Ok(None),
-            Err(error) => {
-                node.db()?
-                    .replication_failed(&error.to_string(), MAX_BACKOFF)?;
-                return Ok(Some(Flushed::Failed { to, error }));
-            }
+            Err(error) => return failed(node, to, error, restarted),
         };
         let why = match sent {
             Ok(applied) => {
                 let db = node.db()?;
                 let (seq, epoch) = (db.replication_seq()?, db.replication_epoch()?);
+                // The mark the subscriber applied at its place, against this log's there.
+                let other_mark = match &applied.mark {
+                    Some(m) if applied.applied <= seq => {
+                        db.log_mark(applied.applied)?.is_some_and(|ours| ours != *m)
+                    }
+                    _ => false,
+                };
                 // The subscriber is ahead of this log, or in another history of it: this
                 // publisher's state was restored from a backup (or its log was lost).
                 if applied.applied > seq {
@@ -754,7 +778,7 @@ pub fn flush(node: &mut Node) -> OpResult<Option<Flushed>> {
                         "the subscriber applied change {} but this publisher's newest is {seq} (was it restored from a backup?)",
                         applied.applied
                     )
-                } else if applied.epoch.as_ref().is_some_and(|e| *e != epoch) {
+                } else if applied.epoch.as_ref().is_some_and(|e| *e != epoch) || other_mark {
                     "the subscriber applied another history of this cluster's log (was this publisher restored from a backup?)".to_owned()
                 } else {
                     node.db()?.replication_sent(applied.applied)?;
@@ -774,25 +798,37 @@ pub fn flush(node: &mut Node) -> OpResult<Option<Flushed>> {
                 status: 409,
                 message,
                 ..
-            }) if !snapshot => format!(
+            }) => format!(
                 "the subscriber asked for a snapshot: {}",
                 crate::output::one_line(&message.chars().take(300).collect::<String>())
             ),
-            Err(e) => {
-                let error = OpError::from(e);
-                node.db()?
-                    .replication_failed(&error.to_string(), MAX_BACKOFF)?;
-                return Ok(Some(Flushed::Failed { to, error }));
-            }
+            Err(e) => return failed(node, to, OpError::from(e), restarted),
         };
-        if snapshot {
-            break;
+        if restarted.is_some() {
+            // Even a snapshot of a new history was not taken.
+            return failed(node, to, OpError::new(Kind::Peer, why), restarted);
         }
         node.db()?.new_replication_epoch(&why)?;
         restarted = Some(why);
         snapshot = true;
     }
-    Ok(None)
+}
+
+/// An attempt failed: recorded (the next one backs off) and said, with the new history it
+/// began first, if it did.
+fn failed(
+    node: &mut Node,
+    to: String,
+    error: OpError,
+    restarted: Option<String>,
+) -> OpResult<Option<Flushed>> {
+    let error = match restarted {
+        Some(why) => error.context(format!("replication began a new history ({why}), then")),
+        None => error,
+    };
+    node.db()?
+        .replication_failed(&error.to_string(), MAX_BACKOFF)?;
+    Ok(Some(Flushed::Failed { to, error }))
 }
 
 /// The publisher's view of the replication, as `GET /replication/state` answers it.
@@ -931,6 +967,12 @@ fn validate(c: &Changes) -> OpResult {
                 .map_err(|w| invalid(&what, format!("host_key: {w}")))?;
         }
     }
+    if c.image_repository.is_some() && c.image_repository_removed {
+        return Err(invalid(
+            "image repository",
+            "both a setting and its removal",
+        ));
+    }
     if let Some(r) = &c.image_repository {
         check_text("image repository url", &r.url)?;
         check_text("image repository", &r.repository)?;
@@ -999,7 +1041,10 @@ fn validate(c: &Changes) -> OpResult {
                 ));
             }
             check_text("setting", k)?;
-            check_text("setting", v)?;
+            // A value may be longer than a name (the hub's certificate, in base64).
+            if v.len() > MAX_SETTING || v.chars().any(char::is_control) {
+                return Err(invalid("setting", "too long, or holds control characters"));
+            }
         }
     }
     if let Some(signers) = &c.signers {
@@ -1153,16 +1198,21 @@ pub fn apply(node: &mut Node, c: Changes) -> OpResult<Outcome> {
     let lock = super::replica::ApplyLock::take(&root)?;
     let last = node.db()?.last_applied()?;
     let place = last.as_ref().filter(|l| l.cluster == c.cluster);
-    let answer = |applied, epoch: Option<&String>| ChangesApplied {
+    let answer = |applied, epoch: Option<&String>, mark: Option<&String>| ChangesApplied {
         cluster: c.cluster.clone(),
         applied,
         epoch: epoch.cloned(),
+        mark: mark.cloned(),
     };
     match decide(node.db()?, place, &c)? {
         Decision::Apply => {}
         Decision::Stale => {
             let at = place.expect("a stale batch is older than a place");
-            return Ok(Outcome::AlreadyHad(answer(at.seq, at.epoch.as_ref())));
+            return Ok(Outcome::AlreadyHad(answer(
+                at.seq,
+                at.epoch.as_ref(),
+                at.mark.as_ref(),
+            )));
         }
         Decision::NeedSnapshot(why) => {
             return Ok(Outcome::NeedSnapshot {
@@ -1185,7 +1235,8 @@ pub fn apply(node: &mut Node, c: Changes) -> OpResult<Outcome> {
             }
             // The files nothing uses now go; the link follows the committed set.
             super::replica::sweep(node, &lock)?;
-            Ok(Outcome::Applied(answer(c.to, c.epoch.as_ref())))
+            let mark = c.marks.iter().find(|(s, _)| *s == c.to).map(|(_, m)| m);
+            Ok(Outcome::Applied(answer(c.to, c.epoch.as_ref(), mark)))
         }
         Err(e) => {
             for name in &staged.secrets {
@@ -1317,7 +1368,11 @@ fn stage_and_apply(
         users: users.as_deref(),
         versions: versions.as_ref().map(|(v, w)| (v.as_slice(), *w)),
         onboarded: hosts.as_deref(),
-        image_repository: setting.as_ref(),
+        image_repository: if c.image_repository_removed {
+            Some(None)
+        } else {
+            setting.as_ref().map(Some)
+        },
         smtp: c
             .smtp
             .as_ref()
@@ -1508,6 +1563,7 @@ mod tests {
             signers: None,
             settings: None,
             hub_token: None,
+            image_repository_removed: false,
             epoch: Some(epoch.into()),
             marks: marks.iter().map(|(s, m)| (*s, (*m).to_owned())).collect(),
         }

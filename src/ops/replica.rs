@@ -28,26 +28,19 @@ const SLOTS: &[&str] = &[
 pub const CREDENTIAL_PREFIX: &str = "artifactory-replicated-";
 
 /// Held while a batch is applied.
-pub struct ApplyLock(#[allow(dead_code)] nix::fcntl::Flock<File>);
+pub struct ApplyLock(#[allow(dead_code)] crate::state::FileLock);
 
 impl ApplyLock {
     pub fn take(root: &Path) -> OpResult<ApplyLock> {
         let path = root.join(LOCK);
-        let storage = |e: String| {
-            OpError::new(
-                Kind::Storage,
-                format!("cannot lock {}: {e}", path.display()),
-            )
-        };
-        let f = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| storage(e.to_string()))?;
-        nix::fcntl::Flock::lock(f, nix::fcntl::FlockArg::LockExclusive)
+        crate::state::FileLock::exclusive(&path)
             .map(ApplyLock)
-            .map_err(|(_, e)| storage(e.to_string()))
+            .map_err(|e| {
+                OpError::new(
+                    Kind::Storage,
+                    format!("cannot lock {}: {e}", path.display()),
+                )
+            })
     }
 }
 
@@ -168,29 +161,32 @@ pub fn sweep(node: &mut Node, _lock: &ApplyLock) -> OpResult {
         }
     }
     let credential = setting.map(|s| s.credential_ref);
-    let mut unused = Vec::new();
-    for (name, _) in db.secret_locations()? {
-        let staged_slot = SLOTS.iter().find(|s| {
-            name.strip_prefix(**s)
-                .is_some_and(|rest| rest.starts_with('.'))
-        });
-        let drop = match staged_slot {
-            Some(slot) => db.secret_slot(slot)?.flatten().as_deref() != Some(name.as_str()),
-            None => {
-                name.starts_with(CREDENTIAL_PREFIX)
-                    && credential
-                        .as_deref()
-                        .is_none_or(|c| name != c && name != format!("{c}-proxy"))
-            }
-        };
-        if drop {
-            unused.push(name);
-        }
-    }
+    let unused: Vec<String> = db
+        .secret_locations()?
+        .into_iter()
+        .map(|(name, _)| name)
+        .filter(|name| {
+            name.starts_with(CREDENTIAL_PREFIX)
+                && credential
+                    .as_deref()
+                    .is_none_or(|c| *name != c && *name != format!("{c}-proxy"))
+        })
+        .collect();
     for name in unused {
         secrets.discard(db, &name);
     }
+    secrets.sweep_staged(db, SLOTS)?;
     Ok(())
+}
+
+/// On a publisher, when its service starts: the secrets a command staged or replaced and
+/// left behind when it was killed midway.
+pub fn sweep_publisher(node: &mut Node) -> OpResult {
+    if node.identity()?.role != crate::domain::Role::Publisher {
+        return Ok(());
+    }
+    let (db, secrets) = node.db_and_secrets()?;
+    Ok(secrets.sweep_staged(db, SLOTS)?)
 }
 
 #[cfg(test)]

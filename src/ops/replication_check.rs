@@ -185,6 +185,15 @@ fn file_text(path: &Path) -> String {
     }
 }
 
+/// A secret this node cannot read (missing from its store) is a difference to show, not a
+/// failure of the comparison.
+fn usable(r: OpResult<Option<crate::secrets::Secret>>) -> OpResult<Option<crate::secrets::Secret>> {
+    match r {
+        Err(e) if e.kind == Kind::Secret => Ok(None),
+        r => r,
+    }
+}
+
 fn json(v: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
 }
@@ -310,7 +319,7 @@ fn digests_with(node: &mut Node, secret: &Secret) -> OpResult<Digests> {
     if let Some(c) = &read.smtp {
         smtp.insert("setting".to_owned(), d.digest(&[&json(c)]));
     }
-    if let Some(p) = super::notify::password(node)? {
+    if let Some(p) = usable(super::notify::password(node))? {
         smtp.insert(
             "password".to_owned(),
             d.digest(&[b"smtp-password", p.expose().as_bytes()]),
@@ -333,7 +342,7 @@ fn digests_with(node: &mut Node, secret: &Secret) -> OpResult<Digests> {
         .iter()
         .map(|(k, v)| (k.clone(), d.digest(&[v.as_bytes()])))
         .collect();
-    if let Some(t) = super::cloudconnect::token(node)? {
+    if let Some(t) = usable(super::cloudconnect::token(node))? {
         settings.insert(
             "hub-token".to_owned(),
             d.digest(&[b"hub-token", t.expose().as_bytes()]),
@@ -418,10 +427,11 @@ impl Comparison {
     /// One line for the log, the record and a mail's subject.
     pub fn summary(&self) -> String {
         if self.equal {
-            format!(
+            crate::output::one_line(&format!(
                 "equal ({} and {}, every kind, at change {})",
                 self.publisher, self.subscriber, self.publisher_change
-            )
+            ))
+            .into_owned()
         } else {
             let mut s = format!(
                 "DIFFERENT between {} and {}: {}",

@@ -610,6 +610,10 @@ fn serve_once(
             Some(Arc::clone(&svc.stop)),
         ));
     }
+    // Secrets a command on this publisher staged or replaced and left when it was killed.
+    if let Err(e) = crate::ops::replica::sweep_publisher(&mut svc.node()) {
+        svc.log(&format!("secrets left by an interrupted command stay: {e}"));
+    }
     // Background work runs on threads of its own, so a long download never delays a
     // replication retry, and both end at once when the service stops.
     let chores = {

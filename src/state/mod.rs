@@ -158,6 +158,26 @@ pub fn owned_by_us(path: &Path, m: &fs::Metadata) -> io::Result<()> {
 
 /// A file's content, read only up to `max` bytes: a larger file is an error (`InvalidData`), so
 /// a file from a peer or an administrator can never make the node read without bound.
+/// An exclusive lock on a file of the state directory (`flock`), held until dropped: the
+/// processes working on one state directory take turns at what it guards. Blocks while
+/// another holds it; the kernel lets go when a holder dies.
+pub struct FileLock(#[allow(dead_code)] nix::fcntl::Flock<fs::File>);
+
+impl FileLock {
+    pub fn exclusive(path: &Path) -> io::Result<FileLock> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let f = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(path)?;
+        nix::fcntl::Flock::lock(f, nix::fcntl::FlockArg::LockExclusive)
+            .map(FileLock)
+            .map_err(|(_, e)| io::Error::from(e))
+    }
+}
+
 pub fn read_bounded(path: &Path, max: u64) -> io::Result<Vec<u8>> {
     use std::io::Read;
     let mut buf = Vec::new();

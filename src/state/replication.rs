@@ -89,7 +89,8 @@ pub struct Batch<'a> {
     /// Versions to store; with `true` they are the whole history (others go).
     pub versions: Option<(&'a [StoredVersion], bool)>,
     pub onboarded: Option<&'a [(OnboardedHost, Option<String>)]>,
-    pub image_repository: Option<&'a ImageRepository>,
+    /// `Some(None)`: the setting goes.
+    pub image_repository: Option<Option<&'a ImageRepository>>,
     /// The SMTP setting (`None` inside: removed) and the subscribed addresses.
     pub smtp: Option<(Option<&'a super::notify::SmtpConfig>, &'a [String])>,
     /// The trusted signers of patches and releases.
@@ -335,8 +336,11 @@ impl Db {
              ON CONFLICT(id) DO UPDATE SET
                  joined_at = CASE WHEN host = excluded.host THEN joined_at
                              ELSE strftime('%Y-%m-%d %H:%M:%S', 'now') END,
+                 -- A snapshot still owed to the same subscriber (a repair) stays owed.
+                 snapshot = CASE WHEN host = excluded.host THEN MAX(snapshot, excluded.snapshot)
+                            ELSE excluded.snapshot END,
                  host = excluded.host, applied_seq = excluded.applied_seq,
-                 snapshot = excluded.snapshot, attempts = 0, last_error = NULL, retry_at = NULL",
+                 attempts = 0, last_error = NULL, retry_at = NULL",
             params![host, applied, snapshot],
         )?;
         Ok(())
@@ -490,8 +494,16 @@ impl Db {
                     |r| r.get(0),
                 )
                 .optional()?;
-            super::db::write_image_repository(&tx, s)?;
-            replaced.image_repository_ref = before.filter(|r| *r != s.credential_ref);
+            match s {
+                Some(s) => {
+                    super::db::write_image_repository(&tx, s)?;
+                    replaced.image_repository_ref = before.filter(|r| *r != s.credential_ref);
+                }
+                None => {
+                    tx.execute("DELETE FROM image_repository WHERE id = 1", [])?;
+                    replaced.image_repository_ref = before;
+                }
+            }
         }
         if let Some((config, subscribers)) = b.smtp {
             super::notify::write_smtp_config(&tx, config)?;
@@ -794,6 +806,72 @@ mod tests {
         let p = db.subscriber_progress().unwrap().unwrap();
         assert_eq!((p.applied_seq, p.snapshot), (0, true));
         assert_eq!(db.epoch_change().unwrap().unwrap().1, "restored");
+    }
+
+    /// A repair's snapshot still owed is not forgotten when the same subscriber joins again.
+    #[test]
+    fn a_join_keeps_a_snapshot_owed_to_the_same_subscriber() {
+        let (_d, mut db) = db();
+        db.subscriber_joined("cc2", 0, false).unwrap();
+        db.request_snapshot("repair").unwrap();
+        db.subscriber_joined("cc2", 5, false).unwrap();
+        assert!(db.subscriber_progress().unwrap().unwrap().snapshot);
+        db.replication_sent(5).unwrap();
+        db.subscriber_joined("cc3", 5, false).unwrap();
+        assert!(
+            !db.subscriber_progress().unwrap().unwrap().snapshot,
+            "another one: as it says"
+        );
+    }
+
+    /// A snapshot from a publisher without an image-repository setting removes this node's,
+    /// and names the credential it used so that it goes after the commit.
+    #[test]
+    fn a_batch_can_remove_the_image_repository_setting() {
+        let (_d, mut db) = db();
+        let mut node = db.node().unwrap();
+        node.role = Role::Subscriber;
+        node.publisher = Some("cc1".into());
+        db.set_node(&node).unwrap();
+        let setting = ImageRepository {
+            url: "https://a.example.com".into(),
+            repository: "r".into(),
+            auth_type: crate::domain::AuthType::ApiKey,
+            software: crate::domain::Software::Unrestricted,
+            ca_file: None,
+            proxy: None,
+            credential_store: crate::secrets::StoreKind::File,
+            credential_ref: "artifactory-replicated-1-aa".into(),
+            last_validated: "2026-12-05 10:00:00".into(),
+            allow_http: false,
+        };
+        let batch = |to, image_repository| Batch {
+            cluster: "c1",
+            publisher: "cc1",
+            from: 0,
+            to,
+            snapshot: true,
+            kinds: "image-repository".into(),
+            users: None,
+            versions: None,
+            onboarded: None,
+            image_repository,
+            smtp: None,
+            signers: None,
+            settings: None,
+            epoch: None,
+            mark: None,
+            slots: &[],
+            trust: None,
+        };
+        db.apply_batch(&batch(1, Some(Some(&setting)))).unwrap();
+        assert!(db.image_repository().unwrap().is_some());
+        let replaced = db.apply_batch(&batch(2, Some(None))).unwrap();
+        assert!(db.image_repository().unwrap().is_none());
+        assert_eq!(
+            replaced.image_repository_ref.as_deref(),
+            Some("artifactory-replicated-1-aa")
+        );
     }
 
     /// The log keeps the entry at the subscriber's place: its mark proves the history.
