@@ -70,9 +70,7 @@ fn consent_post(
 }
 
 fn token_of(st: &Path) -> Option<String> {
-    let store: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(st.join("secrets")).unwrap()).unwrap();
-    store["hub-token"].as_str().map(str::to_owned)
+    crate::util::slot_secret(st, "hub-token")
 }
 
 /// The SHA-256 of the hub's certificate, read from its file (asking the hub would show in its

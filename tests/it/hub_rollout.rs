@@ -367,12 +367,7 @@ fn the_pair_upgrades_one_node_at_a_time_in_its_window_and_a_failing_release_is_s
     // The token is in each node's secret store and nowhere else: no other state file, no log,
     // not the hub's files, not what the commands print.
     let token_of = |st: &Path| -> String {
-        let store: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(st.join("secrets")).unwrap()).unwrap();
-        store["hub-token"]
-            .as_str()
-            .expect("the token is in the secret store")
-            .to_owned()
+        crate::util::slot_secret(st, "hub-token").expect("the token is in the secret store")
     };
     let token = token_of(&p);
     assert_eq!(token_of(&s), token);

@@ -74,37 +74,7 @@ pub fn db_rows(st: &Path, query: &str) -> Vec<Vec<String>> {
 /// `smtp-password` in the file secret store (`<state>/secrets`, a JSON object); where the
 /// node points a slot at another name (`secret_slot`), the name it points at.
 fn smtp_password(st: &Path) -> Option<String> {
-    let conn = rusqlite::Connection::open_with_flags(
-        st.join("ccadmin.db"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
-    conn.busy_timeout(Duration::from_secs(30)).unwrap();
-    let slots: bool = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE name = 'secret_slot'",
-            [],
-            |r| r.get::<_, i64>(0),
-        )
-        .unwrap()
-        > 0;
-    let name = if slots {
-        match conn.query_row(
-            "SELECT name FROM secret_slot WHERE slot = 'smtp-password'",
-            [],
-            |r| r.get::<_, Option<String>>(0),
-        ) {
-            Ok(Some(n)) => n,
-            Ok(None) => return None,
-            Err(rusqlite::Error::QueryReturnedNoRows) => "smtp-password".to_owned(),
-            Err(e) => panic!("{e}"),
-        }
-    } else {
-        "smtp-password".to_owned()
-    };
-    let text = std::fs::read_to_string(st.join("secrets")).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    v[&name].as_str().map(str::to_owned)
+    crate::util::slot_secret(st, "smtp-password")
 }
 
 /// `set smtp-pswd` with `password`; the command's output.

@@ -67,3 +67,29 @@ pub fn all_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 pub fn contains(hay: &[u8], needle: &str) -> bool {
     hay.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
+
+/// The secret a node uses for `slot` (`smtp-password`, `hub-token`), read from its file secret
+/// store: the name the database's `secret_slot` points at (a slot never switched keeps its
+/// secret under its own name).
+pub fn slot_secret(st: &Path, slot: &str) -> Option<String> {
+    let conn = rusqlite::Connection::open_with_flags(
+        st.join("ccadmin.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .unwrap();
+    let name = match conn.query_row(
+        "SELECT name FROM secret_slot WHERE slot = ?1",
+        [slot],
+        |r| r.get::<_, Option<String>>(0),
+    ) {
+        Ok(Some(n)) => n,
+        Ok(None) => return None,
+        Err(rusqlite::Error::QueryReturnedNoRows) => slot.to_owned(),
+        Err(e) => panic!("{e}"),
+    };
+    let text = std::fs::read_to_string(st.join("secrets")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v[&name].as_str().map(str::to_owned)
+}
