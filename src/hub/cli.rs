@@ -30,10 +30,20 @@ pub enum HubCommand {
     /// Run the hub's HTTPS service for Cloud Connect nodes (registration, polls, releases)
     Serve {
         /// Address and port to listen on
-        #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:8446")]
+        #[arg(
+            long,
+            value_name = "ADDR:PORT",
+            default_value = "0.0.0.0:8446",
+            env = "CCADMIN_HUB_LISTEN"
+        )]
         listen: std::net::SocketAddr,
         /// The hub's host name, in its certificate
-        #[arg(long, value_name = "FQDN", default_value = "localhost")]
+        #[arg(
+            long,
+            value_name = "FQDN",
+            default_value = "localhost",
+            env = "CCADMIN_HUB_HOSTNAME"
+        )]
         hostname: String,
     },
     /// The registered Cloud Connect clusters

@@ -23,6 +23,7 @@ mod inventory;
 mod jfrog;
 mod keyring;
 mod onboard;
+mod package;
 mod one_shot;
 mod orchestration;
 mod orchestration_faults;
