@@ -188,14 +188,21 @@ fn the_debian_package_installs_a_node_that_serves_and_keeps_its_state() {
         "/usr/share/zsh/vendor-completions/_ccadmin",
         "/usr/share/fish/vendor_completions.d/ccadmin.fish",
     ] {
-        assert!(files.lines().any(|l| l == f), "{f} not in the package: {files}");
+        assert!(
+            files.lines().any(|l| l == f),
+            "{f} not in the package: {files}"
+        );
     }
     assert!(
-        files.lines().any(|l| l.starts_with("/usr/share/man/man1/ccadmin.1")),
+        files
+            .lines()
+            .any(|l| l.starts_with("/usr/share/man/man1/ccadmin.1")),
         "the man page: {files}"
     );
     assert!(
-        !files.lines().any(|l| l.starts_with(ROOT) || l.starts_with(STATE)),
+        !files
+            .lines()
+            .any(|l| l.starts_with(ROOT) || l.starts_with(STATE)),
         "the release root and the state are the node's, not dpkg's: {files}"
     );
     // The accounts, without a login.
@@ -206,7 +213,10 @@ fn the_debian_package_installs_a_node_that_serves_and_keeps_its_state() {
     assert_eq!(owner(STATE), "ccadmin:ccadmin 700");
     assert_eq!(owner(HUB_STATE), "ccadmin-hub:ccadmin-hub 700");
     // The release root the self-upgrade keeps, seeded with this release.
-    assert_eq!(link(&format!("{ROOT}/current")), Path::new(&format!("releases/{version}")));
+    assert_eq!(
+        link(&format!("{ROOT}/current")),
+        Path::new(&format!("releases/{version}"))
+    );
     let release: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(format!("{ROOT}/current/release.json")).unwrap(),
     )
@@ -242,7 +252,10 @@ fn the_debian_package_installs_a_node_that_serves_and_keeps_its_state() {
         );
         let r = node.get(Path::new("/var/lib/ccadmin/tls/cert.pem"), "/health");
         assert_eq!(r.status(), 200);
-        assert_eq!(owner("/var/lib/ccadmin/ccadmin.db").split(' ').next(), Some("ccadmin:ccadmin"));
+        assert_eq!(
+            owner("/var/lib/ccadmin/ccadmin.db").split(' ').next(),
+            Some("ccadmin:ccadmin")
+        );
     }
     {
         let hub = AsUnit::start(
@@ -251,7 +264,10 @@ fn the_debian_package_installs_a_node_that_serves_and_keeps_its_state() {
             "CCADMIN_HUB_LISTEN",
             Path::new("/var/lib/ccadmin-hub/logs/hub.log"),
         );
-        let r = hub.get(Path::new("/var/lib/ccadmin-hub/tls/cert.pem"), "/api/v1/identity");
+        let r = hub.get(
+            Path::new("/var/lib/ccadmin-hub/tls/cert.pem"),
+            "/api/v1/identity",
+        );
         assert_eq!(r.status(), 200);
     }
 
@@ -259,18 +275,34 @@ fn the_debian_package_installs_a_node_that_serves_and_keeps_its_state() {
     // (the newer release wins, whoever put it there).
     let newer = format!("{ROOT}/releases/999.0.0");
     ok("cp", &["-a", &format!("{ROOT}/releases/{version}"), &newer]);
-    std::fs::write(format!("{newer}/release.json"), "{\"version\": \"999.0.0\"}\n").unwrap();
-    ok("ln", &["-sfnT", "releases/999.0.0", &format!("{ROOT}/current")]);
+    std::fs::write(
+        format!("{newer}/release.json"),
+        "{\"version\": \"999.0.0\"}\n",
+    )
+    .unwrap();
+    ok(
+        "ln",
+        &["-sfnT", "releases/999.0.0", &format!("{ROOT}/current")],
+    );
     ok("dpkg", &["-i", &deb]);
-    assert_eq!(link(&format!("{ROOT}/current")), Path::new("releases/999.0.0"));
+    assert_eq!(
+        link(&format!("{ROOT}/current")),
+        Path::new("releases/999.0.0")
+    );
 
     // Removed, then purged: the state stays unless asked.
     std::fs::write(format!("{STATE}/marker"), "kept").unwrap();
     ok("dpkg", &["-r", "ccadmin"]);
     assert!(Path::new(&format!("{STATE}/marker")).exists());
     ok("dpkg", &["--purge", "ccadmin"]);
-    assert!(Path::new(&format!("{STATE}/marker")).exists(), "purge keeps the state");
-    assert!(sh("getent", &["passwd", "ccadmin"]).0, "purge keeps the account");
+    assert!(
+        Path::new(&format!("{STATE}/marker")).exists(),
+        "purge keeps the state"
+    );
+    assert!(
+        sh("getent", &["passwd", "ccadmin"]).0,
+        "purge keeps the account"
+    );
     // Asked: everything goes.
     ok("dpkg", &["-i", &deb]);
     let out = Command::new("dpkg")
@@ -278,7 +310,11 @@ fn the_debian_package_installs_a_node_that_serves_and_keeps_its_state() {
         .env("CCADMIN_PURGE_STATE", "yes")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!Path::new(STATE).exists());
     assert!(!sh("getent", &["passwd", "ccadmin"]).0);
 }
