@@ -205,6 +205,14 @@ fn the_debian_package_installs_a_node_that_serves_and_keeps_its_state() {
             .any(|l| l.starts_with(ROOT) || l.starts_with(STATE)),
         "the release root and the state are the node's, not dpkg's: {files}"
     );
+    // ccadmin may be a login shell.
+    assert!(
+        std::fs::read_to_string("/etc/shells")
+            .unwrap()
+            .lines()
+            .any(|l| l == "/usr/bin/ccadmin"),
+        "/usr/bin/ccadmin is in /etc/shells"
+    );
     // The accounts, without a login.
     for a in ["ccadmin", "ccadmin-hub"] {
         let pw = ok("getent", &["passwd", a]);
@@ -294,6 +302,12 @@ fn the_debian_package_installs_a_node_that_serves_and_keeps_its_state() {
     std::fs::write(format!("{STATE}/marker"), "kept").unwrap();
     ok("dpkg", &["-r", "ccadmin"]);
     assert!(Path::new(&format!("{STATE}/marker")).exists());
+    assert!(
+        !std::fs::read_to_string("/etc/shells")
+            .unwrap()
+            .contains("/usr/bin/ccadmin"),
+        "removed from /etc/shells"
+    );
     ok("dpkg", &["--purge", "ccadmin"]);
     assert!(
         Path::new(&format!("{STATE}/marker")).exists(),
