@@ -7,6 +7,7 @@ use clap::Subcommand;
 use crate::context::Ctx;
 use crate::errors::CmdResult;
 
+pub mod file;
 pub mod help;
 pub mod run;
 pub mod set;
@@ -15,6 +16,9 @@ pub mod utils;
 
 #[derive(Debug, Subcommand)]
 pub enum Commands {
+    /// The node's log files: list, view, tail, search, send to SFTP (Cisco's activelog)
+    #[command(subcommand)]
+    File(file::FileCommands),
     Help(help::HelpArgs),
     /// Run a read-only query
     #[command(subcommand)]
@@ -34,7 +38,7 @@ impl Commands {
     /// Whether the command changes state, and so goes into the audit log.
     pub fn changes_state(&self) -> bool {
         match self {
-            Commands::Help(_) | Commands::Run(_) | Commands::Show(_) => false,
+            Commands::File(_) | Commands::Help(_) | Commands::Run(_) | Commands::Show(_) => false,
             Commands::Set(c) => c.changes_state(),
             Commands::Utils(c) => c.changes_state(),
         }
@@ -43,6 +47,7 @@ impl Commands {
 
 pub fn run(ctx: &mut Ctx, cmd: Commands) -> CmdResult {
     match cmd {
+        Commands::File(c) => file::run(ctx, c),
         Commands::Help(args) => help::cmd_help(ctx, args),
         Commands::Run(c) => run::run(ctx, c),
         Commands::Set(c) => set::run(ctx, c),

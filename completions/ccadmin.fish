@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ccadmin_global_optspecs
-    string join \n state-dir= output= y/yes keep-going echo no-page q/quiet v/verbose secret-store= f/file= h/help V/version
+    string join \n state-dir= output= y/yes keep-going echo no-page q/quiet v/verbose secret-store= f/file= c= h/help V/version
 end
 
 function __fish_ccadmin_needs_command
@@ -30,6 +30,7 @@ json\t'One JSON document per command, for programs'"
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
 file\t'An owner-only (0600) file in the state directory'"
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -s f -l file -d 'Run the commands in FILE as a batch, one per line' -r -F
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -s c -d 'Run one command line, split as the admin: prompt splits it, and exit (what sshd runs when ccadmin is an account\'s login shell)' -r
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -l keep-going -d 'Batch: do not stop at the first failing command'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -l echo -d 'Batch: print each command as `admin:<command>` before its output'
@@ -38,6 +39,7 @@ complete -c ccadmin -n "__fish_ccadmin_needs_command" -s q -l quiet -d 'Print on
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -s V -l version -d 'Print version'
+complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "file" -d 'The node\'s log files: list, view, tail, search, send to SFTP (Cisco\'s activelog)'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "help" -d 'Show the commands, or one command\'s description, options and example'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "run" -d 'Run a read-only query'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "set" -d 'Change a setting of this shell session, or of notification mails (SMTP)'
@@ -45,6 +47,70 @@ complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "show" -d 'Show sett
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "utils" -d 'Node, cluster and deployment utilities'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "serve" -d 'Run the Cloud Connect node service (HTTPS on port 8445)'
 complete -c ccadmin -n "__fish_ccadmin_needs_command" -f -a "hub" -d 'The hub that registers Cloud Connect clusters and schedules their upgrades'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and not __fish_seen_subcommand_from get list search tail view" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and not __fish_seen_subcommand_from get list search tail view" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and not __fish_seen_subcommand_from get list search tail view" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and not __fish_seen_subcommand_from get list search tail view" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and not __fish_seen_subcommand_from get list search tail view" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and not __fish_seen_subcommand_from get list search tail view" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and not __fish_seen_subcommand_from get list search tail view" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and not __fish_seen_subcommand_from get list search tail view" -f -a "get" -d 'Send log files to an SFTP server'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and not __fish_seen_subcommand_from get list search tail view" -f -a "list" -d 'List log files and directories'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and not __fish_seen_subcommand_from get list search tail view" -f -a "search" -d 'Search log files for a text'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and not __fish_seen_subcommand_from get list search tail view" -f -a "tail" -d 'Show the last lines of a log file, and follow it'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and not __fish_seen_subcommand_from get list search tail view" -f -a "view" -d 'Show a log file'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from get" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from get" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from get" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from get" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from get" -f -a "activelog" -d 'Send log files of this node to an SFTP server'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from list" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from list" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from list" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from list" -f -a "activelog" -d 'List the node\'s log files and directories'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from search" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from search" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from search" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from search" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from search" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from search" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from search" -f -a "activelog" -d 'Search the node\'s log files for a text'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from tail" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from tail" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from tail" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from tail" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from tail" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from tail" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from tail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from tail" -f -a "activelog" -d 'Show the last lines of a log file, and with --follow the lines added to it'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from view" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from view" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from view" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from view" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from view" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from view" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from view" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand file; and __fish_seen_subcommand_from view" -f -a "activelog" -d 'Show a log file of this node'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand help" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand help" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"

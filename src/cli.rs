@@ -20,7 +20,8 @@ VOS-style admin shell for Cisco Cloud Connect CCE orchestration.
 
 With no COMMAND, ccadmin starts the interactive admin: shell when standard input is a terminal,
 and otherwise runs standard input as a batch, one command per line (a line after a command that
-prompts is its answer). With a COMMAND it runs that one command and exits.";
+prompts is its answer). With a COMMAND it runs that one command and exits; -c 'COMMAND LINE'
+does the same with the command as one argument, which is how sshd runs a login shell.";
 
 const AFTER_HELP: &str = "\
 Exit status: 0 success, 1 the command failed, 2 usage error or missing input,
@@ -104,6 +105,11 @@ pub struct Cli {
     /// Run the commands in FILE as a batch, one per line
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub file: Option<PathBuf>,
+
+    /// Run one command line, split as the admin: prompt splits it, and exit (what sshd runs
+    /// when ccadmin is an account's login shell)
+    #[arg(short = 'c', value_name = "COMMAND_LINE", conflicts_with = "file")]
+    pub command_line: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<TopCommand>,

@@ -107,6 +107,8 @@ pub fn top_level(tree: &Command) -> String {
 /// of the two options only where it does something (a unit test keeps these lists and the
 /// commands' code in step).
 pub const JSON_COMMANDS: &[&str] = &[
+    "file list activelog",
+    "file search activelog",
     "run sql",
     "show cli pagination",
     "show smtp-from-email",

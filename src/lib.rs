@@ -15,6 +15,7 @@ pub mod errors;
 pub mod help;
 pub mod hub;
 pub mod inventory;
+pub mod login_shell;
 pub mod names;
 pub mod nodekey;
 pub mod ops;
@@ -89,6 +90,17 @@ pub fn main_entry() -> i32 {
             return exit::USAGE;
         }
     };
+    // A login shell's `-ccadmin` and `ccadmin -c LINE` (sshd): from here on, a one-shot.
+    let login_shell::Expanded {
+        argv: args,
+        from_dash_c,
+    } = match login_shell::expand(args, global_takes_value()) {
+        Ok(e) => e,
+        Err(refused) => {
+            output::stderr_line(&refused.message);
+            return refused.code;
+        }
+    };
     // `ccadmin utils system onboard ?`: the syntax, as `?` at the prompt gives it.
     if args.len() > 1 && args.last().map(String::as_str) == Some("?") {
         let words = one_shot_words(&args[..args.len() - 1]);
@@ -111,6 +123,24 @@ pub fn main_entry() -> i32 {
         Ok(c) => c,
         Err(e) => return one_shot_usage_error(&args, &env, e),
     };
+    if cli.command_line.is_some() {
+        output::stderr_line("Error: -c must be a word of its own, given once, before the command line\nHint: ccadmin [OPTIONS] -c 'COMMAND LINE'");
+        return exit::USAGE;
+    }
+    if from_dash_c {
+        let what = match (&cli.command, &cli.file) {
+            (_, Some(_)) => Some("-f FILE"),
+            (Some(cli::TopCommand::Serve(_)), _) => Some("serve"),
+            (Some(cli::TopCommand::Hub(_)), _) => Some("hub"),
+            // An empty line, as `sh -c ''`: nothing to run.
+            (None, None) => return exit::SUCCESS,
+            _ => None,
+        };
+        if let Some(what) = what {
+            output::stderr_line(&format!("Error: -c runs one command of the admin: shell; {what} is not one\nHint: run `ccadmin {what}` directly, not through -c or a login shell"));
+            return exit::USAGE;
+        }
+    }
     if cli.file.is_some() && cli.command.is_some() {
         output::stderr_line("Error: -f FILE runs a batch and cannot be combined with a COMMAND\nHint: put the command into the file, or drop -f");
         return exit::USAGE;
@@ -290,23 +320,40 @@ fn one_shot_tree(args: &[String], env: &Env) -> clap::Command {
     }
 }
 
+/// The process options that take a value, as typed (`--state-dir`, `-f`).
+fn global_value_options() -> Vec<String> {
+    use clap::CommandFactory;
+    Cli::command()
+        .get_arguments()
+        .filter(|a| a.get_action().takes_values())
+        .flat_map(|a| {
+            let long = a.get_long().map(|l| format!("--{l}"));
+            let short = a.get_short().map(|c| format!("-{c}"));
+            long.into_iter().chain(short)
+        })
+        .collect()
+}
+
+/// Whether the process option `word` takes a value; the tree is built once, on first need.
+fn global_takes_value() -> impl Fn(&str) -> bool {
+    let options = std::cell::OnceCell::new();
+    move |word| {
+        options
+            .get_or_init(global_value_options)
+            .iter()
+            .any(|o| o == word)
+    }
+}
+
 /// The command's words of a one-shot command line: from the first top-level command name on;
 /// without one, the words that are neither global options nor their values.
 fn one_shot_words(args: &[String]) -> Vec<String> {
-    use clap::CommandFactory;
     let top = cli::line_tree();
     let rest = args.get(1..).unwrap_or_default();
     if let Some(i) = rest.iter().position(|a| help::is_command_name(&top, a)) {
         return rest[i..].to_vec();
     }
-    let cli = Cli::command();
-    let takes_value = |w: &str| {
-        cli.get_arguments().any(|a| {
-            a.get_action().takes_values()
-                && (a.get_long().is_some_and(|l| w == format!("--{l}"))
-                    || a.get_short().is_some_and(|c| w == format!("-{c}")))
-        })
-    };
+    let takes_value = global_takes_value();
     let mut words = Vec::new();
     let mut skip = false;
     for a in rest {

@@ -158,6 +158,12 @@ impl Ui {
         }
     }
 
+    /// No paging for the rest of this command (`file tail --follow`: lines are shown as they
+    /// come, never held for a key).
+    pub fn no_paging(&mut self) {
+        self.pager = None;
+    }
+
     /// Write result text (one or more lines) to stdout, paging on a terminal.
     pub fn line(&mut self, text: &str) -> io::Result<()> {
         for l in text.split('\n') {

@@ -11,6 +11,7 @@
 //! wrongly-bound code registers nothing.
 
 pub mod cli;
+mod metrics;
 pub mod server;
 mod web;
 

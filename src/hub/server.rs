@@ -11,6 +11,8 @@
 //!
 //! A cluster is two nodes: a poll naming a third is refused.
 //!
+//! `GET /metrics` (Prometheus, with a hub account as the JSON API) is in `metrics.rs`.
+//!
 //! The pages for people and their JSON API are in `web.rs`.
 
 use std::net::SocketAddr;
@@ -31,11 +33,13 @@ pub(super) struct HubService {
     hub: Mutex<Hub>,
     clock: Clock,
     cert_sha256: String,
-    log: Mutex<Option<std::fs::File>>,
+    log: Mutex<crate::ops::logs::LogFile>,
     pub(super) pages: crate::serve::pages::Pages,
     /// Password checks, limited per address and account and bounded as the node service's
     /// (only `verify_password` is used: the accounts are the hub's).
     pub(super) auth: crate::serve::auth::Authenticator,
+    /// Polls since the service started, for `GET /metrics`.
+    pub(super) polls: super::metrics::Polls,
 }
 
 #[derive(Deserialize)]
@@ -106,6 +110,9 @@ impl HubService {
         // meanwhile.
         let signed_in = self.credentials(r);
         let mut hub = self.hub();
+        if r.path == "/metrics" {
+            return Ok(self.metrics(r, &hub, signed_in));
+        }
         let reply = if super::web::is_people_api(r) {
             self.people_api(r, &mut hub, now, signed_in)
         } else {
@@ -138,8 +145,12 @@ impl HubService {
             }
             (&Method::POST, "/api/v1/poll") => {
                 let token = self.token(r.authz)?;
-                let b: PollBody = parse(r.body)?;
-                let offer = hub.poll(token, &b.node, &b.version, now).map_err(failed)?;
+                let polled = parse::<PollBody>(r.body).and_then(|b| {
+                    let offer = hub.poll(token, &b.node, &b.version, now).map_err(failed)?;
+                    Ok((b, offer))
+                });
+                self.polls.count(polled.as_ref().ok().map(|(_, o)| o));
+                let (b, offer) = polled?;
                 if let super::Offer::Install { version, .. } = &offer {
                     let cluster = hub.authorize(token).unwrap_or_default();
                     self.log(&format!("offered {version} to {} of {cluster}", b.node));
@@ -258,6 +269,7 @@ pub fn run(dir: PathBuf, listen: SocketAddr, host: &str, clock: Clock) -> Result
         log,
         pages: super::web::pages(),
         auth: crate::serve::auth::Authenticator::new(dir.join("hub.db"), host.to_owned()),
+        polls: Default::default(),
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -202,7 +202,7 @@ impl HubService {
                 field(&f, "name").to_owned(),
                 field(&f, "password").to_owned(),
             )
-        } else if is_people_api(r) {
+        } else if is_people_api(r) || r.path == "/metrics" {
             crate::serve::auth::basic(r.header(AUTHORIZATION)?)?
         } else {
             return None;

@@ -314,6 +314,47 @@ pub fn record_poll(node: &mut Node, state: &str) -> OpResult {
     Ok(())
 }
 
+/// The upgrade states a node's last poll can leave it in, as `/metrics` names them.
+pub const POLL_STATES: &[&str] = &[
+    "registered",
+    "up-to-date",
+    "waiting",
+    "installing",
+    "upgraded",
+    "failed",
+    "poll-failed",
+    "other",
+];
+
+/// Which of [`POLL_STATES`] a recorded poll result (the sentences `serve` records through
+/// [`record_poll`]) is. The sentences hold text from the hub (a version, a reason), so only
+/// their fixed parts are looked at, and anything unknown is `other`.
+pub fn poll_state(recorded: &str) -> &'static str {
+    if recorded == "registered" {
+        return "registered";
+    }
+    if recorded.starts_with("the last poll failed") {
+        return "poll-failed";
+    }
+    if recorded.starts_with("up to date (") {
+        return "up-to-date";
+    }
+    if recorded.starts_with("installing ") {
+        return "installing";
+    }
+    if recorded.starts_with("upgraded to ") {
+        return "upgraded";
+    }
+    // "{version} waits: {reason}" or "{version} failed: {detail}": the first marker is ours
+    // (a version holds no spaces).
+    let first_space = recorded.find(' ').unwrap_or(recorded.len());
+    match &recorded[first_space..] {
+        rest if rest.starts_with(" waits: ") => "waiting",
+        rest if rest.starts_with(" failed: ") => "failed",
+        _ => "other",
+    }
+}
+
 /// What the hub made of an unregistration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HubTold {
@@ -352,4 +393,31 @@ pub fn unregister(node: &mut Node) -> OpResult<HubTold> {
     })?;
     super::cluster::changed(node);
     Ok(told)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_recorded_poll_result_has_its_metrics_state() {
+        for (recorded, state) in [
+            ("registered", "registered"),
+            ("up to date (0.1.0)", "up-to-date"),
+            (
+                "0.2.0 waits: the cluster's next window opens at …",
+                "waiting",
+            ),
+            ("installing 0.2.0", "installing"),
+            ("upgraded to 0.2.0", "upgraded"),
+            ("0.2.0 failed: health check failed, kept 0.1.0", "failed"),
+            ("the last poll failed: no hub answered", "poll-failed"),
+            // A hub's words cannot make a state of their own.
+            ("0.2.0 says: 0.3.0 failed: x", "other"),
+            ("", "other"),
+        ] {
+            assert_eq!(poll_state(recorded), state, "{recorded}");
+            assert!(POLL_STATES.contains(&state));
+        }
+    }
 }

@@ -17,6 +17,7 @@ pub mod connectivity;
 pub mod image_repository;
 pub mod inventory;
 pub mod lease;
+pub mod logs;
 pub mod node;
 pub mod notify;
 pub mod onboarding;

@@ -629,10 +629,46 @@ impl Fail {
     }
 }
 
+/// Run the plan, and record who ran it, when and how it ended in the orchestration audit log
+/// (`logs/orchestration-audit/audit.log`, see [`super::logs::audit`]).
+pub fn run(
+    node: &mut Node,
+    plan: &Plan,
+    actor: &str,
+    options: Options,
+    on_event: &mut dyn FnMut(Event),
+) -> OpResult<Report> {
+    let started = crate::state::now_utc();
+    let result = run_recorded(node, plan, actor, options, on_event);
+    let (run, outcome, detail) = match &result {
+        Ok(r) => (Some(r.run), r.overall.label().to_owned(), None),
+        Err(e) => (
+            None,
+            super::logs::kind_name(e.kind),
+            Some(e.message.as_str()),
+        ),
+    };
+    // The run's own record is the database's; an audit line that cannot be written (a full
+    // disk) never turns a run that was done into a failure.
+    let _ = super::logs::audit(
+        node.root(),
+        &super::logs::AuditRecord {
+            actor,
+            command: plan.op.command(),
+            subject: &plan.subject(),
+            started: &started,
+            run,
+            result: &outcome,
+            detail,
+        },
+    );
+    result
+}
+
 /// Run the plan. Holds this node's orchestration lock and the cluster's run throughout;
 /// resumes an interrupted run of the same command and subject (this node's, or the other
 /// node's as it reported it).
-pub fn run(
+fn run_recorded(
     node: &mut Node,
     plan: &Plan,
     actor: &str,

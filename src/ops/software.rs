@@ -281,22 +281,16 @@ pub struct Logged {
 }
 
 fn log_line(path: &Path, what: &str, file: &str) {
-    use std::io::Write;
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    if let Ok(mut f) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-    {
-        let _ = writeln!(
-            f,
-            "{} {what} {file} pid {}",
-            jiff::Timestamp::now().as_millisecond(),
-            std::process::id()
-        );
-    }
+    // Rotated by size as the node's other logs are (`super::logs::LogFile`).
+    let _ = super::logs::LogFile::new(path.to_path_buf()).append(&format!(
+        "{} {what} {} pid {}",
+        jiff::Timestamp::now().as_millisecond(),
+        crate::output::one_line(file),
+        std::process::id()
+    ));
 }
 
 impl Drop for Logged {

@@ -12,11 +12,14 @@
 //! - **A cache that cannot outlive a change**: a verified user:password is remembered with the
 //!   stored hash it matched; a deleted user or a changed password (another process may have
 //!   done it) no longer matches the stored hash, so the entry is dead at once.
+//! - **Counted for monitoring**: refused and limited attempts since the process started
+//!   ([`Authenticator::counts`], exported by `GET /metrics`); requests without credentials are
+//!   not attempts and count nothing here either.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -147,6 +150,8 @@ pub struct Attempt<'a> {
     auth: &'a Authenticator,
     subjects: Vec<Subject>,
     settled: bool,
+    /// A secret presented to [`Authenticator::attempt`]: its refusal is counted as one.
+    secret: bool,
 }
 
 impl Attempt<'_> {
@@ -154,7 +159,33 @@ impl Attempt<'_> {
     pub fn settle(mut self, ok: bool) {
         self.auth.lock().settle(&self.subjects, !ok);
         self.settled = true;
+        if !ok && self.secret {
+            Authenticator::bump(&self.auth.counts.refused_secrets);
+        }
     }
+}
+
+/// Refused and limited attempts since the process started, for `GET /metrics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoginCounts {
+    /// Wrong name or password (application users, hub accounts).
+    pub refused_passwords: u64,
+    /// A wrong secret presented to [`Authenticator::attempt`] (the cluster secret).
+    pub refused_secrets: u64,
+    /// Answered "too many failures" (429) instead of being checked.
+    pub limited_passwords: u64,
+    pub limited_secrets: u64,
+    /// Answered "busy" (503): too many verifications at once.
+    pub busy: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    refused_passwords: AtomicU64,
+    refused_secrets: AtomicU64,
+    limited_passwords: AtomicU64,
+    limited_secrets: AtomicU64,
+    busy: AtomicU64,
 }
 
 impl Drop for Attempt<'_> {
@@ -177,6 +208,7 @@ pub struct Authenticator {
     verifying: AtomicUsize,
     /// Verified against when the user does not exist, so that costs what a real check costs.
     dummy_hash: String,
+    counts: Counters,
 }
 
 /// One verification in progress and the requests waiting for its answer.
@@ -228,7 +260,36 @@ impl Authenticator {
             in_flight: Mutex::new(HashMap::new()),
             verifying: AtomicUsize::new(0),
             dummy_hash: crate::passwords::hash(&Secret::new(random)).unwrap_or_default(),
+            counts: Counters::default(),
         }
+    }
+
+    fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Refused and limited attempts since this authenticator (the process) started.
+    pub fn counts(&self) -> LoginCounts {
+        let c = &self.counts;
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        LoginCounts {
+            refused_passwords: get(&c.refused_passwords),
+            refused_secrets: get(&c.refused_secrets),
+            limited_passwords: get(&c.limited_passwords),
+            limited_secrets: get(&c.limited_secrets),
+            busy: get(&c.busy),
+        }
+    }
+
+    /// A password check's verdict, counted.
+    fn counted(&self, v: Verdict) -> Verdict {
+        match &v {
+            Verdict::Denied => Self::bump(&self.counts.refused_passwords),
+            Verdict::Limited(_) => Self::bump(&self.counts.limited_passwords),
+            Verdict::Busy => Self::bump(&self.counts.busy),
+            Verdict::Allowed(_) => {}
+        }
+        v
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Limiter> {
@@ -247,11 +308,15 @@ impl Authenticator {
     /// seconds to wait. Used for every secret a peer presents: passwords and the cluster secret.
     pub fn attempt(&self, ip: IpAddr, account: Option<&str>) -> Result<Attempt<'_>, u64> {
         let subjects = Self::subjects(ip, account);
-        self.lock().reserve(&subjects)?;
+        if let Err(wait) = self.lock().reserve(&subjects) {
+            Self::bump(&self.counts.limited_secrets);
+            return Err(wait);
+        }
         Ok(Attempt {
             auth: self,
             subjects,
             settled: false,
+            secret: true,
         })
     }
 
@@ -266,7 +331,7 @@ impl Authenticator {
         // The limit comes first, for every request: a limited address learns nothing, not
         // even whether a guess would have matched a cached credential.
         if let Err(wait) = self.lock().check(&subjects) {
-            return Verdict::Limited(wait);
+            return self.counted(Verdict::Limited(wait));
         }
         let stored = match crate::state::Db::open(&self.db_path, &self.host_name)
             .and_then(|db| db.app_user_hash(&user))
@@ -325,17 +390,17 @@ impl Authenticator {
             // atomically: a burst of one wrong password gets no more refusals than the limit.
             if outcome == Outcome::Invalid {
                 if let Err(wait) = self.lock().fail(&subjects) {
-                    return Verdict::Limited(wait);
+                    return self.counted(Verdict::Limited(wait));
                 }
             }
             outcome
         };
-        match outcome {
+        self.counted(match outcome {
             Outcome::Valid => Verdict::Allowed(user),
             Outcome::Invalid => Verdict::Denied,
             Outcome::Busy => Verdict::Busy,
             Outcome::Limited(wait) => Verdict::Limited(wait),
-        }
+        })
     }
 
     /// Check `password` for `account` against its stored hash (`None`: no such account, and a
@@ -350,14 +415,14 @@ impl Authenticator {
     ) -> Verdict {
         let subjects = Self::subjects(ip, Some(account));
         if let Err(wait) = self.lock().check(&subjects) {
-            return Verdict::Limited(wait);
+            return self.counted(Verdict::Limited(wait));
         }
-        match self.verify(&subjects, password, stored) {
+        self.counted(match self.verify(&subjects, password, stored) {
             Outcome::Valid => Verdict::Allowed(account.to_owned()),
             Outcome::Invalid => Verdict::Denied,
             Outcome::Busy => Verdict::Busy,
             Outcome::Limited(wait) => Verdict::Limited(wait),
-        }
+        })
     }
 
     /// Verify one credential under a reservation and the bound on concurrent verifications.
@@ -369,6 +434,7 @@ impl Authenticator {
             auth: self,
             subjects: subjects.to_vec(),
             settled: false,
+            secret: false,
         };
         // Bounded verification: beyond the limit, answer busy now rather than queue.
         if self.verifying.fetch_add(1, Ordering::SeqCst) >= MAX_VERIFYING {
@@ -448,6 +514,35 @@ mod tests {
             a.check(IP, Some(&header("admin", "Right-Password-1"))),
             Verdict::Limited(_)
         ));
+    }
+
+    #[test]
+    fn refused_and_limited_logins_are_counted_and_anonymous_requests_are_not() {
+        let (_d, a) = with_user();
+        a.check(IP, None);
+        a.check(IP, Some("Bearer x"));
+        assert_eq!(a.counts(), LoginCounts::default());
+        for _ in 0..MAX_FAILURES {
+            assert_eq!(
+                a.check(IP, Some(&header("admin", "wrong"))),
+                Verdict::Denied
+            );
+        }
+        assert!(matches!(
+            a.check(IP, Some(&header("admin", "wrong"))),
+            Verdict::Limited(_)
+        ));
+        let c = a.counts();
+        assert_eq!((c.refused_passwords, c.limited_passwords), (5, 1));
+        // The cluster secret's attempts are counted apart.
+        let other = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 3, 1));
+        a.attempt(other, None).unwrap().settle(false);
+        a.attempt(other, None).unwrap().settle(true);
+        let c = a.counts();
+        assert_eq!((c.refused_secrets, c.limited_secrets), (1, 0));
+        assert!(a.attempt(IP, None).is_err());
+        assert_eq!(a.counts().limited_secrets, 1);
+        assert_eq!(a.counts().refused_passwords, 5);
     }
 
     #[test]

@@ -46,36 +46,33 @@ pub fn acceptor(
     ))
 }
 
-/// A service's log file in `dir` (made private), appended to; `None` when it cannot be opened
-/// (the log still goes to stderr).
+/// A service's log file in `dir` (made private), appended to a line at a time and rotated by
+/// size ([`crate::ops::logs::LogFile`]: at 10 MiB, keeping 5 old files). A line that cannot be
+/// written still goes to stderr.
 pub fn open_log(
     dir: &std::path::Path,
     name: &str,
-) -> Result<std::sync::Mutex<Option<std::fs::File>>, String> {
+) -> Result<std::sync::Mutex<crate::ops::logs::LogFile>, String> {
     crate::state::ensure_private_dir(dir).map_err(|e| e.to_string())?;
-    Ok(std::sync::Mutex::new(
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(dir.join(name))
-            .ok(),
-    ))
+    Ok(std::sync::Mutex::new(crate::ops::logs::LogFile::new(
+        dir.join(name),
+    )))
 }
 
 /// One line of a service's log: stamped, to stderr and to the file. Always one line: control
 /// characters and newlines (in a peer's text: a node's report, a hub's name) are escaped, so
 /// nothing a peer sends can write a line of its own.
-pub fn write_log(log: &std::sync::Mutex<Option<std::fs::File>>, line: &str) {
-    use std::io::Write;
+pub fn write_log(log: &std::sync::Mutex<crate::ops::logs::LogFile>, line: &str) {
     let stamped = format!(
         "{} {}",
         httpdate::fmt_http_date(std::time::SystemTime::now()),
         crate::output::one_line(line)
     );
     crate::output::stderr_line(&stamped);
-    if let Some(f) = log.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
-        let _ = writeln!(f, "{stamped}");
-    }
+    let _ = log
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .append(&stamped);
 }
 
 /// One request as a handler sees it (the body read whole, within its limit).

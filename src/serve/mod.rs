@@ -3,11 +3,13 @@
 //! HTTP Basic over TLS, failed logins limited per source address. SIGTERM or SIGINT stop it
 //! gracefully: no new connections, in-flight requests finish.
 //!
-//! Endpoints: `GET /health`, `GET /inventory/controlnode/key`, `GET /inventory/cluster`.
+//! Endpoints: `GET /health`, `GET /inventory/controlnode/key`, `GET /inventory/cluster`,
+//! `GET /metrics` (Prometheus; `metrics.rs`).
 
 pub mod auth;
 mod consent;
 pub mod https;
+pub mod metrics;
 pub mod pages;
 pub mod tls;
 mod upgrade;
@@ -100,7 +102,7 @@ struct Service {
     /// This node's SSH public key line, made before the service starts.
     public_key: String,
     auth: Authenticator,
-    log: Mutex<Option<std::fs::File>>,
+    log: Mutex<crate::ops::logs::LogFile>,
     /// SHA-256 of this node's service certificate (what a hub pins).
     cert_sha256: String,
     pages: pages::Pages,
@@ -114,6 +116,8 @@ struct Service {
     /// This node's service certificate (a release on trial is asked for its health with it).
     cert_pem: PathBuf,
     stop: Arc<tokio::sync::Notify>,
+    /// The scheduled downloads of this process, for `GET /metrics`.
+    downloads: metrics::Downloads,
 }
 
 use https::{error, json_reply, limited, op_reply, Reply, MAX_BATCH, MAX_BODY};
@@ -277,7 +281,9 @@ impl Service {
                     Err(e) => op_reply(&e),
                 }
             }
-            (_, "/inventory/controlnode/key" | "/inventory/cluster") => {
+            // Prometheus scrapes with an application user, as any client of the API.
+            (&hyper::Method::GET, "/metrics") => self.metrics(),
+            (_, "/inventory/controlnode/key" | "/inventory/cluster" | "/metrics") => {
                 error(StatusCode::METHOD_NOT_ALLOWED, "use GET")
             }
             _ => error(StatusCode::NOT_FOUND, "no such endpoint"),
@@ -557,6 +563,7 @@ pub fn run(
             listen: listener.try_clone().ok(),
             cert_pem: files.cert.clone(),
             stop: Arc::new(tokio::sync::Notify::new()),
+            downloads: metrics::Downloads::default(),
         });
         if let Some(from) = upgraded_from.take() {
             svc.log(&format!(
@@ -790,7 +797,9 @@ fn scheduled_download(svc: &Service) {
     if !node.identity().is_ok_and(|n| n.role.is_cloud_connect()) {
         return;
     }
-    svc.log(&match artifacts::scheduled(&mut node) {
+    let result = artifacts::scheduled(&mut node);
+    svc.downloads.record(&result);
+    svc.log(&match result {
         Ok(artifacts::Scheduled::NotConfigured) => {
             "scheduled download skipped: the image repository is not configured".to_owned()
         }

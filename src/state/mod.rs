@@ -14,6 +14,7 @@ pub fn now_utc() -> String {
 }
 
 pub mod lock;
+pub mod metrics;
 pub mod notify;
 pub mod orchestration;
 pub mod replication;

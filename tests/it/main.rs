@@ -5,6 +5,7 @@
 // product's one-door rule (clippy.toml, [lints]) is for the product.
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros, unsafe_code)]
 
+mod activelog;
 mod batch;
 mod cancel;
 mod cluster;
@@ -22,13 +23,15 @@ mod image_repository;
 mod inventory;
 mod jfrog;
 mod keyring;
+mod login_shell;
+mod metrics;
 mod onboard;
-mod package;
 mod one_shot;
 mod orchestration;
 mod orchestration_faults;
 mod orchestration_pair;
 mod orchestration_resume;
+mod package;
 mod patches;
 mod proxy;
 mod replication_chaos;

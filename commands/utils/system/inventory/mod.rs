@@ -64,7 +64,7 @@ pub struct SftpArgs {
     /// Log in with this private key instead of a password
     #[arg(long, value_name = "KEYFILE")]
     pub sftp_identity: Option<PathBuf>,
-    /// Directory on the SFTP server that holds inventory.conf
+    /// Directory on the SFTP server: where inventory.conf is, or where files are sent
     #[arg(long, value_name = "DIR")]
     pub sftp_directory: Option<String>,
     /// Keep the SFTP password in this node's secret store, so later exports and imports to
