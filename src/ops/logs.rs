@@ -223,6 +223,43 @@ pub fn audit(root: &Path, r: &AuditRecord) -> OpResult {
         })
 }
 
+/// The node's log of one kind of work, beside the service's own `serve.log` (which holds
+/// every line): `download.log` (artifact downloads, scheduled or from the console) and
+/// `replication.log` (the Cloud Connect pair's joins, batches, repairs and checks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    Download,
+    Replication,
+}
+
+impl Topic {
+    pub fn file(self) -> &'static str {
+        match self {
+            Topic::Download => "download.log",
+            Topic::Replication => "replication.log",
+        }
+    }
+}
+
+/// Append one stamped line to the log of `topic` (escaped: one line, whatever it holds).
+pub fn record(root: &Path, topic: Topic, line: &str) -> OpResult {
+    let dir = log_dir(root);
+    crate::state::ensure_private_dir(&dir)?;
+    let path = dir.join(topic.file());
+    LogFile::new(path.clone())
+        .append(&format!(
+            "{} {}",
+            crate::state::now_utc(),
+            crate::output::one_line(line)
+        ))
+        .map_err(|e| {
+            OpError::new(
+                Kind::Storage,
+                format!("cannot write {}: {e}", path.display()),
+            )
+        })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading: every path resolved inside the log directory.
 

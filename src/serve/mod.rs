@@ -120,6 +120,7 @@ struct Service {
     downloads: metrics::Downloads,
 }
 
+use crate::ops::logs::Topic;
 use https::{error, json_reply, limited, op_reply, Reply, MAX_BATCH, MAX_BODY};
 
 impl https::Handler for Service {
@@ -152,6 +153,13 @@ impl https::Handler for Service {
 impl Service {
     fn log(&self, line: &str) {
         https::write_log(&self.log, line);
+    }
+
+    /// A line of replication or download work: in `serve.log` with every other line, and in
+    /// that work's own log (`file tail activelog replication.log`).
+    fn log_topic(&self, topic: crate::ops::logs::Topic, line: &str) {
+        self.log(line);
+        let _ = crate::ops::logs::record(&self.root, topic, line);
     }
 
     /// The node as operations take it, for one request or one chore.
@@ -342,10 +350,13 @@ impl Service {
                 };
                 match cluster::accept_subscriber(&mut node, &join) {
                     Ok(()) => {
-                        self.log(&format!(
-                            "subscriber {} joined (at change {})",
-                            join.host_name, join.applied
-                        ));
+                        self.log_topic(
+                            Topic::Replication,
+                            &format!(
+                                "subscriber {} joined (at change {})",
+                                join.host_name, join.applied
+                            ),
+                        );
                         json_reply(
                             StatusCode::OK,
                             json!({ "publisher": true, "subscriber": join.host_name }),
@@ -380,14 +391,20 @@ impl Service {
                 }
                 match crate::ops::replication_check::repair_here(&mut node) {
                     Ok(r) => {
-                        self.log(&format!(
-                            "repair asked by the subscriber: {}",
-                            crate::output::one_line(&r.message)
-                        ));
+                        self.log_topic(
+                            Topic::Replication,
+                            &format!(
+                                "repair asked by the subscriber: {}",
+                                crate::output::one_line(&r.message)
+                            ),
+                        );
                         json_reply(StatusCode::OK, json!(r))
                     }
                     Err(e) => {
-                        self.log(&format!("repair asked by the subscriber failed: {e}"));
+                        self.log_topic(
+                            Topic::Replication,
+                            &format!("repair asked by the subscriber failed: {e}"),
+                        );
                         op_reply(&e)
                     }
                 }
@@ -402,11 +419,14 @@ impl Service {
                 let (from, to, snapshot) = (changes.from, changes.to, changes.snapshot);
                 match cluster::apply(&mut node, changes) {
                     Ok(cluster::Outcome::Applied(a)) => {
-                        self.log(&format!(
-                            "applied {} from the publisher: changes {}..{to}",
-                            if snapshot { "a snapshot" } else { "a batch" },
-                            from + 1
-                        ));
+                        self.log_topic(
+                            Topic::Replication,
+                            &format!(
+                                "applied {} from the publisher: changes {}..{to}",
+                                if snapshot { "a snapshot" } else { "a batch" },
+                                from + 1
+                            ),
+                        );
                         json_reply(StatusCode::OK, json!(a))
                     }
                     Ok(cluster::Outcome::AlreadyHad(a)) => json_reply(StatusCode::OK, json!(a)),
@@ -666,7 +686,7 @@ fn serve_once(
                 || svc.node(),
                 interval,
                 &cancel,
-                |l| svc.log(l),
+                |l| svc.log_topic(Topic::Replication, l),
             )
         })
     };
@@ -738,20 +758,26 @@ fn cluster_chores(
             Ok(me) if me.role == Role::Subscriber && me.publisher != joined => {
                 match cluster::join(&mut node) {
                     Ok(publisher) => {
-                        svc.log(&format!("joined the publisher {publisher}"));
+                        svc.log_topic(
+                            Topic::Replication,
+                            &format!("joined the publisher {publisher}"),
+                        );
                         joined = Some(publisher);
                     }
                     // Without a secret there is nothing to try yet; the administrator sets it.
                     Err(e) if e.kind == Kind::NotConfigured => {}
-                    Err(e) => svc.log(&format!("cannot join the publisher yet: {e}")),
+                    Err(e) => svc.log_topic(
+                        Topic::Replication,
+                        &format!("cannot join the publisher yet: {e}"),
+                    ),
                 }
             }
             Ok(me) if me.role == Role::Publisher => match cluster::flush(&mut node) {
                 // Backing off: wake-ups before then do not try again; the wait does.
                 Ok(Some(cluster::Flushed::Waiting(left))) => wait = wait.min(left),
-                Ok(Some(f)) => svc.log(&f.to_string()),
+                Ok(Some(f)) => svc.log_topic(Topic::Replication, &f.to_string()),
                 Ok(None) => {}
-                Err(e) => svc.log(&format!("replication: {e}")),
+                Err(e) => svc.log_topic(Topic::Replication, &format!("replication: {e}")),
             },
             _ => {}
         }
@@ -799,18 +825,21 @@ fn scheduled_download(svc: &Service) {
     }
     let result = artifacts::scheduled(&mut node);
     svc.downloads.record(&result);
-    svc.log(&match result {
-        Ok(artifacts::Scheduled::NotConfigured) => {
-            "scheduled download skipped: the image repository is not configured".to_owned()
-        }
-        Ok(artifacts::Scheduled::Done(sum)) => format!(
-            "scheduled download: {} artifact(s) downloaded ({} bytes), {} already complete",
-            sum.downloaded, sum.bytes, sum.already_complete
-        ),
-        Err(e) if e.kind == Kind::Interrupted => {
-            "scheduled download stopped: the service is stopping; the next run resumes it"
-                .to_owned()
-        }
-        Err(e) => format!("scheduled download failed, will run again at the next time: {e}"),
-    });
+    svc.log_topic(
+        Topic::Download,
+        &match result {
+            Ok(artifacts::Scheduled::NotConfigured) => {
+                "scheduled download skipped: the image repository is not configured".to_owned()
+            }
+            Ok(artifacts::Scheduled::Done(sum)) => format!(
+                "scheduled download: {} artifact(s) downloaded ({} bytes), {} already complete",
+                sum.downloaded, sum.bytes, sum.already_complete
+            ),
+            Err(e) if e.kind == Kind::Interrupted => {
+                "scheduled download stopped: the service is stopping; the next run resumes it"
+                    .to_owned()
+            }
+            Err(e) => format!("scheduled download failed, will run again at the next time: {e}"),
+        },
+    );
 }

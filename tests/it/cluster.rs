@@ -250,6 +250,14 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
     assert_eq!(at_s["nodes"][0]["reachable"], true, "{at_s}");
     assert_eq!(at_s["nodes"][1]["applied"], seq, "{at_s}");
     assert_eq!(at_s["nodes"][1]["lag"], 0, "{at_s}");
+    // The subscriber's replication log has the batches it applied, read the Cisco way.
+    let log = run(&s, &["file", "tail", "activelog", "replication.log"], "");
+    assert!(
+        log.stdout.contains("applied a snapshot from the publisher"),
+        "{}{}",
+        log.stdout,
+        log.stderr
+    );
     let text = run(&s, &["utils", "dbreplication", "runtimestate"], "").stdout;
     assert!(
         text.contains(&format!("localhost:{sp} (this node)"))

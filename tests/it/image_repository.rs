@@ -345,6 +345,18 @@ fn download_selects_by_software_skips_complete_and_lists_artifacts() {
         "{}",
         r.stdout
     );
+    // Both runs are in the node's download log, read the Cisco way.
+    let log = run(&s, &["file", "view", "activelog", "download.log"], "");
+    assert_eq!(log.code, 0, "{}", log.stderr);
+    assert!(
+        log.stdout
+            .contains("download at the console: 2 artifact(s) downloaded (570000 bytes)")
+            && log.stdout.contains(
+                "download at the console: 0 artifact(s) downloaded (0 bytes), 2 already complete"
+            ),
+        "{}",
+        log.stdout
+    );
     let r = run(
         &s,
         &["--output", "json", "utils", "image-repository", "artifacts"],

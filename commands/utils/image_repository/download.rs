@@ -128,6 +128,18 @@ pub fn cmd_utils_image_repository_download(
         },
     );
     total.finish_and_clear();
+    // The node's download log keeps console downloads beside the scheduled ones.
+    let _ = crate::ops::logs::record(
+        ctx.node.root(),
+        crate::ops::logs::Topic::Download,
+        &match &result {
+            Ok(s) => format!(
+                "download at the console: {} artifact(s) downloaded ({} bytes), {} already complete",
+                s.downloaded, s.bytes, s.already_complete
+            ),
+            Err(e) => format!("download at the console failed: {e}"),
+        },
+    );
     let summary = result?;
     if let Err(e) = artifacts::announce(&mut ctx.node, &plan, &summary) {
         ctx.ui
