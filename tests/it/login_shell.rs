@@ -482,7 +482,7 @@ fn login_shell_refuses_scp_and_an_sftp_server_with_one_line() {
 /// with `utils system upgrade initiate` through `-c`.
 #[test]
 fn login_shell_serves_the_orchestration_lab_as_a_vos_console() {
-    use crate::patches::{keypair, minisign, sha256};
+    use crate::patches::{minisign, sha256};
     use crate::util::{run, state};
     const USER: &str = "ccadmin";
     const PASSWORD: &str = "Orchestrate-Pass-2026";
@@ -572,19 +572,7 @@ fn login_shell_serves_the_orchestration_lab_as_a_vos_console() {
 
     // A signed VOS patch, sent and installed through the account.
     let keys = tempfile::tempdir().unwrap();
-    let (public, secret) = keypair(keys.path(), "publisher");
-    ok(&run(
-        &cc,
-        &[
-            "utils",
-            "patch-manager",
-            "signer",
-            "add",
-            "cisco",
-            public.to_str().unwrap(),
-        ],
-        "",
-    ));
+    let (_, secret) = crate::patches::trusted_publisher(&cc, keys.path());
     let dir = cc.join("artifacts/12.6/common");
     std::fs::create_dir_all(&dir).unwrap();
     let data = b"vos patch bytes";

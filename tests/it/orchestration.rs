@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::patches::{keypair, minisign, sha256};
+use crate::patches::{minisign, sha256};
 use crate::serve::Served;
 use crate::sshd::Sshd;
 use crate::util::{run, state, Run};
@@ -250,19 +250,7 @@ pub fn lab_with(pairs: usize) -> Lab {
 
     // The patches' publisher.
     let keys = tempfile::tempdir().unwrap();
-    let (public, secret) = keypair(keys.path(), "publisher");
-    ok(&run(
-        &cc,
-        &[
-            "utils",
-            "patch-manager",
-            "signer",
-            "add",
-            "cisco",
-            public.to_str().unwrap(),
-        ],
-        "",
-    ));
+    let (_, secret) = crate::patches::trusted_publisher(&cc, keys.path());
     Lab {
         _dirs: vec![d1, d2, d3],
         cc,

@@ -40,6 +40,26 @@ pub(crate) fn keypair(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
     (p, s)
 }
 
+/// A publisher's key pair made in `dir` and trusted on node `st` as the signer `cisco`:
+/// (public key file, secret key file).
+pub(crate) fn trusted_publisher(st: &Path, dir: &Path) -> (PathBuf, PathBuf) {
+    let (public, secret) = keypair(dir, "publisher");
+    let r = crate::util::run(
+        st,
+        &[
+            "utils",
+            "patch-manager",
+            "signer",
+            "add",
+            "cisco",
+            public.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "signer add: {}", r.stderr);
+    (public, secret)
+}
+
 pub(crate) fn sha256(data: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(data)
@@ -271,20 +291,7 @@ fn only_patches_signed_by_a_trusted_signer_and_intact_are_usable() {
 fn signers_replicate_and_the_subscriber_cannot_change_them() {
     let pr = crate::cluster::pair();
     let keys = tempfile::tempdir().unwrap();
-    let (public, _) = keypair(keys.path(), "publisher");
-    let r = run(
-        &pr.p,
-        &[
-            "utils",
-            "patch-manager",
-            "signer",
-            "add",
-            "cisco",
-            public.to_str().unwrap(),
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    trusted_publisher(&pr.p, keys.path());
     let listed = |st: &Path| run(st, &["utils", "patch-manager", "signer", "list"], "").stdout;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while !listed(&pr.s).contains("cisco") {
