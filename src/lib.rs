@@ -45,13 +45,19 @@ use crate::output::Ui;
 use crate::prompt::{Input, LineSource};
 use crate::state::StateDir;
 
-/// The default state directory: `$XDG_DATA_HOME/ccadmin`, else `~/.local/share/ccadmin`.
+/// The default state directory: `$XDG_DATA_HOME/ccadmin`, else the home directory when it is a
+/// state directory itself, else `~/.local/share/ccadmin`.
 pub fn default_state_dir(env: &Env) -> Option<PathBuf> {
     if let Some(x) = env.get("XDG_DATA_HOME").filter(|p| p.starts_with('/')) {
         return Some(PathBuf::from(x).join("ccadmin"));
     }
-    env.get("HOME")
-        .map(|h| PathBuf::from(h).join(".local/share/ccadmin"))
+    let home = PathBuf::from(env.get("HOME")?);
+    // An account whose home is a node's state directory (the Debian package's `ccadmin`,
+    // home /var/lib/ccadmin, which its service uses) works on that node when it logs in.
+    if home.join(state::DB_FILE).is_file() {
+        return Some(home);
+    }
+    Some(home.join(".local/share/ccadmin"))
 }
 
 /// Who runs the commands, for the audit log: `$USER`, `$LOGNAME`, else the account name the

@@ -64,6 +64,9 @@ impl StateError {
     }
 }
 
+/// The database's file in a state directory.
+pub const DB_FILE: &str = "ccadmin.db";
+
 /// The state directory of one node, and its database once something needed it.
 pub struct StateDir {
     root: PathBuf,
@@ -91,7 +94,7 @@ impl StateDir {
     }
 
     pub fn db_path(&self) -> PathBuf {
-        self.root.join("ccadmin.db")
+        self.root.join(DB_FILE)
     }
 
     /// Create the directory (0700) if it is missing; tighten it if others can read it.

@@ -180,7 +180,6 @@ fn the_debian_package_installs_a_node_that_serves_and_keeps_its_state() {
     // Its files, in their system places.
     let files = ok("dpkg", &["-L", "ccadmin"]);
     for f in [
-        "/usr/lib/ccadmin/ccadmin",
         "/usr/bin/ccadmin",
         "/usr/lib/systemd/system/ccadmin-serve.service",
         "/usr/lib/systemd/system/ccadmin-hub.service",
@@ -231,9 +230,17 @@ fn the_debian_package_installs_a_node_that_serves_and_keeps_its_state() {
     .unwrap();
     assert_eq!(release["version"], version.as_str());
     assert_eq!(owner(&format!("{ROOT}/releases")), "ccadmin:ccadmin 755");
+    // What root and administrators run is root's, never a file the service's account (which
+    // owns the release root) could rewrite.
+    assert_eq!(owner("/usr/bin/ccadmin"), "root:root 755");
+    assert!(std::fs::symlink_metadata("/usr/bin/ccadmin")
+        .unwrap()
+        .file_type()
+        .is_file());
+    let seeded = format!("{ROOT}/releases/{version}/bin/ccadmin");
     assert_eq!(
-        link("/usr/bin/ccadmin"),
-        Path::new("/opt/ccadmin/current/bin/ccadmin")
+        std::fs::read(&seeded).unwrap(),
+        std::fs::read("/usr/bin/ccadmin").unwrap()
     );
     assert_eq!(
         ok("/usr/bin/ccadmin", &["--version"]).trim(),
@@ -265,6 +272,28 @@ fn the_debian_package_installs_a_node_that_serves_and_keeps_its_state() {
             Some("ccadmin:ccadmin")
         );
     }
+    // The account logging in (HOME is its state directory) works on the node's state: the
+    // same node as the service's CCADMIN_STATE_DIR.
+    let as_ccadmin = |env: &[&str]| {
+        let mut args = vec![
+            "--reuid",
+            "ccadmin",
+            "--regid",
+            "ccadmin",
+            "--init-groups",
+            "--",
+            "env",
+            "-i",
+            "PATH=/usr/bin:/bin",
+        ];
+        args.extend_from_slice(env);
+        args.extend_from_slice(&["/usr/bin/ccadmin", "-c", "utils node show"]);
+        ok("setpriv", &args)
+    };
+    let by_home = as_ccadmin(&["HOME=/var/lib/ccadmin"]);
+    let by_state = as_ccadmin(&["HOME=/nonexistent", "CCADMIN_STATE_DIR=/var/lib/ccadmin"]);
+    assert_eq!(by_home, by_state);
+    assert!(!Path::new("/var/lib/ccadmin/.local").exists(), "{by_home}");
     {
         let hub = AsUnit::start(
             "ccadmin-hub.service",
@@ -297,6 +326,86 @@ fn the_debian_package_installs_a_node_that_serves_and_keeps_its_state() {
         link(&format!("{ROOT}/current")),
         Path::new("releases/999.0.0")
     );
+    // Versions order as semantic versions: a pre-release of a newer version is newer, a
+    // pre-release of this version is older.
+    for (other, stays) in [
+        ("999.0.0-rc.1", true),
+        (&format!("{version}-rc.1")[..], false),
+    ] {
+        let dir = format!("{ROOT}/releases/{other}");
+        ok("cp", &["-a", &format!("{ROOT}/releases/{version}"), &dir]);
+        std::fs::write(
+            format!("{dir}/release.json"),
+            format!("{{\"version\": \"{other}\"}}\n"),
+        )
+        .unwrap();
+        ok(
+            "ln",
+            &[
+                "-sfnT",
+                &format!("releases/{other}"),
+                &format!("{ROOT}/current"),
+            ],
+        );
+        ok("dpkg", &["-i", &deb]);
+        let want = if stays {
+            format!("releases/{other}")
+        } else {
+            format!("releases/{version}")
+        };
+        assert_eq!(
+            link(&format!("{ROOT}/current")),
+            Path::new(&want),
+            "current after {other}"
+        );
+    }
+    // Another build of the same version (a package revision) replaces the seeded binary.
+    std::fs::write(&seeded, b"#!/bin/sh\necho stale\n").unwrap();
+    ok("dpkg", &["-i", &deb]);
+    assert_eq!(
+        std::fs::read(&seeded).unwrap(),
+        std::fs::read("/usr/bin/ccadmin").unwrap()
+    );
+    // The service's account plants a link in its release root: root's postinst follows
+    // nothing there (the directory the link names is not touched, whatever dpkg says).
+    let victim = tempfile::tempdir().unwrap();
+    std::fs::write(victim.path().join("keep"), "root's").unwrap();
+    ok(
+        "mv",
+        &[
+            "-T",
+            &format!("{ROOT}/releases"),
+            &format!("{ROOT}/releases.orig"),
+        ],
+    );
+    ok(
+        "ln",
+        &[
+            "-sT",
+            victim.path().to_str().unwrap(),
+            &format!("{ROOT}/releases"),
+        ],
+    );
+    let _ = sh("dpkg", &["-i", &deb]);
+    assert_eq!(
+        ok("stat", &["-c", "%U:%G", victim.path().to_str().unwrap()]).trim(),
+        "root:root"
+    );
+    let names: Vec<String> = std::fs::read_dir(victim.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["keep"], "nothing written through the link");
+    std::fs::remove_file(format!("{ROOT}/releases")).unwrap();
+    ok(
+        "mv",
+        &[
+            "-T",
+            &format!("{ROOT}/releases.orig"),
+            &format!("{ROOT}/releases"),
+        ],
+    );
+    ok("dpkg", &["-i", &deb]);
 
     // Removed, then purged: the state stays unless asked.
     std::fs::write(format!("{STATE}/marker"), "kept").unwrap();
