@@ -21,6 +21,9 @@ const PROGRAM: &str = "ccadmin";
 /// What sshd runs for a file transfer through the account's shell, and what ccadmin refuses.
 const TRANSFERS: &[&str] = &["scp", "sftp-server", "internal-sftp", "sftp", "rsync"];
 
+/// Global options that set up the process rather than the command, refused inside a `-c` line.
+const PROCESS_OPTIONS: &[&str] = &["--state-dir", "--secret-store", "--keep-going", "--echo"];
+
 /// The process's arguments once `-c` is resolved.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Expanded {
@@ -84,6 +87,17 @@ pub fn expand(
         )));
     }
     let words = split(line)?;
+    // The line is what an SSH client sends: it chooses a command and how it is shown, never
+    // the process's own settings (the state directory, the secret store, how a batch runs).
+    if let Some(o) = words.iter().find(|w| {
+        let name = w.split('=').next().unwrap_or(w);
+        PROCESS_OPTIONS.contains(&name)
+    }) {
+        return Err(usage(&format!(
+            "{} is not allowed in a -c line: the line runs a command of the admin: shell, with --output, -y, -v or -q at most\nHint: the account's environment chooses the state directory and the secret store",
+            crate::output::one_line(o)
+        )));
+    }
     let mut argv = args[..at].to_vec();
     argv.extend(words);
     Ok(Expanded {
@@ -309,6 +323,37 @@ mod tests {
             assert_eq!(r.code, exit::USAGE, "{}", r.message);
             assert!(r.message.starts_with("Error: -c"), "{}", r.message);
         }
+    }
+
+    #[test]
+    fn a_line_cannot_choose_the_process_settings() {
+        for line in [
+            "utils node show --state-dir /tmp/elsewhere",
+            "--state-dir=/tmp/x utils node show",
+            "--secret-store file utils node show",
+            "--keep-going utils node show",
+        ] {
+            let e = expand(args(&["ccadmin", "-c", line]), takes).unwrap_err();
+            assert_eq!(e.code, crate::errors::exit::USAGE, "{line}");
+            assert!(
+                e.message.contains("is not allowed in a -c line"),
+                "{}",
+                e.message
+            );
+        }
+        // Outside the line (the local invoker's own options) they stay.
+        let ok = expand(
+            args(&[
+                "ccadmin",
+                "--state-dir",
+                "/s",
+                "-c",
+                "utils node show --output json",
+            ]),
+            takes,
+        )
+        .unwrap();
+        assert!(ok.argv.contains(&"/s".to_owned()));
     }
 
     #[test]

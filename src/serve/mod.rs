@@ -301,6 +301,13 @@ impl Service {
     /// The cluster secret presented by a node-to-node call: checked as logins are (limited
     /// per address, so it cannot be guessed). `Some`: the refusal to answer with.
     fn cluster_auth(&self, peer: SocketAddr, authorization: Option<&str>) -> Option<Reply> {
+        // No credential at all is no login attempt: answered, not counted or limited.
+        if authorization.is_none() {
+            return Some(error(
+                StatusCode::UNAUTHORIZED,
+                "this endpoint needs the cluster secret",
+            ));
+        }
         let mut node = self.node();
         let Ok(Some(ours)) = cluster::secret(&mut node) else {
             return Some(error(

@@ -225,7 +225,23 @@ fn prometheus_scrapes_the_node_and_the_hub_and_sees_a_refused_login_and_a_refuse
     // Without credentials, or with wrong ones, there are no metrics.
     let r = client.get(node.url("/metrics")).send().unwrap();
     assert_eq!(r.status(), 401);
+    // A node-to-node call with no credential at all (a scanner) is answered, not counted as a
+    // refused cluster secret (found by a review).
+    let r = client
+        .post(node.url("/cluster/join"))
+        .body("{}")
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 401);
     let text = scrape(&client, &node.url("/metrics"), SCRAPER, SCRAPER_PASSWORD);
+    assert_eq!(
+        sample(
+            &text,
+            "ccadmin_logins_refused_total{credential=\"cluster-secret\"}"
+        ),
+        Some(0.0),
+        "{text}"
+    );
     promtool_check(&text);
     for (series, value) in [
         ("ccadmin_node_role{role=\"publisher\"}", 1.0),
