@@ -293,7 +293,8 @@ fn one_shot_usage_error(args: &[String], env: &Env, e: clap::Error) -> i32 {
             exit::SUCCESS
         }
         Some(text) => {
-            output::stderr_line(text.trim_end());
+            // The words are the caller's (over SSH: a client's): shown, never acted on.
+            output::stderr_line(&output::terminal_safe(text.trim_end()));
             exit::USAGE
         }
     }
