@@ -1182,6 +1182,101 @@ impl Connection {
             .map_err(|e| self.map_err(e, "rename", from))
     }
 
+    /// Make the directory `dir` if there is none; an existing directory is fine, anything else
+    /// of that name is an error.
+    pub fn make_dir(&self, dir: &str) -> Result<(), SshError> {
+        let sftp = self.sftp()?;
+        if let Err(e) = sftp.mkdir(Path::new(dir), 0o755) {
+            // It may exist already (mkdir's failure does not say so on every server).
+            return match self.check_dir(dir) {
+                Ok(()) => Ok(()),
+                Err(SshError::NotFound { .. }) => Err(self.map_err(e, "mkdir", dir)),
+                Err(other) => Err(other),
+            };
+        }
+        Ok(())
+    }
+
+    /// Write `data` as `dir/name` only if there is no `dir/name`, never over anything: to a
+    /// temporary name created exclusively, then renamed with SFTP's plain rename, which
+    /// refuses an existing target (OpenSSH does it with a link), so readers see no file or the
+    /// complete one. `Ok(false)`: `dir/name` exists; it was left as it was (and nothing was
+    /// sent when it existed beforehand).
+    pub fn write_file_no_replace(
+        &self,
+        dir: &str,
+        name: &str,
+        data: &[u8],
+        cancel: &Cancel,
+        progress: Progress,
+    ) -> Result<bool, SshError> {
+        let _watch = self.watch(cancel);
+        let r = self.write_no_replace_watched(dir, name, data, cancel.flag(), progress);
+        if cancel.is_cancelled() {
+            return Err(SshError::Interrupted);
+        }
+        r
+    }
+
+    fn write_no_replace_watched(
+        &self,
+        dir: &str,
+        name: &str,
+        data: &[u8],
+        interrupt: &AtomicBool,
+        progress: Progress,
+    ) -> Result<bool, SshError> {
+        let sftp = self.sftp()?;
+        let dir = dir.trim_end_matches('/');
+        let dir = if dir.is_empty() { "/" } else { dir };
+        let final_path = format!("{}/{name}", dir.trim_end_matches('/'));
+        self.check_dir(dir)?;
+        if sftp.lstat(Path::new(&final_path)).is_ok() {
+            return Ok(false);
+        }
+        let tmp_path = format!(
+            "{}/.{name}.ccadmin-{}-{}.tmp",
+            dir.trim_end_matches('/'),
+            std::process::id(),
+            rand_core::RngCore::next_u32(&mut rand_core::OsRng)
+        );
+        let mut f = sftp
+            .open_mode(
+                Path::new(&tmp_path),
+                ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::EXCLUSIVE,
+                0o644,
+                ssh2::OpenType::File,
+            )
+            .map_err(|e| self.map_err(e, "create", &tmp_path))?;
+        let result = (|| {
+            let mut done = 0usize;
+            for chunk in data.chunks(CHUNK) {
+                if interrupt.load(Ordering::SeqCst) {
+                    return Err(SshError::Interrupted);
+                }
+                f.write_all(chunk)
+                    .map_err(|e| self.io_err(e, "upload", &final_path))?;
+                done += chunk.len();
+                progress(done as u64, Some(data.len() as u64));
+            }
+            // fsync@openssh.com where the server has it; harmless where it does not.
+            let _ = f.fsync();
+            Ok(())
+        })();
+        drop(f);
+        let result = result.and_then(|()| match self.rename_no_replace(&tmp_path, &final_path) {
+            Ok(()) => Ok(true),
+            // Made by someone else meanwhile: left as it is.
+            Err(_) if sftp.lstat(Path::new(&final_path)).is_ok() => Ok(false),
+            Err(e) => Err(e),
+        });
+        if !matches!(result, Ok(true)) {
+            // Best effort: a connection that is gone cannot clean up.
+            let _ = sftp.unlink(Path::new(&tmp_path));
+        }
+        result
+    }
+
     /// Remove a remote file; `Ok(false)` when there was none.
     pub fn remove_file(&self, path: &str) -> Result<bool, SshError> {
         let sftp = self.sftp()?;

@@ -6,16 +6,23 @@
 //!
 //! Every path an administrator names is resolved inside the log directory and nowhere else:
 //! `..`, an absolute path (other than `/`, the log directory itself, as Cisco writes it) and a
-//! symbolic link anywhere on the way are refused, and files are opened with `O_NOFOLLOW`, so
-//! nothing outside the log directory can be read through these commands. Log lines can hold a
+//! symbolic link anywhere on the way are refused, and every file and directory is opened
+//! relative to the descriptor of its parent with `O_NOFOLLOW` (see "Reading" below), so
+//! nothing outside the log directory can be read through these commands, even while the
+//! directory's owner changes it. Log lines can hold a
 //! peer's text; the front ends show lines and names through `output::terminal_safe` /
 //! `one_line`.
 
 use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use nix::dir::Dir;
+use nix::fcntl::{fcntl, openat, AtFlags, FcntlArg, OFlag};
+use nix::sys::stat::{fstat, fstatat, FileStat, Mode};
 
 use serde::Serialize;
 
@@ -37,7 +44,8 @@ pub const TAIL_LINES: usize = 10;
 pub const MAX_TAIL_LINES: usize = 10_000;
 /// The most bytes `file tail` reads back from a file's end (bounded memory whatever the lines).
 const TAIL_BYTES: u64 = 4 << 20;
-/// A line longer than this is shown in pieces of this size (bounded memory while following).
+/// A line longer than this is shown cut to its first `MAX_LINE` bytes, with how many were
+/// cut (bounded memory whatever the line; a long line never shows as several).
 const MAX_LINE: usize = 64 << 10;
 /// The most matches `file search` returns.
 pub const MAX_MATCHES: usize = 10_000;
@@ -261,7 +269,16 @@ pub fn record(root: &Path, topic: Topic, line: &str) -> OpResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading: every path resolved inside the log directory.
+// Reading: every path resolved inside the log directory, by the kernel.
+//
+// Checking a path and then opening it by name leaves a window in which the owner of the log
+// directory can put a link where a checked directory was. So nothing here opens a path: the log
+// directory is opened once (`O_NOFOLLOW | O_DIRECTORY`), and every file or directory under it
+// is opened relative to the descriptor of its parent, one name at a time, with `O_NOFOLLOW` —
+// the kernel refuses a link at every step, whatever changed since anything was looked at. A
+// file is opened `O_NONBLOCK` and checked with `fstat` on the open descriptor: only a regular
+// file is read (a FIFO or a device can neither hang nor be read), and directories are listed
+// from their descriptor.
 
 /// A path as typed, relative to the log directory: its words, checked.
 fn words(spec: &str) -> OpResult<Vec<&str>> {
@@ -307,74 +324,194 @@ fn link_refused(shown: &str) -> OpError {
     )
 }
 
+fn not_regular(shown: &str) -> OpError {
+    OpError::new(Kind::Invalid, format!("'{shown}' is not a regular file"))
+}
+
+fn is_link_error(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(nix::errno::Errno::ELOOP as i32)
+}
+
 fn io_error(shown: &str, e: io::Error) -> OpError {
     if e.kind() == io::ErrorKind::NotFound {
         return not_found(shown);
     }
-    // O_NOFOLLOW on a link that appeared since it was checked.
-    if e.raw_os_error() == Some(nix::errno::Errno::ELOOP as i32) {
+    // O_NOFOLLOW met a link.
+    if is_link_error(&e) {
         return link_refused(shown);
     }
     OpError::new(Kind::Storage, format!("cannot read '{shown}': {e}")).caused_by(e)
 }
 
-/// The log directory itself, refused if it is a link; `Ok(None)` when there is none yet.
-fn root_dir(root: &Path) -> OpResult<Option<PathBuf>> {
-    let dir = log_dir(root);
-    match fs::symlink_metadata(&dir) {
-        Ok(m) if m.file_type().is_symlink() => Err(link_refused(DIR)),
-        Ok(m) if m.is_dir() => Ok(Some(dir)),
+/// What a stat says an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    File,
+    Dir,
+    Link,
+    Other,
+}
+
+fn ty(st: &FileStat) -> Ty {
+    match st.st_mode & libc::S_IFMT {
+        libc::S_IFREG => Ty::File,
+        libc::S_IFDIR => Ty::Dir,
+        libc::S_IFLNK => Ty::Link,
+        _ => Ty::Other,
+    }
+}
+
+/// An entry of the log directory, opened without following a link.
+#[derive(Debug)]
+enum Found {
+    /// A directory, open for listing and for opening what it holds.
+    Dir(OwnedFd),
+    /// A regular file, open for reading (blocking), with its stat.
+    File(File, FileStat),
+    /// Anything else (a FIFO, a socket, a device): never opened for reading.
+    Other(FileStat),
+}
+
+/// Open `name`, one name in the directory `dir`, never following a link: `openat` with
+/// `O_NOFOLLOW` (a link is `ELOOP`, from the kernel, at the moment of the open) and
+/// `O_NONBLOCK` (opening a FIFO does not wait for a writer). `name` must be a single name:
+/// no `/`, not `.` or `..`, so nothing is resolved beyond `dir`'s own entry.
+fn open_nofollow(dir: BorrowedFd<'_>, name: &str) -> io::Result<OwnedFd> {
+    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\0']) {
+        return Err(io::Error::from(nix::errno::Errno::EINVAL));
+    }
+    Ok(openat(
+        dir,
+        name,
+        OFlag::O_RDONLY
+            | OFlag::O_NOFOLLOW
+            | OFlag::O_NONBLOCK
+            | OFlag::O_CLOEXEC
+            | OFlag::O_NOCTTY,
+        Mode::empty(),
+    )?)
+}
+
+/// Open the entry `name` of `dir` as what it is. A link is `ELOOP`; an entry that is neither a
+/// regular file nor a directory is reported, not opened, when it is seen as such beforehand,
+/// and whatever was opened is judged by `fstat` of the descriptor itself (so an entry replaced
+/// in between is judged as what was actually opened).
+fn open_entry(dir: BorrowedFd<'_>, name: &str) -> io::Result<Found> {
+    let seen = fstatat(dir, name, AtFlags::AT_SYMLINK_NOFOLLOW)?;
+    match ty(&seen) {
+        Ty::Link => return Err(io::Error::from(nix::errno::Errno::ELOOP)),
+        Ty::Other => return Ok(Found::Other(seen)),
+        Ty::File | Ty::Dir => {}
+    }
+    let fd = open_nofollow(dir, name)?;
+    let st = fstat(&fd)?;
+    Ok(match ty(&st) {
+        Ty::Dir => Found::Dir(fd),
+        Ty::File => {
+            // Reads wait for data again, as on any file.
+            let flags = OFlag::from_bits_truncate(fcntl(&fd, FcntlArg::F_GETFL)?);
+            fcntl(&fd, FcntlArg::F_SETFL(flags - OFlag::O_NONBLOCK))?;
+            Found::File(File::from(fd), st)
+        }
+        _ => Found::Other(st),
+    })
+}
+
+/// The log directory itself, opened without following a link; `Ok(None)` when there is none
+/// yet. (The state directory above it is the node's own and is opened as it is.)
+fn open_log_dir(root: &Path) -> OpResult<Option<OwnedFd>> {
+    let state = match nix::fcntl::open(
+        root,
+        OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    ) {
+        Ok(fd) => fd,
+        Err(nix::errno::Errno::ENOENT) => return Ok(None),
+        Err(e) => return Err(io_error(DIR, e.into())),
+    };
+    match open_entry(state.as_fd(), DIR) {
+        Ok(Found::Dir(fd)) => Ok(Some(fd)),
         Ok(_) => Err(OpError::new(
             Kind::Storage,
-            format!("{} is not a directory", dir.display()),
+            format!("{} is not a directory", log_dir(root).display()),
         )),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) if is_link_error(&e) => Err(link_refused(DIR)),
         Err(e) => Err(io_error(DIR, e)),
     }
 }
 
-/// Follow `words` down from the log directory, refusing a link at any step.
-fn walk(root: &Path, words: &[&str], shown: &str) -> OpResult<(PathBuf, fs::Metadata)> {
-    let Some(mut path) = root_dir(root)? else {
+/// Open `words` down from the log directory descriptor `top`, one name at a time, refusing a
+/// link at any step. Returns the parent's descriptor (none for the log directory itself) and
+/// what the last word is.
+fn walk_from(top: OwnedFd, words: &[&str], shown: &str) -> OpResult<(Option<OwnedFd>, Found)> {
+    let mut parent = None;
+    let mut cur = Found::Dir(top);
+    for (i, w) in words.iter().enumerate() {
+        let Found::Dir(dir) = cur else {
+            return Err(not_found(shown));
+        };
+        cur = match open_entry(dir.as_fd(), w) {
+            Ok(f) => f,
+            Err(e) if is_link_error(&e) => {
+                return Err(link_refused(&one_line(&words[..=i].join("/"))))
+            }
+            Err(e) => return Err(io_error(shown, e)),
+        };
+        parent = Some(dir);
+    }
+    Ok((parent, cur))
+}
+
+/// [`walk_from`] the node's log directory.
+fn walk(root: &Path, words: &[&str], shown: &str) -> OpResult<(Option<OwnedFd>, Found)> {
+    let Some(top) = open_log_dir(root)? else {
         return Err(not_found(shown).hint("this node has written no log yet"));
     };
-    let mut meta = fs::symlink_metadata(&path).map_err(|e| io_error(shown, e))?;
-    for (i, w) in words.iter().enumerate() {
-        if !meta.is_dir() {
-            return Err(not_found(shown));
-        }
-        path.push(w);
-        meta = fs::symlink_metadata(&path).map_err(|e| io_error(shown, e))?;
-        if meta.file_type().is_symlink() {
-            return Err(link_refused(&one_line(&words[..=i].join("/"))));
-        }
-    }
-    Ok((path, meta))
+    walk_from(top, words, shown)
+}
+
+/// A regular file of the log directory, open, with the descriptor of its directory and its
+/// name there (for `file tail --follow` to see a rotation).
+struct Opened {
+    file: File,
+    parent: OwnedFd,
+    leaf: String,
 }
 
 /// Open a regular file of the log directory, never through a link.
-fn open_file(root: &Path, spec: &str) -> OpResult<(File, PathBuf, String)> {
+fn open_file(root: &Path, spec: &str) -> OpResult<Opened> {
     let shown = one_line(spec).into_owned();
     let w = words(spec)?;
-    let (path, meta) = walk(root, &w, &shown)?;
-    if meta.is_dir() {
-        return Err(
+    match walk(root, &w, &shown)? {
+        (Some(parent), Found::File(file, _)) => Ok(Opened {
+            file,
+            parent,
+            leaf: w.last().map(|s| s.to_string()).unwrap_or_default(),
+        }),
+        (_, Found::Dir(_)) => Err(
             OpError::new(Kind::Invalid, format!("'{shown}' is a directory"))
                 .hint(format!("list it with: file list activelog {shown}")),
-        );
+        ),
+        _ => Err(not_regular(&shown)),
     }
-    if !meta.is_file() {
-        return Err(OpError::new(
-            Kind::Invalid,
-            format!("'{shown}' is not a regular file"),
-        ));
+}
+
+/// The names in the directory `dir` (`.` and `..`, and names that are not UTF-8, left out),
+/// read from its descriptor.
+fn names_in(dir: OwnedFd) -> io::Result<(Dir, Vec<String>)> {
+    let mut d = Dir::from_fd(dir)?;
+    let mut names = Vec::new();
+    for e in d.iter() {
+        let e = e?;
+        let Ok(name) = e.file_name().to_str() else {
+            continue;
+        };
+        if name != "." && name != ".." {
+            names.push(name.to_owned());
+        }
     }
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits())
-        .open(&path)
-        .map_err(|e| io_error(&shown, e))?;
-    Ok((file, path, w.join("/")))
+    Ok((d, names))
 }
 
 /// Whether `name` matches the shell pattern `pat` (`*` any run of characters, `?` one).
@@ -428,22 +565,19 @@ pub enum Order {
     Size,
 }
 
-fn entry(name: String, m: &fs::Metadata) -> Entry {
-    let ft = m.file_type();
-    let kind = if ft.is_symlink() {
-        "link"
-    } else if ft.is_dir() {
-        "dir"
-    } else if ft.is_file() {
-        "file"
-    } else {
-        "other"
+fn entry(name: String, st: &FileStat) -> Entry {
+    let t = ty(st);
+    let kind = match t {
+        Ty::Link => "link",
+        Ty::Dir => "dir",
+        Ty::File => "file",
+        Ty::Other => "other",
     };
-    let mtime = m.mtime();
+    let mtime = st.st_mtime;
     Entry {
         name,
         kind,
-        size: if ft.is_file() { m.len() } else { 0 },
+        size: if t == Ty::File { st.st_size as u64 } else { 0 },
         modified: jiff::Timestamp::from_second(mtime)
             .map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string())
             .unwrap_or_default(),
@@ -460,38 +594,40 @@ pub fn list(root: &Path, spec: &str, order: Order, reverse: bool) -> OpResult<Ve
         Some(last) if has_wildcard(last) => w.pop(),
         _ => None,
     };
-    if w.is_empty() && pattern.is_none() && root_dir(root)?.is_none() {
-        // A node that has written no log yet: an empty log directory.
-        return Ok(Vec::new());
-    }
-    let (path, meta) = walk(root, &w, &shown)?;
+    let Some(top) = open_log_dir(root)? else {
+        if w.is_empty() && pattern.is_none() {
+            // A node that has written no log yet: an empty log directory.
+            return Ok(Vec::new());
+        }
+        return Err(not_found(&shown).hint("this node has written no log yet"));
+    };
     let prefix = if w.is_empty() {
         String::new()
     } else {
         format!("{}/", w.join("/"))
     };
     let mut out = Vec::new();
-    if !meta.is_dir() {
-        if pattern.is_some() {
-            return Err(not_found(&shown));
-        }
-        out.push(entry(w.join("/"), &meta));
-    } else {
-        let rd = fs::read_dir(&path).map_err(|e| io_error(&shown, e))?;
-        for e in rd {
-            let e = e.map_err(|e| io_error(&shown, e))?;
-            let Ok(name) = e.file_name().into_string() else {
-                continue;
-            };
-            if pattern.is_some_and(|p| !wildcard(p, &name)) {
-                continue;
+    match walk_from(top, &w, &shown)? {
+        (_, Found::Dir(dir)) => {
+            let (dir, names) = names_in(dir).map_err(|e| io_error(&shown, e))?;
+            for name in names {
+                if pattern.is_some_and(|p| !wildcard(p, &name)) {
+                    continue;
+                }
+                let st = match fstatat(&dir, name.as_str(), AtFlags::AT_SYMLINK_NOFOLLOW) {
+                    Ok(st) => st,
+                    // Rotated away since the directory was read.
+                    Err(nix::errno::Errno::ENOENT) => continue,
+                    Err(e) => return Err(io_error(&shown, e.into())),
+                };
+                out.push(entry(format!("{prefix}{name}"), &st));
             }
-            let m = fs::symlink_metadata(e.path()).map_err(|e| io_error(&shown, e))?;
-            out.push(entry(format!("{prefix}{name}"), &m));
+            if pattern.is_some() && out.is_empty() {
+                return Err(not_found(&shown));
+            }
         }
-        if pattern.is_some() && out.is_empty() {
-            return Err(not_found(&shown));
-        }
+        _ if pattern.is_some() => return Err(not_found(&shown)),
+        (_, Found::File(_, st)) | (_, Found::Other(st)) => out.push(entry(w.join("/"), &st)),
     }
     match order {
         Order::Name => out.sort_by(|a, b| a.name.cmp(&b.name)),
@@ -504,33 +640,79 @@ pub fn list(root: &Path, spec: &str, order: Order, reverse: bool) -> OpResult<Ve
     Ok(out)
 }
 
-/// A line of a log as text: invalid UTF-8 replaced, the line ending dropped.
-fn text(bytes: &[u8]) -> String {
+/// A line of a log as text: invalid UTF-8 replaced, the line ending dropped, and — for a line
+/// that was longer than [`MAX_LINE`] and of which only the first [`MAX_LINE`] bytes were kept
+/// — how much was cut (`… (N bytes cut)`), so one long line is always shown as one line.
+fn shown_line(bytes: &[u8], cut: u64) -> String {
     let b = bytes.strip_suffix(b"\n").unwrap_or(bytes);
     let b = b.strip_suffix(b"\r").unwrap_or(b);
-    String::from_utf8_lossy(b).into_owned()
+    let mut s = String::from_utf8_lossy(b).into_owned();
+    if cut > 0 {
+        s.push_str(&format!(" … ({cut} bytes cut)"));
+    }
+    s
+}
+
+/// A whole line, cut to its first [`MAX_LINE`] bytes (its line ending not counted).
+fn cut_line(line: &[u8]) -> String {
+    let body = line.strip_suffix(b"\n").unwrap_or(line);
+    if body.len() > MAX_LINE {
+        shown_line(&body[..MAX_LINE], (body.len() - MAX_LINE) as u64)
+    } else {
+        shown_line(line, 0)
+    }
+}
+
+/// Read the next line of `r` — up to its newline, or the end of the file — keeping its first
+/// [`MAX_LINE`] bytes in `buf` and skipping the rest (memory stays bounded whatever the line).
+/// `None` at the end of the file; otherwise the number of bytes skipped. Only a real newline
+/// ends a line, so a long line is still one line.
+fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<Option<u64>> {
+    buf.clear();
+    let mut cut = 0u64;
+    let mut any = false;
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            break;
+        }
+        any = true;
+        let newline = avail.iter().position(|b| *b == b'\n');
+        let body = &avail[..newline.unwrap_or(avail.len())];
+        let keep = MAX_LINE.saturating_sub(buf.len()).min(body.len());
+        buf.extend_from_slice(&body[..keep]);
+        cut += (body.len() - keep) as u64;
+        let used = body.len() + usize::from(newline.is_some());
+        r.consume(used);
+        if newline.is_some() {
+            break;
+        }
+    }
+    Ok(any.then_some(cut))
 }
 
 /// Every line of a log file, to `line` (which returns `false` to stop); a line is read at a
-/// time, so a large file never sits in memory.
+/// time, so a large file never sits in memory (a line over [`MAX_LINE`] bytes is shown cut).
 pub fn view(
     root: &Path,
     spec: &str,
     cancel: &Cancel,
     line: &mut dyn FnMut(&str) -> bool,
 ) -> OpResult {
-    let (file, _, _) = open_file(root, spec)?;
+    let opened = open_file(root, spec)?;
     let shown = one_line(spec).into_owned();
-    let mut r = BufReader::new(file);
+    let mut r = BufReader::new(opened.file);
     let mut buf = Vec::new();
     loop {
         cancel.check()?;
-        buf.clear();
-        let n = (&mut r)
-            .take(MAX_LINE as u64)
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| io_error(&shown, e))?;
-        if n == 0 || !line(&text(&buf)) {
+        let Some(cut) = read_line(&mut r, &mut buf).map_err(|e| io_error(&shown, e))? else {
+            return Ok(());
+        };
+        if !line(&shown_line(&buf, cut)) {
             return Ok(());
         }
     }
@@ -564,14 +746,15 @@ fn last_lines(file: &mut File, n: usize) -> io::Result<(Vec<String>, u64)> {
         lines.remove(0);
     }
     let from = lines.len().saturating_sub(n);
-    let out = lines[from..].iter().map(|l| text(l)).collect();
+    let out = lines[from..].iter().map(|l| cut_line(l)).collect();
     file.seek(SeekFrom::Start(end))?;
     Ok((out, end))
 }
 
 /// `file tail`: the last `n` lines of a log to `line`; with `follow`, then every line added
 /// until cancelled (Ctrl-C), across a rotation (the new file is read from its start). Memory
-/// stays bounded: what is read back is capped, and a line is passed on as it completes.
+/// stays bounded: what is read back is capped, and a line is passed on as it completes (a
+/// line over [`MAX_LINE`] bytes cut, as `file view` shows it).
 pub fn tail(
     root: &Path,
     spec: &str,
@@ -580,7 +763,11 @@ pub fn tail(
     cancel: &Cancel,
     line: &mut dyn FnMut(&str) -> bool,
 ) -> OpResult {
-    let (mut file, path, _) = open_file(root, spec)?;
+    let Opened {
+        mut file,
+        mut parent,
+        leaf,
+    } = open_file(root, spec)?;
     let shown = one_line(spec).into_owned();
     let (lines, mut pos) = last_lines(&mut file, n).map_err(|e| io_error(&shown, e))?;
     for l in &lines {
@@ -591,7 +778,9 @@ pub fn tail(
     if !follow {
         return Ok(());
     }
+    // The line being read: its first MAX_LINE bytes, and how many more were skipped.
     let mut partial: Vec<u8> = Vec::new();
+    let mut cut = 0u64;
     let mut chunk = vec![0u8; 64 << 10];
     // The log was rotated: the old file is read to its end once more, then the new one.
     let mut rotated = false;
@@ -600,10 +789,14 @@ pub fn tail(
         if got > 0 {
             pos += got as u64;
             for piece in chunk[..got].split_inclusive(|b| *b == b'\n') {
-                partial.extend_from_slice(piece);
-                if piece.ends_with(b"\n") || partial.len() >= MAX_LINE {
-                    let keep_going = line(&text(&partial));
+                let body = piece.strip_suffix(b"\n").unwrap_or(piece);
+                let keep = MAX_LINE.saturating_sub(partial.len()).min(body.len());
+                partial.extend_from_slice(&body[..keep]);
+                cut += (body.len() - keep) as u64;
+                if piece.ends_with(b"\n") {
+                    let keep_going = line(&shown_line(&partial, cut));
                     partial.clear();
+                    cut = 0;
                     if !keep_going {
                         return Ok(());
                     }
@@ -614,12 +807,17 @@ pub fn tail(
         if rotated {
             rotated = false;
             // The old file's last line, if it had no newline, ends with it.
-            if !partial.is_empty() && !line(&text(&std::mem::take(&mut partial))) {
-                return Ok(());
+            if !partial.is_empty() || cut > 0 {
+                let last = shown_line(&std::mem::take(&mut partial), cut);
+                cut = 0;
+                if !line(&last) {
+                    return Ok(());
+                }
             }
             match open_file(root, spec) {
-                Ok((f, _, _)) => {
-                    file = f;
+                Ok(o) => {
+                    file = o.file;
+                    parent = o.parent;
                     pos = 0;
                     continue;
                 }
@@ -632,10 +830,10 @@ pub fn tail(
         if cancel.wait(FOLLOW_POLL) {
             return Err(OpError::interrupted());
         }
-        let open = file.metadata().map_err(|e| io_error(&shown, e))?;
-        match fs::symlink_metadata(&path) {
-            Ok(m) if m.dev() != open.dev() || m.ino() != open.ino() => rotated = true,
-            Ok(_) if open.len() < pos => {
+        let open = fstat(&file).map_err(|e| io_error(&shown, e.into()))?;
+        match fstatat(&parent, leaf.as_str(), AtFlags::AT_SYMLINK_NOFOLLOW) {
+            Ok(m) if m.st_dev != open.st_dev || m.st_ino != open.st_ino => rotated = true,
+            Ok(_) if (open.st_size as u64) < pos => {
                 // Truncated in place: read it again from its start.
                 file.seek(SeekFrom::Start(0))
                     .map_err(|e| io_error(&shown, e))?;
@@ -671,33 +869,44 @@ pub struct Search {
     pub truncated: bool,
 }
 
-/// The regular files under `dir` (links are never followed), in name order.
-fn files_under(dir: &Path, rel: &str, out: &mut Vec<(PathBuf, String)>) -> io::Result<()> {
-    let mut entries: Vec<(String, PathBuf)> = fs::read_dir(dir)?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path())))
-        .collect();
-    entries.sort();
-    for (name, path) in entries {
-        let Ok(m) = fs::symlink_metadata(&path) else {
+/// Directories `file search` goes down at most (a bound on the descriptors held open).
+const MAX_DEPTH: usize = 32;
+
+/// The regular files under the open directory `dir` (links are never followed), in name
+/// order, as their words under the log directory. Each is opened again from the log
+/// directory when it is read.
+fn files_under(dir: OwnedFd, rel: &[String], depth: usize, out: &mut Vec<Vec<String>>) {
+    let Ok((dir, mut names)) = names_in(dir) else {
+        return;
+    };
+    names.sort();
+    for name in names {
+        let Ok(st) = fstatat(&dir, name.as_str(), AtFlags::AT_SYMLINK_NOFOLLOW) else {
             continue;
         };
-        let r = if rel.is_empty() {
-            name
-        } else {
-            format!("{rel}/{name}")
+        let t = ty(&st);
+        // Opened as a directory, never through a link, whatever it is by now.
+        let sub = match t {
+            Ty::Dir if depth < MAX_DEPTH => match open_entry(dir.as_fd(), &name) {
+                Ok(Found::Dir(sub)) => Some(sub),
+                _ => continue,
+            },
+            Ty::File => None,
+            _ => continue,
         };
-        if m.is_dir() {
-            files_under(&path, &r, out)?;
-        } else if m.is_file() {
-            out.push((path, r));
+        let mut r = rel.to_vec();
+        r.push(name);
+        match sub {
+            Some(sub) => files_under(sub, &r, depth + 1, out),
+            None => out.push(r),
         }
     }
-    Ok(())
 }
 
 /// `file search`: the lines holding `pattern` (a plain substring; with `ignore_case`, in any
-/// case) in every log file under `spec` (a directory, searched recursively, or a file).
+/// case) in every log file under `spec` (a directory, searched recursively, or a file). Line
+/// numbers count real lines; a line over [`MAX_LINE`] bytes is searched and shown in its first
+/// [`MAX_LINE`] bytes.
 pub fn search(
     root: &Path,
     pattern: &str,
@@ -710,17 +919,24 @@ pub fn search(
     }
     let shown = one_line(spec).into_owned();
     let w = words(spec)?;
-    let mut files = Vec::new();
     let rel = w.join("/");
-    if w.is_empty() && root_dir(root)?.is_none() {
-        // No log yet: nothing to search.
-    } else {
-        let (path, meta) = walk(root, &w, &shown)?;
-        if meta.is_dir() {
-            files_under(&path, &rel, &mut files).map_err(|e| io_error(&shown, e))?;
-        } else if meta.is_file() {
-            files.push((path, rel.clone()));
+    // The files to search, each with its name, open or to be opened by its words.
+    let mut files: Vec<(String, Option<File>, Vec<String>)> = Vec::new();
+    match open_log_dir(root)? {
+        None if w.is_empty() => {
+            // No log yet: nothing to search.
         }
+        None => return Err(not_found(&shown).hint("this node has written no log yet")),
+        Some(top) => match walk_from(top, &w, &shown)? {
+            (_, Found::Dir(dir)) => {
+                let base: Vec<String> = w.iter().map(|s| s.to_string()).collect();
+                let mut found = Vec::new();
+                files_under(dir, &base, 0, &mut found);
+                files.extend(found.into_iter().map(|f| (f.join("/"), None, f)));
+            }
+            (_, Found::File(f, _)) => files.push((rel.clone(), Some(f), Vec::new())),
+            (_, Found::Other(_)) => {}
+        },
     }
     let needle = if ignore_case {
         pattern.to_lowercase()
@@ -736,31 +952,31 @@ pub fn search(
         truncated: false,
     };
     let mut buf = Vec::new();
-    'files: for (path, name) in files {
+    'files: for (name, open, words) in files {
         cancel.check()?;
-        let file = match fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits())
-            .open(&path)
-        {
-            Ok(f) => f,
-            // Rotated away or replaced by a link since it was listed.
-            Err(_) => continue,
+        let file = match open {
+            Some(f) => f,
+            None => {
+                let ws: Vec<&str> = words.iter().map(String::as_str).collect();
+                let Ok(Some(top)) = open_log_dir(root) else {
+                    continue;
+                };
+                match walk_from(top, &ws, &name) {
+                    Ok((_, Found::File(f, _))) => f,
+                    // Rotated away, or no longer a regular file, since it was listed.
+                    _ => continue,
+                }
+            }
         };
         out.files_searched += 1;
         let mut r = BufReader::new(file);
         let mut number = 0u64;
         loop {
-            buf.clear();
-            let n = (&mut r)
-                .take(MAX_LINE as u64)
-                .read_until(b'\n', &mut buf)
-                .map_err(|e| io_error(&name, e))?;
-            if n == 0 {
+            let Some(cut) = read_line(&mut r, &mut buf).map_err(|e| io_error(&name, e))? else {
                 break;
-            }
+            };
             number += 1;
-            let t = text(&buf);
+            let t = shown_line(&buf, 0);
             let hit = if ignore_case {
                 t.to_lowercase().contains(&needle)
             } else {
@@ -774,7 +990,7 @@ pub fn search(
                 out.matches.push(Match {
                     file: name.clone(),
                     line: number,
-                    text: t,
+                    text: shown_line(&buf, cut),
                 });
             }
         }
@@ -782,20 +998,21 @@ pub fn search(
     Ok(out)
 }
 
-/// The files `file get` sends: one file, or the regular files of a directory whose names
-/// match the pattern in the last word. Links are refused; a directory is refused (name its
-/// files, e.g. `orchestration-audit/*`).
-pub fn files_to_get(root: &Path, spec: &str) -> OpResult<Vec<(PathBuf, String)>> {
+/// The files `file get` sends, as their paths under the log directory: one file, or the
+/// regular files of a directory whose names match the pattern in the last word. Links are
+/// refused; a directory is refused (name its files, e.g. `orchestration-audit/*`).
+pub fn files_to_get(root: &Path, spec: &str) -> OpResult<Vec<String>> {
     let shown = one_line(spec).into_owned();
     let mut w = words(spec)?;
     let pattern = match w.last() {
         Some(last) if has_wildcard(last) => w.pop(),
         _ => None,
     };
-    let (path, meta) = walk(root, &w, &shown)?;
+    let found = walk(root, &w, &shown)?.1;
     let Some(pattern) = pattern else {
-        if meta.is_dir() {
-            return Err(
+        return match found {
+            Found::File(..) => Ok(vec![w.join("/")]),
+            Found::Dir(_) => Err(
                 OpError::new(Kind::Invalid, format!("'{shown}' is a directory")).hint(format!(
                     "name its files with a pattern, e.g. file get activelog {}*",
                     if w.is_empty() {
@@ -804,59 +1021,51 @@ pub fn files_to_get(root: &Path, spec: &str) -> OpResult<Vec<(PathBuf, String)>>
                         format!("{}/", w.join("/"))
                     }
                 )),
-            );
-        }
-        if !meta.is_file() {
-            return Err(OpError::new(
-                Kind::Invalid,
-                format!("'{shown}' is not a regular file"),
-            ));
-        }
-        return Ok(vec![(path, w.join("/"))]);
+            ),
+            Found::Other(_) => Err(not_regular(&shown)),
+        };
     };
-    if !meta.is_dir() {
+    let Found::Dir(dir) = found else {
         return Err(not_found(&shown));
-    }
+    };
     let prefix = if w.is_empty() {
         String::new()
     } else {
         format!("{}/", w.join("/"))
     };
+    let (dir, names) = names_in(dir).map_err(|e| io_error(&shown, e))?;
     let mut out = Vec::new();
-    for e in fs::read_dir(&path).map_err(|e| io_error(&shown, e))? {
-        let e = e.map_err(|e| io_error(&shown, e))?;
-        let Ok(name) = e.file_name().into_string() else {
-            continue;
-        };
+    for name in names {
         if !wildcard(pattern, &name) {
             continue;
         }
-        let m = fs::symlink_metadata(e.path()).map_err(|e| io_error(&shown, e))?;
-        if m.file_type().is_symlink() {
-            return Err(link_refused(&one_line(&format!("{prefix}{name}"))));
-        }
-        if m.is_file() {
-            out.push((e.path(), format!("{prefix}{name}")));
+        let st = match fstatat(&dir, name.as_str(), AtFlags::AT_SYMLINK_NOFOLLOW) {
+            Ok(st) => st,
+            Err(nix::errno::Errno::ENOENT) => continue,
+            Err(e) => return Err(io_error(&shown, e.into())),
+        };
+        match ty(&st) {
+            Ty::Link => return Err(link_refused(&one_line(&format!("{prefix}{name}")))),
+            Ty::File => out.push(format!("{prefix}{name}")),
+            _ => {}
         }
     }
     if out.is_empty() {
         return Err(not_found(&shown));
     }
-    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out.sort();
     Ok(out)
 }
 
-/// Read a log file named by [`files_to_get`] for sending (never through a link, at most
-/// [`MAX_GET`] bytes).
-pub fn read_for_get(path: &Path, name: &str) -> OpResult<Vec<u8>> {
+/// Read a log file named by [`files_to_get`] for sending (opened again from the log
+/// directory, never through a link, only a regular file, at most [`MAX_GET`] bytes).
+pub fn read_for_get(root: &Path, name: &str) -> OpResult<Vec<u8>> {
+    let opened = open_file(root, name)?;
     let shown = one_line(name).into_owned();
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits())
-        .open(path)
-        .map_err(|e| io_error(&shown, e))?;
     let mut data = Vec::new();
-    file.take(MAX_GET + 1)
+    opened
+        .file
+        .take(MAX_GET + 1)
         .read_to_end(&mut data)
         .map_err(|e| io_error(&shown, e))?;
     if data.len() as u64 > MAX_GET {
@@ -868,25 +1077,76 @@ pub fn read_for_get(path: &Path, name: &str) -> OpResult<Vec<u8>> {
     Ok(data)
 }
 
-/// `file get`: send the files `spec` names to the SFTP server's directory, each under its own
-/// name, written atomically. Returns the remote paths.
+/// The SFTP subdirectory a node's files go to: its host name (`utils node show`), made safe
+/// as one name of a path.
+pub fn node_dir_name(hostname: &str) -> String {
+    let host = hostname.trim().trim_end_matches('.');
+    let s: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() || s.chars().all(|c| c == '.') {
+        "node".to_owned()
+    } else {
+        s
+    }
+}
+
+/// `file get`: send the files `spec` names to the SFTP server, into the subdirectory of the
+/// SFTP directory named after this node's host name (made if missing), each under its own
+/// name. Nothing is ever written over: each file is written to a temporary name created
+/// exclusively and then renamed to its name only if there is no file of that name; a file
+/// that exists already is refused (the files before it are sent). Returns the remote paths.
 pub fn get(
-    node: &super::Node,
+    node: &mut super::Node,
     conn: &crate::clients::ssh::Connection,
     target: &super::inventory::SftpTarget,
     spec: &str,
     progress: &mut dyn FnMut(&str, u64, Option<u64>),
 ) -> OpResult<Vec<String>> {
     let files = files_to_get(node.root(), spec)?;
+    let host = node_dir_name(&node.identity()?.hostname);
+    let base_dir = target.dir.trim_end_matches('/');
+    let dir = format!("{base_dir}/{host}");
+    // The SFTP directory must exist (an error names it); the node's subdirectory is made.
+    conn.check_dir(if base_dir.is_empty() { "/" } else { base_dir })?;
+    conn.make_dir(&dir)?;
     let mut sent = Vec::new();
-    for (path, name) in files {
+    for name in files {
         node.cancel.check()?;
-        let data = read_for_get(&path, &name)?;
+        let data = read_for_get(node.root(), &name)?;
         let base = name.rsplit('/').next().unwrap_or(&name).to_owned();
-        conn.write_file_atomic(&target.dir, &base, &data, &node.cancel, &mut |d, t| {
-            progress(&base, d, t)
-        })?;
-        sent.push(format!("{}/{base}", target.dir.trim_end_matches('/')));
+        let remote = format!("{dir}/{base}");
+        let written =
+            conn.write_file_no_replace(&dir, &base, &data, &node.cancel, &mut |d, t| {
+                progress(&base, d, t)
+            })?;
+        if !written {
+            let done = if sent.is_empty() {
+                String::new()
+            } else {
+                format!(" (sent before it: {})", sent.join(", "))
+            };
+            return Err(OpError::new(
+                Kind::Forbidden,
+                format!(
+                    "{} exists on the SFTP server already: it was left as it was and '{}' was not sent{done}",
+                    one_line(&remote),
+                    one_line(&name)
+                ),
+            )
+            .hint(format!(
+                "move or remove {} on the SFTP server first, or send to another --sftp-directory",
+                one_line(&remote)
+            )));
+        }
+        sent.push(remote);
     }
     Ok(sent)
 }
@@ -1003,6 +1263,184 @@ mod tests {
                 "up link"
             ]
         );
+    }
+
+    /// The descriptor-relative opens, called directly: the kernel refuses a link where a
+    /// directory was checked, and a directory once opened is the one read from, whatever its
+    /// name leads to by then.
+    #[test]
+    fn a_link_on_the_way_is_refused_by_the_kernel_not_by_a_check_before() {
+        let (d, root) = logs();
+        let outside = d.path().join("outside");
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("shadow"), "root:SECRET\n").unwrap();
+        fs::create_dir_all(root.join("logs/sub")).unwrap();
+        fs::write(root.join("logs/sub/shadow"), "a log line\n").unwrap();
+        let top = open_log_dir(&root).unwrap().unwrap();
+
+        // The directory `sub` is opened (as `walk` does after its check)...
+        let Found::Dir(sub) = open_entry(top.as_fd(), "sub").unwrap() else {
+            panic!("sub is a directory")
+        };
+        // ...then its owner swaps it for a link to a directory outside the log directory.
+        fs::rename(root.join("logs/sub"), root.join("logs/sub.old")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("logs/sub")).unwrap();
+        // The file is opened in the directory that was opened, not through the link.
+        let Found::File(mut f, _) = open_entry(sub.as_fd(), "shadow").unwrap() else {
+            panic!("shadow is a file")
+        };
+        let mut got = String::new();
+        f.read_to_string(&mut got).unwrap();
+        assert_eq!(got, "a log line\n");
+
+        // Opening the name `sub` now, with no check before it at all: the kernel refuses the
+        // link (O_NOFOLLOW: ELOOP), so the swap can never lead out.
+        let e = open_nofollow(top.as_fd(), "sub").unwrap_err();
+        assert!(is_link_error(&e), "{e}");
+        // The low-level open takes one name only: a path is not resolved by it.
+        for bad in ["sub/shadow", "..", ".", ""] {
+            let e = open_nofollow(top.as_fd(), bad).unwrap_err();
+            assert_eq!(
+                e.raw_os_error(),
+                Some(nix::errno::Errno::EINVAL as i32),
+                "{bad}"
+            );
+        }
+        // Walking `sub/shadow` refuses at `sub`, with the message the commands show.
+        let e = walk(&root, &["sub", "shadow"], "sub/shadow").unwrap_err();
+        assert_eq!(e.kind, Kind::Forbidden);
+        assert!(
+            e.message.contains("'sub' is a symbolic link"),
+            "{}",
+            e.message
+        );
+        let c = Cancel::new();
+        let mut lines = Vec::new();
+        let e = view(&root, "sub/shadow", &c, &mut |l| {
+            lines.push(l.to_owned());
+            true
+        })
+        .unwrap_err();
+        assert_eq!(e.kind, Kind::Forbidden, "{e}");
+        assert!(lines.is_empty());
+        let s = search(&root, "SECRET", "/", false, &c).unwrap();
+        assert!(s.matches.is_empty(), "{:?}", s.matches);
+        assert!(files_to_get(&root, "sub/*").is_err());
+        assert!(read_for_get(&root, "sub/shadow").is_err());
+        // A log directory that is itself a link is refused.
+        fs::rename(root.join("logs"), root.join("logs.real")).unwrap();
+        std::os::unix::fs::symlink(root.join("logs.real"), root.join("logs")).unwrap();
+        let e = open_log_dir(&root).unwrap_err();
+        assert!(e.message.contains("'logs' is a symbolic link"), "{e}");
+    }
+
+    /// A FIFO in the log directory is refused at once by view, tail and get, and skipped by
+    /// search: nothing waits for a writer that never comes.
+    #[test]
+    fn a_fifo_in_the_log_directory_is_refused_without_hanging() {
+        let (_d, root) = logs();
+        fs::write(root.join("logs/serve.log"), "one needle\n").unwrap();
+        nix::unistd::mkfifo(&root.join("logs/pipe.log"), Mode::from_bits_truncate(0o600)).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let r = root.clone();
+        std::thread::spawn(move || {
+            let c = Cancel::new();
+            let top = open_log_dir(&r).unwrap().unwrap();
+            // The open itself, as after a swap that the check did not see, does not wait
+            // (O_NONBLOCK), and what it opened is not taken for a file.
+            open_nofollow(top.as_fd(), "pipe.log").unwrap();
+            let entry = open_entry(top.as_fd(), "pipe.log").unwrap();
+            let view_err = view(&r, "pipe.log", &c, &mut |_| true).unwrap_err();
+            let tail_err = tail(&r, "pipe.log", 5, false, &c, &mut |_| true).unwrap_err();
+            let get_err = files_to_get(&r, "pipe.log").unwrap_err();
+            let read_err = read_for_get(&r, "pipe.log").unwrap_err();
+            let all = search(&r, "needle", "/", false, &c).unwrap();
+            let one = search(&r, "needle", "pipe.log", false, &c).unwrap();
+            let listed = list(&r, "/", Order::Name, false).unwrap();
+            tx.send((
+                matches!(entry, Found::Other(_)),
+                [view_err, tail_err, get_err, read_err].map(|e| e.message),
+                (all.files_searched, all.matches.len(), one.files_searched),
+                listed
+                    .iter()
+                    .map(|e| format!("{} {}", e.name, e.kind))
+                    .collect::<Vec<_>>(),
+            ))
+            .unwrap();
+        });
+        let (other, errors, searched, listed) = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a FIFO made the log commands hang");
+        assert!(other);
+        for m in errors {
+            assert_eq!(m, "'pipe.log' is not a regular file");
+        }
+        assert_eq!(searched, (1, 1, 0));
+        assert_eq!(
+            listed,
+            [
+                "orchestration-audit dir",
+                "pipe.log other",
+                "serve.log file"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_one_line_cut_and_line_numbers_count_real_lines() {
+        // Read through a tiny buffer too, so a line spans many reads.
+        let long = "x".repeat(MAX_LINE + 5);
+        let body = format!("abc\n{long}\n{}\nlast", "y".repeat(MAX_LINE));
+        for cap in [7, 8192] {
+            let mut r = BufReader::with_capacity(cap, body.as_bytes());
+            let mut buf = Vec::new();
+            let mut got = Vec::new();
+            while let Some(cut) = read_line(&mut r, &mut buf).unwrap() {
+                got.push((buf.len(), cut));
+            }
+            assert_eq!(got, [(3, 0), (MAX_LINE, 5), (MAX_LINE, 0), (4, 0)], "{cap}");
+        }
+
+        let (_d, root) = logs();
+        // A peer's long text whose tail, past 64 KiB, looks like a line of its own.
+        let forged = "2026-12-05 10:00:00 UTC user=\"admin\" result=\"Success\"";
+        let padding = "A".repeat(100 << 10);
+        fs::write(
+            root.join("logs/peer.log"),
+            format!("first\n{padding}{forged}\nneedle on line 3\n"),
+        )
+        .unwrap();
+        let cut = (100 << 10) - MAX_LINE + forged.len();
+        let second = format!("{} … ({cut} bytes cut)", "A".repeat(MAX_LINE));
+        let c = Cancel::new();
+        let mut lines = Vec::new();
+        view(&root, "peer.log", &c, &mut |l| {
+            lines.push(l.to_owned());
+            true
+        })
+        .unwrap();
+        assert_eq!(lines, ["first", second.as_str(), "needle on line 3"]);
+        assert!(!lines.iter().any(|l| l.starts_with("2026-")));
+        let mut tailed = Vec::new();
+        tail(&root, "peer.log", 10, false, &c, &mut |l| {
+            tailed.push(l.to_owned());
+            true
+        })
+        .unwrap();
+        assert_eq!(tailed, lines);
+        // The match is on line 3, the third real line, however long line 2 is.
+        let s = search(&root, "needle", "peer.log", false, &c).unwrap();
+        assert_eq!(s.matches.len(), 1);
+        assert_eq!(
+            (s.matches[0].line, s.matches[0].text.as_str()),
+            (3, "needle on line 3")
+        );
+        let s = search(&root, "AAAA", "/", false, &c).unwrap();
+        assert_eq!(s.matches.len(), 1);
+        assert_eq!((s.matches[0].line, &s.matches[0].text), (2, &second));
+        // What was cut is not a line: the forged text is never shown or found as one.
+        let s = search(&root, "result=", "/", false, &c).unwrap();
+        assert!(s.matches.is_empty(), "{:?}", s.matches);
     }
 
     #[test]

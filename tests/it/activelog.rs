@@ -386,13 +386,21 @@ fn sftp_args<'a>(endpoint: &'a str, key: &'a str, dir: &'a str) -> Vec<&'a str> 
 }
 
 #[test]
-fn get_sends_one_file_or_a_pattern_of_files_to_the_sftp_server() {
+fn get_sends_files_under_the_node_name_and_never_over_a_file_on_the_server() {
     let (_d, s) = node();
+    ok(&run(
+        &s,
+        &["utils", "node", "set", "--hostname", "cc-pub.example.com"],
+        "",
+    ));
     let sshd = Sshd::start();
     let endpoint = sshd.endpoint();
     let key = sshd.client_key("ed25519").display().to_string();
     let remote = tempfile::tempdir().unwrap();
     let dir = remote.path().display().to_string();
+    // Something of the server's own in the directory, of a log's name: never touched.
+    std::fs::write(remote.path().join("audit.log"), "the server's own file\n").unwrap();
+    let pub_dir = remote.path().join("cc-pub.example.com");
 
     let mut a = vec!["file", "get", "activelog", "orchestration-audit/audit.log*"];
     a.extend(sftp_args(&endpoint, &key, &dir));
@@ -400,12 +408,13 @@ fn get_sends_one_file_or_a_pattern_of_files_to_the_sftp_server() {
     assert_eq!(r.code, 0, "{}\n{}", r.stderr, sshd.log());
     for name in ["audit.log", "audit.log.1"] {
         assert_eq!(
-            std::fs::read(remote.path().join(name)).unwrap(),
+            std::fs::read(pub_dir.join(name)).unwrap(),
             std::fs::read(s.join("logs/orchestration-audit").join(name)).unwrap(),
             "{name}"
         );
         assert!(
-            r.stderr.contains(&format!("Sent {dir}/{name}")),
+            r.stderr
+                .contains(&format!("Sent {dir}/cc-pub.example.com/{name}")),
             "{}",
             r.stderr
         );
@@ -416,13 +425,55 @@ fn get_sends_one_file_or_a_pattern_of_files_to_the_sftp_server() {
         "{}",
         r.stderr
     );
+    assert_eq!(
+        std::fs::read_to_string(remote.path().join("audit.log")).unwrap(),
+        "the server's own file\n"
+    );
     let mut a = vec!["file", "get", "activelog", "serve.log"];
     a.extend(sftp_args(&endpoint, &key, &dir));
     ok(&run(&s, &a, ""));
+    let first = std::fs::read(s.join("logs/serve.log")).unwrap();
+    assert_eq!(std::fs::read(pub_dir.join("serve.log")).unwrap(), first);
+
+    // The other node of the pair sends its serve.log to the same directory: beside the
+    // first one, under its own name.
+    let (_d2, s2) = node();
+    ok(&run(
+        &s2,
+        &["utils", "node", "set", "--hostname", "cc-sub.example.com"],
+        "",
+    ));
+    std::fs::write(s2.join("logs/serve.log"), "the subscriber's line\n").unwrap();
+    let mut a = vec!["file", "get", "activelog", "serve.log"];
+    a.extend(sftp_args(&endpoint, &key, &dir));
+    ok(&run(&s2, &a, ""));
     assert_eq!(
-        std::fs::read(remote.path().join("serve.log")).unwrap(),
-        std::fs::read(s.join("logs/serve.log")).unwrap()
+        std::fs::read_to_string(remote.path().join("cc-sub.example.com/serve.log")).unwrap(),
+        "the subscriber's line\n"
     );
+    assert_eq!(std::fs::read(pub_dir.join("serve.log")).unwrap(), first);
+
+    // The same file sent again (the log has grown since): refused, naming the file and what
+    // to do; the first copy is intact and nothing is left beside it.
+    std::fs::write(s.join("logs/serve.log"), "a newer line\n").unwrap();
+    let mut a = vec!["file", "get", "activelog", "serve.log"];
+    a.extend(sftp_args(&endpoint, &key, &dir));
+    let r = run(&s, &a, "");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "{dir}/cc-pub.example.com/serve.log exists on the SFTP server already: it was left as it was and 'serve.log' was not sent"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("move or remove") && r.stderr.contains("another --sftp-directory"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(pub_dir.join("serve.log")).unwrap(), first);
+
     // A name that matches nothing asks for no SFTP login and sends nothing.
     let mut a = vec!["file", "get", "activelog", "nothing*"];
     a.extend(sftp_args(&endpoint, &key, &dir));
@@ -434,12 +485,23 @@ fn get_sends_one_file_or_a_pattern_of_files_to_the_sftp_server() {
         "{}",
         r.stderr
     );
-    let mut sent: Vec<String> = std::fs::read_dir(remote.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    sent.sort();
-    assert_eq!(sent, ["audit.log", "audit.log.1", "serve.log"]);
+    let names = |p: &Path| {
+        let mut v: Vec<String> = std::fs::read_dir(p)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names(remote.path()),
+        ["audit.log", "cc-pub.example.com", "cc-sub.example.com"]
+    );
+    assert_eq!(names(&pub_dir), ["audit.log", "audit.log.1", "serve.log"]);
+    assert_eq!(
+        names(&remote.path().join("cc-sub.example.com")),
+        ["serve.log"]
+    );
 }
 
 /// Fill `path` up to `size` bytes with lines of padding.

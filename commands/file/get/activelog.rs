@@ -12,10 +12,13 @@ use crate::ops::logs;
 ///
 /// PATH is a file under the log directory, or a pattern in its last part naming several
 /// (`orchestration-audit/audit.log*`: the audit log and its rotated files; quote it in your own
-/// shell). Each file is written to the SFTP directory under its own name (a temporary name,
-/// then renamed into place). Prompts for what the flags do not give: SFTP Server, SFTP User,
-/// SFTP User's Password and SFTP Directory, as utils system inventory export does. `..`,
-/// absolute paths and symbolic links are refused.
+/// shell). Each file is written under its own name to a subdirectory of the SFTP directory
+/// named after this node's host name (made if missing), so both nodes of a pair can send to
+/// one directory: `DIR/HOSTNAME/serve.log`. Nothing on the server is ever replaced: a file of
+/// that name already there is refused and left as it was (move or remove it first). Prompts
+/// for what the flags do not give: SFTP Server, SFTP User, SFTP User's Password and SFTP
+/// Directory, as utils system inventory export does. `..`, absolute paths and symbolic links
+/// are refused.
 #[derive(Debug, Args)]
 #[command(
     after_long_help = "Examples:\n  admin:file get activelog orchestration-audit/audit.log*\n  $ ccadmin file get activelog serve.log --sftp-server sftp.lab:2222 --sftp-user cc --sftp-password-file pw --sftp-directory /logs"
@@ -37,7 +40,7 @@ pub fn cmd_file_get_activelog(ctx: &mut Ctx, args: FileGetActivelogArgs) -> CmdR
         bar.set_length(total.unwrap_or(done));
         bar.set_position(done);
     };
-    let result = logs::get(&ctx.node, &conn, &target, &args.path, &mut progress);
+    let result = logs::get(&mut ctx.node, &conn, &target, &args.path, &mut progress);
     bar.finish_and_clear();
     let sent = result?;
     for p in &sent {
