@@ -40,9 +40,9 @@ impl Cancel {
     pub fn flag(&self) -> &AtomicBool {
         &self.0.flag
     }
-    pub fn check(&self) -> crate::ops::OpResult {
+    pub fn check(&self) -> crate::op_error::OpResult {
         if self.is_cancelled() {
-            Err(crate::ops::OpError::interrupted())
+            Err(crate::op_error::OpError::interrupted())
         } else {
             Ok(())
         }

@@ -160,9 +160,8 @@ pub fn line_tree() -> clap::Command {
     c
 }
 
-/// Words the shell understands that are not commands of the tree.
-pub const SHELL_WORDS: &[(&str, &str)] =
-    &[("quit", "Leave the shell"), ("exit", "Leave the shell")];
+/// Declared with the help that lists them (below the tree); named here too.
+pub use crate::help::SHELL_WORDS;
 
 #[cfg(test)]
 mod tests {

@@ -3,12 +3,12 @@
 //! (`node`: state, secret stores, the Ctrl-C cancellation token). Nothing in `commands/`
 //! reads a global.
 
-use std::collections::HashMap;
-
+/// The environment snapshot is shared with `serve` (below the console); `Ctx` carries it.
+pub use crate::env::Env;
 use crate::errors::CmdResult;
+use crate::input::Input;
 use crate::ops::Node;
 use crate::output::Ui;
-use crate::prompt::Input;
 use crate::secrets::{NodeSecrets, StoreKind};
 use crate::state::lock::LockGuard;
 use crate::state::Db;
@@ -19,27 +19,6 @@ pub enum Mode {
     Shell,
     Batch,
     OneShot,
-}
-
-/// A snapshot of the environment, taken once at start.
-#[derive(Debug, Clone, Default)]
-pub struct Env(HashMap<String, String>);
-
-impl Env {
-    // The one read of the process environment (clippy.toml forbids it anywhere else).
-    #[allow(clippy::disallowed_methods)]
-    pub fn from_process() -> Env {
-        Env(std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-            .collect())
-    }
-    /// A variable's value; empty counts as unset.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .get(key)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    }
 }
 
 /// Options that hold for the whole session.
@@ -65,20 +44,18 @@ pub struct Ctx {
     /// The line-parsing tree, built on first use and kept: building it costs more than
     /// running a simple command, and a batch parses thousands of lines.
     pub tree: Option<clap::Command>,
+    /// Builds that tree for the node's role (`None`: no role yet); given by the crate root,
+    /// which sits above the clap tree and help.
+    pub tree_for: fn(Option<crate::domain::Role>) -> clap::Command,
 }
 
 impl Ctx {
     /// The command tree that parses shell and batch lines, showing this node's role's
     /// commands (`utils node set --role` clears it).
     pub fn line_tree(&mut self) -> &mut clap::Command {
-        let node = &mut self.node;
-        self.tree.get_or_insert_with(|| {
-            let tree = crate::cli::line_tree();
-            match node.identity() {
-                Ok(n) => crate::help::for_role(tree, n.role),
-                Err(_) => tree,
-            }
-        })
+        let (node, tree_for) = (&mut self.node, self.tree_for);
+        self.tree
+            .get_or_insert_with(|| tree_for(node.identity().ok().map(|n| n.role)))
     }
 
     /// `Err(Interrupted)` once Ctrl-C was pressed; long-running commands call this between steps.
@@ -107,4 +84,18 @@ impl Ctx {
         }
         Ok(g)
     }
+}
+
+/// Ctrl-C fires `cancel`; the running command sees it and stops cleanly. Outside the shell a
+/// second Ctrl-C ends the process at once (exit 130).
+pub fn install_interrupt_handler(cancel: &crate::cancel::Cancel, mode: Mode) {
+    let cancel = cancel.clone();
+    let _ = ctrlc::set_handler(move || {
+        if cancel.is_cancelled() && mode != Mode::Shell {
+            // The second Ctrl-C: the first one's clean stop did not come; the user means it.
+            #[allow(clippy::disallowed_methods)]
+            std::process::exit(crate::errors::exit::INTERRUPTED);
+        }
+        cancel.cancel();
+    });
 }

@@ -48,7 +48,7 @@ macro_rules! text_enum {
                     $($text => Ok($ty::$variant),)+
                     _ => Err($crate::domain::UnknownValue {
                         what: $what,
-                        given: crate::output::terminal_safe(s).into_owned(),
+                        given: crate::text::terminal_safe(s).into_owned(),
                         choices: vec![$($text),+],
                     }),
                 }
@@ -84,7 +84,6 @@ macro_rules! text_enum {
         }
     };
 }
-pub(crate) use text_enum;
 
 /// What this node is (SPEC 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -142,6 +141,40 @@ pub enum HostType {
     Subscriber,
 }
 text_enum!(HostType, "host type", { Publisher => "Publisher", Subscriber => "Subscriber" });
+
+/// Where the node keeps a secret (`--secret-store`, the database's record of each secret).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StoreKind {
+    /// The operating system's persistent keyring.
+    Keyring,
+    /// An owner-only (0600) file in the state directory.
+    File,
+}
+text_enum!(StoreKind, "secret store", { Keyring => "keyring", File => "file" });
+
+impl StoreKind {
+    pub fn other(self) -> StoreKind {
+        match self {
+            StoreKind::Keyring => StoreKind::File,
+            StoreKind::File => StoreKind::Keyring,
+        }
+    }
+}
+
+/// A VOS host onboarded against this Cloud Connect node.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OnboardedHost {
+    /// `HOST` or `HOST:PORT` as Cloud Connect reaches it.
+    pub host: String,
+    pub cluster: String,
+    pub product: String,
+    #[serde(rename = "type")]
+    pub host_type: HostType,
+    /// `ssh-ed25519 AAAA…`
+    pub host_key: String,
+    pub user: String,
+    pub port: u16,
+}
 
 #[cfg(test)]
 mod tests {

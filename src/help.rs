@@ -4,7 +4,9 @@
 
 use clap::Command;
 
-use crate::cli::SHELL_WORDS;
+/// Words the shell understands that are not commands of the tree.
+pub const SHELL_WORDS: &[(&str, &str)] =
+    &[("quit", "Leave the shell"), ("exit", "Leave the shell")];
 
 /// The result of walking words down the tree.
 pub struct Found<'a> {

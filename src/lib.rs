@@ -11,13 +11,18 @@ pub mod context;
 pub mod dispatch;
 pub mod docs;
 pub mod domain;
+pub mod env;
 pub mod errors;
 pub mod help;
 pub mod hub;
+pub mod input;
 pub mod inventory;
+#[cfg(test)]
+mod layers;
 pub mod login_shell;
 pub mod names;
 pub mod nodekey;
+pub mod op_error;
 pub mod ops;
 pub mod orchestration_ui;
 pub mod output;
@@ -28,6 +33,8 @@ pub mod secrets;
 pub mod serve;
 pub mod sshkeys;
 pub mod state;
+pub mod text;
+pub mod wire;
 
 #[path = "../commands/mod.rs"]
 pub mod commands;
@@ -228,7 +235,7 @@ pub fn main_entry() -> i32 {
     // The shell installs its handler once its line editor exists (rustyline takes SIGINT over
     // when it opens the terminal); the other modes install it now.
     if mode != Mode::Shell {
-        install_interrupt_handler(&cancel, mode);
+        context::install_interrupt_handler(&cancel, mode);
     }
 
     let host = gethostname::gethostname().to_string_lossy().into_owned();
@@ -250,6 +257,7 @@ pub fn main_entry() -> i32 {
         },
         mode,
         tree: None,
+        tree_for: line_tree_for,
     };
     match (mode, command) {
         (Mode::OneShot, Some(cli::TopCommand::Line(cmd))) => {
@@ -261,18 +269,14 @@ pub fn main_entry() -> i32 {
     }
 }
 
-/// Ctrl-C fires `cancel`; the running command sees it and stops cleanly. Outside the shell a
-/// second Ctrl-C ends the process at once (exit 130).
-pub fn install_interrupt_handler(cancel: &Cancel, mode: Mode) {
-    let cancel = cancel.clone();
-    let _ = ctrlc::set_handler(move || {
-        if cancel.is_cancelled() && mode != Mode::Shell {
-            // The second Ctrl-C: the first one's clean stop did not come; the user means it.
-            #[allow(clippy::disallowed_methods)]
-            std::process::exit(exit::INTERRUPTED);
-        }
-        cancel.cancel();
-    });
+/// The line-parsing tree, cut to a role's commands (`None`: no role yet). Handed to the
+/// `Ctx`, which sits below the tree and help and builds the tree on first use.
+fn line_tree_for(role: Option<crate::domain::Role>) -> clap::Command {
+    let tree = cli::line_tree();
+    match role {
+        Some(r) => help::for_role(tree, r),
+        None => tree,
+    }
 }
 
 /// The secret stores the environment allows: `--secret-store`, and whether a D-Bus session

@@ -9,6 +9,12 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+/// The text forms live in `text` (below every layer that escapes a peer's words or lays out a
+/// table); they are named here too, where the console has always found them.
+pub use crate::text::{
+    acts_on_terminal, kv_block, one_line, plain_table, terminal_safe, vos_table,
+};
+
 pub const PAGER_PROMPT: &str = "Press <enter> for 1 line, <space> for one page, or <q> to quit";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -276,110 +282,6 @@ impl Ui {
         let _ = self.err.write_all(terminal_safe(text).as_bytes());
         let _ = self.err.flush();
     }
-}
-
-/// Whether a terminal would act on `c` rather than show it (newline and tab excepted).
-pub fn acts_on_terminal(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// `text` with every character that a terminal would act on shown escaped instead (`\u{1b}`):
-/// control characters other than newline and tab, C1 controls, line and paragraph separators,
-/// and bidirectional overrides. Peer-supplied text (names, error bodies) goes to the terminal
-/// only through this, so it can neither move the cursor nor disguise itself.
-pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    escaped(text, acts_on_terminal)
-}
-
-/// `text` as one line: everything [`terminal_safe`] escapes, and newline and tab too. The one
-/// rule for a peer's string (a hub's display name or answer, a node's report) shown on a line of
-/// its own or written to a log: it can never start a line that looks like ours.
-pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
-    escaped(text, |c| acts_on_terminal(c) || c.is_control())
-}
-
-/// `text` with the characters `escape` picks written as `\u{…}`.
-fn escaped(text: &str, escape: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(&escape) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    std::borrow::Cow::Owned(
-        text.chars()
-            .map(|c| {
-                if escape(c) {
-                    c.escape_unicode().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
-}
-
-/// Render rows as the VOS console does: lower-case header, a `=` underline per column, columns
-/// aligned and separated by one space.
-pub fn vos_table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    use comfy_table::{CellAlignment, ContentArrangement, Table};
-    let mut t = Table::new();
-    // Only the header underline is drawn; columns are separated by their one-blank padding.
-    t.load_preset("     =             ")
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(headers.iter().map(|h| h.to_lowercase()));
-    for r in rows {
-        t.add_row(r);
-    }
-    for col in t.column_iter_mut() {
-        col.set_padding((0, 1));
-        col.set_cell_alignment(CellAlignment::Left);
-    }
-    // comfy-table underlines the padding too; VOS underlines each column on its own.
-    let underline = t
-        .column_max_content_widths()
-        .iter()
-        .map(|w| "=".repeat(*w as usize))
-        .collect::<Vec<_>>()
-        .join(" ");
-    t.lines()
-        .enumerate()
-        .map(|(i, l)| {
-            if i == 1 {
-                underline.clone()
-            } else {
-                l.trim_end().to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Upper-case headers and aligned columns separated by two blanks, nothing drawn (the layout
-/// of `test-connection`, SPEC 6).
-pub fn plain_table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    use comfy_table::{ContentArrangement, Table};
-    let mut t = Table::new();
-    t.load_preset(comfy_table::presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(headers.iter().copied());
-    for r in rows {
-        t.add_row(r);
-    }
-    for col in t.column_iter_mut() {
-        col.set_padding((0, 2));
-    }
-    t.lines()
-        .map(|l| l.trim_end().to_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// `Key : value` lines with the colons aligned, as VOS `show` commands print them.
-pub fn kv_block(rows: &[(&str, String)]) -> String {
-    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    rows.iter()
-        .map(|(k, v)| format!("{k:width$} : {v}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Text on stdout before the console exists (`ccadmin … ?`); a closed stdout is not an error.

@@ -53,23 +53,8 @@ pub fn mask(s: &str) -> String {
     format!("{}{}", "*".repeat(n - 4), tail)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum StoreKind {
-    /// The operating system's persistent keyring.
-    Keyring,
-    /// An owner-only (0600) file in the state directory.
-    File,
-}
-crate::domain::text_enum!(StoreKind, "secret store", { Keyring => "keyring", File => "file" });
-
-impl StoreKind {
-    pub fn other(self) -> StoreKind {
-        match self {
-            StoreKind::Keyring => StoreKind::File,
-            StoreKind::File => StoreKind::Keyring,
-        }
-    }
-}
+/// Where a secret is kept: the domain's value, re-exported here where it is used most.
+pub use crate::domain::StoreKind;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {

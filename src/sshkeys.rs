@@ -40,7 +40,7 @@ impl SshPublicKey {
             let first = text.split_whitespace().next().unwrap_or("");
             format!(
                 "not an SSH public key ({e}); expected 'ssh-ed25519 AAAA…' or similar, got a line starting '{}'",
-                crate::output::terminal_safe(&first.chars().take(24).collect::<String>())
+                crate::text::terminal_safe(&first.chars().take(24).collect::<String>())
             )
         })?;
         // Host and user keys only: no certificates, security-key or opaque algorithms.

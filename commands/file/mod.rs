@@ -62,37 +62,3 @@ pub fn line_sink<'a>(
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::repl::complete::complete;
-
-    fn shown(line: &str) -> Vec<String> {
-        complete(&crate::cli::line_tree(), line, line.len())
-            .1
-            .into_iter()
-            .map(|c| c.display)
-            .collect()
-    }
-
-    #[test]
-    fn tab_completes_the_file_menu_and_its_activelog_options() {
-        assert_eq!(shown("fi"), ["file*"]);
-        assert_eq!(
-            shown("file "),
-            ["get*", "list*", "search*", "tail*", "view*"]
-        );
-        assert_eq!(shown("file tail a"), ["activelog"]);
-        assert!(shown("file tail activelog serve.log --f").contains(&"--follow".to_owned()));
-        let help = crate::help::syntax(
-            &crate::cli::line_tree(),
-            &["file".into(), "search".into(), "activelog".into()],
-        )
-        .unwrap();
-        assert!(
-            help.contains("Mandatory parameters:\n  <PATTERN>"),
-            "{help}"
-        );
-        assert!(help.contains("--output <FORMAT>"), "{help}");
-    }
-}

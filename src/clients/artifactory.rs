@@ -227,12 +227,9 @@ fn redirect_target(
     let loc = location
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| refuse(String::new(), "the redirect has no usable Location"))?;
-    let to = from.join(loc).map_err(|e| {
-        refuse(
-            crate::output::terminal_safe(loc).into_owned(),
-            &e.to_string(),
-        )
-    })?;
+    let to = from
+        .join(loc)
+        .map_err(|e| refuse(crate::text::terminal_safe(loc).into_owned(), &e.to_string()))?;
     match (from.scheme(), to.scheme()) {
         (_, "https") | ("http", "http") => Ok(to),
         ("https", "http") => Err(refuse(

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{error_chain, TlsProblem, Transport};
 use crate::cancel::{Cancel, Waited};
-use crate::ops::Kind;
+use crate::op_error::Kind;
 use crate::secrets::Secret;
 
 /// The node service's port when a host name gives none.
@@ -311,7 +311,7 @@ impl CloudConnect {
             serde_json::from_slice::<ErrorBody>(&bytes)
                 .ok()
                 .and_then(|b| b.errors.into_iter().next())
-                .map(|e| crate::output::terminal_safe(&e.message).into_owned())
+                .map(|e| crate::text::terminal_safe(&e.message).into_owned())
                 .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned())
         };
         match status {
@@ -376,8 +376,8 @@ impl CloudConnect {
     pub fn replicate(
         &self,
         subscriber: &str,
-        changes: &crate::ops::cluster::Changes,
-    ) -> Result<crate::ops::cluster::ChangesApplied, CcError> {
+        changes: &crate::wire::Changes,
+    ) -> Result<crate::wire::ChangesApplied, CcError> {
         self.call(
             Method::POST,
             subscriber,
@@ -390,16 +390,13 @@ impl CloudConnect {
     pub fn replication_state(
         &self,
         publisher: &str,
-    ) -> Result<crate::ops::cluster::PublisherView, CcError> {
+    ) -> Result<crate::wire::PublisherView, CcError> {
         self.call(Method::GET, publisher, "/replication/state", None::<&()>)
     }
 
     /// The other node's digests of the replicated state (`utils dbreplication status`); the
     /// answer is bounded and checked by the caller before anything of it is shown.
-    pub fn replication_digest(
-        &self,
-        host: &str,
-    ) -> Result<crate::ops::replication_check::Digests, CcError> {
+    pub fn replication_digest(&self, host: &str) -> Result<crate::wire::Digests, CcError> {
         self.call_max(
             Method::GET,
             host,
@@ -411,10 +408,7 @@ impl CloudConnect {
 
     /// Ask the publisher to send its subscriber a full snapshot now (`utils dbreplication
     /// repair` on the subscriber).
-    pub fn replication_repair(
-        &self,
-        publisher: &str,
-    ) -> Result<crate::ops::replication_check::Repaired, CcError> {
+    pub fn replication_repair(&self, publisher: &str) -> Result<crate::wire::Repaired, CcError> {
         self.call(Method::POST, publisher, "/replication/repair", None::<&()>)
     }
 
@@ -422,7 +416,7 @@ impl CloudConnect {
     pub fn claim_run(
         &self,
         host: &str,
-        claim: &crate::ops::cluster_run::PeerClaim,
+        claim: &crate::wire::PeerClaim,
     ) -> Result<crate::state::orchestration::ClaimAnswer, CcError> {
         self.call(
             Method::POST,
@@ -443,7 +437,7 @@ impl CloudConnect {
     }
 
     /// The other node's own view of its newest run (Cisco's remote node snapshot).
-    pub fn run_progress(&self, host: &str) -> Result<crate::ops::orchestrate::Progress, CcError> {
+    pub fn run_progress(&self, host: &str) -> Result<crate::wire::Progress, CcError> {
         self.call(
             Method::GET,
             host,
@@ -456,8 +450,8 @@ impl CloudConnect {
     pub fn test_connection(
         &self,
         host: &str,
-        request: &crate::ops::connectivity::RemoteTest,
-    ) -> Result<crate::ops::connectivity::NodeReport, CcError> {
+        request: &crate::wire::RemoteTest,
+    ) -> Result<crate::wire::NodeReport, CcError> {
         self.call(
             Method::POST,
             host,
@@ -481,7 +475,7 @@ pub fn trusted_certificates(root: &Path) -> Vec<reqwest::Certificate> {
 pub fn trust_files(state_root: &Path) -> Vec<std::path::PathBuf> {
     let mut out = own_trust_files(state_root);
     out.extend(pem_files(
-        &crate::ops::cluster::replicated_dir(state_root).join("trust"),
+        &crate::state::replicated_dir(state_root).join("trust"),
     ));
     out
 }

@@ -8,12 +8,39 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::error_chain;
-use crate::hub::{Offer, Registered};
-use crate::ops::{Kind, OpError, OpResult};
+use crate::op_error::{Kind, OpError, OpResult};
+
+// ---- the hub API's wire types (the hub answers them, this client reads them) ----
+
+/// What a publisher receives when it completes its registration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Registered {
+    pub hub_id: String,
+    pub display_name: String,
+    pub token: String,
+}
+
+/// What a node's poll gets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "offer", rename_all = "kebab-case")]
+pub enum Offer {
+    /// Nothing newer than what the node runs.
+    UpToDate,
+    /// A newer release waits for the cluster's window.
+    Wait { version: String, reason: String },
+    /// Install this release now (the node pulls the archive, verifies SHA-256 and signature).
+    Install {
+        version: String,
+        sha256: String,
+        size: u64,
+        signature: String,
+        urgent: bool,
+    },
+}
 
 /// The largest JSON answer read.
 const MAX_JSON: u64 = 64 * 1024;
@@ -64,7 +91,7 @@ fn read_json<T: for<'de> Deserialize<'de>>(
             kind,
             format!(
                 "the hub refused ({status}): {}",
-                crate::output::terminal_safe(&message.chars().take(500).collect::<String>())
+                crate::text::terminal_safe(&message.chars().take(500).collect::<String>())
             ),
         ));
     }
@@ -73,7 +100,7 @@ fn read_json<T: for<'de> Deserialize<'de>>(
             Kind::Peer,
             format!(
                 "{url} answered something that is not the hub's JSON: {}",
-                crate::output::terminal_safe(&e.to_string())
+                crate::text::terminal_safe(&e.to_string())
             ),
         )
     })
@@ -178,7 +205,7 @@ pub fn identity(base: &str, timeout: Duration) -> OpResult<(Identity, Vec<u8>)> 
     let id: Identity = read_json(&url, r)?;
     if !id
         .cert_sha256
-        .eq_ignore_ascii_case(&crate::ops::signing::sha256_hex(&cert))
+        .eq_ignore_ascii_case(&crate::text::sha256_hex(&cert))
     {
         return Err(OpError::new(
             Kind::Untrusted,

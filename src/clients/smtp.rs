@@ -59,8 +59,8 @@ pub enum SmtpError {
 }
 
 impl SmtpError {
-    pub fn kind(&self) -> crate::ops::Kind {
-        use crate::ops::Kind;
+    pub fn kind(&self) -> crate::op_error::Kind {
+        use crate::op_error::Kind;
         match self {
             SmtpError::Address { .. } => Kind::Invalid,
             SmtpError::Unreachable { .. } => Kind::Unreachable,
@@ -91,7 +91,7 @@ fn mailbox(what: &'static str, s: &str) -> Result<Mailbox, SmtpError> {
     s.parse()
         .map_err(|e: lettre::address::AddressError| SmtpError::Address {
             what,
-            value: crate::output::terminal_safe(s).into_owned(),
+            value: crate::text::terminal_safe(s).into_owned(),
             reason: e.to_string(),
         })
 }
@@ -102,7 +102,7 @@ pub fn check_address(s: &str) -> Result<(), SmtpError> {
         .map(|_| ())
         .map_err(|e| SmtpError::Address {
             what: "address",
-            value: crate::output::terminal_safe(s).into_owned(),
+            value: crate::text::terminal_safe(s).into_owned(),
             reason: e.to_string(),
         })
 }
@@ -145,7 +145,7 @@ fn transport(s: &Server) -> Result<SmtpTransport, SmtpError> {
 /// What went wrong, from lettre's error: the server's own words made safe to show.
 fn classify(s: &Server, e: lettre::transport::smtp::Error) -> SmtpError {
     let server = format!("{}:{}", s.host, s.port);
-    let mut reason = crate::output::terminal_safe(&super::error_chain(&e)).into_owned();
+    let mut reason = crate::text::terminal_safe(&super::error_chain(&e)).into_owned();
     reason.truncate(300);
     let code = e.status().map(|c| c.to_string());
     if e.is_tls() {

@@ -4,14 +4,13 @@
 //! release's rollout (read from the database at scrape time, one bounded query), and the
 //! sign-ins refused and limited.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 use hyper::StatusCode;
 use rusqlite::params;
 
-use super::server::HubService;
-use super::web::SignedIn;
-use super::{storage, Hub, Offer};
+use super::service::{HubService, SignedIn};
+use super::{storage, Hub};
 use crate::ops::OpResult;
 use crate::serve::https::{op_reply, Reply, Request};
 use crate::serve::metrics::{self, seconds, Exposition, Sample, Type};
@@ -22,23 +21,6 @@ const POLL_RESULTS: [&str; 4] = ["up-to-date", "wait", "install", "refused"];
 const NODE_STATES: [&str; 4] = ["pending", "upgrading", "upgraded", "failed"];
 /// A cluster's state: its nodes' worst (`unpolled`: no node polled yet).
 const CLUSTER_STATES: [&str; 5] = ["unpolled", "pending", "upgrading", "upgraded", "failed"];
-
-/// Polls since the hub's service started, by result.
-#[derive(Default)]
-pub(super) struct Polls([AtomicU64; 4]);
-
-impl Polls {
-    /// Count a poll by its offer (`None`: refused — unknown token, a third node, bad JSON).
-    pub(super) fn count(&self, offer: Option<&Offer>) {
-        let slot = match offer {
-            Some(Offer::UpToDate) => 0,
-            Some(Offer::Wait { .. }) => 1,
-            Some(Offer::Install { .. }) => 2,
-            None => 3,
-        };
-        self.0[slot].fetch_add(1, Ordering::Relaxed);
-    }
-}
 
 /// The clusters and nodes by state, and the least recent poll of a cluster.
 struct Rollout {

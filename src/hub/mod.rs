@@ -13,6 +13,7 @@
 pub mod cli;
 mod metrics;
 pub mod server;
+mod service;
 mod web;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +22,8 @@ use jiff::{SignedDuration, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
+/// The hub API's wire types live with its client, below both the hub and the node service.
+pub use crate::clients::hub::{Offer, Registered};
 use crate::ops::signing::{hex, sha256_hex};
 use crate::ops::upgrade_window::{Frequency, UpgradeSchedule, Window};
 use crate::ops::{Kind, OpError, OpResult};
@@ -204,14 +207,6 @@ pub struct ClusterView {
     /// The next regular window (the open one while it is open), postponement applied.
     pub next_upgrade: Window,
     pub next_urgent: Window,
-}
-
-/// What a publisher receives when it completes its registration.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct Registered {
-    pub hub_id: String,
-    pub display_name: String,
-    pub token: String,
 }
 
 /// A published ccadmin release.
@@ -837,24 +832,6 @@ pub fn describe(s: &UpgradeSchedule) -> String {
     )
 }
 
-/// What a node's poll gets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(tag = "offer", rename_all = "kebab-case")]
-pub enum Offer {
-    /// Nothing newer than what the node runs.
-    UpToDate,
-    /// A newer release waits for the cluster's window.
-    Wait { version: String, reason: String },
-    /// Install this release now (the node pulls the archive, verifies SHA-256 and signature).
-    Install {
-        version: String,
-        sha256: String,
-        size: u64,
-        signature: String,
-        urgent: bool,
-    },
-}
-
 /// A node's place in a release's rollout.
 #[derive(Debug, Clone, Serialize)]
 pub struct NodeState {
@@ -1057,7 +1034,7 @@ impl Hub {
         now: Timestamp,
     ) -> OpResult {
         let (id, _) = self.by_token(token)?;
-        let detail: String = crate::output::one_line(detail).chars().take(1000).collect();
+        let detail: String = crate::text::one_line(detail).chars().take(1000).collect();
         let changed = self
             .conn
             .execute(

@@ -25,22 +25,10 @@ use hyper::{Method, Response, StatusCode};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::service::HubService;
 use super::{Clock, Hub};
 use crate::ops::{Kind, OpError};
 use crate::serve::https::{self, error, json_reply, op_reply, Reply};
-
-pub(super) struct HubService {
-    hub: Mutex<Hub>,
-    clock: Clock,
-    cert_sha256: String,
-    log: Mutex<crate::ops::logs::LogFile>,
-    pub(super) pages: crate::serve::pages::Pages,
-    /// Password checks, limited per address and account and bounded as the node service's
-    /// (only `verify_password` is used: the accounts are the hub's).
-    pub(super) auth: crate::serve::auth::Authenticator,
-    /// Polls since the service started, for `GET /metrics`.
-    pub(super) polls: super::metrics::Polls,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -77,7 +65,7 @@ fn parse<'a, T: Deserialize<'a>>(body: &'a Bytes) -> Result<T, Refusal> {
             StatusCode::BAD_REQUEST,
             &format!(
                 "the request is not the expected JSON: {}",
-                crate::output::terminal_safe(&e.to_string())
+                crate::text::terminal_safe(&e.to_string())
             ),
         ))
     })
@@ -259,7 +247,7 @@ pub fn run(dir: PathBuf, listen: SocketAddr, host: &str, clock: Clock) -> Result
         );
         hub.set_address(&address).map_err(|e| e.to_string())?;
     }
-    let files = crate::serve::tls::ensure(&dir, host)?;
+    let files = crate::ops::tls::ensure(&dir, host)?;
     let (acceptor, cert_sha256) = https::acceptor(&files)?;
     let log = https::open_log(&dir.join("logs"), "hub.log")?;
     let svc = Arc::new(HubService {

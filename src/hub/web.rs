@@ -18,7 +18,7 @@ use hyper::{Method, StatusCode};
 use jiff::Timestamp;
 use serde_json::{json, Value};
 
-use super::server::HubService;
+use super::service::{HubService, SignedIn};
 use super::{describe, when, ClusterView, Hub, Session};
 use crate::ops::upgrade_window::{Frequency, ScheduleChange, Weekday};
 use crate::ops::{Kind, OpError};
@@ -27,9 +27,6 @@ use crate::serve::https::{error, json_reply, op_reply, Reply, Request};
 use crate::serve::pages::{cookie, field, form, query, redirect, same_token, Pages};
 
 const COOKIE_NAME: &str = "ccadmin_hub_session";
-
-/// A checked name and password: the account, or the answer to give.
-pub(super) type SignedIn = Result<String, Box<Reply>>;
 
 /// Whether the request is for the JSON API for people.
 pub(super) fn is_people_api(r: &Request<'_>) -> bool {

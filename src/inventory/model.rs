@@ -252,10 +252,7 @@ pub fn diff(old: &Inventory, new: &Inventory) -> Changes {
 /// Connect side the onboarded VOS clusters become the `VOS` part). Sides come from `inv` where it
 /// names the host (an administrator may add them by hand), else `A`. Without onboarded hosts
 /// the inventory is returned as it is.
-pub fn with_onboarded(
-    mut inv: Inventory,
-    onboarded: &[crate::state::db::OnboardedHost],
-) -> Inventory {
+pub fn with_onboarded(mut inv: Inventory, onboarded: &[crate::domain::OnboardedHost]) -> Inventory {
     if onboarded.is_empty() {
         return inv;
     }

@@ -518,7 +518,7 @@ fn a_misnamed_product_key_still_has_its_hosts_checked() {
 fn export_always_names_the_deployment_and_puts_the_publisher_first() {
     let text = render(&Inventory::default());
     assert!(text.contains("\n  deploymentName: \"\"\n"), "{text}");
-    let host = |h: &str, t: crate::domain::HostType| crate::state::db::OnboardedHost {
+    let host = |h: &str, t: crate::domain::HostType| crate::domain::OnboardedHost {
         host: h.into(),
         cluster: "Finesse-Cluster-1".into(),
         product: "Finesse".into(),

@@ -64,8 +64,8 @@ pub fn details(der: &[u8]) -> Details {
                 .unwrap_or_else(|_| c.validity().not_after.to_string());
             Details {
                 fingerprint,
-                subject: crate::output::terminal_safe(&c.subject().to_string()).into_owned(),
-                issuer: crate::output::terminal_safe(&c.issuer().to_string()).into_owned(),
+                subject: crate::text::terminal_safe(&c.subject().to_string()).into_owned(),
+                issuer: crate::text::terminal_safe(&c.issuer().to_string()).into_owned(),
                 expires,
                 expired: after < jiff::Timestamp::now().as_second(),
             }
@@ -178,8 +178,8 @@ pub fn import(node: &mut Node, i: &Import) -> OpResult {
 /// This node's service certificate (PEM), made on first use.
 pub fn own(node: &mut Node) -> OpResult<String> {
     let host = node.identity()?.hostname;
-    let files = crate::serve::tls::ensure(node.root(), &host)
-        .map_err(|e| OpError::new(Kind::Storage, e))?;
+    let files =
+        super::tls::ensure(node.root(), &host).map_err(|e| OpError::new(Kind::Storage, e))?;
     std::fs::read_to_string(&files.cert).map_err(|e| {
         OpError::new(
             Kind::Storage,

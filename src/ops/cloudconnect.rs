@@ -165,7 +165,7 @@ pub fn own_name_for(node: &mut Node, link_fqdn: &str) -> OpResult<String> {
             Kind::Forbidden,
             format!(
                 "this link registers the publisher {}; this node is {own}",
-                crate::output::one_line(link_fqdn)
+                crate::text::one_line(link_fqdn)
             ),
         )
         .hint(format!(

@@ -16,11 +16,11 @@ use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{Kind, Node, OpError, OpResult};
 use crate::clients::cloud_connect::{CcError, CloudConnect, Credential, Join};
-use crate::domain::{AuthType, Role, Software};
+use crate::domain::Role;
 use crate::secrets::{Secret, StoreKind};
 use crate::state::db::{ImageRepository, OnboardedHost};
 use crate::state::notify::SmtpConfig;
@@ -63,149 +63,12 @@ const MAX_SETTING: usize = 64 * 1024;
 
 // ---- the wire ----
 
-/// `POST /replication/changes`: a batch from the publisher.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Changes {
-    /// The publisher's cluster identity.
-    pub cluster: String,
-    /// The publisher's host name: a subscriber takes batches only from its own publisher.
-    pub publisher: String,
-    /// The batch follows this sequence number (ignored for a snapshot).
-    pub from: i64,
-    /// Applied, the subscriber is at this sequence number.
-    pub to: i64,
-    /// Every kind is here, whole: the subscriber's place in the log does not matter.
-    pub snapshot: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_users: Option<Vec<ReplicatedUser>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inventory: Option<ReplicatedVersions>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub onboarded: Option<Vec<ReplicatedHost>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_repository: Option<ReplicatedImageRepository>,
-    /// The publisher has no image-repository setting: the subscriber's goes too.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub image_repository_removed: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trust: Option<Vec<TrustedFile>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub smtp: Option<ReplicatedSmtp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signers: Option<Vec<Signer>>,
-    /// The cluster's settings (`shared.*` keys).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Vec<(String, String)>>,
-    /// The hub registration's token, with the settings (none: not registered).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hub_token: Option<String>,
-    /// The publisher's history: a subscriber ignores late batches of a history it left.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub epoch: Option<String>,
-    /// The marks of the changes `from..=to` the publisher's log holds: the subscriber checks
-    /// the one at its place against the one it applied.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub marks: Vec<(i64, String)>,
-}
-
-/// The notification setting: the SMTP server (none: removed), its password, the subscribers.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ReplicatedSmtp {
-    pub config: Option<SmtpConfig>,
-    pub password: Option<String>,
-    pub subscribers: Vec<String>,
-}
-
-/// The answer to a batch: where the subscriber is now.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ChangesApplied {
-    pub cluster: String,
-    pub applied: i64,
-    /// The publisher's history the subscriber's place belongs to, and the mark of the change
-    /// there (the publisher checks it against its own log).
-    #[serde(default)]
-    pub epoch: Option<String>,
-    #[serde(default)]
-    pub mark: Option<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ReplicatedUser {
-    pub pkid: String,
-    pub name: String,
-    /// The argon2 PHC string; never a password.
-    pub hash: String,
-}
-
-/// Inventory versions: those added since the subscriber's place, or (`whole`) the history.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ReplicatedVersions {
-    pub whole: bool,
-    pub versions: Vec<ReplicatedVersion>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ReplicatedVersion {
-    pub id: i64,
-    pub created_at: String,
-    pub actor: String,
-    pub source: String,
-    pub inventory: crate::inventory::Inventory,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ReplicatedHost {
-    #[serde(flatten)]
-    pub host: OnboardedHost,
-    pub owner: Option<String>,
-}
-
-/// The image-repository setting with its credential.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ReplicatedImageRepository {
-    pub url: String,
-    pub repository: String,
-    pub auth_type: AuthType,
-    pub software: Software,
-    pub proxy: Option<String>,
-    pub last_validated: String,
-    pub credential: String,
-    #[serde(default)]
-    pub allow_http: bool,
-    /// The certificates of the setting's `--ca-file` (PEM): a path on the publisher means
-    /// nothing on the subscriber, the certificates do.
-    #[serde(default)]
-    pub ca_pem: Option<String>,
-}
-
-/// One file of the publisher's `trust/`.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct TrustedFile {
-    pub name: String,
-    pub pem: String,
-}
-
-/// `GET /replication/state`: the publisher's view, for the subscriber's status.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PublisherView {
-    pub cluster: String,
-    pub sequence: i64,
-    pub subscriber: Option<String>,
-    pub applied: Option<i64>,
-    pub behind_since: Option<String>,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    /// After failures: the next attempt is not before this time (UTC).
-    #[serde(default)]
-    pub retry_at: Option<String>,
-    /// The publisher's history, and when and why it last began a new one.
-    #[serde(default)]
-    pub epoch: Option<String>,
-    #[serde(default)]
-    pub epoch_changed_at: Option<String>,
-    #[serde(default)]
-    pub epoch_changed_why: Option<String>,
-}
+/// The replication's JSON bodies are declared in `wire` (the client and the service both read
+/// them); their checks and the batch's making and applying stay here.
+pub use crate::wire::{
+    Changes, ChangesApplied, PublisherView, ReplicatedHost, ReplicatedImageRepository,
+    ReplicatedSmtp, ReplicatedUser, ReplicatedVersion, ReplicatedVersions, TrustedFile,
+};
 
 // ---- waking the service ----
 
@@ -800,7 +663,7 @@ pub fn flush(node: &mut Node) -> OpResult<Option<Flushed>> {
                 ..
             }) => format!(
                 "the subscriber asked for a snapshot: {}",
-                crate::output::one_line(&message.chars().take(300).collect::<String>())
+                crate::text::one_line(&message.chars().take(300).collect::<String>())
             ),
             Err(e) => return failed(node, to, OpError::from(e), restarted),
         };
@@ -1075,11 +938,8 @@ fn validate(c: &Changes) -> OpResult {
     Ok(())
 }
 
-/// Where this node keeps what it received: the CA file of the image repository, and the
-/// publisher's `trust/`.
-pub fn replicated_dir(root: &Path) -> PathBuf {
-    root.join("replicated")
-}
+/// Where this node keeps what it received (in `state`, which the clients read too).
+pub use crate::state::replicated_dir;
 
 /// The CA file, under a name of its content: the setting that points at it is written in the
 /// batch's transaction, so the file it replaces stays valid until then.
@@ -1188,7 +1048,7 @@ pub fn apply(node: &mut Node, c: Changes) -> OpResult<Outcome> {
             format!(
                 "the publisher of {} is {ours}; changes from {} are refused",
                 me.hostname,
-                crate::output::terminal_safe(&c.publisher)
+                crate::text::terminal_safe(&c.publisher)
             ),
         )
         .hint("utils node set --publisher FQDN on the subscriber"));

@@ -27,19 +27,11 @@ use crate::clients::cloud_connect::CloudConnect;
 use crate::domain::Role;
 use crate::state::lock::LockGuard;
 use crate::state::orchestration::{Claim, ClaimAnswer, Run};
+/// Declared in `wire` (the client and the service both read it).
+pub use crate::wire::PeerClaim;
 
 /// How long the other node may take to answer a claim or take a record.
 const PEER_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// What one node asks the other.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct PeerClaim {
-    /// Whether the asking node is the publisher (it wins a tie).
-    pub publisher: bool,
-    pub command: String,
-    /// The run as it stands (new, or the interrupted one being resumed).
-    pub run: Run,
-}
 
 /// The cluster's run, held until dropped (the claim is released on both nodes' records as
 /// the run's end is reported).

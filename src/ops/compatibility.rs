@@ -69,7 +69,7 @@ fn matrix(node: &mut Node) -> OpResult<Matrix> {
             format!(
                 "{}: {}",
                 path.display(),
-                crate::output::terminal_safe(&e.to_string())
+                crate::text::terminal_safe(&e.to_string())
             ),
         )
     })

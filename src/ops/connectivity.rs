@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 use crate::cancel::Cancel;
 use crate::clients::ssh::{self, Auth, Endpoint, HostKeys, SshError};
 use crate::inventory::model::HostRow;
+/// Declared in `wire` (the client and the service both read them); checked here.
+pub use crate::wire::{NodeHost, NodeReport, Outcome, RemoteTest};
 
 /// What the remote command prints: proof that a shell ran it (cmd.exe, PowerShell or sh).
 pub const MARKER: &str = "ccadmin-connection-test";
@@ -33,7 +35,7 @@ fn probe(platform: &str) -> String {
 
 /// At most `n` characters of what a host said, escaped so that it cannot act on a terminal.
 fn peer_text(said: &str, n: usize) -> String {
-    crate::output::terminal_safe(said).chars().take(n).collect()
+    crate::text::terminal_safe(said).chars().take(n).collect()
 }
 
 /// Whether the remote command's exit status and output prove the login works: the detail of
@@ -72,13 +74,6 @@ fn judge(platform: &str, code: i32, out: &str) -> Result<String, String> {
             peer_text(said, 120)
         ))
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Outcome {
-    Success,
-    Failed,
-    Skipped,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -798,7 +793,7 @@ mod tests {
             "{hostile}"
         );
         assert!(
-            !hostile.chars().any(crate::output::acts_on_terminal),
+            !hostile.chars().any(crate::text::acts_on_terminal),
             "{hostile:?}"
         );
         let long = judge("Windows", 5, &"\u{202e}x".repeat(1000)).unwrap_err();
@@ -998,26 +993,6 @@ pub fn access(
     ))
 }
 
-/// `POST /cluster/test-connection`: the other Cloud Connect node is asked to run the same test
-/// with its own key. It never learns new host keys on request: that stays a decision made at
-/// its own console.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct RemoteTest {
-    pub node: Option<String>,
-    pub product: Option<String>,
-    pub parallel: usize,
-    pub timeout_secs: u64,
-    pub retries: u32,
-}
-
-/// One Cloud Connect node's results, as the other node receives them.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct NodeReport {
-    pub node: String,
-    pub public_key: String,
-    pub hosts: Vec<NodeHost>,
-}
-
 /// The longest text of the other node's report kept.
 const MAX_PEER_TEXT: usize = 1024;
 /// The most hosts of the other node's report kept.
@@ -1028,7 +1003,7 @@ impl NodeReport {
     /// escaped for a terminal and bounded, whatever that node is (a compromised one too).
     pub fn from_peer(mut r: NodeReport) -> NodeReport {
         let safe = |s: &str| -> String {
-            crate::output::terminal_safe(s)
+            crate::text::terminal_safe(s)
                 .chars()
                 .take(MAX_PEER_TEXT)
                 .collect()
@@ -1043,15 +1018,6 @@ impl NodeReport {
         }
         r
     }
-}
-
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct NodeHost {
-    pub host: String,
-    pub result: Outcome,
-    pub seconds: f64,
-    pub stage: Option<String>,
-    pub detail: String,
 }
 
 impl From<&HostResult> for NodeHost {

@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use super::{Kind, OpError, OpResult};
 use crate::cancel::Cancel;
-use crate::output::one_line;
+use crate::text::one_line;
 
 /// The log directory's name under the state directory.
 pub const DIR: &str = "logs";
@@ -258,7 +258,7 @@ pub fn record(root: &Path, topic: Topic, line: &str) -> OpResult {
         .append(&format!(
             "{} {}",
             crate::state::now_utc(),
-            crate::output::one_line(line)
+            crate::text::one_line(line)
         ))
         .map_err(|e| {
             OpError::new(

@@ -31,94 +31,19 @@ pub mod schedule;
 pub mod signing;
 pub mod software;
 pub mod sql;
+pub mod tls;
 pub mod upgrade_window;
 pub mod users;
 
-use std::error::Error as StdError;
 use std::path::Path;
 
 pub use crate::cancel::Cancel;
+/// The error type lives below every layer that reports one (clients, cancellation); it is
+/// named here, where operations and their callers have always found it.
+pub use crate::op_error::{Kind, OpError, OpResult};
 
 use crate::secrets::{NodeSecrets, StoreKind};
 use crate::state::{Db, StateDir};
-
-/// What kind of failure an operation met. Front ends map it: the console to its exit status,
-/// `serve` to an HTTP status. The names are stable (they appear in `--output json` errors).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    /// Something the operation needs was never set up (e.g. the image repository).
-    NotConfigured,
-    /// This node's role does not run the operation.
-    WrongRole,
-    /// A value given to the operation is not acceptable.
-    Invalid,
-    /// A peer could not be reached (DNS, TCP, timeout).
-    Unreachable,
-    /// A peer's certificate or host key is not trusted.
-    Untrusted,
-    /// A peer refused our credentials.
-    Refused,
-    /// A peer or this node forbids the change (ownership, policy).
-    Forbidden,
-    /// What was asked for does not exist.
-    NotFound,
-    /// Something else holds what is needed (the orchestration lock, a login limit).
-    Busy,
-    /// A peer answered something that is not what its protocol promises.
-    Peer,
-    /// This node's state (database, files) failed.
-    Storage,
-    /// The secret store failed.
-    Secret,
-    /// Cancelled (Ctrl-C, SIGTERM).
-    Interrupted,
-    /// Some parts succeeded, some failed.
-    Partial,
-    /// The operation could not be done for a reason of its own (the message says which).
-    Failed,
-}
-
-/// An operation's failure: its kind, the sentence for the administrator, what to do about it,
-/// and the error that caused it (kept, never flattened to text).
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct OpError {
-    pub kind: Kind,
-    pub message: String,
-    pub hint: Option<String>,
-    #[source]
-    pub source: Option<Box<dyn StdError + Send + Sync>>,
-}
-
-pub type OpResult<T = ()> = Result<T, OpError>;
-
-impl OpError {
-    pub fn new(kind: Kind, message: impl Into<String>) -> OpError {
-        OpError {
-            kind,
-            message: message.into(),
-            hint: None,
-            source: None,
-        }
-    }
-    pub fn hint(mut self, hint: impl Into<String>) -> OpError {
-        self.hint = Some(hint.into());
-        self
-    }
-    pub fn caused_by(mut self, e: impl StdError + Send + Sync + 'static) -> OpError {
-        self.source = Some(Box::new(e));
-        self
-    }
-    pub fn interrupted() -> OpError {
-        OpError::new(Kind::Interrupted, "Control-C pressed")
-    }
-    /// The same failure with `context` in front of its sentence.
-    pub fn context(mut self, context: impl std::fmt::Display) -> OpError {
-        self.message = format!("{context}: {}", self.message);
-        self
-    }
-}
 
 /// An error that already says what happened and what to do, with its stable kind.
 macro_rules! op_error_from {

@@ -281,7 +281,7 @@ pub fn notify(
     let subject = subject(node, operation, status)?;
     let body = format!(
         "{subject}\n\n{}\n\nSent by ccadmin on {host}.\n",
-        crate::output::plain_table(headers, rows)
+        crate::text::plain_table(headers, rows)
     );
     node.db()?.queue_mail(&subject, &body, &to)?;
     super::cluster::changed(node);

@@ -258,7 +258,7 @@ pub fn cloud_connect_keys(plan: &Plan) -> OpResult<Vec<String>> {
             format!(
                 "{} named a Cloud Connect node that is not a host name ({}); nothing was changed",
                 cloud_connect::base(&plan.cc_host),
-                crate::output::terminal_safe(bad)
+                crate::text::terminal_safe(bad)
             ),
         ));
     }

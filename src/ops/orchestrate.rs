@@ -992,7 +992,7 @@ fn tail(output: &str, n: usize) -> String {
         .map(str::trim_end)
         .collect::<Vec<_>>()
         .join(" | ");
-    let safe = crate::output::one_line(&joined).into_owned();
+    let safe = crate::text::one_line(&joined).into_owned();
     let chars: Vec<char> = safe.chars().collect();
     chars[chars.len().saturating_sub(n)..].iter().collect()
 }
@@ -1883,29 +1883,8 @@ fn installed_patch(m: &Manifest) -> InstalledPatch {
     }
 }
 
-/// Where the newest run stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RunState {
-    /// Its process still holds the orchestration lock.
-    Running,
-    /// It ended without finishing (the process is gone: Ctrl-C, kill, a reboot); the same
-    /// command resumes it.
-    Interrupted,
-    Finished,
-    /// It runs (or ran) on the other Cloud Connect node, which cannot be asked now.
-    Unknown,
-}
-
-/// A node's view of its newest run, as `show in-progress` and the other node's
-/// `show progress-HA` show it.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct Progress {
-    /// The Cloud Connect node whose view this is.
-    pub node: String,
-    pub state: Option<RunState>,
-    pub run: Option<Run>,
-}
+// The wire form of a node's run view: shared with the client that asks the other node.
+pub use crate::wire::{Progress, RunState};
 
 /// Whether this node's own unfinished run `run` still runs here.
 fn own_state(node: &mut Node, run: &Run) -> OpResult<RunState> {

@@ -257,7 +257,7 @@ fn examine(
         Err(reason) => {
             return (
                 Status::Invalid {
-                    reason: crate::output::terminal_safe(&reason).into_owned(),
+                    reason: crate::text::terminal_safe(&reason).into_owned(),
                 },
                 None,
             )

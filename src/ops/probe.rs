@@ -30,7 +30,7 @@ use super::software::{Installed, InstalledPatch, WINDOWS_RECORD};
 use super::{Node, OpResult};
 use crate::cancel::Cancel;
 use crate::clients::ssh::{Connection, SshError};
-use crate::output::terminal_safe;
+use crate::text::terminal_safe;
 
 /// The catalogue's file name (its signature: `catalogue.json.minisig`).
 pub const CATALOGUE: &str = "catalogue.json";

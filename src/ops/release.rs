@@ -20,7 +20,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::Deserialize;
 
 use super::{Kind, Node, OpError, OpResult};
-use crate::hub::Offer;
+use crate::clients::hub::Offer;
 
 /// The largest archive and the most it may unpack to.
 pub const MAX_ARCHIVE: u64 = 512 << 20;

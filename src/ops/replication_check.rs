@@ -20,7 +20,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::Sha256;
 
 use super::cluster::{self, Flushed};
@@ -51,25 +51,8 @@ const MAX_FILE: u64 = 1 << 20;
 
 // ---- the wire ----
 
-/// `GET /replication/digest`: one node's digests of the replicated state.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Digests {
-    /// The node's host name, and its role.
-    pub node: String,
-    pub role: Role,
-    /// The change the state corresponds to: the publisher's newest, the subscriber's last
-    /// applied.
-    pub change: i64,
-    pub kinds: Vec<KindDigest>,
-}
-
-/// One kind: its digest, and a digest per named item.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct KindDigest {
-    pub kind: String,
-    pub digest: String,
-    pub items: BTreeMap<String, String>,
-}
+/// Declared in `wire` (the client and the service both read them); checked here.
+pub use crate::wire::{Digests, KindDigest, Repaired};
 
 impl Digests {
     /// A peer's answer, checked: counts and lengths bounded, digests hex. Names are kept as
@@ -88,7 +71,7 @@ impl Digests {
             if !cluster::KINDS.contains(&k.kind.as_str()) {
                 return Err(format!(
                     "an unknown kind {}",
-                    crate::output::one_line(&truncate(&k.kind, 64))
+                    crate::text::one_line(&truncate(&k.kind, 64))
                 ));
             }
             if self.kinds.iter().filter(|o| o.kind == k.kind).count() > 1 {
@@ -109,7 +92,7 @@ impl Digests {
                     return Err(format!(
                         "the digest of {} {} is not hex",
                         k.kind,
-                        crate::output::one_line(&truncate(name, 64))
+                        crate::text::one_line(&truncate(name, 64))
                     ));
                 }
             }
@@ -124,18 +107,6 @@ impl Digests {
 
 fn truncate(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
-}
-
-/// `POST /replication/repair`: what the publisher did.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Repaired {
-    pub publisher: String,
-    pub subscriber: String,
-    /// The snapshot landed, and the change the subscriber is at now.
-    pub sent: bool,
-    pub applied: Option<i64>,
-    /// The publisher's sentence for it.
-    pub message: String,
 }
 
 // ---- digests ----
@@ -427,7 +398,7 @@ impl Comparison {
     /// One line for the log, the record and a mail's subject.
     pub fn summary(&self) -> String {
         if self.equal {
-            crate::output::one_line(&format!(
+            crate::text::one_line(&format!(
                 "equal ({} and {}, every kind, at change {})",
                 self.publisher, self.subscriber, self.publisher_change
             ))
@@ -442,7 +413,7 @@ impl Comparison {
             if let Some(n) = self.behind() {
                 s += &format!(" (the subscriber is {n} changes behind: changes may be in flight)");
             }
-            crate::output::one_line(&s).into_owned()
+            crate::text::one_line(&s).into_owned()
         }
     }
 
@@ -497,7 +468,7 @@ pub fn status(node: &mut Node) -> OpResult<Comparison> {
     let result = compare_with_other(node);
     let recorded = match &result {
         Ok(c) => c.summary(),
-        Err(e) => crate::output::one_line(&format!("not compared: {e}")).into_owned(),
+        Err(e) => crate::text::one_line(&format!("not compared: {e}")).into_owned(),
     };
     // The record is for runtimestate; failing to write it does not hide the result.
     let _ = record(node, &recorded);
@@ -632,7 +603,7 @@ pub fn repair(node: &mut Node) -> OpResult<Repaired> {
                 &mut answer.subscriber,
                 &mut answer.message,
             ] {
-                *s = crate::output::one_line(&truncate(s, 4096)).into_owned();
+                *s = crate::text::one_line(&truncate(s, 4096)).into_owned();
             }
             Ok(answer)
         }
@@ -719,7 +690,7 @@ pub fn check_and_notify(node: &mut Node) -> Option<String> {
             line
         }
         Err(e) => {
-            crate::output::one_line(&format!("replication check: not compared: {e}")).into_owned()
+            crate::text::one_line(&format!("replication check: not compared: {e}")).into_owned()
         }
     })
 }
@@ -762,7 +733,7 @@ pub fn describe(k: &KindComparison, shown: usize) -> String {
         let mut s = names
             .iter()
             .take(shown)
-            .map(|n| crate::output::one_line(n).into_owned())
+            .map(|n| crate::text::one_line(n).into_owned())
             .collect::<Vec<_>>()
             .join(", ");
         if names.len() > shown {

@@ -158,13 +158,5 @@ pub fn verify(data: &[u8], signature: Option<&str>, signers: &[Signer]) -> Verdi
     Verdict::UnknownKey { key_id: id }
 }
 
-/// Bytes as lower-case hex (digests, fingerprints, random tokens).
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The SHA-256 of `data`, hex.
-pub fn sha256_hex(data: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    hex(&Sha256::digest(data))
-}
+/// Hex and SHA-256 text forms live in `text` (the hub client pins a certificate with them).
+pub use crate::text::{hex, sha256_hex};

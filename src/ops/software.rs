@@ -159,7 +159,7 @@ fn manifest_for(node: &mut Node, file: &Path) -> OpResult<Manifest> {
     let m = Manifest::parse(&data).map_err(|e| {
         OpError::new(
             Kind::Invalid,
-            format!("{}: {}", path.display(), crate::output::terminal_safe(&e)),
+            format!("{}: {}", path.display(), crate::text::terminal_safe(&e)),
         )
     })?;
     if m.platform != Platform::Vos {
@@ -288,7 +288,7 @@ fn log_line(path: &Path, what: &str, file: &str) {
     let _ = super::logs::LogFile::new(path.to_path_buf()).append(&format!(
         "{} {what} {} pid {}",
         jiff::Timestamp::now().as_millisecond(),
-        crate::output::one_line(file),
+        crate::text::one_line(file),
         std::process::id()
     ));
 }

@@ -9,7 +9,7 @@
 
 use clap::Command;
 
-use crate::cli::SHELL_WORDS;
+use crate::help::SHELL_WORDS;
 use crate::help::{children, is_menu};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -303,5 +303,35 @@ mod tests {
             crate::help::suggest(&tree, &typed).as_deref(),
             Some("utils system onboard initiate")
         );
+    }
+
+    // Moved from commands/file/mod.rs (the tree and Tab are above the commands).
+    fn shown_file(line: &str) -> Vec<String> {
+        complete(&crate::cli::line_tree(), line, line.len())
+            .1
+            .into_iter()
+            .map(|c| c.display)
+            .collect()
+    }
+
+    #[test]
+    fn tab_completes_the_file_menu_and_its_activelog_options() {
+        assert_eq!(shown_file("fi"), ["file*"]);
+        assert_eq!(
+            shown_file("file "),
+            ["get*", "list*", "search*", "tail*", "view*"]
+        );
+        assert_eq!(shown_file("file tail a"), ["activelog"]);
+        assert!(shown_file("file tail activelog serve.log --f").contains(&"--follow".to_owned()));
+        let help = crate::help::syntax(
+            &crate::cli::line_tree(),
+            &["file".into(), "search".into(), "activelog".into()],
+        )
+        .unwrap();
+        assert!(
+            help.contains("Mandatory parameters:\n  <PATTERN>"),
+            "{help}"
+        );
+        assert!(help.contains("--output <FORMAT>"), "{help}");
     }
 }

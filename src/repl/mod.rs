@@ -77,7 +77,7 @@ pub fn run_shell(ctx: &mut Ctx) -> i32 {
     }));
     // After the editor: it replaced the SIGINT handler when it opened the terminal. At the
     // prompt the terminal is raw, so Ctrl-C arrives as a key there, not as a signal.
-    crate::install_interrupt_handler(&ctx.node.cancel, ctx.mode);
+    crate::context::install_interrupt_handler(&ctx.node.cancel, ctx.mode);
     let history = ctx.node.state.history_path();
     if ctx.node.state.ensure().is_ok() && history.exists() {
         if let Err(e) = rl.load_history(&history) {

@@ -18,7 +18,7 @@ use crate::ops::{Kind, OpError};
 /// The TLS side of a service from its certificate files, and the SHA-256 of its certificate
 /// (what a peer pins).
 pub fn acceptor(
-    files: &super::tls::CertFiles,
+    files: &crate::ops::tls::CertFiles,
 ) -> Result<(tokio_rustls::TlsAcceptor, String), String> {
     use rustls_pki_types::pem::PemObject;
     let certs: Vec<_> = rustls_pki_types::CertificateDer::pem_file_iter(&files.cert)
@@ -66,7 +66,7 @@ pub fn write_log(log: &std::sync::Mutex<crate::ops::logs::LogFile>, line: &str) 
     let stamped = format!(
         "{} {}",
         httpdate::fmt_http_date(std::time::SystemTime::now()),
-        crate::output::one_line(line)
+        crate::text::one_line(line)
     );
     crate::output::stderr_line(&stamped);
     let _ = log

@@ -11,7 +11,8 @@ mod consent;
 pub mod https;
 pub mod metrics;
 pub mod pages;
-pub mod tls;
+/// The certificate files are made in `ops` (below both servers); the old name still reads.
+pub use crate::ops::tls;
 mod upgrade;
 
 use std::net::SocketAddr;
@@ -402,7 +403,7 @@ impl Service {
                             Topic::Replication,
                             &format!(
                                 "repair asked by the subscriber: {}",
-                                crate::output::one_line(&r.message)
+                                crate::text::one_line(&r.message)
                             ),
                         );
                         json_reply(StatusCode::OK, json!(r))
@@ -475,7 +476,7 @@ impl Service {
                             },
                             claim.run.node,
                             claim.run.operation,
-                            crate::output::terminal_safe(&claim.run.subject)
+                            crate::text::terminal_safe(&claim.run.subject)
                         ));
                         json_reply(StatusCode::OK, json!(answer))
                     }
@@ -522,7 +523,7 @@ pub fn run(
     state: &mut crate::state::StateDir,
     args: &ServeArgs,
     stores: Stores,
-    env: &crate::context::Env,
+    env: &crate::env::Env,
 ) -> Result<(), String> {
     // A release on trial never migrates the database the running release uses.
     if let Some(dir) = env.get(upgrade::TRIAL_DIR) {
@@ -595,7 +596,7 @@ pub fn run(
         if let Some(from) = upgraded_from.take() {
             svc.log(&format!(
                 "ccadmin {version} started (upgraded from {})",
-                crate::output::terminal_safe(from)
+                crate::text::terminal_safe(from)
             ));
         }
         let result = serve_once(

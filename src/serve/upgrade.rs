@@ -35,7 +35,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::Service;
-use crate::hub::Offer;
+use crate::clients::hub::Offer;
 use crate::ops::release::{self, Staged};
 use crate::ops::{cloudconnect, OpError};
 
@@ -51,7 +51,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 pub const LISTEN_FD: &str = "CCADMIN_LISTEN_FD";
 
 /// The service's listening socket: the one a previous release handed over, or a new one.
-pub fn listener(addr: SocketAddr, env: &crate::context::Env) -> Result<TcpListener, String> {
+pub fn listener(addr: SocketAddr, env: &crate::env::Env) -> Result<TcpListener, String> {
     if let Some(fd) = env.get(LISTEN_FD).and_then(|v| v.parse::<i32>().ok()) {
         // SAFETY: the previous release put its listening socket at this descriptor for this
         // process (dup2 in `start`); nothing else in the process owns it.
@@ -406,7 +406,7 @@ fn unhealthy(svc: &Service, staged: &Staged, why: &str) {
     if let Err(e) = std::fs::remove_dir_all(&staged.dir) {
         svc.log(&format!(
             "cannot remove {}: {e}",
-            crate::output::terminal_safe(&staged.dir.display().to_string())
+            crate::text::terminal_safe(&staged.dir.display().to_string())
         ));
     }
 }
@@ -509,7 +509,7 @@ fn healthy(
                 // A release that refused its trial says why.
                 if let Ok(why) = crate::state::read_bounded(&dir.join(TRIAL_REFUSED), 4096) {
                     let why = String::from_utf8_lossy(&why);
-                    return failed(child, crate::output::one_line(why.trim()).into_owned());
+                    return failed(child, crate::text::one_line(why.trim()).into_owned());
                 }
                 return failed(child, format!("it exited ({status}) before it was healthy"));
             }
@@ -596,7 +596,7 @@ pub fn become_release(svc: &Service, listener: &TcpListener, ready: &Ready) -> S
 
 /// A release that runs in place of the one before it stops the trial process that served
 /// beside it (SIGTERM: it finishes its requests), and reaps it.
-pub fn retire(env: &crate::context::Env) {
+pub fn retire(env: &crate::env::Env) {
     let Some(pid) = env
         .get(RETIRE_PID)
         .and_then(|v| v.parse::<i32>().ok())

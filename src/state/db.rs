@@ -12,9 +12,9 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use serde::Serialize;
 
 use super::StateError;
-use crate::domain::{AuthType, HostType, Role, Software};
+use crate::domain::StoreKind;
+use crate::domain::{AuthType, Role, Software};
 use crate::inventory::Inventory;
-use crate::secrets::StoreKind;
 
 /// Migrations, applied in order; the database's `user_version` is the number applied.
 /// Never edit one that has shipped: add the next.
@@ -508,20 +508,8 @@ pub struct OnboardState {
     pub keys: Vec<String>,
 }
 
-/// A VOS host onboarded against this Cloud Connect node.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct OnboardedHost {
-    /// `HOST` or `HOST:PORT` as Cloud Connect reaches it.
-    pub host: String,
-    pub cluster: String,
-    pub product: String,
-    #[serde(rename = "type")]
-    pub host_type: HostType,
-    /// `ssh-ed25519 AAAA…`
-    pub host_key: String,
-    pub user: String,
-    pub port: u16,
-}
+/// A VOS host onboarded against this node: a domain value (the inventory reads it too).
+pub use crate::domain::OnboardedHost;
 
 /// One stored inventory version, as `inventory history` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -7,6 +7,12 @@
 pub mod db;
 
 /// Now, in UTC, as the database writes times (`2026-12-05 10:14:03`).
+/// Where this node keeps what it received: the CA file of the image repository, and the
+/// publisher's `trust/`.
+pub fn replicated_dir(root: &std::path::Path) -> std::path::PathBuf {
+    root.join("replicated")
+}
+
 pub fn now_utc() -> String {
     jiff::Timestamp::now()
         .strftime("%Y-%m-%d %H:%M:%S")

@@ -840,7 +840,7 @@ mod tests {
             software: crate::domain::Software::Unrestricted,
             ca_file: None,
             proxy: None,
-            credential_store: crate::secrets::StoreKind::File,
+            credential_store: crate::domain::StoreKind::File,
             credential_ref: "artifactory-replicated-1-aa".into(),
             last_validated: "2026-12-05 10:00:00".into(),
             allow_http: false,

@@ -1,6 +1,10 @@
 //! The service's TLS certificate (SPEC 7): `<state>/tls/cert.pem` and `key.pem`, self-signed
 //! on first start with the node's FQDN in the subject alternative names, unless the
 //! administrator put their own there.
+//!
+//! It sits in `ops` (it was `serve::tls`) because `ops::certs` makes it as well as the node
+//! service and the hub, and the operations must not import the servers; `serve::tls` still
+//! names it.
 
 use std::path::{Path, PathBuf};
 
