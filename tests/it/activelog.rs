@@ -516,18 +516,9 @@ fn fill(path: &Path, size: usize) {
 
 const TEN_MIB: usize = 10 << 20;
 
-/// Wait (bounded) for what the service does after it answered: its log line is written once the
-/// reply is on its way.
-fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while !f() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting: {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+/// How long to wait for what the service does after it answered (its log line is written
+/// once the reply is on its way).
+const AFTER_REPLY: Duration = Duration::from_secs(30);
 
 #[test]
 fn the_service_log_is_rotated_at_ten_mib() {
@@ -544,7 +535,7 @@ fn the_service_log_is_rotated_at_ten_mib() {
     // The next request's line does not fit: the log moves to serve.log.1.
     let r = served.client().get(served.url("/health")).send().unwrap();
     assert_eq!(r.status(), 200);
-    wait_until("serve.log rotated to serve.log.1", || {
+    crate::util::wait_for("serve.log rotated to serve.log.1", AFTER_REPLY, || {
         s.join("logs/serve.log.1").exists()
             && std::fs::read_to_string(&log).is_ok_and(|l| l.contains("GET /health 200"))
     });
@@ -559,7 +550,7 @@ fn the_service_log_is_rotated_at_ten_mib() {
         append(&log, &format!("marker {i}"));
         let r = served.client().get(served.url("/health")).send().unwrap();
         assert_eq!(r.status(), 200);
-        wait_until("serve.log rotated", || {
+        crate::util::wait_for("serve.log rotated", AFTER_REPLY, || {
             std::fs::metadata(&log).is_ok_and(|m| m.len() < 1000)
         });
     }
@@ -591,10 +582,8 @@ fn the_service_log_is_rotated_at_ten_mib() {
 fn an_orchestration_run_writes_one_audit_line_and_the_audit_log_rotates() {
     let (_d, s) = state();
     // A Windows host whose port refuses connections: the run is cheap and fails on it.
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let closed_port = crate::util::HeldPort::new();
+    let closed = closed_port.port;
     let sshd = Sshd::start();
     let inv = format!(
         "---\ninventory:\n  VOS:\n    Finesse: {{}}\n  Windows:\n    PG:\n      PG1:\n        hosts:\n        - name: \"127.0.0.1:{closed}\"\n          side: \"A\"\n          user: \"root\"\n  deploymentType: \"UCCE-2000-Agents\"\n"

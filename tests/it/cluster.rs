@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 
 use crate::jfrog::{JFrog, GOOD_KEY};
 use crate::serve::Served;
-use crate::util::{ccadmin, run, state};
+use crate::util::{ccadmin, run, state, wait_for};
+
+/// How long a wait in these tests may take.
+const WAIT: Duration = Duration::from_secs(20);
 
 pub const SECRET: &str = "cluster-secret-0123456789";
 pub const PASSWORD: &str = "Cluster-Pass-2026";
@@ -32,14 +35,6 @@ pub fn trust(from: &Path, into: &Path, name: &str) {
     let f = into.parent().unwrap().join(format!("{name}.pem"));
     std::fs::write(&f, pem).unwrap();
     node(into, &["utils", "cert", "import", f.to_str().unwrap()]);
-}
-
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 /// A publisher and a subscriber, both serving, that share the cluster secret and trust each
@@ -152,7 +147,7 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
             .json()
             .unwrap()
     };
-    wait_for("the subscriber to join", || {
+    wait_for("the subscriber to join", WAIT, || {
         cluster()["subscriber"] == format!("localhost:{sp}")
     });
 
@@ -175,7 +170,7 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
         .stdout
         .contains("not configured"));
     let _subscriber = Served::start_on(&s, sp);
-    wait_for("the replication", || {
+    wait_for("the replication", WAIT, || {
         run(&s, &["utils", "image-repository", "show"], "")
             .stdout
             .contains(&j.base)
@@ -216,7 +211,7 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
     };
     // Wait on the subscriber's state, not on failed logins (they would rate-limit 127.0.0.1,
     // which is also where the publisher's replication comes from in this test).
-    wait_for("bob to reach the subscriber", || {
+    wait_for("bob to reach the subscriber", WAIT, || {
         run(&s, &["utils", "applicationuser", "list"], "")
             .stdout
             .contains("bob")
@@ -232,7 +227,7 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
         assert_eq!(r.code, 0, "{}", r.stderr);
         serde_json::from_str(&r.stdout).unwrap()
     };
-    wait_for("the subscriber to catch up", || {
+    wait_for("the subscriber to catch up", WAIT, || {
         state_of(&p)["nodes"][1]["lag"] == 0
     });
     let at_p = state_of(&p);
@@ -337,7 +332,7 @@ fn subscriber_joins_replication_lands_and_onboarding_needs_both_nodes() {
     // account's shell is now the VOS CLI, as on a real VOS node.
     crate::orchestration::take_shell(&mut sshd, _d3.path(), Some(&v));
     let show = |st: &Path| run(st, &["utils", "system", "inventory", "show"], "").stdout;
-    wait_for("the inventory to reach the subscriber", || {
+    wait_for("the inventory to reach the subscriber", WAIT, || {
         show(&s) == show(&p)
     });
     assert!(show(&s).contains(&format!("127.0.0.1:{}", sshd.port)));
@@ -394,7 +389,7 @@ fn a_wrong_cluster_secret_applies_nothing_and_the_change_waits() {
         );
         serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()
     };
-    wait_for("the subscriber to join", || {
+    wait_for("the subscriber to join", WAIT, || {
         joined()["nodes"][1]["node"] == format!("localhost:{sp}")
     });
     set_secret(&s, "another-secret-entirely-42");
@@ -405,7 +400,7 @@ fn a_wrong_cluster_secret_applies_nothing_and_the_change_waits() {
         .unwrap();
     assert!(out.status.success());
     let users_kind = || joined()["nodes"][1].clone();
-    wait_for("the refusal", || {
+    wait_for("the refusal", WAIT, || {
         users_kind()["attempts"].as_i64().unwrap_or(0) >= 1
     });
     let k = users_kind();
@@ -518,7 +513,7 @@ fn ten_changes_while_the_subscriber_is_down_converge_and_apply_once() {
         sp,
         _dirs,
     } = pair();
-    wait_for("the first snapshot", || caught_up(&p));
+    wait_for("the first snapshot", WAIT, || caught_up(&p));
     drop(subscriber.take());
     let before = subscriber_state(&p)["applied"].as_i64().unwrap();
 
@@ -574,7 +569,7 @@ fn ten_changes_while_the_subscriber_is_down_converge_and_apply_once() {
     assert!(waiting["behind_since"].is_string(), "{waiting}");
 
     let back = Served::start_on(&s, sp);
-    wait_for("the subscriber to catch up", || caught_up(&p));
+    wait_for("the subscriber to catch up", WAIT, || caught_up(&p));
     let seq = replication(&p)["sequence"].as_i64().unwrap();
     assert_eq!(subscriber_state(&p)["applied"], seq);
 
@@ -675,7 +670,7 @@ fn hostile_batches_are_refused_and_change_nothing() {
         ..
     } = pair();
     let sub = subscriber.unwrap();
-    wait_for("the first snapshot", || caught_up(&p));
+    wait_for("the first snapshot", WAIT, || caught_up(&p));
     let cluster = replication(&p)["cluster"].as_str().unwrap().to_owned();
     let seq = subscriber_state(&p)["applied"].as_i64().unwrap();
     let users = "select pkid, name from applicationuser order by name";
@@ -792,7 +787,7 @@ fn a_publisher_killed_mid_change_loses_nothing_it_made() {
         _dirs,
         ..
     } = pair();
-    wait_for("the first snapshot", || caught_up(&p));
+    wait_for("the first snapshot", WAIT, || caught_up(&p));
     let lines: String = (0..1000)
         .map(|i| format!("utils applicationuser add u{i:03}\n"))
         .collect();
@@ -821,7 +816,7 @@ fn a_publisher_killed_mid_change_loses_nothing_it_made() {
             .as_i64()
             .unwrap()
     };
-    wait_for("some of the users to reach the subscriber", || {
+    wait_for("some of the users to reach the subscriber", WAIT, || {
         count(&s) >= 3
     });
     assert!(
@@ -834,7 +829,7 @@ fn a_publisher_killed_mid_change_loses_nothing_it_made() {
     let made = count(&p);
     assert!((3..1000).contains(&made), "{made} users were made");
     let _back = Served::start_on(&p, pp);
-    wait_for("the subscriber to catch up", || caught_up(&p));
+    wait_for("the subscriber to catch up", WAIT, || caught_up(&p));
     let users = "select pkid, name from applicationuser order by name";
     assert_eq!(sql(&s, users), sql(&p, users));
     assert_eq!(count(&s), made);
@@ -853,13 +848,13 @@ fn a_subscriber_of_another_publisher_refuses_the_changes() {
         _dirs,
         ..
     } = pair();
-    wait_for("the first snapshot", || caught_up(&p));
+    wait_for("the first snapshot", WAIT, || caught_up(&p));
     node(
         &s,
         &["-y", "utils", "node", "set", "--publisher", "localhost:1"],
     );
     add_user_as(&p, "mallory", "Mallory-Pass-2026");
-    wait_for("the refusal", || {
+    wait_for("the refusal", WAIT, || {
         subscriber_state(&p)["last_error"]
             .as_str()
             .is_some_and(|e| e.contains("changes from"))
@@ -885,7 +880,7 @@ fn a_subscriber_of_another_publisher_refuses_the_changes() {
             &format!("localhost:{pp}"),
         ],
     );
-    wait_for("the change to land", || caught_up(&p));
+    wait_for("the change to land", WAIT, || caught_up(&p));
     assert!(sql(&s, "select name from applicationuser").contains("mallory"));
 }
 
@@ -903,7 +898,7 @@ fn test_connection_on_all_nodes_proves_both_keys_in_one_table() {
         sp,
         _dirs,
     } = pair();
-    wait_for("the first snapshot", || caught_up(&p));
+    wait_for("the first snapshot", WAIT, || caught_up(&p));
     let sshd = crate::sshd::Sshd::start();
     for st in [&p, &s] {
         sshd.authorize(&run(st, &["utils", "controlnode", "key"], "").stdout);
@@ -913,7 +908,9 @@ fn test_connection_on_all_nodes_proves_both_keys_in_one_table() {
         sshd.port
     );
     crate::test_connection::import(&p, &sshd, &inv);
-    wait_for("the inventory to reach the subscriber", || caught_up(&p));
+    wait_for("the inventory to reach the subscriber", WAIT, || {
+        caught_up(&p)
+    });
     // Each node learns the host key at its own console, as Cisco's steps run the test on both.
     for st in [&p, &s] {
         let r = run(
@@ -999,7 +996,7 @@ fn test_connection_on_all_nodes_passes_a_vos_host_whose_shell_is_the_vos_cli() {
         sp,
         _dirs,
     } = pair();
-    wait_for("the first snapshot", || caught_up(&p));
+    wait_for("the first snapshot", WAIT, || caught_up(&p));
     let (_d3, v) = state();
     trust(&p, &v, "cc-pub");
     trust(&s, &v, "cc-sub");
@@ -1032,7 +1029,7 @@ fn test_connection_on_all_nodes_passes_a_vos_host_whose_shell_is_the_vos_cli() {
         &format!("localhost:{pp}\nccadmin\n{PASSWORD}\n"),
     );
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    wait_for("the onboarded host to reach the subscriber", || {
+    wait_for("the onboarded host to reach the subscriber", WAIT, || {
         caught_up(&p)
             && run(&s, &["utils", "system", "inventory", "show"], "")
                 .stdout
@@ -1120,7 +1117,7 @@ fn the_compatibility_check_is_the_clusters() {
         &["utils", "deployment", "compatibility-check", "disable"],
     );
     assert_eq!(show(&p), "disabled");
-    wait_for("the setting to reach the subscriber", || {
+    wait_for("the setting to reach the subscriber", WAIT, || {
         show(&s) == "disabled"
     });
     let r = run(
@@ -1139,7 +1136,7 @@ fn the_compatibility_check_is_the_clusters() {
         &p,
         &["utils", "deployment", "compatibility-check", "enable"],
     );
-    wait_for("the setting to come back", || show(&s) == "enabled");
+    wait_for("the setting to come back", WAIT, || show(&s) == "enabled");
     let audit = run(&p, &["run", "sql", "select command from auditlog"], "").stdout;
     assert!(audit.contains("compatibility-check disable"), "{audit}");
 }

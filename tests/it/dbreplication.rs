@@ -4,23 +4,18 @@
 //! secret ever reaches the output.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::cluster::{caught_up, pair, pair_started, PASSWORD, SECRET};
 use crate::jfrog::{JFrog, GOOD_KEY};
 use crate::serve::Served;
-use crate::util::{ccadmin, run, Run};
+use crate::util::{ccadmin, run, wait_for, Run};
+
+/// How long a wait in these tests may take.
+const WAIT: Duration = Duration::from_secs(30);
 
 const SMTP_PASSWORD: &str = "Smtp-Secret-Pass-77";
 const ALICE_PASSWORD: &str = "Alice-Replicated-1";
-
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 fn ok(st: &Path, args: &[&str]) -> Run {
     let r = run(st, args, "");
@@ -126,7 +121,7 @@ fn status_is_equal_from_both_nodes_names_a_difference_and_repair_makes_it_equal(
     let (p, s) = (&pair.p, &pair.s);
     let j = JFrog::start();
     populate(p, &j);
-    wait_for("the subscriber to catch up with alice", || {
+    wait_for("the subscriber to catch up with alice", WAIT, || {
         caught_up(p)
             && run(s, &["utils", "applicationuser", "list"], "")
                 .stdout
@@ -379,7 +374,7 @@ fn the_service_checks_the_pair_periodically_logs_a_difference_and_queues_a_mail(
     ok(p, &["set", "smtp-from-email", "ccadmin@cc1.example.com"]);
     ok(p, &["utils", "smtp", "subscribe", "ops@example.com"]);
     add_user(p, "alice");
-    wait_for("alice on the subscriber", || {
+    wait_for("alice on the subscriber", WAIT, || {
         caught_up(p)
             && run(s, &["utils", "applicationuser", "list"], "")
                 .stdout
@@ -405,7 +400,7 @@ fn the_service_checks_the_pair_periodically_logs_a_difference_and_queues_a_mail(
             .matches("replication check: DIFFERENT between")
             .count()
     };
-    wait_for("a second periodic check", || differences() >= 2);
+    wait_for("a second periodic check", WAIT, || differences() >= 2);
     let outbox = ok(
         p,
         &["--output", "json", "utils", "smtp", "show", "subscriptions"],

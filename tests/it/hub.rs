@@ -666,7 +666,7 @@ fn a_release_download_streams_from_the_file_and_a_stalled_one_is_dropped() {
     // A download nobody reads is dropped after the write timeout, and logged.
     let stalled = download();
     assert_eq!(stalled.status(), 200);
-    crate::hub_rollout::wait_for(
+    crate::util::wait_for(
         "the stalled download to be dropped",
         std::time::Duration::from_secs(120),
         || {

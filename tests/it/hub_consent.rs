@@ -247,12 +247,9 @@ fn the_consent_page_is_no_port_scanner_and_no_tarpit_victim() {
         (status, e)
     };
 
-    // Nothing listens.
-    let closed = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // Nothing listens (the port is held, not listening, so no other test gets it).
+    let closed_port = crate::util::HeldPort::new();
+    let closed = closed_port.port;
     // Accepts and closes at once.
     let reset = TcpListener::bind("127.0.0.1:0").unwrap();
     let reset_port = reset.local_addr().unwrap().port();

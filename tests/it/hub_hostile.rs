@@ -655,7 +655,7 @@ fn one_address_cannot_take_every_connection() {
         .expect("prlimit (util-linux) runs the hub with a low descriptor limit");
     let log = dir.join("logs/hub.log");
     let mut port = 0u16;
-    crate::hub_rollout::wait_for(
+    crate::util::wait_for(
         "the hub to listen",
         std::time::Duration::from_secs(30),
         || {

@@ -12,7 +12,7 @@ use crate::cluster::{pair_started, PASSWORD};
 use crate::patches::{keypair, minisign};
 use crate::proxy::ConnectProxy;
 use crate::serve::Served;
-use crate::util::{bin, run};
+use crate::util::{bin, run, wait_for};
 
 pub const HUB_ACCOUNT: &str = "admin";
 pub const HUB_PASSWORD: &str = "Hub-Admin-Pass-2026";
@@ -134,15 +134,6 @@ impl Drop for Hub {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-/// Wait (bounded) until `f` holds.
-pub fn wait_for(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + limit;
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
     }
 }
 

@@ -9,12 +9,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::cluster::{pair_started, Pair};
-use crate::hub_rollout::{
-    install_root, register, version_of, wait_for, working, write_release, Hub,
-};
+use crate::hub_rollout::{install_root, register, version_of, working, write_release, Hub};
 use crate::patches::keypair;
 use crate::serve::Served;
-use crate::util::run;
+use crate::util::{run, wait_for};
 
 /// A signed 0.2.0 whose archive is large enough (random bytes in 3,000 files) for a kill to
 /// land while it is downloaded, verified and unpacked.

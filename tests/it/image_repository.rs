@@ -196,8 +196,9 @@ fn every_failure_has_its_own_message_and_keeps_the_previous_setting() {
         "{}",
         r.stderr
     );
-    // Nothing listens.
-    let port = crate::sshd::free_port();
+    // Nothing listens (the port is held, not listening).
+    let closed = crate::util::HeldPort::new();
+    let port = closed.port;
     let r = run(
         &s,
         &[

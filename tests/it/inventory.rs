@@ -668,8 +668,9 @@ fn missing_sftp_answers_name_their_flags() {
     );
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("SFTP server 'bad host'"), "{}", r.stderr);
-    // Refused port: a clear connection error, quickly.
-    let port = crate::sshd::free_port();
+    // Refused port (held, not listening): a clear connection error, quickly.
+    let closed = crate::util::HeldPort::new();
+    let port = closed.port;
     let r = run(
         &s,
         &[

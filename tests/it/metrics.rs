@@ -456,7 +456,8 @@ fn replication_lag_and_the_last_apply_per_kind_are_exported_on_the_pair() {
 
 #[test]
 fn a_registered_pair_polls_and_the_hub_counts_its_cluster_by_upgrade_state() {
-    use crate::hub_rollout::{publish, register, wait_for, working};
+    use crate::hub_rollout::{publish, register, working};
+    use crate::util::wait_for;
     let d = tempfile::tempdir().unwrap();
     let hub = Hub::start(&d.path().join("hub"), "2026-12-03T02:00:00Z");
     // The release the nodes run is the newest: both are upgraded, nothing is offered.

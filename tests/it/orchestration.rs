@@ -5,12 +5,15 @@
 //! stopped and started), failures, Ctrl-C and kill -9 mid-run and the resume are all real.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::patches::{minisign, sha256};
 use crate::serve::Served;
 use crate::sshd::Sshd;
-use crate::util::{run, state, Run};
+use crate::util::{run, state, wait_for, Run};
+
+/// How long a wait in these tests may take.
+const WAIT: Duration = Duration::from_secs(60);
 
 const USER: &str = "ccadmin";
 const PASSWORD: &str = "Orchestrate-Pass-2026";
@@ -340,14 +343,6 @@ fn results(v: &serde_json::Value) -> Vec<(String, String)> {
             )
         })
         .collect()
-}
-
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]
@@ -750,7 +745,7 @@ fn kill_9_and_ctrl_c_mid_install_then_the_same_command_resumes_without_installin
             .spawn()
             .unwrap();
         let n = lab.installs().len();
-        wait_for("the installer to start", || lab.installs().len() > n);
+        wait_for("the installer to start", WAIT, || lab.installs().len() > n);
         let v = in_progress();
         assert_eq!(v["state"], "running", "{v}");
         assert!(

@@ -6,19 +6,14 @@
 //! administrator says so (`--peer-down`, recorded in the run).
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::cluster::{caught_up, pair, Pair};
 use crate::patches::{keypair, minisign, sha256};
-use crate::util::run;
+use crate::util::{run, wait_for};
 
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+/// How long a wait in these tests may take.
+const WAIT: Duration = Duration::from_secs(60);
 
 fn json(st: &Path, args: &[&str]) -> serde_json::Value {
     let r = run(st, &[&["--output", "json"][..], args].concat(), "");
@@ -48,7 +43,7 @@ fn both_cloud_connect_nodes_at_once_never_put_both_sides_of_a_pair_in_an_install
         sp,
         _dirs,
     } = pair();
-    wait_for("the first snapshot", || caught_up(&p));
+    wait_for("the first snapshot", WAIT, || caught_up(&p));
     let keys = tempfile::tempdir().unwrap();
     let log = keys.path().join("installs.log");
     // The Windows pair: both Cloud Connect nodes' keys authorized.
@@ -110,12 +105,16 @@ fn both_cloud_connect_nodes_at_once_never_put_both_sides_of_a_pair_in_an_install
         "",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    wait_for("the inventory and the signer on the subscriber", || {
-        caught_up(&p)
-            && run(&s, &["utils", "system", "inventory", "show"], "")
-                .stdout
-                .contains(&name(1))
-    });
+    wait_for(
+        "the inventory and the signer on the subscriber",
+        WAIT,
+        || {
+            caught_up(&p)
+                && run(&s, &["utils", "system", "inventory", "show"], "")
+                    .stdout
+                    .contains(&name(1))
+        },
+    );
     // An installer of about 2 s that writes its start and end into the hosts' log.
     let script = format!(
         "echo \"start $(date +%s%3N) $(pwd)\" >> {l}\ni=0\nwhile [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done\necho \"end $(date +%s%3N) $(pwd)\" >> {l}\n",
@@ -244,7 +243,7 @@ fn both_cloud_connect_nodes_at_once_never_put_both_sides_of_a_pair_in_an_install
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    wait_for("the subscriber's installer to start", || {
+    wait_for("the subscriber's installer to start", WAIT, || {
         std::fs::read_to_string(&log)
             .unwrap_or_default()
             .lines()
@@ -254,7 +253,7 @@ fn both_cloud_connect_nodes_at_once_never_put_both_sides_of_a_pair_in_an_install
     // SAFETY: kill(2) on our own child's pid.
     unsafe { libc::kill(killed.id() as i32, libc::SIGKILL) };
     killed.wait().unwrap();
-    wait_for("the subscriber's run on the publisher", || {
+    wait_for("the subscriber's run on the publisher", WAIT, || {
         json(&p, &["utils", "deployment", "show", "history"])["runs"][0]["subject"] == "es8.sh"
     });
     let r = run(&p, &es8, "");
@@ -277,7 +276,7 @@ fn both_cloud_connect_nodes_at_once_never_put_both_sides_of_a_pair_in_an_install
         .filter(|l| l.starts_with("start"))
         .count();
     assert_eq!(es8_starts, 2, "one es8 installer per host: {text}");
-    wait_for("the take-over reported to the subscriber", || {
+    wait_for("the take-over reported to the subscriber", WAIT, || {
         let r = json(&s, &["utils", "deployment", "show", "history"])["runs"][0].clone();
         r["subject"] == "es8.sh"
             && r["node"] == format!("localhost:{pp}")

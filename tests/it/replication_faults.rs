@@ -14,21 +14,7 @@ use std::time::{Duration, Instant};
 use crate::cluster::{add_user_as, caught_up, node, replication, sql, subscriber_state, Pair};
 use crate::jfrog::{JFrog, GOOD_KEY};
 use crate::serve::Served;
-use crate::util::{bin, ccadmin, run};
-
-/// Poll `f` until it holds, for at most `secs` (a bound that only catches a hang); the
-/// failure names `what` and, through `detail`, the state seen last.
-fn poll(what: &str, secs: u64, mut f: impl FnMut() -> bool, detail: impl Fn() -> String) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !f() {
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {secs} s waiting for {what}: {}",
-            detail()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
+use crate::util::{bin, ccadmin, run, wait_for_showing};
 
 /// `crate::cluster::pair_built` with services started the usual way.
 fn pair_with<T>(
@@ -363,9 +349,9 @@ fn a_late_snapshot_changes_nothing_on_the_subscriber() {
         _dirs,
         ..
     } = pair;
-    poll(
+    wait_for_showing(
         "the proxy to hold the first batch",
-        60,
+        Duration::from_secs(60),
         || proxy.held_body().is_some(),
         || format!("{}", subscriber_state(&p)),
     );
@@ -378,9 +364,9 @@ fn a_late_snapshot_changes_nothing_on_the_subscriber() {
     );
     // A newer change; the publisher's retry (after its call timed out) carries it and lands.
     set_smtp_password_ok(&p, "Smtp-New-Password-2");
-    poll(
+    wait_for_showing(
         "the publisher's retry to land",
-        60,
+        Duration::from_secs(60),
         || caught_up(&p),
         || format!("{}", subscriber_state(&p)),
     );
@@ -468,9 +454,9 @@ fn a_publisher_restored_from_a_backup_is_detected_and_the_subscriber_follows_it(
     for u in ["kept1", "kept2", "gone1"] {
         add_user_as(&p, u, "Restored-Pass-2026");
     }
-    poll(
+    wait_for_showing(
         "the subscriber to catch up",
-        60,
+        Duration::from_secs(60),
         || caught_up(&p) && users(&s) == users(&p),
         || format!("{}", subscriber_state(&p)),
     );
@@ -482,9 +468,9 @@ fn a_publisher_restored_from_a_backup_is_detected_and_the_subscriber_follows_it(
     for i in 1..=5 {
         add_user_as(&p, &format!("lost{i}"), "Restored-Pass-2026");
     }
-    poll(
+    wait_for_showing(
         "the five changes after the backup to replicate",
-        60,
+        Duration::from_secs(60),
         || caught_up(&p) && users(&s) == users(&p),
         || format!("{}", subscriber_state(&p)),
     );
@@ -505,9 +491,9 @@ fn a_publisher_restored_from_a_backup_is_detected_and_the_subscriber_follows_it(
         want.contains("after1") && !want.contains("lost1") && !want.contains("gone1"),
         "{want}"
     );
-    poll(
+    wait_for_showing(
         "the subscriber to have exactly the restored publisher's users",
-        60,
+        Duration::from_secs(60),
         || users(&s) == want,
         || {
             format!(
@@ -517,9 +503,9 @@ fn a_publisher_restored_from_a_backup_is_detected_and_the_subscriber_follows_it(
             )
         },
     );
-    poll(
+    wait_for_showing(
         "the publisher to see the subscriber caught up",
-        60,
+        Duration::from_secs(60),
         || caught_up(&p),
         || format!("{}", subscriber_state(&p)),
     );
@@ -547,9 +533,9 @@ fn repair_after_a_publisher_restored_with_nothing_pending_makes_the_pair_equal()
         ..
     } = crate::cluster::pair();
     add_user_as(&p, "kept1", "Restored-Pass-2026");
-    poll(
+    wait_for_showing(
         "the subscriber to catch up",
-        60,
+        Duration::from_secs(60),
         || caught_up(&p) && users(&s) == users(&p),
         || format!("{}", subscriber_state(&p)),
     );
@@ -558,9 +544,9 @@ fn repair_after_a_publisher_restored_with_nothing_pending_makes_the_pair_equal()
     copy_dir(&p, &backup);
     let publisher = Served::start_on(&p, pp);
     add_user_as(&p, "lost1", "Restored-Pass-2026");
-    poll(
+    wait_for_showing(
         "the change after the backup to replicate",
-        60,
+        Duration::from_secs(60),
         || caught_up(&p) && users(&s) == users(&p),
         || format!("{}", subscriber_state(&p)),
     );
@@ -598,9 +584,9 @@ fn repair_after_a_publisher_restored_with_nothing_pending_makes_the_pair_equal()
         "runtimestate says why a new history began: {st}"
     );
     add_user_as(&p, "after1", "Restored-Pass-2026");
-    poll(
+    wait_for_showing(
         "the next change to arrive",
-        60,
+        Duration::from_secs(60),
         || users(&s).contains("after1"),
         || format!("{}", replication(&p)),
     );
@@ -619,9 +605,9 @@ fn writers_never_wait_on_a_stopped_service() {
         _dirs,
         ..
     } = crate::cluster::pair();
-    poll(
+    wait_for_showing(
         "the first snapshot",
-        60,
+        Duration::from_secs(60),
         || caught_up(&p),
         || format!("{}", subscriber_state(&p)),
     );
@@ -653,9 +639,9 @@ fn writers_never_wait_on_a_stopped_service() {
         assert!(status.success(), "applicationuser add {name}: {err}");
     }
     drop(stopped);
-    poll(
+    wait_for_showing(
         "the 20 users to reach the subscriber",
-        60,
+        Duration::from_secs(60),
         || users(&s) == users(&p),
         || format!("{}\n{}", users(&s), subscriber_state(&p)),
     );
@@ -677,9 +663,9 @@ fn set_smtp_pswd_on_a_locked_database_changes_nothing() {
         ..
     } = crate::cluster::pair();
     set_smtp_password_ok(&p, "Smtp-Before-Lock-1");
-    poll(
+    wait_for_showing(
         "the first password to reach the subscriber",
-        60,
+        Duration::from_secs(60),
         || caught_up(&p) && smtp_password(&s).as_deref() == Some("Smtp-Before-Lock-1"),
         || format!("{}", subscriber_state(&p)),
     );
@@ -716,9 +702,9 @@ fn set_smtp_pswd_on_a_locked_database_changes_nothing() {
     );
     set_smtp_password_ok(&p, "Smtp-After-Lock-3");
     assert_eq!(smtp_password(&p).as_deref(), Some("Smtp-After-Lock-3"));
-    poll(
+    wait_for_showing(
         "the new password to reach the subscriber",
-        60,
+        Duration::from_secs(60),
         || smtp_password(&s).as_deref() == Some("Smtp-After-Lock-3"),
         || format!("{:?} {}", smtp_password(&s), subscriber_state(&p)),
     );
@@ -822,9 +808,9 @@ fn a_subscriber_on_a_full_disk_never_holds_half_a_batch() {
     } = pair;
     set_smtp_password_ok(&p, "Smtp-Before-Full-1");
     node(&p, &["set", "smtp-host", "mail.before.example.com"]);
-    poll(
+    wait_for_showing(
         "the first snapshot",
-        60,
+        Duration::from_secs(60),
         || caught_up(&p) && smtp_password(&s).as_deref() == Some("Smtp-Before-Full-1"),
         || format!("{}", subscriber_state(&p)),
     );
@@ -866,9 +852,9 @@ fn a_subscriber_on_a_full_disk_never_holds_half_a_batch() {
     consistent(&s, "Smtp-After-Full-2").unwrap();
     // Space again: it converges.
     std::fs::remove_file(&fill).unwrap();
-    poll(
+    wait_for_showing(
         "the subscriber to converge once space is freed",
-        60,
+        Duration::from_secs(60),
         || caught_up(&p) && smtp_password(&s).as_deref() == Some("Smtp-After-Full-2"),
         || format!("{}", subscriber_state(&p)),
     );
@@ -896,9 +882,9 @@ fn a_subscriber_service_started_on_a_full_disk_waits_and_catches_up() {
         _dirs,
         ..
     } = pair;
-    poll(
+    wait_for_showing(
         "the first snapshot",
-        60,
+        Duration::from_secs(60),
         || caught_up(&p),
         || format!("{}", subscriber_state(&p)),
     );
@@ -940,9 +926,9 @@ fn a_subscriber_service_started_on_a_full_disk_waits_and_catches_up() {
         }
     };
     // It says it cannot go on for lack of space (or it exits, which fails).
-    poll(
+    wait_for_showing(
         "the service to say that its filesystem is full",
-        60,
+        Duration::from_secs(60),
         || {
             exited(&mut service);
             let lower = said().to_lowercase();
@@ -957,9 +943,9 @@ fn a_subscriber_service_started_on_a_full_disk_waits_and_catches_up() {
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
-    poll(
+    wait_for_showing(
         "the service to serve once space is freed",
-        60,
+        Duration::from_secs(60),
         || {
             exited(&mut service);
             client
@@ -969,9 +955,9 @@ fn a_subscriber_service_started_on_a_full_disk_waits_and_catches_up() {
         },
         said,
     );
-    poll(
+    wait_for_showing(
         "the subscriber to catch up after the restart",
-        60,
+        Duration::from_secs(60),
         || caught_up(&p) && users(&s) == users(&p),
         || format!("{}", subscriber_state(&p)),
     );
@@ -990,9 +976,9 @@ fn retries_towards_a_subscriber_that_is_down_back_off() {
         _dirs,
         ..
     } = crate::cluster::pair();
-    poll(
+    wait_for_showing(
         "the first snapshot",
-        60,
+        Duration::from_secs(60),
         || caught_up(&p),
         || format!("{}", subscriber_state(&p)),
     );

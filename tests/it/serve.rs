@@ -1,10 +1,12 @@
 //! `ccadmin serve`, the node service, over real HTTPS on loopback.
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{bin, run, state};
+use crate::util::{bin, run, state, wait_for_showing};
 
 const USER: &str = "ccadmin";
 const PASSWORD: &str = "Ccadmin-Serve-2026";
@@ -16,8 +18,8 @@ pub struct Served {
 }
 
 impl Served {
-    /// On a port the kernel picks (the service logs which): no port is chosen ahead and
-    /// released, so parallel tests cannot race for one.
+    /// On a port the kernel picks and the tests hold for good (see [`held_port`]): the
+    /// service, and any restart of it on the same port, binds a port no other test can get.
     pub fn start(state: &Path) -> Served {
         Served::start_on(state, 0)
     }
@@ -44,6 +46,7 @@ impl Served {
         extra: &[&str],
         env: &[(&str, &str)],
     ) -> Served {
+        let port = if port == 0 { held_port() } else { port };
         let log_path = state.join("logs/serve.log");
         let log_before = std::fs::metadata(&log_path).map_or(0, |m| m.len() as usize);
         let child = Command::new(program)
@@ -112,15 +115,12 @@ impl Served {
     /// Wait (bounded) until the service's log holds `needle`.
     pub fn wait_for_log(&self, needle: &str) {
         let log = || std::fs::read_to_string(self.state.join("logs/serve.log")).unwrap_or_default();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !log().contains(needle) {
-            assert!(
-                Instant::now() < deadline,
-                "the log never said '{needle}': {}",
-                log()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        wait_for_showing(
+            &format!("the log to say '{needle}'"),
+            Duration::from_secs(30),
+            || log().contains(needle),
+            log,
+        );
     }
 
     pub fn pid(&self) -> u32 {
@@ -138,6 +138,19 @@ impl Served {
         let status = self.child.wait().unwrap();
         status.code()
     }
+}
+
+/// A loopback port the kernel chose, held (bound, not listening) until the tests end: the
+/// service binds it itself (SO_REUSEADDR lets it share the port with the held socket), and
+/// while the service is stopped the port refuses connections and stays this test's, so a
+/// restart on it (a node that comes back, `start_on`) cannot find it taken by another test.
+/// The kernel never gives a held port to a bind to port 0.
+fn held_port() -> u16 {
+    static HELD: std::sync::Mutex<Vec<crate::util::HeldPort>> = std::sync::Mutex::new(Vec::new());
+    let held = crate::util::HeldPort::new();
+    let port = held.port;
+    HELD.lock().unwrap_or_else(|p| p.into_inner()).push(held);
+    port
 }
 
 impl Drop for Served {
@@ -280,39 +293,123 @@ fn two_hundred_concurrent_authenticated_requests() {
     );
 }
 
+/// A TLS connection to the service (trusting its certificate), with a 30-second read timeout.
+fn tls_to(
+    srv: &Served,
+) -> tokio_rustls::rustls::StreamOwned<tokio_rustls::rustls::ClientConnection, TcpStream> {
+    use rustls_pki_types::pem::PemObject;
+    use tokio_rustls::rustls;
+    let mut roots = rustls::RootCertStore::empty();
+    let pem = std::fs::read(srv.state.join("tls/cert.pem")).unwrap();
+    for c in rustls_pki_types::CertificateDer::pem_slice_iter(&pem) {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let tcp = TcpStream::connect(("127.0.0.1", srv.port)).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let conn =
+        rustls::ClientConnection::new(std::sync::Arc::new(config), "localhost".try_into().unwrap())
+            .unwrap();
+    rustls::StreamOwned::new(conn, tcp)
+}
+
+/// What `r` sends until `end` has come (or the stream ends, fails or times out).
+fn read_until(r: &mut impl Read, end: &str) -> String {
+    let mut got = Vec::new();
+    let mut byte = [0u8; 1];
+    while !got.ends_with(end.as_bytes()) {
+        match r.read(&mut byte) {
+            Ok(1) => got.push(byte[0]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+/// What `r` sends until the stream ends (or fails or times out).
+fn read_all(r: &mut impl Read) -> String {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    String::from_utf8_lossy(&got).into_owned()
+}
+
 #[test]
 fn sigterm_lets_requests_in_flight_finish() {
+    use base64::Engine;
     let (_d, s) = state();
     with_user(&s);
     let srv = Served::start(&s);
-    // Ten clients with a connection each, then ten requests whose argon2 checks keep the
-    // service busy when SIGTERM arrives.
-    let clients: Vec<_> = (0..10).map(|_| srv.client()).collect();
-    for c in &clients {
-        assert_eq!(c.get(srv.url("/health")).send().unwrap().status(), 200);
-    }
-    let url = srv.url("/inventory/cluster");
-    let statuses = std::thread::scope(|sc| {
-        let hs: Vec<_> = clients
-            .iter()
-            .map(|c| {
-                sc.spawn(|| {
-                    c.get(&url)
-                        .basic_auth(USER, Some(PASSWORD))
-                        .send()
-                        .map(|r| r.status().as_u16())
-                        .unwrap_or(0)
-                })
+    // Three requests really in flight, each ended only when the test says: each sends its
+    // headers with `Expect: 100-continue` and holds its body back. The service's
+    // `100 Continue` is its own word that it is reading that request's body.
+    const BODY: &str = "{\"in\": \"flight\"}";
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"));
+    let mut flights: Vec<_> = (0..3)
+        .map(|i| {
+            let mut tls = tls_to(&srv);
+            write!(
+                tls,
+                "GET /inventory/cluster HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic {auth}\r\n\
+                 Content-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+                BODY.len()
+            )
+            .unwrap();
+            tls.flush().unwrap();
+            let said = read_until(&mut tls, "\r\n\r\n");
+            assert!(
+                said.starts_with("HTTP/1.1 100 Continue"),
+                "request {i} was not taken in: {said:?}"
+            );
+            tls
+        })
+        .collect();
+    let log_path = s.join("logs/serve.log");
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let (code, answers) = std::thread::scope(|sc| {
+        let stopped = sc.spawn(move || srv.terminate());
+        // SIGTERM is sent; the service says it is stopping (or has ended), the requests
+        // still in flight.
+        wait_for_showing(
+            "the service to begin stopping after SIGTERM",
+            Duration::from_secs(30),
+            || {
+                stopped.is_finished()
+                    || log().contains("stopping; letting in-flight requests finish")
+            },
+            log,
+        );
+        // Now each request's body arrives, and its answer is read to the end.
+        let answers: Vec<String> = flights
+            .iter_mut()
+            .map(|tls| {
+                let _ = tls.write_all(BODY.as_bytes());
+                let _ = tls.flush();
+                read_all(tls)
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(200));
-        let code = srv.terminate();
-        let statuses: Vec<u16> = hs.into_iter().map(|h| h.join().unwrap()).collect();
-        (code, statuses)
+        (stopped.join().unwrap(), answers)
     });
-    assert_eq!(statuses.0, Some(0), "serve exits 0 on SIGTERM");
-    assert!(statuses.1.iter().all(|s| *s == 200), "{:?}", statuses.1);
-    let log = std::fs::read_to_string(s.join("logs/serve.log")).unwrap();
+    for (i, a) in answers.iter().enumerate() {
+        assert!(
+            a.starts_with("HTTP/1.1 200 OK") && a.contains("\"publisher\""),
+            "request {i}, in flight when SIGTERM came, got no full answer: {a:?}\n{}",
+            log()
+        );
+    }
+    assert_eq!(code, Some(0), "serve exits 0 on SIGTERM");
+    let log = log();
     assert!(
         log.contains("stopping; letting in-flight requests finish")
             && log.ends_with("ccadmin serve: stopped\n"),

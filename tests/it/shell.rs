@@ -30,6 +30,35 @@ pub fn shell(state: &Path, rows: u16) -> PtySession {
     p
 }
 
+/// The pid of the shell running on `state` (the `ccadmin` whose environment names it).
+fn shell_pid(state: &Path) -> u32 {
+    let want = format!("CCADMIN_STATE_DIR={}\0", state.display());
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        let comm = std::fs::read_to_string(e.path().join("comm")).unwrap_or_default();
+        let env = std::fs::read(e.path().join("environ")).unwrap_or_default();
+        if comm.trim() == "ccadmin" && contains(&env, &want) {
+            return pid;
+        }
+    }
+    panic!("no ccadmin process on {}", state.display())
+}
+
+/// The CPU time (user and system, in clock ticks) process `pid` has used.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // After the command name's closing parenthesis: state, ..., utime (12th), stime (13th).
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
 /// Type `s` without Enter (rexpect buffers `send` until flushed).
 fn keys(p: &mut PtySession, s: &str) {
     p.send(s).unwrap();
@@ -93,9 +122,20 @@ fn question_mark_and_help() {
 fn ctrl_c_cancels_a_running_command_and_the_shell_goes_on() {
     let (_d, s) = state();
     let mut p = shell(&s, 40);
+    let pid = shell_pid(&s);
+    let before = cpu_ticks(pid);
     p.send_line("run sql with recursive c(x) as (select 1 union all select x+1 from c) select count(*) from c")
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(700));
+    // The observable sign that the query runs (a Ctrl-C before the command starts is cleared
+    // with the last command's): the shell has spent 0.3 s of CPU on the line, which reading
+    // and dispatching it take a few milliseconds of; the endless query takes the rest.
+    // SAFETY: sysconf has no preconditions.
+    let per_second = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) }).unwrap();
+    crate::util::wait_for(
+        "the query to run (0.3 s of the shell's CPU time)",
+        std::time::Duration::from_secs(15),
+        || cpu_ticks(pid) >= before + per_second * 3 / 10,
+    );
     p.send_control('c').unwrap();
     p.exp_string("Control-C pressed").unwrap();
     p.exp_string("admin:").unwrap();

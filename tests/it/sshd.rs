@@ -1,5 +1,6 @@
-//! A real OpenSSH `sshd` on a free loopback port with throw-away host and client keys, for the
-//! SSH and SFTP tests. A test that cannot start it fails and says what to install.
+//! A real OpenSSH `sshd` on loopback ports the kernel chose (held by the test, never released
+//! while it lives) with throw-away host and client keys, for the SSH and
+//! SFTP tests. A test that cannot start it fails and says what to install.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -7,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Once};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::util::{wait_for_showing, HeldPort};
 
 /// The unprivileged account the tests log in as with a password.
 pub const TEST_USER: &str = "ccsftp";
@@ -50,18 +53,15 @@ pub fn uid_of(user: &str) -> u32 {
     String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
 }
 
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 pub struct Sshd {
     pub port: u16,
     /// More ports the same sshd listens on (one sshd, many "hosts").
     pub extra_ports: Vec<u16>,
+    /// Every port, the first one first, held (bound, not listening) for as long as this value
+    /// lives: the kernel chose each and gives it to no other bind to port 0, so no port is
+    /// chosen, released and then raced for; sshd binds them beside the hold, and while it is
+    /// stopped they refuse connections and stay ours for the restart.
+    _held: Vec<HeldPort>,
     pub dir: tempfile::TempDir,
     child: Option<Child>,
     /// sshd's `MaxStartups`: unauthenticated connections it keeps before turning new ones away.
@@ -84,28 +84,7 @@ fn keygen(path: &Path, kind: &str) {
 
 impl Sshd {
     pub fn start() -> Sshd {
-        assert!(
-            Path::new(SSHD).exists(),
-            "OpenSSH sshd is not installed: run tests/run (it installs openssh-server) or apt-get install -y openssh-server"
-        );
-        ensure_test_user();
-        let dir = tempfile::tempdir().unwrap();
-        keygen(&dir.path().join("host_key"), "ed25519");
-        keygen(&dir.path().join("client_ed25519"), "ed25519");
-        keygen(&dir.path().join("client_rsa"), "rsa");
-        let mut auth = std::fs::read_to_string(dir.path().join("client_ed25519.pub")).unwrap();
-        auth += &std::fs::read_to_string(dir.path().join("client_rsa.pub")).unwrap();
-        std::fs::write(dir.path().join("authorized_keys"), auth).unwrap();
-        let mut s = Sshd {
-            port: free_port(),
-            extra_ports: Vec::new(),
-            dir,
-            child: None,
-            max_startups: "200".into(),
-            matches: String::new(),
-        };
-        s.spawn();
-        s
+        Sshd::many(1, "200")
     }
 
     /// One sshd on `n` ports that turns away connections beyond `max_startups`
@@ -120,23 +99,29 @@ impl Sshd {
     }
 
     fn many(n: usize, max_startups: &str) -> Sshd {
-        let mut s = Sshd::start();
-        s.stop();
-        s.max_startups = max_startups.to_owned();
-        // Hold every socket until all are chosen, so no port repeats; a port equal to the
-        // first one (free again while sshd is stopped) is skipped, not counted.
-        let mut held: Vec<TcpListener> = Vec::new();
-        let mut extra = Vec::new();
-        while extra.len() + 1 < n {
-            let l = TcpListener::bind("127.0.0.1:0").unwrap();
-            let p = l.local_addr().unwrap().port();
-            if p != s.port {
-                extra.push(p);
-            }
-            held.push(l);
-        }
-        s.extra_ports = extra;
-        drop(held);
+        assert!(
+            Path::new(SSHD).exists(),
+            "OpenSSH sshd is not installed: run tests/run (it installs openssh-server) or apt-get install -y openssh-server"
+        );
+        ensure_test_user();
+        let dir = tempfile::tempdir().unwrap();
+        keygen(&dir.path().join("host_key"), "ed25519");
+        keygen(&dir.path().join("client_ed25519"), "ed25519");
+        keygen(&dir.path().join("client_rsa"), "rsa");
+        let mut auth = std::fs::read_to_string(dir.path().join("client_ed25519.pub")).unwrap();
+        auth += &std::fs::read_to_string(dir.path().join("client_rsa.pub")).unwrap();
+        std::fs::write(dir.path().join("authorized_keys"), auth).unwrap();
+        // All held at once, so the kernel gives each a different port.
+        let held: Vec<HeldPort> = (0..n.max(1)).map(|_| HeldPort::new()).collect();
+        let mut s = Sshd {
+            port: held[0].port,
+            extra_ports: held[1..].iter().map(|h| h.port).collect(),
+            _held: held,
+            dir,
+            child: None,
+            max_startups: max_startups.to_owned(),
+            matches: String::new(),
+        };
         s.spawn();
         s
     }
@@ -163,16 +148,13 @@ impl Sshd {
     fn spawn(&mut self) {
         std::fs::create_dir_all("/run/sshd").unwrap();
         let d = self.dir.path();
-        let extra: String = self
-            .extra_ports
-            .iter()
-            .map(|p| format!("Port {p}\n"))
-            .collect();
+        // sshd binds the held ports itself (with SO_REUSEADDR, as it always does, which lets it
+        // share each port with our bound, non-listening socket).
+        let ports: String = self.ports().iter().map(|p| format!("Port {p}\n")).collect();
         let config = format!(
-            "{extra}Port {}\nListenAddress 127.0.0.1\nHostKey {}/host_key\nPidFile {}/sshd.pid\nAuthorizedKeysFile {}/authorized_keys\n\
+            "{ports}ListenAddress 127.0.0.1\nHostKey {}/host_key\nPidFile {}/sshd.pid\nAuthorizedKeysFile {}/authorized_keys\n\
              UsePAM no\nStrictModes no\nPermitRootLogin yes\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n\
              Subsystem sftp internal-sftp\nLogLevel VERBOSE\nMaxStartups {}\nMaxSessions 50\n",
-            self.port,
             d.display(),
             d.display(),
             d.display(),
@@ -185,23 +167,31 @@ impl Sshd {
             .arg("-e")
             .arg("-f")
             .arg(d.join("sshd_config"))
+            .stdin(Stdio::null())
             .stderr(log)
             .spawn()
             .expect("start sshd");
         self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self
-            .ports()
-            .iter()
-            .any(|p| TcpStream::connect(("127.0.0.1", *p)).is_err())
-        {
-            assert!(
-                Instant::now() < deadline,
-                "sshd did not start: {}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        // sshd's own word that it listens on each port (a connection that is answered could
+        // be answered by someone else; here none can be, but the log line also says sshd
+        // has bound every port, not only the first).
+        let ports = self.ports();
+        let log_path = d.join("sshd.log");
+        let child = self.child.as_mut().unwrap();
+        wait_for_showing(
+            &format!("sshd to listen on ports {ports:?}"),
+            Duration::from_secs(10),
+            || {
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                if let Ok(Some(status)) = child.try_wait() {
+                    panic!("sshd exited at start ({status}): {log}");
+                }
+                ports
+                    .iter()
+                    .all(|p| log.contains(&format!("Server listening on 127.0.0.1 port {p}.")))
+            },
+            || std::fs::read_to_string(&log_path).unwrap_or_default(),
+        );
     }
 
     pub fn log(&self) -> String {
@@ -215,7 +205,7 @@ impl Sshd {
         }
     }
 
-    /// Start again after `stop`, same ports and keys (a member that comes back).
+    /// Start again after `stop`, same ports (still held) and keys (a member that comes back).
     pub fn restart(&mut self) {
         self.stop();
         self.spawn();

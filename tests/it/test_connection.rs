@@ -68,7 +68,8 @@ fn every_failure_gets_its_own_reason_within_about_one_timeout() {
     let p = sshd.ports();
     let (_d, s) = state();
     sshd.authorize(&run(&s, &["utils", "controlnode", "key"], "").stdout);
-    let refused = crate::sshd::free_port();
+    let refused_port = crate::util::HeldPort::new();
+    let refused = refused_port.port;
     let holes = [black_hole(), black_hole(), black_hole()];
     let inv = format!(
         "---\ninventory:\n  VOS:\n    Finesse:\n      Finesse-Cluster-1:\n        hosts:\n        - name: \"finesse-a.lab\"\n          type: \"Publisher\"\n          side: \"A\"\n  Windows:\n\

@@ -93,3 +93,107 @@ pub fn slot_secret(st: &Path, slot: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     v[&name].as_str().map(str::to_owned)
 }
+
+/// Wait until `done` holds, asking again every 50 ms, for at most `limit`; past it, panic
+/// naming `what` was waited for. The one bounded wait of the tests: a test waits on an event
+/// it can observe (a file, a log line, a port answering), never on a sleep.
+pub fn wait_for(what: &str, limit: std::time::Duration, done: impl FnMut() -> bool) {
+    wait_for_showing(what, limit, done, String::new)
+}
+
+/// [`wait_for`], and the panic also says what was seen instead (`seen()`, e.g. a log).
+pub fn wait_for_showing(
+    what: &str,
+    limit: std::time::Duration,
+    mut done: impl FnMut() -> bool,
+    seen: impl Fn() -> String,
+) {
+    let deadline = std::time::Instant::now() + limit;
+    while !done() {
+        if std::time::Instant::now() >= deadline {
+            let seen = seen();
+            if seen.is_empty() {
+                panic!("timed out after {limit:?} waiting for {what}");
+            }
+            panic!("timed out after {limit:?} waiting for {what}; seen instead: {seen}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// A loopback port the kernel chose, held for as long as this value lives: bound (with
+/// SO_REUSEADDR) but not listening, so a connection to it is refused (a closed port), and no
+/// other test can be given it: the kernel never hands a held port to a bind to port 0, and
+/// every other bind in the tests is to port 0. A server told this port (sshd, `ccadmin
+/// serve`) binds it beside the hold, since both sockets ask for SO_REUSEADDR and the held one
+/// does not listen; when the server stops, the port is closed again and still held, for a
+/// restart. Nothing is chosen ahead, released and then bound by someone else, so parallel
+/// tests cannot race for a port.
+pub struct HeldPort {
+    /// The bound socket that holds the port (never read: holding is its job).
+    _fd: std::os::fd::OwnedFd,
+    pub port: u16,
+}
+
+/// A bound TCP socket on 127.0.0.1:`port` with SO_REUSEADDR, not yet listening.
+fn bound_socket(port: u16) -> std::io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain socket calls on a descriptor this function owns from its creation.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let fd = std::os::fd::OwnedFd::from_raw_fd(fd);
+        let one: libc::c_int = 1;
+        let raw = std::os::fd::AsRawFd::as_raw_fd(&fd);
+        if libc::setsockopt(
+            raw,
+            libc::SOL_SOCKET,
+            libc::SO_REUSEADDR,
+            std::ptr::addr_of!(one).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        ) != 0
+        {
+            return Err(std::io::Error::last_os_error());
+        }
+        let mut addr: libc::sockaddr_in = std::mem::zeroed();
+        addr.sin_family = libc::AF_INET as libc::sa_family_t;
+        addr.sin_port = port.to_be();
+        addr.sin_addr.s_addr = u32::from(std::net::Ipv4Addr::LOCALHOST).to_be();
+        if libc::bind(
+            raw,
+            std::ptr::addr_of!(addr).cast(),
+            std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+        ) != 0
+        {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(fd)
+    }
+}
+
+impl Default for HeldPort {
+    fn default() -> Self {
+        HeldPort::new()
+    }
+}
+
+impl HeldPort {
+    pub fn new() -> HeldPort {
+        let fd = bound_socket(0).expect("bind a loopback socket to a port the kernel picks");
+        // SAFETY: getsockname on our own bound socket, into a sockaddr_in of its size.
+        let port = unsafe {
+            let mut addr: libc::sockaddr_in = std::mem::zeroed();
+            let mut len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            let r = libc::getsockname(
+                std::os::fd::AsRawFd::as_raw_fd(&fd),
+                std::ptr::addr_of_mut!(addr).cast(),
+                &mut len,
+            );
+            assert_eq!(r, 0, "getsockname: {}", std::io::Error::last_os_error());
+            u16::from_be(addr.sin_port)
+        };
+        HeldPort { _fd: fd, port }
+    }
+}
