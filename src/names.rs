@@ -1,61 +1,100 @@
 //! Validation of the names administrators type: host names (with an optional `:PORT`, SPEC 7)
-//! and account names. Errors say what is wrong, for the caller to add where.
+//! and account names. Errors say what is wrong (a [`NameError`]), for the caller to add where.
 
 use std::net::IpAddr;
 
+/// What is wrong with a name; its text is the one line shown after the caller's "where".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("'{0}' is not a port number (1-65535)")]
+    Port(String),
+    #[error("the host name is empty")]
+    EmptyHost,
+    #[error("a host name has at most 253 characters")]
+    HostTooLong,
+    #[error("a host name may not contain an empty label (two dots in a row)")]
+    EmptyLabel,
+    #[error("the label '{0}' is longer than 63 characters")]
+    LabelTooLong(String),
+    #[error("'{}' is not allowed in a host name (letters, digits, '-' and '.')", .0.escape_debug())]
+    HostCharacter(char),
+    #[error("the label '{0}' may not begin or end with '-'")]
+    LabelDash(String),
+    #[error("an IPv6 address in brackets is missing its ']'")]
+    UnclosedBracket,
+    #[error("expected ':PORT' after ']'")]
+    AfterBracket,
+    #[error("a name has 1 to 64 characters")]
+    UserLength,
+    #[error("'{}' is not allowed (letters, digits, '.', '_', '-' and '@')", .0.escape_debug())]
+    UserCharacter(char),
+    #[error("a name starts with a letter, a digit or '_'")]
+    UserStart,
+    #[error("a cluster name has 1 to 64 characters")]
+    ClusterLength,
+    #[error("{} is not allowed in a cluster name (letters, digits, '.', '_' and '-')", shown(*.0))]
+    ClusterCharacter(char),
+    #[error("a cluster name starts with a letter or a digit")]
+    ClusterStart,
+}
+
+/// A character as an error names it: control and blank characters by their code.
+fn shown(c: char) -> String {
+    if c.is_control() || c.is_whitespace() {
+        format!("the character {}", c.escape_unicode())
+    } else {
+        format!("'{c}'")
+    }
+}
+
 /// A host name, FQDN or IP address, optionally followed by `:PORT` (IPv6 as `[addr]:port`).
-pub fn validate_host(s: &str) -> Result<(), String> {
+pub fn validate_host(s: &str) -> Result<(), NameError> {
     let (host, port) = split_host_port(s)?;
     if let Some(p) = port {
         match p.parse::<u16>() {
             Ok(n) if n > 0 => {}
-            _ => return Err(format!("'{p}' is not a port number (1-65535)")),
+            _ => return Err(NameError::Port(p.to_owned())),
         }
     }
     if host.parse::<IpAddr>().is_ok() {
         return Ok(());
     }
     if host.is_empty() {
-        return Err("the host name is empty".into());
+        return Err(NameError::EmptyHost);
     }
     if host.len() > 253 {
-        return Err("a host name has at most 253 characters".into());
+        return Err(NameError::HostTooLong);
     }
     for label in host.trim_end_matches('.').split('.') {
         if label.is_empty() {
-            return Err("a host name may not contain an empty label (two dots in a row)".into());
+            return Err(NameError::EmptyLabel);
         }
         if label.len() > 63 {
-            return Err(format!("the label '{label}' is longer than 63 characters"));
+            return Err(NameError::LabelTooLong(label.to_owned()));
         }
         if let Some(c) = label
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
         {
-            return Err(format!(
-                "'{}' is not allowed in a host name (letters, digits, '-' and '.')",
-                c.escape_debug()
-            ));
+            return Err(NameError::HostCharacter(c));
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(format!("the label '{label}' may not begin or end with '-'"));
+            return Err(NameError::LabelDash(label.to_owned()));
         }
     }
     Ok(())
 }
 
 /// Split `HOST[:PORT]` / `[V6]:PORT` / bare IPv6.
-pub fn split_host_port(s: &str) -> Result<(&str, Option<&str>), String> {
+pub fn split_host_port(s: &str) -> Result<(&str, Option<&str>), NameError> {
     if let Some(rest) = s.strip_prefix('[') {
-        let (h, after) = rest
-            .split_once(']')
-            .ok_or("an IPv6 address in brackets is missing its ']'")?;
+        let (h, after) = rest.split_once(']').ok_or(NameError::UnclosedBracket)?;
         return match after {
             "" => Ok((h, None)),
             a => a
                 .strip_prefix(':')
                 .map(|p| (h, Some(p)))
-                .ok_or_else(|| "expected ':PORT' after ']'".to_owned()),
+                .ok_or(NameError::AfterBracket),
         };
     }
     if s.matches(':').count() > 1 {
@@ -69,21 +108,18 @@ pub fn split_host_port(s: &str) -> Result<(&str, Option<&str>), String> {
 
 /// An account or application user name: 1-64 characters of letters, digits, `.`, `_`, `-`,
 /// `@`, starting with a letter, digit or `_`.
-pub fn validate_user(s: &str) -> Result<(), String> {
+pub fn validate_user(s: &str) -> Result<(), NameError> {
     if s.is_empty() || s.len() > 64 {
-        return Err("a name has 1 to 64 characters".into());
+        return Err(NameError::UserLength);
     }
     if let Some(c) = s
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')))
     {
-        return Err(format!(
-            "'{}' is not allowed (letters, digits, '.', '_', '-' and '@')",
-            c.escape_debug()
-        ));
+        return Err(NameError::UserCharacter(c));
     }
     if !s.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
-        return Err("a name starts with a letter, a digit or '_'".into());
+        return Err(NameError::UserStart);
     }
     Ok(())
 }
@@ -91,25 +127,18 @@ pub fn validate_user(s: &str) -> Result<(), String> {
 /// A cluster name (an onboarded VOS cluster, an inventory pair): 1-64 letters, digits, `.`,
 /// `_`, `-`, starting with a letter or digit. It becomes a YAML key, a URL path segment and a
 /// table cell, so nothing else is allowed.
-pub fn validate_cluster(s: &str) -> Result<(), String> {
+pub fn validate_cluster(s: &str) -> Result<(), NameError> {
     if s.is_empty() || s.chars().count() > 64 {
-        return Err("a cluster name has 1 to 64 characters".into());
+        return Err(NameError::ClusterLength);
     }
     if let Some(c) = s
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
     {
-        return Err(format!(
-            "{} is not allowed in a cluster name (letters, digits, '.', '_' and '-')",
-            if c.is_control() || c.is_whitespace() {
-                format!("the character {}", c.escape_unicode())
-            } else {
-                format!("'{c}'")
-            }
-        ));
+        return Err(NameError::ClusterCharacter(c));
     }
     if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-        return Err("a cluster name starts with a letter or a digit".into());
+        return Err(NameError::ClusterStart);
     }
     Ok(())
 }
@@ -173,7 +202,7 @@ mod tests {
             ("[::1", "']'"),
         ] {
             let e = validate_host(bad).unwrap_err();
-            assert!(e.contains(why), "{bad}: {e}");
+            assert!(e.to_string().contains(why), "{bad}: {e}");
         }
     }
 
@@ -183,7 +212,10 @@ mod tests {
         assert!(validate_user("svc.cc-orch@lab").is_ok());
         assert!(validate_user("").is_err());
         assert!(validate_user("-x").is_err());
-        assert!(validate_user("a b").unwrap_err().contains("' '"));
+        assert!(validate_user("a b")
+            .unwrap_err()
+            .to_string()
+            .contains("' '"));
     }
 
     #[test]
@@ -216,6 +248,9 @@ mod tests {
         ] {
             assert!(validate_cluster(bad).is_err(), "{bad:?}");
         }
-        assert!(validate_cluster("x\u{1b}").unwrap_err().contains("\\u{1b}"));
+        assert!(validate_cluster("x\u{1b}")
+            .unwrap_err()
+            .to_string()
+            .contains("\\u{1b}"));
     }
 }

@@ -9,13 +9,26 @@ use crate::secrets::Secret;
 
 pub const MIN_LENGTH: usize = 8;
 
+/// Why a password was not taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error("the password must have at least {MIN_LENGTH} characters")]
+    TooShort,
+    #[error("the password may not be the user name")]
+    IsUserName,
+    #[error("the password may not begin or end with a blank")]
+    Blank,
+    #[error("cannot hash the password: {0}")]
+    Hash(String),
+}
+
 /// Hash a password with argon2id and a random salt (PHC string format).
-pub fn hash(password: &Secret) -> Result<String, String> {
+pub fn hash(password: &Secret) -> Result<String, PasswordError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.expose().as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| format!("cannot hash the password: {e}"))
+        .map_err(|e| PasswordError::Hash(e.to_string()))
 }
 
 /// Whether `password` matches a stored hash. A damaged hash never matches.
@@ -30,18 +43,16 @@ pub fn verify(password: &Secret, stored: &str) -> bool {
 }
 
 /// The rules of a new password; the error says which one it breaks.
-pub fn check_policy(user: &str, password: &Secret) -> Result<(), String> {
+pub fn check_policy(user: &str, password: &Secret) -> Result<(), PasswordError> {
     let p = password.expose();
     if p.chars().count() < MIN_LENGTH {
-        return Err(format!(
-            "the password must have at least {MIN_LENGTH} characters"
-        ));
+        return Err(PasswordError::TooShort);
     }
     if p.eq_ignore_ascii_case(user) {
-        return Err("the password may not be the user name".into());
+        return Err(PasswordError::IsUserName);
     }
     if p.trim() != p {
-        return Err("the password may not begin or end with a blank".into());
+        return Err(PasswordError::Blank);
     }
     Ok(())
 }
@@ -64,11 +75,17 @@ mod tests {
 
     #[test]
     fn policy() {
-        assert!(check_policy("bob", &Secret::new("short"))
-            .unwrap_err()
-            .contains("at least 8"));
-        assert!(check_policy("longusername", &Secret::new("LongUserName")).is_err());
-        assert!(check_policy("bob", &Secret::new(" padded-password")).is_err());
+        let short = check_policy("bob", &Secret::new("short")).unwrap_err();
+        assert_eq!(short, PasswordError::TooShort);
+        assert!(short.to_string().contains("at least 8"));
+        assert_eq!(
+            check_policy("longusername", &Secret::new("LongUserName")),
+            Err(PasswordError::IsUserName)
+        );
+        assert_eq!(
+            check_policy("bob", &Secret::new(" padded-password")),
+            Err(PasswordError::Blank)
+        );
         assert!(check_policy("bob", &Secret::new("Str0ng-enough")).is_ok());
     }
 }

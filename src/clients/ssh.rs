@@ -27,13 +27,13 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// `HOST`, `HOST:PORT`, `[V6]:PORT`.
-    pub fn parse(s: &str, default_port: u16) -> Result<Endpoint, String> {
+    pub fn parse(s: &str, default_port: u16) -> Result<Endpoint, crate::names::NameError> {
         crate::names::validate_host(s)?;
         let (host, port) = crate::names::split_host_port(s)?;
         let port = match port {
             Some(p) => p
                 .parse()
-                .map_err(|_| format!("'{p}' is not a port number"))?,
+                .map_err(|_| crate::names::NameError::Port(p.to_owned()))?,
             None => default_port,
         };
         Ok(Endpoint {

@@ -199,7 +199,7 @@ fn read_new_password(name: &str) -> OpResult<crate::secrets::Secret> {
         };
         let first = ask(&format!("Password for {name}: "))?;
         crate::passwords::check_policy(name, &crate::secrets::Secret::new(first.clone()))
-            .map_err(invalid)?;
+            .map_err(|e| invalid(e.to_string()))?;
         if ask("Confirm the password: ")? != first {
             return Err(invalid(
                 "the password and its confirmation do not match".into(),
@@ -215,7 +215,7 @@ fn read_new_password(name: &str) -> OpResult<crate::secrets::Secret> {
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
     let password = crate::secrets::Secret::new(password);
-    crate::passwords::check_policy(name, &password).map_err(invalid)?;
+    crate::passwords::check_policy(name, &password).map_err(|e| invalid(e.to_string()))?;
     Ok(password)
 }
 
@@ -268,7 +268,7 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
                 hub.register_url(&display_name, &fqdn, &hub_url, now)?;
             let id = hub.id()?;
             let ep = crate::clients::ssh::Endpoint::parse(&fqdn, 8445)
-                .map_err(|e| OpError::new(crate::ops::Kind::Invalid, e))?;
+                .map_err(|e| OpError::new(crate::ops::Kind::Invalid, e.to_string()))?;
             let url = format!("https://{ep}/cloudconnect/register");
             if json {
                 ui.json(&json!({"code": code, "hub_id": id, "expires_at": expires.to_string(), "publisher_url": url, "register_url": register_url}))
@@ -475,7 +475,7 @@ fn go(args: HubArgs, default_dir: Option<PathBuf>, ui: &mut Ui, actor: &str) -> 
         HubCommand::Account(AccountCommand::Add { name }) => {
             let password = read_new_password(&name)?;
             let hash = crate::passwords::hash(&password)
-                .map_err(|e| OpError::new(crate::ops::Kind::Failed, e))?;
+                .map_err(|e| OpError::new(crate::ops::Kind::Failed, e.to_string()))?;
             hub.add_account(&name, &hash, now)?;
             ui.status(&format!("Account {name} added."));
         }

@@ -408,7 +408,7 @@ impl Hub {
     ) -> OpResult<(String, String, Timestamp)> {
         let (code, expires) = self.begin_registration(display_name, fqdn, now)?;
         let ep = crate::clients::ssh::Endpoint::parse(fqdn, 8445)
-            .map_err(|e| OpError::new(Kind::Invalid, e))?;
+            .map_err(|e| OpError::new(Kind::Invalid, e.to_string()))?;
         let q = serde_urlencoded::to_string([
             ("hub", hub_url),
             ("hub_id", &self.id()?),
@@ -702,7 +702,8 @@ impl Hub {
 impl Hub {
     /// Add a person's account (the argon2 hash of its password).
     pub fn add_account(&mut self, name: &str, hash: &str, now: Timestamp) -> OpResult {
-        crate::names::validate_user(name).map_err(|e| OpError::new(Kind::Invalid, e))?;
+        crate::names::validate_user(name)
+            .map_err(|e| OpError::new(Kind::Invalid, e.to_string()))?;
         self.conn
             .execute(
                 "INSERT INTO account (name, hash, created_at) VALUES (?1, ?2, ?3)",

@@ -44,7 +44,7 @@ fn exists(name: &str) -> OpError {
 }
 
 fn hash(password: &Secret) -> OpResult<String> {
-    crate::passwords::hash(password).map_err(|e| OpError::new(Kind::Failed, e))
+    crate::passwords::hash(password).map_err(|e| OpError::new(Kind::Failed, e.to_string()))
 }
 
 /// Whether `name` is an application user.
