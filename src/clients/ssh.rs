@@ -1129,10 +1129,11 @@ impl Connection {
         result
     }
 
-    /// Create `dir/name` holding `data` only if it does not exist yet: SFTP's exclusive
-    /// create (`O_EXCL` on OpenSSH, `CREATE_NEW` on Windows), so of two writers at most one
-    /// makes it. `Ok(false)`: it existed. A file cut short by a dropped connection is removed
-    /// where it can be; one left behind reads as not valid, which its readers treat as held.
+    /// Create `dir/name` holding `data` only if it does not exist yet: written whole under a
+    /// temporary name (SFTP's exclusive create), then linked into place with SFTP's rename,
+    /// which never replaces a file (OpenSSH links; Windows' MoveFile refuses an existing name),
+    /// so of two writers at most one makes it and nobody ever reads it half written.
+    /// `Ok(false)`: it existed. A temporary file a killed writer left is never read.
     pub fn create_file_exclusive(
         &self,
         dir: &str,
@@ -1145,28 +1146,41 @@ impl Connection {
         let dir = dir.trim_end_matches('/');
         let dir = if dir.is_empty() { "." } else { dir };
         let path = format!("{dir}/{name}");
-        let mut f = match sftp.open_mode(
-            Path::new(&path),
-            ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::EXCLUSIVE,
-            0o600,
-            ssh2::OpenType::File,
-        ) {
-            Ok(f) => f,
-            Err(e) => {
-                return match sftp.lstat(Path::new(&path)) {
-                    Ok(_) => Ok(false),
-                    Err(_) => Err(self.map_err(e, "create", &path)),
-                }
-            }
-        };
+        if sftp.lstat(Path::new(&path)).is_ok() {
+            return Ok(false);
+        }
+        // The whole file under a name of its own first, then linked into place only if the
+        // name is free: a process killed at any instant leaves the file whole or absent, never
+        // empty or half written (a lease read back as "not valid" would stop every run).
+        let tmp = format!(
+            "{dir}/.{name}.ccadmin-{}-{}.tmp",
+            std::process::id(),
+            rand_core::RngCore::next_u32(&mut rand_core::OsRng)
+        );
+        let mut f = sftp
+            .open_mode(
+                Path::new(&tmp),
+                ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::EXCLUSIVE,
+                0o600,
+                ssh2::OpenType::File,
+            )
+            .map_err(|e| self.map_err(e, "create", &tmp))?;
         let written = f
             .write_all(data)
-            .map_err(|e| self.io_err(e, "upload", &path));
+            .map_err(|e| self.io_err(e, "upload", &tmp));
         let _ = f.fsync();
         drop(f);
         if let Err(e) = written {
-            let _ = sftp.unlink(Path::new(&path));
+            let _ = sftp.unlink(Path::new(&tmp));
             return Err(e);
+        }
+        let placed = sftp.rename(Path::new(&tmp), Path::new(&path), None);
+        let _ = sftp.unlink(Path::new(&tmp));
+        if let Err(e) = placed {
+            return match sftp.lstat(Path::new(&path)) {
+                Ok(_) => Ok(false),
+                Err(_) => Err(self.map_err(e, "rename", &tmp)),
+            };
         }
         if cancel.is_cancelled() {
             return Err(SshError::Interrupted);
