@@ -1141,51 +1141,16 @@ impl Connection {
         data: &[u8],
         cancel: &Cancel,
     ) -> Result<bool, SshError> {
-        let _watch = self.watch(cancel);
-        let sftp = self.sftp()?;
-        let dir = dir.trim_end_matches('/');
-        let dir = if dir.is_empty() { "." } else { dir };
-        let path = format!("{dir}/{name}");
-        if sftp.lstat(Path::new(&path)).is_ok() {
-            return Ok(false);
-        }
         // The whole file under a name of its own first, then linked into place only if the
         // name is free: a process killed at any instant leaves the file whole or absent, never
         // empty or half written (a lease read back as "not valid" would stop every run).
-        let tmp = format!(
-            "{dir}/.{name}.ccadmin-{}-{}.tmp",
-            std::process::id(),
-            rand_core::RngCore::next_u32(&mut rand_core::OsRng)
-        );
-        let mut f = sftp
-            .open_mode(
-                Path::new(&tmp),
-                ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::EXCLUSIVE,
-                0o600,
-                ssh2::OpenType::File,
-            )
-            .map_err(|e| self.map_err(e, "create", &tmp))?;
-        let written = f
-            .write_all(data)
-            .map_err(|e| self.io_err(e, "upload", &tmp));
-        let _ = f.fsync();
-        drop(f);
-        if let Err(e) = written {
-            let _ = sftp.unlink(Path::new(&tmp));
-            return Err(e);
-        }
-        let placed = sftp.rename(Path::new(&tmp), Path::new(&path), None);
-        let _ = sftp.unlink(Path::new(&tmp));
-        if let Err(e) = placed {
-            return match sftp.lstat(Path::new(&path)) {
-                Ok(_) => Ok(false),
-                Err(_) => Err(self.map_err(e, "rename", &tmp)),
-            };
-        }
+        let _watch = self.watch(cancel);
+        let r =
+            self.write_no_replace_watched(dir, name, data, cancel.flag(), &mut |_, _| {}, 0o600);
         if cancel.is_cancelled() {
             return Err(SshError::Interrupted);
         }
-        Ok(true)
+        r
     }
 
     /// Rename `from` to `to` only if `to` does not exist (SFTP's plain rename, which OpenSSH
@@ -1225,7 +1190,7 @@ impl Connection {
         progress: Progress,
     ) -> Result<bool, SshError> {
         let _watch = self.watch(cancel);
-        let r = self.write_no_replace_watched(dir, name, data, cancel.flag(), progress);
+        let r = self.write_no_replace_watched(dir, name, data, cancel.flag(), progress, 0o644);
         if cancel.is_cancelled() {
             return Err(SshError::Interrupted);
         }
@@ -1239,6 +1204,7 @@ impl Connection {
         data: &[u8],
         interrupt: &AtomicBool,
         progress: Progress,
+        mode: i32,
     ) -> Result<bool, SshError> {
         let sftp = self.sftp()?;
         let dir = dir.trim_end_matches('/');
@@ -1258,7 +1224,7 @@ impl Connection {
             .open_mode(
                 Path::new(&tmp_path),
                 ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::EXCLUSIVE,
-                0o644,
+                mode,
                 ssh2::OpenType::File,
             )
             .map_err(|e| self.map_err(e, "create", &tmp_path))?;
