@@ -426,6 +426,32 @@ fn a_late_snapshot_changes_nothing_on_the_subscriber() {
 }
 
 /// `cp -a` of a state directory (the service stopped).
+/// Wait (bounded) until the publisher sees the subscriber caught up with the same users.
+fn same_users(p: &Path, s: &Path, what: &str) {
+    wait_for_showing(
+        what,
+        Duration::from_secs(60),
+        || caught_up(p) && users(s) == users(p),
+        || format!("{}", subscriber_state(p)),
+    );
+}
+
+/// Stop the publisher, copy its state directory aside (the backup), and start it again.
+fn back_up(p: &Path, publisher: Served, port: u16) -> (PathBuf, Served) {
+    assert_eq!(publisher.terminate(), Some(0));
+    let backup = p.parent().unwrap().join("backup");
+    copy_dir(p, &backup);
+    (backup, Served::start_on(p, port))
+}
+
+/// Stop the publisher, put the backup back in place of its state, and start it again.
+fn restore(p: &Path, publisher: Served, port: u16, backup: &Path) -> Served {
+    assert_eq!(publisher.terminate(), Some(0));
+    std::fs::remove_dir_all(p).unwrap();
+    copy_dir(backup, p);
+    Served::start_on(p, port)
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     let st = Command::new("cp")
         .arg("-a")
@@ -454,31 +480,15 @@ fn a_publisher_restored_from_a_backup_is_detected_and_the_subscriber_follows_it(
     for u in ["kept1", "kept2", "gone1"] {
         add_user_as(&p, u, "Restored-Pass-2026");
     }
-    wait_for_showing(
-        "the subscriber to catch up",
-        Duration::from_secs(60),
-        || caught_up(&p) && users(&s) == users(&p),
-        || format!("{}", subscriber_state(&p)),
-    );
+    same_users(&p, &s, "the subscriber to catch up");
     // The backup, at change N.
-    assert_eq!(publisher.terminate(), Some(0));
-    let backup = p.parent().unwrap().join("backup");
-    copy_dir(&p, &backup);
-    let publisher = Served::start_on(&p, pp);
+    let (backup, publisher) = back_up(&p, publisher, pp);
     for i in 1..=5 {
         add_user_as(&p, &format!("lost{i}"), "Restored-Pass-2026");
     }
-    wait_for_showing(
-        "the five changes after the backup to replicate",
-        Duration::from_secs(60),
-        || caught_up(&p) && users(&s) == users(&p),
-        || format!("{}", subscriber_state(&p)),
-    );
+    same_users(&p, &s, "the five changes after the backup to replicate");
     // The publisher is restored from the backup: back at change N.
-    assert_eq!(publisher.terminate(), Some(0));
-    std::fs::remove_dir_all(&p).unwrap();
-    copy_dir(&backup, &p);
-    let _publisher = Served::start_on(&p, pp);
+    let _publisher = restore(&p, publisher, pp, &backup);
     // Fewer new changes than were lost: 2 users added, one removed.
     add_user_as(&p, "after1", "Restored-Pass-2026");
     add_user_as(&p, "after2", "Restored-Pass-2026");
@@ -533,27 +543,11 @@ fn repair_after_a_publisher_restored_with_nothing_pending_makes_the_pair_equal()
         ..
     } = crate::cluster::pair();
     add_user_as(&p, "kept1", "Restored-Pass-2026");
-    wait_for_showing(
-        "the subscriber to catch up",
-        Duration::from_secs(60),
-        || caught_up(&p) && users(&s) == users(&p),
-        || format!("{}", subscriber_state(&p)),
-    );
-    assert_eq!(publisher.terminate(), Some(0));
-    let backup = p.parent().unwrap().join("backup");
-    copy_dir(&p, &backup);
-    let publisher = Served::start_on(&p, pp);
+    same_users(&p, &s, "the subscriber to catch up");
+    let (backup, publisher) = back_up(&p, publisher, pp);
     add_user_as(&p, "lost1", "Restored-Pass-2026");
-    wait_for_showing(
-        "the change after the backup to replicate",
-        Duration::from_secs(60),
-        || caught_up(&p) && users(&s) == users(&p),
-        || format!("{}", subscriber_state(&p)),
-    );
-    assert_eq!(publisher.terminate(), Some(0));
-    std::fs::remove_dir_all(&p).unwrap();
-    copy_dir(&backup, &p);
-    let _publisher = Served::start_on(&p, pp);
+    same_users(&p, &s, "the change after the backup to replicate");
+    let _publisher = restore(&p, publisher, pp, &backup);
     let status = |st: &Path| {
         let r = run(
             st,
@@ -955,12 +949,7 @@ fn a_subscriber_service_started_on_a_full_disk_waits_and_catches_up() {
         },
         said,
     );
-    wait_for_showing(
-        "the subscriber to catch up after the restart",
-        Duration::from_secs(60),
-        || caught_up(&p) && users(&s) == users(&p),
-        || format!("{}", subscriber_state(&p)),
-    );
+    same_users(&p, &s, "the subscriber to catch up after the restart");
     assert!(users(&s).contains("whiledown"));
 }
 
