@@ -5,8 +5,8 @@
 (b) one 10,000-line batch of `utils node show` vs 10,000 one-shot runs;
 (c) peak RSS of the idle interactive shell (in a pseudo-terminal).
 
-Usage: python3 bench/shell_bench.py [--runs N] [--lines N]
-Builds the release binary first. Loopback only: it touches nothing but a temporary directory.
+Usage: python3 bench/shell_bench.py [--runs N] [--lines N] [--exe PATH]
+Builds the release binary first (or measures the binary given with --exe, e.g. an older build). Loopback only: it touches nothing but a temporary directory.
 """
 import argparse, os, pty, select, statistics, subprocess, sys, tempfile, time
 
@@ -53,8 +53,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=300)
     ap.add_argument("--lines", type=int, default=10000)
+    ap.add_argument("--exe", help="measure this binary instead of building target/release/ccadmin")
     a = ap.parse_args()
-    exe = build()
+    exe = os.path.abspath(a.exe) if a.exe else build()
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CCADMIN_")}
         env["CCADMIN_STATE_DIR"] = os.path.join(tmp, "state")

@@ -441,7 +441,7 @@ fn a_terminal_is_asked_once_about_unknown_host_keys() {
 }
 
 /// Issue 11 D12: when every host was skipped (VOS hosts not onboarded), the hint is about
-/// onboarding, not about authorized_keys; exit 1 as the README says ("none passed").
+/// onboarding, not about authorized_keys; exit 1 as docs/test-connection.md says ("none passed").
 #[test]
 fn only_skipped_hosts_get_the_onboarding_hint() {
     let sftp = Sshd::start();
