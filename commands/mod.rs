@@ -9,6 +9,7 @@ use crate::errors::CmdResult;
 
 pub mod file;
 pub mod help;
+pub mod hub;
 pub mod run;
 pub mod set;
 pub mod show;

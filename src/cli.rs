@@ -123,7 +123,7 @@ pub enum TopCommand {
     /// Run the Cloud Connect node service (HTTPS on port 8445)
     Serve(crate::serve::ServeArgs),
     /// The hub that registers Cloud Connect clusters and schedules their upgrades
-    Hub(crate::hub::cli::HubArgs),
+    Hub(crate::commands::hub::HubArgs),
 }
 
 /// One line at the `admin:` prompt or in a batch.
@@ -160,6 +160,31 @@ pub fn line_tree() -> clap::Command {
     c
 }
 
+/// The process's global options that take a value, as typed (`--state-dir`, `-f`), from their
+/// declaration alone (no command tree is built).
+pub fn global_value_options() -> Vec<String> {
+    let c = GlobalArgs::augment_args(clap::Command::new("ccadmin"))
+        .arg(clap::Arg::new("file").short('f').long("file"))
+        .arg(clap::Arg::new("command_line").short('c'));
+    c.get_arguments()
+        .filter(|a| a.get_action().takes_values())
+        .flat_map(|a| {
+            let long = a.get_long().map(|l| format!("--{l}"));
+            let short = a.get_short().map(|c| format!("-{c}"));
+            long.into_iter().chain(short)
+        })
+        .collect()
+}
+
+/// The `hub` menu of the process's tree (`ccadmin hub …`), built.
+pub fn hub_tree() -> clap::Command {
+    let mut c = process_tree();
+    c.build();
+    c.find_subcommand("hub")
+        .cloned()
+        .expect("the process tree has the hub menu")
+}
+
 /// Declared with the help that lists them (below the tree); named here too.
 pub use crate::help::SHELL_WORDS;
 
@@ -169,5 +194,25 @@ mod tests {
     fn trees_are_valid() {
         super::process_tree().debug_assert();
         super::line_tree().debug_assert();
+    }
+
+    /// The options the dispatcher skips with their values are the tree's own.
+    #[test]
+    fn global_value_options_are_the_trees() {
+        let mut tree = super::process_tree();
+        tree.build();
+        let mut from_tree: Vec<String> = tree
+            .get_arguments()
+            .filter(|a| a.get_action().takes_values())
+            .flat_map(|a| {
+                let long = a.get_long().map(|l| format!("--{l}"));
+                let short = a.get_short().map(|c| format!("-{c}"));
+                long.into_iter().chain(short)
+            })
+            .collect();
+        let mut declared = super::global_value_options();
+        from_tree.sort();
+        declared.sort();
+        assert_eq!(declared, from_tree);
     }
 }

@@ -17,8 +17,13 @@ pub const UNSUCCESSFUL: &str = "Executed command unsuccessfully";
 /// Commands whose remainder is taken as typed, quotes included (SQL needs its quotes).
 const RAW_TAIL: &[&[&str]] = &[&["run", "sql"]];
 
+/// A line whose quotes do not close.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unbalanced quotes")]
+pub struct UnbalancedQuotes;
+
 /// Split a line into words, shell style; a raw-tail command keeps its remainder whole.
-pub fn split_line(line: &str) -> Result<Vec<String>, String> {
+pub fn split_line(line: &str) -> Result<Vec<String>, UnbalancedQuotes> {
     let trimmed = line.trim();
     for prefix in RAW_TAIL {
         let mut rest = trimmed;
@@ -38,7 +43,7 @@ pub fn split_line(line: &str) -> Result<Vec<String>, String> {
             return Ok(words);
         }
     }
-    shlex::split(trimmed).ok_or_else(|| "unbalanced quotes".to_owned())
+    shlex::split(trimmed).ok_or(UnbalancedQuotes)
 }
 
 /// Run one line typed at the shell or read from a batch; returns its exit status.
@@ -78,17 +83,59 @@ pub fn run_line(ctx: &mut Ctx, line: &str) -> i32 {
         ctx.ui.format = f;
     }
     ctx.opts.yes |= parsed.yes;
-    let status = run_command(ctx, parsed.command, line);
+    let path = matched_path(&matches);
+    let status = run_at(ctx, parsed.command, line, &path);
     (ctx.ui.format, ctx.opts.yes) = saved;
     status
 }
 
-/// Run a parsed command: output, audit record, exit status.
+/// The menu words of a parsed line (`utils deployment show status`).
+fn matched_path(matches: &clap::ArgMatches) -> Vec<String> {
+    let mut path = Vec::new();
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        path.push(name.to_owned());
+        m = sub;
+    }
+    path
+}
+
+/// Run a parsed command: output, audit record, exit status. `line` is the command line as
+/// the process received it (a one-shot: global options first) or as typed.
 pub fn run_command(ctx: &mut Ctx, cmd: Commands, line: &str) -> i32 {
+    let words = split_line(line).unwrap_or_default();
+    let path = &words[command_start(&words)..];
+    run_at(ctx, cmd, line, path)
+}
+
+/// Where the command's words begin in a line that clap has parsed: at the first top-level
+/// command name that is not the value of a global option (`--state-dir DIR`). From there the
+/// words name menus until the leaf, which is all `help::needs` reads. Cheap: no command tree
+/// is built (a one-shot builds one to parse, and that is its start-up's largest cost).
+fn command_start(words: &[String]) -> usize {
+    use clap::Subcommand;
+    let takes_value = crate::cli::global_value_options();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].as_str();
+        if Commands::has_subcommand(w) {
+            return i;
+        }
+        if w.starts_with('-') && !w.contains('=') && takes_value.iter().any(|o| o == w) {
+            i += 1;
+        }
+        i += 1;
+    }
+    words.len()
+}
+
+/// Run a parsed command found at `path`: the role its menu needs (declared once, in
+/// `help::MENU_ROLES`), then the command; output, audit record, exit status.
+fn run_at(ctx: &mut Ctx, cmd: Commands, line: &str, path: &[String]) -> i32 {
     ctx.node.cancel.reset();
     ctx.ui.begin_command();
     let audited = cmd.changes_state();
-    let mut result = commands::run(ctx, cmd);
+    let mut result = role_allows(ctx, path).and_then(|()| commands::run(ctx, cmd));
     if let Err(e) = ctx.ui.flush() {
         if result.is_ok() {
             result = Err(e.into());
@@ -127,6 +174,76 @@ pub fn run_command(ctx: &mut Ctx, cmd: Commands, line: &str) -> i32 {
     match result {
         Ok(()) => exit::SUCCESS,
         Err(e) => report(ctx, &e),
+    }
+}
+
+/// `ccadmin hub …`: the hub's console runs on the same `Ctx` door as every other command
+/// (answers from the terminal or the lines of standard input, the output helpers), on the
+/// hub's own state rather than a node's. `default_dir` is `--hub-dir`'s default (from the
+/// environment the crate root read). Unlike a node's commands it writes no node audit record
+/// (the hub records its own changes with who made them) and its errors carry no VOS line.
+pub fn run_hub(
+    mut args: commands::hub::HubArgs,
+    default_dir: Option<std::path::PathBuf>,
+    ui: crate::output::Ui,
+    actor: String,
+    env: crate::context::Env,
+) -> i32 {
+    use std::io::IsTerminal;
+    args.hub_dir = args.hub_dir.or(default_dir);
+    let input = if std::io::stdin().is_terminal() {
+        crate::input::Input::Terminal
+    } else {
+        crate::input::Input::Lines(crate::input::LineSource::new(
+            Box::new(std::io::stdin().lock()),
+            "stdin",
+        ))
+    };
+    // A hub has no node state: the `Ctx`'s node names the hub's directory and no hub command
+    // opens it as a node's. No Ctrl-C handler either: `hub serve` stops on SIGINT itself.
+    let host = gethostname::gethostname().to_string_lossy().into_owned();
+    let root = args.hub_dir.clone().unwrap_or_default();
+    let mut ctx = Ctx {
+        ui,
+        input,
+        env,
+        node: crate::ops::Node::new(
+            crate::state::StateDir::new(root, host),
+            crate::ops::Stores {
+                choice: None,
+                dbus_session: false,
+            },
+            crate::cancel::Cancel::new(),
+        ),
+        opts: Default::default(),
+        mode: crate::context::Mode::OneShot,
+        actor,
+        tree: None,
+        tree_for: |_| crate::cli::hub_tree(),
+    };
+    ctx.ui.begin_command();
+    let mut result = commands::hub::run(&mut ctx, args);
+    if let Err(e) = ctx.ui.flush() {
+        if result.is_ok() {
+            result = Err(e.into());
+        }
+    }
+    match result {
+        Ok(()) => exit::SUCCESS,
+        Err(e) if e.kind == ErrorKind::OutputClosed => exit::SUCCESS,
+        Err(e) => {
+            ctx.ui.err_text(&e.render());
+            e.exit_code()
+        }
+    }
+}
+
+/// Refuse the command at `path` on a node whose role its menu does not fit, as declared in
+/// `help::MENU_ROLES` (the declaration `help::for_role` hides the menu by).
+fn role_allows(ctx: &mut Ctx, path: &[String]) -> Result<(), CommandError> {
+    match help::needs(path) {
+        Some(needs) => Ok(needs.require(&mut ctx.node)?),
+        None => Ok(()),
     }
 }
 
@@ -270,6 +387,140 @@ pub fn usage_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Role;
+
+    #[test]
+    fn a_one_shot_lines_command_starts_after_the_global_options() {
+        let w = |s: &str| split_line(s).unwrap();
+        let words = w("--state-dir file --output=json -q utils node show");
+        assert_eq!(&words[command_start(&words)..], &w("utils node show")[..]);
+        let words = w("-f run utils smtp show subscriptions");
+        assert_eq!(command_start(&words), 2);
+        assert_eq!(command_start(&w("show version active")), 0);
+        assert_eq!(command_start(&w("--yes")), 1);
+    }
+
+    /// A writer the test reads back.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Captured {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    impl Captured {
+        fn take(&self) -> String {
+            String::from_utf8(std::mem::take(&mut *self.0.lock().unwrap())).unwrap()
+        }
+    }
+
+    /// A context on a fresh node of `role` in `dir`, its standard error captured.
+    fn node_of(dir: &std::path::Path, role: Role) -> (Ctx, Captured) {
+        let err = Captured::default();
+        let mut ctx = Ctx {
+            ui: crate::output::Ui::from_writers(
+                Box::new(std::io::sink()),
+                Box::new(err.clone()),
+                crate::output::OutputFormat::Text,
+            ),
+            input: crate::input::Input::Lines(crate::input::LineSource::new(
+                Box::new(&b""[..]),
+                "test",
+            )),
+            env: Default::default(),
+            node: crate::ops::Node::new(
+                crate::state::StateDir::new(dir.to_path_buf(), "cc1".into()),
+                crate::ops::Stores {
+                    choice: None,
+                    dbus_session: false,
+                },
+                crate::cancel::Cancel::new(),
+            ),
+            opts: Default::default(),
+            mode: crate::context::Mode::Batch,
+            actor: "test".into(),
+            tree: None,
+            tree_for: |role| match role {
+                Some(r) => help::for_role(crate::cli::line_tree(), r),
+                None => crate::cli::line_tree(),
+            },
+        };
+        let db = ctx.db().unwrap();
+        let node = crate::state::db::Node {
+            role,
+            ..db.node().unwrap()
+        };
+        db.set_node(&node).unwrap();
+        (ctx, err)
+    }
+
+    /// Every menu declared for one role: on a node of another role, Tab, `help`/`?` and the
+    /// dispatcher all read the one declaration: the menu is not listed, not completed, and a
+    /// command in it is refused with the role it needs; on a node of its role it is listed,
+    /// completed and let through.
+    #[test]
+    fn a_menu_is_seen_and_run_only_on_the_role_declared_for_it() {
+        for role in [Role::Publisher, Role::Subscriber, Role::Vos] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut ctx, err) = node_of(dir.path(), role);
+            for (menu, needs) in help::MENU_ROLES {
+                let allowed = needs.allows(role);
+                let words: Vec<String> = menu.iter().map(|w| w.to_string()).collect();
+                let (name, parent) = words.split_last().unwrap();
+                let tree = ctx.line_tree().clone();
+                // `?` on the parent menu, and `help` (the same listing).
+                let listing = help::syntax(&tree, parent).unwrap();
+                let listed = listing
+                    .lines()
+                    .any(|l| l.trim_start().split([' ', '*']).next() == Some(name.as_str()));
+                assert_eq!(listed, allowed, "{role} {menu:?} in:\n{listing}");
+                // Tab after the parent's words offers the parent's `help::children` (the
+                // shell's completion is a function of the tree and those).
+                let found = help::walk(&tree, parent);
+                assert_eq!(found.consumed, parent.len());
+                let offered: Vec<&str> = help::children(found.cmd).map(|c| c.get_name()).collect();
+                assert_eq!(
+                    offered.contains(&name.as_str()),
+                    allowed,
+                    "{role} {menu:?}: {offered:?}"
+                );
+                // The refusal: every command path under the menu is declared by it.
+                let mut leaf = words.clone();
+                leaf.push("anything".into());
+                assert_eq!(help::needs(&leaf), Some(*needs));
+                let refused = role_allows(&mut ctx, &words);
+                assert_eq!(refused.is_ok(), allowed, "{role} {menu:?}: {refused:?}");
+                if let Err(e) = refused {
+                    assert_eq!(e.exit_code(), exit::FAILED, "{e:?}");
+                    assert!(e.message.contains("This command"), "{}", e.message);
+                }
+            }
+            // Through the whole dispatcher, a command of each role's menus.
+            let status = run_line(&mut ctx, "utils deployment show status");
+            let text = err.take();
+            if role == Role::Vos {
+                assert_ne!(status, exit::SUCCESS);
+                assert!(
+                    text.contains("This command can only be run on a Cloud Connect node."),
+                    "{text}"
+                );
+            } else {
+                assert!(!text.contains("This command"), "{text}");
+            }
+            let status = run_line(&mut ctx, "show version active");
+            let text = err.take();
+            if role == Role::Vos {
+                assert!(!text.contains("This command runs on a VOS node."), "{text}");
+            } else {
+                assert_ne!(status, exit::SUCCESS);
+                assert!(text.contains("This command runs on a VOS node."), "{text}");
+            }
+        }
+    }
 
     #[test]
     fn split_keeps_sql_quotes() {

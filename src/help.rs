@@ -8,6 +8,17 @@ use clap::Command;
 pub const SHELL_WORDS: &[(&str, &str)] =
     &[("quit", "Leave the shell"), ("exit", "Leave the shell")];
 
+/// Words that name no command of the tree: what was typed, which the message repeats.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UnknownCommand(pub String);
+
+impl PartialEq<&str> for UnknownCommand {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// The result of walking words down the tree.
 pub struct Found<'a> {
     pub cmd: &'a Command,
@@ -111,6 +122,15 @@ pub fn top_level(tree: &Command) -> String {
 pub const JSON_COMMANDS: &[&str] = &[
     "file list activelog",
     "file search activelog",
+    "hub account list",
+    "hub cluster add",
+    "hub cluster list",
+    "hub cluster postpone",
+    "hub cluster schedule set",
+    "hub cluster show",
+    "hub release add",
+    "hub release list",
+    "hub release withdraw",
     "run sql",
     "show cli pagination",
     "show smtp-from-email",
@@ -196,10 +216,10 @@ fn only_used_options(cmd: Command, path: &str) -> Command {
 }
 
 /// `help <command>`: the long help (description, options, example) of a command or menu.
-pub fn long_help(tree: &Command, words: &[String]) -> Result<String, String> {
+pub fn long_help(tree: &Command, words: &[String]) -> Result<String, UnknownCommand> {
     let found = walk(tree, words);
     if found.consumed < words.len() || words.is_empty() {
-        return Err(words.join(" "));
+        return Err(UnknownCommand(words.join(" ")));
     }
     let path = found.path.join(" ");
     let mut cmd = found.cmd.clone().bin_name(&path).disable_help_flag(false);
@@ -223,10 +243,10 @@ pub fn long_help(tree: &Command, words: &[String]) -> Result<String, String> {
 }
 
 /// `<command> ?`: the syntax of a command, or the sub-commands of a menu.
-pub fn syntax(tree: &Command, words: &[String]) -> Result<String, String> {
+pub fn syntax(tree: &Command, words: &[String]) -> Result<String, UnknownCommand> {
     let found = walk(tree, words);
     if found.consumed < words.len() {
-        return Err(words.join(" "));
+        return Err(UnknownCommand(words.join(" ")));
     }
     if words.is_empty() {
         return Ok(top_level(tree));
@@ -329,46 +349,83 @@ pub fn all_paths(tree: &Command) -> Vec<Vec<String>> {
     out
 }
 
-/// The menus that run on one role only: shown (Tab, `help`, `?`) on that role's nodes, and
-/// refused elsewhere with the role they need.
-const CLOUD_CONNECT_ONLY: &[&[&str]] = &[
-    &["utils", "image-repository"],
-    &["utils", "system", "inventory"],
-    &["utils", "deployment"],
-    &["utils", "controlnode"],
-    &["utils", "cloudconnect"],
-    &["utils", "dbreplication"],
-    &["utils", "smtp"],
-    &["utils", "patch-manager"],
-    &["utils", "upgrade-manager"],
-    &["utils", "set"],
-    &["utils", "show"],
-    &["set", "smtp-host"],
-    &["set", "smtp-from-email"],
-    &["set", "smtp-use-auth"],
-    &["set", "smtp-user"],
-    &["set", "smtp-pswd"],
-    &["show", "smtp-host"],
-    &["show", "smtp-from-email"],
-    &["show", "smtp-use-auth"],
-    &["show", "smtp-user"],
+/// What a menu needs of the node it runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// A Cloud Connect node, publisher or subscriber.
+    CloudConnect,
+    /// The publisher of a VOS cluster.
+    VosPublisher,
+    /// Any VOS node (its own software).
+    VosNode,
+}
+
+impl Needs {
+    /// Whether a node of `role` has the menu (shown by Tab, `help` and `?`, and run).
+    pub fn allows(self, role: crate::domain::Role) -> bool {
+        match self {
+            Needs::CloudConnect => role.is_cloud_connect(),
+            Needs::VosPublisher | Needs::VosNode => !role.is_cloud_connect(),
+        }
+    }
+
+    /// The refusal on a node whose role does not fit, in the operations' words (the role they
+    /// need and where to look).
+    pub fn require(self, node: &mut crate::ops::Node) -> crate::ops::OpResult {
+        match self {
+            Needs::CloudConnect => node.require_cloud_connect(false),
+            Needs::VosPublisher => node.require_vos(),
+            Needs::VosNode => node.require_vos_node(),
+        }
+    }
+}
+
+/// The menus that run on one role only, each declared once: hidden (Tab, `help`, `?`) on the
+/// other role's nodes by [`for_role`], and refused there by the dispatcher (through
+/// [`needs`]) before the command runs. A command's own stricter check (the publisher only)
+/// stays with the command.
+pub const MENU_ROLES: &[(&[&str], Needs)] = &[
+    (&["utils", "image-repository"], Needs::CloudConnect),
+    (&["utils", "system", "inventory"], Needs::CloudConnect),
+    (&["utils", "deployment"], Needs::CloudConnect),
+    (&["utils", "controlnode"], Needs::CloudConnect),
+    (&["utils", "cloudconnect"], Needs::CloudConnect),
+    (&["utils", "dbreplication"], Needs::CloudConnect),
+    (&["utils", "smtp"], Needs::CloudConnect),
+    (&["utils", "patch-manager"], Needs::CloudConnect),
+    (&["utils", "upgrade-manager"], Needs::CloudConnect),
+    (&["utils", "set"], Needs::CloudConnect),
+    (&["utils", "show"], Needs::CloudConnect),
+    (&["set", "smtp-host"], Needs::CloudConnect),
+    (&["set", "smtp-from-email"], Needs::CloudConnect),
+    (&["set", "smtp-use-auth"], Needs::CloudConnect),
+    (&["set", "smtp-user"], Needs::CloudConnect),
+    (&["set", "smtp-pswd"], Needs::CloudConnect),
+    (&["show", "smtp-host"], Needs::CloudConnect),
+    (&["show", "smtp-from-email"], Needs::CloudConnect),
+    (&["show", "smtp-use-auth"], Needs::CloudConnect),
+    (&["show", "smtp-user"], Needs::CloudConnect),
+    (&["utils", "system", "onboard"], Needs::VosPublisher),
+    (&["utils", "system", "upgrade"], Needs::VosNode),
+    (&["utils", "system", "switch-version"], Needs::VosNode),
+    (&["show", "version"], Needs::VosNode),
+    (&["utils", "node", "cluster"], Needs::VosPublisher),
 ];
-const VOS_ONLY: &[&[&str]] = &[
-    &["utils", "system", "onboard"],
-    &["utils", "system", "upgrade"],
-    &["utils", "system", "switch-version"],
-    &["show", "version"],
-    &["utils", "node", "cluster"],
-];
+
+/// What the command at `path` (its menu words, e.g. `utils deployment show status`) needs of
+/// the node: the declaration of the menu it is in, if it runs on one role only.
+pub fn needs<S: AsRef<str>>(path: &[S]) -> Option<Needs> {
+    MENU_ROLES
+        .iter()
+        .find(|(menu, _)| {
+            menu.len() <= path.len() && menu.iter().zip(path).all(|(m, p)| *m == p.as_ref())
+        })
+        .map(|(_, n)| *n)
+}
 
 /// The command tree as a node of `role` shows it: the other role's menus hidden (still parsed,
 /// so typing one gets its role's message rather than `Invalid command`).
 pub fn for_role(mut tree: Command, role: crate::domain::Role) -> Command {
-    let hide = if role.is_cloud_connect() {
-        VOS_ONLY
-    } else {
-        CLOUD_CONNECT_ONLY
-    };
     fn hide_path(cmd: Command, path: &[&str]) -> Command {
         match path {
             [] => cmd.hide(true),
@@ -378,8 +435,10 @@ pub fn for_role(mut tree: Command, role: crate::domain::Role) -> Command {
             }
         }
     }
-    for path in hide {
-        tree = hide_path(tree, path);
+    for (path, needs) in MENU_ROLES {
+        if !needs.allows(role) {
+            tree = hide_path(tree, path);
+        }
     }
     tree
 }

@@ -59,8 +59,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     // … reading the tree for people and the orchestration views several commands share …
     ("console: views", &["help", "orchestration_ui"]),
-    // … one file per leaf command (and the hub's console, `ccadmin hub …`) …
-    ("console: commands", &["commands", "hub::cli"]),
+    // … one file per leaf command (the hub's console, `ccadmin hub …`, among them) …
+    ("console: commands", &["commands"]),
     // … the clap tree that names them, and the documents generated from it …
     ("console: tree", &["cli", "docs"]),
     // … the dispatcher, the shell, batch and one-shot faces, and the crate root (`main`).
@@ -83,7 +83,6 @@ const SPLIT: &[&str] = &[
     "serve::https",
     "serve::pages",
     "serve::auth",
-    "hub::cli",
     "hub::service",
     "hub::server",
     "hub::web",

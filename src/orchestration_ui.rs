@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::context::Ctx;
 use crate::errors::{CmdResult, CommandError, ErrorKind};
 use crate::ops::orchestrate::{self, Artifact, Choice, Event, Operation, Options, Outcome};
+use crate::ops::patches::Platform;
 use crate::output::plain_table;
 use crate::prompt::Field;
 
@@ -29,7 +30,7 @@ pub struct Selection {
     pub side: Option<String>,
     /// Only the hosts of this platform
     #[arg(long, value_name = "VOS|Windows")]
-    pub platform: Option<String>,
+    pub platform: Option<Platform>,
     /// Every host of the inventory the operation applies to
     #[arg(long)]
     pub all: bool,
@@ -80,7 +81,7 @@ pub fn choose(ctx: &mut Ctx, sel: &Selection, allow_all: bool) -> CmdResult<Opti
         nodes: sel.node.clone(),
         group: sel.group.clone(),
         side: sel.side.clone(),
-        platform: sel.platform.clone(),
+        platform: sel.platform,
         all: sel.all,
     };
     if sel.all && !allow_all {
@@ -92,13 +93,6 @@ pub fn choose(ctx: &mut Ctx, sel: &Selection, allow_all: bool) -> CmdResult<Opti
     if let Some(s) = &given.side {
         if !s.eq_ignore_ascii_case("A") && !s.eq_ignore_ascii_case("B") {
             return Err(CommandError::usage(format!("side '{s}' is not A or B")));
-        }
-    }
-    if let Some(p) = &given.platform {
-        if !p.eq_ignore_ascii_case("VOS") && !p.eq_ignore_ascii_case("Windows") {
-            return Err(CommandError::usage(format!(
-                "platform '{p}' is not VOS or Windows"
-            )));
         }
     }
     if !given.is_empty() {
@@ -146,7 +140,11 @@ pub fn choose(ctx: &mut Ctx, sel: &Selection, allow_all: bool) -> CmdResult<Opti
         2 => choice.all = true,
         n => {
             choice.side = Some(if n % 2 == 1 { "A" } else { "B" }.into());
-            choice.platform = Some(if n < 5 { "VOS" } else { "Windows" }.into());
+            choice.platform = Some(if n < 5 {
+                Platform::Vos
+            } else {
+                Platform::Windows
+            });
         }
     }
     Ok(Some(choice))
@@ -386,7 +384,7 @@ pub fn execute(
 /// Each chosen VOS node's active and inactive version (before a switch is confirmed).
 pub fn show_versions(ctx: &mut Ctx, choice: &Choice) -> CmdResult {
     let mut vos = choice.clone();
-    vos.platform = Some("VOS".into());
+    vos.platform = Some(Platform::Vos);
     let hosts = orchestrate::status(&mut ctx.node, &vos)?;
     let rows: Vec<Vec<String>> = hosts
         .iter()

@@ -185,6 +185,9 @@ pub trait SecretBackend {
     fn delete(&self, name: &str) -> Result<(), SecretError>;
 }
 
+/// The secrets file's content: each secret's name and value.
+type Entries = BTreeMap<String, String>;
+
 /// Owner-only JSON file `secrets` in the state directory, rewritten atomically.
 pub struct FileStore {
     path: PathBuf,
@@ -229,7 +232,7 @@ impl FileStore {
         Ok(())
     }
 
-    fn load(&self) -> Result<BTreeMap<String, String>, SecretError> {
+    fn load(&self) -> Result<Entries, SecretError> {
         self.check()?;
         match std::fs::read(&self.path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| SecretError::Damaged {
@@ -252,7 +255,7 @@ impl FileStore {
             .map_err(|source| SecretError::File { path, source })
     }
 
-    fn save(&self, map: &BTreeMap<String, String>) -> Result<(), SecretError> {
+    fn save(&self, map: &Entries) -> Result<(), SecretError> {
         let data = serde_json::to_vec_pretty(map).expect("a map of strings always serialises");
         crate::state::write_private_file(&self.path, &data).map_err(|source| SecretError::File {
             path: self.path.clone(),

@@ -37,9 +37,6 @@ impl SetCommands {
 }
 
 pub fn run(ctx: &mut Ctx, cmd: SetCommands) -> CmdResult {
-    if !matches!(cmd, SetCommands::Cli(_)) {
-        ctx.node.require_cloud_connect(false)?;
-    }
     match cmd {
         SetCommands::Cli(c) => cli::run(ctx, c),
         SetCommands::SmtpHost(a) => smtp_host::cmd_set_smtp_host(ctx, a),

@@ -36,16 +36,12 @@ pub enum ShowCommands {
 
 pub fn run(ctx: &mut Ctx, cmd: ShowCommands) -> CmdResult {
     match cmd {
-        ShowCommands::Cli(c) => return cli::run(ctx, c),
-        ShowCommands::Cert(c) => return cert::run(ctx, c),
-        ShowCommands::Version(c) => return version::run(ctx, c),
-        _ => ctx.node.require_cloud_connect(false)?,
-    }
-    match cmd {
+        ShowCommands::Cli(c) => cli::run(ctx, c),
+        ShowCommands::Cert(c) => cert::run(ctx, c),
+        ShowCommands::Version(c) => version::run(ctx, c),
         ShowCommands::SmtpHost(a) => smtp_host::cmd_show_smtp_host(ctx, a),
         ShowCommands::SmtpFromEmail(a) => smtp_from_email::cmd_show_smtp_from_email(ctx, a),
         ShowCommands::SmtpUseAuth(a) => smtp_use_auth::cmd_show_smtp_use_auth(ctx, a),
         ShowCommands::SmtpUser(a) => smtp_user::cmd_show_smtp_user(ctx, a),
-        ShowCommands::Cli(_) | ShowCommands::Cert(_) | ShowCommands::Version(_) => Ok(()),
     }
 }

@@ -91,49 +91,24 @@ impl UtilsCommands {
     }
 }
 
+/// The role a menu needs is declared once (`help::MENU_ROLES`); the dispatcher refuses before
+/// this runs.
 pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
     match cmd {
         UtilsCommands::Applicationuser(c) => applicationuser::run(ctx, c),
-        UtilsCommands::ImageRepository(c) => {
-            ctx.node.require_cloud_connect(false)?;
-            image_repository::run(ctx, c)
-        }
+        UtilsCommands::ImageRepository(c) => image_repository::run(ctx, c),
         UtilsCommands::Cert(c) => cert::run(ctx, c),
-        UtilsCommands::Cloudconnect(c) => {
-            ctx.node.require_cloud_connect(false)?;
-            cloudconnect::run(ctx, c)
-        }
+        UtilsCommands::Cloudconnect(c) => cloudconnect::run(ctx, c),
         UtilsCommands::Controlnode(c) => controlnode::run(ctx, c),
-        UtilsCommands::Dbreplication(c) => {
-            ctx.node.require_cloud_connect(false)?;
-            dbreplication::run(ctx, c)
-        }
-        UtilsCommands::Deployment(c) => {
-            ctx.node.require_cloud_connect(false)?;
-            deployment::run(ctx, c)
-        }
+        UtilsCommands::Dbreplication(c) => dbreplication::run(ctx, c),
+        UtilsCommands::Deployment(c) => deployment::run(ctx, c),
         UtilsCommands::Node(c) => node::run(ctx, c),
-        UtilsCommands::PatchManager(c) => {
-            ctx.node.require_cloud_connect(false)?;
-            patch_manager::run(ctx, c)
-        }
+        UtilsCommands::PatchManager(c) => patch_manager::run(ctx, c),
         UtilsCommands::SecretStore(c) => secret_store::run(ctx, c),
-        UtilsCommands::Set(c) => {
-            ctx.node.require_cloud_connect(false)?;
-            set::run(ctx, c)
-        }
-        UtilsCommands::Show(c) => {
-            ctx.node.require_cloud_connect(false)?;
-            show::run(ctx, c)
-        }
-        UtilsCommands::Smtp(c) => {
-            ctx.node.require_cloud_connect(false)?;
-            smtp::run(ctx, c)
-        }
+        UtilsCommands::Set(c) => set::run(ctx, c),
+        UtilsCommands::Show(c) => show::run(ctx, c),
+        UtilsCommands::Smtp(c) => smtp::run(ctx, c),
         UtilsCommands::System(c) => system::run(ctx, c),
-        UtilsCommands::UpgradeManager(c) => {
-            ctx.node.require_cloud_connect(false)?;
-            upgrade_manager::run(ctx, c)
-        }
+        UtilsCommands::UpgradeManager(c) => upgrade_manager::run(ctx, c),
     }
 }

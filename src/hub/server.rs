@@ -230,26 +230,52 @@ impl https::Handler for HubService {
     }
 }
 
+/// Why the hub's service could not start or stopped: each in the words the operator reads
+/// after `Error:`.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The hub's state (opening it, recording the announced address).
+    #[error("{0}")]
+    Hub(OpError),
+    #[error("the hub's host name {host}: {why}")]
+    HostName { host: String, why: String },
+    #[error("cannot start the runtime: {0}")]
+    Runtime(std::io::Error),
+    /// The certificate, the listener, the log or the server itself, as the shared HTTPS
+    /// layer words it.
+    #[error("{0}")]
+    Service(String),
+}
+
+impl ServeError {
+    fn service(e: impl std::fmt::Display) -> ServeError {
+        ServeError::Service(e.to_string())
+    }
+}
+
 /// Run the hub's service on `listen` until SIGTERM or SIGINT; its certificate is made on first
 /// start (self-signed for `host`) in `<hub-dir>/tls/`.
-pub fn run(dir: PathBuf, listen: SocketAddr, host: &str, clock: Clock) -> Result<(), String> {
+pub fn run(dir: PathBuf, listen: SocketAddr, host: &str, clock: Clock) -> Result<(), ServeError> {
     // The same bound on memory under bad sign-ins as `ccadmin serve` (argon2's large blocks
     // given back when freed), before any thread starts.
     https::bound_allocator();
-    let mut hub = Hub::open(&dir).map_err(|e| e.to_string())?;
+    let mut hub = Hub::open(&dir).map_err(ServeError::Hub)?;
     // The address consent links made at the console (`hub cluster add`) name.
     if listen.port() != 0 {
         let address = format!(
             "https://{}",
             crate::clients::ssh::Endpoint::parse(host, listen.port())
                 .map(|e| e.to_string())
-                .map_err(|e| format!("the hub's host name {host}: {e}"))?
+                .map_err(|e| ServeError::HostName {
+                    host: host.to_owned(),
+                    why: e.to_string(),
+                })?
         );
-        hub.set_address(&address).map_err(|e| e.to_string())?;
+        hub.set_address(&address).map_err(ServeError::Hub)?;
     }
-    let files = crate::ops::tls::ensure(&dir, host)?;
-    let (acceptor, cert_sha256) = https::acceptor(&files)?;
-    let log = https::open_log(&dir.join("logs"), "hub.log")?;
+    let files = crate::ops::tls::ensure(&dir, host).map_err(ServeError::service)?;
+    let (acceptor, cert_sha256) = https::acceptor(&files).map_err(ServeError::service)?;
+    let log = https::open_log(&dir.join("logs"), "hub.log").map_err(ServeError::service)?;
     let svc = Arc::new(HubService {
         hub: Mutex::new(hub),
         clock,
@@ -263,7 +289,7 @@ pub fn run(dir: PathBuf, listen: SocketAddr, host: &str, clock: Clock) -> Result
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .map_err(ServeError::Runtime)?;
     rt.block_on(https::serve(
         svc,
         acceptor,
@@ -271,4 +297,5 @@ pub fn run(dir: PathBuf, listen: SocketAddr, host: &str, clock: Clock) -> Result
         "ccadmin hub",
         host.to_owned(),
     ))
+    .map_err(ServeError::service)
 }

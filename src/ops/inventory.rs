@@ -199,7 +199,7 @@ fn ignored_vos_changes(
     let in_file: Vec<crate::inventory::model::HostRow> = file
         .rows()
         .into_iter()
-        .filter(|r| r.platform == "VOS")
+        .filter(|r| super::patches::Platform::of(r) == super::patches::Platform::Vos)
         .collect();
     let mut out = Vec::new();
     for r in &in_file {

@@ -19,13 +19,46 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::orchestrate::RemoteHost;
 use crate::cancel::Cancel;
-use crate::clients::ssh::{Connection, SshError};
+use crate::clients::ssh::SshError;
 
 /// The lease's file in the orchestration account's home.
 pub const LEASE_FILE: &str = ".ccadmin-lease.json";
 /// The largest lease read.
 const MAX_LEASE: u64 = 4096;
+
+/// Why a lease's text is not a lease.
+#[derive(Debug, thiserror::Error)]
+pub enum LeaseError {
+    #[error("larger than {MAX_LEASE} bytes")]
+    TooLarge,
+    #[error("{0}")]
+    Json(serde_json::Error),
+    #[error("its {0} is empty, longer than 300 or holds control characters")]
+    Field(&'static str),
+}
+
+/// Why a host's lease could not be read, taken or released.
+#[derive(Debug, thiserror::Error)]
+pub enum LeaseFileError {
+    #[error("its lease {LEASE_FILE} is not valid: {0}")]
+    Invalid(LeaseError),
+    #[error("cannot read its lease {LEASE_FILE}: {0}")]
+    Read(SshError),
+    #[error("{0}")]
+    Encode(serde_json::Error),
+    #[error("cannot make its lease {LEASE_FILE}: {0}")]
+    Create(SshError),
+    #[error("its lease {LEASE_FILE} changed while a stale one was being removed; run this again")]
+    Changed,
+    #[error("cannot remove the stale lease {aside}: {source}")]
+    RemoveStale { aside: String, source: SshError },
+    #[error("its lease {LEASE_FILE} keeps changing under this run")]
+    KeepsChanging,
+    #[error("cannot remove its lease {LEASE_FILE}: {0}")]
+    Remove(SshError),
+}
 
 /// Who leases a host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,11 +78,11 @@ pub struct Lease {
 
 impl Lease {
     /// A host's lease: typed, bounded, printable.
-    pub fn parse(data: &[u8]) -> Result<Lease, String> {
+    pub fn parse(data: &[u8]) -> Result<Lease, LeaseError> {
         if data.len() as u64 > MAX_LEASE {
-            return Err(format!("larger than {MAX_LEASE} bytes"));
+            return Err(LeaseError::TooLarge);
         }
-        let l: Lease = serde_json::from_slice(data).map_err(|e| e.to_string())?;
+        let l: Lease = serde_json::from_slice(data).map_err(LeaseError::Json)?;
         for (what, s) in [
             ("run", &l.run),
             ("node", &l.node),
@@ -59,9 +92,7 @@ impl Lease {
             ("since", &l.since),
         ] {
             if s.is_empty() || s.len() > 300 || s.chars().any(char::is_control) {
-                return Err(format!(
-                    "its {what} is empty, longer than 300 or holds control characters"
-                ));
+                return Err(LeaseError::Field(what));
             }
         }
         Ok(l)
@@ -77,13 +108,13 @@ impl Lease {
 }
 
 /// The lease on the host behind `conn`, if it has one.
-pub fn read(conn: &Connection, cancel: &Cancel) -> Result<Option<Lease>, String> {
-    match conn.read_file(LEASE_FILE, MAX_LEASE, cancel, &mut |_, _| {}) {
+pub fn read(conn: &dyn RemoteHost, cancel: &Cancel) -> Result<Option<Lease>, LeaseFileError> {
+    match conn.read_file(LEASE_FILE, MAX_LEASE, cancel) {
         Ok(data) => Lease::parse(&data)
             .map(Some)
-            .map_err(|e| format!("its lease {LEASE_FILE} is not valid: {e}")),
+            .map_err(LeaseFileError::Invalid),
         Err(SshError::NotFound { .. }) => Ok(None),
-        Err(e) => Err(format!("cannot read its lease {LEASE_FILE}: {e}")),
+        Err(e) => Err(LeaseFileError::Read(e)),
     }
 }
 
@@ -100,17 +131,17 @@ pub enum Taken {
 /// Take the lease on the host behind `conn`. A stale lease (its run is finished, `finished`
 /// says) or, with `break_foreign`, any other run's lease is removed first.
 pub fn take(
-    conn: &Connection,
+    conn: &dyn RemoteHost,
     lease: &Lease,
     cancel: &Cancel,
     finished: &dyn Fn(&str) -> bool,
     break_foreign: bool,
-) -> Result<Taken, String> {
-    let data = serde_json::to_vec_pretty(lease).map_err(|e| e.to_string())?;
+) -> Result<Taken, LeaseFileError> {
+    let data = serde_json::to_vec_pretty(lease).map_err(LeaseFileError::Encode)?;
     for _ in 0..3 {
         if conn
-            .create_file_exclusive(".", LEASE_FILE, &data, cancel)
-            .map_err(|e| format!("cannot make its lease {LEASE_FILE}: {e}"))?
+            .create_file_exclusive(LEASE_FILE, &data, cancel)
+            .map_err(LeaseFileError::Create)?
         {
             return Ok(Taken::New);
         }
@@ -130,31 +161,30 @@ pub fn take(
             continue;
         }
         let moved = conn
-            .read_file(&aside, MAX_LEASE, cancel, &mut |_, _| {})
+            .read_file(&aside, MAX_LEASE, cancel)
             .ok()
             .and_then(|d| Lease::parse(&d).ok());
         if moved.as_ref() != Some(&held) {
             // Not the lease that was judged stale: put it back and stand back.
             let _ = conn.rename_no_replace(&aside, LEASE_FILE);
-            return Err(format!(
-                "its lease {LEASE_FILE} changed while a stale one was being removed; run this again"
-            ));
+            return Err(LeaseFileError::Changed);
         }
         conn.remove_file(&aside)
-            .map_err(|e| format!("cannot remove the stale lease {aside}: {e}"))?;
+            .map_err(|source| LeaseFileError::RemoveStale {
+                aside: aside.clone(),
+                source,
+            })?;
     }
-    Err(format!(
-        "its lease {LEASE_FILE} keeps changing under this run"
-    ))
+    Err(LeaseFileError::KeepsChanging)
 }
 
 /// Remove the host's lease if it is this run's.
-pub fn release(conn: &Connection, run: &str, cancel: &Cancel) -> Result<(), String> {
+pub fn release(conn: &dyn RemoteHost, run: &str, cancel: &Cancel) -> Result<(), LeaseFileError> {
     match read(conn, cancel)? {
         Some(l) if l.run == run => conn
             .remove_file(LEASE_FILE)
             .map(|_| ())
-            .map_err(|e| format!("cannot remove its lease {LEASE_FILE}: {e}")),
+            .map_err(LeaseFileError::Remove),
         _ => Ok(()),
     }
 }
@@ -174,11 +204,15 @@ mod tests {
         let hostile = br#"{"run":"ab12","node":"cc\u001b[2Jpub","host":"h","group":"g","operation":"o","since":"s"}"#;
         assert!(Lease::parse(hostile)
             .unwrap_err()
+            .to_string()
             .contains("control characters"));
         let extra =
             br#"{"run":"a","node":"n","host":"h","group":"g","operation":"o","since":"s","x":1}"#;
         assert!(Lease::parse(extra).is_err());
         let big = vec![b' '; 5000];
-        assert!(Lease::parse(&big).unwrap_err().contains("larger than"));
+        assert!(Lease::parse(&big)
+            .unwrap_err()
+            .to_string()
+            .contains("larger than"));
     }
 }

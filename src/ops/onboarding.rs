@@ -15,6 +15,8 @@ use crate::domain::HostType;
 use crate::secrets::Secret;
 use crate::state::db::{OnboardState, VosMember};
 
+pub mod members;
+
 /// What this VOS node is, checked before anything is asked.
 pub struct Identity {
     pub hostname: String,

@@ -19,11 +19,68 @@ const MAX_DEPTH: usize = 8;
 const MAX_PATCHES: usize = 10_000;
 pub const MANIFEST_SUFFIX: &str = ".manifest.json";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The platform of an artifact or an inventory host: one text form, "VOS" or "Windows".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Platform {
     #[serde(rename = "VOS")]
     Vos,
     Windows,
+}
+
+/// A text that names no platform.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("platform '{0}' is not VOS or Windows")]
+pub struct NotAPlatform(pub String);
+
+impl Platform {
+    /// Its one text form (as the inventory and the manifests write it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Vos => "VOS",
+            Platform::Windows => "Windows",
+        }
+    }
+
+    /// The platform of an inventory host (its row names it in its one text form).
+    pub fn of(row: &crate::inventory::model::HostRow) -> Platform {
+        if row.platform == Platform::Vos.as_str() {
+            Platform::Vos
+        } else {
+            Platform::Windows
+        }
+    }
+}
+
+impl std::fmt::Display for Platform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// "VOS" or "Windows", in any case.
+impl std::str::FromStr for Platform {
+    type Err = NotAPlatform;
+    fn from_str(s: &str) -> Result<Platform, NotAPlatform> {
+        [Platform::Vos, Platform::Windows]
+            .into_iter()
+            .find(|p| s.eq_ignore_ascii_case(p.as_str()))
+            .ok_or_else(|| NotAPlatform(s.to_owned()))
+    }
+}
+
+/// Why a manifest is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("{0}")]
+    Json(serde_json::Error),
+    #[error("file '{}' is not a plain file name", .0.escape_debug())]
+    FileName(String),
+    #[error("{what} is empty, longer than {max}, or holds control characters")]
+    Field { what: &'static str, max: usize },
+    #[error("applies_to must list 1 to 256 versions")]
+    AppliesTo,
+    #[error("sha256 is not 64 hex digits")]
+    Sha256,
 }
 
 /// A patch as its publisher describes it.
@@ -74,40 +131,35 @@ pub enum ArtifactKind {
 
 impl Manifest {
     /// A manifest from its bytes: well-formed JSON of the expected fields, every field checked.
-    pub fn parse(data: &[u8]) -> Result<Manifest, String> {
-        let m: Manifest = serde_json::from_slice(data).map_err(|e| e.to_string())?;
+    pub fn parse(data: &[u8]) -> Result<Manifest, ManifestError> {
+        let m: Manifest = serde_json::from_slice(data).map_err(ManifestError::Json)?;
         m.check()?;
         Ok(m)
     }
 
     /// Every field within bounds: the file a plain name, texts without control characters,
     /// the checksum 64 hex digits.
-    pub fn check(&self) -> Result<(), String> {
-        let text = |what: &str, s: &str, max: usize| {
+    pub fn check(&self) -> Result<(), ManifestError> {
+        let text = |what: &'static str, s: &str, max: usize| {
             if s.is_empty() || s.len() > max || s.chars().any(char::is_control) {
-                Err(format!(
-                    "{what} is empty, longer than {max}, or holds control characters"
-                ))
+                Err(ManifestError::Field { what, max })
             } else {
                 Ok(())
             }
         };
         if !super::certs::usable_name(&self.file) {
-            return Err(format!(
-                "file '{}' is not a plain file name",
-                self.file.escape_debug()
-            ));
+            return Err(ManifestError::FileName(self.file.clone()));
         }
         text("product", &self.product, 64)?;
         text("version", &self.version, 64)?;
         if self.applies_to.is_empty() || self.applies_to.len() > 256 {
-            return Err("applies_to must list 1 to 256 versions".into());
+            return Err(ManifestError::AppliesTo);
         }
         for v in &self.applies_to {
             text("applies_to", v, 64)?;
         }
         if self.sha256.len() != 64 || !self.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err("sha256 is not 64 hex digits".into());
+            return Err(ManifestError::Sha256);
         }
         for (what, line) in [
             ("install", &self.install),
@@ -257,7 +309,7 @@ fn examine(
         Err(reason) => {
             return (
                 Status::Invalid {
-                    reason: crate::text::terminal_safe(&reason).into_owned(),
+                    reason: crate::text::terminal_safe(&reason.to_string()).into_owned(),
                 },
                 None,
             )
@@ -290,13 +342,10 @@ pub fn list(node: &mut Node) -> OpResult<Vec<Patch>> {
                 .as_ref()
                 .filter(|_| matches!(status, Status::Verified { .. }))
                 .map(|m| {
-                    let platform = match m.platform {
-                        Platform::Vos => "VOS",
-                        Platform::Windows => "Windows",
-                    };
                     rows.iter()
                         .filter(|r| {
-                            r.platform == platform && r.product.eq_ignore_ascii_case(&m.product)
+                            Platform::of(r) == m.platform
+                                && r.product.eq_ignore_ascii_case(&m.product)
                         })
                         .map(|r| r.name.clone())
                         .collect()

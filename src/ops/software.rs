@@ -22,6 +22,28 @@ pub const MAX_RECORD: u64 = 64 * 1024;
 /// Where a Windows node's record is kept, relative to the account's home.
 pub const WINDOWS_RECORD: &str = ".ccadmin-installed.json";
 
+/// Why a node's record of its software (or a peer's report of it) is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("larger than {MAX_RECORD} bytes")]
+    TooLarge,
+    #[error("{0}")]
+    Json(serde_json::Error),
+    #[error("{0} is empty, longer than 128, or holds control characters")]
+    Field(&'static str),
+    #[error("more than 1024 patches")]
+    TooManyPatches,
+    #[error("a patch's installation time is not a time")]
+    PatchTime,
+}
+
+/// For the callers whose own errors are still text (`ops::probe`'s merge check).
+impl From<RecordError> for String {
+    fn from(e: RecordError) -> String {
+        e.to_string()
+    }
+}
+
 /// A node's installed software.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,12 +72,10 @@ impl Installed {
     }
 
     /// Every field within bounds and printable: what a peer sent is checked before use.
-    pub fn check(&self) -> Result<(), String> {
-        let text = |what: &str, s: &str| {
+    pub fn check(&self) -> Result<(), RecordError> {
+        let text = |what: &'static str, s: &str| {
             if s.is_empty() || s.len() > 128 || s.chars().any(char::is_control) {
-                Err(format!(
-                    "{what} is empty, longer than 128, or holds control characters"
-                ))
+                Err(RecordError::Field(what))
             } else {
                 Ok(())
             }
@@ -68,24 +88,24 @@ impl Installed {
             text("pending artifact", v)?;
         }
         if self.patches.len() > 1024 {
-            return Err("more than 1024 patches".into());
+            return Err(RecordError::TooManyPatches);
         }
         for p in &self.patches {
             text("patch name", &p.name)?;
             text("patch version", &p.version)?;
             if p.installed_at.len() > 64 || p.installed_at.chars().any(char::is_control) {
-                return Err("a patch's installation time is not a time".into());
+                return Err(RecordError::PatchTime);
             }
         }
         Ok(())
     }
 
     /// Parse a peer's record: typed, bounded, checked.
-    pub fn parse(data: &[u8]) -> Result<Installed, String> {
+    pub fn parse(data: &[u8]) -> Result<Installed, RecordError> {
         if data.len() as u64 > MAX_RECORD {
-            return Err(format!("larger than {MAX_RECORD} bytes"));
+            return Err(RecordError::TooLarge);
         }
-        let i: Installed = serde_json::from_slice(data).map_err(|e| e.to_string())?;
+        let i: Installed = serde_json::from_slice(data).map_err(RecordError::Json)?;
         i.check()?;
         Ok(i)
     }
@@ -159,7 +179,11 @@ fn manifest_for(node: &mut Node, file: &Path) -> OpResult<Manifest> {
     let m = Manifest::parse(&data).map_err(|e| {
         OpError::new(
             Kind::Invalid,
-            format!("{}: {}", path.display(), crate::text::terminal_safe(&e)),
+            format!(
+                "{}: {}",
+                path.display(),
+                crate::text::terminal_safe(&e.to_string())
+            ),
         )
     })?;
     if m.platform != Platform::Vos {

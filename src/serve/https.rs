@@ -5,6 +5,7 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,30 +16,68 @@ use serde_json::json;
 
 use crate::ops::{Kind, OpError};
 
+/// Why a service's HTTPS side could not be set up or stopped serving; the texts are the
+/// ones a service prints when it cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpsError {
+    /// A certificate or key file that cannot be read as PEM.
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        source: rustls_pki_types::pem::Error,
+    },
+    /// A certificate file without a certificate in it.
+    #[error("{} holds no certificate", .0.display())]
+    NoCertificate(PathBuf),
+    /// A certificate and key that TLS refuses (not a pair, an unsupported key).
+    #[error("the certificate in {} cannot be used: {source}", .path.display())]
+    Unusable {
+        path: PathBuf,
+        source: tokio_rustls::rustls::Error,
+    },
+    /// The log directory cannot be made private.
+    #[error("{0}")]
+    LogDir(#[from] crate::state::StateError),
+    /// The address cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    /// The listening socket cannot be taken into the runtime.
+    #[error("cannot listen: {0}")]
+    Listen(std::io::Error),
+    /// The socket's address or the signal handlers.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
 /// The TLS side of a service from its certificate files, and the SHA-256 of its certificate
 /// (what a peer pins).
 pub fn acceptor(
     files: &crate::ops::tls::CertFiles,
-) -> Result<(tokio_rustls::TlsAcceptor, String), String> {
+) -> Result<(tokio_rustls::TlsAcceptor, String), HttpsError> {
     use rustls_pki_types::pem::PemObject;
+    let read = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| HttpsError::Read { path, source }
+    };
     let certs: Vec<_> = rustls_pki_types::CertificateDer::pem_file_iter(&files.cert)
-        .map_err(|e| format!("cannot read {}: {e}", files.cert.display()))?
+        .map_err(read(&files.cert))?
         .collect::<Result<_, _>>()
-        .map_err(|e| format!("cannot read {}: {e}", files.cert.display()))?;
+        .map_err(read(&files.cert))?;
     let fingerprint = certs
         .first()
         .map(|c| crate::ops::signing::sha256_hex(c.as_ref()))
-        .ok_or_else(|| format!("{} holds no certificate", files.cert.display()))?;
-    let key = rustls_pki_types::PrivateKeyDer::from_pem_file(&files.key)
-        .map_err(|e| format!("cannot read {}: {e}", files.key.display()))?;
+        .ok_or_else(|| HttpsError::NoCertificate(files.cert.clone()))?;
+    let key =
+        rustls_pki_types::PrivateKeyDer::from_pem_file(&files.key).map_err(read(&files.key))?;
     let config = tokio_rustls::rustls::ServerConfig::builder()
         .with_no_client_auth()
         .with_single_cert(certs, key)
-        .map_err(|e| {
-            format!(
-                "the certificate in {} cannot be used: {e}",
-                files.cert.display()
-            )
+        .map_err(|source| HttpsError::Unusable {
+            path: files.cert.clone(),
+            source,
         })?;
     Ok((
         tokio_rustls::TlsAcceptor::from(Arc::new(config)),
@@ -50,10 +89,10 @@ pub fn acceptor(
 /// size ([`crate::ops::logs::LogFile`]: at 10 MiB, keeping 5 old files). A line that cannot be
 /// written still goes to stderr.
 pub fn open_log(
-    dir: &std::path::Path,
+    dir: &Path,
     name: &str,
-) -> Result<std::sync::Mutex<crate::ops::logs::LogFile>, String> {
-    crate::state::ensure_private_dir(dir).map_err(|e| e.to_string())?;
+) -> Result<std::sync::Mutex<crate::ops::logs::LogFile>, HttpsError> {
+    crate::state::ensure_private_dir(dir)?;
     Ok(std::sync::Mutex::new(crate::ops::logs::LogFile::new(
         dir.join(name),
     )))
@@ -360,10 +399,11 @@ pub fn basic_required(realm: &'static str, message: &str) -> Reply {
     r
 }
 
-pub fn error(status: StatusCode, message: &str) -> Reply {
+/// An error answer: `status`, and `message` (any text or error) in the JSON error body.
+pub fn error(status: StatusCode, message: &(impl std::fmt::Display + ?Sized)) -> Reply {
     json_reply(
         status,
-        json!({ "errors": [{ "status": status.as_u16(), "message": message }] }),
+        json!({ "errors": [{ "status": status.as_u16(), "message": message.to_string() }] }),
     )
 }
 
@@ -451,9 +491,9 @@ pub async fn serve<H: Handler>(
     addr: SocketAddr,
     name: &str,
     host: String,
-) -> Result<(), String> {
+) -> Result<(), HttpsError> {
     let listener =
-        std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        std::net::TcpListener::bind(addr).map_err(|source| HttpsError::Bind { addr, source })?;
     serve_on(svc, acceptor, &listener, name, host, None).await
 }
 
@@ -466,7 +506,7 @@ pub async fn serve_on<H: Handler>(
     name: &str,
     host: String,
     stop: Option<Arc<tokio::sync::Notify>>,
-) -> Result<(), String> {
+) -> Result<(), HttpsError> {
     use tokio::signal::unix::{signal, SignalKind};
     let listener = listener
         .try_clone()
@@ -474,11 +514,11 @@ pub async fn serve_on<H: Handler>(
             l.set_nonblocking(true)?;
             tokio::net::TcpListener::from_std(l)
         })
-        .map_err(|e| format!("cannot listen: {e}"))?;
+        .map_err(HttpsError::Listen)?;
     let stop = stop.unwrap_or_default();
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
-    let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
-    let mut int = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+    let local = listener.local_addr()?;
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
     svc.log(&format!("{name}: {host} listening on https://{local}"));
     let mut tasks = tokio::task::JoinSet::new();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

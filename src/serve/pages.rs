@@ -96,10 +96,14 @@ pub fn redirect(location: &str, cookie: Option<&str>) -> Reply {
     r
 }
 
+/// A form body that is not `application/x-www-form-urlencoded` text.
+#[derive(Debug, thiserror::Error)]
+#[error("the form cannot be read: {0}")]
+pub struct FormError(serde_urlencoded::de::Error);
+
 /// The fields of a form body (`application/x-www-form-urlencoded`), in order.
-pub fn form(body: &[u8]) -> Result<Vec<(String, String)>, String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
-        .map_err(|e| format!("the form cannot be read: {e}"))
+pub fn form(body: &[u8]) -> Result<Vec<(String, String)>, FormError> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).map_err(FormError)
 }
 
 /// The query string's fields.

@@ -31,7 +31,7 @@
 //! parent (`PR_SET_PDEATHSIG`), so it never keeps the port from the restarted service.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::Service;
@@ -50,15 +50,29 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 /// The variable that hands the listening socket to the new release.
 pub const LISTEN_FD: &str = "CCADMIN_LISTEN_FD";
 
+/// Why the service has no listening socket.
+#[derive(Debug, thiserror::Error)]
+pub enum ListenError {
+    /// The descriptor a previous release named is not a listening socket.
+    #[error("{}={fd} is not a listening socket", LISTEN_FD)]
+    NotASocket { fd: i32 },
+    /// The address cannot be bound (still in use after the wait, or not this host's).
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
 /// The service's listening socket: the one a previous release handed over, or a new one.
-pub fn listener(addr: SocketAddr, env: &crate::env::Env) -> Result<TcpListener, String> {
+pub fn listener(addr: SocketAddr, env: &crate::env::Env) -> Result<TcpListener, ListenError> {
     if let Some(fd) = env.get(LISTEN_FD).and_then(|v| v.parse::<i32>().ok()) {
         // SAFETY: the previous release put its listening socket at this descriptor for this
         // process (dup2 in `start`); nothing else in the process owns it.
         #[allow(unsafe_code)]
         let l = unsafe { <TcpListener as std::os::fd::FromRawFd>::from_raw_fd(fd) };
         if l.local_addr().is_err() {
-            return Err(format!("{LISTEN_FD}={fd} is not a listening socket"));
+            return Err(ListenError::NotASocket { fd });
         }
         // Not passed on to anything this process starts (a next release gets it by dup2).
         let _ = nix::fcntl::fcntl(
@@ -76,7 +90,7 @@ pub fn listener(addr: SocketAddr, env: &crate::env::Env) -> Result<TcpListener, 
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && Instant::now() < until => {
                 std::thread::sleep(Duration::from_millis(100));
             }
-            Err(e) => return Err(format!("cannot listen on {addr}: {e}")),
+            Err(source) => return Err(ListenError::Bind { addr, source }),
         }
     }
 }
@@ -346,7 +360,7 @@ fn trial(svc: &Service, staged: &Staged) -> Option<Ready> {
         let child = match start(&bin, &dir, &listener, &from) {
             Ok(c) => c,
             Err(e) => {
-                let _ = tx.send(Err(Trial::Failed(e)));
+                let _ = tx.send(Err(Trial::Failed(e.to_string())));
                 return;
             }
         };
@@ -411,6 +425,14 @@ fn unhealthy(svc: &Service, staged: &Staged, why: &str) {
     }
 }
 
+/// A release's program that could not be started for its trial.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start {}: {source}", .bin.display())]
+struct SpawnError {
+    bin: PathBuf,
+    source: std::io::Error,
+}
+
 /// Start the release's `bin/ccadmin` with this process's arguments, the listening socket at
 /// descriptor 3, and SIGTERM when the thread that started it ends (this process dying, or
 /// a failed trial).
@@ -419,7 +441,7 @@ fn start(
     dir: &Path,
     listener: &TcpListener,
     from: &str,
-) -> Result<std::process::Child, String> {
+) -> Result<std::process::Child, SpawnError> {
     use std::os::fd::AsRawFd;
     use std::os::unix::process::CommandExt;
     let fd = listener.as_raw_fd();
@@ -440,8 +462,10 @@ fn start(
             Ok(())
         });
     }
-    cmd.spawn()
-        .map_err(|e| format!("cannot start {}: {e}", bin.display()))
+    cmd.spawn().map_err(|source| SpawnError {
+        bin: bin.to_path_buf(),
+        source,
+    })
 }
 
 /// Wait until the new release answers `/health` with `version` on the listening socket (this

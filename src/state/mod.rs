@@ -5,6 +5,7 @@
 //! and the database is opened at most once per process.
 
 pub mod db;
+mod migrations;
 
 /// Now, in UTC, as the database writes times (`2026-12-05 10:14:03`).
 /// Where this node keeps what it received: the CA file of the image repository, and the

@@ -30,7 +30,6 @@ pub fn cmd_utils_cloudconnect_switch_back(
     ctx: &mut Ctx,
     args: UtilsCloudconnectSwitchBackArgs,
 ) -> CmdResult {
-    ctx.node.require_cloud_connect(false)?;
     let root = args.release_root.ok_or_else(|| {
         CommandError::usage("the node service's release directory is needed")
             .with_hint("give it with --release-root DIR (or CCADMIN_RELEASE_ROOT)")

@@ -13,7 +13,7 @@ use crate::errors::{CmdResult, CommandError};
 pub struct UtilsControlnodeKeyArgs {}
 
 pub fn cmd_utils_controlnode_key(ctx: &mut Ctx, _args: UtilsControlnodeKeyArgs) -> CmdResult {
-    let node = ctx.db()?.node()?;
+    let node = ctx.node.identity()?;
     let key =
         crate::nodekey::ensure(ctx.node.root(), &node.hostname).map_err(CommandError::failed)?;
     if ctx.ui.json_output() {

@@ -26,7 +26,6 @@ pub fn cmd_utils_dbreplication_repair(
     ctx: &mut Ctx,
     _args: UtilsDbreplicationRepairArgs,
 ) -> CmdResult {
-    ctx.node.require_cloud_connect(false)?;
     let other = cluster::other_node(&mut ctx.node)?;
     let question = match &other {
         Some(o) => format!(

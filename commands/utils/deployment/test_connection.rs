@@ -134,7 +134,7 @@ pub fn cmd_utils_deployment_test_connection(
         let answer = handle
             .join()
             .unwrap_or(Err(CcError::Interrupted))
-            .map_err(|e| crate::ops::OpError::from(e).message)
+            .map_err(crate::ops::OpError::from)
             .map(NodeReport::from_peer);
         let me = NodeReport {
             node: ctx.node.identity()?.hostname,
@@ -258,7 +258,7 @@ fn both_nodes(
     results: &[HostResult],
     me: NodeReport,
     other: String,
-    answer: Result<NodeReport, String>,
+    answer: Result<NodeReport, crate::ops::OpError>,
 ) -> CmdResult {
     let theirs = answer.as_ref().ok();
     let cell = |h: Option<&NodeHost>| match h {
@@ -300,7 +300,7 @@ fn both_nodes(
     if ctx.ui.json_output() {
         let other_json = match &answer {
             Ok(r) => json!(r),
-            Err(e) => json!({ "node": other, "error": e }),
+            Err(e) => json!({ "node": other, "error": e.message }),
         };
         ctx.ui
             .json(&json!({ "nodes": [me, other_json], "passed": passed, "failed": failed }))?;
@@ -325,7 +325,10 @@ fn both_nodes(
     if let Err(why) = answer {
         return Err(CommandError::new(
             ErrorKind::Partial,
-            format!("the other Cloud Connect node {other} did not run the test: {why}"),
+            format!(
+                "the other Cloud Connect node {other} did not run the test: {}",
+                why.message
+            ),
         )
         .with_hint(format!("run the test on {other} itself to see why")));
     }

@@ -34,10 +34,7 @@ pub fn run(ctx: &mut Ctx, cmd: NodeCommands) -> CmdResult {
     match cmd {
         NodeCommands::Show(args) => show::cmd_utils_node_show(ctx, args),
         NodeCommands::Set(args) => set::cmd_utils_node_set(ctx, args),
-        NodeCommands::Cluster(c) => {
-            ctx.node.require_vos()?;
-            cluster::run(ctx, c)
-        }
+        NodeCommands::Cluster(c) => cluster::run(ctx, c),
         NodeCommands::ClusterSecret(a) => cluster_secret::cmd_utils_node_cluster_secret(ctx, a),
     }
 }

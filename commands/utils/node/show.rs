@@ -14,7 +14,7 @@ use crate::output::kv_block;
 pub struct UtilsNodeShowArgs {}
 
 pub fn cmd_utils_node_show(ctx: &mut Ctx, _args: UtilsNodeShowArgs) -> CmdResult {
-    let node = ctx.db()?.node()?;
+    let node = ctx.node.identity()?;
     if ctx.ui.json_output() {
         ctx.ui.json(&node)?;
         return Ok(());

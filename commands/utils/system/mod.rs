@@ -36,21 +36,9 @@ impl SystemCommands {
 
 pub fn run(ctx: &mut Ctx, cmd: SystemCommands) -> CmdResult {
     match cmd {
-        SystemCommands::Inventory(c) => {
-            ctx.node.require_cloud_connect(false)?;
-            inventory::run(ctx, c)
-        }
-        SystemCommands::Onboard(c) => {
-            ctx.node.require_vos()?;
-            onboard::run(ctx, c)
-        }
-        SystemCommands::SwitchVersion(a) => {
-            ctx.node.require_vos_node()?;
-            switch_version::cmd_utils_system_switch_version(ctx, a)
-        }
-        SystemCommands::Upgrade(c) => {
-            ctx.node.require_vos_node()?;
-            upgrade::run(ctx, c)
-        }
+        SystemCommands::Inventory(c) => inventory::run(ctx, c),
+        SystemCommands::Onboard(c) => onboard::run(ctx, c),
+        SystemCommands::SwitchVersion(a) => switch_version::cmd_utils_system_switch_version(ctx, a),
+        SystemCommands::Upgrade(c) => upgrade::run(ctx, c),
     }
 }

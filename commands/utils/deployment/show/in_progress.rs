@@ -75,7 +75,7 @@ pub fn render(ctx: &mut Ctx, run: &Run, state: RunState) -> CmdResult {
                 s.side.clone(),
                 s.from_version.clone(),
                 s.to_version.clone(),
-                s.result.clone(),
+                s.result.to_string(),
                 if s.result == install::RUNNING {
                     format!("since {}", s.ended_at)
                 } else {

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::context::Ctx;
-use crate::errors::{CmdResult, CommandError};
-use crate::state::db::VosMember;
+use crate::errors::CmdResult;
+use crate::ops::onboarding::members;
 
 /// Add (or change) a member of this VOS cluster
 #[derive(Debug, Args)]
@@ -29,35 +29,15 @@ pub struct UtilsNodeClusterAddArgs {
 }
 
 pub fn cmd_utils_node_cluster_add(ctx: &mut Ctx, args: UtilsNodeClusterAddArgs) -> CmdResult {
-    crate::names::validate_host(&args.host)
-        .map_err(|w| CommandError::usage(format!("{}: {w}", args.host)))?;
-    crate::names::validate_user(&args.user)
-        .map_err(|w| CommandError::usage(format!("--user {}: {w}", args.user)))?;
-    let node = ctx.db()?.node()?;
-    if node.role != crate::domain::Role::Vos {
-        return Err(CommandError::failed(
-            "cluster members belong to VOS nodes; this node is a Cloud Connect node",
-        )
-        .with_hint("utils node set --role vos --component ... first"));
-    }
-    let identity = match args.identity {
-        Some(p) => Some(
-            std::fs::canonicalize(&p)
-                .map_err(|e| CommandError::failed(format!("cannot read {}: {e}", p.display())))?
-                .display()
-                .to_string(),
-        ),
-        None => None,
-    };
-    let member = VosMember {
-        authorized_keys: args
-            .authorized_keys
-            .unwrap_or_else(|| format!("/home/{}/.ssh/authorized_keys", args.user)),
-        host: args.host,
-        user: args.user,
-        identity,
-    };
-    ctx.db()?.set_vos_member(&member)?;
+    let member = members::add(
+        &mut ctx.node,
+        members::NewMember {
+            host: args.host,
+            user: args.user,
+            authorized_keys: args.authorized_keys,
+            identity: args.identity,
+        },
+    )?;
     ctx.ui
         .status(&format!("Cluster member {} saved.", member.host));
     Ok(())

@@ -11,7 +11,7 @@ use crate::output::vos_table;
 pub struct UtilsNodeClusterListArgs {}
 
 pub fn cmd_utils_node_cluster_list(ctx: &mut Ctx, _args: UtilsNodeClusterListArgs) -> CmdResult {
-    let members = ctx.db()?.vos_members()?;
+    let members = crate::ops::onboarding::members::list(&mut ctx.node)?;
     if ctx.ui.json_output() {
         ctx.ui.json(&members)?;
         return Ok(());

@@ -3,7 +3,7 @@
 use clap::Args;
 
 use crate::context::Ctx;
-use crate::errors::{CmdResult, CommandError};
+use crate::errors::CmdResult;
 
 /// Remove a member of this VOS cluster
 #[derive(Debug, Args)]
@@ -14,12 +14,7 @@ pub struct UtilsNodeClusterRemoveArgs {
 }
 
 pub fn cmd_utils_node_cluster_remove(ctx: &mut Ctx, args: UtilsNodeClusterRemoveArgs) -> CmdResult {
-    if !ctx.db()?.remove_vos_member(&args.host)? {
-        return Err(
-            CommandError::failed(format!("{} is not a member of this cluster", args.host))
-                .with_hint("see them with: utils node cluster list"),
-        );
-    }
+    crate::ops::onboarding::members::remove(&mut ctx.node, &args.host)?;
     ctx.ui
         .status(&format!("Cluster member {} removed.", args.host));
     Ok(())

@@ -32,7 +32,6 @@ pub fn cmd_utils_system_upgrade_initiate(
     ctx: &mut Ctx,
     args: UtilsSystemUpgradeInitiateArgs,
 ) -> CmdResult {
-    ctx.node.require_vos_node()?;
     if !ctx.confirm(&format!("Install {}", args.file.display()))? {
         ctx.ui.status("Nothing was installed.");
         return Ok(());
