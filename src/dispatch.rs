@@ -221,6 +221,9 @@ pub fn run_hub(
         tree: None,
         tree_for: |_| crate::cli::hub_tree(),
     };
+    if args.command.is_none() && matches!(ctx.input, crate::input::Input::Lines(_)) {
+        return run_hub_batch(&mut ctx, &args);
+    }
     ctx.ui.begin_command();
     let mut result = commands::hub::run(&mut ctx, args);
     if let Err(e) = ctx.ui.flush() {
@@ -234,6 +237,85 @@ pub fn run_hub(
         Err(e) => {
             ctx.ui.err_text(&e.render());
             e.exit_code()
+        }
+    }
+}
+
+/// `ccadmin hub` with hub commands as the lines of standard input: each runs as `ccadmin hub
+/// LINE` would, on the same hub directory and clock; `LINE ?` shows its syntax; blank lines and
+/// `#` comments are skipped, `quit`/`exit` ends. The first failure ends the batch with its
+/// status, as a node's batch without `--keep-going`.
+fn run_hub_batch(ctx: &mut Ctx, outer: &commands::hub::HubArgs) -> i32 {
+    use clap::FromArgMatches;
+    let mut tree = crate::cli::hub_tree();
+    loop {
+        let line = match &mut ctx.input {
+            crate::input::Input::Lines(src) => src.next_line(),
+            crate::input::Input::Terminal => return exit::SUCCESS,
+        };
+        let line = match line {
+            Ok(Some(l)) => l,
+            Ok(None) => return exit::SUCCESS,
+            Err(e) => return report(ctx, &CommandError::failed(e.to_string())),
+        };
+        let cmd = line.trim();
+        if cmd.is_empty() || cmd.starts_with('#') {
+            continue;
+        }
+        if cmd == "quit" || cmd == "exit" {
+            return exit::SUCCESS;
+        }
+        if cmd == "?" || cmd.ends_with(" ?") {
+            let words: Vec<String> = cmd
+                .trim_end_matches('?')
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect();
+            let status = match help::syntax(&tree, &words) {
+                Ok(text) => print_text(ctx, &text),
+                Err(_) => invalid(ctx, cmd, &words),
+            };
+            if status != exit::SUCCESS {
+                return status;
+            }
+            continue;
+        }
+        let words = match split_line(cmd) {
+            Ok(w) => w,
+            Err(why) => {
+                return report(
+                    ctx,
+                    &CommandError::usage(format!("cannot read the line: {why}")),
+                )
+            }
+        };
+        let argv = std::iter::once("hub".to_owned()).chain(words.iter().cloned());
+        let parsed = tree
+            .try_get_matches_from_mut(argv)
+            .and_then(|m| commands::hub::HubArgs::from_arg_matches(&m));
+        let mut args = match parsed {
+            Ok(a) => a,
+            Err(e) => return clap_error(ctx, cmd, &words, e),
+        };
+        if args.command.is_none() {
+            return invalid(ctx, cmd, &words);
+        }
+        args.hub_dir = args.hub_dir.or_else(|| outer.hub_dir.clone());
+        args.now = args.now.or_else(|| outer.now.clone());
+        ctx.ui.begin_command();
+        let mut result = commands::hub::run(ctx, args);
+        if let Err(e) = ctx.ui.flush() {
+            if result.is_ok() {
+                result = Err(e.into());
+            }
+        }
+        match result {
+            Ok(()) => {}
+            Err(e) if e.kind == ErrorKind::OutputClosed => return exit::SUCCESS,
+            Err(e) => {
+                ctx.ui.err_text(&e.render());
+                return e.exit_code();
+            }
         }
     }
 }

@@ -114,8 +114,17 @@ pub fn main_entry() -> i32 {
     };
     // `ccadmin utils system onboard ?`: the syntax, as `?` at the prompt gives it.
     if args.len() > 1 && args.last().map(String::as_str) == Some("?") {
-        let words = one_shot_words(&args[..args.len() - 1]);
-        let tree = one_shot_tree(&args, &env);
+        let mut words = one_shot_words(&args[..args.len() - 1]);
+        // `ccadmin hub cluster ?`: the hub's menu is its own tree (no node, no role).
+        let tree = if words.first().map(String::as_str) == Some("hub") {
+            let tree = cli::hub_tree();
+            let asked = &args[..args.len() - 1];
+            let after = asked.iter().position(|a| a == "hub").map_or(asked.len(), |i| i + 1);
+            words = hub_menu_words(&tree, &asked[after..]);
+            tree
+        } else {
+            one_shot_tree(&args, &env)
+        };
         return match help::syntax(&tree, &words) {
             Ok(text) => {
                 // A closed stdout (`| head`) is not an error.
@@ -337,6 +346,28 @@ fn one_shot_tree(args: &[String], env: &Env) -> clap::Command {
         Some(r) => help::for_role(cli::line_tree(), r),
         None => cli::line_tree(),
     }
+}
+
+/// The words after `hub` without the hub's own options (`--hub-dir DIR`, `--now TIME`).
+fn hub_menu_words(tree: &clap::Command, after_hub: &[String]) -> Vec<String> {
+    let takes_value = |word: &str| {
+        tree.get_arguments().any(|a| {
+            a.get_action().takes_values() && a.get_long().is_some_and(|l| word == format!("--{l}"))
+        })
+    };
+    let mut words = Vec::new();
+    let mut skip = false;
+    for w in after_hub {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if w.starts_with('-') {
+            skip = !w.contains('=') && takes_value(w);
+            continue;
+        }
+        words.push(w.clone());
+    }
+    words
 }
 
 /// The process options that take a value, as typed (`--state-dir`, `-f`).

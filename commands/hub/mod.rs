@@ -27,8 +27,9 @@ pub struct HubArgs {
     /// use (for tests and rehearsals)
     #[arg(long, value_name = "TIME|@FILE", hide = true, value_parser = Clock::parse)]
     pub now: Option<Clock>,
+    /// Without a command: the lines of standard input, each a hub command (a batch)
     #[command(subcommand)]
-    pub command: HubCommands,
+    pub command: Option<HubCommands>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,8 +64,13 @@ pub fn run(ctx: &mut Ctx, args: HubArgs) -> CmdResult {
     })?;
     let clock = args.now.unwrap_or(Clock::System);
     let cmd = match args.command {
-        HubCommands::Serve(a) => return serve::cmd_hub_serve(ctx, dir, clock, a),
-        other => other,
+        Some(HubCommands::Serve(a)) => return serve::cmd_hub_serve(ctx, dir, clock, a),
+        Some(other) => other,
+        None => {
+            return Err(OpError::new(Kind::Invalid, "no hub command given")
+                .hint("run `ccadmin hub ?` for the hub's commands, or give them as lines on standard input")
+                .into())
+        }
     };
     let now = clock.now();
     let mut at = HubAt {

@@ -680,3 +680,55 @@ fn a_release_download_streams_from_the_file_and_a_stalled_one_is_dropped() {
     );
     h.stop();
 }
+
+/// The hub's commands are one tree with every other menu: `ccadmin hub … ?` gives their syntax
+/// as `?` does at the prompt, and `ccadmin hub` with lines on standard input runs them as a
+/// batch (an account's password is the line after its command, never echoed), stopping at the
+/// first failure with its status.
+#[test]
+fn hub_commands_answer_question_mark_and_run_as_a_batch() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("hub");
+
+    let menu = hub(&dir, &["cluster", "?"]);
+    assert_eq!(menu.code, 0, "{}", menu.stderr);
+    for leaf in ["add", "list", "show", "unregister", "schedule*", "postpone"] {
+        assert!(
+            menu.stdout.lines().any(|l| l.trim_start().starts_with(leaf)),
+            "`hub cluster ?` lists {leaf}:\n{}",
+            menu.stdout
+        );
+    }
+    let syntax = hub(&dir, &["account", "add", "?"]);
+    assert_eq!(syntax.code, 0, "{}", syntax.stderr);
+    assert!(
+        syntax.stdout.contains("ccadmin hub account add [OPTIONS] <NAME>"),
+        "{}",
+        syntax.stdout
+    );
+    let unknown = hub(&dir, &["cluster", "frobnicate", "?"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("Invalid command"), "{}", unknown.stderr);
+
+    let password = "Batch-Pass-word-77";
+    let batch = format!(
+        "# accounts first\n\naccount add carol\n{password}\naccount list\nrelease ?\naccount delete nobody\naccount list\n"
+    );
+    let r = crate::hub_rollout::hub(&dir, &[], &batch);
+    assert_ne!(r.code, 0, "the delete of an unknown account fails the batch");
+    assert!(r.stderr.contains("Account carol added."), "{}", r.stderr);
+    assert_eq!(
+        r.stdout.matches("carol").count(),
+        1,
+        "added, listed once, and the batch stopped before the second list:\n{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("withdraw"), "`release ?` listed the release menu:\n{}", r.stdout);
+    assert!(r.stderr.contains("nobody"), "{}", r.stderr);
+    assert!(
+        !r.stdout.contains(password) && !r.stderr.contains(password),
+        "the password line is never echoed"
+    );
+    let listed = hub(&dir, &["account", "list"]);
+    assert!(listed.stdout.contains("carol"), "{}", listed.stdout);
+}
