@@ -119,7 +119,10 @@ pub fn main_entry() -> i32 {
         let tree = if words.first().map(String::as_str) == Some("hub") {
             let tree = cli::hub_tree();
             let asked = &args[..args.len() - 1];
-            let after = asked.iter().position(|a| a == "hub").map_or(asked.len(), |i| i + 1);
+            let after = asked
+                .iter()
+                .position(|a| a == "hub")
+                .map_or(asked.len(), |i| i + 1);
             words = hub_menu_words(&tree, &asked[after..]);
             tree
         } else {
