@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::{Kind, Node, OpError, OpResult};
 use crate::clients::artifactory::{Artifactory, Config};
 use crate::domain::{AuthType, Software};
-use crate::secrets::{NodeSecrets, Secret, StoreKind};
+use crate::secrets::{NodeSecrets, Secret, SecretError, StoreKind};
 use crate::state::db::ImageRepository;
 use crate::state::Db;
 
@@ -57,6 +57,40 @@ pub fn load(node: &mut Node) -> OpResult<(ImageRepository, Secret)> {
     let setting = node.db()?.image_repository()?.ok_or_else(not_configured)?;
     let (db, secrets) = node.db_and_secrets()?;
     with_secrets(db, &secrets, setting)
+}
+
+/// The stored credential as `utils image-repository show` may show it.
+pub enum Credential {
+    /// Masked to its last four characters.
+    Masked(String),
+    /// The setting names a credential no store holds.
+    Missing,
+    /// The store that holds it did not answer.
+    Unreadable(SecretError),
+}
+
+/// The stored setting and its credential, masked.
+pub struct Overview {
+    pub setting: ImageRepository,
+    pub credential: Credential,
+}
+
+/// `utils image-repository show`: the setting, if there is one, and its credential masked
+/// (never the credential itself).
+pub fn overview(node: &mut Node) -> OpResult<Option<Overview>> {
+    let Some(setting) = node.db()?.image_repository()? else {
+        return Ok(None);
+    };
+    let (db, secrets) = node.db_and_secrets()?;
+    let credential = match secrets.get(db, &setting.credential_ref) {
+        Ok(Some(secret)) => Credential::Masked(secret.masked()),
+        Ok(None) => Credential::Missing,
+        Err(e) => Credential::Unreadable(e),
+    };
+    Ok(Some(Overview {
+        setting,
+        credential,
+    }))
 }
 
 /// `setting` as read, with its credential and its proxy password from the secret store.

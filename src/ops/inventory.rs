@@ -8,6 +8,7 @@ use super::{Kind, Node, OpError, OpResult};
 use crate::clients::ssh::{self, Auth, Connection, Endpoint, SshError, UnknownHost};
 use crate::inventory::{diff, validate, Changes, Inventory, Problem};
 use crate::secrets::{Secret, StoreKind};
+use crate::state::db::InventoryVersion;
 
 /// The file name on the SFTP server.
 pub const FILE_NAME: &str = "inventory.conf";
@@ -135,6 +136,53 @@ pub fn current(node: &mut Node) -> OpResult<Inventory> {
     let inv = db.inventory()?;
     let onboarded = db.onboarded_hosts()?;
     Ok(crate::inventory::model::with_onboarded(inv, &onboarded))
+}
+
+/// `utils system inventory history`: the current inventory version first, then the ones it
+/// replaced.
+pub fn history(node: &mut Node) -> OpResult<Vec<InventoryVersion>> {
+    Ok(node.db()?.inventory_history()?)
+}
+
+/// An onboarded VOS cluster about to be forgotten, found before anything changes (the
+/// console asks between [`plan_cluster_removal`] and [`ClusterRemoval::run`]).
+pub struct ClusterRemoval {
+    name: String,
+    /// How many onboarded hosts the cluster has.
+    pub hosts: usize,
+}
+
+/// The administrator's removal of an onboarded VOS cluster, whichever application user
+/// registered it: on the Cloud Connect publisher only, of a cluster that is onboarded.
+pub fn plan_cluster_removal(node: &mut Node, name: &str) -> OpResult<ClusterRemoval> {
+    node.require_cloud_connect(true)?;
+    crate::names::validate_cluster(name)
+        .map_err(|w| OpError::new(Kind::Invalid, format!("{name}: {w}")))?;
+    let hosts = node
+        .db()?
+        .onboarded_hosts()?
+        .into_iter()
+        .filter(|h| h.cluster == name)
+        .count();
+    if hosts == 0 {
+        return Err(OpError::new(
+            Kind::NotFound,
+            format!("no onboarded cluster is named {name}"),
+        )
+        .hint("see the onboarded clusters with: utils system inventory show"));
+    }
+    Ok(ClusterRemoval {
+        name: name.to_owned(),
+        hosts,
+    })
+}
+
+impl ClusterRemoval {
+    /// Forget the cluster; its hosts leave the VOS part of the inventory. Returns how many
+    /// hosts were removed.
+    pub fn run(self, node: &mut Node) -> OpResult<usize> {
+        super::onboarding::unregister(node, &self.name, None)
+    }
 }
 
 /// Write the current inventory to the server, atomically (the remote file is the old one or
@@ -309,5 +357,56 @@ mod tests {
         let again = prepare_import(&mut node, FILE.as_bytes()).unwrap().unwrap();
         apply_import(&mut node, &again, "bob", "sftp://y").unwrap();
         assert_eq!(current(&mut node).unwrap().rows()[0].name, "pg1a");
+    }
+
+    /// The administrator's removal of an onboarded cluster counts its hosts before anything
+    /// changes, refuses a bad name (invalid) and an unknown cluster (not found, with where to
+    /// look), whoever registered it, and then forgets every host of it.
+    #[test]
+    fn a_cluster_removal_is_counted_first_and_refuses_bad_or_unknown_names() {
+        use crate::domain::{HostType, OnboardedHost};
+        let dir = tempfile::tempdir().unwrap();
+        let mut node = Node::new(
+            StateDir::new(dir.path().to_path_buf(), "cc1".into()),
+            Stores::default(),
+            Cancel::new(),
+        );
+        assert!(history(&mut node).unwrap().is_empty());
+        let e = plan_cluster_removal(&mut node, "-x").err().unwrap();
+        assert_eq!(e.kind, Kind::Invalid);
+        assert!(e.message.starts_with("-x: "), "{}", e.message);
+        let e = plan_cluster_removal(&mut node, "Finesse-fin-a")
+            .err()
+            .unwrap();
+        assert_eq!(e.kind, Kind::NotFound);
+        assert_eq!(e.message, "no onboarded cluster is named Finesse-fin-a");
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("see the onboarded clusters with: utils system inventory show")
+        );
+        for (host, host_type) in [
+            ("fin-a", HostType::Publisher),
+            ("fin-b", HostType::Subscriber),
+        ] {
+            let h = OnboardedHost {
+                host: host.into(),
+                cluster: "Finesse-fin-a".into(),
+                product: "Finesse".into(),
+                host_type,
+                host_key: "ssh-ed25519 AAAA".into(),
+                user: "ccadmin".into(),
+                port: 22,
+            };
+            node.db()
+                .unwrap()
+                .upsert_onboarded_host(&h, "app1")
+                .unwrap()
+                .unwrap();
+        }
+        let removal = plan_cluster_removal(&mut node, "Finesse-fin-a").unwrap();
+        assert_eq!(removal.hosts, 2);
+        assert_eq!(node.db().unwrap().onboarded_hosts().unwrap().len(), 2);
+        assert_eq!(removal.run(&mut node).unwrap(), 2);
+        assert!(node.db().unwrap().onboarded_hosts().unwrap().is_empty());
     }
 }

@@ -28,6 +28,7 @@ pub mod release;
 pub mod replica;
 pub mod replication_check;
 pub mod schedule;
+pub mod secret_store;
 pub mod signing;
 pub mod software;
 pub mod sql;

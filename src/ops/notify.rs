@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::{Kind, Node, OpError, OpResult};
 use crate::clients::smtp::{self, Mail, Server};
 use crate::secrets::Secret;
-use crate::state::notify::{Security, SmtpConfig};
+use crate::state::notify::{QueuedMail, Security, SmtpConfig};
 
 /// The SMTP password's name in the secret store.
 pub const PASSWORD_SECRET: &str = crate::state::notify::PASSWORD_SLOT;
@@ -235,6 +235,23 @@ pub fn test(node: &mut Node) -> OpResult<String> {
 /// The subscribed addresses.
 pub fn subscribers(node: &mut Node) -> OpResult<Vec<String>> {
     Ok(node.db()?.smtp_subscribers()?)
+}
+
+/// Who receives notifications, and the mails this node has not delivered yet.
+pub struct Subscriptions {
+    pub subscribers: Vec<String>,
+    /// The outbox, oldest first.
+    pub waiting: Vec<QueuedMail>,
+}
+
+/// `utils smtp show subscriptions`: the subscribed addresses and the outbox.
+pub fn subscriptions(node: &mut Node) -> OpResult<Subscriptions> {
+    let subscribers = subscribers(node)?;
+    let waiting = node.db()?.outbox(false)?;
+    Ok(Subscriptions {
+        subscribers,
+        waiting,
+    })
 }
 
 /// Send a test mail now, to `to` (default: every subscriber).

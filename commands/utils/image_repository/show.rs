@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::context::Ctx;
 use crate::errors::CmdResult;
+use crate::ops::image_repository::{self, Credential};
 use crate::output::kv_block;
 
 /// Show the Artifactory setting
@@ -19,7 +20,11 @@ pub fn cmd_utils_image_repository_show(
     ctx: &mut Ctx,
     _args: UtilsImageRepositoryShowArgs,
 ) -> CmdResult {
-    let Some(s) = ctx.db()?.image_repository()? else {
+    let Some(image_repository::Overview {
+        setting: s,
+        credential,
+    }) = image_repository::overview(&mut ctx.node)?
+    else {
         if ctx.ui.json_output() {
             ctx.ui.json(&json!({ "configured": false }))?;
         } else {
@@ -27,11 +32,10 @@ pub fn cmd_utils_image_repository_show(
         }
         return Ok(());
     };
-    let secrets = ctx.secrets()?;
-    let masked = match secrets.get(ctx.db()?, &s.credential_ref) {
-        Ok(Some(secret)) => secret.masked(),
-        Ok(None) => "(missing: run utils image-repository set)".to_owned(),
-        Err(e) => format!("(unreadable: {e})"),
+    let masked = match credential {
+        Credential::Masked(m) => m,
+        Credential::Missing => "(missing: run utils image-repository set)".to_owned(),
+        Credential::Unreadable(e) => format!("(unreadable: {e})"),
     };
     let label = s.auth_type.label();
     if ctx.ui.json_output() {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::context::Ctx;
-use crate::errors::{CmdResult, CommandError};
+use crate::errors::CmdResult;
 use crate::prompt::{read_secret_file, Field};
 
 /// Set the secret this Cloud Connect node shares with the other node of its cluster
@@ -33,13 +33,7 @@ pub fn cmd_utils_node_cluster_secret(ctx: &mut Ctx, args: UtilsNodeClusterSecret
         None => None,
     };
     let secret = ctx.new_secret(&field, given)?;
-    if secret.expose().chars().count() < 16 {
-        return Err(CommandError::usage(
-            "the cluster secret must have at least 16 characters",
-        ));
-    }
-    let secrets = ctx.secrets()?;
-    let kind = secrets.put(ctx.db()?, crate::ops::cluster::SECRET_NAME, &secret)?;
+    let kind = crate::ops::cluster::set_secret(&mut ctx.node, &secret)?;
     ctx.ui
         .status(&format!("Cluster secret saved in the {kind} store."));
     Ok(())

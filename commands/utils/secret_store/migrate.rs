@@ -5,6 +5,7 @@ use clap::Args;
 
 use crate::context::Ctx;
 use crate::errors::{CmdResult, CommandError};
+use crate::ops::secret_store;
 use crate::secrets::StoreKind;
 
 /// Move every secret of this node to another store in one step
@@ -29,18 +30,16 @@ pub fn cmd_utils_secret_store_migrate(
     ctx: &mut Ctx,
     args: UtilsSecretStoreMigrateArgs,
 ) -> CmdResult {
-    let secrets = ctx.secrets()?;
-    // Refuse before anything moves if the target cannot be used.
-    secrets.backend(args.to)?;
-    let total = ctx.db()?.secret_locations()?.len();
+    // Refuses before anything moves if the target cannot be used.
+    let migration = secret_store::plan_migration(&mut ctx.node, args.to)?;
     if !ctx.confirm(&format!(
-        "Move every secret of this node ({total} recorded) to the {} store",
-        args.to
+        "Move every secret of this node ({} recorded) to the {} store",
+        migration.recorded, args.to
     ))? {
         ctx.ui.status("Nothing was moved.");
         return Ok(());
     }
-    let moved = secrets.migrate(ctx.db()?, args.to).map_err(|e| {
+    let moved = migration.run(&mut ctx.node).map_err(|e| {
         CommandError::from(e)
             .with_hint("run the command again to finish the move; no secret was lost")
     })?;

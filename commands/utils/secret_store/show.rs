@@ -6,8 +6,8 @@ use serde_json::json;
 
 use crate::context::Ctx;
 use crate::errors::CmdResult;
+use crate::ops::secret_store;
 use crate::output::{kv_block, vos_table};
-use crate::secrets::StoreKind;
 
 /// Show which store holds each of this node's secrets (never the secrets)
 ///
@@ -19,10 +19,11 @@ use crate::secrets::StoreKind;
 pub struct UtilsSecretStoreShowArgs {}
 
 pub fn cmd_utils_secret_store_show(ctx: &mut Ctx, _args: UtilsSecretStoreShowArgs) -> CmdResult {
-    let secrets = ctx.secrets()?;
-    let locations = ctx.db()?.secret_locations()?;
-    let next = secrets.kind_for_new(ctx.db()?);
-    let keyring = secrets.backend(StoreKind::Keyring).map(|_| ());
+    let secret_store::Overview {
+        secrets: locations,
+        new_secrets_go_to: next,
+        keyring,
+    } = secret_store::overview(&mut ctx.node)?;
     if ctx.ui.json_output() {
         ctx.ui.json(&json!({
             "secrets": locations.iter().map(|(n, s)| json!({ "name": n, "store": s })).collect::<Vec<_>>(),

@@ -22,7 +22,7 @@ use std::time::Duration;
 use super::{Kind, Node, OpError, OpResult};
 use crate::clients::cloud_connect::{CloudConnect, Credential};
 use crate::domain::Role;
-use crate::secrets::Secret;
+use crate::secrets::{Secret, StoreKind};
 
 mod apply;
 mod membership;
@@ -133,6 +133,21 @@ fn kind_list(kinds: &[ReplKind], sep: &str) -> String {
 pub fn secret(node: &mut Node) -> OpResult<Option<Secret>> {
     let (db, secrets) = node.db_and_secrets()?;
     Ok(secrets.get(db, SECRET_NAME)?)
+}
+
+/// The fewest characters a cluster secret may have.
+pub const MIN_SECRET_CHARS: usize = 16;
+
+/// Save the cluster secret (the same one is set on both nodes); returns the store it went to.
+pub fn set_secret(node: &mut Node, secret: &Secret) -> OpResult<StoreKind> {
+    if secret.expose().chars().count() < MIN_SECRET_CHARS {
+        return Err(OpError::new(
+            Kind::Invalid,
+            format!("the cluster secret must have at least {MIN_SECRET_CHARS} characters"),
+        ));
+    }
+    let (db, secrets) = node.db_and_secrets()?;
+    Ok(secrets.put(db, SECRET_NAME, secret)?)
 }
 
 /// Constant-time comparison of a presented `Bearer` secret with ours.

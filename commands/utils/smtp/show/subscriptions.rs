@@ -17,8 +17,10 @@ pub fn cmd_utils_smtp_show_subscriptions(
     ctx: &mut Ctx,
     _args: UtilsSmtpShowSubscriptionsArgs,
 ) -> CmdResult {
-    let subscribers = notify::subscribers(&mut ctx.node)?;
-    let outbox = ctx.node.db()?.outbox(false)?;
+    let notify::Subscriptions {
+        subscribers,
+        waiting: outbox,
+    } = notify::subscriptions(&mut ctx.node)?;
     if ctx.ui.json_output() {
         let waiting: Vec<_> = outbox
             .iter()

@@ -15,7 +15,7 @@ pub fn cmd_utils_system_inventory_history(
     ctx: &mut Ctx,
     _args: UtilsSystemInventoryHistoryArgs,
 ) -> CmdResult {
-    let versions = ctx.db()?.inventory_history()?;
+    let versions = crate::ops::inventory::history(&mut ctx.node)?;
     if ctx.ui.json_output() {
         ctx.ui.json(&versions)?;
         return Ok(());

@@ -5,7 +5,7 @@
 use clap::Args;
 
 use crate::context::Ctx;
-use crate::errors::{CmdResult, CommandError};
+use crate::errors::CmdResult;
 
 /// Forget an onboarded VOS cluster, whichever application user registered it
 ///
@@ -26,29 +26,15 @@ pub fn cmd_utils_system_inventory_remove_cluster(
     ctx: &mut Ctx,
     args: UtilsSystemInventoryRemoveClusterArgs,
 ) -> CmdResult {
-    ctx.node.require_cloud_connect(true)?;
-    crate::names::validate_cluster(&args.name)
-        .map_err(|w| CommandError::usage(format!("{}: {w}", args.name)))?;
-    let hosts = ctx
-        .db()?
-        .onboarded_hosts()?
-        .into_iter()
-        .filter(|h| h.cluster == args.name)
-        .count();
-    if hosts == 0 {
-        return Err(
-            CommandError::failed(format!("no onboarded cluster is named {}", args.name))
-                .with_hint("see the onboarded clusters with: utils system inventory show"),
-        );
-    }
+    let removal = crate::ops::inventory::plan_cluster_removal(&mut ctx.node, &args.name)?;
     if !ctx.confirm(&format!(
-        "Remove cluster {} ({hosts} hosts) from the inventory",
-        args.name
+        "Remove cluster {} ({} hosts) from the inventory",
+        args.name, removal.hosts
     ))? {
         ctx.ui.status("Nothing was changed.");
         return Ok(());
     }
-    let removed = crate::ops::onboarding::unregister(&mut ctx.node, &args.name, None)?;
+    let removed = removal.run(&mut ctx.node)?;
     ctx.ui.status(&format!(
         "Cluster {} is no longer onboarded ({removed} hosts removed).",
         args.name
