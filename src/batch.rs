@@ -1,4 +1,4 @@
-//! Batches (SPEC 1.2): stdin that is not a terminal, or `-f FILE`. Each line is a command as an
+//! Batches (rule R2 in docs/rules.md#r2): stdin that is not a terminal, or `-f FILE`. Each line is a command as an
 //! administrator would type it; a command that prompts takes the following line as its answer.
 
 use crate::context::Ctx;

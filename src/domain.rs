@@ -85,7 +85,7 @@ macro_rules! text_enum {
     };
 }
 
-/// What this node is (SPEC 2).
+/// What this node is (rule R6 in docs/rules.md#r6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Role {
     /// Cloud Connect publisher
@@ -104,7 +104,7 @@ impl Role {
     }
 }
 
-/// Which builds the Artifactory download keeps (SPEC 3).
+/// Which builds the Artifactory download keeps (rule R7 in docs/rules.md#r7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Software {
     /// Builds for restricted (export-controlled) deployments
@@ -114,7 +114,7 @@ pub enum Software {
 }
 text_enum!(Software, "software choice", { Restricted => "restricted", Unrestricted => "unrestricted" });
 
-/// How the Artifactory credential is sent (SPEC 3).
+/// How the Artifactory credential is sent (rule R7 in docs/rules.md#r7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum AuthType {
     /// `X-JFrog-Art-Api: <key>`

@@ -1,4 +1,4 @@
-//! The one error type of the command layer, and the exit statuses it maps to (SPEC 1.4).
+//! The one error type of the command layer, and the exit statuses it maps to (rule R4 in docs/rules.md#r4).
 //!
 //! Client modules keep their own `thiserror` enums (carrying host, URL and status, never a
 //! secret); commands turn them into a `CommandError` with the hints an administrator needs.
@@ -6,7 +6,7 @@
 use std::fmt;
 use std::io;
 
-/// Exit statuses of SPEC 1.4.
+/// Exit statuses of rule R4 in docs/rules.md#r4.
 pub mod exit {
     pub const SUCCESS: i32 = 0;
     pub const FAILED: i32 = 1;

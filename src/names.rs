@@ -1,4 +1,4 @@
-//! Validation of the names administrators type: host names (with an optional `:PORT`, SPEC 7)
+//! Validation of the names administrators type: host names (with an optional `:PORT`, rule R11 in docs/rules.md#r11)
 //! and account names. Errors say what is wrong (a [`NameError`]), for the caller to add where.
 
 use std::net::IpAddr;

@@ -1,4 +1,4 @@
-//! Application-user passwords: argon2id hashes only (SPEC 2), and the rules a new password
+//! Application-user passwords: argon2id hashes only (rule R6 in docs/rules.md#r6), and the rules a new password
 //! must meet.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};

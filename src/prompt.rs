@@ -1,4 +1,4 @@
-//! Where answers come from (SPEC 1.5, STYLE "uv"): flag, else environment, else a prompt on the
+//! Where answers come from (rule R5 in docs/rules.md#r5, STYLE "uv"): flag, else environment, else a prompt on the
 //! terminal or the next line of a batch, else the default, else an error that names the flag.
 //!
 //! In a batch the command lines and the answers share one line source, so an administrator's
@@ -291,7 +291,7 @@ impl Ctx {
     }
 }
 
-/// Read a line from the terminal without echo, printing a star per character (SPEC 1.5).
+/// Read a line from the terminal without echo, printing a star per character (rule R5 in docs/rules.md#r5).
 /// Ctrl-C cancels (`Interrupted`), Backspace erases, Enter ends.
 pub fn read_masked(prompt: &str) -> CmdResult<String> {
     use console::{Key, Term};

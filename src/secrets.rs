@@ -1,4 +1,4 @@
-//! The `SecretStore` of SPEC 2: where credentials (Artifactory key or token, a remembered SFTP
+//! The `SecretStore` of rule R6 in docs/rules.md#r6: where credentials (Artifactory key or token, a remembered SFTP
 //! password) are kept.
 //!
 //! A credential must survive a reboot, because the 02:00 download needs it. So the automatic
@@ -25,7 +25,7 @@ impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
     }
-    /// All but the last four characters replaced by `*` (SPEC 3's `show`).
+    /// All but the last four characters replaced by `*` (`show`, rule R7 item 5 in docs/rules.md#r7).
     pub fn masked(&self) -> String {
         mask(&self.0)
     }

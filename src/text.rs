@@ -80,7 +80,7 @@ pub fn vos_table(headers: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 /// Upper-case headers and aligned columns separated by two blanks, nothing drawn (the layout
-/// of `test-connection`, SPEC 6).
+/// of `test-connection`, rule R10 in docs/rules.md#r10).
 pub fn plain_table(headers: &[&str], rows: &[Vec<String>]) -> String {
     use comfy_table::{ContentArrangement, Table};
     let mut t = Table::new();

@@ -1,4 +1,4 @@
-//! The deployment inventory (SPEC 5): its model, the line-and-column validator, and the writer
+//! The deployment inventory (rule R9 in docs/rules.md#r9): its model, the line-and-column validator, and the writer
 //! of `inventory.conf`.
 
 pub mod model;

@@ -1,4 +1,4 @@
-//! Artifact download (SPEC 7): list the repository, keep what the software choice allows, fetch
+//! Artifact download (rule R11 in docs/rules.md#r11): list the repository, keep what the software choice allows, fetch
 //! what is missing into `artifacts/`. `utils image-repository download` and the node service's
 //! scheduled download call the same code.
 
@@ -17,7 +17,7 @@ pub enum Scheduled {
     Done(Summary),
 }
 
-/// The scheduled download (SPEC 7), for the node service: the stored setting, its
+/// The scheduled download (rule R11 in docs/rules.md#r11), for the node service: the stored setting, its
 /// credential, the lock, the plan and the download. `node.cancel` (SIGTERM) stops it between
 /// reads; what arrived stays in the `.part` file and the next run resumes it.
 pub fn scheduled(node: &mut Node) -> OpResult<Scheduled> {

@@ -1,4 +1,4 @@
-//! The deployment inventory over SFTP (SPEC 5): the current inventory (the last import, its
+//! The deployment inventory over SFTP (rule R9 in docs/rules.md#r9): the current inventory (the last import, its
 //! VOS part from onboarded clusters), export written atomically, import validated whole,
 //! shown as changes and saved in one transaction under the orchestration lock.
 

@@ -175,7 +175,7 @@ impl Node {
     pub fn identity(&mut self) -> OpResult<crate::state::db::Node> {
         Ok(self.db()?.node()?)
     }
-    /// Refuse on a VOS node, and with `publisher_only` on a subscriber (SPEC 2).
+    /// Refuse on a VOS node, and with `publisher_only` on a subscriber (rule R6 in docs/rules.md#r6).
     pub fn require_cloud_connect(&mut self, publisher_only: bool) -> OpResult {
         use crate::domain::Role;
         match self.identity()?.role {
@@ -219,7 +219,7 @@ impl Node {
         )))
     }
 
-    /// Take the orchestration lock (SPEC 8) for `command`. The guard says whether a stale
+    /// Take the orchestration lock (rule R12 in docs/rules.md#r12) for `command`. The guard says whether a stale
     /// lock was taken over.
     pub fn orchestration_lock(&mut self, command: &str) -> OpResult<crate::state::lock::LockGuard> {
         let path = self.db()?.path().to_path_buf();

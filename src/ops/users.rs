@@ -1,4 +1,4 @@
-//! Application users (SPEC 2): the accounts `ccadmin serve` authenticates. Only an argon2 hash
+//! Application users (rule R6 in docs/rules.md#r6): the accounts `ccadmin serve` authenticates. Only an argon2 hash
 //! of each password is stored.
 
 use super::{Kind, Node, OpError, OpResult};

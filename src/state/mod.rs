@@ -1,4 +1,4 @@
-//! Everything a node keeps on disk lives under one state directory (SPEC 2): the SQLite
+//! Everything a node keeps on disk lives under one state directory (rule R6 in docs/rules.md#r6): the SQLite
 //! database, the history, the secret file, later keys, certificates and artifacts.
 //!
 //! The directory is opened lazily: a command that needs no state never creates or migrates it,
@@ -82,7 +82,7 @@ pub struct StateDir {
 }
 
 impl StateDir {
-    /// `host_name` names a fresh node (SPEC 2: a new state directory is a stand-alone publisher
+    /// `host_name` names a fresh node (rule R6 in docs/rules.md#r6: a new state directory is a stand-alone publisher
     /// named after the machine).
     pub fn new(root: PathBuf, host_name: String) -> Self {
         StateDir {

@@ -1,4 +1,4 @@
-//! `utils controlnode key`: the public key line this node logs in with (SPEC 7), made on first
+//! `utils controlnode key`: the public key line this node logs in with (rule R11 in docs/rules.md#r11), made on first
 //! use, ready to paste into a Windows host's `authorized_keys`.
 
 use clap::Args;

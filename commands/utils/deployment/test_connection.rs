@@ -1,4 +1,4 @@
-//! `utils deployment test-connection` (SPEC 6): this node's key against every inventory host,
+//! `utils deployment test-connection` (rule R10 in docs/rules.md#r10): this node's key against every inventory host,
 //! in parallel, one deadline per host, a specific reason for every failure.
 
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! `utils image-repository download`: fetch, now, what the scheduled download would (SPEC 7),
+//! `utils image-repository download`: fetch, now, what the scheduled download would (rule R11 in docs/rules.md#r11),
 //! under the orchestration lock, with a bar per file and a total on a terminal.
 
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! `utils image-repository show` (SPEC 3): the setting, the secret masked to its last four
+//! `utils image-repository show` (rule R7 in docs/rules.md#r7): the setting, the secret masked to its last four
 //! characters, and which store holds it.
 
 use clap::Args;

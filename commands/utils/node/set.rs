@@ -1,4 +1,4 @@
-//! `utils node set`: change this node's identity (SPEC 2). A role change is confirmed.
+//! `utils node set`: change this node's identity (rule R6 in docs/rules.md#r6). A role change is confirmed.
 
 use std::path::PathBuf;
 

@@ -1,4 +1,4 @@
-//! `utils node show`: this node's identity (SPEC 2).
+//! `utils node show`: this node's identity (rule R6 in docs/rules.md#r6).
 
 use clap::Args;
 

@@ -29,7 +29,7 @@ pub struct Db {
     path: PathBuf,
 }
 
-/// The node's identity (SPEC 2).
+/// The node's identity (rule R6 in docs/rules.md#r6).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Node {
     pub role: Role,
@@ -51,7 +51,7 @@ pub struct AppUser {
     pub changed_at: String,
 }
 
-/// The image repository setting (SPEC 3). The credential is not here: `credential_ref` names it
+/// The image repository setting (rule R7 in docs/rules.md#r7). The credential is not here: `credential_ref` names it
 /// in the secret store `credential_store`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImageRepository {

@@ -1,5 +1,5 @@
 //! `utils system inventory` menu, and what its SFTP commands share: the SFTP prompts and flags
-//! (SPEC 5) and the host-key decision; the work is in `ops::inventory`.
+//! (rule R9 in docs/rules.md#r9) and the host-key decision; the work is in `ops::inventory`.
 
 use std::path::PathBuf;
 use std::time::Duration;

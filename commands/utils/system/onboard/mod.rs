@@ -1,4 +1,4 @@
-//! `utils system onboard` (SPEC 4), run on the publisher of a VOS cluster: the commands ask for
+//! `utils system onboard` (rule R8 in docs/rules.md#r8), run on the publisher of a VOS cluster: the commands ask for
 //! the Cloud Connect node and application user and print one line per member; the work is in
 //! `ops::onboarding`.
 
