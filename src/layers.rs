@@ -62,7 +62,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // … one file per leaf command (the hub's console, `ccadmin hub …`, among them) …
     ("console: commands", &["commands"]),
     // … the clap tree that names them, and the documents generated from it …
-    ("console: tree", &["cli", "docs"]),
+    ("console: tree", &["cli", "docs", "help_tests"]),
     // … the dispatcher, the shell, batch and one-shot faces, and the crate root (`main`).
     (
         "console: shell",
@@ -92,11 +92,7 @@ const SPLIT: &[&str] = &[
 /// Imports against the rule (or closing a circle) that are not fixed yet: `(file, path, why)`,
 /// the path as the test prints it. The test fails if one of these no longer occurs or no
 /// longer breaks the rule, so the list only shrinks.
-const ALLOWED: &[(&str, &str, &str)] = &[(
-    "src/help.rs",
-    "crate::cli::line_tree",
-    "help's own tests walk the real tree",
-)];
+const ALLOWED: &[(&str, &str, &str)] = &[];
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Import {

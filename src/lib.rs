@@ -14,6 +14,8 @@ pub mod domain;
 pub mod env;
 pub mod errors;
 pub mod help;
+#[cfg(test)]
+mod help_tests;
 pub mod hub;
 pub mod input;
 pub mod inventory;

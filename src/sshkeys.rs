@@ -15,6 +15,22 @@ const MAX_LINE: usize = 8 * 1024;
 /// The longest comment kept on an `authorized_keys` line.
 const MAX_COMMENT: usize = 128;
 
+/// Why a text is not one SSH public key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SshKeyError {
+    #[error("the key is longer than {MAX_LINE} bytes")]
+    TooLong,
+    #[error("the key holds a control character ({}); one key on one line is expected", .0.escape_unicode())]
+    Control(char),
+    #[error("a known_hosts marker (@cert-authority, @revoked) is not a key")]
+    Marker,
+    /// The parser's reason, and the line's first word (escaped, at most 24 characters).
+    #[error("not an SSH public key ({reason}); expected 'ssh-ed25519 AAAA…' or similar, got a line starting '{start}'")]
+    NotAKey { reason: String, start: String },
+    #[error("the key type {0} is not accepted (ssh-ed25519, ecdsa-sha2-nistp*, ssh-rsa)")]
+    KeyType(String),
+}
+
 /// One SSH public key, parsed; its text forms are built from the parsed value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SshPublicKey(PublicKey);
@@ -22,26 +38,24 @@ pub struct SshPublicKey(PublicKey);
 impl SshPublicKey {
     /// Parse `alg base64 [comment]`: exactly one public key and nothing else (no newline or
     /// other control character, no marker, no options, no certificate).
-    pub fn parse(text: &str) -> Result<SshPublicKey, String> {
+    pub fn parse(text: &str) -> Result<SshPublicKey, SshKeyError> {
         if text.len() > MAX_LINE {
-            return Err(format!("the key is longer than {MAX_LINE} bytes"));
+            return Err(SshKeyError::TooLong);
         }
         if let Some(c) = text.chars().find(|c| c.is_control()) {
-            return Err(format!(
-                "the key holds a control character ({}); one key on one line is expected",
-                c.escape_unicode()
-            ));
+            return Err(SshKeyError::Control(c));
         }
         let text = text.trim();
         if text.starts_with('@') {
-            return Err("a known_hosts marker (@cert-authority, @revoked) is not a key".into());
+            return Err(SshKeyError::Marker);
         }
         let key = PublicKey::from_openssh(text).map_err(|e| {
             let first = text.split_whitespace().next().unwrap_or("");
-            format!(
-                "not an SSH public key ({e}); expected 'ssh-ed25519 AAAA…' or similar, got a line starting '{}'",
-                crate::text::terminal_safe(&first.chars().take(24).collect::<String>())
-            )
+            SshKeyError::NotAKey {
+                reason: e.to_string(),
+                start: crate::text::terminal_safe(&first.chars().take(24).collect::<String>())
+                    .into_owned(),
+            }
         })?;
         // Host and user keys only: no certificates, security-key or opaque algorithms.
         if !matches!(
@@ -50,10 +64,7 @@ impl SshPublicKey {
                 | ssh_key::public::KeyData::Ecdsa(_)
                 | ssh_key::public::KeyData::Rsa(_)
         ) {
-            return Err(format!(
-                "the key type {} is not accepted (ssh-ed25519, ecdsa-sha2-nistp*, ssh-rsa)",
-                key.algorithm().as_str()
-            ));
+            return Err(SshKeyError::KeyType(key.algorithm().as_str().to_owned()));
         }
         Ok(SshPublicKey(key))
     }

@@ -1,4 +1,4 @@
-//! Validation of `inventory.conf` (SPEC 5). Every problem is reported, each with its line and
+//! Validation of `inventory.conf` (rule R9 in docs/rules.md#r9). Every problem is reported, each with its line and
 //! column, what is wrong and what to do; nothing is accepted unless the whole file is valid.
 //!
 //! Text-level problems (byte-order mark, non-UTF-8 bytes, CRLF endings, tabs) are found before
@@ -587,25 +587,45 @@ enum Platform {
     Windows,
 }
 
+/// Why a Windows user name is not valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum WindowsUserError {
+    Empty,
+    Character(char),
+    Upn,
+    DownLevel,
+}
+
+impl std::fmt::Display for WindowsUserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WindowsUserError::Empty => f.write_str("it is empty"),
+            WindowsUserError::Character(c) => write!(f, "'{c}' is not allowed in a user name"),
+            WindowsUserError::Upn => f.write_str("a UPN is user@domain"),
+            WindowsUserError::DownLevel => f.write_str("a down-level name is DOMAIN\\user"),
+        }
+    }
+}
+
 /// A UPN (`user@domain`), a down-level name (`DOMAIN\user`) or a local user.
-fn check_windows_user(u: &str) -> Result<(), String> {
+fn check_windows_user(u: &str) -> Result<(), WindowsUserError> {
     if u.is_empty() {
-        return Err("it is empty".into());
+        return Err(WindowsUserError::Empty);
     }
     if let Some(c) = u
         .chars()
         .find(|c| c.is_whitespace() || matches!(c, '/' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
     {
-        return Err(format!("'{c}' is not allowed in a user name"));
+        return Err(WindowsUserError::Character(c));
     }
     if let Some((user, domain)) = u.split_once('@') {
         if user.is_empty() || domain.is_empty() || domain.contains('@') {
-            return Err("a UPN is user@domain".into());
+            return Err(WindowsUserError::Upn);
         }
     }
     if let Some((domain, user)) = u.split_once('\\') {
         if user.is_empty() || domain.is_empty() || user.contains('\\') {
-            return Err("a down-level name is DOMAIN\\user".into());
+            return Err(WindowsUserError::DownLevel);
         }
     }
     Ok(())

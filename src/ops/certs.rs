@@ -5,30 +5,58 @@ use std::path::{Path, PathBuf};
 
 use super::{Kind, Node, OpError, OpResult};
 
-/// The certificates of a PEM file, DER-encoded; an error says what is wrong with the file.
-pub fn read_pem_certs(path: &Path) -> OpResult<Vec<Vec<u8>>> {
+/// What is wrong with a PEM certificate file.
+#[derive(Debug, thiserror::Error)]
+pub enum PemError {
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        source: rustls_pki_types::pem::Error,
+    },
+    #[error("{} is not a PEM certificate file: {source}", .path.display())]
+    NotPem {
+        path: PathBuf,
+        source: rustls_pki_types::pem::Error,
+    },
+    #[error("{} holds no certificate (expected -----BEGIN CERTIFICATE-----)", .path.display())]
+    Empty { path: PathBuf },
+}
+
+/// Shown as its text (`--output json` of `utils cert list`).
+impl serde::Serialize for PemError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// The certificates of a PEM file, DER-encoded, or what is wrong with the file.
+fn pem_certs(path: &Path) -> Result<Vec<Vec<u8>>, PemError> {
     use rustls_pki_types::pem::PemObject;
-    let bad = |m: String| {
-        OpError::new(Kind::Failed, m)
-            .hint("export the certificate in PEM (Base64) form and try again")
-    };
     let certs: Vec<Vec<u8>> = rustls_pki_types::CertificateDer::pem_file_iter(path)
-        .map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?
+        .map_err(|source| PemError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?
         .map(|c| c.map(|c| c.to_vec()))
         .collect::<Result<_, _>>()
-        .map_err(|e| {
-            bad(format!(
-                "{} is not a PEM certificate file: {e}",
-                path.display()
-            ))
+        .map_err(|source| PemError::NotPem {
+            path: path.to_path_buf(),
+            source,
         })?;
     if certs.is_empty() {
-        return Err(bad(format!(
-            "{} holds no certificate (expected -----BEGIN CERTIFICATE-----)",
-            path.display()
-        )));
+        return Err(PemError::Empty {
+            path: path.to_path_buf(),
+        });
     }
     Ok(certs)
+}
+
+/// The certificates of a PEM file, DER-encoded; an error says what is wrong with the file.
+pub fn read_pem_certs(path: &Path) -> OpResult<Vec<Vec<u8>>> {
+    pem_certs(path).map_err(|e| {
+        OpError::new(Kind::Failed, e.to_string())
+            .hint("export the certificate in PEM (Base64) form and try again")
+    })
 }
 
 /// `SHA256:` and the hex of a certificate's SHA-256, as `openssl x509 -fingerprint -sha256` shows.
@@ -83,7 +111,7 @@ pub fn details(der: &[u8]) -> Details {
 /// One trusted certificate: the file's name, and what it says or why it cannot be read.
 pub struct Trusted {
     pub name: String,
-    pub details: Result<Details, String>,
+    pub details: Result<Details, PemError>,
 }
 
 pub fn trusted(node: &Node) -> Vec<Trusted> {
@@ -93,14 +121,14 @@ pub fn trusted(node: &Node) -> Vec<Trusted> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        match read_pem_certs(&f) {
+        match pem_certs(&f) {
             Ok(certs) => out.extend(certs.iter().map(|c| Trusted {
                 name: name.clone(),
                 details: Ok(details(c)),
             })),
             Err(e) => out.push(Trusted {
                 name,
-                details: Err(e.message),
+                details: Err(e),
             }),
         }
     }

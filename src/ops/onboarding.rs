@@ -1,9 +1,12 @@
-//! Onboarding (SPEC 4), run on the publisher of a VOS cluster: enrol the cluster with Cloud
+//! Onboarding (rule R8 in docs/rules.md#r8), run on the publisher of a VOS cluster: enrol the cluster with Cloud
 //! Connect so Cloud Connect can SSH into every member without a password.
 //!
 //! Every step is idempotent and recorded per member as it completes, so `update` after a
 //! failure, a crash or Ctrl-C finishes exactly what is missing, and `remove` undoes exactly
 //! the key lines onboarding installed.
+//!
+//! What Cloud Connect does when a publisher registers (and removes) its hosts is in
+//! `cloud_connect_side`; which members a run takes is in `members`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,7 +18,10 @@ use crate::domain::HostType;
 use crate::secrets::Secret;
 use crate::state::db::{OnboardState, VosMember};
 
+mod cloud_connect_side;
 pub mod members;
+
+pub use cloud_connect_side::{register, unregister};
 
 /// What this VOS node is, checked before anything is asked.
 pub struct Identity {
@@ -573,116 +579,6 @@ pub fn remove(
         .hint("fix the cause named for each member, then run the command again"));
     }
     Ok(())
-}
-
-// ---- the Cloud Connect side ----
-
-/// Record a VOS host that onboarded (SPEC 4 step 3) for the application user `owner`. Every
-/// field is checked and every problem named; the host key is stored in canonical form. A
-/// cluster belongs to the user that registered it.
-pub fn register(
-    node: &mut Node,
-    mut record: OnboardRecord,
-    owner: &str,
-) -> OpResult<OnboardRecord> {
-    refuse_on_subscriber(node)?;
-    let key = crate::sshkeys::SshPublicKey::parse(&record.host_key);
-    let shown = |s: &str| s.escape_debug().to_string();
-    let problems: Vec<String> = [
-        (!crate::inventory::model::VOS_PRODUCTS.contains(&record.product.as_str()))
-            .then(|| format!("unknown product {}", shown(&record.product))),
-        crate::names::validate_host(&record.host)
-            .err()
-            .map(|e| format!("host {}: {e}", shown(&record.host))),
-        crate::names::validate_user(&record.user)
-            .err()
-            .map(|e| format!("user {}: {e}", shown(&record.user))),
-        key.as_ref().err().map(|e| format!("host_key: {e}")),
-        (record.port == 0).then(|| "port must be 1-65535".to_owned()),
-        crate::names::validate_cluster(&record.cluster)
-            .err()
-            .map(|e| format!("cluster: {e}")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if !problems.is_empty() {
-        return Err(OpError::new(Kind::Invalid, problems.join("; ")));
-    }
-    if let Ok(k) = &key {
-        record.host_key = k.canonical();
-    }
-    // One publisher per cluster: a second cluster under a name Cloud Connect knows (two
-    // publishers both taking the default `Finesse-Cluster-1`) is refused, not merged.
-    if record.host_type == HostType::Publisher {
-        if let Some(other) = node.db()?.onboarded_hosts()?.into_iter().find(|h| {
-            h.cluster.eq_ignore_ascii_case(&record.cluster)
-                && h.host_type == HostType::Publisher
-                && !h.host.eq_ignore_ascii_case(&record.host)
-        }) {
-            return Err(OpError::new(
-                Kind::Forbidden,
-                format!(
-                    "cluster {} already has the publisher {}; another cluster needs its own name",
-                    record.cluster, other.host
-                ),
-            )
-            .hint(format!(
-                "onboard with --cluster-name {}-Cluster-2 (or another name not in use)",
-                record.product
-            )));
-        }
-    }
-    node.db()?
-        .upsert_onboarded_host(&record, owner)?
-        .map_err(|why| OpError::new(Kind::Forbidden, why))?;
-    super::cluster::changed(node);
-    Ok(record)
-}
-
-/// Forget an onboarded cluster: only its owner may, unless `owner` is `None` (the Cloud
-/// Connect administrator at the console). Returns the number of hosts removed.
-/// The onboarded clusters are the cluster's: registered on the publisher, replicated.
-fn refuse_on_subscriber(node: &mut Node) -> OpResult {
-    let me = node.identity()?;
-    if me.role == crate::domain::Role::Subscriber {
-        return Err(OpError::new(
-            Kind::Forbidden,
-            format!(
-                "this Cloud Connect node is the subscriber: onboard against the publisher {}",
-                me.publisher.unwrap_or_default()
-            ),
-        ));
-    }
-    Ok(())
-}
-
-pub fn unregister(node: &mut Node, cluster: &str, owner: Option<&str>) -> OpResult<usize> {
-    refuse_on_subscriber(node)?;
-    crate::names::validate_cluster(cluster)
-        .map_err(|why| OpError::new(Kind::Invalid, format!("cluster: {why}")))?;
-    let removed = node
-        .db()?
-        .remove_onboarded_cluster(cluster, owner)?
-        .map_err(|why| OpError::new(Kind::Forbidden, why))?;
-    // An imported inventory holds the clusters that were onboarded when it was imported: the
-    // removed one leaves it too (a new version, so the history keeps the old one), so
-    // `inventory show` and `export` no longer list it.
-    let db = node.db()?;
-    let mut inv = db.inventory()?;
-    let before = inv.host_count();
-    for p in inv.vos.iter_mut() {
-        p.groups.retain(|g| !g.name.eq_ignore_ascii_case(cluster));
-    }
-    if inv.host_count() != before {
-        db.save_inventory(
-            &inv,
-            owner.unwrap_or("administrator"),
-            &format!("onboarding: cluster {cluster} removed"),
-        )?;
-    }
-    super::cluster::changed(node);
-    Ok(removed)
 }
 
 #[cfg(test)]

@@ -694,7 +694,9 @@ fn hub_commands_answer_question_mark_and_run_as_a_batch() {
     assert_eq!(menu.code, 0, "{}", menu.stderr);
     for leaf in ["add", "list", "show", "unregister", "schedule*", "postpone"] {
         assert!(
-            menu.stdout.lines().any(|l| l.trim_start().starts_with(leaf)),
+            menu.stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with(leaf)),
             "`hub cluster ?` lists {leaf}:\n{}",
             menu.stdout
         );
@@ -702,20 +704,29 @@ fn hub_commands_answer_question_mark_and_run_as_a_batch() {
     let syntax = hub(&dir, &["account", "add", "?"]);
     assert_eq!(syntax.code, 0, "{}", syntax.stderr);
     assert!(
-        syntax.stdout.contains("ccadmin hub account add [OPTIONS] <NAME>"),
+        syntax
+            .stdout
+            .contains("ccadmin hub account add [OPTIONS] <NAME>"),
         "{}",
         syntax.stdout
     );
     let unknown = hub(&dir, &["cluster", "frobnicate", "?"]);
     assert_eq!(unknown.code, 2);
-    assert!(unknown.stderr.contains("Invalid command"), "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("Invalid command"),
+        "{}",
+        unknown.stderr
+    );
 
     let password = "Batch-Pass-word-77";
     let batch = format!(
         "# accounts first\n\naccount add carol\n{password}\naccount list\nrelease ?\naccount delete nobody\naccount list\n"
     );
     let r = crate::hub_rollout::hub(&dir, &[], &batch);
-    assert_ne!(r.code, 0, "the delete of an unknown account fails the batch");
+    assert_ne!(
+        r.code, 0,
+        "the delete of an unknown account fails the batch"
+    );
     assert!(r.stderr.contains("Account carol added."), "{}", r.stderr);
     assert_eq!(
         r.stdout.matches("carol").count(),
@@ -723,7 +734,11 @@ fn hub_commands_answer_question_mark_and_run_as_a_batch() {
         "added, listed once, and the batch stopped before the second list:\n{}",
         r.stdout
     );
-    assert!(r.stdout.contains("withdraw"), "`release ?` listed the release menu:\n{}", r.stdout);
+    assert!(
+        r.stdout.contains("withdraw"),
+        "`release ?` listed the release menu:\n{}",
+        r.stdout
+    );
     assert!(r.stderr.contains("nobody"), "{}", r.stderr);
     assert!(
         !r.stdout.contains(password) && !r.stderr.contains(password),

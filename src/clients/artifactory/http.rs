@@ -319,7 +319,7 @@ impl Artifactory {
         }
     }
 
-    /// Map an unsuccessful answer to its cause (SPEC 3's table).
+    /// Map an unsuccessful answer to its cause (the causes of rule R7 item 3 in docs/rules.md#r7).
     pub(super) fn status_error(&self, url: &str, a: &Answer) -> ArtError {
         let body = &a.body[..a.body.len().min(SMALL_BODY as usize)];
         self.classify(url, a.status, &String::from_utf8_lossy(body))

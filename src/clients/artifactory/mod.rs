@@ -162,7 +162,7 @@ const SMALL_BODY: u64 = 64 * 1024;
 const INFO_BODY: u64 = 16 << 20;
 const LIST_BODY: u64 = 256 << 20;
 
-/// Which builds a software choice keeps (SPEC 7): a file under a folder named `restricted` is
+/// Which builds a software choice keeps (rule R11 in docs/rules.md#r11): a file under a folder named `restricted` is
 /// an export-restricted build, one under `unrestricted` an unrestricted build, any other is
 /// common to both.
 pub fn wanted(uri: &str, software: Software) -> bool {

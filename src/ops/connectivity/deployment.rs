@@ -9,7 +9,7 @@ use crate::inventory::model::HostRow;
 use super::*;
 use crate::ops::{Kind, Node, OpError, OpResult};
 
-/// `utils deployment test-connection` (SPEC 6), reporting (done, total) as hosts finish: log in to every selected inventory host with
+/// `utils deployment test-connection`, reporting (done, total) as hosts finish: log in to every selected inventory host with
 /// this node's key. Windows hosts with the inventory's account; VOS hosts with the account
 /// and host key recorded at onboarding (never learning another); others are skipped.
 pub fn test_deployment(

@@ -4,14 +4,8 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
-use serde::Deserialize;
-
-use crate::ops::software::{Installed, InstalledPatch, WINDOWS_RECORD};
 use crate::ops::{Node, OpResult};
-use crate::cancel::Cancel;
-use crate::clients::ssh::{Connection, SshError};
 use crate::text::terminal_safe;
 
 use super::*;

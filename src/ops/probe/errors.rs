@@ -94,7 +94,7 @@ pub enum ProbeFailure {
     #[error("printed more than {MAX_OUTPUT} bytes; nothing was read")]
     TooLarge,
     #[error("could not run: {0}")]
-    Run(SshError),
+    Run(Box<SshError>),
     /// The exit status and the end of what it printed (escaped, at most 200 characters).
     #[error("exited with {code}: {tail}")]
     Exit { code: i32, tail: String },

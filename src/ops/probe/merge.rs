@@ -1,17 +1,7 @@
 //! What a Windows host runs, from what its probe found and ccadmin's record of what it
 //! installed; and whether a patch found is an artifact.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
-
-use serde::Deserialize;
-
-use crate::ops::software::{Installed, InstalledPatch, WINDOWS_RECORD};
-use crate::ops::{Node, OpResult};
-use crate::cancel::Cancel;
-use crate::clients::ssh::{Connection, SshError};
-use crate::text::terminal_safe;
+use crate::ops::software::{Installed, InstalledPatch};
 
 use super::*;
 

@@ -25,15 +25,13 @@
 //! record) and `errors` (why each is refused).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use crate::ops::software::{Installed, InstalledPatch, WINDOWS_RECORD};
-use crate::ops::{Node, OpResult};
 use crate::cancel::Cancel;
 use crate::clients::ssh::{Connection, SshError};
+use crate::ops::software::Installed;
 use crate::text::terminal_safe;
 
 mod catalogue;
@@ -155,7 +153,7 @@ pub fn run(
     ) {
         Ok(r) => r,
         Err(SshError::TooLarge { .. }) => return Err(failed(ProbeFailure::TooLarge)),
-        Err(e) => return Err(failed(ProbeFailure::Run(e))),
+        Err(e) => return Err(failed(ProbeFailure::Run(Box::new(e)))),
     };
     if code != 0 {
         let safe = terminal_safe(out.trim()).into_owned();
@@ -199,4 +197,3 @@ pub fn installed(
         }),
     }
 }
-

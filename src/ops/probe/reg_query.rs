@@ -1,16 +1,6 @@
 //! Reading a probe's answer: the output of Windows' `reg query`, bounded and checked as a
 //! peer's answer before anything uses it.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
-
-use serde::Deserialize;
-
-use crate::ops::software::{Installed, InstalledPatch, WINDOWS_RECORD};
-use crate::ops::{Node, OpResult};
-use crate::cancel::Cancel;
-use crate::clients::ssh::{Connection, SshError};
 use crate::text::terminal_safe;
 
 use super::*;

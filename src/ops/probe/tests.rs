@@ -2,6 +2,7 @@
 //! and the catalogue.
 
 use super::*;
+use crate::ops::software::{Installed, InstalledPatch};
 
 /// `reg query "HKLM\SOFTWARE\Cisco Systems, Inc.\ICM" /s` as Windows prints it: CRLF, a
 /// blank line first, each key's full path, values indented by four spaces and separated by
