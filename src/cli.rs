@@ -166,6 +166,11 @@ pub fn global_value_options() -> Vec<String> {
     let c = GlobalArgs::augment_args(clap::Command::new("ccadmin"))
         .arg(clap::Arg::new("file").short('f').long("file"))
         .arg(clap::Arg::new("command_line").short('c'));
+    value_options(&c)
+}
+
+/// The options of `c` that take a value, as typed (`--state-dir`, `-f`).
+pub fn value_options(c: &clap::Command) -> Vec<String> {
     c.get_arguments()
         .filter(|a| a.get_action().takes_values())
         .flat_map(|a| {
@@ -174,6 +179,24 @@ pub fn global_value_options() -> Vec<String> {
             long.into_iter().chain(short)
         })
         .collect()
+}
+
+/// `words` without the options and their values (an option in `takes_value` takes the next
+/// word unless written `--option=value`): the command's words of a process's arguments.
+pub fn without_options(words: &[String], takes_value: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut kept = Vec::new();
+    let mut skip = false;
+    for w in words {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if w.starts_with('-') {
+            skip = !w.contains('=') && takes_value(w);
+            continue;
+        }
+        kept.push(w.clone());
+    }
+    kept
 }
 
 /// The `hub` menu of the process's tree (`ccadmin hub …`), built.
@@ -201,15 +224,7 @@ mod tests {
     fn global_value_options_are_the_trees() {
         let mut tree = super::process_tree();
         tree.build();
-        let mut from_tree: Vec<String> = tree
-            .get_arguments()
-            .filter(|a| a.get_action().takes_values())
-            .flat_map(|a| {
-                let long = a.get_long().map(|l| format!("--{l}"));
-                let short = a.get_short().map(|c| format!("-{c}"));
-                long.into_iter().chain(short)
-            })
-            .collect();
+        let mut from_tree = super::value_options(&tree);
         let mut declared = super::global_value_options();
         from_tree.sort();
         declared.sort();

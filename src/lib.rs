@@ -44,7 +44,6 @@ pub mod commands;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::cli::Cli;
 use crate::context::{Ctx, Env, Mode, Options};
 use crate::errors::exit;
 use crate::ops::{Cancel, Node, Stores};
@@ -144,7 +143,7 @@ pub fn main_entry() -> i32 {
             }
         };
     }
-    let cli = match parse_one_shot(&args) {
+    let (cli, path) = match dispatch::parse_one_shot(&args) {
         Ok(c) => c,
         Err(e) => return one_shot_usage_error(&args, &env, e),
     };
@@ -274,7 +273,7 @@ pub fn main_entry() -> i32 {
     match (mode, command) {
         (Mode::OneShot, Some(cli::TopCommand::Line(cmd))) => {
             let line = shlex::try_join(args.iter().skip(1).map(String::as_str)).unwrap_or_default();
-            dispatch::run_command(&mut ctx, cmd, &line)
+            dispatch::run_command(&mut ctx, cmd, &line, &path)
         }
         (Mode::Shell, _) => repl::run_shell(&mut ctx),
         _ => batch::run_batch(&mut ctx),
@@ -320,16 +319,6 @@ fn one_shot_usage_error(args: &[String], env: &Env, e: clap::Error) -> i32 {
 /// clap refused or that asks `?`, so before the context exists: the state directory from
 /// `--state-dir`, `CCADMIN_STATE_DIR` or the default; one not made yet is a fresh node, a
 /// Cloud Connect publisher.
-/// `Cli::try_parse_from`, except that the command tree clap builds to parse is not dropped: this
-/// process parses once and exits, and freeing the whole tree (every command's arguments, help
-/// and values) cost about a tenth of a one-shot's start-up (measured with callgrind).
-fn parse_one_shot(args: &[String]) -> Result<Cli, clap::Error> {
-    use clap::{CommandFactory, FromArgMatches};
-    let mut tree = std::mem::ManuallyDrop::new(Cli::command());
-    let mut matches = tree.try_get_matches_from_mut(args)?;
-    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut tree))
-}
-
 fn one_shot_tree(args: &[String], env: &Env) -> clap::Command {
     let given = args
         .windows(2)
@@ -355,38 +344,8 @@ fn one_shot_tree(args: &[String], env: &Env) -> clap::Command {
 
 /// The words after `hub` without the hub's own options (`--hub-dir DIR`, `--now TIME`).
 fn hub_menu_words(tree: &clap::Command, after_hub: &[String]) -> Vec<String> {
-    let takes_value = |word: &str| {
-        tree.get_arguments().any(|a| {
-            a.get_action().takes_values() && a.get_long().is_some_and(|l| word == format!("--{l}"))
-        })
-    };
-    let mut words = Vec::new();
-    let mut skip = false;
-    for w in after_hub {
-        if std::mem::take(&mut skip) {
-            continue;
-        }
-        if w.starts_with('-') {
-            skip = !w.contains('=') && takes_value(w);
-            continue;
-        }
-        words.push(w.clone());
-    }
-    words
-}
-
-/// The process options that take a value, as typed (`--state-dir`, `-f`).
-fn global_value_options() -> Vec<String> {
-    use clap::CommandFactory;
-    Cli::command()
-        .get_arguments()
-        .filter(|a| a.get_action().takes_values())
-        .flat_map(|a| {
-            let long = a.get_long().map(|l| format!("--{l}"));
-            let short = a.get_short().map(|c| format!("-{c}"));
-            long.into_iter().chain(short)
-        })
-        .collect()
+    let options = cli::value_options(tree);
+    cli::without_options(after_hub, |w| options.iter().any(|o| o == w))
 }
 
 /// Whether the process option `word` takes a value; the tree is built once, on first need.
@@ -394,7 +353,7 @@ fn global_takes_value() -> impl Fn(&str) -> bool {
     let options = std::cell::OnceCell::new();
     move |word| {
         options
-            .get_or_init(global_value_options)
+            .get_or_init(cli::global_value_options)
             .iter()
             .any(|o| o == word)
     }
@@ -408,18 +367,5 @@ fn one_shot_words(args: &[String]) -> Vec<String> {
     if let Some(i) = rest.iter().position(|a| help::is_command_name(&top, a)) {
         return rest[i..].to_vec();
     }
-    let takes_value = global_takes_value();
-    let mut words = Vec::new();
-    let mut skip = false;
-    for a in rest {
-        if std::mem::take(&mut skip) {
-            continue;
-        }
-        if a.starts_with('-') {
-            skip = !a.contains('=') && takes_value(a);
-            continue;
-        }
-        words.push(a.clone());
-    }
-    words
+    cli::without_options(rest, global_takes_value())
 }

@@ -746,4 +746,43 @@ fn hub_commands_answer_question_mark_and_run_as_a_batch() {
     );
     let listed = hub(&dir, &["account", "list"]);
     assert!(listed.stdout.contains("carol"), "{}", listed.stdout);
+
+    // The batch stays on the hub it was given: a line naming another directory or clock, or
+    // starting the service, is refused; CCADMIN_HUB_DIR does not override --hub-dir per line.
+    let elsewhere = d.path().join("elsewhere");
+    for line in [
+        format!("--hub-dir {} account list", elsewhere.display()),
+        "--now 2030-01-01T00:00:00Z account list".to_owned(),
+        "serve --listen 127.0.0.1:0".to_owned(),
+    ] {
+        let r = crate::hub_rollout::hub(&dir, &[], &format!("{line}\naccount list\n"));
+        assert_eq!(r.code, 2, "{line}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("hub batch"),
+            "{line} is refused in words: {}",
+            r.stderr
+        );
+        assert!(!r.stdout.contains("carol"), "the batch stopped at {line}");
+    }
+    let out = std::process::Command::new(crate::util::bin())
+        .args(["hub", "--hub-dir", dir.to_str().unwrap()])
+        .env("CCADMIN_HUB_DIR", &elsewhere)
+        .env("CCADMIN_STATE_DIR", d.path().join("state"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(b"account list\n")?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("carol"));
+    assert!(!elsewhere.exists(), "no hub was made at CCADMIN_HUB_DIR");
 }

@@ -628,3 +628,73 @@ fn answers_in_any_case_and_texts_that_say_what_is() {
     assert!(audit.contains(&format!("\"actor\": \"{me}\"")), "{audit}");
     assert!(!audit.contains("uid "), "{audit}");
 }
+
+/// A menu's role is checked on the path clap matched, so global options between its words
+/// (`utils -q smtp show subscriptions`) do not hide it: on a VOS node a Cloud Connect menu is
+/// refused as a one-shot, through `-c` (the login shell's form) and at the prompt alike, and
+/// a VOS menu on a Cloud Connect node.
+#[test]
+fn a_menus_role_is_checked_whatever_options_stand_between_its_words() {
+    let (_d, s) = state();
+    let r = run(
+        &s,
+        &[
+            "-y",
+            "utils",
+            "node",
+            "set",
+            "--role",
+            "vos",
+            "--component",
+            "Finesse",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let cloud_connect_only = [
+        &["utils", "-q", "smtp", "show", "subscriptions"][..],
+        &[
+            "utils",
+            "--output",
+            "json",
+            "image-repository",
+            "-q",
+            "show",
+        ],
+        &["utils", "-v", "system", "inventory", "show"],
+        &["utils", "patch-manager", "-q", "signer", "list"],
+        &["-c", "utils -q smtp show subscriptions"],
+        &["-c", "utils --output json controlnode -q key"],
+    ];
+    for args in cloud_connect_only {
+        let r = run(&s, args, "");
+        assert_eq!(r.code, 1, "{args:?} is refused: {}\n{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr
+                .contains("This command can only be run on a Cloud Connect node."),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stdout.is_empty(),
+            "{args:?} printed nothing: {}",
+            r.stdout
+        );
+    }
+    let r = run(&s, &[], "utils smtp --output json show subscriptions\n");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("only be run on a Cloud Connect node"),
+        "{}",
+        r.stderr
+    );
+
+    let (_d2, cc) = state();
+    let r = run(&cc, &["show", "-q", "version", "active"], "");
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("This command runs on a VOS node."),
+        "{}",
+        r.stderr
+    );
+}

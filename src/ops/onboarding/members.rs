@@ -1,11 +1,10 @@
 //! The other members of this VOS cluster, which onboarding enrols: added (or changed), listed
 //! and removed here, so the console only resolves the values and renders the result. A
-//! member's `authorized_keys` defaults to its account's home directory as the user database
-//! (NSS) gives it.
+//! member's `authorized_keys` defaults to `/home/USER/.ssh/authorized_keys` on that member
+//! (VOS keeps homes under /home; this node's user database does not describe another host).
 
 use std::path::PathBuf;
 
-use super::home_of;
 use crate::ops::{Kind, Node, OpError, OpResult};
 use crate::state::db::VosMember;
 
@@ -40,9 +39,11 @@ pub fn add(node: &mut Node, m: NewMember) -> OpResult<VosMember> {
         None => None,
     };
     let member = VosMember {
+        // The member is another host: this node's user database does not know its homes.
+        // VOS keeps every account's home under /home, so that is the default there.
         authorized_keys: m
             .authorized_keys
-            .unwrap_or_else(|| format!("{}/.ssh/authorized_keys", home_of(&m.user))),
+            .unwrap_or_else(|| format!("/home/{}/.ssh/authorized_keys", m.user)),
         host: m.host,
         user: m.user,
         identity,
