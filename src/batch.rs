@@ -1,5 +1,6 @@
-//! Batches (rule R2 in docs/rules.md#r2): stdin that is not a terminal, or `-f FILE`. Each line is a command as an
-//! administrator would type it; a command that prompts takes the following line as its answer.
+//! Batches (rule R2 in docs/rules.md#r2): stdin that is not a terminal, or `-f FILE`. Each line is
+//! a command as an administrator would type it; a command that prompts takes the following line as
+//! its answer.
 
 use crate::context::Ctx;
 use crate::dispatch::{report, run_line};

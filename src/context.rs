@@ -67,13 +67,14 @@ impl Ctx {
         Ok(self.node.db()?)
     }
 
-    /// The node's secrets (rule R6 in docs/rules.md#r6): each in the store recorded for it; new ones in
-    /// `--secret-store`, else where the node keeps the others, else the automatic choice.
+    /// The node's secrets (rule R6 in docs/rules.md#r6): each in the store recorded for it; new
+    /// ones in `--secret-store`, else where the node keeps the others, else the automatic choice.
     pub fn secrets(&mut self) -> CmdResult<NodeSecrets> {
         Ok(self.node.secrets()?)
     }
 
-    /// Take the orchestration lock (rule R12 in docs/rules.md#r12) for `command`, saying so if a stale one was taken over.
+    /// Take the orchestration lock (rule R12 in docs/rules.md#r12) for `command`, saying so if a
+    /// stale one was taken over.
     pub fn orchestration_lock(&mut self, command: &str) -> CmdResult<LockGuard> {
         let g = self.node.orchestration_lock(command)?;
         if let Some(o) = &g.took_over {

@@ -1,4 +1,5 @@
-//! The one error type of the command layer, and the exit statuses it maps to (rule R4 in docs/rules.md#r4).
+//! The one error type of the command layer, and the exit statuses it maps to (rule R4 in
+//! docs/rules.md#r4).
 //!
 //! Client modules keep their own `thiserror` enums (carrying host, URL and status, never a
 //! secret); commands turn them into a `CommandError` with the hints an administrator needs.

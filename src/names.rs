@@ -1,5 +1,6 @@
-//! Validation of the names administrators type: host names (with an optional `:PORT`, rule R11 in docs/rules.md#r11)
-//! and account names. Errors say what is wrong (a [`NameError`]), for the caller to add where.
+//! Validation of the names administrators type: host names (with an optional `:PORT`, rule R11 in
+//! docs/rules.md#r11) and account names. Errors say what is wrong (a [`NameError`]), for the caller
+//! to add where.
 
 use std::net::IpAddr;
 

@@ -1,6 +1,6 @@
-//! This Cloud Connect node's own SSH key pair (rule R6 in docs/rules.md#r6): created on first use in the state
-//! directory (ed25519, OpenSSH format, private key 0600), used to log in to every inventory
-//! host; its public line is what goes into the hosts' authorized_keys.
+//! This Cloud Connect node's own SSH key pair (rule R6 in docs/rules.md#r6): created on first use
+//! in the state directory (ed25519, OpenSSH format, private key 0600), used to log in to every
+//! inventory host; its public line is what goes into the hosts' authorized_keys.
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,5 @@
-//! Application-user passwords: argon2id hashes only (rule R6 in docs/rules.md#r6), and the rules a new password
-//! must meet.
+//! Application-user passwords: argon2id hashes only (rule R6 in docs/rules.md#r6), and the rules a
+//! new password must meet.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;

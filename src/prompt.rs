@@ -1,5 +1,6 @@
-//! Where answers come from (rule R5 in docs/rules.md#r5, STYLE "uv"): flag, else environment, else a prompt on the
-//! terminal or the next line of a batch, else the default, else an error that names the flag.
+//! Where answers come from (rule R5 in docs/rules.md#r5, STYLE "uv"): flag, else environment, else
+//! a prompt on the terminal or the next line of a batch, else the default, else an error that names
+//! the flag.
 //!
 //! In a batch the command lines and the answers share one line source, so an administrator's
 //! type-ahead script (`utils applicationuser add bob` followed by two password lines) works
@@ -291,8 +292,8 @@ impl Ctx {
     }
 }
 
-/// Read a line from the terminal without echo, printing a star per character (rule R5 in docs/rules.md#r5).
-/// Ctrl-C cancels (`Interrupted`), Backspace erases, Enter ends.
+/// Read a line from the terminal without echo, printing a star per character (rule R5 in
+/// docs/rules.md#r5). Ctrl-C cancels (`Interrupted`), Backspace erases, Enter ends.
 pub fn read_masked(prompt: &str) -> CmdResult<String> {
     use console::{Key, Term};
     let term = Term::stderr();

@@ -1,5 +1,5 @@
-//! The `SecretStore` of rule R6 in docs/rules.md#r6: where credentials (Artifactory key or token, a remembered SFTP
-//! password) are kept.
+//! The `SecretStore` of rule R6 in docs/rules.md#r6: where credentials (Artifactory key or token, a
+//! remembered SFTP password) are kept.
 //!
 //! A credential must survive a reboot, because the 02:00 download needs it. So the automatic
 //! choice is a *persistent* OS keyring where one exists (macOS Keychain, Windows Credential
@@ -25,7 +25,8 @@ impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
     }
-    /// All but the last four characters replaced by `*` (`show`, rule R7 item 5 in docs/rules.md#r7).
+    /// All but the last four characters replaced by `*` (`show`, rule R7 item 5 in
+    /// docs/rules.md#r7).
     pub fn masked(&self) -> String {
         mask(&self.0)
     }

@@ -1,8 +1,8 @@
-//! The Cloud Connect node service's REST API (rules R8 and R11 in docs/rules.md#r8 and #r11), as its two kinds of client use it:
-//! a VOS node as an application user (HTTP Basic), and the other Cloud Connect node with the
-//! cluster secret (Bearer). TLS is trusted only through the node's `trust/` (as VOS trusts
-//! through tomcat-trust, not the system's CAs); no proxy. The wire types here are the ones
-//! `ccadmin serve` reads and writes.
+//! The Cloud Connect node service's REST API (rules R8 and R11 in docs/rules.md#r8 and #r11), as
+//! its two kinds of client use it: a VOS node as an application user (HTTP Basic), and the other
+//! Cloud Connect node with the cluster secret (Bearer). TLS is trusted only through the node's
+//! `trust/` (as VOS trusts through tomcat-trust, not the system's CAs); no proxy. The wire types
+//! here are the ones `ccadmin serve` reads and writes.
 
 use std::path::Path;
 use std::time::{Duration, Instant};

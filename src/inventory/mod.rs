@@ -1,5 +1,5 @@
-//! The deployment inventory (rule R9 in docs/rules.md#r9): its model, the line-and-column validator, and the writer
-//! of `inventory.conf`.
+//! The deployment inventory (rule R9 in docs/rules.md#r9): its model, the line-and-column
+//! validator, and the writer of `inventory.conf`.
 
 pub mod model;
 pub mod render;

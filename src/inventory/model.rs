@@ -1,6 +1,6 @@
-//! The deployment inventory (`inventory.conf`, rule R9 in docs/rules.md#r9) as data: VOS products → clusters →
-//! hosts, Windows products → pairs → hosts, and the deployment's name and type. File order of
-//! clusters and hosts is kept; products are always in their canonical order.
+//! The deployment inventory (`inventory.conf`, rule R9 in docs/rules.md#r9) as data: VOS products
+//! → clusters → hosts, Windows products → pairs → hosts, and the deployment's name and
+//! type. File order of clusters and hosts is kept; products are always in their canonical order.
 
 use serde::{Deserialize, Serialize};
 
@@ -248,10 +248,10 @@ pub fn diff(old: &Inventory, new: &Inventory) -> Changes {
     c
 }
 
-/// The inventory with its VOS part generated from the onboarded hosts (rule R8 in docs/rules.md#r8: on the Cloud
-/// Connect side the onboarded VOS clusters become the `VOS` part). Sides come from `inv` where it
-/// names the host (an administrator may add them by hand), else `A`. Without onboarded hosts
-/// the inventory is returned as it is.
+/// The inventory with its VOS part generated from the onboarded hosts (rule R8 in docs/rules.md#r8:
+/// on the Cloud Connect side the onboarded VOS clusters become the `VOS` part). Sides come from
+/// `inv` where it names the host (an administrator may add them by hand), else `A`. Without
+/// onboarded hosts the inventory is returned as it is.
 pub fn with_onboarded(mut inv: Inventory, onboarded: &[crate::domain::OnboardedHost]) -> Inventory {
     if onboarded.is_empty() {
         return inv;

@@ -1,5 +1,6 @@
-//! Validation of `inventory.conf` (rule R9 in docs/rules.md#r9). Every problem is reported, each with its line and
-//! column, what is wrong and what to do; nothing is accepted unless the whole file is valid.
+//! Validation of `inventory.conf` (rule R9 in docs/rules.md#r9). Every problem is reported, each
+//! with its line and column, what is wrong and what to do; nothing is accepted unless the whole
+//! file is valid.
 //!
 //! Text-level problems (byte-order mark, non-UTF-8 bytes, CRLF endings, tabs) are found before
 //! the YAML parser runs, so they get their own messages instead of a parser's puzzle.

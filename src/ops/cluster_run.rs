@@ -1,9 +1,9 @@
 //! One orchestration run at a time per Cloud Connect cluster, whichever node starts it
 //! (issue 23).
 //!
-//! The orchestration lock of rule R12 in docs/rules.md#r12 is a node's: it keeps two processes on one state
-//! directory apart, but the publisher and the subscriber each have their own. So a run first
-//! takes its node's lock, then *claims the cluster*: it writes the claim in its own database
+//! The orchestration lock of rule R12 in docs/rules.md#r12 is a node's: it keeps two processes on
+//! one state directory apart, but the publisher and the subscriber each have their own. So a run
+//! first takes its node's lock, then *claims the cluster*: it writes the claim in its own database
 //! (state `claiming`) and asks the other node, which grants it unless a run of its own is live
 //! there. When both ask at the same moment the publisher wins: a subscriber that is itself
 //! still asking yields to its publisher, the publisher never yields, and each side confirms

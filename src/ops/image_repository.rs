@@ -1,6 +1,6 @@
-//! The image repository setting (rule R7 in docs/rules.md#r7): validated against the real Artifactory before it is
-//! saved; the credential in the secret store, never in the database. `set` on the publisher
-//! and replication on the subscriber replace it through the same [`replace`].
+//! The image repository setting (rule R7 in docs/rules.md#r7): validated against the real
+//! Artifactory before it is saved; the credential in the secret store, never in the database. `set`
+//! on the publisher and replication on the subscriber replace it through the same [`replace`].
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,4 +1,5 @@
-//! This node's identity (rule R6 in docs/rules.md#r6): role, host name, publisher, component, orchestration account.
+//! This node's identity (rule R6 in docs/rules.md#r6): role, host name, publisher, component,
+//! orchestration account.
 
 use super::{Kind, Node, OpError, OpResult};
 use crate::domain::Role;

@@ -1,5 +1,5 @@
-//! Onboarding (rule R8 in docs/rules.md#r8), run on the publisher of a VOS cluster: enrol the cluster with Cloud
-//! Connect so Cloud Connect can SSH into every member without a password.
+//! Onboarding (rule R8 in docs/rules.md#r8), run on the publisher of a VOS cluster: enrol the
+//! cluster with Cloud Connect so Cloud Connect can SSH into every member without a password.
 //!
 //! Every step is idempotent and recorded per member as it completes, so `update` after a
 //! failure, a crash or Ctrl-C finishes exactly what is missing, and `remove` undoes exactly

@@ -1,6 +1,6 @@
-//! The service's TLS certificate (rule R11 in docs/rules.md#r11): `<state>/tls/cert.pem` and `key.pem`, self-signed
-//! on first start with the node's FQDN in the subject alternative names, unless the
-//! administrator put their own there.
+//! The service's TLS certificate (rule R11 in docs/rules.md#r11): `<state>/tls/cert.pem` and
+//! `key.pem`, self-signed on first start with the node's FQDN in the subject alternative names,
+//! unless the administrator put their own there.
 //!
 //! It sits in `ops` (it was `serve::tls`) because `ops::certs` makes it as well as the node
 //! service and the hub, and the operations must not import the servers; `serve::tls` still

@@ -1,5 +1,5 @@
-//! Application users (rule R6 in docs/rules.md#r6): the accounts `ccadmin serve` authenticates. Only an argon2 hash
-//! of each password is stored.
+//! Application users (rule R6 in docs/rules.md#r6): the accounts `ccadmin serve` authenticates.
+//! Only an argon2 hash of each password is stored.
 
 use super::{Kind, Node, OpError, OpResult};
 use crate::secrets::Secret;

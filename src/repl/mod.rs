@@ -1,5 +1,6 @@
-//! The interactive `admin:` shell (rule R1 in docs/rules.md#r1) on rustyline: Tab completion from the clap tree,
-//! history in the state directory (command lines only), Ctrl-C clears the line, Ctrl-D leaves.
+//! The interactive `admin:` shell (rule R1 in docs/rules.md#r1) on rustyline: Tab completion from
+//! the clap tree, history in the state directory (command lines only), Ctrl-C clears the line,
+//! Ctrl-D leaves.
 
 pub mod complete;
 

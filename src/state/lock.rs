@@ -1,4 +1,5 @@
-//! The orchestration lock of rule R12 in docs/rules.md#r12: one deployment-changing command at a time per node.
+//! The orchestration lock of rule R12 in docs/rules.md#r12: one deployment-changing command at a
+//! time per node.
 //!
 //! The lock is a row in the database, so it is visible to every process on the state directory
 //! and taken in a transaction (no two processes can both see it free). It records its owner's

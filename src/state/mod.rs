@@ -1,5 +1,5 @@
-//! Everything a node keeps on disk lives under one state directory (rule R6 in docs/rules.md#r6): the SQLite
-//! database, the history, the secret file, later keys, certificates and artifacts.
+//! Everything a node keeps on disk lives under one state directory (rule R6 in docs/rules.md#r6):
+//! the SQLite database, the history, the secret file, later keys, certificates and artifacts.
 //!
 //! The directory is opened lazily: a command that needs no state never creates or migrates it,
 //! and the database is opened at most once per process.
@@ -82,8 +82,8 @@ pub struct StateDir {
 }
 
 impl StateDir {
-    /// `host_name` names a fresh node (rule R6 in docs/rules.md#r6: a new state directory is a stand-alone publisher
-    /// named after the machine).
+    /// `host_name` names a fresh node (rule R6 in docs/rules.md#r6: a new state directory is a
+    /// stand-alone publisher named after the machine).
     pub fn new(root: PathBuf, host_name: String) -> Self {
         StateDir {
             root,

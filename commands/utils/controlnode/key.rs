@@ -1,5 +1,5 @@
-//! `utils controlnode key`: the public key line this node logs in with (rule R11 in docs/rules.md#r11), made on first
-//! use, ready to paste into a Windows host's `authorized_keys`.
+//! `utils controlnode key`: the public key line this node logs in with (rule R11 in
+//! docs/rules.md#r11), made on first use, ready to paste into a Windows host's `authorized_keys`.
 
 use clap::Args;
 use serde_json::json;

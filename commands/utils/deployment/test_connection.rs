@@ -1,5 +1,5 @@
-//! `utils deployment test-connection` (rule R10 in docs/rules.md#r10): this node's key against every inventory host,
-//! in parallel, one deadline per host, a specific reason for every failure.
+//! `utils deployment test-connection` (rule R10 in docs/rules.md#r10): this node's key against
+//! every inventory host, in parallel, one deadline per host, a specific reason for every failure.
 
 use std::time::Duration;
 

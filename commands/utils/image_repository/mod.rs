@@ -1,5 +1,5 @@
-//! `utils image-repository` menu (rules R7 and R11 in docs/rules.md#r7 and #r11); the work is in `ops::image_repository` and
-//! `ops::artifacts`.
+//! `utils image-repository` menu (rules R7 and R11 in docs/rules.md#r7 and #r11); the work is in
+//! `ops::image_repository` and `ops::artifacts`.
 
 use clap::Subcommand;
 

@@ -1,5 +1,6 @@
-//! `utils image-repository set` (rule R7 in docs/rules.md#r7): prompt, validate against the real Artifactory REST API
-//! before anything is saved, then store the setting and put the credential in the secret store.
+//! `utils image-repository set` (rule R7 in docs/rules.md#r7): prompt, validate against the real
+//! Artifactory REST API before anything is saved, then store the setting and put the credential in
+//! the secret store.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -135,8 +136,9 @@ pub fn cmd_utils_image_repository_set(
     replicate_to_subscriber(ctx)
 }
 
-/// Say where the setting goes next (rules R7 and R11 in docs/rules.md#r7 and #r11): the change is in the replication log with the
-/// save, and this node's service sends it to the subscriber at once, retrying until it lands.
+/// Say where the setting goes next (rules R7 and R11 in docs/rules.md#r7 and #r11): the change is
+/// in the replication log with the save, and this node's service sends it to the subscriber at
+/// once, retrying until it lands.
 fn replicate_to_subscriber(ctx: &mut Ctx) -> CmdResult {
     if let Some(sub) = cluster::other_node(&mut ctx.node)? {
         ctx.ui.status(&format!(

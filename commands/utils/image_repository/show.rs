@@ -1,5 +1,5 @@
-//! `utils image-repository show` (rule R7 in docs/rules.md#r7): the setting, the secret masked to its last four
-//! characters, and which store holds it.
+//! `utils image-repository show` (rule R7 in docs/rules.md#r7): the setting, the secret masked to
+//! its last four characters, and which store holds it.
 
 use clap::Args;
 use serde_json::json;

@@ -1,6 +1,6 @@
 //! `utils node cluster-secret`: the secret the Cloud Connect publisher and subscriber share
-//! (rule R11 in docs/rules.md#r11). Set the same one on both; the subscriber's service joins the publisher with it
-//! and the publisher replicates settings to the subscriber with it.
+//! (rule R11 in docs/rules.md#r11). Set the same one on both; the subscriber's service joins the
+//! publisher with it and the publisher replicates settings to the subscriber with it.
 
 use std::path::PathBuf;
 

@@ -1,4 +1,5 @@
-//! `utils node set`: change this node's identity (rule R6 in docs/rules.md#r6). A role change is confirmed.
+//! `utils node set`: change this node's identity (rule R6 in docs/rules.md#r6). A role change is
+//! confirmed.
 
 use std::path::PathBuf;
 

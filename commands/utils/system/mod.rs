@@ -15,7 +15,7 @@ pub enum SystemCommands {
     /// The deployment inventory (inventory.conf): validate, show, export, import, history
     #[command(subcommand)]
     Inventory(inventory::InventoryCommands),
-    /// Enrol this VOS cluster with Cloud Connect: trigger (initiate), update, remove
+    /// Enrol this VOS cluster with Cloud Connect: trigger (initiate, restart), update, remove
     #[command(subcommand)]
     Onboard(onboard::OnboardCommands),
     SwitchVersion(switch_version::UtilsSystemSwitchVersionArgs),

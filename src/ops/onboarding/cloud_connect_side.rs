@@ -6,9 +6,9 @@ use crate::clients::cloud_connect::OnboardRecord;
 use crate::domain::HostType;
 use crate::ops::{Kind, Node, OpError, OpResult};
 
-/// Record a VOS host that onboarded (rule R8 item 3 in docs/rules.md#r8) for the application user `owner`. Every
-/// field is checked and every problem named; the host key is stored in canonical form. A
-/// cluster belongs to the user that registered it.
+/// Record a VOS host that onboarded (rule R8 item 3 in docs/rules.md#r8) for the application user
+/// `owner`. Every field is checked and every problem named; the host key is stored in canonical
+/// form. A cluster belongs to the user that registered it.
 pub fn register(
     node: &mut Node,
     mut record: OnboardRecord,

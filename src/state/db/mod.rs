@@ -51,8 +51,8 @@ pub struct AppUser {
     pub changed_at: String,
 }
 
-/// The image repository setting (rule R7 in docs/rules.md#r7). The credential is not here: `credential_ref` names it
-/// in the secret store `credential_store`.
+/// The image repository setting (rule R7 in docs/rules.md#r7). The credential is not here:
+/// `credential_ref` names it in the secret store `credential_store`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImageRepository {
     pub url: String,

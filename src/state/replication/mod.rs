@@ -1,7 +1,7 @@
-//! The replication's tables (rule R11 in docs/rules.md#r11; SQL stays in the state module). On the publisher: the
-//! ordered change log, which triggers fill in the transaction of every write to cluster-wide
-//! state, and the subscriber's progress through it. On the subscriber: every change batch it
-//! applied, recorded by the one transaction that applies the batch.
+//! The replication's tables (rule R11 in docs/rules.md#r11; SQL stays in the state module). On the
+//! publisher: the ordered change log, which triggers fill in the transaction of every write to
+//! cluster-wide state, and the subscriber's progress through it. On the subscriber: every change
+//! batch it applied, recorded by the one transaction that applies the batch.
 
 pub mod kind;
 

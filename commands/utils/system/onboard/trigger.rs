@@ -1,4 +1,5 @@
-//! `utils system onboard trigger` (alias `initiate`).
+//! `utils system onboard trigger` (aliases `initiate`, and `restart`, the name Cisco's German
+//! set-up guide uses after `remove`).
 
 use clap::Args;
 
