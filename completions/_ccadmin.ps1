@@ -591,13 +591,15 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('cloudconnect', 'cloudconnect', [CompletionResultType]::ParameterValue, 'This Cloud Connect cluster''s registration with a hub')
             [CompletionResult]::new('controlnode', 'controlnode', [CompletionResultType]::ParameterValue, 'This Cloud Connect node''s own SSH key')
             [CompletionResult]::new('dbreplication', 'dbreplication', [CompletionResultType]::ParameterValue, 'The replication between the Cloud Connect publisher and its subscriber')
-            [CompletionResult]::new('deployment', 'deployment', [CompletionResultType]::ParameterValue, 'The deployment''s hosts: test-connection, the compatibility check')
+            [CompletionResult]::new('deployment', 'deployment', [CompletionResultType]::ParameterValue, 'The deployment''s hosts: test-connection, the compatibility check, the patch-level export')
             [CompletionResult]::new('image-repository', 'image-repository', [CompletionResultType]::ParameterValue, 'The Artifactory that software is downloaded from')
+            [CompletionResult]::new('initiate', 'initiate', [CompletionResultType]::ParameterValue, 'Start now what otherwise runs on a schedule: the software download')
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'This node''s identity')
-            [CompletionResult]::new('patch-manager', 'patch-manager', [CompletionResultType]::ParameterValue, 'Patches: list, install, roll back, and the signers they must come from')
+            [CompletionResult]::new('orchestration', 'orchestration', [CompletionResultType]::ParameterValue, 'Orchestration settings: reset max-parallel-tasks to its default')
+            [CompletionResult]::new('patch-manager', 'patch-manager', [CompletionResultType]::ParameterValue, 'Patches: list, install, roll back, export their levels, and who may sign them')
             [CompletionResult]::new('secret-store', 'secret-store', [CompletionResultType]::ParameterValue, 'Where this node keeps its secrets: the owner-only file or the keyring')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Settings of orchestration runs')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Settings of orchestration runs')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Settings of orchestration runs and the software download')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Settings of orchestration runs and the software download')
             [CompletionResult]::new('smtp', 'smtp', [CompletionResultType]::ParameterValue, 'Notification mails: test the SMTP server, subscribe addresses')
             [CompletionResult]::new('system', 'system', [CompletionResultType]::ParameterValue, 'The deployment: its inventory, and onboarding a VOS cluster to Cloud Connect')
             [CompletionResult]::new('upgrade-manager', 'upgrade-manager', [CompletionResultType]::ParameterValue, 'Upgrades of the deployment''s nodes: list, upgrade, switch forward, roll back')
@@ -900,6 +902,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('compatibility-check', 'compatibility-check', [CompletionResultType]::ParameterValue, 'Turn the compatibility check of upgrades and rollbacks on or off, or show it')
+            [CompletionResult]::new('export-status', 'export-status', [CompletionResultType]::ParameterValue, 'Write the chosen nodes'' versions and patch levels as a file to an SFTP server')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'What the nodes run, and the orchestration runs: the one in progress, the history')
             [CompletionResult]::new('test-connection', 'test-connection', [CompletionResultType]::ParameterValue, 'Prove password-less SSH from this Cloud Connect node to every inventory host')
             break
@@ -908,6 +911,33 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;deployment;export-status' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only this host (repeat for more)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only the hosts of this product, cluster or pair (as the inventory names them)')
+            [CompletionResult]::new('--side', '--side', [CompletionResultType]::ParameterName, 'Only the hosts of this side')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Only the hosts of this platform')
+            [CompletionResult]::new('--sftp-server', '--sftp-server', [CompletionResultType]::ParameterName, 'SFTP server, HOST or HOST:PORT')
+            [CompletionResult]::new('--sftp-user', '--sftp-user', [CompletionResultType]::ParameterName, 'SFTP user')
+            [CompletionResult]::new('--sftp-password-file', '--sftp-password-file', [CompletionResultType]::ParameterName, 'Read the SFTP user''s password from the first line of FILE')
+            [CompletionResult]::new('--sftp-identity', '--sftp-identity', [CompletionResultType]::ParameterName, 'Log in with this private key instead of a password')
+            [CompletionResult]::new('--sftp-directory', '--sftp-directory', [CompletionResultType]::ParameterName, 'Directory on the SFTP server: where inventory.conf is, or where files are sent')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the SFTP server at each step')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every host of the inventory the operation applies to')
+            [CompletionResult]::new('--remember-password', '--remember-password', [CompletionResultType]::ParameterName, 'Keep the SFTP password in this node''s secret store, so later exports and imports to the same user@server do not ask for it')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'Trust an SFTP server whose host key is not known yet (check its fingerprint first)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
@@ -1106,6 +1136,35 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'ccadmin;utils;initiate' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('software-download', 'software-download', [CompletionResultType]::ParameterValue, 'Start the software download now, as the schedule would')
+            break
+        }
+        'ccadmin;utils;initiate;software-download' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'ccadmin;utils;node' {
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
@@ -1237,6 +1296,50 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'ccadmin;utils;orchestration' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('max-parallel-tasks', 'max-parallel-tasks', [CompletionResultType]::ParameterValue, 'How many independent groups a run does at once')
+            break
+        }
+        'ccadmin;utils;orchestration;max-parallel-tasks' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('reset-to-default', 'reset-to-default', [CompletionResultType]::ParameterValue, 'Reset how many independent groups a run does at once to the default (1)')
+            break
+        }
+        'ccadmin;utils;orchestration;max-parallel-tasks;reset-to-default' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'ccadmin;utils;patch-manager' {
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
@@ -1249,10 +1352,53 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the deployment''s patch levels to an SFTP server')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install a verified patch on the chosen nodes it applies to, one node of a cluster or pair at a time')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the downloaded patches: what each is, whether its signature and file check out, and the hosts of its product')
             [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Remove the newest patch of each chosen node, one node of a cluster or pair at a time')
             [CompletionResult]::new('signer', 'signer', [CompletionResultType]::ParameterValue, 'The publishers whose signatures on patches this cluster trusts')
+            break
+        }
+        'ccadmin;utils;patch-manager;export' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Write the chosen nodes'' versions and patch levels as a file to an SFTP server')
+            break
+        }
+        'ccadmin;utils;patch-manager;export;status' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only this host (repeat for more)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only the hosts of this product, cluster or pair (as the inventory names them)')
+            [CompletionResult]::new('--side', '--side', [CompletionResultType]::ParameterName, 'Only the hosts of this side')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Only the hosts of this platform')
+            [CompletionResult]::new('--sftp-server', '--sftp-server', [CompletionResultType]::ParameterName, 'SFTP server, HOST or HOST:PORT')
+            [CompletionResult]::new('--sftp-user', '--sftp-user', [CompletionResultType]::ParameterName, 'SFTP user')
+            [CompletionResult]::new('--sftp-password-file', '--sftp-password-file', [CompletionResultType]::ParameterName, 'Read the SFTP user''s password from the first line of FILE')
+            [CompletionResult]::new('--sftp-identity', '--sftp-identity', [CompletionResultType]::ParameterName, 'Log in with this private key instead of a password')
+            [CompletionResult]::new('--sftp-directory', '--sftp-directory', [CompletionResultType]::ParameterName, 'Directory on the SFTP server: where inventory.conf is, or where files are sent')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the SFTP server at each step')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every host of the inventory the operation applies to')
+            [CompletionResult]::new('--remember-password', '--remember-password', [CompletionResultType]::ParameterName, 'Keep the SFTP password in this node''s secret store, so later exports and imports to the same user@server do not ask for it')
+            [CompletionResult]::new('--accept-new-host-key', '--accept-new-host-key', [CompletionResultType]::ParameterName, 'Trust an SFTP server whose host key is not known yet (check its fingerprint first)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'ccadmin;utils;patch-manager;install' {
@@ -1436,6 +1582,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('orchestration', 'orchestration', [CompletionResultType]::ParameterValue, 'How orchestration runs go')
+            [CompletionResult]::new('software-download', 'software-download', [CompletionResultType]::ParameterValue, 'When and how fast software is downloaded from the image repository')
             break
         }
         'ccadmin;utils;set;orchestration' {
@@ -1467,6 +1614,51 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'ccadmin;utils;set;software-download' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('time', 'time', [CompletionResultType]::ParameterValue, 'Set the daily time of the software download from the image repository')
+            [CompletionResult]::new('bandwidth', 'bandwidth', [CompletionResultType]::ParameterValue, 'Set the most the software download may use, in KB/s (0: unlimited)')
+            break
+        }
+        'ccadmin;utils;set;software-download;time' {
+            [CompletionResult]::new('--time-zone', '--time-zone', [CompletionResultType]::ParameterName, 'The time zone the time is read in (IANA name, e.g. Europe/Berlin) [default: this node''s]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;set;software-download;bandwidth' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'ccadmin;utils;show' {
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
@@ -1480,6 +1672,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('orchestration', 'orchestration', [CompletionResultType]::ParameterValue, 'How orchestration runs go')
+            [CompletionResult]::new('software-download', 'software-download', [CompletionResultType]::ParameterValue, 'Show the software download: its daily time, bandwidth, last run and next run')
             break
         }
         'ccadmin;utils;show;orchestration' {
@@ -1498,6 +1691,20 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             break
         }
         'ccadmin;utils;show;orchestration;max-parallel-tasks' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;show;software-download' {
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
             [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
@@ -1631,7 +1838,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('inventory', 'inventory', [CompletionResultType]::ParameterValue, 'The deployment inventory (inventory.conf): validate, show, export, import, history')
-            [CompletionResult]::new('onboard', 'onboard', [CompletionResultType]::ParameterValue, 'Enrol this VOS cluster with Cloud Connect: trigger (initiate), update, remove')
+            [CompletionResult]::new('onboard', 'onboard', [CompletionResultType]::ParameterValue, 'Enrol this VOS cluster with Cloud Connect: trigger (initiate, restart), update, remove')
             [CompletionResult]::new('switch-version', 'switch-version', [CompletionResultType]::ParameterValue, 'Switch this VOS node to its inactive version (the active one becomes inactive)')
             [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Install a patch or an upgrade on this VOS node, or remove its newest patch')
             break
@@ -1771,6 +1978,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('trigger', 'trigger', [CompletionResultType]::ParameterValue, 'Enrol this VOS cluster with Cloud Connect (password-less SSH for Cloud Connect)')
             [CompletionResult]::new('initiate', 'initiate', [CompletionResultType]::ParameterValue, 'Enrol this VOS cluster with Cloud Connect (password-less SSH for Cloud Connect)')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Enrol this VOS cluster with Cloud Connect (password-less SSH for Cloud Connect)')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Finish a partial onboarding, and refresh what changed (e.g. a new Cloud Connect key)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'De-register this VOS cluster from Cloud Connect and remove the keys onboarding installed')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show this cluster''s onboarding: the cluster name, the Cloud Connect node, each member''s state')
@@ -1796,6 +2004,25 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             break
         }
         'ccadmin;utils;system;onboard;initiate' {
+            [CompletionResult]::new('--cloud-connect', '--cloud-connect', [CompletionResultType]::ParameterName, 'The Cloud Connect publisher (FQDN or FQDN:PORT; port 8445 by default)')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Application user on Cloud Connect')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the application user''s password from the first line of FILE')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'Name of this cluster at Cloud Connect [default: the name onboarding recorded, else COMPONENT-Cluster-1]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each Cloud Connect node and cluster member')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ccadmin;utils;system;onboard;restart' {
             [CompletionResult]::new('--cloud-connect', '--cloud-connect', [CompletionResultType]::ParameterName, 'The Cloud Connect publisher (FQDN or FQDN:PORT; port 8445 by default)')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Application user on Cloud Connect')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the application user''s password from the first line of FILE')

@@ -199,8 +199,14 @@ _ccadmin() {
             ccadmin__subcmd__utils,image-repository)
                 cmd="ccadmin__subcmd__utils__subcmd__image__subcmd__repository"
                 ;;
+            ccadmin__subcmd__utils,initiate)
+                cmd="ccadmin__subcmd__utils__subcmd__initiate"
+                ;;
             ccadmin__subcmd__utils,node)
                 cmd="ccadmin__subcmd__utils__subcmd__node"
+                ;;
+            ccadmin__subcmd__utils,orchestration)
+                cmd="ccadmin__subcmd__utils__subcmd__orchestration"
                 ;;
             ccadmin__subcmd__utils,patch-manager)
                 cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager"
@@ -268,6 +274,9 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__deployment,compatibility-check)
                 cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__compatibility__subcmd__check"
                 ;;
+            ccadmin__subcmd__utils__subcmd__deployment,export-status)
+                cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__export__subcmd__status"
+                ;;
             ccadmin__subcmd__utils__subcmd__deployment,show)
                 cmd="ccadmin__subcmd__utils__subcmd__deployment__subcmd__show"
                 ;;
@@ -298,6 +307,9 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__image__subcmd__repository,show)
                 cmd="ccadmin__subcmd__utils__subcmd__image__subcmd__repository__subcmd__show"
                 ;;
+            ccadmin__subcmd__utils__subcmd__initiate,software-download)
+                cmd="ccadmin__subcmd__utils__subcmd__initiate__subcmd__software__subcmd__download"
+                ;;
             ccadmin__subcmd__utils__subcmd__node,cluster)
                 cmd="ccadmin__subcmd__utils__subcmd__node__subcmd__cluster"
                 ;;
@@ -319,6 +331,15 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__node__subcmd__cluster,remove)
                 cmd="ccadmin__subcmd__utils__subcmd__node__subcmd__cluster__subcmd__remove"
                 ;;
+            ccadmin__subcmd__utils__subcmd__orchestration,max-parallel-tasks)
+                cmd="ccadmin__subcmd__utils__subcmd__orchestration__subcmd__max__subcmd__parallel__subcmd__tasks"
+                ;;
+            ccadmin__subcmd__utils__subcmd__orchestration__subcmd__max__subcmd__parallel__subcmd__tasks,reset-to-default)
+                cmd="ccadmin__subcmd__utils__subcmd__orchestration__subcmd__max__subcmd__parallel__subcmd__tasks__subcmd__reset__subcmd__to__subcmd__default"
+                ;;
+            ccadmin__subcmd__utils__subcmd__patch__subcmd__manager,export)
+                cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__export"
+                ;;
             ccadmin__subcmd__utils__subcmd__patch__subcmd__manager,install)
                 cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__install"
                 ;;
@@ -330,6 +351,9 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__patch__subcmd__manager,signer)
                 cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer"
+                ;;
+            ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__export,status)
+                cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__export__subcmd__status"
                 ;;
             ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer,add)
                 cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer__subcmd__add"
@@ -349,11 +373,23 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__set,orchestration)
                 cmd="ccadmin__subcmd__utils__subcmd__set__subcmd__orchestration"
                 ;;
+            ccadmin__subcmd__utils__subcmd__set,software-download)
+                cmd="ccadmin__subcmd__utils__subcmd__set__subcmd__software__subcmd__download"
+                ;;
             ccadmin__subcmd__utils__subcmd__set__subcmd__orchestration,max-parallel-tasks)
                 cmd="ccadmin__subcmd__utils__subcmd__set__subcmd__orchestration__subcmd__max__subcmd__parallel__subcmd__tasks"
                 ;;
+            ccadmin__subcmd__utils__subcmd__set__subcmd__software__subcmd__download,bandwidth)
+                cmd="ccadmin__subcmd__utils__subcmd__set__subcmd__software__subcmd__download__subcmd__bandwidth"
+                ;;
+            ccadmin__subcmd__utils__subcmd__set__subcmd__software__subcmd__download,time)
+                cmd="ccadmin__subcmd__utils__subcmd__set__subcmd__software__subcmd__download__subcmd__time"
+                ;;
             ccadmin__subcmd__utils__subcmd__show,orchestration)
                 cmd="ccadmin__subcmd__utils__subcmd__show__subcmd__orchestration"
+                ;;
+            ccadmin__subcmd__utils__subcmd__show,software-download)
+                cmd="ccadmin__subcmd__utils__subcmd__show__subcmd__software__subcmd__download"
                 ;;
             ccadmin__subcmd__utils__subcmd__show__subcmd__orchestration,max-parallel-tasks)
                 cmd="ccadmin__subcmd__utils__subcmd__show__subcmd__orchestration__subcmd__max__subcmd__parallel__subcmd__tasks"
@@ -411,6 +447,9 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__system__subcmd__onboard,remove)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__remove"
+                ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__onboard,restart)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__trigger"
                 ;;
             ccadmin__subcmd__utils__subcmd__system__subcmd__onboard,status)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__status"
@@ -2009,7 +2048,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert cloudconnect controlnode dbreplication deployment image-repository node patch-manager secret-store set show smtp system upgrade-manager"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help applicationuser cert cloudconnect controlnode dbreplication deployment image-repository initiate node orchestration patch-manager secret-store set show smtp system upgrade-manager"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2545,7 +2584,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__deployment)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help compatibility-check show test-connection"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help compatibility-check export-status show test-connection"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2577,6 +2616,72 @@ _ccadmin() {
                 return 0
             fi
             case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__deployment__subcmd__export__subcmd__status)
+            opts="-y -q -v -h --node --group --side --platform --all --sftp-server --sftp-user --sftp-password-file --sftp-identity --sftp-directory --remember-password --accept-new-host-key --timeout --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sftp-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sftp-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sftp-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sftp-identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sftp-directory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2966,6 +3071,58 @@ _ccadmin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ccadmin__subcmd__utils__subcmd__initiate)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help software-download"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__initiate__subcmd__software__subcmd__download)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ccadmin__subcmd__utils__subcmd__node)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help show set cluster cluster-secret"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -3222,13 +3379,183 @@ _ccadmin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help install list rollback signer"
+        ccadmin__subcmd__utils__subcmd__orchestration)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help max-parallel-tasks"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__orchestration__subcmd__max__subcmd__parallel__subcmd__tasks)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help reset-to-default"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__orchestration__subcmd__max__subcmd__parallel__subcmd__tasks__subcmd__reset__subcmd__to__subcmd__default)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help export install list rollback signer"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__export)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__export__subcmd__status)
+            opts="-y -q -v -h --node --group --side --platform --all --sftp-server --sftp-user --sftp-password-file --sftp-identity --sftp-directory --remember-password --accept-new-host-key --timeout --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sftp-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sftp-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sftp-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sftp-identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sftp-directory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3561,7 +3888,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__set)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help orchestration"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help orchestration software-download"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3638,8 +3965,90 @@ _ccadmin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ccadmin__subcmd__utils__subcmd__set__subcmd__software__subcmd__download)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help time bandwidth"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__set__subcmd__software__subcmd__download__subcmd__bandwidth)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__set__subcmd__software__subcmd__download__subcmd__time)
+            opts="-y -q -v -h --time-zone --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --time-zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ccadmin__subcmd__utils__subcmd__show)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help orchestration"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help orchestration software-download"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3693,6 +4102,32 @@ _ccadmin() {
         ccadmin__subcmd__utils__subcmd__show__subcmd__orchestration__subcmd__max__subcmd__parallel__subcmd__tasks)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__show__subcmd__software__subcmd__download)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4159,7 +4594,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__system__subcmd__onboard)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help trigger initiate update remove status"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help trigger initiate restart update remove status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -12,7 +12,9 @@ pub mod controlnode;
 pub mod dbreplication;
 pub mod deployment;
 pub mod image_repository;
+pub mod initiate;
 pub mod node;
+pub mod orchestration;
 pub mod patch_manager;
 pub mod secret_store;
 pub mod set;
@@ -38,25 +40,31 @@ pub enum UtilsCommands {
     /// The replication between the Cloud Connect publisher and its subscriber
     #[command(subcommand)]
     Dbreplication(dbreplication::DbreplicationCommands),
-    /// The deployment's hosts: test-connection, the compatibility check
+    /// The deployment's hosts: test-connection, the compatibility check, the patch-level export
     #[command(subcommand)]
     Deployment(deployment::DeploymentCommands),
     /// The Artifactory that software is downloaded from
     #[command(subcommand)]
     ImageRepository(image_repository::ImageRepositoryCommands),
+    /// Start now what otherwise runs on a schedule: the software download
+    #[command(subcommand)]
+    Initiate(initiate::UtilsInitiateCommands),
     /// This node's identity
     #[command(subcommand)]
     Node(node::NodeCommands),
-    /// Patches: list, install, roll back, and the signers they must come from
+    /// Orchestration settings: reset max-parallel-tasks to its default
+    #[command(subcommand)]
+    Orchestration(orchestration::UtilsOrchestrationCommands),
+    /// Patches: list, install, roll back, export their levels, and who may sign them
     #[command(subcommand)]
     PatchManager(patch_manager::PatchManagerCommands),
     /// Where this node keeps its secrets: the owner-only file or the keyring
     #[command(subcommand)]
     SecretStore(secret_store::SecretStoreCommands),
-    /// Settings of orchestration runs
+    /// Settings of orchestration runs and the software download
     #[command(subcommand)]
     Set(set::UtilsSetCommands),
-    /// Settings of orchestration runs
+    /// Settings of orchestration runs and the software download
     #[command(subcommand)]
     Show(show::UtilsShowCommands),
     /// Notification mails: test the SMTP server, subscribe addresses
@@ -75,11 +83,13 @@ impl UtilsCommands {
         match self {
             UtilsCommands::Applicationuser(c) => c.changes_state(),
             UtilsCommands::ImageRepository(c) => c.changes_state(),
+            UtilsCommands::Initiate(_) => true,
             UtilsCommands::Cert(c) => c.changes_state(),
             UtilsCommands::Cloudconnect(c) => c.changes_state(),
             UtilsCommands::Controlnode(_) | UtilsCommands::Dbreplication(_) => false,
             UtilsCommands::Deployment(c) => c.changes_state(),
             UtilsCommands::Node(c) => c.changes_state(),
+            UtilsCommands::Orchestration(_) => true,
             UtilsCommands::PatchManager(c) => c.changes_state(),
             UtilsCommands::SecretStore(c) => c.changes_state(),
             UtilsCommands::Set(_) => true,
@@ -97,12 +107,14 @@ pub fn run(ctx: &mut Ctx, cmd: UtilsCommands) -> CmdResult {
     match cmd {
         UtilsCommands::Applicationuser(c) => applicationuser::run(ctx, c),
         UtilsCommands::ImageRepository(c) => image_repository::run(ctx, c),
+        UtilsCommands::Initiate(c) => initiate::run(ctx, c),
         UtilsCommands::Cert(c) => cert::run(ctx, c),
         UtilsCommands::Cloudconnect(c) => cloudconnect::run(ctx, c),
         UtilsCommands::Controlnode(c) => controlnode::run(ctx, c),
         UtilsCommands::Dbreplication(c) => dbreplication::run(ctx, c),
         UtilsCommands::Deployment(c) => deployment::run(ctx, c),
         UtilsCommands::Node(c) => node::run(ctx, c),
+        UtilsCommands::Orchestration(c) => orchestration::run(ctx, c),
         UtilsCommands::PatchManager(c) => patch_manager::run(ctx, c),
         UtilsCommands::SecretStore(c) => secret_store::run(ctx, c),
         UtilsCommands::Set(c) => set::run(ctx, c),

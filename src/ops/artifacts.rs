@@ -1,6 +1,6 @@
-//! Artifact download (rule R11 in docs/rules.md#r11): list the repository, keep what the software choice allows, fetch
-//! what is missing into `artifacts/`. `utils image-repository download` and the node service's
-//! scheduled download call the same code.
+//! Artifact download (rule R11 in docs/rules.md#r11): list the repository, keep what the software
+//! choice allows, fetch what is missing into `artifacts/`. `utils image-repository download` and
+//! the node service's scheduled download call the same code.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -17,22 +17,30 @@ pub enum Scheduled {
     Done(Summary),
 }
 
-/// The scheduled download (rule R11 in docs/rules.md#r11), for the node service: the stored setting, its
-/// credential, the lock, the plan and the download. `node.cancel` (SIGTERM) stops it between
-/// reads; what arrived stays in the `.part` file and the next run resumes it.
-pub fn scheduled(node: &mut Node) -> OpResult<Scheduled> {
+/// The scheduled download (rule R11 in docs/rules.md#r11), for the node service and `utils
+/// initiate software-download` (through `software_download::run`, which records the run): the
+/// stored setting, its credential, the lock (held as `holder`), the plan and the download at
+/// the node's bandwidth. `node.cancel` (SIGTERM, Ctrl-C) stops it between reads; what arrived
+/// stays in the `.part` file and the next run resumes it.
+pub fn scheduled(
+    node: &mut Node,
+    holder: &str,
+    progress: &mut dyn FnMut(Event),
+) -> OpResult<Scheduled> {
     if node.db()?.image_repository()?.is_none() {
         return Ok(Scheduled::NotConfigured);
     }
     let (s, credential) = super::image_repository::load(node)?;
-    let _lock = node.orchestration_lock("scheduled artifact download")?;
+    let bandwidth = super::software_download::bandwidth(node)?;
+    let _lock = node.orchestration_lock(holder)?;
     let client = super::image_repository::client(
         node.root(),
         &s,
         credential,
         Duration::from_secs(60),
         &node.cancel,
-    )?;
+    )?
+    .with_bandwidth(bandwidth.bytes_per_second());
     let dir = node.root().join("artifacts");
     let p = plan(&client, s.software, &dir)?;
     let sum = download(
@@ -42,7 +50,7 @@ pub fn scheduled(node: &mut Node) -> OpResult<Scheduled> {
         5,
         Duration::from_secs(5),
         node.cancel.flag(),
-        &mut |_| {},
+        progress,
     )?;
     // A mail that cannot be queued never fails the download; the service logs the summary.
     let _ = announce(node, &p, &sum);

@@ -1,6 +1,6 @@
-//! The deployment inventory over SFTP (rule R9 in docs/rules.md#r9): the current inventory (the last import, its
-//! VOS part from onboarded clusters), export written atomically, import validated whole,
-//! shown as changes and saved in one transaction under the orchestration lock.
+//! The deployment inventory over SFTP (rule R9 in docs/rules.md#r9): the current inventory (the
+//! last import, its VOS part from onboarded clusters), export written atomically, import validated
+//! whole, shown as changes and saved in one transaction under the orchestration lock.
 
 use std::time::Duration;
 
@@ -39,6 +39,10 @@ impl SftpTarget {
             if self.dir.starts_with('/') { "" } else { "/" },
             self.dir
         )
+    }
+    /// `sftp://user@host:port/dir/FILE`: where `file` in the directory is.
+    pub fn file_location(&self, file: &str) -> String {
+        format!("{}/{file}", self.location().trim_end_matches('/'))
     }
 }
 

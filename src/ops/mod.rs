@@ -22,6 +22,7 @@ pub mod node;
 pub mod notify;
 pub mod onboarding;
 pub mod orchestrate;
+pub mod patch_status;
 pub mod patches;
 pub mod probe;
 pub mod release;
@@ -31,6 +32,7 @@ pub mod schedule;
 pub mod secret_store;
 pub mod signing;
 pub mod software;
+pub mod software_download;
 pub mod sql;
 pub mod tls;
 pub mod upgrade_window;
@@ -175,7 +177,8 @@ impl Node {
     pub fn identity(&mut self) -> OpResult<crate::state::db::Node> {
         Ok(self.db()?.node()?)
     }
-    /// Refuse on a VOS node, and with `publisher_only` on a subscriber (rule R6 in docs/rules.md#r6).
+    /// Refuse on a VOS node, and with `publisher_only` on a subscriber (rule R6 in
+    /// docs/rules.md#r6).
     pub fn require_cloud_connect(&mut self, publisher_only: bool) -> OpResult {
         use crate::domain::Role;
         match self.identity()?.role {
@@ -219,8 +222,8 @@ impl Node {
         )))
     }
 
-    /// Take the orchestration lock (rule R12 in docs/rules.md#r12) for `command`. The guard says whether a stale
-    /// lock was taken over.
+    /// Take the orchestration lock (rule R12 in docs/rules.md#r12) for `command`. The guard says
+    /// whether a stale lock was taken over.
     pub fn orchestration_lock(&mut self, command: &str) -> OpResult<crate::state::lock::LockGuard> {
         let path = self.db()?.path().to_path_buf();
         Ok(crate::state::lock::acquire(

@@ -119,6 +119,15 @@ impl Installed {
             .any(|p| p.name == name || super::probe::found_as(p, name))
     }
 
+    /// The patch level as a row shows it: the version and, when there is one, the newest
+    /// patch (`12.6.2 + ES5`).
+    pub fn patch_level(&self) -> String {
+        match self.patches.last() {
+            Some(p) => format!("{} + {}", self.version, p.name),
+            None => self.version.clone(),
+        }
+    }
+
     /// The patches as a console shows them.
     pub fn patch_names(&self) -> String {
         if self.patches.is_empty() {

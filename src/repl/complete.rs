@@ -294,7 +294,7 @@ mod tests {
             .and_then(|u| u.find_subcommand("system"))
             .and_then(|s| s.find_subcommand("onboard"))
             .unwrap();
-        assert!(crate::help::menu_listing(onboard).contains("trigger (alias: initiate)"));
+        assert!(crate::help::menu_listing(onboard).contains("trigger (alias: initiate, restart)"));
         let typed: Vec<String> = ["utils", "system", "onboard", "initate"]
             .iter()
             .map(|w| w.to_string())

@@ -2,7 +2,9 @@
 //! a replication retry, and all of it ending at once when the service stops: the cluster
 //! chores (a subscriber joining its publisher, a publisher bringing its subscriber up to date,
 //! backing off as replication says), the notification mails, the scheduled artifact
-//! download, the hub poll (`upgrade.rs`) and the periodic replication check.
+//! download (at the time `utils set software-download time` set, read again while it waits,
+//! else on `--download-schedule`), the hub poll (`upgrade.rs`) and the periodic replication
+//! check.
 
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -11,7 +13,8 @@ use std::time::Duration;
 use super::{upgrade, ServeArgs, Service};
 use crate::domain::Role;
 use crate::ops::logs::Topic;
-use crate::ops::schedule::{self, Schedule, SystemClock};
+use crate::ops::schedule::Schedule;
+use crate::ops::software_download::{self, Trigger};
 use crate::ops::{artifacts, cluster, notify, Kind};
 
 /// The background threads of one run of the service.
@@ -42,18 +45,9 @@ impl Background {
         };
         let downloads = {
             let svc = Arc::clone(svc);
-            let schedule = schedule.clone();
-            let first = jiff::Timestamp::now() + Duration::from_secs(args.download_delay);
-            svc.log(&format!(
-                "artifact download: {}s after start, then {schedule}",
-                args.download_delay
-            ));
-            std::thread::spawn(move || {
-                let cancel = svc.cancel.clone();
-                schedule::run(&schedule, &SystemClock, &cancel, Some(first), &mut |_| {
-                    scheduled_download(&svc)
-                })
-            })
+            let flags = schedule.clone();
+            let delay = args.download_delay;
+            std::thread::spawn(move || downloads(&svc, &flags, delay))
         };
         let hub = {
             let (svc, interval) = (Arc::clone(svc), Duration::from_secs(args.hub_poll_interval));
@@ -172,24 +166,96 @@ fn deliver_mails(svc: &Service, wake: &std::sync::mpsc::Receiver<()>, interval: 
     }
 }
 
-/// The scheduled artifact download on a Cloud Connect node, logged.
+/// How often the download thread reads the stored schedule again while it waits, so a time set
+/// (or replicated) while the service runs is followed without a restart.
+const RECHECK: Duration = Duration::from_secs(15);
+
+/// The schedule the download follows: the time `utils set software-download time` stored, or
+/// else the service's options. A stored time that cannot be read keeps `current`.
+fn effective(svc: &Service, flags: &Schedule, current: Option<&Schedule>) -> (Schedule, bool) {
+    match software_download::schedule(&mut svc.node()) {
+        Ok(Some(s)) => (s, true),
+        Ok(None) => (flags.clone(), false),
+        Err(e) => {
+            if current.is_none() {
+                svc.log_topic(Topic::Download, &format!("software-download time: {e}"));
+            }
+            (current.unwrap_or(flags).clone(), false)
+        }
+    }
+}
+
+fn describe(schedule: &Schedule, stored: bool) -> String {
+    if stored {
+        format!("{schedule}, set by utils set software-download time")
+    } else {
+        schedule.to_string()
+    }
+}
+
+/// The scheduled downloads until the service stops: the first `delay` seconds after start,
+/// then whenever the schedule fires (a run that outlasts the next time skips it). The wait is
+/// cut into pieces of at most [`RECHECK`], after each of which the clock and the stored
+/// schedule are read again (a stepped clock, a new time). Returns the number of runs.
+fn downloads(svc: &Service, flags: &Schedule, delay: u64) -> usize {
+    let (mut current, stored) = effective(svc, flags, None);
+    svc.log(&format!(
+        "artifact download: {delay}s after start, then {}",
+        describe(&current, stored)
+    ));
+    let mut next = Some(jiff::Timestamp::now() + Duration::from_secs(delay));
+    let mut first = true;
+    let mut runs = 0;
+    loop {
+        let now = jiff::Timestamp::now();
+        if let Some(at) = next.filter(|at| *at <= now) {
+            scheduled_download(svc);
+            runs += 1;
+            first = false;
+            if svc.cancel.is_cancelled() {
+                return runs;
+            }
+            next = current.next_after(jiff::Timestamp::now().max(at));
+            continue;
+        }
+        let left = next
+            .and_then(|at| Duration::try_from(at.duration_since(now)).ok())
+            .unwrap_or(RECHECK);
+        if svc.cancel.wait(left.min(RECHECK)) {
+            return runs;
+        }
+        let (latest, stored) = effective(svc, flags, Some(&current));
+        if latest.to_string() != current.to_string() {
+            svc.log(&format!(
+                "artifact download: the schedule is now {}",
+                describe(&latest, stored)
+            ));
+            current = latest;
+            // The first run after start keeps its time; later ones follow the new schedule.
+            if !first {
+                next = current.next_after(jiff::Timestamp::now());
+            }
+        }
+    }
+}
+
+/// The scheduled artifact download on a Cloud Connect node, logged and recorded as the node's
+/// last run (`utils show software-download`).
 fn scheduled_download(svc: &Service) {
     let mut node = svc.node();
     if !node.identity().is_ok_and(|n| n.role.is_cloud_connect()) {
         return;
     }
-    let result = artifacts::scheduled(&mut node);
+    let result = software_download::run(&mut node, Trigger::Scheduled, &mut |_| {});
     svc.downloads.record(&result);
+    let (_, told) = software_download::describe(&result);
     svc.log_topic(
         Topic::Download,
         &match result {
             Ok(artifacts::Scheduled::NotConfigured) => {
                 "scheduled download skipped: the image repository is not configured".to_owned()
             }
-            Ok(artifacts::Scheduled::Done(sum)) => format!(
-                "scheduled download: {} artifact(s) downloaded ({} bytes), {} already complete",
-                sum.downloaded, sum.bytes, sum.already_complete
-            ),
+            Ok(artifacts::Scheduled::Done(_)) => format!("scheduled download: {told}"),
             Err(e) if e.kind == Kind::Interrupted => {
                 "scheduled download stopped: the service is stopping; the next run resumes it"
                     .to_owned()

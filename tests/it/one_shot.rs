@@ -426,7 +426,7 @@ fn one_shot_errors_name_the_command_and_question_mark_gives_the_syntax() {
     let r = run(&s, &["utils", "system", "onboard", "?"], "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stdout.contains("trigger (alias: initiate)"),
+        r.stdout.contains("trigger (alias: initiate, restart)"),
         "{}",
         r.stdout
     );

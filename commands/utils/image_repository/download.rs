@@ -1,5 +1,5 @@
-//! `utils image-repository download`: fetch, now, what the scheduled download would (rule R11 in docs/rules.md#r11),
-//! under the orchestration lock, with a bar per file and a total on a terminal.
+//! `utils image-repository download`: fetch, now, what the scheduled download would (rule R11 in
+//! docs/rules.md#r11), under the orchestration lock, with a bar per file and a total on a terminal.
 
 use std::time::Duration;
 
@@ -53,7 +53,8 @@ pub fn cmd_utils_image_repository_download(
         credential,
         Duration::from_secs(args.timeout),
         &ctx.node.cancel,
-    )?;
+    )?
+    .with_bandwidth(crate::ops::software_download::bandwidth(&mut ctx.node)?.bytes_per_second());
     let _lock = if args.dry_run {
         None
     } else {

@@ -5,6 +5,7 @@ use clap::Subcommand;
 use crate::context::Ctx;
 use crate::errors::CmdResult;
 
+pub mod export;
 pub mod install;
 pub mod list;
 pub mod rollback;
@@ -12,6 +13,9 @@ pub mod signer;
 
 #[derive(Debug, Subcommand)]
 pub enum PatchManagerCommands {
+    /// Write the deployment's patch levels to an SFTP server
+    #[command(subcommand)]
+    Export(export::ExportCommands),
     Install(install::UtilsPatchManagerInstallArgs),
     List(list::UtilsPatchManagerListArgs),
     Rollback(rollback::UtilsPatchManagerRollbackArgs),
@@ -23,7 +27,7 @@ pub enum PatchManagerCommands {
 impl PatchManagerCommands {
     pub fn changes_state(&self) -> bool {
         match self {
-            PatchManagerCommands::List(_) => false,
+            PatchManagerCommands::List(_) | PatchManagerCommands::Export(_) => false,
             PatchManagerCommands::Install(_) | PatchManagerCommands::Rollback(_) => true,
             PatchManagerCommands::Signer(c) => c.changes_state(),
         }
@@ -32,6 +36,7 @@ impl PatchManagerCommands {
 
 pub fn run(ctx: &mut Ctx, cmd: PatchManagerCommands) -> CmdResult {
     match cmd {
+        PatchManagerCommands::Export(c) => export::run(ctx, c),
         PatchManagerCommands::List(a) => list::cmd_utils_patch_manager_list(ctx, a),
         PatchManagerCommands::Install(a) => install::cmd_utils_patch_manager_install(ctx, a),
         PatchManagerCommands::Rollback(a) => rollback::cmd_utils_patch_manager_rollback(ctx, a),

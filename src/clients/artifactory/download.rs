@@ -1,10 +1,11 @@
 //! Downloads that resume with HTTP `Range` into `<dest>.part` and take their final name only
-//! once their SHA-256 is verified.
+//! once their SHA-256 is verified, read no faster than the client's bandwidth allows.
 
 use std::io::{Read, Write};
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
@@ -14,6 +15,13 @@ use crate::clients::error_chain as chain;
 use super::*;
 
 impl Artifactory {
+    /// Downloads read at most `bytes_per_second` (the throttle of `utils set software-download
+    /// bandwidth`); `None` is unlimited. Requests other than downloads are not paced.
+    pub fn with_bandwidth(mut self, bytes_per_second: Option<NonZeroU64>) -> Artifactory {
+        self.bandwidth = bytes_per_second;
+        self
+    }
+
     /// attempt with `Range`, retrying a cut connection `retries` times with backoff, and
     /// verifying the SHA-256 before the final rename. A mismatch deletes the part.
     pub fn download(
@@ -173,11 +181,15 @@ impl Artifactory {
             let result = result.and_then(|_| file.sync_all());
             (hashed, result)
         });
+        let mut pace = self.bandwidth.map(|rate| Pace::new(rate, Instant::now()));
+        // A pause longer than the read timeout would fail the next read (the timeout counts
+        // from the last bytes received), so one pause is at most half of it.
+        let longest_pause = self.io_timeout / 2;
         let outcome = self.rt.block_on(async {
             let mut resp = resp;
             let mut block = Vec::with_capacity(BLOCK);
             let mut outcome = Ok(());
-            loop {
+            'read: loop {
                 // Waiting for the next bytes ends when they come or when the download is
                 // cancelled (Ctrl-C, SIGTERM), whichever is first: a stalled server does not
                 // hold the process until the read timeout.
@@ -204,6 +216,25 @@ impl Artifactory {
                                 break; // the writer failed; its error is reported below
                             }
                             progress(done, size);
+                        }
+                        // The throttle: ahead of the rate, the next read waits (a timer, not a
+                        // spin), still ending at once when the download is cancelled. Unread
+                        // bytes stay in the socket, so the server is slowed down too.
+                        if let Some(p) = pace.as_mut() {
+                            let wait = p.after(c.len() as u64, Instant::now()).min(longest_pause);
+                            let until = tokio::time::Instant::now() + wait;
+                            loop {
+                                if interrupt.load(Ordering::SeqCst) || self.cancel.is_cancelled() {
+                                    outcome = Err(ArtError::Interrupted);
+                                    break 'read;
+                                }
+                                let left =
+                                    until.saturating_duration_since(tokio::time::Instant::now());
+                                if left.is_zero() {
+                                    break;
+                                }
+                                tokio::time::sleep(left.min(CANCEL_CHECK)).await;
+                            }
                         }
                     }
                     Ok(None) => break,
@@ -241,6 +272,33 @@ impl Artifactory {
     }
 }
 
+/// Paces one attempt of a download to `rate` bytes a second: the bytes received so far may not
+/// arrive sooner than `rate` allows since the attempt began.
+struct Pace {
+    rate: NonZeroU64,
+    start: Instant,
+    bytes: u64,
+}
+
+impl Pace {
+    fn new(rate: NonZeroU64, start: Instant) -> Pace {
+        Pace {
+            rate,
+            start,
+            bytes: 0,
+        }
+    }
+
+    /// Count `n` more bytes received at `now`; how long to wait before reading on (zero when
+    /// the download is not ahead of its rate).
+    fn after(&mut self, n: u64, now: Instant) -> Duration {
+        self.bytes += n;
+        let due_nanos = u128::from(self.bytes) * 1_000_000_000 / u128::from(self.rate.get());
+        let due = Duration::from_nanos(u64::try_from(due_nanos).unwrap_or(u64::MAX));
+        due.saturating_sub(now.saturating_duration_since(self.start))
+    }
+}
+
 /// A SHA-256 in progress over the first `len` bytes of a part file.
 struct Hashed {
     hasher: Sha256,
@@ -275,4 +333,32 @@ pub fn part_path(dest: &Path) -> PathBuf {
     let mut p = dest.as_os_str().to_owned();
     p.push(".part");
     PathBuf::from(p)
+}
+
+#[cfg(test)]
+mod pace_tests {
+    use super::*;
+
+    /// The pause makes the bytes so far take at least their time at the rate, never more, and
+    /// a download behind its rate does not wait.
+    #[test]
+    fn the_pace_waits_only_as_long_as_the_rate_needs() {
+        let t0 = Instant::now();
+        let mut p = Pace::new(NonZeroU64::new(1024 * 1024).unwrap(), t0);
+        // 512 KiB at once, at 1 MiB/s: half a second ahead.
+        assert_eq!(p.after(512 * 1024, t0), Duration::from_millis(500));
+        // After that half second, another 512 KiB: again half a second.
+        let t1 = t0 + Duration::from_millis(500);
+        assert_eq!(p.after(512 * 1024, t1), Duration::from_millis(500));
+        // A slow network (3 s for the next 1 MiB) is behind the rate: no wait.
+        let t2 = t0 + Duration::from_secs(4);
+        assert_eq!(p.after(1024 * 1024, t2), Duration::ZERO);
+        // The total stays bounded by the rate: 4 MiB may not be done before 4 s.
+        assert_eq!(p.after(2 * 1024 * 1024, t2), Duration::ZERO);
+        assert_eq!(
+            p.after(1024 * 1024, t2),
+            Duration::from_secs(1),
+            "5 MiB are due at 5 s"
+        );
+    }
 }

@@ -171,6 +171,7 @@ impl Artifactory {
             repository: cfg.repository,
             auth: cfg.auth,
             credential: cfg.credential,
+            bandwidth: None,
         })
     }
 

@@ -151,6 +151,8 @@ pub struct Artifactory {
     repository: String,
     auth: AuthType,
     credential: Secret,
+    /// The most a download reads a second (`with_bandwidth`); `None` is unlimited.
+    bandwidth: Option<std::num::NonZeroU64>,
 }
 
 /// How often a download waiting for bytes looks at its cancellation flag.
@@ -162,9 +164,9 @@ const SMALL_BODY: u64 = 64 * 1024;
 const INFO_BODY: u64 = 16 << 20;
 const LIST_BODY: u64 = 256 << 20;
 
-/// Which builds a software choice keeps (rule R11 in docs/rules.md#r11): a file under a folder named `restricted` is
-/// an export-restricted build, one under `unrestricted` an unrestricted build, any other is
-/// common to both.
+/// Which builds a software choice keeps (rule R11 in docs/rules.md#r11): a file under a folder
+/// named `restricted` is an export-restricted build, one under `unrestricted` an unrestricted
+/// build, any other is common to both.
 pub fn wanted(uri: &str, software: Software) -> bool {
     let folders: Vec<&str> = uri.trim_start_matches('/').split('/').collect();
     let folders = &folders[..folders.len().saturating_sub(1)];

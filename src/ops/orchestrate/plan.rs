@@ -33,7 +33,7 @@ impl Choice {
             && self.platform.is_none()
             && !self.all
     }
-    pub(super) fn matches(&self, r: &HostRow) -> bool {
+    pub fn matches(&self, r: &HostRow) -> bool {
         let host_only = |n: &str| n.split(':').next().unwrap_or(n).to_owned();
         (self.nodes.is_empty()
             || self.nodes.iter().any(|n| {

@@ -164,6 +164,8 @@ pub fn status(node: &mut Node, choice: &Choice) -> OpResult<Vec<HostStatus>> {
 const MAX_PARALLEL_KEY: &str = "shared.max-parallel-tasks";
 /// The most groups a run may do at once.
 pub const MAX_PARALLEL: usize = 64;
+/// The groups a run does at once when the cluster has no setting.
+pub const DEFAULT_PARALLEL: usize = 1;
 
 /// `utils show orchestration max-parallel-tasks`: the groups a run does at once unless
 /// `--parallel-groups` says otherwise (the cluster's setting, 1 by default).
@@ -173,7 +175,7 @@ pub fn max_parallel(node: &mut Node) -> OpResult<usize> {
         .setting(MAX_PARALLEL_KEY)?
         .and_then(|v| v.parse().ok())
         .filter(|n| (1..=MAX_PARALLEL).contains(n))
-        .unwrap_or(1))
+        .unwrap_or(DEFAULT_PARALLEL))
 }
 
 /// `utils set orchestration max-parallel-tasks N` (publisher only; replicated).
@@ -188,4 +190,14 @@ pub fn set_max_parallel(node: &mut Node, n: usize) -> OpResult {
     node.db()?.set_setting(MAX_PARALLEL_KEY, &n.to_string())?;
     crate::ops::cluster::changed(node);
     Ok(())
+}
+
+/// `utils orchestration max-parallel-tasks reset-to-default` (publisher only; replicated): the
+/// cluster's setting is removed, so runs do [`DEFAULT_PARALLEL`] group(s) at once again.
+/// Returns the value in force now.
+pub fn reset_max_parallel(node: &mut Node) -> OpResult<usize> {
+    node.require_cloud_connect(true)?;
+    node.db()?.delete_setting(MAX_PARALLEL_KEY)?;
+    crate::ops::cluster::changed(node);
+    Ok(DEFAULT_PARALLEL)
 }

@@ -1,6 +1,6 @@
-//! `utils system onboard` (rule R8 in docs/rules.md#r8), run on the publisher of a VOS cluster: the commands ask for
-//! the Cloud Connect node and application user and print one line per member; the work is in
-//! `ops::onboarding`.
+//! `utils system onboard` (rule R8 in docs/rules.md#r8), run on the publisher of a VOS cluster: the
+//! commands ask for the Cloud Connect node and application user and print one line per member; the
+//! work is in `ops::onboarding`.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -20,7 +20,7 @@ pub mod update;
 
 #[derive(Debug, Subcommand)]
 pub enum OnboardCommands {
-    #[command(visible_alias = "initiate")]
+    #[command(visible_aliases = ["initiate", "restart"])]
     Trigger(trigger::UtilsSystemOnboardTriggerArgs),
     Update(update::UtilsSystemOnboardUpdateArgs),
     Remove(remove::UtilsSystemOnboardRemoveArgs),
