@@ -94,21 +94,7 @@ fn reset_to_default_undoes_the_setting_in_a_one_shot_and_a_batch() {
 #[test]
 fn reset_to_default_is_refused_on_a_subscriber_and_a_vos_node() {
     let (_d, s) = state();
-    let r = run(
-        &s,
-        &[
-            "-y",
-            "utils",
-            "node",
-            "set",
-            "--role",
-            "subscriber",
-            "--publisher",
-            "cc-pub.lab",
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    crate::util::make_subscriber(&s, "cc-pub.lab");
     let reset = [
         "utils",
         "orchestration",
@@ -124,21 +110,7 @@ fn reset_to_default_is_refused_on_a_subscriber_and_a_vos_node() {
         r.stderr
     );
     let (_d2, v) = state();
-    let r = run(
-        &v,
-        &[
-            "-y",
-            "utils",
-            "node",
-            "set",
-            "--role",
-            "vos",
-            "--component",
-            "Finesse",
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    crate::util::make_vos(&v);
     let r = run(&v, &reset, "");
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(

@@ -136,21 +136,7 @@ fn restart_after_remove_enrols_the_cluster_again() {
 #[test]
 fn restart_completes_in_the_shell() {
     let (_d, s) = crate::util::state();
-    let r = run(
-        &s,
-        &[
-            "-y",
-            "utils",
-            "node",
-            "set",
-            "--role",
-            "vos",
-            "--component",
-            "Finesse",
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    crate::util::make_vos(&s);
     let mut p = crate::shell::shell(&s, 40);
     p.send("utils system onboard res\t").unwrap();
     p.flush().unwrap();

@@ -195,21 +195,7 @@ fn subscriber_needs_a_publisher() {
     );
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--publisher FQDN"), "{}", r.stderr);
-    let r = run(
-        &s,
-        &[
-            "-y",
-            "utils",
-            "node",
-            "set",
-            "--role",
-            "subscriber",
-            "--publisher",
-            "cc-pub.lab:8445",
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    crate::util::make_subscriber(&s, "cc-pub.lab:8445");
 }
 
 #[test]
@@ -456,21 +442,7 @@ fn each_role_sees_its_own_commands() {
         "{}",
         r.stderr
     );
-    let r = run(
-        &s,
-        &[
-            "-y",
-            "utils",
-            "node",
-            "set",
-            "--role",
-            "vos",
-            "--component",
-            "Finesse",
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    crate::util::make_vos(&s);
     let vos = run(&s, &["utils", "system", "?"], "").stdout;
     assert!(
         vos.contains("onboard") && !vos.contains("inventory"),
@@ -636,21 +608,7 @@ fn answers_in_any_case_and_texts_that_say_what_is() {
 #[test]
 fn a_menus_role_is_checked_whatever_options_stand_between_its_words() {
     let (_d, s) = state();
-    let r = run(
-        &s,
-        &[
-            "-y",
-            "utils",
-            "node",
-            "set",
-            "--role",
-            "vos",
-            "--component",
-            "Finesse",
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    crate::util::make_vos(&s);
     let cloud_connect_only = [
         &["utils", "-q", "smtp", "show", "subscriptions"][..],
         &[

@@ -197,3 +197,41 @@ impl HeldPort {
         HeldPort { _fd: fd, port }
     }
 }
+
+/// Make the node of `state` a VOS node (a Finesse), as `utils node set` does; asserts it worked.
+pub fn make_vos(state: &Path) {
+    let r = run(
+        state,
+        &[
+            "-y",
+            "utils",
+            "node",
+            "set",
+            "--role",
+            "vos",
+            "--component",
+            "Finesse",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// Make the node of `state` a Cloud Connect subscriber of `publisher`; asserts it worked.
+pub fn make_subscriber(state: &Path, publisher: &str) {
+    let r = run(
+        state,
+        &[
+            "-y",
+            "utils",
+            "node",
+            "set",
+            "--role",
+            "subscriber",
+            "--publisher",
+            publisher,
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
