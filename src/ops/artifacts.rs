@@ -91,10 +91,20 @@ pub struct Plan {
 /// Where a repository file goes under `dir`; a path that would leave `dir` is refused.
 pub fn local_path(dir: &Path, uri: &str) -> Result<PathBuf, ArtError> {
     let rel = Path::new(uri.trim_start_matches('/'));
-    if rel.as_os_str().is_empty() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+    // A name a terminal would act on (an escape sequence, a bidirectional override) is refused
+    // too: it would become a file name here and reach every listing and progress line.
+    if rel.as_os_str().is_empty()
+        || rel.components().any(|c| !matches!(c, Component::Normal(_)))
+        || uri
+            .chars()
+            .any(|c| c.is_control() || crate::text::acts_on_terminal(c))
+    {
         return Err(ArtError::NotArtifactory {
-            url: uri.to_owned(),
-            reason: format!("the file list holds an unsafe path '{uri}'"),
+            url: crate::text::one_line(uri).into_owned(),
+            reason: format!(
+                "the file list holds an unsafe path '{}'",
+                crate::text::one_line(uri)
+            ),
         });
     }
     Ok(dir.join(rel))
@@ -221,5 +231,19 @@ mod tests {
         assert!(local_path(d, "/../etc/passwd").is_err());
         assert!(local_path(d, "/a/../../b").is_err());
         assert!(local_path(d, "/").is_err());
+        // Names a terminal would act on: an escape sequence, a bell, a bidi override, a newline.
+        for hostile in [
+            "/12.6/\u{1b}]0;PWNED\u{7}.cop",
+            "/12.6/\u{1b}[2Jevil.cop",
+            "/12.6/gpj.\u{202e}exe",
+            "/12.6/a\nb.cop",
+        ] {
+            let e = local_path(d, hostile).unwrap_err().to_string();
+            assert!(e.contains("unsafe path"), "{e}");
+            assert!(
+                !e.contains('\u{1b}') && !e.contains('\u{202e}'),
+                "escaped: {e}"
+            );
+        }
     }
 }

@@ -106,8 +106,8 @@ pub fn read(node: &mut Node, choice: &Choice, now: jiff::Timestamp) -> OpResult<
     })
 }
 
-/// The file's name: `patch-status-YYYYMMDD-HHMMSS.txt` (or `.json`), in UTC, so exports do
-/// not replace each other.
+/// The file's name: `patch-status-YYYYMMDD-HHMMSS.txt` (or `.json`), in UTC; an export never
+/// replaces a file of the same name (see [`export`]).
 pub fn file_name(now: jiff::Timestamp, format: Format) -> String {
     format!(
         "patch-status-{}.{}",
@@ -185,7 +185,8 @@ pub fn render(report: &Report, format: Format) -> String {
 }
 
 /// Write the report as `file` in the target's directory, atomically (the remote file is
-/// complete or absent, never partial).
+/// complete or absent, never partial) and never over another file: two exports in the same
+/// second (the publisher's and the subscriber's) do not replace each other.
 pub fn export(
     node: &Node,
     conn: &Connection,
@@ -194,7 +195,18 @@ pub fn export(
     text: &str,
     progress: &mut dyn FnMut(u64, Option<u64>),
 ) -> OpResult<Exported> {
-    conn.write_file_atomic(&target.dir, file, text.as_bytes(), &node.cancel, progress)?;
+    let written =
+        conn.write_file_no_replace(&target.dir, file, text.as_bytes(), &node.cancel, progress)?;
+    if !written {
+        return Err(OpError::new(
+            Kind::Failed,
+            format!(
+                "{} is already on the SFTP server (another export in the same second?); nothing was replaced",
+                target.file_location(file)
+            ),
+        )
+        .hint("run the command again: its file takes the new second's name"));
+    }
     Ok(Exported {
         location: target.file_location(file),
         file: file.to_owned(),

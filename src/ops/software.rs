@@ -29,7 +29,7 @@ pub enum RecordError {
     TooLarge,
     #[error("{0}")]
     Json(serde_json::Error),
-    #[error("{0} is empty, longer than 128, or holds control characters")]
+    #[error("{0} is empty, longer than 128, or holds control or bidirectional characters")]
     Field(&'static str),
     #[error("more than 1024 patches")]
     TooManyPatches,
@@ -74,7 +74,11 @@ impl Installed {
     /// Every field within bounds and printable: what a peer sent is checked before use.
     pub fn check(&self) -> Result<(), RecordError> {
         let text = |what: &'static str, s: &str| {
-            if s.is_empty() || s.len() > 128 || s.chars().any(char::is_control) {
+            if s.is_empty()
+                || s.len() > 128
+                || s.chars()
+                    .any(|c| c.is_control() || crate::text::acts_on_terminal(c))
+            {
                 Err(RecordError::Field(what))
             } else {
                 Ok(())

@@ -136,22 +136,38 @@ pub struct Setting {
     /// The IANA zone the time is read in; `None`: this node's zone.
     pub time_zone: Option<String>,
     pub bandwidth: Bandwidth,
+    /// A time is stored but cannot be read (a publisher's value this node does not know how to
+    /// read, e.g. a zone its time-zone database lacks): it counts as not set, and says so.
+    pub unreadable: bool,
 }
 
-/// The stored setting. A value that does not parse (none is ever written) counts as not set.
+/// The longest zone name a stored time may carry (IANA names are far shorter).
+const MAX_ZONE: usize = 64;
+
+/// A stored `HH:MM [ZONE]`, read only when the time parses and the zone is a known IANA zone
+/// (the value is replicated from the publisher: nothing else of it is kept or shown).
+fn read_time(v: &str) -> Option<(DailyTime, Option<String>)> {
+    let (t, zone) = match v.split_once(' ') {
+        Some((t, z)) => (t, Some(z)),
+        None => (v, None),
+    };
+    let t = t.parse::<DailyTime>().ok()?;
+    match zone {
+        None => Some((t, None)),
+        Some(z) if z.len() <= MAX_ZONE && TimeZone::get(z).is_ok() => Some((t, Some(z.to_owned()))),
+        Some(_) => None,
+    }
+}
+
+/// The stored setting. A value that does not parse counts as not set and is flagged
+/// [`Setting::unreadable`].
 pub fn setting(node: &mut Node) -> OpResult<Setting> {
     let db = node.db()?;
-    let (time, time_zone) = match db.setting(TIME_KEY)? {
-        Some(v) => {
-            let (t, zone) = match v.split_once(' ') {
-                Some((t, z)) => (t.to_owned(), Some(z.to_owned())),
-                None => (v.clone(), None),
-            };
-            match t.parse::<DailyTime>() {
-                Ok(t) => (Some(t), zone),
-                Err(_) => (None, None),
-            }
-        }
+    let stored = db.setting(TIME_KEY)?;
+    let read = stored.as_deref().and_then(read_time);
+    let unreadable = stored.is_some() && read.is_none();
+    let (time, time_zone) = match read {
+        Some((t, z)) => (Some(t), z),
         None => (None, None),
     };
     let bandwidth = db
@@ -162,6 +178,7 @@ pub fn setting(node: &mut Node) -> OpResult<Setting> {
         time,
         time_zone,
         bandwidth,
+        unreadable,
     })
 }
 
@@ -184,11 +201,15 @@ pub fn set_time(node: &mut Node, time: DailyTime, zone: Option<&str>) -> OpResul
     let zone = match zone {
         Some(z) => {
             let z = z.trim();
-            TimeZone::get(z).map_err(|e| {
-                OpError::new(Kind::Invalid, format!("'{z}' is not a time zone: {e}"))
-                    .hint("give an IANA name such as Europe/Berlin, America/New_York or UTC")
+            let tz = TimeZone::get(z).map_err(|e| {
+                OpError::new(
+                    Kind::Invalid,
+                    format!("'{}' is not a time zone: {e}", crate::text::one_line(z)),
+                )
+                .hint("give an IANA name such as Europe/Berlin, America/New_York or UTC")
             })?;
-            Some(z.to_owned())
+            // Stored by its canonical name (`europe/berlin` is kept as Europe/Berlin).
+            Some(tz.iana_name().unwrap_or(z).to_owned())
         }
         None => system_zone(),
     };
@@ -337,6 +358,8 @@ pub struct Overview {
     pub last_run: Option<LastRun>,
     /// The next scheduled run, in the schedule's zone (`YYYY-MM-DD HH:MM ZONE`).
     pub next_run: Option<String>,
+    /// A time is stored that this node cannot read (it then follows the default).
+    pub time_unreadable: bool,
 }
 
 pub fn overview(node: &mut Node, now: Timestamp) -> OpResult<Overview> {
@@ -366,6 +389,7 @@ pub fn overview(node: &mut Node, now: Timestamp) -> OpResult<Overview> {
         bandwidth_kbps: s.bandwidth.0,
         last_run,
         next_run,
+        time_unreadable: s.unreadable,
     })
 }
 

@@ -173,7 +173,19 @@ const RECHECK: Duration = Duration::from_secs(15);
 /// The schedule the download follows: the time `utils set software-download time` stored, or
 /// else the service's options. A stored time that cannot be read keeps `current`.
 fn effective(svc: &Service, flags: &Schedule, current: Option<&Schedule>) -> (Schedule, bool) {
-    match software_download::schedule(&mut svc.node()) {
+    let mut node = svc.node();
+    if software_download::setting(&mut node).is_ok_and(|s| s.unreadable) {
+        // A replicated time this node cannot read: the service's own options apply, and the
+        // log says why (once per change of schedule: `downloads` logs a new one).
+        if current.is_some_and(|c| c.to_string() != flags.to_string()) || current.is_none() {
+            svc.log_topic(
+                Topic::Download,
+                "software-download time: the stored time cannot be read here; following the service's own schedule",
+            );
+        }
+        return (flags.clone(), false);
+    }
+    match software_download::schedule(&mut node) {
         Ok(Some(s)) => (s, true),
         Ok(None) => (flags.clone(), false),
         Err(e) => {

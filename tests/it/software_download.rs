@@ -386,3 +386,58 @@ fn a_scheduled_run_is_recorded_as_the_last_run() {
     assert_eq!(last["result"], "downloaded", "{last}");
     assert_eq!(srv.terminate(), Some(0));
 }
+
+/// The time is replicated from the publisher, so a subscriber reads it as a peer's value: a
+/// time whose zone is not a known zone (a forged row after a newline, a huge name) is not
+/// shown, counts as not set, and `show` says it cannot be read. A zone typed in another case
+/// is stored by its canonical name.
+#[test]
+fn a_stored_time_that_cannot_be_read_is_never_shown_and_says_so() {
+    let (_d, s) = state();
+    ok(&s, &["utils", "show", "software-download"]);
+    let db = s.join("ccadmin.db");
+    let forged = "01:30 Europe/Berlin\nBandwidth     : 2048 KB/s (forged)".to_owned();
+    let huge = format!("01:30 {}", "Z".repeat(200_000));
+    for stored in [forged, huge, "01:30 Mars/Olympus".to_owned()] {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute(
+            "INSERT OR REPLACE INTO setting (key, value) VALUES ('shared.software-download.time', ?1)",
+            [&stored],
+        )
+        .unwrap();
+        drop(c);
+        let r = ok(&s, &["utils", "show", "software-download"]);
+        assert!(!r.stdout.contains("forged"), "{}", r.stdout);
+        assert!(
+            !r.stdout.contains("ZZZZ") && !r.stdout.contains("Mars"),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout
+                .contains("02:00 daily (default: the stored time cannot be read here"),
+            "{}",
+            r.stdout
+        );
+        assert_eq!(r.stdout.matches("Bandwidth").count(), 1, "{}", r.stdout);
+        let v = show_json(&s);
+        assert_eq!(v["time_unreadable"], true, "{v}");
+        assert_eq!(v["time_set"], false, "{v}");
+        assert!(v["time_zone"].is_null(), "{v}");
+    }
+    ok(
+        &s,
+        &[
+            "utils",
+            "set",
+            "software-download",
+            "time",
+            "03:30",
+            "--time-zone",
+            "europe/berlin",
+        ],
+    );
+    let v = show_json(&s);
+    assert_eq!(v["time_zone"], "Europe/Berlin", "{v}");
+    assert_eq!(v["time_unreadable"], false, "{v}");
+}

@@ -110,7 +110,7 @@ pub fn cmd_utils_image_repository_download(
             Event::File { uri, size } => {
                 let b = multi.insert_before(&total, ProgressBar::new(size));
                 b.set_style(style("{msg} {bar:30} {bytes}/{total_bytes}"));
-                b.set_message(uri.to_owned());
+                b.set_message(crate::text::one_line(uri).into_owned());
                 file_bar = Some(b);
             }
             Event::Bytes { done } => {

@@ -46,7 +46,7 @@ pub fn cmd_utils_initiate_software_download(
         Event::File { uri, size } => {
             bar.set_length(size);
             bar.set_position(0);
-            bar.set_message(uri.to_owned());
+            bar.set_message(crate::text::one_line(uri).into_owned());
         }
         Event::Bytes { done } => bar.set_position(done),
         Event::Done => {}

@@ -25,7 +25,12 @@ pub fn cmd_utils_show_software_download(
         ctx.ui.json(&o)?;
         return Ok(());
     }
-    let time = if o.time_set {
+    let time = if o.time_unreadable {
+        format!(
+            "{} daily (default: the stored time cannot be read here; set it again on the publisher)",
+            o.time
+        )
+    } else if o.time_set {
         format!("{} daily", o.time)
     } else {
         format!("{} daily (default: not set)", o.time)

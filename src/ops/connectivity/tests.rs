@@ -64,8 +64,12 @@ fn the_remote_command_is_the_platforms_and_its_answer_is_judged_typed() {
         .unwrap_err()
         .to_string();
     assert!(long.len() < 1000 && !long.contains('\u{202e}'), "{long}");
-    // The version itself passed the record's checks but may still hold a bidi override.
-    let bidi = judge("VOS", 0, r#"{"version": "12.6\u202e1"}"#).unwrap();
+    // A version holding a bidi override is refused by the record's checks (it would otherwise
+    // reach exported files as it is), and the refusal shows nothing a terminal acts on.
+    let bidi = judge("VOS", 0, r#"{"version": "12.6\u202e1"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(bidi.contains("gave no valid version report"), "{bidi}");
     assert!(!bidi.contains('\u{202e}'), "{bidi:?}");
 }
 
