@@ -1837,10 +1837,46 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('icm-services', 'icm-services', [CompletionResultType]::ParameterValue, '(Cloud Connect) The ICM services of the inventory''s ICM hosts: start')
             [CompletionResult]::new('inventory', 'inventory', [CompletionResultType]::ParameterValue, 'The deployment inventory (inventory.conf): validate, show, export, import, history')
             [CompletionResult]::new('onboard', 'onboard', [CompletionResultType]::ParameterValue, 'Enrol this VOS cluster with Cloud Connect: trigger (initiate, restart), update, remove')
             [CompletionResult]::new('switch-version', 'switch-version', [CompletionResultType]::ParameterValue, 'Switch this VOS node to its inactive version (the active one becomes inactive)')
-            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Install a patch or an upgrade on this VOS node, or remove its newest patch')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'This node''s upgrade status; on VOS also install a patch or an upgrade, remove a patch')
+            break
+        }
+        'ccadmin;utils;system;icm-services' {
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start the ICM services of the inventory''s ICM hosts')
+            break
+        }
+        'ccadmin;utils;system;icm-services;start' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only this host (repeat for more)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only the hosts of this product, cluster or pair (as the inventory names them)')
+            [CompletionResult]::new('--side', '--side', [CompletionResultType]::ParameterName, 'Only the hosts of this side')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Only the hosts of this platform')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory holding this node''s state [default: $XDG_DATA_HOME/ccadmin]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results')
+            [CompletionResult]::new('--secret-store', '--secret-store', [CompletionResultType]::ParameterName, 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every host of the inventory the operation applies to')
+            [CompletionResult]::new('--peer-down', '--peer-down', [CompletionResultType]::ParameterName, 'Run although the other Cloud Connect node cannot be asked whether it runs an orchestration (you know it is down); the run records it')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to every confirmation')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors, no status lines')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'ccadmin;utils;system;inventory' {
@@ -2121,7 +2157,7 @@ Register-ArgumentCompleter -Native -CommandName 'ccadmin' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('initiate', 'initiate', [CompletionResultType]::ParameterValue, 'Install a patch or an upgrade on this VOS node from a local file')
             [CompletionResult]::new('rollback-patch', 'rollback-patch', [CompletionResultType]::ParameterValue, 'Remove the newest patch of the active version of this VOS node')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show whether an upgrade or patch install runs on this VOS node now')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show this node''s upgrade: on VOS whether an install runs now, on Cloud Connect its own upgrade from the hub')
             break
         }
         'ccadmin;utils;system;upgrade;initiate' {

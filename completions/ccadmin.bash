@@ -412,6 +412,9 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__smtp__subcmd__show,subscriptions)
                 cmd="ccadmin__subcmd__utils__subcmd__smtp__subcmd__show__subcmd__subscriptions"
                 ;;
+            ccadmin__subcmd__utils__subcmd__system,icm-services)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__icm__subcmd__services"
+                ;;
             ccadmin__subcmd__utils__subcmd__system,inventory)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__inventory"
                 ;;
@@ -423,6 +426,9 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__system,upgrade)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade"
+                ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__icm__subcmd__services,start)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__icm__subcmd__services__subcmd__start"
                 ;;
             ccadmin__subcmd__utils__subcmd__system__subcmd__inventory,export)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__inventory__subcmd__export"
@@ -4338,12 +4344,80 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__system)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help inventory onboard switch-version upgrade"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help icm-services inventory onboard switch-version upgrade"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__icm__subcmd__services)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help start"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__icm__subcmd__services__subcmd__start)
+            opts="-y -q -v -h --node --group --side --platform --all --peer-down --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -509,10 +509,11 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_s
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -s q -l quiet -d 'Print only results and errors, no status lines'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "icm-services" -d '(Cloud Connect) The ICM services of the inventory\'s ICM hosts: start'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "inventory" -d 'The deployment inventory (inventory.conf): validate, show, export, import, history'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "onboard" -d 'Enrol this VOS cluster with Cloud Connect: trigger (initiate, restart), update, remove'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "switch-version" -d 'Switch this VOS node to its inactive version (the active one becomes inactive)'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "upgrade" -d 'Install a patch or an upgrade on this VOS node, or remove its newest patch'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "upgrade" -d 'This node\'s upgrade status; on VOS also install a patch or an upgrade, remove a patch'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from upgrade-manager" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from upgrade-manager" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"

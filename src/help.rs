@@ -168,6 +168,7 @@ pub const JSON_COMMANDS: &[&str] = &[
     "utils show orchestration max-parallel-tasks",
     "utils show software-download",
     "utils smtp show subscriptions",
+    "utils system icm-services start",
     "utils system inventory history",
     "utils system inventory import",
     "utils system inventory show",
@@ -195,6 +196,7 @@ pub const CONFIRMING_COMMANDS: &[&str] = &[
     "utils secret-store migrate",
     "utils smtp remove-config",
     "utils smtp test-connection",
+    "utils system icm-services start",
     "utils system inventory export",
     "utils system inventory import",
     "utils system inventory remove-cluster",
@@ -390,6 +392,7 @@ impl Needs {
 /// stays with the command.
 pub const MENU_ROLES: &[(&[&str], Needs)] = &[
     (&["utils", "image-repository"], Needs::CloudConnect),
+    (&["utils", "system", "icm-services"], Needs::CloudConnect),
     (&["utils", "system", "inventory"], Needs::CloudConnect),
     (&["utils", "deployment"], Needs::CloudConnect),
     (&["utils", "controlnode"], Needs::CloudConnect),
@@ -412,7 +415,13 @@ pub const MENU_ROLES: &[(&[&str], Needs)] = &[
     (&["show", "smtp-use-auth"], Needs::CloudConnect),
     (&["show", "smtp-user"], Needs::CloudConnect),
     (&["utils", "system", "onboard"], Needs::VosPublisher),
-    (&["utils", "system", "upgrade"], Needs::VosNode),
+    // `status` runs on both roles (a VOS node's installs; a Cloud Connect node's own upgrade
+    // from the hub); the menu's other commands on a VOS node only.
+    (&["utils", "system", "upgrade", "initiate"], Needs::VosNode),
+    (
+        &["utils", "system", "upgrade", "rollback-patch"],
+        Needs::VosNode,
+    ),
     (&["utils", "system", "switch-version"], Needs::VosNode),
     (&["show", "version"], Needs::VosNode),
     (&["utils", "node", "cluster"], Needs::VosPublisher),

@@ -14,6 +14,7 @@ pub mod cluster;
 pub mod cluster_run;
 pub mod compatibility;
 pub mod connectivity;
+pub mod icm_services;
 pub mod image_repository;
 pub mod inventory;
 pub mod lease;
@@ -35,6 +36,7 @@ pub mod software;
 pub mod software_download;
 pub mod sql;
 pub mod tls;
+pub mod upgrade_status;
 pub mod upgrade_window;
 pub mod users;
 

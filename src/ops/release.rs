@@ -78,13 +78,15 @@ pub struct Staged {
     pub dir: PathBuf,
 }
 
-/// Download, verify and unpack an offered release. `Err`: why it was refused (reported to the
-/// hub); an unsigned or tampered archive is deleted.
+/// Download, verify and unpack an offered release, saying through `on` how far the download
+/// is (about once a second) and when it is verified. `Err`: why it was refused (reported to
+/// the hub); an unsigned or tampered archive is deleted.
 pub fn prepare(
     node: &mut Node,
     client: &crate::clients::hub::HubClient,
     root: &Path,
     offer: &Offer,
+    on: &(dyn Fn(super::upgrade_status::Event) + Sync),
 ) -> OpResult<Staged> {
     let Offer::Install {
         version,
@@ -115,7 +117,10 @@ pub fn prepare(
         ));
     }
     let archive = incoming.join(format!("ccadmin-{version}.tar.gz"));
-    client.download(version, *size, &archive)?;
+    super::upgrade_status::watch_download(&archive, *size, on, || {
+        client.download(version, *size, &archive)
+    })?;
+    on(super::upgrade_status::Event::Verifying);
     let data = crate::state::read_bounded(&archive, MAX_ARCHIVE).map_err(io(&archive))?;
     let refuse = |why: String| {
         let _ = std::fs::remove_file(&archive);

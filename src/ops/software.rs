@@ -29,7 +29,9 @@ pub enum RecordError {
     TooLarge,
     #[error("{0}")]
     Json(serde_json::Error),
-    #[error("{0} is empty, longer than 128, or holds control or bidirectional characters")]
+    #[error(
+        "{0} is empty, longer than 128, or holds control characters or bidirectional overrides"
+    )]
     Field(&'static str),
     #[error("more than 1024 patches")]
     TooManyPatches,

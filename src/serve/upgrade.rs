@@ -37,6 +37,7 @@ use std::time::{Duration, Instant};
 use super::Service;
 use crate::clients::hub::Offer;
 use crate::ops::release::{self, Staged};
+use crate::ops::upgrade_status::{Event, Recorder, Step};
 use crate::ops::{cloudconnect, OpError};
 
 /// How long a new release has to answer its health check.
@@ -108,6 +109,12 @@ pub fn poll_hub(svc: &Service, interval: Duration) {
                         staged.version,
                         ready.child.id()
                     ));
+                    note(
+                        svc,
+                        Step::Switching,
+                        &staged.version,
+                        Some(&format!("healthy beside {}; switching to it", svc.version)),
+                    );
                     report(svc, &staged.version, true, "");
                     *svc.upgrade.lock().unwrap_or_else(|p| p.into_inner()) = Some(ready);
                     svc.stop.notify_one();
@@ -179,6 +186,7 @@ fn poll_once(svc: &Service) -> Result<Option<Staged>, OpError> {
         }
         Offer::Install { version, .. } => {
             cloudconnect::record_poll(&mut node, &format!("installing {version}"))?;
+            note(svc, Step::Offered, version, None);
             let Some(root) = svc.release_root.as_deref() else {
                 let why = "this node does not run from a release directory (ccadmin serve --release-root)";
                 fail(svc, version, why);
@@ -187,9 +195,29 @@ fn poll_once(svc: &Service) -> Result<Option<Staged>, OpError> {
             svc.log(&format!(
                 "the hub offers {version}: downloading and verifying it"
             ));
-            match release::prepare(&mut node, &client, root, &offer) {
+            let rec = recorder(svc);
+            let on = |e: Event| {
+                let done = match e {
+                    Event::Downloading(p) => rec.progress(version, p),
+                    Event::Verifying => rec.step(Step::Verifying, version, None),
+                };
+                if let Err(e) = done {
+                    svc.log(&format!("cannot record the upgrade's progress: {e}"));
+                }
+            };
+            match release::prepare(&mut node, &client, root, &offer, &on) {
                 Ok(staged) => return Ok(Some(staged)),
-                Err(e) if e.kind == crate::ops::Kind::Unreachable => return Err(e),
+                Err(e) if e.kind == crate::ops::Kind::Unreachable => {
+                    note(
+                        svc,
+                        Step::Offered,
+                        version,
+                        Some(&format!(
+                            "the download was interrupted ({e}); it resumes at the next poll"
+                        )),
+                    );
+                    return Err(e);
+                }
                 Err(e) => fail(svc, version, &e.to_string()),
             }
         }
@@ -257,21 +285,35 @@ pub fn switch_failed(svc: &Service, version: &str, why: &str) {
         "cannot switch to {version}: {why}; serving {} again",
         svc.version
     ));
-    report(
-        svc,
-        version,
-        false,
-        &format!(
-            "healthy, but the switch failed: {why}; kept {}",
-            svc.version
-        ),
+    let detail = format!(
+        "healthy, but the switch failed: {why}; kept {}",
+        svc.version
     );
+    note(svc, Step::SwitchedBack, version, Some(&detail));
+    report(svc, version, false, &detail);
 }
 
-/// An offered release that is not installed: logged and reported.
+/// An offered release that is not installed: logged, recorded and reported.
 fn fail(svc: &Service, version: &str, why: &str) {
     svc.log(&format!("release {version} not installed: {why}"));
+    note(svc, Step::Failed, version, Some(why));
     report(svc, version, false, why);
+}
+
+/// What records this service's upgrade steps (`utils system upgrade status` reads them).
+fn recorder(svc: &Service) -> Recorder {
+    Recorder::new(&svc.root, &svc.version)
+}
+
+/// Record a step of this node's upgrade; a record that cannot be written is logged, and the
+/// upgrade goes on.
+fn note(svc: &Service, step: Step, version: &str, detail: Option<&str>) {
+    if let Err(e) = recorder(svc).step(step, version, detail) {
+        svc.log(&format!(
+            "cannot record the upgrade's step ({}): {e}",
+            step.name()
+        ));
+    }
 }
 
 /// A release that proved healthy beside this process, ready to be switched to.
@@ -350,6 +392,15 @@ fn trial(svc: &Service, staged: &Staged) -> Option<Ready> {
             return None;
         }
     };
+    note(
+        svc,
+        Step::Switching,
+        &staged.version,
+        Some(&format!(
+            "started beside {}; its health is checked",
+            svc.version
+        )),
+    );
     let cert = svc.cert_pem.clone();
     let bin = staged.dir.join("bin").join("ccadmin");
     let dir = staged.dir.clone();
@@ -395,6 +446,14 @@ fn trial(svc: &Service, staged: &Staged) -> Option<Ready> {
                 "the trial of {} was stopped ({why}); it stays staged",
                 staged.version
             ));
+            note(
+                svc,
+                Step::Offered,
+                &staged.version,
+                Some(&format!(
+                    "its trial was stopped ({why}); it stays staged for the next poll"
+                )),
+            );
             None
         }
         Err(_) => {
@@ -411,18 +470,17 @@ fn unhealthy(svc: &Service, staged: &Staged, why: &str) {
         "{} failed its health check, kept {}: {why}",
         staged.version, svc.version
     ));
-    report(
-        svc,
-        &staged.version,
-        false,
-        &format!("health check failed, kept {}: {why}", svc.version),
-    );
+    let detail = format!("health check failed, kept {}: {why}", svc.version);
+    note(svc, Step::SwitchedBack, &staged.version, Some(&detail));
+    // Removed before the hub is told: once the hub has the report, the node holds no trace of
+    // the release (what an operator reading the hub, or a test, may then rely on).
     if let Err(e) = std::fs::remove_dir_all(&staged.dir) {
         svc.log(&format!(
             "cannot remove {}: {e}",
             crate::text::terminal_safe(&staged.dir.display().to_string())
         ));
     }
+    report(svc, &staged.version, false, &detail);
 }
 
 /// A release's program that could not be started for its trial.
@@ -589,6 +647,9 @@ pub fn become_release(svc: &Service, listener: &TcpListener, ready: &Ready) -> S
         Err(e) => return format!("cannot switch to it: {e}"),
     };
     release::prune(root, &ready.staged.dir, previous.as_deref());
+    // Recorded before the exec (the same process runs on as the release); an exec that fails
+    // records the switch back (`switch_failed`).
+    note(svc, Step::Healthy, &ready.staged.version, None);
     let fd = listener.as_raw_fd();
     // The socket passes to the release (no close-on-exec), at the number it is told.
     let _ = nix::fcntl::fcntl(

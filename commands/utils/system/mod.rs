@@ -5,6 +5,7 @@ use clap::Subcommand;
 use crate::context::Ctx;
 use crate::errors::CmdResult;
 
+pub mod icm_services;
 pub mod inventory;
 pub mod onboard;
 pub mod switch_version;
@@ -12,6 +13,9 @@ pub mod upgrade;
 
 #[derive(Debug, Subcommand)]
 pub enum SystemCommands {
+    /// (Cloud Connect) The ICM services of the inventory's ICM hosts: start
+    #[command(subcommand)]
+    IcmServices(icm_services::IcmServicesCommands),
     /// The deployment inventory (inventory.conf): validate, show, export, import, history
     #[command(subcommand)]
     Inventory(inventory::InventoryCommands),
@@ -19,7 +23,7 @@ pub enum SystemCommands {
     #[command(subcommand)]
     Onboard(onboard::OnboardCommands),
     SwitchVersion(switch_version::UtilsSystemSwitchVersionArgs),
-    /// Install a patch or an upgrade on this VOS node, or remove its newest patch
+    /// This node's upgrade status; on VOS also install a patch or an upgrade, remove a patch
     #[command(subcommand)]
     Upgrade(upgrade::UpgradeCommands),
 }
@@ -27,6 +31,7 @@ pub enum SystemCommands {
 impl SystemCommands {
     pub fn changes_state(&self) -> bool {
         match self {
+            SystemCommands::IcmServices(_) => true,
             SystemCommands::Inventory(c) => c.changes_state(),
             SystemCommands::Onboard(c) => !matches!(c, onboard::OnboardCommands::Status(_)),
             SystemCommands::SwitchVersion(_) | SystemCommands::Upgrade(_) => true,
@@ -36,6 +41,7 @@ impl SystemCommands {
 
 pub fn run(ctx: &mut Ctx, cmd: SystemCommands) -> CmdResult {
     match cmd {
+        SystemCommands::IcmServices(c) => icm_services::run(ctx, c),
         SystemCommands::Inventory(c) => inventory::run(ctx, c),
         SystemCommands::Onboard(c) => onboard::run(ctx, c),
         SystemCommands::SwitchVersion(a) => switch_version::cmd_utils_system_switch_version(ctx, a),

@@ -1,4 +1,5 @@
-//! `utils system upgrade` menu (VOS): install what Cloud Connect transferred, remove a patch.
+//! `utils system upgrade` menu: on VOS, install what Cloud Connect transferred, remove a patch;
+//! on either role, this node's upgrade status (`status`).
 
 use clap::Subcommand;
 

@@ -1,0 +1,682 @@
+//! `utils system icm-services start` (issue 26): start the ICM services of the inventory's ICM
+//! hosts — the Windows hosts of an ICM product (Router, Logger, Rogger, PG, Distributor/AW) —
+//! as Cisco's Cloud Connect does after a patch night, and say per host whether they were
+//! started or were running already.
+//!
+//! How a host's services are read and started is not ccadmin's to guess: like the product
+//! catalogue's probes (`ops::probe`), it is data signed by the publisher, per product:
+//! `icm-services.json` anywhere under the artifacts, with `icm-services.json.minisig` by a
+//! trusted signer (`utils patch-manager signer add`):
+//!
+//! ```json
+//! {"ROUTER": {"status": "powershell … Get-Service …", "start": "powershell … Start-Service"}}
+//! ```
+//!
+//! `status` prints one line per service, `STATE NAME` (PowerShell's service status names:
+//! `Running`, `Stopped`, `StartPending` …); `start` starts the ones not running. Both run over
+//! SSH in the orchestration account's shell, through the orchestration's [`RemoteHost`] seam
+//! (read within a minute; the start within an hour, stopped on Ctrl-C). A set that is there but
+//! unsigned, signed by a stranger, changed or not valid is never used.
+//!
+//! The run keeps the orchestration's safety rules: Cloud Connect only, this node's
+//! orchestration lock and the cluster's claim (one run per deployment), recorded in the run
+//! history (both nodes) and in the orchestration audit log.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::connectivity::Target;
+use super::orchestrate::{Hosts, NodeError, RemoteHost, SshHosts};
+use super::{Kind, Node, OpError, OpResult};
+use crate::cancel::Cancel;
+use crate::inventory::model::HostRow;
+use crate::state::orchestration::{Outcome, Run, Step, StepResult};
+use crate::text::terminal_safe;
+
+/// The command, as the orchestration lock and the audit log name it.
+pub const COMMAND: &str = "utils system icm-services start";
+/// The operation as the run history names it.
+pub const OPERATION: &str = "icm-services start";
+/// The signed command set's file name (its signature: `icm-services.json.minisig`).
+pub const SET: &str = "icm-services.json";
+/// The inventory's Windows products that are ICM (a CVP server is not).
+pub const ICM_PRODUCTS: &[&str] = &["DISTRIBUTOR", "LOGGER", "PG", "ROGGER", "ROUTER"];
+
+const MAX_SET: u64 = 256 * 1024;
+const MAX_COMMAND: usize = 1024;
+/// The most a status command may print.
+pub const MAX_OUTPUT: usize = 64 * 1024;
+/// The most services a host may list.
+pub const MAX_SERVICES: usize = 512;
+/// The longest service name.
+pub const MAX_NAME: usize = 256;
+
+/// Whether an inventory host is an ICM host.
+pub fn is_icm(row: &HostRow) -> bool {
+    row.platform == "Windows"
+        && ICM_PRODUCTS
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(&row.product))
+}
+
+/// One product's commands.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Commands {
+    /// Prints `STATE NAME` per ICM service of the host.
+    pub status: String,
+    /// Starts the ICM services that are not running.
+    pub start: String,
+}
+
+/// Why a command set's text is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SetError {
+    #[error("larger than {MAX_SET} bytes")]
+    TooLarge,
+    #[error("{0}")]
+    Json(String),
+    #[error("a product name is empty, longer than 64, or holds control characters")]
+    ProductName,
+    #[error("the {what} command of {product} is empty, longer than {MAX_COMMAND}, or holds control characters")]
+    Command { product: String, what: &'static str },
+}
+
+/// Parse and check a command set.
+pub fn parse_set(data: &[u8]) -> Result<BTreeMap<String, Commands>, SetError> {
+    if data.len() as u64 > MAX_SET {
+        return Err(SetError::TooLarge);
+    }
+    let set: BTreeMap<String, Commands> = serde_json::from_slice(data)
+        .map_err(|e| SetError::Json(terminal_safe(&e.to_string()).into_owned()))?;
+    for (name, c) in &set {
+        if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
+            return Err(SetError::ProductName);
+        }
+        for (what, s) in [("status", &c.status), ("start", &c.start)] {
+            if s.trim().is_empty()
+                || s.chars().count() > MAX_COMMAND
+                || s.chars().any(char::is_control)
+            {
+                return Err(SetError::Command {
+                    product: name.clone(),
+                    what,
+                });
+            }
+        }
+    }
+    Ok(set)
+}
+
+/// The verified command set from the downloaded artifacts, or why there is none to use.
+pub fn load_set(node: &mut Node) -> OpResult<BTreeMap<String, Commands>> {
+    let dir = node.root().join("artifacts");
+    let hint = format!("download {SET} and {SET}.minisig, signed by a trusted signer (utils patch-manager signer list), with the artifacts");
+    let Some(path) = super::patches::find_files(&dir, SET)
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == SET))
+    else {
+        return Err(OpError::new(
+            Kind::NotConfigured,
+            format!("no signed ICM services command set ({SET}) was downloaded"),
+        )
+        .hint(hint));
+    };
+    let shown = terminal_safe(&path.display().to_string()).into_owned();
+    let refused = |why: String| {
+        OpError::new(
+            Kind::Untrusted,
+            format!("the ICM services command set {shown} {why}"),
+        )
+        .hint(hint.clone())
+    };
+    let data = crate::state::read_bounded(&path, MAX_SET)
+        .map_err(|e| refused(format!("cannot be read: {e}")))?;
+    let sig = crate::state::read_bounded(
+        &PathBuf::from(format!("{}.minisig", path.display())),
+        super::signing::MAX_SIGNATURE,
+    )
+    .ok()
+    .map(|b| String::from_utf8_lossy(&b).into_owned());
+    let signers = node.db()?.signers()?;
+    match super::signing::verify(&data, sig.as_deref(), &signers) {
+        super::signing::Verdict::Trusted { .. } => {}
+        super::signing::Verdict::Unsigned => {
+            return Err(refused(format!(
+                "has no signature ({SET}.minisig beside it)"
+            )))
+        }
+        super::signing::Verdict::UnknownKey { key_id } => {
+            return Err(refused(format!(
+                "is signed by a key this cluster does not trust ({})",
+                terminal_safe(&key_id)
+            )))
+        }
+        super::signing::Verdict::Invalid => {
+            return Err(refused(
+                "does not match its signature (changed after signing?)".into(),
+            ))
+        }
+    }
+    parse_set(&data).map_err(|e| refused(format!("is not valid: {e}")))
+}
+
+/// The chosen ICM hosts, checked before anything is asked or touched: on a Cloud Connect node,
+/// an inventory with ICM hosts, every `--node` an ICM host of it, and at least one chosen.
+pub fn chosen(node: &mut Node, choice: &super::orchestrate::Choice) -> OpResult<Vec<HostRow>> {
+    node.require_cloud_connect(false)?;
+    let rows = super::inventory::current(node)?.rows();
+    let icm: Vec<HostRow> = rows.iter().filter(|r| is_icm(r)).cloned().collect();
+    if icm.is_empty() {
+        return Err(OpError::new(
+            Kind::NotConfigured,
+            "the inventory has no ICM host (a Windows host of ROUTER, LOGGER, ROGGER, PG or DISTRIBUTOR)",
+        )
+        .hint("see the hosts with: utils system inventory show"));
+    }
+    for name in &choice.nodes {
+        let one = super::orchestrate::Choice {
+            nodes: vec![name.clone()],
+            ..Default::default()
+        };
+        match rows.iter().find(|r| one.matches(r)) {
+            None => {
+                return Err(
+                    OpError::new(Kind::NotFound, format!("{name} is not in the inventory"))
+                        .hint("see the hosts with: utils system inventory show"),
+                )
+            }
+            Some(r) if !is_icm(r) => {
+                return Err(OpError::new(
+                    Kind::Invalid,
+                    format!(
+                        "{name} is not an ICM host (it is a {} {} host)",
+                        r.platform, r.product
+                    ),
+                )
+                .hint(
+                    "ICM hosts are the Windows hosts of ROUTER, LOGGER, ROGGER, PG and DISTRIBUTOR",
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    let mut picked: Vec<HostRow> = icm.into_iter().filter(|r| choice.matches(r)).collect();
+    // Pair by pair as the inventory lists them, side A before side B within each.
+    let groups: Vec<(String, String)> = picked
+        .iter()
+        .map(|r| (r.product.clone(), r.group.clone()))
+        .collect();
+    picked.sort_by_key(|r| {
+        let g = groups
+            .iter()
+            .position(|(p, g)| *p == r.product && *g == r.group);
+        (g, r.side.to_ascii_uppercase())
+    });
+    if picked.is_empty() {
+        return Err(
+            OpError::new(Kind::NotFound, "no ICM host matches the selection")
+                .hint("see the hosts with: utils system inventory show"),
+        );
+    }
+    Ok(picked)
+}
+
+/// A service's state as the status command prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Running,
+    /// Any other state (`Stopped`, `StartPending`, `Paused` …).
+    NotRunning,
+}
+
+const STATES: &[&str] = &[
+    "Running",
+    "Stopped",
+    "StartPending",
+    "StopPending",
+    "ContinuePending",
+    "PausePending",
+    "Paused",
+];
+
+/// Why a status command's answer is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum StatusError {
+    #[error("it printed more than {MAX_OUTPUT} bytes")]
+    TooLarge,
+    #[error("line {0} holds control characters")]
+    Control(usize),
+    #[error("line {0} is not STATE NAME (a state of {states})", states = STATES.join(", "))]
+    NotAService(usize),
+    #[error("line {0} names a service longer than {MAX_NAME} characters")]
+    NameTooLong(usize),
+    #[error("it lists more than {MAX_SERVICES} services")]
+    TooMany,
+    #[error("it lists no ICM service")]
+    Empty,
+}
+
+/// Read a status command's answer: `STATE NAME` a line (CRLF or LF, empty lines skipped).
+pub fn parse_status(out: &str) -> Result<Vec<(String, State)>, StatusError> {
+    if out.len() > MAX_OUTPUT {
+        return Err(StatusError::TooLarge);
+    }
+    let mut services = Vec::new();
+    for (i, line) in out.lines().enumerate() {
+        let n = i + 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.chars().any(char::is_control) {
+            return Err(StatusError::Control(n));
+        }
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let Some((state, name)) = line.split_once(' ') else {
+            return Err(StatusError::NotAService(n));
+        };
+        let name = name.trim();
+        let Some(state) = STATES.iter().find(|s| s.eq_ignore_ascii_case(state)) else {
+            return Err(StatusError::NotAService(n));
+        };
+        if name.is_empty() {
+            return Err(StatusError::NotAService(n));
+        }
+        if name.chars().count() > MAX_NAME {
+            return Err(StatusError::NameTooLong(n));
+        }
+        if services.len() == MAX_SERVICES {
+            return Err(StatusError::TooMany);
+        }
+        let state = if *state == "Running" {
+            State::Running
+        } else {
+            State::NotRunning
+        };
+        services.push((name.to_owned(), state));
+    }
+    if services.is_empty() {
+        return Err(StatusError::Empty);
+    }
+    Ok(services)
+}
+
+/// Why a host's services could not be started or told.
+#[derive(Debug, Error)]
+pub enum HostError {
+    #[error("{0}")]
+    Node(Box<NodeError>),
+    #[error("the signed ICM services command set has no commands for {0}")]
+    NoCommands(String),
+    #[error("its {what} command could not run: {source}")]
+    Run {
+        what: &'static str,
+        source: Box<crate::clients::ssh::SshError>,
+    },
+    #[error("its {what} command exited with {code}: {tail}")]
+    Exit {
+        what: &'static str,
+        code: i32,
+        tail: String,
+    },
+    #[error("its status command answered something that is not valid: {0}")]
+    Answer(StatusError),
+    #[error("after the start, not running: {0}")]
+    StillDown(String),
+}
+
+/// How one host ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostResult {
+    /// Some services were not running and are now.
+    Started,
+    /// Every service was running already; nothing was started.
+    Running,
+    Failed,
+}
+
+impl HostResult {
+    pub fn label(self) -> &'static str {
+        match self {
+            HostResult::Started => "Services started",
+            HostResult::Running => "Services running",
+            HostResult::Failed => "Failed",
+        }
+    }
+}
+
+/// One host's line.
+#[derive(Debug, Clone, Serialize)]
+pub struct HostOutcome {
+    pub host: String,
+    pub product: String,
+    pub group: String,
+    pub side: String,
+    pub result: HostResult,
+    /// The services this run started.
+    pub started: Vec<String>,
+    /// How many ICM services the host lists.
+    pub services: usize,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub run: i64,
+    pub hosts: Vec<HostOutcome>,
+}
+
+impl Report {
+    pub fn count(&self, r: HostResult) -> usize {
+        self.hosts.iter().filter(|h| h.result == r).count()
+    }
+    /// The run's result as the history names it.
+    pub fn overall(&self) -> &'static str {
+        let failed = self.count(HostResult::Failed);
+        match (failed, self.count(HostResult::Started)) {
+            (0, 0) => "Nothing to do",
+            (0, _) => "Success",
+            (f, _) if f == self.hosts.len() => "Failure",
+            _ => "Partial success",
+        }
+    }
+}
+
+fn tail(out: &str) -> String {
+    let safe = crate::text::one_line(out.trim()).into_owned();
+    let chars: Vec<char> = safe.chars().collect();
+    chars[chars.len().saturating_sub(200)..].iter().collect()
+}
+
+fn read_status(conn: &dyn RemoteHost, c: &Commands) -> Result<Vec<(String, State)>, HostError> {
+    let (code, out) = conn.run_read(&c.status).map_err(|source| HostError::Run {
+        what: "status",
+        source: Box::new(source),
+    })?;
+    if code != 0 {
+        return Err(HostError::Exit {
+            what: "status",
+            code,
+            tail: tail(&out),
+        });
+    }
+    parse_status(&out).map_err(HostError::Answer)
+}
+
+/// On one logged-in host: read its services; start them when some are not running, and read
+/// again. `Ok((services, started))`: how many it lists, and the ones started (none: all were
+/// running).
+pub fn on_host(
+    conn: &dyn RemoteHost,
+    cancel: &Cancel,
+    c: &Commands,
+) -> Result<(usize, Vec<String>), HostError> {
+    let before = read_status(conn, c)?;
+    let down: Vec<String> = before
+        .iter()
+        .filter(|(_, s)| *s == State::NotRunning)
+        .map(|(n, _)| n.clone())
+        .collect();
+    if down.is_empty() {
+        return Ok((before.len(), Vec::new()));
+    }
+    let (code, out) = conn
+        .run_install(&c.start, cancel)
+        .map_err(|source| HostError::Run {
+            what: "start",
+            source: Box::new(source),
+        })?;
+    if code != 0 {
+        return Err(HostError::Exit {
+            what: "start",
+            code,
+            tail: tail(&out),
+        });
+    }
+    let after = read_status(conn, c)?;
+    let still: Vec<&str> = after
+        .iter()
+        .filter(|(_, s)| *s == State::NotRunning)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if !still.is_empty() {
+        return Err(HostError::StillDown(
+            terminal_safe(&still.join(", ")).into_owned(),
+        ));
+    }
+    Ok((after.len(), down))
+}
+
+/// Start the ICM services of `hosts` (from [`chosen`]), one host after another, under the
+/// orchestration lock and the cluster's claim; the run is recorded and audited. `on_host_done`
+/// is told each host's line as it ends.
+pub fn start(
+    node: &mut Node,
+    hosts: Vec<HostRow>,
+    actor: &str,
+    peer_down: bool,
+    on_host_done: &mut dyn FnMut(&HostOutcome),
+) -> OpResult<Report> {
+    let started = crate::state::now_utc();
+    let subject = format!(
+        "ICM services of {}",
+        hosts
+            .iter()
+            .map(|h| h.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let result = run_recorded(node, hosts, actor, &subject, peer_down, on_host_done);
+    let (run, outcome, detail) = match &result {
+        Ok(r) => (Some(r.run), r.overall().to_owned(), None),
+        Err(e) => (
+            None,
+            super::logs::kind_name(e.kind),
+            Some(e.message.as_str()),
+        ),
+    };
+    // As for every run: an audit line that cannot be written never fails what was done.
+    let _ = super::logs::audit(
+        node.root(),
+        &super::logs::AuditRecord {
+            actor,
+            command: COMMAND,
+            subject: &subject,
+            started: &started,
+            run,
+            result: &outcome,
+            detail,
+        },
+    );
+    result
+}
+
+fn run_recorded(
+    node: &mut Node,
+    hosts: Vec<HostRow>,
+    actor: &str,
+    subject: &str,
+    peer_down: bool,
+    on_host_done: &mut dyn FnMut(&HostOutcome),
+) -> OpResult<Report> {
+    node.require_cloud_connect(false)?;
+    let set = load_set(node)?;
+    let me = node.identity()?.hostname;
+    let mut record = Run {
+        uid: super::cluster_run::new_uid(),
+        node: me.clone(),
+        operation: OPERATION.into(),
+        subject: subject.to_owned(),
+        actor: actor.into(),
+        started_at: crate::state::now_utc(),
+        ..Run::default()
+    };
+    let held = super::cluster_run::claim(node, COMMAND, &record, peer_down)?;
+    record.note = held.note.clone().unwrap_or_default();
+    let id = node.db()?.start_run(&record)?;
+    let share = |node: &mut Node| {
+        if let Ok(Some(r)) = node.db().and_then(|db| Ok(db.run_by_uid(&record.uid)?)) {
+            held.share(&r);
+        }
+    };
+    share(node);
+    // The run ends recorded whatever happens (Ctrl-C, a full disk): running the command again
+    // is its resume, hosts whose services run being left alone.
+    match each_host(node, id, hosts, &set, &share, on_host_done) {
+        Ok(hosts) => {
+            let report = Report { run: id, hosts };
+            node.db()?.finish_run(id, report.overall())?;
+            share(node);
+            Ok(report)
+        }
+        Err(e) => {
+            let _ = node.db().and_then(|db| Ok(db.finish_run(id, "Failure")?));
+            share(node);
+            Err(e)
+        }
+    }
+}
+
+/// Each host in turn, its step recorded and shared as it ends.
+fn each_host(
+    node: &mut Node,
+    id: i64,
+    hosts: Vec<HostRow>,
+    set: &BTreeMap<String, Commands>,
+    share: &dyn Fn(&mut Node),
+    on_host_done: &mut dyn FnMut(&HostOutcome),
+) -> OpResult<Vec<HostOutcome>> {
+    let (targets, access) = super::connectivity::access(node, hosts)?;
+    let cancel = node.cancel.clone();
+    let ssh = SshHosts {
+        access: &access,
+        cancel: &cancel,
+    };
+    let mut out = Vec::new();
+    for t in &targets {
+        cancel.check()?;
+        let began = std::time::Instant::now();
+        let r = one(&ssh, &cancel, set, t);
+        let outcome = HostOutcome {
+            host: t.row.name.clone(),
+            product: t.row.product.clone(),
+            group: t.row.group.clone(),
+            side: t.row.side.clone(),
+            result: match &r {
+                Ok((_, s)) if s.is_empty() => HostResult::Running,
+                Ok(_) => HostResult::Started,
+                Err(_) => HostResult::Failed,
+            },
+            services: r.as_ref().map(|(n, _)| *n).unwrap_or(0),
+            started: r.as_ref().map(|(_, s)| s.clone()).unwrap_or_default(),
+            error: r.as_ref().err().map(|e| e.to_string()),
+        };
+        let (result, detail) = match outcome.result {
+            HostResult::Started => (
+                Outcome::Done,
+                format!("started {}", outcome.started.join(", ")),
+            ),
+            HostResult::Running => (Outcome::AlreadyDone, "all running".to_owned()),
+            HostResult::Failed => (Outcome::Failed, outcome.error.clone().unwrap_or_default()),
+        };
+        node.db()?.record_step(
+            id,
+            &Step {
+                host: t.row.name.clone(),
+                side: t.row.side.clone(),
+                result: StepResult::Ended(result),
+                detail: crate::text::one_line(&detail).chars().take(4000).collect(),
+                seconds: began.elapsed().as_secs_f64(),
+                ..Step::default()
+            },
+        )?;
+        share(node);
+        on_host_done(&outcome);
+        out.push(outcome);
+    }
+    Ok(out)
+}
+
+fn one(
+    hosts: &dyn Hosts,
+    cancel: &Cancel,
+    set: &BTreeMap<String, Commands>,
+    t: &Target,
+) -> Result<(usize, Vec<String>), HostError> {
+    let Some((_, c)) = set
+        .iter()
+        .find(|(p, _)| p.eq_ignore_ascii_case(&t.row.product))
+    else {
+        return Err(HostError::NoCommands(t.row.product.clone()));
+    };
+    let conn = hosts.connect(t).map_err(|e| HostError::Node(Box::new(e)))?;
+    on_host(conn.as_ref(), cancel, c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_answer_is_read_line_by_line() {
+        let s = parse_status("Running cisco icm cc RouterA\r\n\r\nStopped cisco icm cc LoggerA\n")
+            .unwrap();
+        assert_eq!(
+            s,
+            vec![
+                ("cisco icm cc RouterA".to_owned(), State::Running),
+                ("cisco icm cc LoggerA".to_owned(), State::NotRunning)
+            ]
+        );
+        assert_eq!(parse_status("\r\n"), Err(StatusError::Empty));
+        assert_eq!(
+            parse_status("Running a\nGone b\n"),
+            Err(StatusError::NotAService(2))
+        );
+        assert_eq!(
+            parse_status("Running a\x1b[2J\n"),
+            Err(StatusError::Control(1))
+        );
+        assert_eq!(parse_status("Running\n"), Err(StatusError::NotAService(1)));
+    }
+
+    #[test]
+    fn a_command_set_is_checked() {
+        let ok = parse_set(br#"{"PG": {"status": "sh s", "start": "sh t"}}"#).unwrap();
+        assert_eq!(ok["PG"].start, "sh t");
+        assert!(matches!(
+            parse_set(br#"{"PG": {"status": "sh s", "start": "sh t", "stop": "x"}}"#),
+            Err(SetError::Json(_))
+        ));
+        assert_eq!(
+            parse_set(br#"{"PG": {"status": "sh s", "start": "a\u001bb"}}"#),
+            Err(SetError::Command {
+                product: "PG".into(),
+                what: "start"
+            })
+        );
+    }
+
+    #[test]
+    fn icm_hosts_are_the_windows_hosts_of_icm_products() {
+        let row = |platform: &'static str, product: &str| HostRow {
+            platform,
+            product: product.into(),
+            group: "g".into(),
+            name: "h".into(),
+            side: "A".into(),
+            detail: String::new(),
+        };
+        assert!(is_icm(&row("Windows", "PG")));
+        assert!(is_icm(&row("Windows", "rogger")));
+        assert!(!is_icm(&row("Windows", "CVPSERVER")));
+        assert!(!is_icm(&row("VOS", "Finesse")));
+    }
+}
