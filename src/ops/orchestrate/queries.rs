@@ -22,7 +22,14 @@ fn own_state(node: &mut Node, run: &Run) -> OpResult<RunState> {
         return Ok(RunState::Finished);
     }
     let path = node.db()?.path().to_path_buf();
-    let command = Operation::from_label(&run.operation).map(Operation::command);
+    // The lock holder's command for the recorded operation: one of the five, or a run of
+    // `utils system icm-services start`, which records its runs in the same history.
+    let command = Operation::from_label(&run.operation)
+        .map(Operation::command)
+        .or_else(|| {
+            (run.operation == crate::ops::icm_services::OPERATION)
+                .then_some(crate::ops::icm_services::COMMAND)
+        });
     Ok(match crate::state::lock::live_holder(&path)? {
         Some(o) if Some(o.command.as_str()) == command => RunState::Running,
         _ => RunState::Interrupted,
