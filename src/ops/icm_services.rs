@@ -327,6 +327,10 @@ pub enum HostError {
     Answer(StatusError),
     #[error("after the start, not running: {0}")]
     StillDown(String),
+    #[error("it is leased by the {0}: a change may still be in progress there; its services were not touched")]
+    Leased(String),
+    #[error("interrupted before its services were started")]
+    Interrupted,
 }
 
 /// How one host ended.
@@ -427,6 +431,10 @@ pub fn on_host(
     if down.is_empty() {
         return Ok((before.len(), Vec::new()));
     }
+    // Ctrl-C while the status was read: the start is not sent.
+    if cancel.is_cancelled() {
+        return Err(HostError::Interrupted);
+    }
     let (code, out) = conn
         .run_install(&c.start, cancel)
         .map_err(|source| HostError::Run {
@@ -441,11 +449,24 @@ pub fn on_host(
         });
     }
     let after = read_status(conn, c)?;
-    let still: Vec<&str> = after
+    // Every service that was down must now be listed as running (one missing from the new
+    // listing did not start), and no other service may have stopped.
+    let running = |name: &str| {
+        after
+            .iter()
+            .any(|(n, s)| n.as_str() == name && *s != State::NotRunning)
+    };
+    let mut still: Vec<&str> = after
         .iter()
         .filter(|(_, s)| *s == State::NotRunning)
         .map(|(n, _)| n.as_str())
         .collect();
+    let missing: Vec<&str> = down
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !running(n) && !still.contains(n))
+        .collect();
+    still.extend(missing);
     if !still.is_empty() {
         return Err(HostError::StillDown(
             terminal_safe(&still.join(", ")).into_owned(),
@@ -465,14 +486,11 @@ pub fn start(
     on_host_done: &mut dyn FnMut(&HostOutcome),
 ) -> OpResult<Report> {
     let started = crate::state::now_utc();
-    let subject = format!(
-        "ICM services of {}",
-        hosts
-            .iter()
-            .map(|h| h.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    // Short whatever the number of hosts: the other node's check of a shared run bounds it.
+    let subject = match hosts.as_slice() {
+        [one] => format!("ICM services of {}", one.name),
+        many => format!("ICM services of {} hosts", many.len()),
+    };
     let result = run_recorded(node, hosts, actor, &subject, peer_down, on_host_done);
     let (run, outcome, detail) = match &result {
         Ok(r) => (Some(r.run), r.overall().to_owned(), None),
@@ -498,6 +516,33 @@ pub fn start(
     result
 }
 
+/// Services are never started beside a patch or upgrade run that has not ended: its installer
+/// may still run on a node (a run stopped by Ctrl-C or `kill -9` is left unfinished until the
+/// same command resumes it). A live run is refused by the claim; this refuses an interrupted
+/// one, from the history both nodes share.
+fn refuse_beside_an_unfinished_run(node: &mut Node) -> OpResult {
+    let unfinished = node
+        .db()?
+        .runs(50)?
+        .into_iter()
+        .find(|r| super::orchestrate::Operation::from_label(&r.operation).is_some())
+        .filter(|r| r.finished_at.is_none());
+    match unfinished {
+        None => Ok(()),
+        Some(r) => Err(OpError::new(
+            Kind::Busy,
+            format!(
+                "the {} run of {} started at {} on {} has not ended: its installer may still run on a node",
+                r.operation,
+                crate::text::one_line(&r.subject),
+                r.started_at,
+                crate::text::one_line(&r.node)
+            ),
+        )
+        .hint("finish it first: run the same command again (utils deployment show in-progress shows it)")),
+    }
+}
+
 fn run_recorded(
     node: &mut Node,
     hosts: Vec<HostRow>,
@@ -508,6 +553,7 @@ fn run_recorded(
 ) -> OpResult<Report> {
     node.require_cloud_connect(false)?;
     let set = load_set(node)?;
+    refuse_beside_an_unfinished_run(node)?;
     let me = node.identity()?.hostname;
     let mut record = Run {
         uid: super::cluster_run::new_uid(),
@@ -592,7 +638,7 @@ fn each_host(
                 host: t.row.name.clone(),
                 side: t.row.side.clone(),
                 result: StepResult::Ended(result),
-                detail: crate::text::one_line(&detail).chars().take(4000).collect(),
+                detail: within_bytes(&crate::text::one_line(&detail), 4000),
                 seconds: began.elapsed().as_secs_f64(),
                 ..Step::default()
             },
@@ -617,7 +663,36 @@ fn one(
         return Err(HostError::NoCommands(t.row.product.clone()));
     };
     let conn = hosts.connect(t).map_err(|e| HostError::Node(Box::new(e)))?;
+    // A host under a run's lease is in the middle of a change (or was left in it): its
+    // services are not touched.
+    match super::lease::read(conn.as_ref(), cancel) {
+        Ok(None) => {}
+        Ok(Some(l)) => {
+            return Err(HostError::Leased(format!(
+                "{} run {} on {}",
+                crate::text::one_line(&l.operation),
+                crate::text::one_line(&l.run),
+                crate::text::one_line(&l.node)
+            )))
+        }
+        Err(e) => {
+            return Err(HostError::Leased(format!(
+                "a lease that cannot be read ({e})"
+            )))
+        }
+    }
+    cancel.check().map_err(|_| HostError::Interrupted)?;
     on_host(conn.as_ref(), cancel, c)
+}
+
+/// `text` cut to at most `max` bytes on a character boundary (the other node's check of a
+/// shared step counts bytes).
+fn within_bytes(text: &str, max: usize) -> String {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
 }
 
 #[cfg(test)]

@@ -349,13 +349,20 @@ mod tests {
         let out = watch_download(&file, 100, &on, || {
             // The first sample (nothing yet), then the file grows; until the sampler saw it
             // (it samples once a second).
-            while !saw(0) {
-                std::thread::sleep(Duration::from_millis(10));
-            }
+            // Bounded: a sampler that never samples fails the test rather than hanging it.
+            let until = std::time::Instant::now() + Duration::from_secs(30);
+            let wait = |bytes: u64| {
+                while !saw(bytes) {
+                    assert!(
+                        std::time::Instant::now() < until,
+                        "the sampler never reported {bytes} bytes"
+                    );
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            };
+            wait(0);
             std::fs::write(&file, [0u8; 60]).unwrap();
-            while !saw(60) {
-                std::thread::sleep(Duration::from_millis(10));
-            }
+            wait(60);
             "done"
         });
         assert_eq!(out, "done");

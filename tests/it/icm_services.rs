@@ -287,8 +287,95 @@ fn icm_services_refuse_what_is_not_an_icm_host_and_say_why_a_host_failed() {
         "{v}"
     );
 
-    // A start command that leaves a service down: the host fails naming it.
+    // A host under another run's lease is in the middle of a change: not touched.
     lab.win[1].sshd.restart();
+    fixture(&lab.win[1], true);
+    let lease = lab.win[1].home.path().join(".ccadmin-lease.json");
+    std::fs::write(
+        &lease,
+        r#"{"run": "r-77", "node": "cc-other", "host": "x", "group": "PG", "operation": "patch install", "since": "2026-12-05 01:00:00"}"#,
+    )
+    .unwrap();
+    let before = starts(&lab.win[1]);
+    let r = start(&lab, &["--node", &b, "--yes"], "");
+    assert_eq!(
+        r.code, 1,
+        "{}
+{}",
+        r.stdout, r.stderr
+    );
+    assert!(
+        r.stdout.contains(&format!(
+            "{b}: Failed: it is leased by the patch install run r-77 on cc-other"
+        )),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        starts(&lab.win[1]),
+        before,
+        "nothing was started under a lease"
+    );
+    std::fs::remove_file(&lease).unwrap();
+
+    // A start that makes a service vanish from the listing did not start it.
+    std::fs::write(
+        lab.win[1].home.path().join("icm-start.sh"),
+        "printf 'Running cisco icm cc1 RouterA\r\n' > icm-services.state\n",
+    )
+    .unwrap();
+    let r = start(&lab, &["--node", &b, "--yes"], "");
+    assert_eq!(
+        r.code, 1,
+        "{}
+{}",
+        r.stdout, r.stderr
+    );
+    assert!(
+        r.stdout.contains(&format!(
+            "{b}: Failed: after the start, not running: cisco icm cc1 PG1A"
+        )),
+        "{}",
+        r.stdout
+    );
+    fixture(&lab.win[1], true);
+
+    // Beside a patch run that has not ended (stopped by kill -9, say), nothing is started:
+    // its installer may still run; the refusal says which run and what to do.
+    {
+        let db = rusqlite::Connection::open(lab.cc.join("ccadmin.db")).unwrap();
+        db.execute(
+            "INSERT INTO orchestration_run (operation, subject, actor, uid, node)
+             VALUES ('patch install', 'es8.sh', 'admin', 'r-unfinished', 'cc-pub')",
+            [],
+        )
+        .unwrap();
+    }
+    let before = (starts(&lab.win[0]), starts(&lab.win[1]));
+    let r = start(&lab, &["--all", "--yes"], "");
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("the patch install run of es8.sh started at"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("run the same command again"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!((starts(&lab.win[0]), starts(&lab.win[1])), before);
+    {
+        let db = rusqlite::Connection::open(lab.cc.join("ccadmin.db")).unwrap();
+        db.execute(
+            "UPDATE orchestration_run SET finished_at = strftime('%Y-%m-%d %H:%M:%S', 'now'), result = 'Failure' WHERE uid = 'r-unfinished'",
+            [],
+        )
+        .unwrap();
+    }
+
+    // A start command that leaves a service down: the host fails naming it.
     std::fs::write(lab.win[1].home.path().join("icm-start.sh"), "true\n").unwrap();
     let r = start(&lab, &["--node", &b, "--yes"], "");
     assert_eq!(r.code, 1, "{}", r.stderr);

@@ -16,6 +16,9 @@ use super::{
 use crate::ops::{Kind, Node, OpError, OpResult};
 use crate::state::orchestration::{Run, Step};
 
+/// How many of the newest runs a resume looks through for the newest orchestration run.
+const RESUME_LOOKBACK: usize = 50;
+
 /// Run the plan, and record who ran it, when and how it ended in the orchestration audit log
 /// (`logs/orchestration-audit/audit.log`, see [`crate::ops::logs::audit`]).
 pub fn run(
@@ -72,11 +75,13 @@ fn run_recorded(
     };
     // The other node's interrupted run is taken over only when that node grants it (so it
     // does not run it): never on --peer-down, where it may still run there.
+    // The newest run of an orchestration operation (a run of `icm-services start`, recorded in
+    // the same history, does not hide an interrupted patch run from its resume).
     let interrupted = node
         .db()?
-        .runs(1)?
+        .runs(RESUME_LOOKBACK)?
         .into_iter()
-        .next()
+        .find(|r| Operation::from_label(&r.operation).is_some())
         .filter(resumable)
         .filter(|r| !(r.remote && options.peer_down));
     let mut record = interrupted.clone().unwrap_or_else(|| Run {

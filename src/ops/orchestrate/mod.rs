@@ -83,7 +83,7 @@ impl Operation {
         }
     }
     /// The operation a recorded label names.
-    fn from_label(s: &str) -> Option<Operation> {
+    pub(crate) fn from_label(s: &str) -> Option<Operation> {
         Operation::ALL.into_iter().find(|o| o.label() == s)
     }
     /// The command that runs it (the owner of the orchestration lock).
