@@ -346,6 +346,9 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__patch__subcmd__manager,list)
                 cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__list"
                 ;;
+            ccadmin__subcmd__utils__subcmd__patch__subcmd__manager,ms-patches)
+                cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__ms__subcmd__patches"
+                ;;
             ccadmin__subcmd__utils__subcmd__patch__subcmd__manager,rollback)
                 cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__rollback"
                 ;;
@@ -354,6 +357,12 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__export,status)
                 cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__export__subcmd__status"
+                ;;
+            ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__ms__subcmd__patches,install)
+                cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__ms__subcmd__patches__subcmd__install"
+                ;;
+            ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__ms__subcmd__patches,rollback)
+                cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__ms__subcmd__patches__subcmd__rollback"
                 ;;
             ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer,add)
                 cmd="ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__signer__subcmd__add"
@@ -3464,7 +3473,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__patch__subcmd__manager)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help export install list rollback signer"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help export install list ms-patches rollback signer"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3638,6 +3647,120 @@ _ccadmin() {
                 return 0
             fi
             case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__ms__subcmd__patches)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help install rollback"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__ms__subcmd__patches__subcmd__install)
+            opts="-y -q -v -h --node --group --side --platform --all --peer-down --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__ms__subcmd__patches__subcmd__rollback)
+            opts="-y -q -v -h --node --group --side --platform --all --kb --peer-down --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kb)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

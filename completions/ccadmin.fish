@@ -451,6 +451,7 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_s
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from patch-manager" -f -a "export" -d 'Write the deployment\'s patch levels to an SFTP server'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from patch-manager" -f -a "install" -d 'Install a verified patch on the chosen nodes it applies to, one node of a cluster or pair at a time'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from patch-manager" -f -a "list" -d 'List the downloaded patches: what each is, whether its signature and file check out, and the hosts of its product'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from patch-manager" -f -a "ms-patches" -d 'Microsoft updates of the Windows nodes: install the pending ones, or remove one'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from patch-manager" -f -a "rollback" -d 'Remove the newest patch of each chosen node, one node of a cluster or pair at a time'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from patch-manager" -f -a "signer" -d 'The publishers whose signatures on patches this cluster trusts'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from secret-store" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F

@@ -23,7 +23,6 @@
 //! history (both nodes) and in the orchestration audit log.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -45,8 +44,6 @@ pub const SET: &str = "icm-services.json";
 /// The inventory's Windows products that are ICM (a CVP server is not).
 pub const ICM_PRODUCTS: &[&str] = &["DISTRIBUTOR", "LOGGER", "PG", "ROGGER", "ROUTER"];
 
-const MAX_SET: u64 = 256 * 1024;
-const MAX_COMMAND: usize = 1024;
 /// The most a status command may print.
 pub const MAX_OUTPUT: usize = 64 * 1024;
 /// The most services a host may list.
@@ -72,96 +69,23 @@ pub struct Commands {
     pub start: String,
 }
 
-/// Why a command set's text is refused.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum SetError {
-    #[error("larger than {MAX_SET} bytes")]
-    TooLarge,
-    #[error("{0}")]
-    Json(String),
-    #[error("a product name is empty, longer than 64, or holds control characters")]
-    ProductName,
-    #[error("the {what} command of {product} is empty, longer than {MAX_COMMAND}, or holds control characters")]
-    Command { product: String, what: &'static str },
+pub use super::signed_set::SetError;
+
+impl super::signed_set::CommandSet for Commands {
+    fn commands(&self) -> Vec<(&'static str, &str)> {
+        vec![("status", &self.status), ("start", &self.start)]
+    }
 }
 
 /// Parse and check a command set.
 pub fn parse_set(data: &[u8]) -> Result<BTreeMap<String, Commands>, SetError> {
-    if data.len() as u64 > MAX_SET {
-        return Err(SetError::TooLarge);
-    }
-    let set: BTreeMap<String, Commands> = serde_json::from_slice(data)
-        .map_err(|e| SetError::Json(terminal_safe(&e.to_string()).into_owned()))?;
-    for (name, c) in &set {
-        if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
-            return Err(SetError::ProductName);
-        }
-        for (what, s) in [("status", &c.status), ("start", &c.start)] {
-            if s.trim().is_empty()
-                || s.chars().count() > MAX_COMMAND
-                || s.chars().any(char::is_control)
-            {
-                return Err(SetError::Command {
-                    product: name.clone(),
-                    what,
-                });
-            }
-        }
-    }
-    Ok(set)
+    super::signed_set::parse(data)
 }
 
 /// The verified command set from the downloaded artifacts, or why there is none to use.
 pub fn load_set(node: &mut Node) -> OpResult<BTreeMap<String, Commands>> {
-    let dir = node.root().join("artifacts");
-    let hint = format!("download {SET} and {SET}.minisig, signed by a trusted signer (utils patch-manager signer list), with the artifacts");
-    let Some(path) = super::patches::find_files(&dir, SET)
-        .into_iter()
-        .find(|p| p.file_name().is_some_and(|n| n == SET))
-    else {
-        return Err(OpError::new(
-            Kind::NotConfigured,
-            format!("no signed ICM services command set ({SET}) was downloaded"),
-        )
-        .hint(hint));
-    };
-    let shown = terminal_safe(&path.display().to_string()).into_owned();
-    let refused = |why: String| {
-        OpError::new(
-            Kind::Untrusted,
-            format!("the ICM services command set {shown} {why}"),
-        )
-        .hint(hint.clone())
-    };
-    let data = crate::state::read_bounded(&path, MAX_SET)
-        .map_err(|e| refused(format!("cannot be read: {e}")))?;
-    let sig = crate::state::read_bounded(
-        &PathBuf::from(format!("{}.minisig", path.display())),
-        super::signing::MAX_SIGNATURE,
-    )
-    .ok()
-    .map(|b| String::from_utf8_lossy(&b).into_owned());
-    let signers = node.db()?.signers()?;
-    match super::signing::verify(&data, sig.as_deref(), &signers) {
-        super::signing::Verdict::Trusted { .. } => {}
-        super::signing::Verdict::Unsigned => {
-            return Err(refused(format!(
-                "has no signature ({SET}.minisig beside it)"
-            )))
-        }
-        super::signing::Verdict::UnknownKey { key_id } => {
-            return Err(refused(format!(
-                "is signed by a key this cluster does not trust ({})",
-                terminal_safe(&key_id)
-            )))
-        }
-        super::signing::Verdict::Invalid => {
-            return Err(refused(
-                "does not match its signature (changed after signing?)".into(),
-            ))
-        }
-    }
-    parse_set(&data).map_err(|e| refused(format!("is not valid: {e}")))
+    let set = super::signed_set::load(node, SET, "ICM services")?;
+    parse_set(&set.data).map_err(|e| set.refused(format!("is not valid: {e}")))
 }
 
 /// The chosen ICM hosts, checked before anything is asked or touched: on a Cloud Connect node,

@@ -28,6 +28,7 @@ mod keyring;
 mod login_shell;
 mod max_parallel_tasks;
 mod metrics;
+mod ms_patches;
 mod onboard;
 mod onboard_restart;
 mod one_shot;

@@ -1,4 +1,5 @@
-//! `utils patch-manager` menu (Cloud Connect): the downloaded patches and who may sign them.
+//! `utils patch-manager` menu (Cloud Connect): the downloaded patches and who may sign them,
+//! and the Windows nodes' Microsoft updates.
 
 use clap::Subcommand;
 
@@ -8,6 +9,7 @@ use crate::errors::CmdResult;
 pub mod export;
 pub mod install;
 pub mod list;
+pub mod ms_patches;
 pub mod rollback;
 pub mod signer;
 
@@ -18,6 +20,9 @@ pub enum PatchManagerCommands {
     Export(export::ExportCommands),
     Install(install::UtilsPatchManagerInstallArgs),
     List(list::UtilsPatchManagerListArgs),
+    /// Microsoft updates of the Windows nodes: install the pending ones, or remove one
+    #[command(subcommand)]
+    MsPatches(ms_patches::MsPatchesCommands),
     Rollback(rollback::UtilsPatchManagerRollbackArgs),
     /// The publishers whose signatures on patches this cluster trusts
     #[command(subcommand)]
@@ -28,7 +33,9 @@ impl PatchManagerCommands {
     pub fn changes_state(&self) -> bool {
         match self {
             PatchManagerCommands::List(_) | PatchManagerCommands::Export(_) => false,
-            PatchManagerCommands::Install(_) | PatchManagerCommands::Rollback(_) => true,
+            PatchManagerCommands::Install(_)
+            | PatchManagerCommands::Rollback(_)
+            | PatchManagerCommands::MsPatches(_) => true,
             PatchManagerCommands::Signer(c) => c.changes_state(),
         }
     }
@@ -39,6 +46,7 @@ pub fn run(ctx: &mut Ctx, cmd: PatchManagerCommands) -> CmdResult {
         PatchManagerCommands::Export(c) => export::run(ctx, c),
         PatchManagerCommands::List(a) => list::cmd_utils_patch_manager_list(ctx, a),
         PatchManagerCommands::Install(a) => install::cmd_utils_patch_manager_install(ctx, a),
+        PatchManagerCommands::MsPatches(c) => ms_patches::run(ctx, c),
         PatchManagerCommands::Rollback(a) => rollback::cmd_utils_patch_manager_rollback(ctx, a),
         PatchManagerCommands::Signer(c) => signer::run(ctx, c),
     }

@@ -70,6 +70,75 @@ pub trait Hosts: Sync {
     fn reachable(&self, t: &Target) -> Result<bool, NodeError>;
 }
 
+/// Why a restarting node was not seen back.
+#[derive(Debug, thiserror::Error)]
+pub enum RestartError {
+    #[error("interrupted while waiting for the restart")]
+    Interrupted,
+    #[error("the node did not go down for its restart within {0}s")]
+    NotDown(u64),
+    #[error("the node did not come back within {0}s")]
+    NotBack(u64),
+    #[error("after its restart: {0}")]
+    Reconnect(String),
+    /// Probing the host failed (its name, its address).
+    #[error("{0}")]
+    Probe(Box<NodeError>),
+}
+
+/// Wait for a node whose change restarts it: its SSH port goes quiet (within `down`), answers
+/// again (within `up`), and a login succeeds (sshd may still be starting: a few tries). `said`
+/// is told when it went down. Never returns before the node is back or known not to be: the
+/// next member of its group is not touched while this one restarts.
+pub fn await_restart<'h>(
+    hosts: &'h dyn Hosts,
+    t: &Target,
+    cancel: &Cancel,
+    down: Duration,
+    up: Duration,
+    said: &mut dyn FnMut(&str),
+) -> Result<Box<dyn RemoteHost + 'h>, RestartError> {
+    let wait = |want_up: bool, limit: Duration| -> Result<(), RestartError> {
+        let until = std::time::Instant::now() + limit;
+        while hosts
+            .reachable(t)
+            .map_err(|e| RestartError::Probe(Box::new(e)))?
+            != want_up
+        {
+            if cancel.is_cancelled() {
+                return Err(RestartError::Interrupted);
+            }
+            if std::time::Instant::now() > until {
+                // Down, or still installing: either way not free for the next member.
+                return Err(if want_up {
+                    RestartError::NotBack(limit.as_secs())
+                } else {
+                    RestartError::NotDown(limit.as_secs())
+                });
+            }
+            std::thread::sleep(PROBE_EVERY);
+        }
+        Ok(())
+    };
+    wait(false, down)?;
+    said("the node went down; waiting for it to come back");
+    wait(true, up)?;
+    let mut last = None;
+    for _ in 0..40 {
+        match hosts.connect(t) {
+            Ok(c) => return Ok(c),
+            Err(e) => last = Some(e),
+        }
+        if cancel.is_cancelled() {
+            break;
+        }
+        std::thread::sleep(PROBE_EVERY);
+    }
+    Err(RestartError::Reconnect(
+        last.map(|e| e.to_string()).unwrap_or_default(),
+    ))
+}
+
 /// Why a node's step cannot go on, said as the table shows it.
 #[derive(Debug, thiserror::Error)]
 pub enum NodeError {

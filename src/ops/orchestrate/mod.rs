@@ -42,7 +42,7 @@ mod fake;
 mod tests;
 
 pub use engine::run;
-pub use host::{Hosts, NodeError, RemoteHost, SshHosts};
+pub use host::{await_restart, Hosts, NodeError, RemoteHost, RestartError, SshHosts};
 pub use plan::{find_artifact, plan, Artifact, Choice, Plan};
 pub use queries::{
     history, in_progress, max_parallel, own_progress, progress_ha, reset_max_parallel,

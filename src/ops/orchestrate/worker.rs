@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::decide::{installed_patch, level, Decision, ROLLBACK_PENDING};
 use super::host::INSTALL_TIMEOUT;
-use super::host::{read_installed, write_record, Hosts, NodeError, RemoteHost, PROBE_EVERY};
+use super::host::{read_installed, write_record, Hosts, NodeError, RemoteHost};
 use super::{tail, unfinished, NodeResult, Operation, Options, Outcome, Plan};
 use crate::cancel::Cancel;
 use crate::clients::ssh::SshError;
@@ -552,50 +552,24 @@ impl Worker<'_> {
             host: t.row.name.clone(),
             what: "waiting for the node to restart".into(),
         });
-        let wait = |up: bool, limit: Duration| -> Result<(), Fail> {
-            let until = Instant::now() + limit;
-            while self.hosts.reachable(t)? != up {
-                if self.cancel.is_cancelled() {
-                    return Err(Fail::may_run("interrupted while waiting for the restart"));
-                }
-                if Instant::now() > until {
-                    // Down, or still installing: either way not free for the next member.
-                    return Err(Fail::may_run(format!(
-                        "the node did not {} within {}s",
-                        if up {
-                            "come back"
-                        } else {
-                            "go down for its restart"
-                        },
-                        limit.as_secs()
-                    )));
-                }
-                std::thread::sleep(PROBE_EVERY);
-            }
-            Ok(())
+        let mut went_down = |what: &str| {
+            let _ = tx.send(Msg::Waiting {
+                host: t.row.name.clone(),
+                what: what.into(),
+            });
         };
-        wait(false, DOWN_TIMEOUT)?;
-        let _ = tx.send(Msg::Waiting {
-            host: t.row.name.clone(),
-            what: "the node went down; waiting for it to come back".into(),
-        });
-        wait(true, UP_TIMEOUT)?;
-        // The port answers; sshd may still be starting: a few tries.
-        let mut last = None;
-        for _ in 0..40 {
-            match self.hosts.connect(t) {
-                Ok(c) => return Ok(c),
-                Err(e) => last = Some(e),
-            }
-            if self.cancel.is_cancelled() {
-                break;
-            }
-            std::thread::sleep(PROBE_EVERY);
-        }
-        Err(Fail::may_run(format!(
-            "after its restart: {}",
-            last.map(|e| e.to_string()).unwrap_or_default()
-        )))
+        super::host::await_restart(
+            self.hosts,
+            t,
+            self.cancel,
+            DOWN_TIMEOUT,
+            UP_TIMEOUT,
+            &mut went_down,
+        )
+        .map_err(|e| match e {
+            super::host::RestartError::Probe(e) => Fail::from(*e),
+            other => Fail::may_run(other),
+        })
     }
 
     /// The change is what was meant.

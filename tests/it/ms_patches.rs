@@ -1,0 +1,554 @@
+//! `utils patch-manager ms-patches install|rollback` on the orchestration lab: the Windows pair
+//! (PG, real sshd targets whose account runs `sh`) keep their Microsoft updates in a file of
+//! their home, `ms-kbs.state` (`Installed KBn` / `Pending KBn` a line, as the signed list
+//! command prints them on a real node); the signed command set `ms-patches.json` names fixture
+//! scripts: list prints the file, install marks every pending KB installed, remove drops the KB
+//! it is given and logs the argument it got. One-shot, batch (menu and questions answered by
+//! the next lines), the `admin:` shell, JSON, and the refusals: no set, a bad KB, a KB
+//! installed nowhere, a declined question, a VOS node, an unreachable node.
+
+use crate::orchestration::{lab, Host, Lab};
+use crate::patches::{keypair, minisign};
+use crate::util::run;
+
+const LIST: &str = "cat ms-kbs.state\n";
+const INSTALL: &str =
+    "sed -i 's/^Pending /Installed /' ms-kbs.state && echo installed >> ms-install.log\n";
+const REMOVE: &str =
+    "sed -i \"/^Installed $1[[:space:]]*\\$/d\" ms-kbs.state && echo \"$1\" >> ms-remove.log\n";
+const SET: &str = r#"{"PG": {"list": "sh ms-list.sh", "install": "sh ms-install.sh", "remove": "sh ms-remove.sh {kb}"}}"#;
+
+/// The fixture on a Windows node: its updates, `Installed KBn` / `Pending KBn` a line.
+fn fixture(h: &Host, kbs: &str) {
+    let home = h.home.path();
+    std::fs::write(home.join("ms-list.sh"), LIST).unwrap();
+    std::fs::write(home.join("ms-install.sh"), INSTALL).unwrap();
+    std::fs::write(home.join("ms-remove.sh"), REMOVE).unwrap();
+    std::fs::write(home.join("ms-kbs.state"), kbs.replace('\n', "\r\n")).unwrap();
+}
+
+fn kbs_of(h: &Host) -> String {
+    std::fs::read_to_string(h.home.path().join("ms-kbs.state"))
+        .unwrap()
+        .replace('\r', "")
+}
+
+/// What a fixture log holds (the runs of install, the arguments of remove).
+fn log(h: &Host, name: &str) -> Vec<String> {
+    std::fs::read_to_string(h.home.path().join(name))
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The command set, signed by a publisher the Cloud Connect node trusts.
+fn sign_set(lab: &Lab) -> tempfile::TempDir {
+    sign_this_set(lab, SET)
+}
+
+/// `json` as the command set, signed by a publisher the Cloud Connect node trusts.
+fn sign_this_set(lab: &Lab, json: &str) -> tempfile::TempDir {
+    let keys = tempfile::tempdir().unwrap();
+    let (public, secret) = keypair(keys.path(), "ms");
+    let r = lab.run(
+        &[
+            "utils",
+            "patch-manager",
+            "signer",
+            "add",
+            "ms-publisher",
+            public.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let dir = lab.cc.join("artifacts/ms");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ms-patches.json");
+    std::fs::write(&path, json).unwrap();
+    minisign(&[
+        "-S",
+        "-s",
+        secret.to_str().unwrap(),
+        "-m",
+        path.to_str().unwrap(),
+    ]);
+    keys
+}
+
+fn ms(lab: &Lab, leaf: &str, extra: &[&str], stdin: &str) -> crate::util::Run {
+    let mut a = vec!["utils", "patch-manager", "ms-patches", leaf];
+    a.extend_from_slice(extra);
+    lab.run(&a, stdin)
+}
+
+/// `(host, result, kbs)` of each node of the JSON.
+fn results(v: &serde_json::Value) -> Vec<(String, String, Vec<String>)> {
+    v["hosts"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{v}"))
+        .iter()
+        .map(|h| {
+            (
+                h["host"].as_str().unwrap().to_owned(),
+                h["result"].as_str().unwrap().to_owned(),
+                h["kbs"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|k| k.as_str().unwrap().to_owned())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn ms_patches_are_installed_only_where_pending_and_the_kbs_shown_in_text_json_batch_and_shell() {
+    let lab = lab();
+    let (a, b) = (lab.win[0].name(), lab.win[1].name());
+    fixture(
+        &lab.win[0],
+        "Installed KB5000001\nPending KB5031356\nPending KB5032189\n",
+    );
+    fixture(&lab.win[1], "Installed KB5000001\n");
+
+    // No signed command set: refused before anything is asked or touched.
+    let r = ms(&lab, "install", &["--all", "--yes"], "");
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("no signed Microsoft updates command set (ms-patches.json)"),
+        "{}",
+        r.stderr
+    );
+    let _keys = sign_set(&lab);
+
+    // Declined, at the first question or at the restart question: nothing changes or is
+    // recorded.
+    let before = kbs_of(&lab.win[0]);
+    for answers in ["no\n", "yes\nno\n"] {
+        let r = ms(&lab, "install", &["--all"], answers);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stderr.contains("Nothing was changed."), "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "{a} (PG, side A): 2 pending update(s): KB5031356, KB5032189"
+            )),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(kbs_of(&lab.win[0]), before);
+    }
+    assert!(log(&lab.win[0], "ms-install.log").is_empty());
+    let (_, h) = lab.json(&["utils", "deployment", "show", "history"]);
+    assert!(!h.to_string().contains("ms-patches"), "{h}");
+
+    // One-shot, text: a's pending updates are installed and named; b had none and is left out.
+    let r = ms(&lab, "install", &["--all", "--yes"], "");
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("{b}: no pending Microsoft updates; left out")),
+        "{}",
+        r.stderr
+    );
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!("{a}: Installed KB5031356, KB5032189").as_str(),
+            "Microsoft updates: 1 node(s) updated, 2 KB(s) installed, 0 failed, 1 left out without pending updates"
+        ],
+        "{}",
+        r.stdout
+    );
+    assert!(!kbs_of(&lab.win[0]).contains("Pending"));
+    assert_eq!(log(&lab.win[1], "ms-install.log").len(), 0);
+
+    // Recorded: the run history and the audit log (the run; never a declined one, nor the
+    // refusal before anything was asked).
+    let (_, h) = lab.json(&["utils", "deployment", "show", "history"]);
+    assert!(h.to_string().contains("ms-patches install"), "{h}");
+    let audit = std::fs::read_to_string(lab.cc.join("logs/orchestration-audit/audit.log"))
+        .unwrap_or_default();
+    let ours: Vec<&str> = audit
+        .lines()
+        .filter(|l| l.contains("command=\"utils patch-manager ms-patches install\""))
+        .collect();
+    assert_eq!(ours.len(), 1, "{audit}");
+    assert!(
+        ours[0].contains(&format!("subject=\"Microsoft updates on {a}\""))
+            && ours[0].contains("result=\"Success\""),
+        "{audit}"
+    );
+
+    // JSON: now b has one pending; a has none and is left out.
+    fixture(&lab.win[1], "Installed KB5000001\nPending KB5033375\n");
+    let (code, v) = lab.json(&["utils", "patch-manager", "ms-patches", "install", "--all"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        results(&v),
+        [(b.clone(), "installed".into(), vec!["KB5033375".into()])]
+    );
+    assert_eq!(v["left_out"], serde_json::json!([a.clone()]), "{v}");
+    assert_eq!(
+        (v["installed"].clone(), v["kbs"].clone()),
+        (1.into(), 1.into())
+    );
+    assert_eq!(v["result"], "Success", "{v}");
+
+    // Nothing pending anywhere: said so, nothing runs.
+    let r = ms(&lab, "install", &["--all", "--yes"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("no chosen Windows node has pending updates"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(log(&lab.win[1], "ms-install.log").len(), 1);
+
+    // A batch: the menu (4: side A) and both questions are answered by the next lines.
+    fixture(&lab.win[0], "Pending KB5034441\n");
+    fixture(&lab.win[1], "Pending KB5034441\n");
+    let r = run(
+        &lab.cc,
+        &[],
+        "utils patch-manager ms-patches install\n4\nyes\nyes\n",
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("4) All Side A Windows nodes"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains(&format!("{a}: Installed KB5034441")),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains(&b), "{}", r.stdout);
+    assert!(kbs_of(&lab.win[1]).contains("Pending KB5034441"));
+
+    // The admin: shell: a Windows node from the list (b is second), both questions.
+    let mut p = crate::shell::shell(&lab.cc, 40);
+    p.send_line("utils patch-manager ms-patches install")
+        .unwrap();
+    p.exp_string("Please select an option (1 - 5").unwrap();
+    p.send_line("1").unwrap();
+    p.exp_string("Select the Windows node").unwrap();
+    p.send_line("2").unwrap();
+    p.exp_string("Install the pending Microsoft updates on 1 Windows node(s)")
+        .unwrap();
+    p.send_line("yes").unwrap();
+    p.exp_string("restart").unwrap();
+    p.send_line("yes").unwrap();
+    p.exp_string(&format!("{b}: Installed KB5034441")).unwrap();
+    p.exp_string("admin:").unwrap();
+    p.send_line("quit").unwrap();
+    p.exp_eof().unwrap();
+    assert!(!kbs_of(&lab.win[1]).contains("Pending"));
+}
+
+#[test]
+fn ms_patches_rollback_removes_a_kb_only_where_installed_and_refuses_a_bad_or_absent_kb() {
+    let lab = lab();
+    let (a, b) = (lab.win[0].name(), lab.win[1].name());
+    fixture(&lab.win[0], "Installed KB5000001\nInstalled KB5031356\n");
+    fixture(&lab.win[1], "Installed KB5000001\nPending KB5031356\n");
+    let _keys = sign_set(&lab);
+
+    // A KB number that is not one: exit 2, as a flag (before anything) or as an answer.
+    for bad in ["KB12x", "5031356", "KB1;touch pwned", "KB0123"] {
+        let r = ms(&lab, "rollback", &["--all", "--kb", bad, "--yes"], "");
+        assert_eq!(r.code, 2, "{bad}: {}", r.stderr);
+        assert!(r.stderr.contains("is not a KB number"), "{}", r.stderr);
+    }
+    let r = ms(&lab, "rollback", &["--all", "--yes"], "KB-1\n");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("'KB-1' is not a KB number"),
+        "{}",
+        r.stderr
+    );
+
+    // A KB installed on no chosen node (pending on b counts as not installed): refused.
+    let r = ms(
+        &lab,
+        "rollback",
+        &["--all", "--kb", "KB9999999", "--yes"],
+        "",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("KB9999999 is not installed on any chosen Windows node; nothing was removed"),
+        "{}",
+        r.stderr
+    );
+    let r = ms(
+        &lab,
+        "rollback",
+        &["--node", &b, "--kb", "KB5031356", "--yes"],
+        "",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("KB5031356 is not installed on any"),
+        "{}",
+        r.stderr
+    );
+
+    // Declined: nothing changes.
+    let r = ms(&lab, "rollback", &["--all", "--kb", "KB5031356"], "no\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("Nothing was changed."), "{}", r.stderr);
+    assert!(kbs_of(&lab.win[0]).contains("Installed KB5031356"));
+    assert!(log(&lab.win[0], "ms-remove.log").is_empty());
+
+    // One-shot, the KB asked: removed from a only, the remove command given the KB.
+    let r = ms(&lab, "rollback", &["--all", "--yes"], "kb5031356\n");
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("{b}: KB5031356 is not installed; left out")),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stdout.lines().collect::<Vec<_>>(),
+        [
+            format!("{a}: Removed KB5031356").as_str(),
+            "KB5031356: removed from 1 node(s), 0 failed, 1 left out where it is not installed"
+        ]
+    );
+    assert_eq!(log(&lab.win[0], "ms-remove.log"), ["KB5031356"]);
+    assert!(log(&lab.win[1], "ms-remove.log").is_empty());
+    assert_eq!(kbs_of(&lab.win[0]), "Installed KB5000001\n");
+
+    // JSON: a KB on both nodes.
+    let (code, v) = lab.json(&[
+        "utils",
+        "patch-manager",
+        "ms-patches",
+        "rollback",
+        "--all",
+        "--kb",
+        "KB5000001",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["kb"], "KB5000001", "{v}");
+    assert_eq!(
+        results(&v),
+        [
+            (a.clone(), "removed".into(), vec!["KB5000001".into()]),
+            (b.clone(), "removed".into(), vec!["KB5000001".into()])
+        ]
+    );
+    let (_, h) = lab.json(&["utils", "deployment", "show", "history"]);
+    assert!(h.to_string().contains("ms-patches rollback"), "{h}");
+
+    // A batch: the menu (1, then a), the KB and the question answered by the next lines.
+    fixture(&lab.win[0], "Installed KB5032189\n");
+    let r = run(
+        &lab.cc,
+        &[],
+        "utils patch-manager ms-patches rollback\n1\n1\nKB5032189\nyes\n",
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&format!("{a}: Removed KB5032189")),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(kbs_of(&lab.win[0]), "");
+}
+
+#[test]
+fn ms_patches_refuse_a_vos_node_and_say_why_a_node_is_unreachable() {
+    let mut lab = lab();
+    let (a, b) = (lab.win[0].name(), lab.win[1].name());
+    fixture(&lab.win[0], "Pending KB5031356\n");
+    fixture(&lab.win[1], "Pending KB5031356\n");
+    let _keys = sign_set(&lab);
+
+    let vos = lab.vos[0].name();
+    let r = ms(&lab, "install", &["--node", &vos, "--yes"], "");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("{vos} is not a Windows node")),
+        "{}",
+        r.stderr
+    );
+    let r = ms(&lab, "install", &["--node", "nosuch", "--yes"], "");
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("nosuch is not in the inventory"),
+        "{}",
+        r.stderr
+    );
+
+    // b unreachable: it stays (it could not be asked), its line says why, a is done: exit 3.
+    lab.win[1].sshd.stop();
+    let r = ms(&lab, "install", &["--all", "--yes"], "");
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "{b} (PG, side B): could not be asked: unreachable"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains(&format!("{a}: Installed KB5031356")),
+        "{}",
+        r.stdout
+    );
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(&format!("{b}: ")))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(
+        line.starts_with(&format!("{b}: Failed: unreachable")),
+        "{line}"
+    );
+    assert!(
+        r.stdout
+            .contains("1 node(s) updated, 1 KB(s) installed, 1 failed"),
+        "{}",
+        r.stdout
+    );
+    // Only the unreachable one could have the KB: refused, nothing removed.
+    fixture(&lab.win[0], "Pending KB5031356\n");
+    let r = ms(
+        &lab,
+        "rollback",
+        &["--all", "--kb", "KB5031356", "--yes"],
+        "",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "KB5031356 is not installed on any chosen Windows node (1 could not be asked)"
+        ),
+        "{}",
+        r.stderr
+    );
+    // b reachable and with the KB, a unreachable: b's is removed, a's line says why: exit 3.
+    lab.win[1].sshd.restart();
+    fixture(&lab.win[1], "Installed KB5031356\n");
+    lab.win[0].sshd.stop();
+    let (code, v) = lab.json(&[
+        "utils",
+        "patch-manager",
+        "ms-patches",
+        "rollback",
+        "--all",
+        "--kb",
+        "KB5031356",
+    ]);
+    assert_eq!(code, 3, "{v}");
+    assert_eq!(v["hosts"][0]["result"], "failed", "{v}");
+    assert!(
+        v["hosts"][0]["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("unreachable")),
+        "{v}"
+    );
+    assert_eq!(v["hosts"][1]["result"], "removed", "{v}");
+}
+
+/// A set whose install restarts the node: the run waits for the node to go down and come back
+/// (and logs in again) before it reads the node's updates and before it touches the other
+/// member of the pair; a member whose install failed stops its group, the other is not started.
+#[test]
+fn a_restarting_node_is_waited_for_and_a_failed_member_stops_its_group() {
+    use std::io::BufRead;
+    let mut lab = lab();
+    let (a, b) = (lab.win[0].name(), lab.win[1].name());
+    fixture(&lab.win[0], "Pending KB5031356\n");
+    fixture(&lab.win[1], "Pending KB5031356\n");
+    let restarting = r#"{"PG": {"list": "sh ms-list.sh", "install": "sh ms-install.sh", "remove": "sh ms-remove.sh {kb}", "restarts": true}}"#;
+    let _keys = sign_this_set(&lab, restarting);
+    let mut child = std::process::Command::new(crate::util::bin())
+        .env("CCADMIN_STATE_DIR", &lab.cc)
+        .env("HOME", lab.cc.parent().unwrap())
+        .args([
+            "--yes",
+            "--output",
+            "json",
+            "utils",
+            "patch-manager",
+            "ms-patches",
+            "install",
+            "--all",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let mut wait_line = |what: &str, seen: &mut String| loop {
+        let mut line = String::new();
+        assert!(
+            err.read_line(&mut line).unwrap() > 0,
+            "no '{what}' in {seen}"
+        );
+        seen.push_str(&line);
+        if line.contains(what) {
+            return;
+        }
+    };
+    for (i, (me, other)) in [(&a, &b), (&b, &a)].into_iter().enumerate() {
+        wait_line(&format!("{me}: waiting for the node to restart"), &mut seen);
+        if i == 0 {
+            // The first member is restarting: the other member is not touched meanwhile.
+            assert!(
+                log(&lab.win[1], "ms-install.log").is_empty(),
+                "{other} untouched"
+            );
+            assert_eq!(kbs_of(&lab.win[1]), "Pending KB5031356\n");
+        }
+        lab.win[i].sshd.stop();
+        wait_line(&format!("{me}: the node went down"), &mut seen);
+        lab.win[i].sshd.restart();
+    }
+    let status = child.wait().unwrap();
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+    assert!(status.success(), "{out}\n{seen}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let k = vec!["KB5031356".to_owned()];
+    assert_eq!(
+        results(&v),
+        [
+            (a.clone(), "installed".into(), k.clone()),
+            (b.clone(), "installed".into(), k)
+        ]
+    );
+
+    // A member whose install fails stops its group: the other member is not started.
+    fixture(&lab.win[0], "Pending KB5032189\n");
+    fixture(&lab.win[1], "Pending KB5032189\n");
+    std::fs::write(lab.win[0].home.path().join("ms-install.sh"), "exit 7\n").unwrap();
+    let installs_b = log(&lab.win[1], "ms-install.log").len();
+    let (code, v) = lab.json(&["utils", "patch-manager", "ms-patches", "install", "--all"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["hosts"][0]["result"], "failed", "{v}");
+    assert!(
+        v["hosts"][1]["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with(&format!("not started: {a}, of its group, failed"))),
+        "{v}"
+    );
+    assert_eq!(
+        log(&lab.win[1], "ms-install.log").len(),
+        installs_b,
+        "b untouched"
+    );
+    assert_eq!(kbs_of(&lab.win[1]), "Pending KB5032189\n");
+}
