@@ -440,33 +440,6 @@ pub fn start(
     result
 }
 
-/// Services are never started beside a patch or upgrade run that has not ended: its installer
-/// may still run on a node (a run stopped by Ctrl-C or `kill -9` is left unfinished until the
-/// same command resumes it). A live run is refused by the claim; this refuses an interrupted
-/// one, from the history both nodes share.
-fn refuse_beside_an_unfinished_run(node: &mut Node) -> OpResult {
-    let unfinished = node
-        .db()?
-        .runs(50)?
-        .into_iter()
-        .find(|r| super::orchestrate::Operation::from_label(&r.operation).is_some())
-        .filter(|r| r.finished_at.is_none());
-    match unfinished {
-        None => Ok(()),
-        Some(r) => Err(OpError::new(
-            Kind::Busy,
-            format!(
-                "the {} run of {} started at {} on {} has not ended: its installer may still run on a node",
-                r.operation,
-                crate::text::one_line(&r.subject),
-                r.started_at,
-                crate::text::one_line(&r.node)
-            ),
-        )
-        .hint("finish it first: run the same command again (utils deployment show in-progress shows it)")),
-    }
-}
-
 fn run_recorded(
     node: &mut Node,
     hosts: Vec<HostRow>,
@@ -477,7 +450,7 @@ fn run_recorded(
 ) -> OpResult<Report> {
     node.require_cloud_connect(false)?;
     let set = load_set(node)?;
-    refuse_beside_an_unfinished_run(node)?;
+    super::orchestrate::refuse_beside_an_unfinished_run(node)?;
     let me = node.identity()?.hostname;
     let mut record = Run {
         uid: super::cluster_run::new_uid(),
@@ -589,21 +562,8 @@ fn one(
     let conn = hosts.connect(t).map_err(|e| HostError::Node(Box::new(e)))?;
     // A host under a run's lease is in the middle of a change (or was left in it): its
     // services are not touched.
-    match super::lease::read(conn.as_ref(), cancel) {
-        Ok(None) => {}
-        Ok(Some(l)) => {
-            return Err(HostError::Leased(format!(
-                "{} run {} on {}",
-                crate::text::one_line(&l.operation),
-                crate::text::one_line(&l.run),
-                crate::text::one_line(&l.node)
-            )))
-        }
-        Err(e) => {
-            return Err(HostError::Leased(format!(
-                "a lease that cannot be read ({e})"
-            )))
-        }
+    if let Some(whose) = super::lease::held(conn.as_ref(), cancel) {
+        return Err(HostError::Leased(whose));
     }
     cancel.check().map_err(|_| HostError::Interrupted)?;
     on_host(conn.as_ref(), cancel, c)

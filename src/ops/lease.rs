@@ -107,6 +107,22 @@ impl Lease {
     }
 }
 
+/// Whose lease the host behind `conn` holds, said for a refusal (`the patch install run R on
+/// NODE`), or `None` when it holds none. A lease that cannot be read counts as held: the host
+/// may be in the middle of a change either way.
+pub fn held(conn: &dyn RemoteHost, cancel: &Cancel) -> Option<String> {
+    match read(conn, cancel) {
+        Ok(None) => None,
+        Ok(Some(l)) => Some(format!(
+            "{} run {} on {}",
+            crate::text::one_line(&l.operation),
+            crate::text::one_line(&l.run),
+            crate::text::one_line(&l.node)
+        )),
+        Err(e) => Some(format!("a lease that cannot be read ({e})")),
+    }
+}
+
 /// The lease on the host behind `conn`, if it has one.
 pub fn read(conn: &dyn RemoteHost, cancel: &Cancel) -> Result<Option<Lease>, LeaseFileError> {
     match conn.read_file(LEASE_FILE, MAX_LEASE, cancel) {

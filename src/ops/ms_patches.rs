@@ -294,6 +294,10 @@ pub enum HostError {
     StillInstalled(Kb),
     #[error("{0}")]
     Restart(Box<super::orchestrate::RestartError>),
+    #[error(
+        "it is leased by the {0}: a change may still be in progress there; it was not touched"
+    )]
+    Leased(String),
     #[error("not started: {0}, of its group, failed and may still be changing; run the command again once it is back")]
     GroupStopped(String),
 }
@@ -343,6 +347,9 @@ pub struct Asked {
 pub fn ask(node: &mut Node, hosts: Vec<HostRow>) -> OpResult<Vec<Asked>> {
     node.require_cloud_connect(false)?;
     let set = load_set(node)?;
+    // Nothing is installed beside a patch or upgrade run that has not ended (asked first, so
+    // nothing is asked of the administrator either).
+    super::orchestrate::refuse_beside_an_unfinished_run(node)?;
     let (targets, access) = super::connectivity::access(node, hosts)?;
     let cancel = node.cancel.clone();
     let ssh = SshHosts {
@@ -518,6 +525,12 @@ pub fn on_host(
     touched: &std::cell::Cell<bool>,
 ) -> Result<(HostResult, Vec<Kb>), HostError> {
     let conn = hosts.connect(t).map_err(|e| HostError::Node(Box::new(e)))?;
+    // A host under a run's lease is in the middle of a change (or was left in it): untouched,
+    // and, as a member that may be changing, it stops its group.
+    if let Some(whose) = super::lease::held(conn.as_ref(), cancel) {
+        touched.set(true);
+        return Err(HostError::Leased(whose));
+    }
     let before = read_list(conn.as_ref(), c)?;
     match action {
         Action::Install if before.pending.is_empty() => Ok((HostResult::UpToDate, Vec::new())),
@@ -626,6 +639,7 @@ fn run_recorded(
 ) -> OpResult<Report> {
     node.require_cloud_connect(false)?;
     let set = load_set(node)?;
+    super::orchestrate::refuse_beside_an_unfinished_run(node)?;
     let me = node.identity()?.hostname;
     let mut record = Run {
         uid: super::cluster_run::new_uid(),

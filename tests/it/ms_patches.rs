@@ -552,3 +552,70 @@ fn a_restarting_node_is_waited_for_and_a_failed_member_stops_its_group() {
     );
     assert_eq!(kbs_of(&lab.win[1]), "Pending KB5032189\n");
 }
+
+/// Updates are never installed beside a change: refused while a patch run has not ended (its
+/// installer may still run), and a host under a run's lease is left untouched with the rest of
+/// its group.
+#[test]
+fn ms_patches_are_refused_beside_an_unfinished_run_or_a_leased_host() {
+    let lab = lab();
+    let (a, b) = (lab.win[0].name(), lab.win[1].name());
+    fixture(&lab.win[0], "Pending KB5031356\n");
+    fixture(&lab.win[1], "Pending KB5031356\n");
+    let _keys = sign_set(&lab);
+    let db = lab.cc.join("ccadmin.db");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO orchestration_run (operation, subject, actor, uid, node)
+             VALUES ('patch install', 'es8.sh', 'admin', 'r-unfinished', 'cc-pub')",
+            [],
+        )
+        .unwrap();
+    let r = ms(&lab, "install", &["--all", "--yes"], "");
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("the patch install run of es8.sh started at"),
+        "{}",
+        r.stderr
+    );
+    assert!(log(&lab.win[0], "ms-install.log").is_empty());
+    assert!(log(&lab.win[1], "ms-install.log").is_empty());
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE orchestration_run SET finished_at = '2026-12-05 00:00:00', result = 'Failure' WHERE uid = 'r-unfinished'",
+            [],
+        )
+        .unwrap();
+
+    std::fs::write(
+        lab.win[0].home.path().join(".ccadmin-lease.json"),
+        r#"{"run": "r-77", "node": "cc-other", "host": "x", "group": "PG", "operation": "patch install", "since": "2026-12-05 01:00:00"}"#,
+    )
+    .unwrap();
+    let (code, v) = lab.json(&["utils", "patch-manager", "ms-patches", "install", "--all"]);
+    assert_eq!(code, 1, "{v}");
+    assert!(
+        v["hosts"][0]["error"].as_str().is_some_and(
+            |e| e.starts_with("it is leased by the patch install run r-77 on cc-other")
+        ),
+        "{v}"
+    );
+    assert!(
+        log(&lab.win[0], "ms-install.log").is_empty(),
+        "{a} untouched"
+    );
+    // A leased member may be changing: the other member of its pair is not started either.
+    assert!(
+        v["hosts"][1]["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with(&format!("not started: {a}, of its group"))),
+        "{b}: {v}"
+    );
+    assert!(
+        log(&lab.win[1], "ms-install.log").is_empty(),
+        "{b} untouched"
+    );
+}

@@ -45,8 +45,8 @@ pub use engine::run;
 pub use host::{await_restart, Hosts, NodeError, RemoteHost, RestartError, SshHosts};
 pub use plan::{find_artifact, plan, Artifact, Choice, Plan};
 pub use queries::{
-    history, in_progress, max_parallel, own_progress, progress_ha, reset_max_parallel,
-    set_max_parallel, status, HostStatus, DEFAULT_PARALLEL, MAX_PARALLEL,
+    history, in_progress, max_parallel, own_progress, progress_ha, refuse_beside_an_unfinished_run,
+    reset_max_parallel, set_max_parallel, status, HostStatus, DEFAULT_PARALLEL, MAX_PARALLEL,
 };
 // The wire form of a node's run view: shared with the client that asks the other node.
 pub use crate::wire::{Progress, RunState};

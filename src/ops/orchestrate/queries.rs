@@ -208,3 +208,30 @@ pub fn reset_max_parallel(node: &mut Node) -> OpResult<usize> {
     crate::ops::cluster::changed(node);
     Ok(DEFAULT_PARALLEL)
 }
+
+/// Nothing is changed on the nodes beside a patch or upgrade run that has not ended: its
+/// installer may still run on a node (a run stopped by Ctrl-C or `kill -9` is left unfinished until the
+/// same command resumes it). A live run is refused by the claim; this refuses an interrupted
+/// one, from the history both nodes share.
+pub fn refuse_beside_an_unfinished_run(node: &mut Node) -> OpResult {
+    let unfinished = node
+        .db()?
+        .runs(50)?
+        .into_iter()
+        .find(|r| Operation::from_label(&r.operation).is_some())
+        .filter(|r| r.finished_at.is_none());
+    match unfinished {
+        None => Ok(()),
+        Some(r) => Err(OpError::new(
+            Kind::Busy,
+            format!(
+                "the {} run of {} started at {} on {} has not ended: its installer may still run on a node",
+                r.operation,
+                crate::text::one_line(&r.subject),
+                r.started_at,
+                crate::text::one_line(&r.node)
+            ),
+        )
+        .hint("finish it first: run the same command again (utils deployment show in-progress shows it)")),
+    }
+}
