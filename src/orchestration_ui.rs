@@ -408,3 +408,17 @@ pub fn show_versions(ctx: &mut Ctx, choice: &Choice) -> CmdResult {
     }
     Ok(())
 }
+
+/// A node-by-node run's exit status: success when no node failed, partial (3) when some did and
+/// others did not, failed (1) when all did; `message` names the failed nodes, `hint` what to do.
+pub fn run_status(failed: usize, total: usize, message: String, hint: &str) -> CmdResult {
+    if failed == 0 {
+        return Ok(());
+    }
+    Err(if failed == total {
+        CommandError::failed(message)
+    } else {
+        CommandError::new(crate::errors::ErrorKind::Partial, message)
+    }
+    .with_hint(hint))
+}

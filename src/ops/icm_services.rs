@@ -129,17 +129,7 @@ pub fn chosen(node: &mut Node, choice: &super::orchestrate::Choice) -> OpResult<
         }
     }
     let mut picked: Vec<HostRow> = icm.into_iter().filter(|r| choice.matches(r)).collect();
-    // Pair by pair as the inventory lists them, side A before side B within each.
-    let groups: Vec<(String, String)> = picked
-        .iter()
-        .map(|r| (r.product.clone(), r.group.clone()))
-        .collect();
-    picked.sort_by_key(|r| {
-        let g = groups
-            .iter()
-            .position(|(p, g)| *p == r.product && *g == r.group);
-        (g, r.side.to_ascii_uppercase())
-    });
+    super::orchestrate::in_pair_order(&mut picked);
     if picked.is_empty() {
         return Err(
             OpError::new(Kind::NotFound, "no ICM host matches the selection")

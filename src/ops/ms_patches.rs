@@ -250,16 +250,7 @@ pub fn chosen(node: &mut Node, choice: &Choice) -> OpResult<Vec<HostRow>> {
         }
     }
     let mut picked: Vec<HostRow> = windows.into_iter().filter(|r| choice.matches(r)).collect();
-    let groups: Vec<(String, String)> = picked
-        .iter()
-        .map(|r| (r.product.clone(), r.group.clone()))
-        .collect();
-    picked.sort_by_key(|r| {
-        let g = groups
-            .iter()
-            .position(|(p, g)| *p == r.product && *g == r.group);
-        (g, r.side.to_ascii_uppercase())
-    });
+    super::orchestrate::in_pair_order(&mut picked);
     if picked.is_empty() {
         return Err(
             OpError::new(Kind::NotFound, "no Windows node matches the selection").hint(see),

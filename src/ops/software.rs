@@ -39,13 +39,6 @@ pub enum RecordError {
     PatchTime,
 }
 
-/// For the callers whose own errors are still text (`ops::probe`'s merge check).
-impl From<RecordError> for String {
-    fn from(e: RecordError) -> String {
-        e.to_string()
-    }
-}
-
 /// A node's installed software.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

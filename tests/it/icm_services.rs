@@ -8,7 +8,6 @@
 //! unreachable host, no signed command set.
 
 use crate::orchestration::{lab, Host, Lab};
-use crate::patches::{keypair, minisign};
 use crate::sshd::Sshd;
 use crate::util::{run, state};
 
@@ -44,32 +43,7 @@ fn starts(h: &Host) -> usize {
 
 /// The command set, signed by a publisher the Cloud Connect node trusts.
 fn sign_set(lab: &Lab, json: &str) -> tempfile::TempDir {
-    let keys = tempfile::tempdir().unwrap();
-    let (public, secret) = keypair(keys.path(), "icm");
-    let r = lab.run(
-        &[
-            "utils",
-            "patch-manager",
-            "signer",
-            "add",
-            "icm-publisher",
-            public.to_str().unwrap(),
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let dir = lab.cc.join("artifacts/icm");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("icm-services.json");
-    std::fs::write(&path, json).unwrap();
-    minisign(&[
-        "-S",
-        "-s",
-        secret.to_str().unwrap(),
-        "-m",
-        path.to_str().unwrap(),
-    ]);
-    keys
+    lab.signed_set("icm-publisher", "icm", "icm-services.json", json)
 }
 
 /// `(host, result)` of each host of the JSON.

@@ -8,7 +8,6 @@
 //! installed nowhere, a declined question, a VOS node, an unreachable node.
 
 use crate::orchestration::{lab, Host, Lab};
-use crate::patches::{keypair, minisign};
 use crate::util::run;
 
 const LIST: &str = "cat ms-kbs.state\n";
@@ -49,32 +48,7 @@ fn sign_set(lab: &Lab) -> tempfile::TempDir {
 
 /// `json` as the command set, signed by a publisher the Cloud Connect node trusts.
 fn sign_this_set(lab: &Lab, json: &str) -> tempfile::TempDir {
-    let keys = tempfile::tempdir().unwrap();
-    let (public, secret) = keypair(keys.path(), "ms");
-    let r = lab.run(
-        &[
-            "utils",
-            "patch-manager",
-            "signer",
-            "add",
-            "ms-publisher",
-            public.to_str().unwrap(),
-        ],
-        "",
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let dir = lab.cc.join("artifacts/ms");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("ms-patches.json");
-    std::fs::write(&path, json).unwrap();
-    minisign(&[
-        "-S",
-        "-s",
-        secret.to_str().unwrap(),
-        "-m",
-        path.to_str().unwrap(),
-    ]);
-    keys
+    lab.signed_set("ms-publisher", "ms", "ms-patches.json", json)
 }
 
 fn ms(lab: &Lab, leaf: &str, extra: &[&str], stdin: &str) -> crate::util::Run {

@@ -43,7 +43,7 @@ mod tests;
 
 pub use engine::run;
 pub use host::{await_restart, Hosts, NodeError, RemoteHost, RestartError, SshHosts};
-pub use plan::{find_artifact, plan, Artifact, Choice, Plan};
+pub use plan::{find_artifact, in_pair_order, plan, Artifact, Choice, Plan};
 pub use queries::{
     history, in_progress, max_parallel, own_progress, progress_ha, refuse_beside_an_unfinished_run,
     reset_max_parallel, set_max_parallel, status, HostStatus, DEFAULT_PARALLEL, MAX_PARALLEL,

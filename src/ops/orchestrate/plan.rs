@@ -377,3 +377,18 @@ pub fn plan(
         rollback_names: Vec::new(),
     })
 }
+
+/// `rows` pair by pair (product and group) in the order the inventory lists them, side A
+/// before side B within each: the order a node-by-node run takes them in.
+pub fn in_pair_order(rows: &mut [HostRow]) {
+    let groups: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r.product.clone(), r.group.clone()))
+        .collect();
+    rows.sort_by_key(|r| {
+        let g = groups
+            .iter()
+            .position(|(p, g)| *p == r.product && *g == r.group);
+        (g, r.side.to_ascii_uppercase())
+    });
+}

@@ -315,6 +315,38 @@ impl Lab {
         run(&self.cc, args, stdin)
     }
 
+    /// A signed per-product command set (`icm-services.json`, `ms-patches.json`): `json` as
+    /// `artifacts/DIR/FILE`, signed by a new publisher `signer` this Cloud Connect node trusts;
+    /// the keys' directory, to keep.
+    pub fn signed_set(&self, signer: &str, dir: &str, file: &str, json: &str) -> tempfile::TempDir {
+        let keys = tempfile::tempdir().unwrap();
+        let (public, secret) = crate::patches::keypair(keys.path(), signer);
+        let r = self.run(
+            &[
+                "utils",
+                "patch-manager",
+                "signer",
+                "add",
+                signer,
+                public.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let dir = self.cc.join("artifacts").join(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(file);
+        std::fs::write(&path, json).unwrap();
+        minisign(&[
+            "-S",
+            "-s",
+            secret.to_str().unwrap(),
+            "-m",
+            path.to_str().unwrap(),
+        ]);
+        keys
+    }
+
     /// A command with `--output json --yes`: its exit status and JSON.
     pub fn json(&self, args: &[&str]) -> (i32, serde_json::Value) {
         let mut a = vec!["--output", "json", "--yes"];

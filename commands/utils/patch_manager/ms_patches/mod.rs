@@ -7,7 +7,7 @@
 use clap::Subcommand;
 
 use crate::context::Ctx;
-use crate::errors::{CmdResult, CommandError, ErrorKind};
+use crate::errors::{CmdResult, CommandError};
 use crate::inventory::model::HostRow;
 use crate::ops::ms_patches::{self, Action, HostResult, Report};
 use crate::ops::orchestrate::Choice;
@@ -140,13 +140,12 @@ pub(crate) fn finish(report: &Report, what: &str) -> CmdResult {
         report.hosts.len(),
         names.join(", ")
     );
-    let hint = "fix the cause named for each node and run the command again (nodes with nothing left to do are not touched)";
-    Err(if failed == report.hosts.len() {
-        CommandError::failed(message)
-    } else {
-        CommandError::new(ErrorKind::Partial, message)
-    }
-    .with_hint(hint))
+    crate::orchestration_ui::run_status(
+        failed,
+        report.hosts.len(),
+        message,
+        "fix the cause named for each node and run the command again (nodes with nothing left to do are not touched)",
+    )
 }
 
 /// The menu of Windows nodes; `None`: `q`.

@@ -7,7 +7,7 @@ use clap::Args;
 use serde_json::json;
 
 use crate::context::Ctx;
-use crate::errors::{CmdResult, CommandError, ErrorKind};
+use crate::errors::{CmdResult, CommandError};
 use crate::ops::icm_services::{self, HostResult};
 use crate::ops::orchestrate::Choice;
 use crate::orchestration_ui::Selection;
@@ -144,13 +144,12 @@ pub fn cmd_utils_system_icm_services_start(
         report.hosts.len(),
         names.join(", ")
     );
-    let hint = "fix the cause named for each host and run the command again (hosts whose services run are not touched)";
-    Err(if failed == report.hosts.len() {
-        CommandError::failed(message)
-    } else {
-        CommandError::new(ErrorKind::Partial, message)
-    }
-    .with_hint(hint))
+    crate::orchestration_ui::run_status(
+        failed,
+        report.hosts.len(),
+        message,
+        "fix the cause named for each host and run the command again (hosts whose services run are not touched)",
+    )
 }
 
 /// The menu of ICM hosts (a terminal's prompt or the batch's next lines); `None`: `q`.
