@@ -73,6 +73,9 @@ _ccadmin() {
             ccadmin__subcmd__hub,account)
                 cmd="ccadmin__subcmd__hub__subcmd__account"
                 ;;
+            ccadmin__subcmd__hub,alerts)
+                cmd="ccadmin__subcmd__hub__subcmd__alerts"
+                ;;
             ccadmin__subcmd__hub,cluster)
                 cmd="ccadmin__subcmd__hub__subcmd__cluster"
                 ;;
@@ -82,6 +85,9 @@ _ccadmin() {
             ccadmin__subcmd__hub,serve)
                 cmd="ccadmin__subcmd__hub__subcmd__serve"
                 ;;
+            ccadmin__subcmd__hub,smtp)
+                cmd="ccadmin__subcmd__hub__subcmd__smtp"
+                ;;
             ccadmin__subcmd__hub__subcmd__account,add)
                 cmd="ccadmin__subcmd__hub__subcmd__account__subcmd__add"
                 ;;
@@ -90,6 +96,21 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__hub__subcmd__account,list)
                 cmd="ccadmin__subcmd__hub__subcmd__account__subcmd__list"
+                ;;
+            ccadmin__subcmd__hub__subcmd__alerts,list)
+                cmd="ccadmin__subcmd__hub__subcmd__alerts__subcmd__list"
+                ;;
+            ccadmin__subcmd__hub__subcmd__alerts,set)
+                cmd="ccadmin__subcmd__hub__subcmd__alerts__subcmd__set"
+                ;;
+            ccadmin__subcmd__hub__subcmd__alerts,show)
+                cmd="ccadmin__subcmd__hub__subcmd__alerts__subcmd__show"
+                ;;
+            ccadmin__subcmd__hub__subcmd__alerts,subscribe)
+                cmd="ccadmin__subcmd__hub__subcmd__alerts__subcmd__subscribe"
+                ;;
+            ccadmin__subcmd__hub__subcmd__alerts,unsubscribe)
+                cmd="ccadmin__subcmd__hub__subcmd__alerts__subcmd__unsubscribe"
                 ;;
             ccadmin__subcmd__hub__subcmd__cluster,add)
                 cmd="ccadmin__subcmd__hub__subcmd__cluster__subcmd__add"
@@ -120,6 +141,15 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__hub__subcmd__release,withdraw)
                 cmd="ccadmin__subcmd__hub__subcmd__release__subcmd__withdraw"
+                ;;
+            ccadmin__subcmd__hub__subcmd__smtp,set)
+                cmd="ccadmin__subcmd__hub__subcmd__smtp__subcmd__set"
+                ;;
+            ccadmin__subcmd__hub__subcmd__smtp,show)
+                cmd="ccadmin__subcmd__hub__subcmd__smtp__subcmd__show"
+                ;;
+            ccadmin__subcmd__hub__subcmd__smtp,test)
+                cmd="ccadmin__subcmd__hub__subcmd__smtp__subcmd__test"
                 ;;
             ccadmin__subcmd__run,sql)
                 cmd="ccadmin__subcmd__run__subcmd__sql"
@@ -427,6 +457,9 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__system,inventory)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__inventory"
                 ;;
+            ccadmin__subcmd__utils__subcmd__system,maintenance)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__maintenance"
+                ;;
             ccadmin__subcmd__utils__subcmd__system,onboard)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard"
                 ;;
@@ -457,6 +490,15 @@ _ccadmin() {
             ccadmin__subcmd__utils__subcmd__system__subcmd__inventory,validate)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__inventory__subcmd__validate"
                 ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__maintenance,end)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__maintenance__subcmd__end"
+                ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__maintenance,initiate)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__maintenance__subcmd__initiate"
+                ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__maintenance,status)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__maintenance__subcmd__status"
+                ;;
             ccadmin__subcmd__utils__subcmd__system__subcmd__onboard,initiate)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__trigger"
                 ;;
@@ -474,6 +516,9 @@ _ccadmin() {
                 ;;
             ccadmin__subcmd__utils__subcmd__system__subcmd__onboard,update)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__onboard__subcmd__update"
+                ;;
+            ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade,cancel)
+                cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade__subcmd__cancel"
                 ;;
             ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade,initiate)
                 cmd="ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade__subcmd__initiate"
@@ -885,7 +930,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__hub)
-            opts="-y -q -v -h --hub-dir --now --state-dir --output --yes --quiet --verbose --secret-store --help serve cluster release account"
+            opts="-y -q -v -h --hub-dir --now --state-dir --output --yes --quiet --verbose --secret-store --help serve cluster release account smtp alerts"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -997,6 +1042,166 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__hub__subcmd__account__subcmd__list)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__alerts)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help subscribe unsubscribe list set show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__alerts__subcmd__list)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__alerts__subcmd__set)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help offline-after digest-hour"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__alerts__subcmd__show)
+            opts="-y -q -v -h --page --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --page)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__alerts__subcmd__subscribe)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__alerts__subcmd__unsubscribe)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1401,6 +1606,130 @@ _ccadmin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__smtp)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help set show test"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__smtp__subcmd__set)
+            opts="-y -q -v -h --host --port --security --from --user --no-user --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --security)
+                    COMPREPLY=($(compgen -W "starttls tls none" -- "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__smtp__subcmd__show)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__hub__subcmd__smtp__subcmd__test)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3591,7 +3920,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__install)
-            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --maintenance --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3619,6 +3948,10 @@ _ccadmin() {
                     ;;
                 --parallel-groups)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --maintenance)
+                    COMPREPLY=($(compgen -W "with without" -- "${cur}"))
                     return 0
                     ;;
                 --state-dir)
@@ -3693,7 +4026,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__ms__subcmd__patches__subcmd__install)
-            opts="-y -q -v -h --node --group --side --platform --all --peer-down --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --node --group --side --platform --all --peer-down --break-leases --maintenance --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3713,6 +4046,10 @@ _ccadmin() {
                     ;;
                 --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --maintenance)
+                    COMPREPLY=($(compgen -W "with without" -- "${cur}"))
                     return 0
                     ;;
                 --state-dir)
@@ -3735,7 +4072,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__ms__subcmd__patches__subcmd__rollback)
-            opts="-y -q -v -h --node --group --side --platform --all --kb --peer-down --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --node --group --side --platform --all --kb --peer-down --break-leases --maintenance --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3761,6 +4098,10 @@ _ccadmin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --maintenance)
+                    COMPREPLY=($(compgen -W "with without" -- "${cur}"))
+                    return 0
+                    ;;
                 --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3781,7 +4122,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__patch__subcmd__manager__subcmd__rollback)
-            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --maintenance --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3809,6 +4150,10 @@ _ccadmin() {
                     ;;
                 --parallel-groups)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --maintenance)
+                    COMPREPLY=($(compgen -W "with without" -- "${cur}"))
                     return 0
                     ;;
                 --state-dir)
@@ -4467,7 +4812,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__system)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help icm-services inventory onboard switch-version upgrade"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help icm-services inventory maintenance onboard switch-version upgrade"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4790,6 +5135,162 @@ _ccadmin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__maintenance)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help initiate end status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__maintenance__subcmd__end)
+            opts="-y -q -v -h --node --group --side --platform --all --peer-down --break-leases --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__maintenance__subcmd__initiate)
+            opts="-y -q -v -h --node --group --side --platform --all --reason --peer-down --break-leases --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__maintenance__subcmd__status)
+            opts="-y -q -v -h --node --group --side --platform --all --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ccadmin__subcmd__utils__subcmd__system__subcmd__onboard)
             opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help trigger initiate restart update remove status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -5007,8 +5508,34 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade)
-            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help initiate rollback-patch status"
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help cancel initiate rollback-patch status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ccadmin__subcmd__utils__subcmd__system__subcmd__upgrade__subcmd__cancel)
+            opts="-y -q -v -h --state-dir --output --yes --quiet --verbose --secret-store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -5167,7 +5694,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__rollback)
-            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --maintenance --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5195,6 +5722,10 @@ _ccadmin() {
                     ;;
                 --parallel-groups)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --maintenance)
+                    COMPREPLY=($(compgen -W "with without" -- "${cur}"))
                     return 0
                     ;;
                 --state-dir)
@@ -5217,7 +5748,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__switch__subcmd__forward)
-            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --maintenance --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5245,6 +5776,10 @@ _ccadmin() {
                     ;;
                 --parallel-groups)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --maintenance)
+                    COMPREPLY=($(compgen -W "with without" -- "${cur}"))
                     return 0
                     ;;
                 --state-dir)
@@ -5267,7 +5802,7 @@ _ccadmin() {
             return 0
             ;;
         ccadmin__subcmd__utils__subcmd__upgrade__subcmd__manager__subcmd__upgrade)
-            opts="-y -q -v -h --switch-version --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --state-dir --output --yes --quiet --verbose --secret-store --help"
+            opts="-y -q -v -h --switch-version --node --group --side --platform --all --max-fail --parallel-groups --force --dry-run --peer-down --break-leases --maintenance --state-dir --output --yes --quiet --verbose --secret-store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5295,6 +5830,10 @@ _ccadmin() {
                     ;;
                 --parallel-groups)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --maintenance)
+                    COMPREPLY=($(compgen -W "with without" -- "${cur}"))
                     return 0
                     ;;
                 --state-dir)

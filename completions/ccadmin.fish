@@ -512,6 +512,7 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_s
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "icm-services" -d '(Cloud Connect) The ICM services of the inventory\'s ICM hosts: start'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "inventory" -d 'The deployment inventory (inventory.conf): validate, show, export, import, history'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "maintenance" -d '(Cloud Connect) Maintenance mode of the inventory\'s nodes: initiate, end, status'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "onboard" -d 'Enrol this VOS cluster with Cloud Connect: trigger (initiate, restart), update, remove'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "switch-version" -d 'Switch this VOS node to its inactive version (the active one becomes inactive)'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand utils; and __fish_seen_subcommand_from system" -f -a "upgrade" -d 'This node\'s upgrade status; on VOS also install a patch or an upgrade, remove a patch'
@@ -546,21 +547,23 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s y -l yes -d 'A
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s q -l quiet -d 'Print only results and errors, no status lines'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s v -l verbose -d 'Print more detail on stderr'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account" -l hub-dir -d 'Directory holding the hub\'s state [default: $XDG_DATA_HOME/ccadmin-hub]' -r -F
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account" -l now -d 'The time to act at, instead of the clock: RFC 3339, or @FILE holding one, read at every use (for tests and rehearsals)' -r
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -l hub-dir -d 'Directory holding the hub\'s state [default: $XDG_DATA_HOME/ccadmin-hub]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -l now -d 'The time to act at, instead of the clock: RFC 3339, or @FILE holding one, read at every use (for tests and rehearsals)' -r
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
 json\t'One JSON document per command, for programs'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
 file\t'An owner-only (0600) file in the state directory'"
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account" -s y -l yes -d 'Answer yes to every confirmation'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account" -s q -l quiet -d 'Print only results and errors, no status lines'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account" -s v -l verbose -d 'Print more detail on stderr'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account" -f -a "serve" -d 'Run the hub\'s HTTPS service for Cloud Connect nodes (registration, polls, releases)'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account" -f -a "cluster" -d 'The registered Cloud Connect clusters'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account" -f -a "release" -d 'The ccadmin releases the hub offers'
-complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account" -f -a "account" -d 'The accounts of the people who use the hub\'s pages and API'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -f -a "serve" -d 'Run the hub\'s HTTPS service for Cloud Connect nodes (registration, polls, releases)'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -f -a "cluster" -d 'The registered Cloud Connect clusters'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -f -a "release" -d 'The ccadmin releases the hub offers'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -f -a "account" -d 'The accounts of the people who use the hub\'s pages and API'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -f -a "smtp" -d 'The SMTP server the hub mails its alerts through'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and not __fish_seen_subcommand_from serve cluster release account smtp alerts" -f -a "alerts" -d 'The hub\'s alerts: who receives them, the offline threshold, the daily digest'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from serve" -l listen -d 'Address and port to listen on' -r
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from serve" -l hostname -d 'The hub\'s host name, in its certificate' -r
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from serve" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
@@ -611,3 +614,29 @@ complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_sub
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from account" -f -a "add" -d 'Add an account; its password is asked for (or read as the first line of standard input when that is not a terminal)'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from account" -f -a "list" -d 'The accounts'
 complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from account" -f -a "delete" -d 'Remove an account and end its sessions'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from smtp" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from smtp" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from smtp" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from smtp" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from smtp" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from smtp" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from smtp" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from smtp" -f -a "set" -d 'Set the SMTP server the hub mails its alerts through (what is not given stays); with --user the password is asked (or read from CCADMIN_HUB_SMTP_PASSWORD)'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from smtp" -f -a "show" -d 'The hub\'s SMTP server and the alert mails waiting to be delivered'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from smtp" -f -a "test" -d 'Check the hub\'s SMTP server (connect, TLS, login) and send a test mail to the subscribers'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from alerts" -l state-dir -d 'Directory holding this node\'s state [default: $XDG_DATA_HOME/ccadmin]' -r -F
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from alerts" -l output -d 'Output format of results' -r -f -a "text\t'Aligned text for people'
+json\t'One JSON document per command, for programs'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from alerts" -l secret-store -d 'Where secrets are kept [default: a persistent OS keyring if one exists, else a file]' -r -f -a "keyring\t'The operating system\'s persistent keyring'
+file\t'An owner-only (0600) file in the state directory'"
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from alerts" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from alerts" -s q -l quiet -d 'Print only results and errors, no status lines'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from alerts" -s v -l verbose -d 'Print more detail on stderr'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from alerts" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from alerts" -f -a "subscribe" -d 'Mail the hub\'s alerts to these addresses (comma-separated)'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from alerts" -f -a "unsubscribe" -d 'Stop mailing the hub\'s alerts to these addresses (comma-separated, or all)'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from alerts" -f -a "list" -d 'The addresses the alerts are mailed to, the offline threshold and the digest\'s hour'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from alerts" -f -a "set" -d 'Set offline-after MINUTES (default 60) or digest-hour H (UTC, default 7)'
+complete -c ccadmin -n "__fish_ccadmin_using_subcommand hub; and __fish_seen_subcommand_from alerts" -f -a "show" -d 'The alerts, newest first (50 a page)'

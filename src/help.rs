@@ -123,6 +123,8 @@ pub const JSON_COMMANDS: &[&str] = &[
     "file list activelog",
     "file search activelog",
     "hub account list",
+    "hub alerts list",
+    "hub alerts show",
     "hub cluster add",
     "hub cluster list",
     "hub cluster postpone",
@@ -131,6 +133,7 @@ pub const JSON_COMMANDS: &[&str] = &[
     "hub release add",
     "hub release list",
     "hub release withdraw",
+    "hub smtp show",
     "run sql",
     "show cli pagination",
     "show smtp-from-email",
@@ -175,8 +178,12 @@ pub const JSON_COMMANDS: &[&str] = &[
     "utils system inventory import",
     "utils system inventory show",
     "utils system inventory validate",
+    "utils system maintenance end",
+    "utils system maintenance initiate",
+    "utils system maintenance status",
     "utils system onboard status",
     "utils system switch-version",
+    "utils system upgrade cancel",
     "utils system upgrade initiate",
     "utils system upgrade rollback-patch",
     "utils system upgrade status",
@@ -204,8 +211,11 @@ pub const CONFIRMING_COMMANDS: &[&str] = &[
     "utils system inventory export",
     "utils system inventory import",
     "utils system inventory remove-cluster",
+    "utils system maintenance end",
+    "utils system maintenance initiate",
     "utils system onboard remove",
     "utils system switch-version",
+    "utils system upgrade cancel",
     "utils system upgrade initiate",
     "utils system upgrade rollback-patch",
     "utils upgrade-manager rollback",
@@ -398,6 +408,7 @@ pub const MENU_ROLES: &[(&[&str], Needs)] = &[
     (&["utils", "image-repository"], Needs::CloudConnect),
     (&["utils", "system", "icm-services"], Needs::CloudConnect),
     (&["utils", "system", "inventory"], Needs::CloudConnect),
+    (&["utils", "system", "maintenance"], Needs::CloudConnect),
     (&["utils", "deployment"], Needs::CloudConnect),
     (&["utils", "controlnode"], Needs::CloudConnect),
     (&["utils", "cloudconnect"], Needs::CloudConnect),
@@ -420,7 +431,12 @@ pub const MENU_ROLES: &[(&[&str], Needs)] = &[
     (&["show", "smtp-user"], Needs::CloudConnect),
     (&["utils", "system", "onboard"], Needs::VosPublisher),
     // `status` runs on both roles (a VOS node's installs; a Cloud Connect node's own upgrade
-    // from the hub); the menu's other commands on a VOS node only.
+    // from the hub); `cancel` (its own upgrade from the hub) on Cloud Connect only; the menu's
+    // other commands on a VOS node only.
+    (
+        &["utils", "system", "upgrade", "cancel"],
+        Needs::CloudConnect,
+    ),
     (&["utils", "system", "upgrade", "initiate"], Needs::VosNode),
     (
         &["utils", "system", "upgrade", "rollback-patch"],

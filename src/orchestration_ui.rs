@@ -62,6 +62,68 @@ pub struct RunArgs {
     /// still run)
     #[arg(long)]
     pub break_leases: bool,
+    /// With maintenance mode (each node enters it before its change and leaves it after,
+    /// its peers never in it meanwhile) or without; asked when every chosen node's product
+    /// supports it and this is not given
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub maintenance: Option<MaintenanceMode>,
+}
+
+/// Cisco's choice before a change: with or without maintenance mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MaintenanceMode {
+    With,
+    Without,
+}
+
+/// With or without maintenance mode for a change of `rows`: the flag when given (`with` is
+/// refused when a node's product is not in the signed maintenance command set), else, when
+/// every node supports it, Cisco's question (`Without` is confirmed), else without.
+/// `None`: the administrator quit.
+pub(crate) fn maintenance_choice(
+    ctx: &mut Ctx,
+    rows: &[&crate::inventory::model::HostRow],
+    given: Option<MaintenanceMode>,
+) -> CmdResult<Option<bool>> {
+    let set = match crate::ops::maintenance::load_set(&mut ctx.node) {
+        Ok(set) => Some(set),
+        Err(e) if given == Some(MaintenanceMode::With) => return Err(e.into()),
+        Err(_) => None,
+    };
+    let supported = set.as_ref().is_some_and(|s| {
+        rows.iter()
+            .all(|r| crate::ops::maintenance::supports(s, &r.product))
+    });
+    match (given, &set) {
+        (Some(MaintenanceMode::With), set) => {
+            if let Some(s) = set {
+                orchestrate::require_maintenance_support(s, rows)?;
+            }
+            return Ok(Some(true));
+        }
+        (Some(MaintenanceMode::Without), _) => return Ok(Some(false)),
+        (None, _) if !supported => return Ok(Some(false)),
+        (None, _) => {}
+    }
+    ctx.ui
+        .err_text("1) With maintenance mode\n2) Without maintenance mode\n");
+    let Some(i) = pick_for(
+        ctx,
+        "Please select an option (1 - 2 or \"q\" )",
+        2,
+        "--maintenance with|without",
+    )?
+    else {
+        return Ok(None);
+    };
+    if i == 1
+        && !ctx.confirm(
+            "Without maintenance mode, calls and agents are not moved off each node before its change. Continue",
+        )?
+    {
+        return Ok(None);
+    }
+    Ok(Some(i == 0))
 }
 
 const MENU: [&str; 7] = [
@@ -168,12 +230,22 @@ fn list_pick(ctx: &mut Ctx, what: &str, items: &[String]) -> CmdResult<Option<us
 }
 
 /// A number 1..=n, or `q` (`None`).
-fn pick(ctx: &mut Ctx, label: &str, n: usize) -> CmdResult<Option<usize>> {
+pub(crate) fn pick(ctx: &mut Ctx, label: &str, n: usize) -> CmdResult<Option<usize>> {
+    pick_for(ctx, label, n, "--node, --group, --all, --side/--platform")
+}
+
+/// A number 1..=n, or `q` (`None`); `flag` is what answers it without a question.
+pub(crate) fn pick_for(
+    ctx: &mut Ctx,
+    label: &str,
+    n: usize,
+    flag: &str,
+) -> CmdResult<Option<usize>> {
     loop {
         let answer = ctx.value(
             &Field {
                 label,
-                flag: "--node, --group, --all, --side/--platform",
+                flag,
                 env: None,
                 default: None,
             },
@@ -278,6 +350,12 @@ pub fn execute(
         (Operation::PatchRollback, _) => format!("Remove {}", plan.subject()),
         _ => format!("Start the {}", op.label()),
     };
+    let rows: Vec<&crate::inventory::model::HostRow> =
+        plan.groups.iter().flatten().map(|t| &t.row).collect();
+    let Some(maintenance) = maintenance_choice(ctx, &rows, args.maintenance)? else {
+        ctx.ui.status("Nothing was changed.");
+        return Ok(());
+    };
     if !ctx.confirm(&question)? {
         ctx.ui.status("Nothing was changed.");
         return Ok(());
@@ -300,6 +378,7 @@ pub fn execute(
             force: args.force,
             peer_down: args.peer_down,
             break_leases: args.break_leases,
+            maintenance,
         },
         &mut |e| match e {
             Event::Resumed { run, done, node } => ui.status(&format!(

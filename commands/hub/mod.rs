@@ -13,9 +13,11 @@ use crate::hub::{Clock, Hub};
 use crate::ops::{Kind, OpError};
 
 pub mod account;
+pub mod alerts;
 pub mod cluster;
 pub mod release;
 pub mod serve;
+pub mod smtp;
 
 /// The hub's state and what it is asked to do.
 #[derive(Debug, Args)]
@@ -44,6 +46,12 @@ pub enum HubCommands {
     /// The accounts of the people who use the hub's pages and API
     #[command(subcommand)]
     Account(account::AccountCommands),
+    /// The SMTP server the hub mails its alerts through
+    #[command(subcommand)]
+    Smtp(smtp::SmtpCommands),
+    /// The hub's alerts: who receives them, the offline threshold, the daily digest
+    #[command(subcommand)]
+    Alerts(alerts::AlertsCommands),
 }
 
 /// The hub a command acts on, opened, and the instant it acts at.
@@ -82,5 +90,7 @@ pub fn run(ctx: &mut Ctx, args: HubArgs) -> CmdResult {
         HubCommands::Cluster(c) => cluster::run(ctx, &mut at, c),
         HubCommands::Release(c) => release::run(ctx, &mut at, c),
         HubCommands::Account(c) => account::run(ctx, &mut at, c),
+        HubCommands::Smtp(c) => smtp::run(ctx, &mut at, c),
+        HubCommands::Alerts(c) => alerts::run(ctx, &mut at, c),
     }
 }

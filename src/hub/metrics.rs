@@ -212,7 +212,8 @@ mod tests {
             .execute_batch(
                 "INSERT INTO release (version, notes, urgent, sha256, size, signature, added_at)
                    VALUES ('2.0.0', '', 0, 's', 1, 'sig', 'now');
-                 INSERT INTO cluster_node VALUES (2, 'cc1', '2.0.0', 'p'), (2, 'cc2', '1.0.0', 'p');
+                 INSERT INTO cluster_node (cluster_id, node, version, last_poll)
+                   VALUES (2, 'cc1', '2.0.0', 'p'), (2, 'cc2', '1.0.0', 'p');
                  INSERT INTO rollout (cluster_id, version, node, state, updated_at)
                    VALUES (2, '2.0.0', 'cc2', 'failed', 'now');",
             )

@@ -11,6 +11,9 @@
 //! wrongly-bound code registers nothing.
 
 mod accounts;
+pub mod alerts;
+mod fleet;
+mod history;
 mod metrics;
 mod migrations;
 mod registration;
@@ -36,7 +39,13 @@ use crate::ops::{Kind, OpError, OpResult};
 /// How long a registration code is valid.
 pub const CODE_VALIDITY: SignedDuration = SignedDuration::from_mins(15);
 
+pub use fleet::{
+    FleetCluster, FleetPage, FleetQuery, Health, NodeHealth, Sort, StoppedRollout, Summary,
+    CLUSTER_STATES, DEFAULT_POLL_INTERVAL, MAX_PER_PAGE, MISSED_POLLS, PAGE_SIZE,
+};
+pub use history::{Attempt, History, Outcome, Why, HISTORY_PAGE, MAX_WHY};
 use migrations::MIGRATIONS;
+pub use releases::{Count, ReleaseInFleet, ReleaseUse};
 pub use rollout::NodeState;
 pub use schedules::{describe, when};
 
@@ -156,6 +165,7 @@ impl Hub {
             .map_err(storage)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(storage)?;
+        fleet::register_functions(&conn).map_err(storage)?;
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(storage)?;

@@ -1,11 +1,13 @@
 //! The ccadmin releases the hub offers: publishing one (the archive copied in, its SHA-256 and
-//! the publisher's minisign signature kept), listing them, and withdrawing a broken one so it
-//! is never offered again.
+//! the publisher's minisign signature kept), listing them with what each one's rollout adds
+//! up to over the fleet (aggregate SQL), and withdrawing a broken one so it is never offered
+//! again.
 
 use std::path::Path;
 
 use jiff::Timestamp;
 use rusqlite::params;
+use serde::Serialize;
 
 use super::{storage, Hub, Release};
 use crate::ops::signing::sha256_hex;
@@ -122,6 +124,129 @@ impl Hub {
             withdrawn_by: Some(actor.to_owned()),
             ..r
         })
+    }
+}
+
+/// Clusters and their nodes in one state of a release's rollout.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Count {
+    pub clusters: u64,
+    pub nodes: u64,
+}
+
+/// Where a release stands over the registered clusters' nodes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ReleaseUse {
+    /// Nodes that run it.
+    pub running: Count,
+    /// Nodes upgrading to it (offered it, not yet reported).
+    pub upgrading: Count,
+    /// Nodes it failed on (their latest attempt at it).
+    pub failed: Count,
+    /// Nodes not yet offered it that run an older release: only the newest release not
+    /// withdrawn is offered, so only it has nodes pending.
+    pub pending: Count,
+}
+
+/// A release and where it stands over the fleet.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseInFleet {
+    #[serde(flatten)]
+    pub release: Release,
+    pub fleet: ReleaseUse,
+}
+
+impl Hub {
+    /// The releases, newest first, each with the clusters and nodes that run it, are upgrading
+    /// to it, failed on it or have it pending — one aggregate query over every registered
+    /// cluster's nodes, however many clusters there are.
+    pub fn releases_in_fleet(&self) -> OpResult<Vec<ReleaseInFleet>> {
+        let releases = self.releases()?;
+        let newest = self.newest()?.map(|(r, _)| r.version).unwrap_or_default();
+        // The versions nodes run that are older than the newest release (a handful: one per
+        // version in the fleet), compared as polls compare them.
+        let older: Vec<String> = {
+            let mut st = self
+                .conn
+                .prepare_cached("SELECT DISTINCT version FROM cluster_node")
+                .map_err(storage)?;
+            let rows = st.query_map([], |r| r.get(0)).map_err(storage)?;
+            let all: Vec<String> = rows.collect::<Result<_, _>>().map_err(storage)?;
+            all.into_iter()
+                .filter(|v| {
+                    !newest.is_empty()
+                        && crate::ops::orchestrate::version_cmp(v, &newest)
+                            == std::cmp::Ordering::Less
+                })
+                .collect()
+        };
+        let older = serde_json::to_string(&older).map_err(storage)?;
+        let mut st = self
+            .conn
+            .prepare(
+                "WITH n AS (
+                   SELECT cn.cluster_id, cn.node, cn.version FROM cluster_node cn
+                   JOIN cluster c ON c.id = cn.cluster_id
+                 ),
+                 running AS (
+                   SELECT version, COUNT(DISTINCT cluster_id) AS c, COUNT(*) AS k FROM n GROUP BY version
+                 ),
+                 states AS (
+                   SELECT r.version, r.state, COUNT(DISTINCT r.cluster_id) AS c, COUNT(*) AS k
+                   FROM rollout r JOIN n ON n.cluster_id = r.cluster_id AND n.node = r.node
+                   WHERE r.state IN ('upgrading', 'failed') GROUP BY r.version, r.state
+                 ),
+                 pending AS (
+                   SELECT COUNT(DISTINCT n.cluster_id) AS c, COUNT(*) AS k FROM n
+                   WHERE n.version IN (SELECT value FROM json_each(:older))
+                     AND NOT EXISTS (SELECT 1 FROM rollout r WHERE r.cluster_id = n.cluster_id
+                                     AND r.node = n.node AND r.version = :newest)
+                 )
+                 SELECT rel.version,
+                   COALESCE(run.c, 0), COALESCE(run.k, 0),
+                   COALESCE(u.c, 0), COALESCE(u.k, 0),
+                   COALESCE(f.c, 0), COALESCE(f.k, 0),
+                   CASE WHEN rel.version = :newest THEN p.c ELSE 0 END,
+                   CASE WHEN rel.version = :newest THEN p.k ELSE 0 END
+                 FROM release rel
+                 CROSS JOIN pending p
+                 LEFT JOIN running run ON run.version = rel.version
+                 LEFT JOIN states u ON u.version = rel.version AND u.state = 'upgrading'
+                 LEFT JOIN states f ON f.version = rel.version AND f.state = 'failed'",
+            )
+            .map_err(storage)?;
+        let n = |v: i64| v.max(0) as u64;
+        let rows = st
+            .query_map(
+                rusqlite::named_params! {":older": older, ":newest": newest},
+                |r| {
+                    let count = |i: usize| -> rusqlite::Result<Count> {
+                        Ok(Count {
+                            clusters: n(r.get(i)?),
+                            nodes: n(r.get(i + 1)?),
+                        })
+                    };
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        ReleaseUse {
+                            running: count(1)?,
+                            upgrading: count(3)?,
+                            failed: count(5)?,
+                            pending: count(7)?,
+                        },
+                    ))
+                },
+            )
+            .map_err(storage)?;
+        let mut uses: std::collections::HashMap<String, ReleaseUse> =
+            rows.collect::<Result<_, _>>().map_err(storage)?;
+        Ok(releases
+            .into_iter()
+            .map(|release| ReleaseInFleet {
+                fleet: uses.remove(&release.version).unwrap_or_default(),
+                release,
+            })
+            .collect())
     }
 }
 

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
+use super::fleet::MAX_POLL_INTERVAL;
 use super::releases::release_row;
 use super::{storage, text, Hub, Offer, Release, MAX_NODES};
 use crate::ops::signing::sha256_hex;
@@ -97,9 +98,29 @@ impl Hub {
         version: &str,
         now: Timestamp,
     ) -> OpResult<Offer> {
+        self.poll_every(token, node, version, None, now)
+    }
+
+    /// [`Hub::poll`] from a node that states how often it polls (`interval`, seconds, 1 to
+    /// a day): its health is judged against it (offline after three missed polls) instead of
+    /// the default.
+    pub fn poll_every(
+        &mut self,
+        token: &str,
+        node: &str,
+        version: &str,
+        interval: Option<u64>,
+        now: Timestamp,
+    ) -> OpResult<Offer> {
         let (id, name) = self.by_token(token)?;
         text("node name", node, 255)?;
         text("version", version, 64)?;
+        if interval.is_some_and(|s| !(1..=MAX_POLL_INTERVAL).contains(&s)) {
+            return Err(OpError::new(
+                Kind::Invalid,
+                format!("the poll interval must be 1 to {MAX_POLL_INTERVAL} seconds"),
+            ));
+        }
         // A cluster is two nodes: names beyond those are refused, never stored (a token
         // holder cannot grow the database or the pages with invented nodes).
         let known: Vec<String> = {
@@ -120,18 +141,29 @@ impl Hub {
             )
             .hint("a node was replaced or renamed: unregister the cluster at the hub and register it again"));
         }
-        self.conn
-            .execute(
-                "INSERT OR REPLACE INTO cluster_node (cluster_id, node, version, last_poll) VALUES (?1, ?2, ?3, ?4)",
-                params![id, node, version, now.to_string()],
-            )
-            .map_err(storage)?;
-        self.conn
-            .execute(
-                "UPDATE cluster SET last_poll = ?2 WHERE id = ?1",
-                params![id, now.to_string()],
-            )
-            .map_err(storage)?;
+        // The node's row and the cluster's last poll in one transaction: one commit (one
+        // fsync) a poll, not two (bench/hub_capacity.py, issue 28).
+        let tx = self.conn.transaction().map_err(storage)?;
+        tx.execute(
+            "INSERT INTO cluster_node (cluster_id, node, version, last_poll, poll_interval)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (cluster_id, node) DO UPDATE SET version = excluded.version,
+                   last_poll = excluded.last_poll, poll_interval = excluded.poll_interval",
+            params![
+                id,
+                node,
+                version,
+                now.to_string(),
+                interval.map(|s| s as i64)
+            ],
+        )
+        .map_err(storage)?;
+        tx.execute(
+            "UPDATE cluster SET last_poll = ?2 WHERE id = ?1",
+            params![id, now.to_string()],
+        )
+        .map_err(storage)?;
+        tx.commit().map_err(storage)?;
         let Some((release, signature)) = self.newest()? else {
             return Ok(Offer::UpToDate);
         };
@@ -187,12 +219,8 @@ impl Hub {
         {
             return wait(format!("{n} is upgrading; one node at a time"));
         }
-        self.conn
-            .execute(
-                "INSERT OR REPLACE INTO rollout (cluster_id, version, node, state, updated_at) VALUES (?1, ?2, ?3, 'upgrading', ?4)",
-                params![id, release.version, node, now.to_string()],
-            )
-            .map_err(storage)?;
+        // The state and the attempt's history in one transaction (history.rs).
+        self.record_offer(id, node, &release.version, version, now)?;
         Ok(Offer::Install {
             version: release.version,
             sha256: release.sha256,
@@ -215,15 +243,10 @@ impl Hub {
         now: Timestamp,
     ) -> OpResult {
         let (id, _) = self.by_token(token)?;
-        let detail: String = crate::text::one_line(detail).chars().take(1000).collect();
-        let changed = self
-            .conn
-            .execute(
-                "UPDATE rollout SET state = ?4, updated_at = ?5, detail = ?6 WHERE cluster_id = ?1 AND version = ?2 AND node = ?3",
-                params![id, version, node, if healthy { "upgraded" } else { "failed" }, now.to_string(), detail],
-            )
-            .map_err(storage)?;
-        if changed == 0 {
+        // Bounded, one line; the state and the attempt's end in one transaction (history.rs).
+        let why = super::history::Why::from_node(detail);
+        let changed = self.record_report(id, node, version, healthy, &why, now)?;
+        if !changed {
             return Err(OpError::new(
                 Kind::Invalid,
                 format!("{node} was not offered {version}"),

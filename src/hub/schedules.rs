@@ -60,16 +60,7 @@ impl Hub {
 
     pub fn cluster(&self, name: &str, now: Timestamp) -> OpResult<ClusterView> {
         let (_, row) = self.get(name)?;
-        let schedule: UpgradeSchedule = serde_json::from_str(&row.schedule).map_err(storage)?;
-        Ok(ClusterView {
-            next_upgrade: schedule.window(now, false)?,
-            next_urgent: schedule.window(now, true)?,
-            display_name: row.display_name,
-            fqdn: row.fqdn,
-            registered_at: row.registered_at,
-            last_poll: row.last_poll,
-            schedule,
-        })
+        view(row, now)
     }
 
     pub(super) fn save_schedule(
@@ -140,19 +131,35 @@ impl Hub {
         rows.collect::<Result<_, _>>().map_err(storage)
     }
 
-    /// Forget a cluster: its token stops working at once.
+    /// Forget a cluster: its token stops working at once; its nodes and rollout go with it.
     pub fn unregister(&mut self, name: &str) -> OpResult {
         let (id, _) = self.get(name)?;
         let tx = self.conn.transaction().map_err(storage)?;
-        tx.execute(
-            "DELETE FROM schedule_change WHERE cluster_id = ?1",
-            params![id],
-        )
-        .map_err(storage)?;
+        for table in ["schedule_change", "cluster_node", "rollout"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE cluster_id = ?1"),
+                params![id],
+            )
+            .map_err(storage)?;
+        }
         tx.execute("DELETE FROM cluster WHERE id = ?1", params![id])
             .map_err(storage)?;
         tx.commit().map_err(storage)
     }
+}
+
+/// A cluster's row as people see it at `now`: its schedule read, its next windows.
+pub(super) fn view(row: ClusterRow, now: Timestamp) -> OpResult<ClusterView> {
+    let schedule: UpgradeSchedule = serde_json::from_str(&row.schedule).map_err(storage)?;
+    Ok(ClusterView {
+        next_upgrade: schedule.window(now, false)?,
+        next_urgent: schedule.window(now, true)?,
+        display_name: row.display_name,
+        fqdn: row.fqdn,
+        registered_at: row.registered_at,
+        last_poll: row.last_poll,
+        schedule,
+    })
 }
 
 /// An instant on a zone's clock, for people.

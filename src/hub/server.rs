@@ -3,9 +3,12 @@
 //! - `GET /api/v1/identity` → `{"hub_id", "cert_sha256"}`: what the publisher shows and pins;
 //! - `POST /api/v1/register` `{"hub_id", "code", "fqdn", "cert_sha256"}` → `{"hub_id",
 //!   "display_name", "token", "cert_sha256"}`: the publisher completes a registration code;
-//! - `POST /api/v1/poll` (`Authorization: Bearer TOKEN`) `{"node", "version"}` → an offer
+//! - `POST /api/v1/poll` (`Authorization: Bearer TOKEN`) `{"node", "version"}` (and
+//!   `"poll_interval"`, seconds, when the node says how often it polls) → an offer
 //!   (`up-to-date`, `wait` with why, or `install` with version, SHA-256, size, signature);
-//! - `POST /api/v1/report` (bearer) `{"node", "version", "healthy", "detail"}`;
+//! - `POST /api/v1/report` (bearer) `{"node", "version", "healthy", "detail"}`: the node's
+//!   rollout state and the end of its attempt (`history`); a body up to 256 KiB once its token
+//!   is a registered cluster's (a node's reason may be long: it is kept bounded);
 //! - `GET /api/v1/releases/VERSION` (bearer) → the archive (not a withdrawn one), streamed
 //!   from its file as the node reads it.
 //!
@@ -44,6 +47,9 @@ struct RegisterBody {
 struct PollBody {
     node: String,
     version: String,
+    /// How often the node polls (seconds), when it says: its health is judged against it.
+    #[serde(default)]
+    poll_interval: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -134,7 +140,9 @@ impl HubService {
             (&Method::POST, "/api/v1/poll") => {
                 let token = self.token(r.authz)?;
                 let polled = parse::<PollBody>(r.body).and_then(|b| {
-                    let offer = hub.poll(token, &b.node, &b.version, now).map_err(failed)?;
+                    let offer = hub
+                        .poll_every(token, &b.node, &b.version, b.poll_interval, now)
+                        .map_err(failed)?;
                     Ok((b, offer))
                 });
                 self.polls.count(polled.as_ref().ok().map(|(_, o)| o));
@@ -156,7 +164,9 @@ impl HubService {
                 } else {
                     format!(
                         "{} of {cluster} reports {} failed: {}",
-                        b.node, b.version, b.detail
+                        b.node,
+                        b.version,
+                        super::Why::from_node(&b.detail).as_str()
                     )
                 });
                 Ok(json_reply(StatusCode::OK, json!({"recorded": true})))
@@ -221,7 +231,26 @@ impl HubService {
     }
 }
 
+/// The largest report a registered node may send (its `detail` is cut to
+/// [`super::MAX_WHY`] characters when kept).
+pub const MAX_REPORT: usize = 256 * 1024;
+
 impl https::Handler for HubService {
+    fn limit(&self, path: &str) -> (usize, bool) {
+        if path == "/api/v1/report" {
+            (MAX_REPORT, true)
+        } else {
+            (https::MAX_BODY, false)
+        }
+    }
+    /// A report larger than the usual bound is read only from a registered cluster's node.
+    fn precheck(&self, _peer: SocketAddr, authz: Option<&str>) -> Option<Reply> {
+        let token = match self.token(authz) {
+            Ok(t) => t,
+            Err(reply) => return Some(*reply),
+        };
+        self.hub().authorize(token).err().map(|e| op_reply(&e))
+    }
     fn handle(&self, r: &https::Request<'_>) -> Reply {
         self.route(r).unwrap_or_else(|reply| *reply)
     }
@@ -290,6 +319,7 @@ pub fn run(dir: PathBuf, listen: SocketAddr, host: &str, clock: Clock) -> Result
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;
+    let _chores = super::service::Chores::start(svc.clone(), dir.clone());
     rt.block_on(https::serve(
         svc,
         acceptor,

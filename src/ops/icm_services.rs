@@ -297,13 +297,7 @@ impl Report {
     }
     /// The run's result as the history names it.
     pub fn overall(&self) -> &'static str {
-        let failed = self.count(HostResult::Failed);
-        match (failed, self.count(HostResult::Started)) {
-            (0, 0) => "Nothing to do",
-            (0, _) => "Success",
-            (f, _) if f == self.hosts.len() => "Failure",
-            _ => "Partial success",
-        }
+        overall_of(&self.hosts)
     }
 }
 
@@ -399,15 +393,128 @@ pub fn start(
     peer_down: bool,
     on_host_done: &mut dyn FnMut(&HostOutcome),
 ) -> OpResult<Report> {
-    let started = crate::state::now_utc();
-    // Short whatever the number of hosts: the other node's check of a shared run bounds it.
-    let subject = match hosts.as_slice() {
-        [one] => format!("ICM services of {}", one.name),
-        many => format!("ICM services of {} hosts", many.len()),
+    let run = HostRun {
+        command: COMMAND,
+        operation: OPERATION,
+        // Short whatever the number of hosts: the other node's check of a shared run bounds it.
+        subject: match hosts.as_slice() {
+            [one] => format!("ICM services of {}", one.name),
+            many => format!("ICM services of {} hosts", many.len()),
+        },
+        actor,
+        peer_down,
     };
-    let result = run_recorded(node, hosts, actor, &subject, peer_down, on_host_done);
-    let (run, outcome, detail) = match &result {
-        Ok(r) => (Some(r.run), r.overall().to_owned(), None),
+    let (run, hosts) = run_hosts(
+        node,
+        &run,
+        hosts,
+        load_set,
+        |set, ctx: &HostCtx, t| {
+            let r = one(ctx, set, t);
+            HostOutcome {
+                host: t.row.name.clone(),
+                product: t.row.product.clone(),
+                group: t.row.group.clone(),
+                side: t.row.side.clone(),
+                result: match &r {
+                    Ok((_, s)) if s.is_empty() => HostResult::Running,
+                    Ok(_) => HostResult::Started,
+                    Err(_) => HostResult::Failed,
+                },
+                services: r.as_ref().map(|(n, _)| *n).unwrap_or(0),
+                started: r.as_ref().map(|(_, s)| s.clone()).unwrap_or_default(),
+                error: r.as_ref().err().map(|e| e.to_string()),
+            }
+        },
+        on_host_done,
+    )?;
+    Ok(Report { run, hosts })
+}
+
+impl HostLine for HostOutcome {
+    fn step(&self) -> (Outcome, String) {
+        match self.result {
+            HostResult::Started => (
+                Outcome::Done,
+                format!("started {}", self.started.join(", ")),
+            ),
+            HostResult::Running => (Outcome::AlreadyDone, "all running".to_owned()),
+            HostResult::Failed => (Outcome::Failed, self.error.clone().unwrap_or_default()),
+        }
+    }
+}
+
+/// A run over inventory hosts, one after another — `utils system icm-services start`, `utils
+/// system maintenance initiate|end` — as the orchestration lock, the run history and the audit
+/// log name it.
+pub struct HostRun<'a> {
+    /// The command (the lock's holder, the audit log's `command`).
+    pub command: &'a str,
+    /// The operation as the run history names it.
+    pub operation: &'a str,
+    /// Keep it short whatever the number of hosts: the other node's check of a shared run
+    /// bounds it.
+    pub subject: String,
+    pub actor: &'a str,
+    /// Run although the other Cloud Connect node cannot be asked (the run records it).
+    pub peer_down: bool,
+}
+
+/// What each host of such a run is handled with: how hosts are reached, the cancellation,
+/// and the run's identity for a host's lease (this run's id and Cloud Connect node, and the
+/// runs known finished, whose leases are stale).
+pub struct HostCtx<'a> {
+    pub hosts: &'a dyn Hosts,
+    pub cancel: &'a Cancel,
+    pub uid: &'a str,
+    pub me: &'a str,
+    pub finished: &'a std::collections::HashSet<String>,
+}
+
+impl HostCtx<'_> {
+    /// Whether run `uid` is known finished (its lease is stale).
+    pub fn is_finished(&self, uid: &str) -> bool {
+        self.finished.contains(uid)
+    }
+}
+
+/// One host's line of such a run: how the run history records it (the step's outcome and
+/// detail).
+pub trait HostLine {
+    fn step(&self) -> (Outcome, String);
+}
+
+/// The run's result as the history names it, from its hosts' lines: `Nothing to do` (none
+/// done, none failed), `Success`, `Failure` (all failed) or `Partial success`.
+pub fn overall_of<T: HostLine>(hosts: &[T]) -> &'static str {
+    let steps: Vec<Outcome> = hosts.iter().map(|h| h.step().0).collect();
+    let count = |o: Outcome| steps.iter().filter(|s| **s == o).count();
+    match (count(Outcome::Failed), count(Outcome::Done)) {
+        (0, 0) => "Nothing to do",
+        (0, _) => "Success",
+        (f, _) if f == steps.len() => "Failure",
+        _ => "Partial success",
+    }
+}
+
+/// Run `one` on each of `hosts` in turn, as a recorded orchestration run: on a Cloud Connect
+/// node, with what `prepare` loads first (a signed command set: refused before anything is
+/// touched), never beside an unfinished patch or upgrade run, under this node's orchestration
+/// lock and the cluster's claim, each host's line recorded as a step (both nodes) as it ends
+/// and told to `on_host_done`, the run finished in the history and audited whatever happens.
+/// `Ok((run id, lines))`. Ctrl-C between hosts ends the run (recorded as a failure).
+pub fn run_hosts<S, T: HostLine>(
+    node: &mut Node,
+    run: &HostRun,
+    hosts: Vec<HostRow>,
+    prepare: impl FnOnce(&mut Node) -> OpResult<S>,
+    one: impl FnMut(&S, &HostCtx, &Target) -> T,
+    on_host_done: &mut dyn FnMut(&T),
+) -> OpResult<(i64, Vec<T>)> {
+    let started = crate::state::now_utc();
+    let result = run_recorded(node, run, hosts, prepare, one, on_host_done);
+    let (id, outcome, detail) = match &result {
+        Ok((id, lines)) => (Some(*id), overall_of(lines).to_owned(), None),
         Err(e) => (
             None,
             super::logs::kind_name(e.kind),
@@ -418,11 +525,11 @@ pub fn start(
     let _ = super::logs::audit(
         node.root(),
         &super::logs::AuditRecord {
-            actor,
-            command: COMMAND,
-            subject: &subject,
+            actor: run.actor,
+            command: run.command,
+            subject: &run.subject,
             started: &started,
-            run,
+            run: id,
             result: &outcome,
             detail,
         },
@@ -430,29 +537,48 @@ pub fn start(
     result
 }
 
-fn run_recorded(
+fn run_recorded<S, T: HostLine>(
     node: &mut Node,
+    run: &HostRun,
     hosts: Vec<HostRow>,
-    actor: &str,
-    subject: &str,
-    peer_down: bool,
-    on_host_done: &mut dyn FnMut(&HostOutcome),
-) -> OpResult<Report> {
+    prepare: impl FnOnce(&mut Node) -> OpResult<S>,
+    one: impl FnMut(&S, &HostCtx, &Target) -> T,
+    on_host_done: &mut dyn FnMut(&T),
+) -> OpResult<(i64, Vec<T>)> {
     node.require_cloud_connect(false)?;
-    let set = load_set(node)?;
+    let prepared = prepare(node)?;
     super::orchestrate::refuse_beside_an_unfinished_run(node)?;
     let me = node.identity()?.hostname;
     let mut record = Run {
         uid: super::cluster_run::new_uid(),
         node: me.clone(),
-        operation: OPERATION.into(),
-        subject: subject.to_owned(),
-        actor: actor.into(),
+        operation: run.operation.into(),
+        subject: run.subject.clone(),
+        actor: run.actor.into(),
         started_at: crate::state::now_utc(),
         ..Run::default()
     };
-    let held = super::cluster_run::claim(node, COMMAND, &record, peer_down)?;
+    let held = super::cluster_run::claim(node, run.command, &record, run.peer_down)?;
     record.note = held.note.clone().unwrap_or_default();
+    // This node's runs of this command that did not end were stopped (Ctrl-C, `kill -9`, a
+    // reboot; this node's lock is held now, so none runs): they end as interrupted, and the
+    // leases they left are stale.
+    let stopped: Vec<i64> = node
+        .db()?
+        .runs(50)?
+        .into_iter()
+        .filter(|r| {
+            r.finished_at.is_none()
+                && !r.remote
+                && r.node == record.node
+                && r.operation == run.operation
+        })
+        .map(|r| r.id)
+        .collect();
+    for old in stopped {
+        node.db()?.finish_run(old, "Interrupted")?;
+    }
+    let finished = node.db()?.finished_run_uids()?;
     let id = node.db()?.start_run(&record)?;
     let share = |node: &mut Node| {
         if let Ok(Some(r)) = node.db().and_then(|db| Ok(db.run_by_uid(&record.uid)?)) {
@@ -461,13 +587,13 @@ fn run_recorded(
     };
     share(node);
     // The run ends recorded whatever happens (Ctrl-C, a full disk): running the command again
-    // is its resume, hosts whose services run being left alone.
-    match each_host(node, id, hosts, &set, &share, on_host_done) {
-        Ok(hosts) => {
-            let report = Report { run: id, hosts };
-            node.db()?.finish_run(id, report.overall())?;
+    // is its resume, hosts with nothing left to do being left alone.
+    let ids = (record.uid.as_str(), record.node.as_str(), &finished);
+    match each_host(node, id, ids, hosts, &prepared, one, &share, on_host_done) {
+        Ok(lines) => {
+            node.db()?.finish_run(id, overall_of(&lines))?;
             share(node);
-            Ok(report)
+            Ok((id, lines))
         }
         Err(e) => {
             let _ = node.db().and_then(|db| Ok(db.finish_run(id, "Failure")?));
@@ -478,47 +604,36 @@ fn run_recorded(
 }
 
 /// Each host in turn, its step recorded and shared as it ends.
-fn each_host(
+#[allow(clippy::too_many_arguments)]
+fn each_host<S, T: HostLine>(
     node: &mut Node,
     id: i64,
+    (uid, me, finished): (&str, &str, &std::collections::HashSet<String>),
     hosts: Vec<HostRow>,
-    set: &BTreeMap<String, Commands>,
+    prepared: &S,
+    mut one: impl FnMut(&S, &HostCtx, &Target) -> T,
     share: &dyn Fn(&mut Node),
-    on_host_done: &mut dyn FnMut(&HostOutcome),
-) -> OpResult<Vec<HostOutcome>> {
+    on_host_done: &mut dyn FnMut(&T),
+) -> OpResult<Vec<T>> {
     let (targets, access) = super::connectivity::access(node, hosts)?;
     let cancel = node.cancel.clone();
     let ssh = SshHosts {
         access: &access,
         cancel: &cancel,
     };
+    let ctx = HostCtx {
+        hosts: &ssh,
+        cancel: &cancel,
+        uid,
+        me,
+        finished,
+    };
     let mut out = Vec::new();
     for t in &targets {
         cancel.check()?;
         let began = std::time::Instant::now();
-        let r = one(&ssh, &cancel, set, t);
-        let outcome = HostOutcome {
-            host: t.row.name.clone(),
-            product: t.row.product.clone(),
-            group: t.row.group.clone(),
-            side: t.row.side.clone(),
-            result: match &r {
-                Ok((_, s)) if s.is_empty() => HostResult::Running,
-                Ok(_) => HostResult::Started,
-                Err(_) => HostResult::Failed,
-            },
-            services: r.as_ref().map(|(n, _)| *n).unwrap_or(0),
-            started: r.as_ref().map(|(_, s)| s.clone()).unwrap_or_default(),
-            error: r.as_ref().err().map(|e| e.to_string()),
-        };
-        let (result, detail) = match outcome.result {
-            HostResult::Started => (
-                Outcome::Done,
-                format!("started {}", outcome.started.join(", ")),
-            ),
-            HostResult::Running => (Outcome::AlreadyDone, "all running".to_owned()),
-            HostResult::Failed => (Outcome::Failed, outcome.error.clone().unwrap_or_default()),
-        };
+        let line = one(prepared, &ctx, t);
+        let (result, detail) = line.step();
         node.db()?.record_step(
             id,
             &Step {
@@ -531,18 +646,18 @@ fn each_host(
             },
         )?;
         share(node);
-        on_host_done(&outcome);
-        out.push(outcome);
+        on_host_done(&line);
+        out.push(line);
     }
     Ok(out)
 }
 
 fn one(
-    hosts: &dyn Hosts,
-    cancel: &Cancel,
+    ctx: &HostCtx,
     set: &BTreeMap<String, Commands>,
     t: &Target,
 ) -> Result<(usize, Vec<String>), HostError> {
+    let (hosts, cancel) = (ctx.hosts, ctx.cancel);
     let Some((_, c)) = set
         .iter()
         .find(|(p, _)| p.eq_ignore_ascii_case(&t.row.product))
@@ -552,7 +667,7 @@ fn one(
     let conn = hosts.connect(t).map_err(|e| HostError::Node(Box::new(e)))?;
     // A host under a run's lease is in the middle of a change (or was left in it): its
     // services are not touched.
-    if let Some(whose) = super::lease::held(conn.as_ref(), cancel) {
+    if let Some(whose) = super::lease::held(conn.as_ref(), cancel, &|r| ctx.is_finished(r)) {
         return Err(HostError::Leased(whose));
     }
     cancel.check().map_err(|_| HostError::Interrupted)?;

@@ -19,7 +19,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::orchestrate::RemoteHost;
+use super::connectivity::Target;
+use super::orchestrate::{Hosts, RemoteHost};
 use crate::cancel::Cancel;
 use crate::clients::ssh::SshError;
 
@@ -108,11 +109,16 @@ impl Lease {
 }
 
 /// Whose lease the host behind `conn` holds, said for a refusal (`the patch install run R on
-/// NODE`), or `None` when it holds none. A lease that cannot be read counts as held: the host
-/// may be in the middle of a change either way.
-pub fn held(conn: &dyn RemoteHost, cancel: &Cancel) -> Option<String> {
+/// NODE`), or `None` when it holds none or only a stale one (its run is `finished`). A lease
+/// that cannot be read counts as held: the host may be in the middle of a change either way.
+pub fn held(
+    conn: &dyn RemoteHost,
+    cancel: &Cancel,
+    finished: &dyn Fn(&str) -> bool,
+) -> Option<String> {
     match read(conn, cancel) {
         Ok(None) => None,
+        Ok(Some(l)) if finished(&l.run) => None,
         Ok(Some(l)) => Some(format!(
             "{} run {} on {}",
             crate::text::one_line(&l.operation),
@@ -203,6 +209,74 @@ pub fn release(conn: &dyn RemoteHost, run: &str, cancel: &Cancel) -> Result<(), 
             .map_err(LeaseFileError::Remove),
         _ => Ok(()),
     }
+}
+
+/// Why a host's lease was not taken for a change: its lease file, or another run.
+#[derive(Debug, thiserror::Error)]
+pub enum TakeError {
+    #[error("{0}")]
+    File(#[from] LeaseFileError),
+    /// Another run holds the host or a member of its group: said whole, for the table.
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// Lease the host behind `conn` for `mine`'s run, then make sure no other member of its group
+/// (`others`, chosen or not) is leased by another run that is not `finished`: a member leased
+/// elsewhere, or that cannot be asked, may be in another run's installer, so this host is
+/// released again and not touched (never two members of one group at once). With
+/// `break_leases`, other runs' leases are the administrator's to break.
+#[allow(clippy::too_many_arguments)]
+pub fn take_for_group(
+    conn: &dyn RemoteHost,
+    mine: &Lease,
+    hosts: &dyn Hosts,
+    others: &[&Target],
+    cancel: &Cancel,
+    finished: &dyn Fn(&str) -> bool,
+    break_leases: bool,
+) -> Result<(), TakeError> {
+    match take(conn, mine, cancel, finished, break_leases)? {
+        Taken::New | Taken::Ours => {}
+        Taken::Held(l) => {
+            return Err(TakeError::Refused(format!(
+                "not touched: the host is leased by {}; another orchestration may be installing on it. If that run is over, run this again with --break-leases",
+                l.describe()
+            )))
+        }
+    }
+    for m in others.iter().filter(|m| m.row.name != mine.host) {
+        let held = hosts
+            .connect(m)
+            .map_err(|e| e.to_string())
+            .and_then(|c| read(c.as_ref(), cancel).map_err(|e| e.to_string()));
+        let conflict = match held {
+            Ok(Some(l)) if l.run != mine.run && !finished(&l.run) => Some(format!(
+                "another member of {}, {}, is leased by {}",
+                mine.group,
+                m.row.name,
+                l.describe()
+            )),
+            Ok(_) => None,
+            Err(e) if !break_leases => Some(format!(
+                "another member of {}, {}, cannot be asked for its lease ({e})",
+                mine.group, m.row.name
+            )),
+            Err(_) => None,
+        };
+        if let Some(why) = conflict {
+            let _ = release(conn, &mine.run, cancel);
+            return Err(TakeError::Refused(format!(
+                "not touched: {why}; never two members of one group at once. Run this again when that run has ended{}",
+                if break_leases {
+                    ""
+                } else {
+                    " (or with --break-leases if it is over)"
+                }
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod image_repository;
 pub mod inventory;
 pub mod lease;
 pub mod logs;
+pub mod maintenance;
 pub mod ms_patches;
 pub mod node;
 pub mod notify;

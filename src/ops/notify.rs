@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::{Kind, Node, OpError, OpResult};
 use crate::clients::smtp::{self, Mail, Server};
 use crate::secrets::Secret;
-use crate::state::notify::{QueuedMail, Security, SmtpConfig};
+use crate::state::notify::{Outbox, QueuedMail, Security, SmtpConfig};
 
 /// The SMTP password's name in the secret store.
 pub const PASSWORD_SECRET: &str = crate::state::notify::PASSWORD_SLOT;
@@ -175,21 +175,54 @@ pub fn unsubscribe(node: &mut Node, list: &str) -> OpResult<usize> {
     Ok(n)
 }
 
+/// The commands that set each part of an SMTP setting, named when a part is missing (the
+/// node's `set smtp-*`, the hub's `hub smtp set`).
+pub struct SetBy {
+    pub host: &'static str,
+    pub from: &'static str,
+    pub user: &'static str,
+    pub password: &'static str,
+    /// How to protect the connection, or log in no more, when a password would go in clear.
+    pub clear_auth: &'static str,
+}
+
+/// The node's commands.
+const NODE_SET_BY: SetBy = SetBy {
+    host: "set smtp-host HOST[:PORT]",
+    from: "set smtp-from-email ADDRESS",
+    user: "set smtp-user NAME",
+    password: "set smtp-pswd",
+    clear_auth: "set smtp-host HOST --security starttls (or tls), or set smtp-use-auth disable",
+};
+
 /// The server as the setting describes it, and the sender.
 pub fn server(node: &mut Node) -> OpResult<(Server, String)> {
     let c = config(node)?;
+    let hello = crate::names::split_host_port(&node.identity()?.hostname)
+        .map(|(h, _)| h.to_owned())
+        .unwrap_or_else(|_| "localhost".into());
+    let trust = crate::clients::cloud_connect::trust_files(node.root());
+    server_from(&c, || password(node), trust, hello, &NODE_SET_BY)
+}
+
+/// The server an SMTP setting describes (the password read only when it logs in), and the
+/// sender: what the node's and the hub's mails are sent through.
+pub fn server_from(
+    c: &SmtpConfig,
+    password: impl FnOnce() -> OpResult<Option<Secret>>,
+    trust: Vec<std::path::PathBuf>,
+    hello: String,
+    set_by: &SetBy,
+) -> OpResult<(Server, String)> {
     let missing = |what: &str, cmd: &str| {
         OpError::new(Kind::NotConfigured, format!("the SMTP {what} is not set"))
             .hint(format!("set it with: {cmd}"))
     };
-    let host = c
-        .host
-        .clone()
-        .ok_or_else(|| missing("host", "set smtp-host HOST[:PORT]"))?;
+    let host = c.host.clone().ok_or_else(|| missing("host", set_by.host))?;
     let from = c
         .from_email
         .clone()
-        .ok_or_else(|| missing("sender address", "set smtp-from-email ADDRESS"))?;
+        .ok_or_else(|| missing("sender address", set_by.from))?;
     let security = c.security.unwrap_or(Security::Starttls);
     let credentials = if c.use_auth {
         if security == Security::None {
@@ -197,26 +230,20 @@ pub fn server(node: &mut Node) -> OpResult<(Server, String)> {
                 Kind::Invalid,
                 "authentication is enabled but the SMTP connection has no TLS: the password would travel in clear",
             )
-            .hint("set smtp-host HOST --security starttls (or tls), or set smtp-use-auth disable"));
+            .hint(set_by.clear_auth));
         }
-        let user = c
-            .user
-            .clone()
-            .ok_or_else(|| missing("user", "set smtp-user NAME"))?;
-        let pw = password(node)?.ok_or_else(|| missing("password", "set smtp-pswd"))?;
+        let user = c.user.clone().ok_or_else(|| missing("user", set_by.user))?;
+        let pw = password()?.ok_or_else(|| missing("password", set_by.password))?;
         Some((user, pw))
     } else {
         None
     };
-    let hello = crate::names::split_host_port(&node.identity()?.hostname)
-        .map(|(h, _)| h.to_owned())
-        .unwrap_or_else(|_| "localhost".into());
     Ok((
         Server {
             host,
             port: c.port.unwrap_or(default_port(security)),
             security,
-            trust: crate::clients::cloud_connect::trust_files(node.root()),
+            trust,
             credentials,
             hello,
             timeout: TIMEOUT,
@@ -305,13 +332,15 @@ pub fn notify(
     Ok(true)
 }
 
-/// What one delivery attempt did.
+/// What one delivery attempt did (`id`: the mail's in its outbox).
 pub enum Delivery {
     Sent {
+        id: i64,
         subject: String,
         to: usize,
     },
     Failed {
+        id: i64,
         subject: String,
         error: OpError,
         retry: Duration,
@@ -321,11 +350,14 @@ pub enum Delivery {
 impl std::fmt::Display for Delivery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Delivery::Sent { subject, to } => write!(f, "mail sent to {to} address(es): {subject}"),
+            Delivery::Sent { subject, to, .. } => {
+                write!(f, "mail sent to {to} address(es): {subject}")
+            }
             Delivery::Failed {
                 subject,
                 error,
                 retry,
+                ..
             } => write!(
                 f,
                 "mail not delivered, trying again in {}s: {subject}: {error}",
@@ -338,14 +370,27 @@ impl std::fmt::Display for Delivery {
 /// Deliver the mails whose time has come; a failure waits `base` × 2^attempts (at most an
 /// hour) before the next try.
 pub fn deliver(node: &mut Node, base: Duration) -> OpResult<Vec<Delivery>> {
-    let due = node.db()?.outbox(true)?;
-    if due.is_empty() {
+    if node.db()?.outbox(true)?.is_empty() {
         return Ok(Vec::new());
     }
-    let mut out = Vec::new();
     let server = server(node);
-    for m in due {
-        node.cancel.check()?;
+    let cancel = node.cancel.clone();
+    deliver_due(&node.db()?.mail_outbox(), &server, base, &cancel)
+}
+
+/// One attempt at each mail of `outbox` whose time has come, through `server` (or its
+/// error, recorded on each mail): a delivered mail leaves the outbox, a failed one waits
+/// `base` × 2^attempts (at most an hour). The node's service and the hub's chores both
+/// deliver through this.
+pub fn deliver_due(
+    outbox: &Outbox<'_>,
+    server: &OpResult<(Server, String)>,
+    base: Duration,
+    cancel: &crate::cancel::Cancel,
+) -> OpResult<Vec<Delivery>> {
+    let mut out = Vec::new();
+    for m in outbox.list(true)? {
+        cancel.check()?;
         let result = server
             .as_ref()
             .map_err(|e| OpError::new(e.kind, e.message.clone()))
@@ -360,8 +405,9 @@ pub fn deliver(node: &mut Node, base: Duration) -> OpResult<Vec<Delivery>> {
             });
         match result {
             Ok(()) => {
-                node.db()?.mail_sent(m.id)?;
+                outbox.sent(m.id)?;
                 out.push(Delivery::Sent {
+                    id: m.id,
                     subject: m.subject,
                     to: m.recipients.len(),
                 });
@@ -370,9 +416,9 @@ pub fn deliver(node: &mut Node, base: Duration) -> OpResult<Vec<Delivery>> {
                 let retry = base
                     .saturating_mul(1u32 << m.attempts.clamp(0, 12) as u32)
                     .min(MAX_RETRY);
-                node.db()?
-                    .mail_failed(m.id, &error.to_string(), retry.as_secs().max(1))?;
+                outbox.failed(m.id, &error.to_string(), retry.as_secs().max(1))?;
                 out.push(Delivery::Failed {
+                    id: m.id,
                     subject: m.subject,
                     error,
                     retry,

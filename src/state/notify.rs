@@ -144,6 +144,11 @@ impl Db {
         Ok(n)
     }
 
+    /// This node's outbox.
+    pub fn mail_outbox(&self) -> Outbox<'_> {
+        Outbox(&self.conn)
+    }
+
     /// Put a mail in the outbox, due now.
     pub fn queue_mail(
         &mut self,
@@ -151,16 +156,47 @@ impl Db {
         body: &str,
         recipients: &[String],
     ) -> Result<i64, StateError> {
-        let to = serde_json::to_string(recipients).map_err(|e| StateError::Other(e.to_string()))?;
-        self.conn.execute(
-            "INSERT INTO mail_outbox (subject, body, recipients) VALUES (?1, ?2, ?3)",
-            params![subject, body, to],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        self.mail_outbox().queue(subject, body, recipients)
     }
 
     /// Every mail in the outbox; with `due_only`, those whose next attempt has come.
     pub fn outbox(&self, due_only: bool) -> Result<Vec<QueuedMail>, StateError> {
+        self.mail_outbox().list(due_only)
+    }
+
+    pub fn mail_sent(&mut self, id: i64) -> Result<(), StateError> {
+        self.mail_outbox().sent(id)
+    }
+
+    /// A delivery failed: try again after `retry_secs`.
+    pub fn mail_failed(&mut self, id: i64, error: &str, retry_secs: u64) -> Result<(), StateError> {
+        self.mail_outbox().failed(id, error, retry_secs)
+    }
+}
+
+/// An outbox of mails waiting to be delivered: the `mail_outbox` table, the same in a node's
+/// database and in the hub's (its alerts), so both deliver through one piece of code
+/// (`ops::notify::deliver_due`).
+pub struct Outbox<'a>(pub &'a Connection);
+
+impl Outbox<'_> {
+    /// Put a mail in the outbox, due now; its id.
+    pub fn queue(
+        &self,
+        subject: &str,
+        body: &str,
+        recipients: &[String],
+    ) -> Result<i64, StateError> {
+        let to = serde_json::to_string(recipients).map_err(|e| StateError::Other(e.to_string()))?;
+        self.0.execute(
+            "INSERT INTO mail_outbox (subject, body, recipients) VALUES (?1, ?2, ?3)",
+            params![subject, body, to],
+        )?;
+        Ok(self.0.last_insert_rowid())
+    }
+
+    /// Every mail in the outbox; with `due_only`, those whose next attempt has come.
+    pub fn list(&self, due_only: bool) -> Result<Vec<QueuedMail>, StateError> {
         let sql = format!(
             "SELECT id, queued_at, subject, body, recipients, attempts, last_error, next_attempt_at
              FROM mail_outbox {} ORDER BY id",
@@ -170,7 +206,8 @@ impl Db {
                 ""
             }
         );
-        self.query_all(&sql, |r| {
+        let mut st = self.0.prepare(&sql)?;
+        let rows = st.query_map([], |r| {
             let to: String = r.get(4)?;
             Ok(QueuedMail {
                 id: r.get(0)?,
@@ -182,18 +219,20 @@ impl Db {
                 last_error: r.get(6)?,
                 next_attempt_at: r.get(7)?,
             })
-        })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn mail_sent(&mut self, id: i64) -> Result<(), StateError> {
-        self.conn
+    /// The mail was delivered: it leaves the outbox.
+    pub fn sent(&self, id: i64) -> Result<(), StateError> {
+        self.0
             .execute("DELETE FROM mail_outbox WHERE id = ?1", params![id])?;
         Ok(())
     }
 
     /// A delivery failed: try again after `retry_secs`.
-    pub fn mail_failed(&mut self, id: i64, error: &str, retry_secs: u64) -> Result<(), StateError> {
-        self.conn.execute(
+    pub fn failed(&self, id: i64, error: &str, retry_secs: u64) -> Result<(), StateError> {
+        self.0.execute(
             "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?2,
                  next_attempt_at = strftime('%Y-%m-%d %H:%M:%S', 'now', '+' || ?3 || ' seconds')
              WHERE id = ?1",

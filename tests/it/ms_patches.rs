@@ -15,7 +15,10 @@ const INSTALL: &str =
     "sed -i 's/^Pending /Installed /' ms-kbs.state && echo installed >> ms-install.log\n";
 const REMOVE: &str =
     "sed -i \"/^Installed $1[[:space:]]*\\$/d\" ms-kbs.state && echo \"$1\" >> ms-remove.log\n";
-const SET: &str = r#"{"PG": {"list": "sh ms-list.sh", "install": "sh ms-install.sh", "remove": "sh ms-remove.sh {kb}"}}"#;
+/// Busy while an installer runs (its flag exists); each question logged.
+const BUSY: &str =
+    "echo asked >> ms-busy.log\nif [ -f ms-busy.flag ]; then echo Busy; else echo Idle; fi\n";
+const SET: &str = r#"{"PG": {"list": "sh ms-list.sh", "install": "sh ms-install.sh", "remove": "sh ms-remove.sh {kb}", "busy": "sh ms-busy.sh"}}"#;
 
 /// The fixture on a Windows node: its updates, `Installed KBn` / `Pending KBn` a line.
 fn fixture(h: &Host, kbs: &str) {
@@ -23,6 +26,7 @@ fn fixture(h: &Host, kbs: &str) {
     std::fs::write(home.join("ms-list.sh"), LIST).unwrap();
     std::fs::write(home.join("ms-install.sh"), INSTALL).unwrap();
     std::fs::write(home.join("ms-remove.sh"), REMOVE).unwrap();
+    std::fs::write(home.join("ms-busy.sh"), BUSY).unwrap();
     std::fs::write(home.join("ms-kbs.state"), kbs.replace('\n', "\r\n")).unwrap();
 }
 
@@ -364,9 +368,25 @@ fn ms_patches_refuse_a_vos_node_and_say_why_a_node_is_unreachable() {
         r.stderr
     );
 
-    // b unreachable: it stays (it could not be asked), its line says why, a is done: exit 3.
+    // b unreachable: a, the other side of its pair, is not touched (b may be in another
+    // run's installer, or down: never both sides of a pair at once).
     lab.win[1].sshd.stop();
     let r = ms(&lab, "install", &["--all", "--yes"], "");
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&format!(
+            "{a}: Failed: not touched: another member of PG1, {b}, cannot be asked for its lease"
+        )) && r.stdout.contains("(or with --break-leases if it is over)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        log(&lab.win[0], "ms-install.log").is_empty(),
+        "{a} untouched"
+    );
+    // On the administrator's word (--break-leases): b stays (it could not be asked), its
+    // line says why, a is done: exit 3.
+    let r = ms(&lab, "install", &["--all", "--yes", "--break-leases"], "");
     assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr.contains(&format!(
@@ -423,6 +443,7 @@ fn ms_patches_refuse_a_vos_node_and_say_why_a_node_is_unreachable() {
         "--all",
         "--kb",
         "KB5031356",
+        "--break-leases",
     ]);
     assert_eq!(code, 3, "{v}");
     assert_eq!(v["hosts"][0]["result"], "failed", "{v}");
@@ -445,7 +466,7 @@ fn a_restarting_node_is_waited_for_and_a_failed_member_stops_its_group() {
     let (a, b) = (lab.win[0].name(), lab.win[1].name());
     fixture(&lab.win[0], "Pending KB5031356\n");
     fixture(&lab.win[1], "Pending KB5031356\n");
-    let restarting = r#"{"PG": {"list": "sh ms-list.sh", "install": "sh ms-install.sh", "remove": "sh ms-remove.sh {kb}", "restarts": true}}"#;
+    let restarting = r#"{"PG": {"list": "sh ms-list.sh", "install": "sh ms-install.sh", "remove": "sh ms-remove.sh {kb}", "busy": "sh ms-busy.sh", "restarts": true}}"#;
     let _keys = sign_this_set(&lab, restarting);
     let mut child = std::process::Command::new(crate::util::bin())
         .env("CCADMIN_STATE_DIR", &lab.cc)
@@ -573,7 +594,7 @@ fn ms_patches_are_refused_beside_an_unfinished_run_or_a_leased_host() {
     assert_eq!(code, 1, "{v}");
     assert!(
         v["hosts"][0]["error"].as_str().is_some_and(
-            |e| e.starts_with("it is leased by the patch install run r-77 on cc-other")
+            |e| e.starts_with("it is leased by run r-77 of Cloud Connect node cc-other (patch install, since 2026-12-05 01:00:00 UTC)")
         ),
         "{v}"
     );
@@ -592,4 +613,296 @@ fn ms_patches_are_refused_beside_an_unfinished_run_or_a_leased_host() {
         log(&lab.win[1], "ms-install.log").is_empty(),
         "{b} untouched"
     );
+}
+
+/// `kill -9` while a node's update installer runs: the installer goes on without its session
+/// (as Windows Update does), the host keeps the killed run's lease, and the same command run
+/// again waits for that installer to end before it reads the node: it is never started a
+/// second time. The killed run ends as interrupted, and no lease is left behind.
+#[test]
+fn kill_9_mid_install_then_the_same_command_waits_for_the_installer_and_never_starts_a_second() {
+    let lab = lab();
+    let (a, b) = (lab.win[0].name(), lab.win[1].name());
+    fixture(&lab.win[0], "Pending KB5031356\n");
+    fixture(&lab.win[1], "Pending KB5031356\n");
+    let home = lab.win[0].home.path();
+    // The installer detaches (it outlives a dropped session) and, while `ms-hold` exists,
+    // does not end.
+    std::fs::write(
+        home.join("ms-install.sh"),
+        "touch ms-busy.flag\necho installed >> ms-install.log\nsetsid sh ms-worker.sh </dev/null >/dev/null 2>&1 &\nwhile [ -f ms-busy.flag ]; do sleep 0.05; done\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.join("ms-worker.sh"),
+        "i=0\nwhile [ -f ms-hold ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\nsed -i 's/^Pending /Installed /' ms-kbs.state\nrm -f ms-busy.flag\n",
+    )
+    .unwrap();
+    std::fs::write(home.join("ms-hold"), "").unwrap();
+    let _keys = sign_set(&lab);
+    let spawn = || {
+        std::process::Command::new(crate::util::bin())
+            .env("CCADMIN_STATE_DIR", &lab.cc)
+            .env("HOME", lab.cc.parent().unwrap())
+            .args([
+                "--yes",
+                "--output",
+                "json",
+                "utils",
+                "patch-manager",
+                "ms-patches",
+                "install",
+                "--all",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = spawn();
+    crate::util::wait_for("the installer to start", crate::orchestration::WAIT, || {
+        log(&lab.win[0], "ms-install.log").len() == 1
+    });
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(first.id() as i32, libc::SIGKILL) };
+    first.wait().unwrap();
+    assert!(
+        home.join(".ccadmin-lease.json").exists(),
+        "{a} stays leased"
+    );
+    std::fs::remove_file(home.join("ms-busy.log")).unwrap();
+
+    let second = spawn();
+    // It asks whether an installer runs, and waits while one does.
+    crate::util::wait_for(
+        "the second run to ask the installer",
+        crate::orchestration::WAIT,
+        || log(&lab.win[0], "ms-busy.log").len() >= 2,
+    );
+    assert_eq!(
+        log(&lab.win[0], "ms-install.log").len(),
+        1,
+        "never a second installer"
+    );
+    assert!(
+        log(&lab.win[1], "ms-install.log").is_empty(),
+        "{b} waits its turn"
+    );
+    std::fs::remove_file(home.join("ms-hold")).unwrap();
+    let out = second.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{a}: an update installer runs on the node; waiting for it to end"
+        )),
+        "{stderr}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let k = vec!["KB5031356".to_owned()];
+    assert_eq!(
+        results(&v),
+        [
+            (a.clone(), "up-to-date".into(), vec![]),
+            (b.clone(), "installed".into(), k),
+        ],
+        "{v}"
+    );
+    assert_eq!(
+        log(&lab.win[0], "ms-install.log").len(),
+        1,
+        "{a}'s installer ran once"
+    );
+    assert_eq!(log(&lab.win[1], "ms-install.log").len(), 1);
+    for h in &lab.win {
+        assert!(
+            !h.home.path().join(".ccadmin-lease.json").exists(),
+            "no lease left on {}",
+            h.name()
+        );
+    }
+    let (_, history) = lab.json(&["utils", "deployment", "show", "history"]);
+    let results: Vec<&str> = history
+        .as_array()
+        .or_else(|| history["runs"].as_array())
+        .unwrap_or_else(|| panic!("{history}"))
+        .iter()
+        .filter(|r| r["operation"] == "ms-patches install")
+        .map(|r| r["result"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(results, ["Success", "Interrupted"], "{history}");
+}
+
+/// Two Cloud Connect nodes cut off from each other never change both members of a pair: a
+/// node whose pair member is leased by another run (not known finished) is left untouched,
+/// its own lease given back; with --break-leases the administrator passes over it.
+#[test]
+fn a_pair_member_leased_by_another_run_keeps_the_node_untouched() {
+    let lab = lab();
+    let (a, b) = (lab.win[0].name(), lab.win[1].name());
+    fixture(&lab.win[0], "Pending KB5031356\n");
+    fixture(&lab.win[1], "Pending KB5031356\n");
+    let _keys = sign_set(&lab);
+    std::fs::write(
+        lab.win[1].home.path().join(".ccadmin-lease.json"),
+        format!(r#"{{"run": "r-88", "node": "cc-sub", "host": "{b}", "group": "PG1", "operation": "ms-patches install", "since": "2026-12-05 01:00:00"}}"#),
+    )
+    .unwrap();
+    let (code, v) = lab.json(&[
+        "utils",
+        "patch-manager",
+        "ms-patches",
+        "install",
+        "--node",
+        &a,
+    ]);
+    assert_eq!(code, 1, "{v}");
+    let why = v["hosts"][0]["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{v}"));
+    assert!(
+        why.starts_with(&format!("not touched: another member of PG1, {b}, is leased by run r-88 of Cloud Connect node cc-sub")),
+        "{why}"
+    );
+    assert!(
+        log(&lab.win[0], "ms-install.log").is_empty(),
+        "{a} untouched"
+    );
+    assert!(
+        !lab.win[0].home.path().join(".ccadmin-lease.json").exists(),
+        "its own lease given back"
+    );
+    assert!(
+        lab.win[1].home.path().join(".ccadmin-lease.json").exists(),
+        "the other run's lease kept"
+    );
+
+    // On the administrator's word, the other run's lease on b is broken where it is (b's
+    // own run), and then a, its pair member free, is done too.
+    let (code, v) = lab.json(&[
+        "utils",
+        "patch-manager",
+        "ms-patches",
+        "install",
+        "--node",
+        &b,
+        "--break-leases",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    let (code, v) = lab.json(&[
+        "utils",
+        "patch-manager",
+        "ms-patches",
+        "install",
+        "--node",
+        &a,
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(log(&lab.win[0], "ms-install.log").len(), 1);
+    assert_eq!(log(&lab.win[1], "ms-install.log").len(), 1);
+}
+
+/// `kill -9` while side B's installer runs, after side A was done: A gets a new pending
+/// update, and the same command settles B first (waits for its installer) and only then
+/// changes A: the two sides of the pair are never changed at once. While B is unsettled its
+/// lease keeps A unchanged.
+#[test]
+fn kill_9_during_side_b_then_side_a_is_not_changed_until_b_is_settled() {
+    let lab = lab();
+    let (a, b) = (lab.win[0].name(), lab.win[1].name());
+    fixture(&lab.win[0], "Pending KB5031356\n");
+    fixture(&lab.win[1], "Pending KB5031356\n");
+    let home_b = lab.win[1].home.path();
+    std::fs::write(
+        home_b.join("ms-install.sh"),
+        "touch ms-busy.flag\necho installed >> ms-install.log\nsetsid sh ms-worker.sh </dev/null >/dev/null 2>&1 &\nwhile [ -f ms-busy.flag ]; do sleep 0.05; done\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home_b.join("ms-worker.sh"),
+        "i=0\nwhile [ -f ms-hold ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\nsed -i 's/^Pending /Installed /' ms-kbs.state\nrm -f ms-busy.flag\n",
+    )
+    .unwrap();
+    std::fs::write(home_b.join("ms-hold"), "").unwrap();
+    let _keys = sign_set(&lab);
+    let spawn = || {
+        std::process::Command::new(crate::util::bin())
+            .env("CCADMIN_STATE_DIR", &lab.cc)
+            .env("HOME", lab.cc.parent().unwrap())
+            .args([
+                "--yes",
+                "--output",
+                "json",
+                "utils",
+                "patch-manager",
+                "ms-patches",
+                "install",
+                "--all",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = spawn();
+    crate::util::wait_for("B's installer to start", crate::orchestration::WAIT, || {
+        log(&lab.win[1], "ms-install.log").len() == 1
+    });
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(first.id() as i32, libc::SIGKILL) };
+    first.wait().unwrap();
+    assert_eq!(log(&lab.win[0], "ms-install.log").len(), 1, "{a} was done");
+    // A new update for A (the next day's), while B's installer still runs.
+    std::fs::write(
+        lab.win[0].home.path().join("ms-kbs.state"),
+        "Installed KB5031356\r\nPending KB5032189\r\n",
+    )
+    .unwrap();
+    let _ = std::fs::remove_file(home_b.join("ms-busy.log"));
+    let second = spawn();
+    crate::util::wait_for(
+        "the second run to wait for B's installer",
+        crate::orchestration::WAIT,
+        || log(&lab.win[1], "ms-busy.log").len() >= 2,
+    );
+    assert_eq!(
+        log(&lab.win[0], "ms-install.log").len(),
+        1,
+        "{a} unchanged while {b} is unsettled"
+    );
+    std::fs::remove_file(home_b.join("ms-hold")).unwrap();
+    let out = second.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        results(&v),
+        [
+            (b.clone(), "up-to-date".into(), vec![]),
+            (a.clone(), "installed".into(), vec!["KB5032189".to_owned()]),
+        ],
+        "{v}"
+    );
+    assert_eq!(
+        log(&lab.win[1], "ms-install.log").len(),
+        1,
+        "{b}'s installer ran once"
+    );
+    let (_, history) = lab.json(&["utils", "deployment", "show", "history"]);
+    let results: Vec<&str> = history["runs"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{history}"))
+        .iter()
+        .filter(|r| r["operation"] == "ms-patches install")
+        .map(|r| r["result"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(results, ["Success", "Interrupted"], "{history}");
 }

@@ -3,7 +3,8 @@
 //! proxy between the nodes and the hub holds every download after its first MiB until the test
 //! lets it go), healthy after the switch, switched back after a failed health check. And the
 //! menu's roles: `status` runs on both roles (on VOS it is what Cloud Connect asks before it
-//! resumes a run there), `initiate` and `rollback-patch` on VOS only.
+//! resumes a run there), `initiate` and `rollback-patch` on VOS only. The gate proxy and the
+//! large release are shared with `upgrade_cancel.rs`.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -20,18 +21,18 @@ use crate::serve::Served;
 use crate::util::{make_vos, run, state, wait_for_showing};
 
 /// What a tunnel to the hub carries to the node before the gate holds it.
-const LIMIT: usize = 1 << 20;
+pub(crate) const LIMIT: usize = 1 << 20;
 
 /// A CONNECT proxy on loopback whose tunnels to one target stop carrying bytes to the node
 /// after [`LIMIT`] while the gate is closed (the hub's side is then not read: the download
 /// is held in flight, the hub's stream waiting), and go on once it is opened.
-struct GateProxy {
+pub(crate) struct GateProxy {
     port: u16,
     open: Arc<(Mutex<bool>, Condvar)>,
 }
 
 impl GateProxy {
-    fn start(gated: String) -> GateProxy {
+    pub(crate) fn start(gated: String) -> GateProxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let open = Arc::new((Mutex::new(false), Condvar::new()));
@@ -45,11 +46,11 @@ impl GateProxy {
         GateProxy { port, open }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    fn open(&self) {
+    pub(crate) fn open(&self) {
         *self.open.0.lock().unwrap() = true;
         self.open.1.notify_all();
     }
@@ -119,7 +120,7 @@ fn tunnel(mut client: TcpStream, gated: &str, gate: &(Mutex<bool>, Condvar)) {
 }
 
 /// `utils system upgrade status --output json` on a node.
-fn status(st: &Path) -> serde_json::Value {
+pub(crate) fn status(st: &Path) -> serde_json::Value {
     let r = run(
         st,
         &["--output", "json", "utils", "system", "upgrade", "status"],
@@ -137,7 +138,7 @@ fn status_text(st: &Path) -> String {
 }
 
 /// Wait (bounded) until one of the nodes' status is `pred`; that node's state directory.
-fn wait_for_node<'a>(
+pub(crate) fn wait_for_node<'a>(
     what: &str,
     nodes: [&'a Path; 2],
     pred: impl Fn(&serde_json::Value) -> bool,
@@ -157,7 +158,7 @@ fn wait_for_node<'a>(
 
 /// A signed 0.2.0 whose archive is 4 MiB of bytes that do not compress (so a download is
 /// held after its first MiB), published on the hub; its size.
-fn publish_large(hub: &Hub, keys: &Path, secret: &Path) -> u64 {
+pub(crate) fn publish_large(hub: &Hub, keys: &Path, secret: &Path) -> u64 {
     let pkg = keys.join("pkg-0.2.0");
     write_release(&pkg, "0.2.0", &working());
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;

@@ -190,6 +190,24 @@ impl Browser {
         }
     }
 
+    /// Resize the window (headless: the page's viewport is this size).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.call(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
+    }
+
+    /// The value of `script` run by the driver (not by the page, whose policy allows none).
+    pub fn script(&self, script: &str) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+
     /// A PNG of the page, saved in `target/test-screenshots/NAME.png`; its path. Never
     /// panics (it runs while a failed test unwinds).
     pub fn screenshot(&self, name: &str) -> Option<std::path::PathBuf> {

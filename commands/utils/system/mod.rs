@@ -7,6 +7,7 @@ use crate::errors::CmdResult;
 
 pub mod icm_services;
 pub mod inventory;
+pub mod maintenance;
 pub mod onboard;
 pub mod switch_version;
 pub mod upgrade;
@@ -19,6 +20,9 @@ pub enum SystemCommands {
     /// The deployment inventory (inventory.conf): validate, show, export, import, history
     #[command(subcommand)]
     Inventory(inventory::InventoryCommands),
+    /// (Cloud Connect) Maintenance mode of the inventory's nodes: initiate, end, status
+    #[command(subcommand)]
+    Maintenance(maintenance::MaintenanceCommands),
     /// Enrol this VOS cluster with Cloud Connect: trigger (initiate, restart), update, remove
     #[command(subcommand)]
     Onboard(onboard::OnboardCommands),
@@ -33,6 +37,7 @@ impl SystemCommands {
         match self {
             SystemCommands::IcmServices(_) => true,
             SystemCommands::Inventory(c) => c.changes_state(),
+            SystemCommands::Maintenance(c) => c.changes_state(),
             SystemCommands::Onboard(c) => !matches!(c, onboard::OnboardCommands::Status(_)),
             SystemCommands::SwitchVersion(_) | SystemCommands::Upgrade(_) => true,
         }
@@ -43,6 +48,7 @@ pub fn run(ctx: &mut Ctx, cmd: SystemCommands) -> CmdResult {
     match cmd {
         SystemCommands::IcmServices(c) => icm_services::run(ctx, c),
         SystemCommands::Inventory(c) => inventory::run(ctx, c),
+        SystemCommands::Maintenance(c) => maintenance::run(ctx, c),
         SystemCommands::Onboard(c) => onboard::run(ctx, c),
         SystemCommands::SwitchVersion(a) => switch_version::cmd_utils_system_switch_version(ctx, a),
         SystemCommands::Upgrade(c) => upgrade::run(ctx, c),

@@ -66,6 +66,22 @@ fn run_recorded(
     on_event: &mut dyn FnMut(Event),
 ) -> OpResult<Report> {
     node.require_cloud_connect(false)?;
+    // With maintenance mode, every planned node's product must have its commands: refused
+    // before anything is recorded or touched.
+    let maintenance = match options.maintenance {
+        false => None,
+        true => {
+            let set = crate::ops::maintenance::load_set(node)?;
+            let rows: Vec<&crate::inventory::model::HostRow> =
+                plan.groups.iter().flatten().map(|t| &t.row).collect();
+            super::require_maintenance_support(&set, &rows)?;
+            Some(set)
+        }
+    };
+    let maintenance_known = match &maintenance {
+        Some(_) => None,
+        None => crate::ops::maintenance::load_set(node).ok(),
+    };
     let me = node.identity()?.hostname;
     let subject = plan.subject();
     let resumable = |r: &Run| {
@@ -197,6 +213,8 @@ fn run_recorded(
         uid: &record.uid,
         me: &me,
         finished: &finished,
+        maintenance: maintenance.as_ref(),
+        maintenance_known: maintenance_known.as_ref(),
     };
     let mut results: Vec<NodeResult> = Vec::new();
     let mut storage_error = None;

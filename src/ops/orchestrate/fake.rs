@@ -279,6 +279,8 @@ pub(super) fn drive(
         uid: "run-1",
         me: "cc-pub",
         finished: &finished,
+        maintenance: None,
+        maintenance_known: None,
     };
     let queue = group_queue(plan);
     let mut seen = Seen::default();

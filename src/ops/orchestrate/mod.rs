@@ -46,7 +46,8 @@ pub use host::{await_restart, Hosts, NodeError, RemoteHost, RestartError, SshHos
 pub use plan::{find_artifact, in_pair_order, plan, Artifact, Choice, Plan};
 pub use queries::{
     history, in_progress, max_parallel, own_progress, progress_ha, refuse_beside_an_unfinished_run,
-    reset_max_parallel, set_max_parallel, status, HostStatus, DEFAULT_PARALLEL, MAX_PARALLEL,
+    refuse_beside_an_unfinished_run_but, reset_max_parallel, set_max_parallel, status, HostStatus,
+    DEFAULT_PARALLEL, MAX_PARALLEL,
 };
 // The wire form of a node's run view: shared with the client that asks the other node.
 pub use crate::wire::{Progress, RunState};
@@ -65,6 +66,18 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// Why a node is put in maintenance for this operation (what a Router or Rogger asks).
+    pub fn maintenance_reason(self) -> crate::ops::maintenance::Reason {
+        use crate::ops::maintenance::Reason;
+        match self {
+            Operation::PatchInstall => Reason::EsInstall,
+            Operation::PatchRollback => Reason::EsRollback,
+            Operation::Upgrade | Operation::SwitchForward | Operation::Rollback => {
+                Reason::MajorUpgrade
+            }
+        }
+    }
+
     const ALL: [Operation; 5] = [
         Operation::PatchInstall,
         Operation::PatchRollback,
@@ -236,6 +249,34 @@ pub struct Report {
     pub overall: Overall,
 }
 
+/// With maintenance mode, every node of a run must be of a product the signed maintenance
+/// command set has commands for; else the run is refused, naming the nodes that are not.
+pub fn require_maintenance_support(
+    set: &crate::ops::maintenance::Set,
+    rows: &[&crate::inventory::model::HostRow],
+) -> crate::ops::OpResult {
+    let not: Vec<String> = rows
+        .iter()
+        .filter(|r| !crate::ops::maintenance::supports(set, &r.product))
+        .map(|r| format!("{} ({})", r.name, r.product))
+        .collect();
+    if !not.is_empty() {
+        let products: Vec<&str> = set.keys().map(String::as_str).collect();
+        return Err(crate::ops::OpError::new(
+            crate::ops::Kind::Invalid,
+            format!(
+                "maintenance mode is not supported on {}",
+                not.join(", ")
+            ),
+        )
+        .hint(format!(
+            "the signed maintenance command set covers {}; choose those nodes, or run without maintenance mode",
+            products.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 /// Options of one run.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -250,6 +291,9 @@ pub struct Options {
     pub peer_down: bool,
     /// Remove host leases of other runs that are not known to be finished.
     pub break_leases: bool,
+    /// Put each node in maintenance mode before its change and take it out after (Cisco's
+    /// "With maintenance mode"); the signed `maintenance.json` says how, per product.
+    pub maintenance: bool,
 }
 
 /// The per-node table of a run, for the console and the mail.

@@ -23,12 +23,23 @@ fn own_state(node: &mut Node, run: &Run) -> OpResult<RunState> {
     }
     let path = node.db()?.path().to_path_buf();
     // The lock holder's command for the recorded operation: one of the five, or a run of
-    // `utils system icm-services start`, which records its runs in the same history.
+    // `utils system icm-services start`, `utils patch-manager ms-patches` or `utils system
+    // maintenance`, which record their runs in the same history.
+    use crate::ops::maintenance::run::{self as maint, Action as Maint};
+    use crate::ops::{icm_services as icm, ms_patches as ms};
     let command = Operation::from_label(&run.operation)
         .map(Operation::command)
         .or_else(|| {
-            (run.operation == crate::ops::icm_services::OPERATION)
-                .then_some(crate::ops::icm_services::COMMAND)
+            [
+                (icm::OPERATION, icm::COMMAND),
+                (ms::OPERATION_INSTALL, ms::COMMAND_INSTALL),
+                (ms::OPERATION_ROLLBACK, ms::COMMAND_ROLLBACK),
+                (Maint::Initiate(None).operation(), maint::COMMAND_INITIATE),
+                (Maint::End.operation(), maint::COMMAND_END),
+            ]
+            .into_iter()
+            .find(|(op, _)| *op == run.operation)
+            .map(|(_, c)| c)
         });
     Ok(match crate::state::lock::live_holder(&path)? {
         Some(o) if Some(o.command.as_str()) == command => RunState::Running,
@@ -214,11 +225,24 @@ pub fn reset_max_parallel(node: &mut Node) -> OpResult<usize> {
 /// same command resumes it). A live run is refused by the claim; this refuses an interrupted
 /// one, from the history both nodes share.
 pub fn refuse_beside_an_unfinished_run(node: &mut Node) -> OpResult {
+    refuse_beside_an_unfinished_run_but(node, &[])
+}
+
+/// [`refuse_beside_an_unfinished_run`], a Microsoft updates run counted too (its update
+/// installer may still run on a node), except the operations in `resumed_here` (the command
+/// that settles them itself).
+pub fn refuse_beside_an_unfinished_run_but(node: &mut Node, resumed_here: &[&str]) -> OpResult {
+    use crate::ops::ms_patches::{OPERATION_INSTALL, OPERATION_ROLLBACK};
+    let changes = |op: &str| {
+        Operation::from_label(op).is_some()
+            || ([OPERATION_INSTALL, OPERATION_ROLLBACK].contains(&op)
+                && !resumed_here.contains(&op))
+    };
     let unfinished = node
         .db()?
         .runs(50)?
         .into_iter()
-        .find(|r| Operation::from_label(&r.operation).is_some())
+        .find(|r| changes(&r.operation))
         .filter(|r| r.finished_at.is_none());
     match unfinished {
         None => Ok(()),

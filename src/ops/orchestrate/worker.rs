@@ -17,7 +17,7 @@ use super::{tail, unfinished, NodeResult, Operation, Options, Outcome, Plan};
 use crate::cancel::Cancel;
 use crate::clients::ssh::SshError;
 use crate::ops::connectivity::Target;
-use crate::ops::lease::{self, Lease, Taken};
+use crate::ops::lease::{self, Lease};
 use crate::ops::patches::{Platform, MANIFEST_SUFFIX};
 use crate::ops::software::Installed;
 use crate::state::orchestration::Step;
@@ -70,6 +70,11 @@ pub(super) struct Worker<'a> {
     pub me: &'a str,
     /// The runs this cluster's record shows finished (their leases are stale).
     pub finished: &'a HashSet<String>,
+    /// With maintenance mode: how each product enters and leaves it.
+    pub maintenance: Option<&'a crate::ops::maintenance::Set>,
+    /// The signed maintenance set when there is one (a resumed node left in maintenance is
+    /// told even without maintenance mode).
+    pub maintenance_known: Option<&'a crate::ops::maintenance::Set>,
 }
 
 /// A node's failure: what to say, and whether its installer may still be running.
@@ -180,59 +185,23 @@ impl Worker<'_> {
     /// Lease the host, then make sure no other member of its group is leased by another run.
     fn take_lease(&self, group: usize, t: &Target, conn: &dyn RemoteHost) -> Result<(), NodeError> {
         let finished = |run: &str| self.finished.contains(run);
-        let mine = self.lease_for(t);
-        match lease::take(
+        let others: Vec<&Target> = self.plan.groups[group]
+            .iter()
+            .chain(&self.plan.members[group])
+            .collect();
+        lease::take_for_group(
             conn,
-            &mine,
+            &self.lease_for(t),
+            self.hosts,
+            &others,
             self.cancel,
             &finished,
             self.options.break_leases,
-        )? {
-            Taken::New | Taken::Ours => {}
-            Taken::Held(l) => {
-                return Err(NodeError::Refused(format!(
-                    "not touched: the host is leased by {}; another orchestration may be installing on it. If that run is over, run this again with --break-leases",
-                    l.describe()
-                )))
-            }
-        }
-        let others = self.plan.groups[group]
-            .iter()
-            .chain(&self.plan.members[group])
-            .filter(|m| m.row.name != t.row.name);
-        for m in others {
-            let held = self
-                .hosts
-                .connect(m)
-                .and_then(|c| Ok(lease::read(c.as_ref(), self.cancel)?));
-            let conflict = match held {
-                Ok(Some(l)) if l.run != self.uid && !finished(&l.run) => Some(format!(
-                    "another member of {}, {}, is leased by {}",
-                    t.row.group,
-                    m.row.name,
-                    l.describe()
-                )),
-                Ok(_) => None,
-                // A member that cannot be asked may be in another run's installer: never two.
-                Err(e) if !self.options.break_leases => Some(format!(
-                    "another member of {}, {}, cannot be asked for its lease ({e})",
-                    t.row.group, m.row.name
-                )),
-                Err(_) => None,
-            };
-            if let Some(why) = conflict {
-                let _ = lease::release(conn, self.uid, self.cancel);
-                return Err(NodeError::Refused(format!(
-                    "not touched: {why}; never two members of one group at once. Run this again when that run has ended{}",
-                    if self.options.break_leases {
-                        ""
-                    } else {
-                        " (or with --break-leases if it is over)"
-                    }
-                )));
-            }
-        }
-        Ok(())
+        )
+        .map_err(|e| match e {
+            lease::TakeError::File(e) => NodeError::from(e),
+            lease::TakeError::Refused(why) => NodeError::Refused(why),
+        })
     }
 
     /// Decide, act, check. `Err` is the node's failure, said for the table.
@@ -262,15 +231,20 @@ impl Worker<'_> {
             r.to_version = shown(&before);
         }
         let decision = self.decide(t, conn.as_ref(), &before)?;
+        // A change the interrupted run began and that ended meanwhile: with maintenance mode,
+        // its node is taken out of the maintenance that run put it in.
+        let settled = |outcome: Outcome, d: String| -> Result<(Outcome, String), Fail> {
+            if self.interrupted_step(t).is_some() {
+                self.leave_maintenance(t, conn.as_ref())
+                    .map_err(NodeError::Refused)?;
+                self.tell_left_in_maintenance(t, conn.as_ref(), tx);
+            }
+            let _ = lease::release(conn.as_ref(), self.uid, self.cancel);
+            Ok((outcome, d))
+        };
         let (to, what) = match decision {
-            Decision::Already(d) => {
-                let _ = lease::release(conn.as_ref(), self.uid, self.cancel);
-                return Ok((Outcome::AlreadyDone, d));
-            }
-            Decision::NotApplicable(d) => {
-                let _ = lease::release(conn.as_ref(), self.uid, self.cancel);
-                return Ok((Outcome::NotApplicable, d));
-            }
+            Decision::Already(d) => return settled(Outcome::AlreadyDone, d),
+            Decision::NotApplicable(d) => return settled(Outcome::NotApplicable, d),
             Decision::Do { to, what } => (to, what),
         };
         r.to_version = to.clone();
@@ -299,9 +273,18 @@ impl Worker<'_> {
             let _ = lease::release(conn.as_ref(), self.uid, self.cancel);
             return Err(NodeError::NotStarted.into());
         }
+        if let Err(why) = self.enter_maintenance(group, t, conn.as_ref(), tx) {
+            let _ = lease::release(conn.as_ref(), self.uid, self.cancel);
+            return Err(NodeError::Refused(why).into());
+        }
         let (conn, reported) = match self.act(t, conn, &before, tx) {
             Ok(x) => x,
             Err(mut f) => {
+                if self.maintenance.is_some() {
+                    f.detail.push_str(
+                        "; it stays in maintenance mode (utils system maintenance end takes it out once it is fixed)",
+                    );
+                }
                 if f.installer_may_run {
                     // The step keeps what was being done (a resumed rollback's target).
                     f.detail = format!("{what}: {}", f.detail);
@@ -321,13 +304,93 @@ impl Worker<'_> {
             None => read_installed(self.cancel, t, conn.as_ref(), catalogue)
                 .map_err(|e| NodeError::HealthCheck(Box::new(e))),
         };
-        // The change has been seen to end: the host is free again, read or not.
+        if let Ok(a) = &after {
+            r.to_version = shown(a);
+        }
+        let checked = after.and_then(|a| self.verify(&before, &a, &to));
+        // Out of maintenance mode only once the change is seen to end well (a restart may
+        // have taken it out already): a node that fails its check stays out of service, and
+        // its line says so. Then the host is free again, read or not.
+        let left = match &checked {
+            Ok(_) => self.leave_maintenance(t, conn.as_ref()),
+            Err(_) => Ok(()),
+        };
         let _ = lease::release(conn.as_ref(), self.uid, self.cancel);
-        let after = after?;
-        r.to_version = shown(&after);
-        self.verify(&before, &after, &to)
-            .map(|d| (Outcome::Done, d))
-            .map_err(Fail::from)
+        match checked {
+            Err(e) if self.maintenance.is_some() => Err(Fail::from(NodeError::Refused(format!(
+                "{e}; it stays in maintenance mode (utils system maintenance end takes it out once it is fixed)"
+            )))),
+            Err(e) => Err(Fail::from(e)),
+            Ok(d) => {
+                left.map_err(NodeError::Refused)?;
+                Ok((Outcome::Done, d))
+            }
+        }
+    }
+
+    /// With maintenance mode: put the node in it before its change (its peers in the group,
+    /// chosen or not, must not be in maintenance). `Err`: why not; nothing was changed.
+    fn enter_maintenance(
+        &self,
+        group: usize,
+        t: &Target,
+        conn: &dyn RemoteHost,
+        tx: &mpsc::Sender<Msg>,
+    ) -> Result<(), String> {
+        let Some(set) = self.maintenance else {
+            return Ok(());
+        };
+        let members = self.plan.groups[group]
+            .iter()
+            .chain(&self.plan.members[group]);
+        let reason = self.plan.op.maintenance_reason();
+        crate::ops::maintenance::enter_for_change(
+            self.hosts,
+            t,
+            members,
+            conn,
+            set,
+            reason,
+            self.cancel,
+        )
+        .map_err(|e| format!("not changed: it could not be put in maintenance mode: {e}"))?;
+        let _ = tx.send(Msg::Waiting {
+            host: t.row.name.clone(),
+            what: "in maintenance mode".into(),
+        });
+        Ok(())
+    }
+
+    /// Without maintenance mode, on a node an interrupted run had begun to change: say when it
+    /// is still in maintenance (that run may have put it there), with the remedy.
+    fn tell_left_in_maintenance(&self, t: &Target, conn: &dyn RemoteHost, tx: &mpsc::Sender<Msg>) {
+        let Some(set) = self
+            .maintenance_known
+            .filter(|_| self.maintenance.is_none())
+        else {
+            return;
+        };
+        if let Some(why) = crate::ops::maintenance::left_in(conn, t, set) {
+            let _ = tx.send(Msg::Waiting {
+                host: t.row.name.clone(),
+                what: why,
+            });
+        }
+    }
+
+    /// With maintenance mode: take the node out of it after its change.
+    fn leave_maintenance(&self, t: &Target, conn: &dyn RemoteHost) -> Result<(), String> {
+        let Some(set) = self.maintenance else {
+            return Ok(());
+        };
+        crate::ops::maintenance::end_on(conn, t, set, self.cancel)
+            .map(|_| ())
+            .map_err(|e| {
+                format!(
+                    "changed, but it did not leave maintenance mode: {e}; take it out with: utils system maintenance end --node {}",
+                    t.row.name
+                )
+            })
     }
 
     /// The step this host had in the interrupted run, when its change began and was not seen

@@ -21,7 +21,7 @@ use crate::sshd::Sshd;
 use crate::util::{run, state, wait_for, Run};
 
 /// How long a wait in these tests may take.
-const WAIT: Duration = Duration::from_secs(60);
+pub const WAIT: Duration = Duration::from_secs(60);
 
 const USER: &str = "ccadmin";
 const PASSWORD: &str = "Orchestrate-Pass-2026";
@@ -358,10 +358,10 @@ impl Lab {
     }
 
     /// The Windows installer scripts write where they ran into this log, one line each.
-    fn log(&self) -> PathBuf {
+    pub fn log(&self) -> PathBuf {
         self.keys.path().join("installs.log")
     }
-    fn installs(&self) -> Vec<String> {
+    pub fn installs(&self) -> Vec<String> {
         std::fs::read_to_string(self.log())
             .unwrap_or_default()
             .lines()

@@ -34,6 +34,16 @@ pub struct UtilsPatchManagerMsPatchesInstallArgs {
     /// orchestration (you know it is down); the run records it
     #[arg(long)]
     pub peer_down: bool,
+    /// Pass over hosts' leases of another run not known to be finished, and group members
+    /// that cannot be asked for theirs (only when you know that run is over: its installer may
+    /// still run)
+    #[arg(long)]
+    pub break_leases: bool,
+    /// With maintenance mode (each node enters it before its updates change and leaves it
+    /// after, its pair member never in it meanwhile) or without; asked when every chosen
+    /// node's product supports it and this is not given
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub maintenance: Option<crate::orchestration_ui::MaintenanceMode>,
 }
 
 pub fn cmd_utils_patch_manager_ms_patches_install(
@@ -67,6 +77,13 @@ pub fn cmd_utils_patch_manager_ms_patches_install(
         }
         return Ok(());
     }
+    let rows: Vec<&crate::inventory::model::HostRow> = hosts.iter().collect();
+    let Some(maintenance) =
+        crate::orchestration_ui::maintenance_choice(ctx, &rows, args.maintenance)?
+    else {
+        ctx.ui.status("Nothing was changed.");
+        return Ok(());
+    };
     if !ctx.confirm(&format!(
         "Install the pending Microsoft updates on {} Windows node(s)",
         hosts.len()
@@ -86,11 +103,16 @@ pub fn cmd_utils_patch_manager_ms_patches_install(
         Action::Install,
         hosts,
         &actor,
-        args.peer_down,
+        ms_patches::RunOptions {
+            peer_down: args.peer_down,
+            break_leases: args.break_leases,
+            maintenance,
+        },
         &mut |h| {
             done += 1;
             let what = match h.result {
                 HostResult::Failed => "Failed",
+                HostResult::Interrupted => "Interrupted",
                 HostResult::UpToDate => "No pending updates",
                 _ => "Installed",
             };
@@ -100,7 +122,7 @@ pub fn cmd_utils_patch_manager_ms_patches_install(
         &mut |host, what| ui.borrow_mut().status(&format!("{host}: {what}")),
     )?;
     let installed = report.count(HostResult::Installed);
-    let failed = report.count(HostResult::Failed);
+    let failed = report.failed();
     let kbs: usize = report.hosts.iter().map(|h| h.kbs.len()).sum();
     if ctx.ui.json_output() {
         ctx.ui.json(&json!({
@@ -117,6 +139,9 @@ pub fn cmd_utils_patch_manager_ms_patches_install(
         for h in &report.hosts {
             let kbs: Vec<String> = h.kbs.iter().map(|k| k.to_string()).collect();
             let line = match (&h.error, h.result) {
+                (Some(why), HostResult::Interrupted) => format!(
+                    "Interrupted: {why}; its change may still run on it: run the same command again to settle it"
+                ),
                 (Some(why), _) => format!("Failed: {why}"),
                 (None, HostResult::UpToDate) => "No pending updates".to_owned(),
                 (None, _) if kbs.is_empty() => "Installed (no new KB listed)".to_owned(),

@@ -101,6 +101,16 @@ pub(crate) fn remaining(
                 ));
                 keep.push(a.row);
             }
+            Ok(_) if a.leased => {
+                // A run was stopped on it: the run settles it (waits for its installer,
+                // takes it out of maintenance, gives its lease back).
+                applies += 1;
+                ctx.ui.err_text(&format!(
+                    "  {} ({}, side {}): nothing left to do, but a stopped Microsoft updates run left it leased; taken to settle it\n",
+                    a.row.name, a.row.product, a.row.side
+                ));
+                keep.push(a.row);
+            }
             Ok(_) => {
                 let why = match action {
                     Action::Install => "no pending Microsoft updates".to_owned(),
@@ -125,14 +135,14 @@ pub(crate) fn remaining(
 /// The exit status of a run: 0 when no node failed, 3 when some did and others did not, 1
 /// when all failed.
 pub(crate) fn finish(report: &Report, what: &str) -> CmdResult {
-    let failed = report.count(HostResult::Failed);
+    let failed = report.failed();
     if failed == 0 {
         return Ok(());
     }
     let names: Vec<&str> = report
         .hosts
         .iter()
-        .filter(|h| h.result == HostResult::Failed)
+        .filter(|h| matches!(h.result, HostResult::Failed | HostResult::Interrupted))
         .map(|h| h.host.as_str())
         .collect();
     let message = format!(

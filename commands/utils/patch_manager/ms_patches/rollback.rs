@@ -37,6 +37,16 @@ pub struct UtilsPatchManagerMsPatchesRollbackArgs {
     /// orchestration (you know it is down); the run records it
     #[arg(long)]
     pub peer_down: bool,
+    /// Pass over hosts' leases of another run not known to be finished, and group members
+    /// that cannot be asked for theirs (only when you know that run is over: its installer may
+    /// still run)
+    #[arg(long)]
+    pub break_leases: bool,
+    /// With maintenance mode (each node enters it before its updates change and leaves it
+    /// after, its pair member never in it meanwhile) or without; asked when every chosen
+    /// node's product supports it and this is not given
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub maintenance: Option<crate::orchestration_ui::MaintenanceMode>,
 }
 
 fn kb(text: &str) -> CmdResult<Kb> {
@@ -81,6 +91,13 @@ pub fn cmd_utils_patch_manager_ms_patches_rollback(
         ))
         .with_hint("see what each node lists above; choose the nodes where it is installed"));
     }
+    let rows: Vec<&crate::inventory::model::HostRow> = hosts.iter().collect();
+    let Some(maintenance) =
+        crate::orchestration_ui::maintenance_choice(ctx, &rows, args.maintenance)?
+    else {
+        ctx.ui.status("Nothing was changed.");
+        return Ok(());
+    };
     if !ctx.confirm(&format!("Remove {kb} from {} Windows node(s)", hosts.len()))? {
         ctx.ui.status("Nothing was changed.");
         return Ok(());
@@ -95,11 +112,16 @@ pub fn cmd_utils_patch_manager_ms_patches_rollback(
         Action::Remove(kb),
         hosts,
         &actor,
-        args.peer_down,
+        ms_patches::RunOptions {
+            peer_down: args.peer_down,
+            break_leases: args.break_leases,
+            maintenance,
+        },
         &mut |h| {
             done += 1;
             let what = match h.result {
                 HostResult::Failed => "Failed",
+                HostResult::Interrupted => "Interrupted",
                 HostResult::NotInstalled => "Not installed",
                 _ => "Removed",
             };
@@ -109,7 +131,7 @@ pub fn cmd_utils_patch_manager_ms_patches_rollback(
         &mut |host, what| ui.borrow_mut().status(&format!("{host}: {what}")),
     )?;
     let removed = report.count(HostResult::Removed);
-    let failed = report.count(HostResult::Failed);
+    let failed = report.failed();
     if ctx.ui.json_output() {
         ctx.ui.json(&json!({
             "run": report.run,
@@ -124,6 +146,9 @@ pub fn cmd_utils_patch_manager_ms_patches_rollback(
         let mut text = String::new();
         for h in &report.hosts {
             let line = match (&h.error, h.result) {
+                (Some(why), HostResult::Interrupted) => format!(
+                    "Interrupted: {why}; its change may still run on it: run the same command again to settle it"
+                ),
                 (Some(why), _) => format!("Failed: {why}"),
                 (None, HostResult::NotInstalled) => format!("{kb} not installed"),
                 (None, _) => format!("Removed {kb}"),

@@ -1,17 +1,20 @@
 //! `utils system upgrade` menu: on VOS, install what Cloud Connect transferred, remove a patch;
-//! on either role, this node's upgrade status (`status`).
+//! on either role, this node's upgrade status (`status`); on Cloud Connect, cancel its own
+//! upgrade from the hub before it switches (`cancel`).
 
 use clap::Subcommand;
 
 use crate::context::Ctx;
 use crate::errors::CmdResult;
 
+pub mod cancel;
 pub mod initiate;
 pub mod rollback_patch;
 pub mod status;
 
 #[derive(Debug, Subcommand)]
 pub enum UpgradeCommands {
+    Cancel(cancel::UtilsSystemUpgradeCancelArgs),
     Initiate(initiate::UtilsSystemUpgradeInitiateArgs),
     RollbackPatch(rollback_patch::UtilsSystemUpgradeRollbackPatchArgs),
     Status(status::UtilsSystemUpgradeStatusArgs),
@@ -31,6 +34,7 @@ fn emulated_install_time(ctx: &Ctx) -> std::time::Duration {
 
 pub fn run(ctx: &mut Ctx, cmd: UpgradeCommands) -> CmdResult {
     match cmd {
+        UpgradeCommands::Cancel(a) => cancel::cmd_utils_system_upgrade_cancel(ctx, a),
         UpgradeCommands::Initiate(a) => initiate::cmd_utils_system_upgrade_initiate(ctx, a),
         UpgradeCommands::RollbackPatch(a) => {
             rollback_patch::cmd_utils_system_upgrade_rollback_patch(ctx, a)

@@ -1,14 +1,18 @@
 //! This Cloud Connect node's own upgrade from its hub, step by step, for `utils system upgrade
 //! status` (Cisco's command for it on Cloud Connect): offered, downloading (bytes so far of
-//! the total, and the rate), verifying, switching, healthy, switched back or failed (and why),
-//! with the time of the last change.
+//! the total, and the rate), verifying, trying, switching, healthy, switched back, failed or
+//! cancelled (and why), with the time of the last change.
 //!
 //! Nothing else keeps the steps where a command can read them (the hub's poll result is one
 //! sentence; serve.log is prose), so the service records each step in one small file of the
-//! state directory ([`FILE`], at most [`MAX_FILE`] bytes), replaced atomically at every change.
-//! Only `ccadmin serve` writes it, and a download's progress at most about once a second,
-//! from a sampler beside the download that reads the size of the file being written: the
-//! download never waits on the record. The command reads it through [`status`].
+//! state directory ([`FILE`], at most [`MAX_FILE`] bytes), replaced atomically at every change,
+//! under the upgrade's lock ([`cancel::LOCK`]). Only `ccadmin serve` writes it, and a
+//! download's progress at most about once a second, from a sampler beside the download that
+//! reads the size of the file being written: the download never waits on the record. The
+//! command reads it through [`status`]; `utils system upgrade cancel` decides on it, under the
+//! same lock, in [`cancel`].
+
+pub mod cancel;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::RecvTimeoutError;
@@ -37,7 +41,9 @@ pub enum Step {
     Downloading,
     /// Its SHA-256 and signature checked, then unpacked beside the current release.
     Verifying,
-    /// Started beside the running release, its health checked, `current` switched to it.
+    /// Started beside the running release, its health checked (it may still be cancelled).
+    Trying,
+    /// Proved healthy: `current` is being switched to it (past the point of no return).
     Switching,
     /// Healthy and switched to: the node runs it.
     Healthy,
@@ -46,6 +52,8 @@ pub enum Step {
     SwitchedBack,
     /// Refused before it was tried (older, not signed, tampered, not installable here).
     Failed,
+    /// Cancelled by the administrator (`utils system upgrade cancel`) before the switch.
+    Cancelled,
 }
 
 impl Step {
@@ -54,10 +62,12 @@ impl Step {
             Step::Offered => "offered",
             Step::Downloading => "downloading",
             Step::Verifying => "verifying",
+            Step::Trying => "trying",
             Step::Switching => "switching",
             Step::Healthy => "healthy",
             Step::SwitchedBack => "switched-back",
             Step::Failed => "failed",
+            Step::Cancelled => "cancelled",
         }
     }
 
@@ -65,7 +75,7 @@ impl Step {
     pub fn in_flight(self) -> bool {
         matches!(
             self,
-            Step::Offered | Step::Downloading | Step::Verifying | Step::Switching
+            Step::Offered | Step::Downloading | Step::Verifying | Step::Trying | Step::Switching
         )
     }
 }
@@ -99,12 +109,41 @@ pub struct Record {
     pub detail: Option<String>,
     /// The service process that wrote it (the same after a switch: the release is exec'd).
     pub pid: u32,
+    /// The attempt at this release the step belongs to (a random id the service picks when
+    /// the offer arrives): a cancellation names it, so it never cancels a later attempt.
+    #[serde(default)]
+    pub attempt: Option<String>,
+    /// A cancelled attempt: whether the hub was told (its failure report).
+    #[serde(default)]
+    pub hub_told: Option<bool>,
+}
+
+/// The record of the state directory `dir`, if there is one (bounded, typed).
+pub fn read_record(dir: &Path) -> OpResult<Option<Record>> {
+    let path = dir.join(FILE);
+    let raw = match crate::state::read_bounded(&path, MAX_FILE) {
+        Ok(raw) => raw,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(OpError::new(
+                Kind::Storage,
+                format!("{}: {e}", path.display()),
+            ))
+        }
+    };
+    serde_json::from_slice(&raw).map(Some).map_err(|e| {
+        OpError::new(
+            Kind::Storage,
+            format!("{} is not an upgrade record: {e}", path.display()),
+        )
+        .hint("the service writes it again at the next step of an upgrade")
+    })
 }
 
 /// Writes this node's record (the service only).
 #[derive(Debug, Clone)]
 pub struct Recorder {
-    path: PathBuf,
+    dir: PathBuf,
     from: String,
 }
 
@@ -112,28 +151,42 @@ impl Recorder {
     /// For the service of `state_dir`, which runs the release `from`.
     pub fn new(state_dir: &Path, from: &str) -> Recorder {
         Recorder {
-            path: state_dir.join(FILE),
+            dir: state_dir.to_path_buf(),
             from: from.to_owned(),
         }
     }
 
-    /// Record `step` of `version`, with why where there is something to say.
+    /// The state directory it writes in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The release the service runs.
+    pub fn from(&self) -> &str {
+        &self.from
+    }
+
+    /// Record `step` of `version`, with why where there is something to say (outside any
+    /// attempt: a release refused before it was tried, a switch that could not be made).
     pub fn step(&self, step: Step, version: &str, detail: Option<&str>) -> std::io::Result<()> {
-        self.write(step, version, None, detail)
+        let _held = cancel::lock(&self.dir)?;
+        self.put(&self.record(step, version, None, detail))
     }
 
-    /// Record a download's progress.
+    /// Record a download's progress (outside any attempt).
     pub fn progress(&self, version: &str, p: Progress) -> std::io::Result<()> {
-        self.write(Step::Downloading, version, Some(p), None)
+        let _held = cancel::lock(&self.dir)?;
+        self.put(&self.record(Step::Downloading, version, Some(p), None))
     }
 
-    fn write(
+    /// The record of `step` now (no attempt named).
+    fn record(
         &self,
         step: Step,
         version: &str,
         progress: Option<Progress>,
         detail: Option<&str>,
-    ) -> std::io::Result<()> {
+    ) -> Record {
         let detail = detail.map(|d| {
             let d = crate::text::one_line(d);
             match d.char_indices().nth(MAX_DETAIL) {
@@ -141,7 +194,7 @@ impl Recorder {
                 None => d.into_owned(),
             }
         });
-        let r = Record {
+        Record {
             step,
             version: version.chars().take(64).collect(),
             from: self.from.clone(),
@@ -149,9 +202,15 @@ impl Recorder {
             progress,
             detail,
             pid: std::process::id(),
-        };
-        let data = serde_json::to_vec(&r).map_err(std::io::Error::other)?;
-        crate::state::write_private_file(&self.path, &data)
+            attempt: None,
+            hub_told: None,
+        }
+    }
+
+    /// Replace the record (atomically); the caller holds the upgrade's lock.
+    fn put(&self, r: &Record) -> std::io::Result<()> {
+        let data = serde_json::to_vec(r).map_err(std::io::Error::other)?;
+        crate::state::write_private_file(&self.dir.join(FILE), &data)
     }
 }
 
@@ -222,36 +281,19 @@ pub struct Status {
 /// This node's self-upgrade as the service recorded it.
 pub fn status(node: &mut Node) -> OpResult<Status> {
     node.require_cloud_connect(false)?;
-    let path = node.root().join(FILE);
-    let raw = match crate::state::read_bounded(&path, MAX_FILE) {
-        Ok(raw) => raw,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Status {
-                state: "none",
-                version: None,
-                from: None,
-                changed_at: None,
-                bytes: None,
-                total: None,
-                bytes_per_second: None,
-                detail: None,
-                service_running: None,
-            })
-        }
-        Err(e) => {
-            return Err(OpError::new(
-                Kind::Storage,
-                format!("{}: {e}", path.display()),
-            ))
-        }
+    let Some(r) = read_record(node.root())? else {
+        return Ok(Status {
+            state: "none",
+            version: None,
+            from: None,
+            changed_at: None,
+            bytes: None,
+            total: None,
+            bytes_per_second: None,
+            detail: None,
+            service_running: None,
+        });
     };
-    let r: Record = serde_json::from_slice(&raw).map_err(|e| {
-        OpError::new(
-            Kind::Storage,
-            format!("{} is not an upgrade record: {e}", path.display()),
-        )
-        .hint("the service writes it again at the next step of an upgrade")
-    })?;
     let p = r.progress.as_ref();
     Ok(Status {
         state: r.step.name(),
@@ -296,10 +338,12 @@ mod tests {
         for step in [
             Step::Offered,
             Step::Verifying,
+            Step::Trying,
             Step::Switching,
             Step::Healthy,
             Step::SwitchedBack,
             Step::Failed,
+            Step::Cancelled,
         ] {
             rec.step(step, "0.2.0", Some("why\nthis")).unwrap();
             let s = status(&mut n).unwrap();

@@ -1,9 +1,11 @@
 //! The hub's pages for people and the JSON API behind them (issue 14), as Control Hub's
-//! Cloud Connect pages: sign in; the clusters as cards (search by display name, *Add Cloud
-//! Connect* or *Add* for the first); *Add*: display name and the publisher's FQDN, then the
+//! Cloud Connect pages: sign in; the clusters as cards, a page at a time (`fleet.rs`: search
+//! by display name, filters, sort, the summary and health; *Add Cloud Connect* or *Add* for
+//! the first); *Add*: display name and the publisher's FQDN, then the
 //! browser goes to the publisher, where an application user allows access and comes back;
 //! *Settings*: the upgrade schedule (time, frequency, time zone, urgent time), *Postpone*,
-//! the next scheduled upgrade, *Unregister* with an acknowledgement. The releases.
+//! the next scheduled upgrade, *Unregister* with an acknowledgement; a cluster's rollout
+//! history (`history.rs`). The releases, with where each stands over the fleet.
 //!
 //! Pages use a session cookie (`HttpOnly; Secure; SameSite=Lax`, 8 hours; only its SHA-256
 //! is stored) and every form carries the session's CSRF token; the sign-in form carries one of
@@ -19,12 +21,16 @@ use jiff::Timestamp;
 use serde_json::{json, Value};
 
 use super::service::{HubService, SignedIn};
-use super::{describe, when, ClusterView, Hub, Session};
+use super::{describe, when, Hub, Session};
 use crate::ops::upgrade_window::{Frequency, ScheduleChange, Weekday};
 use crate::ops::{Kind, OpError};
 use crate::serve::auth::Verdict;
 use crate::serve::https::{error, json_reply, op_reply, Reply, Request};
 use crate::serve::pages::{cookie, field, form, query, redirect, same_token, Pages};
+
+mod alerts;
+mod fleet;
+mod history;
 
 const COOKIE_NAME: &str = "ccadmin_hub_session";
 
@@ -32,17 +38,20 @@ const COOKIE_NAME: &str = "ccadmin_hub_session";
 pub(super) fn is_people_api(r: &Request<'_>) -> bool {
     (r.path == "/api/v1/releases" && *r.method == Method::GET)
         || r.path.starts_with("/api/v1/clusters")
+        || (r.path == "/api/v1/alerts" && *r.method == Method::GET)
 }
 
 pub fn pages() -> Pages {
     Pages::new(&[
-        ("base.html", include_str!("templates/base.html")),
-        ("login.html", include_str!("templates/login.html")),
-        ("clusters.html", include_str!("templates/clusters.html")),
-        ("add.html", include_str!("templates/add.html")),
-        ("settings.html", include_str!("templates/settings.html")),
-        ("releases.html", include_str!("templates/releases.html")),
-        ("message.html", include_str!("templates/message.html")),
+        ("base.html", include_str!("../templates/base.html")),
+        ("login.html", include_str!("../templates/login.html")),
+        ("clusters.html", include_str!("../templates/clusters.html")),
+        ("add.html", include_str!("../templates/add.html")),
+        ("settings.html", include_str!("../templates/settings.html")),
+        ("releases.html", include_str!("../templates/releases.html")),
+        ("history.html", include_str!("../templates/history.html")),
+        ("message.html", include_str!("../templates/message.html")),
+        ("alerts.html", include_str!("../templates/alerts.html")),
     ])
 }
 
@@ -134,19 +143,6 @@ fn notice_text(hub: &Hub, q: &[(String, String)], now: Timestamp) -> String {
     }
 }
 
-fn cluster_card(hub: &Hub, c: &ClusterView) -> Value {
-    let tz = &c.schedule.time_zone;
-    json!({
-        "display_name": c.display_name,
-        "fqdn": c.fqdn,
-        "registered": c.registered_at,
-        "last_poll": c.last_poll.clone().unwrap_or_else(|| "never".into()),
-        "next_upgrade": when(c.next_upgrade.start, tz),
-        "postponed": c.schedule.postponed.is_some(),
-        "nodes": hub.nodes(&c.display_name).unwrap_or_default(),
-    })
-}
-
 impl HubService {
     /// The signed-in session of a page request.
     fn session(&self, hub: &Hub, r: &Request<'_>, now: Timestamp) -> Option<(String, Session)> {
@@ -221,6 +217,7 @@ impl HubService {
             || path == "/logout"
             || path == "/releases"
             || path == "/releases/withdraw"
+            || path == "/alerts"
             || path.starts_with("/cloudconnect"))
         {
             return None;
@@ -277,18 +274,12 @@ impl HubService {
         let q = query(r.query);
         let notice = notice_text(hub, &q, now);
         Some(match path {
-            "/cloudconnect" => {
-                let search = field(&q, "q").trim().to_owned();
-                let list = match hub.clusters((!search.is_empty()).then_some(search.as_str()), now) {
-                    Ok(l) => l,
-                    Err(e) => return Some(op_reply(&e)),
-                };
-                let cards: Vec<Value> = list.iter().map(|c| cluster_card(hub, c)).collect();
-                self.pages.render(StatusCode::OK, "clusters.html", ctx(json!({"clusters": cards, "search": search, "notice": notice})))
-            }
+            "/cloudconnect" => self.fleet_page(hub, &q, now, &notice, &ctx),
             "/cloudconnect/add" => self.pages.render(StatusCode::OK, "add.html", ctx(json!({}))),
             "/cloudconnect/settings" => self.settings_page(hub, field(&q, "name"), now, &notice, None, &ctx),
-            "/releases" => self.pages.render(StatusCode::OK, "releases.html", ctx(json!({"releases": hub.releases().unwrap_or_default(), "notice": notice}))),
+            "/cloudconnect/history" => self.history_page(hub, &q, now, &ctx),
+            "/alerts" => self.alerts_page(hub, &q, &ctx),
+            "/releases" => self.releases_page(hub, StatusCode::OK, &notice, None, &ctx),
             _ => self.pages.render(StatusCode::NOT_FOUND, "message.html", ctx(json!({"heading": "Not found", "message": "There is no such page.", "link": "/cloudconnect", "link_text": "Cloud Connect"}))),
         })
     }
@@ -378,10 +369,7 @@ impl HubService {
             let version = field(fields, "version");
             return match hub.withdraw_release(version, &session.account, now) {
                 Ok(_) => {
-                    self.log(&format!(
-                        "{}: withdrew release {version}",
-                        session.account
-                    ));
+                    self.log(&format!("{}: withdrew release {version}", session.account));
                     redirect(
                         &format!(
                             "/releases?{}",
@@ -394,11 +382,9 @@ impl HubService {
                         None,
                     )
                 }
-                Err(e) => self.pages.render(
-                    StatusCode::BAD_REQUEST,
-                    "releases.html",
-                    ctx(json!({"releases": hub.releases().unwrap_or_default(), "error": e.to_string()})),
-                ),
+                Err(e) => {
+                    self.releases_page(hub, StatusCode::BAD_REQUEST, "", Some(&e.to_string()), ctx)
+                }
             };
         }
         match r.path {
@@ -572,11 +558,11 @@ impl HubService {
                 ))
             }
         };
+        if r.path == "/api/v1/alerts" {
+            return Some(alerts::alerts_api(hub, r.query));
+        }
         let Some(rest) = rest else {
-            return Some(match hub.releases() {
-                Ok(list) => json_reply(StatusCode::OK, json!({"releases": list})),
-                Err(e) => op_reply(&e),
-            });
+            return Some(history::releases_api(hub));
         };
         let (name, action) = match rest.trim_start_matches('/').split_once('/') {
             Some((n, a)) => (n, a),
@@ -597,14 +583,7 @@ impl HubService {
             Err(e) => op_reply(&e),
         };
         Some(match (r.method, name.as_str(), action) {
-            (&Method::GET, "", "") => {
-                let q = query(r.query);
-                let search = field(&q, "search");
-                reply(
-                    hub.clusters((!search.is_empty()).then_some(search), now)
-                        .map(|l| json!({"clusters": l})),
-                )
-            }
+            (&Method::GET, "", "") => fleet::fleet_api(hub, r.query, now),
             (&Method::POST, "", "") => {
                 #[derive(serde::Deserialize)]
                 #[serde(deny_unknown_fields)]
@@ -642,6 +621,7 @@ impl HubService {
                 hub.cluster(n, now)
                     .and_then(|c| Ok(json!({"cluster": c, "nodes": hub.nodes(n)?}))),
             ),
+            (&Method::GET, n, "history") => history::history_api(hub, n, r.query, now),
             (&Method::DELETE, n, "") => {
                 reply(hub.unregister(n).map(|()| json!({"unregistered": n})))
             }

@@ -28,13 +28,30 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize, Serializer};
 use thiserror::Error;
 
-use super::connectivity::Target;
-use super::orchestrate::{Choice, Hosts, NodeError, RemoteHost, SshHosts};
-use super::signed_set::{CommandSet, SetError};
-use super::{Kind, Node, OpError, OpResult};
 use crate::cancel::Cancel;
 use crate::inventory::model::HostRow;
+use crate::ops::connectivity::Target;
+use crate::ops::orchestrate::{Choice, Hosts, NodeError, RemoteHost, SshHosts};
+use crate::ops::signed_set::{CommandSet, SetError};
+use crate::ops::{Kind, Node, OpError, OpResult};
 use crate::state::orchestration::{Outcome, Run, Step, StepResult};
+
+/// The runs' operations as the run history names them.
+pub const OPERATION_INSTALL: &str = "ms-patches install";
+pub const OPERATION_ROLLBACK: &str = "ms-patches rollback";
+/// The commands the lock holder runs, by operation (what `show in-progress` asks).
+pub const COMMAND_INSTALL: &str = "utils patch-manager ms-patches install";
+pub const COMMAND_ROLLBACK: &str = "utils patch-manager ms-patches rollback";
+
+/// How a run may go ahead: the other Cloud Connect node known down, other runs' host leases
+/// broken on the administrator's word.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    pub peer_down: bool,
+    pub break_leases: bool,
+    /// Each node in maintenance mode for its change (see `ops::maintenance`).
+    pub maintenance: bool,
+}
 
 /// The signed command set's file name (its signature: `ms-patches.json.minisig`).
 pub const SET: &str = "ms-patches.json";
@@ -103,6 +120,10 @@ pub struct Commands {
     pub install: String,
     /// Removes the update named by `{kb}` or `{kb_number}`.
     pub remove: String,
+    /// Prints `Busy` while an update installer runs on the node, `Idle` otherwise (on
+    /// Windows, `Get-WUInstallerStatus`): nothing is installed or removed while one runs,
+    /// such as the installer a run stopped by `kill -9` left behind.
+    pub busy: String,
     /// Whether `install` and `remove` restart the node (Windows updates usually do): the run
     /// then waits for the node to go down and come back before it reads the node again and
     /// before the next node, so the other member of its group is never changed meanwhile.
@@ -116,6 +137,7 @@ impl CommandSet for Commands {
             ("list", &self.list),
             ("install", &self.install),
             ("remove", &self.remove),
+            ("busy", &self.busy),
         ]
     }
 }
@@ -131,7 +153,7 @@ impl Commands {
 
 /// Parse and check a command set: as every signed set, and `remove` names its KB.
 pub fn parse_set(data: &[u8]) -> Result<BTreeMap<String, Commands>, SetError> {
-    let set: BTreeMap<String, Commands> = super::signed_set::parse(data)?;
+    let set: BTreeMap<String, Commands> = crate::ops::signed_set::parse(data)?;
     for (name, c) in &set {
         if !c.remove.contains("{kb}") && !c.remove.contains("{kb_number}") {
             return Err(SetError::Rule {
@@ -146,8 +168,20 @@ pub fn parse_set(data: &[u8]) -> Result<BTreeMap<String, Commands>, SetError> {
 
 /// The verified command set from the downloaded artifacts, or why there is none to use.
 pub fn load_set(node: &mut Node) -> OpResult<BTreeMap<String, Commands>> {
-    let set = super::signed_set::load(node, SET, "Microsoft updates")?;
+    let set = crate::ops::signed_set::load(node, SET, "Microsoft updates")?;
     parse_set(&set.data).map_err(|e| set.refused(format!("is not valid: {e}")))
+}
+
+/// Read a busy command's answer: `Busy` (`true`) or `Idle`, one line.
+pub fn parse_busy(out: &str) -> Result<bool, ListError> {
+    if out.len() > 4096 {
+        return Err(ListError::TooLarge);
+    }
+    match out.trim() {
+        s if s.eq_ignore_ascii_case("Busy") => Ok(true),
+        s if s.eq_ignore_ascii_case("Idle") => Ok(false),
+        _ => Err(ListError::NotAnUpdate(1)),
+    }
 }
 
 /// A node's updates as its list command tells them.
@@ -212,7 +246,7 @@ pub fn parse_list(out: &str) -> Result<Listing, ListError> {
 /// chosen; pair by pair as the inventory lists them, side A before side B.
 pub fn chosen(node: &mut Node, choice: &Choice) -> OpResult<Vec<HostRow>> {
     node.require_cloud_connect(false)?;
-    let rows = super::inventory::current(node)?.rows();
+    let rows = crate::ops::inventory::current(node)?.rows();
     let see = "see the hosts with: utils system inventory show";
     let windows: Vec<HostRow> = rows
         .iter()
@@ -250,7 +284,7 @@ pub fn chosen(node: &mut Node, choice: &Choice) -> OpResult<Vec<HostRow>> {
         }
     }
     let mut picked: Vec<HostRow> = windows.into_iter().filter(|r| choice.matches(r)).collect();
-    super::orchestrate::in_pair_order(&mut picked);
+    crate::ops::orchestrate::in_pair_order(&mut picked);
     if picked.is_empty() {
         return Err(
             OpError::new(Kind::NotFound, "no Windows node matches the selection").hint(see),
@@ -284,13 +318,40 @@ pub enum HostError {
     #[error("after the removal, still installed: {0}")]
     StillInstalled(Kb),
     #[error("{0}")]
-    Restart(Box<super::orchestrate::RestartError>),
+    Restart(Box<crate::ops::orchestrate::RestartError>),
     #[error(
-        "it is leased by the {0}: a change may still be in progress there; it was not touched"
+        "it is leased by {0}: a change may still be in progress there; it was not touched. If that run is over, run this again with --break-leases"
     )]
     Leased(String),
     #[error("not started: {0}, of its group, failed and may still be changing; run the command again once it is back")]
     GroupStopped(String),
+    #[error("its busy command answered something that is not Busy or Idle")]
+    BusyAnswer,
+    #[error("an update installer still ran on it after {0}s; nothing was started. Run the command again once it has ended")]
+    StillBusy(u64),
+    #[error("interrupted while waiting for its update installer to end; nothing was started")]
+    Interrupted,
+    #[error("{0}")]
+    Lease(crate::ops::lease::TakeError),
+    #[error("not changed: it could not be put in maintenance mode: {0}")]
+    MaintenanceNotEntered(Box<crate::ops::maintenance::MaintError>),
+    #[error("changed, but it did not leave maintenance mode: {0}; take it out with: utils system maintenance end --node {1}")]
+    MaintenanceNotEnded(Box<crate::ops::maintenance::MaintError>, String),
+    #[error("{0}; it stays in maintenance mode (utils system maintenance end takes it out once it is fixed)")]
+    InMaintenance(Box<HostError>),
+}
+
+impl HostError {
+    /// Whether the node's install or removal may still run after this (its session dropped
+    /// or was stopped mid-command, or its restart was not seen back).
+    pub fn may_still_run(&self) -> bool {
+        match self {
+            HostError::Run { what, .. } => *what == "install" || *what == "remove",
+            HostError::Restart(_) => true,
+            HostError::InMaintenance(inner) => inner.may_still_run(),
+            _ => false,
+        }
+    }
 }
 
 /// What is done on each node.
@@ -306,15 +367,22 @@ impl Action {
     /// The command, as the orchestration lock and the audit log name it.
     pub fn command(self) -> &'static str {
         match self {
-            Action::Install => "utils patch-manager ms-patches install",
-            Action::Remove(_) => "utils patch-manager ms-patches rollback",
+            Action::Install => COMMAND_INSTALL,
+            Action::Remove(_) => COMMAND_ROLLBACK,
         }
     }
     /// The operation as the run history names it.
     pub fn operation(self) -> &'static str {
         match self {
-            Action::Install => "ms-patches install",
-            Action::Remove(_) => "ms-patches rollback",
+            Action::Install => OPERATION_INSTALL,
+            Action::Remove(_) => OPERATION_ROLLBACK,
+        }
+    }
+    /// Why a node is put in maintenance mode for it.
+    pub fn maintenance_reason(self) -> crate::ops::maintenance::Reason {
+        match self {
+            Action::Install => crate::ops::maintenance::Reason::MsUpdatesInstall,
+            Action::Remove(_) => crate::ops::maintenance::Reason::MsUpdatesRollback,
         }
     }
     /// Whether a node's listing leaves it anything to do.
@@ -331,6 +399,9 @@ impl Action {
 pub struct Asked {
     pub row: HostRow,
     pub listing: Result<Listing, HostError>,
+    /// A Microsoft updates run's lease is on the node: a run stopped there (or another that
+    /// runs), so the node takes part whatever its listing says (the run settles it).
+    pub leased: bool,
 }
 
 /// Ask each node for its updates (read only: no lock, nothing changes). The command set is
@@ -340,8 +411,11 @@ pub fn ask(node: &mut Node, hosts: Vec<HostRow>) -> OpResult<Vec<Asked>> {
     let set = load_set(node)?;
     // Nothing is installed beside a patch or upgrade run that has not ended (asked first, so
     // nothing is asked of the administrator either).
-    super::orchestrate::refuse_beside_an_unfinished_run(node)?;
-    let (targets, access) = super::connectivity::access(node, hosts)?;
+    crate::ops::orchestrate::refuse_beside_an_unfinished_run_but(
+        node,
+        &[OPERATION_INSTALL, OPERATION_ROLLBACK],
+    )?;
+    let (targets, access) = crate::ops::connectivity::access(node, hosts)?;
     let cancel = node.cancel.clone();
     let ssh = SshHosts {
         access: &access,
@@ -350,13 +424,19 @@ pub fn ask(node: &mut Node, hosts: Vec<HostRow>) -> OpResult<Vec<Asked>> {
     let mut out = Vec::new();
     for t in &targets {
         cancel.check()?;
+        let mut leased = false;
         let listing = commands_for(&set, t).and_then(|c| {
             let conn = ssh.connect(t).map_err(|e| HostError::Node(Box::new(e)))?;
+            leased = matches!(
+                crate::ops::lease::read(conn.as_ref(), &cancel),
+                Ok(Some(l)) if l.operation == OPERATION_INSTALL || l.operation == OPERATION_ROLLBACK
+            );
             read_list(conn.as_ref(), c)
         });
         out.push(Asked {
             row: t.row.clone(),
             listing,
+            leased,
         });
     }
     Ok(out)
@@ -375,6 +455,9 @@ pub enum HostResult {
     /// The KB was not installed when the run came to it.
     NotInstalled,
     Failed,
+    /// Stopped while its change may still run on it (Ctrl-C, a dropped session, a restart
+    /// not seen back): the run stays unfinished and the same command settles the node.
+    Interrupted,
 }
 
 /// One node's line.
@@ -402,9 +485,13 @@ impl Report {
     pub fn count(&self, r: HostResult) -> usize {
         self.hosts.iter().filter(|h| h.result == r).count()
     }
+    /// The nodes that failed or were interrupted.
+    pub fn failed(&self) -> usize {
+        self.count(HostResult::Failed) + self.count(HostResult::Interrupted)
+    }
     /// The run's result as the history names it.
     pub fn overall(&self) -> &'static str {
-        let failed = self.count(HostResult::Failed);
+        let failed = self.failed();
         let done = self.count(HostResult::Installed) + self.count(HostResult::Removed);
         match (failed, done) {
             (0, 0) => "Nothing to do",
@@ -450,382 +537,8 @@ fn read_list(conn: &dyn RemoteHost, c: &Commands) -> Result<Listing, HostError> 
     parse_list(&out).map_err(HostError::Answer)
 }
 
-fn run_changing(
-    conn: &dyn RemoteHost,
-    cancel: &Cancel,
-    what: &'static str,
-    command: &str,
-) -> Result<(), HostError> {
-    let (code, out) = conn
-        .run_install(command, cancel)
-        .map_err(|source| HostError::Run {
-            what,
-            source: Box::new(source),
-        })?;
-    if code != 0 {
-        return Err(HostError::Exit {
-            what,
-            code,
-            tail: tail(&out),
-        });
-    }
-    Ok(())
-}
-
-/// Run the changing `command` on the node; when the set says it restarts the node, wait for
-/// the node to go down and come back (its session may end with it) and log in again.
-#[allow(clippy::too_many_arguments)]
-fn change<'h>(
-    hosts: &'h dyn Hosts,
-    t: &Target,
-    conn: Box<dyn RemoteHost + 'h>,
-    cancel: &Cancel,
-    c: &Commands,
-    what: &'static str,
-    command: &str,
-    said: &mut dyn FnMut(&str),
-) -> Result<Box<dyn RemoteHost + 'h>, HostError> {
-    match run_changing(conn.as_ref(), cancel, what, command) {
-        Ok(()) => {}
-        Err(HostError::Run { source, .. })
-            if c.restarts && matches!(*source, crate::clients::ssh::SshError::Dropped { .. }) => {}
-        Err(e) => return Err(e),
-    }
-    if !c.restarts {
-        return Ok(conn);
-    }
-    drop(conn);
-    said("waiting for the node to restart");
-    super::orchestrate::await_restart(hosts, t, cancel, RESTART_DOWN, RESTART_UP, said)
-        .map_err(|e| HostError::Restart(Box::new(e)))
-}
-
-/// How long a restarting node may take to go down, and then to come back.
-const RESTART_DOWN: std::time::Duration = std::time::Duration::from_secs(300);
-const RESTART_UP: std::time::Duration = std::time::Duration::from_secs(1800);
-
-/// On one node: read its updates and do `action` when it applies. `Ok((result,
-/// kbs))`: how it ended and the KBs installed or removed.
-pub fn on_host(
-    hosts: &dyn Hosts,
-    t: &Target,
-    cancel: &Cancel,
-    c: &Commands,
-    action: Action,
-    said: &mut dyn FnMut(&str),
-    touched: &std::cell::Cell<bool>,
-) -> Result<(HostResult, Vec<Kb>), HostError> {
-    let conn = hosts.connect(t).map_err(|e| HostError::Node(Box::new(e)))?;
-    // A host under a run's lease is in the middle of a change (or was left in it): untouched,
-    // and, as a member that may be changing, it stops its group.
-    if let Some(whose) = super::lease::held(conn.as_ref(), cancel) {
-        touched.set(true);
-        return Err(HostError::Leased(whose));
-    }
-    let before = read_list(conn.as_ref(), c)?;
-    match action {
-        Action::Install if before.pending.is_empty() => Ok((HostResult::UpToDate, Vec::new())),
-        Action::Install => {
-            touched.set(true);
-            let conn = change(hosts, t, conn, cancel, c, "install", &c.install, said)?;
-            let after = read_list(conn.as_ref(), c)?;
-            let installed: Vec<Kb> = after
-                .installed
-                .difference(&before.installed)
-                .copied()
-                .collect();
-            let still: Vec<Kb> = before
-                .pending
-                .intersection(&after.pending)
-                .copied()
-                .collect();
-            if !still.is_empty() {
-                return Err(HostError::StillPending(joined(&still)));
-            }
-            Ok((HostResult::Installed, installed))
-        }
-        Action::Remove(kb) if !before.installed.contains(&kb) => {
-            Ok((HostResult::NotInstalled, Vec::new()))
-        }
-        Action::Remove(kb) => {
-            let command = c.remove_command(kb);
-            touched.set(true);
-            let conn = change(hosts, t, conn, cancel, c, "remove", &command, said)?;
-            let after = read_list(conn.as_ref(), c)?;
-            if after.installed.contains(&kb) {
-                return Err(HostError::StillInstalled(kb));
-            }
-            Ok((HostResult::Removed, vec![kb]))
-        }
-    }
-}
-
-/// Do `action` on `hosts` (from [`ask`]), one node after another, under the orchestration lock
-/// and the cluster's claim; the run is recorded and audited. `on_host_done` is told each
-/// node's line as it ends, `on_wait` what a node is waited for (its restart).
-pub fn run(
-    node: &mut Node,
-    action: Action,
-    hosts: Vec<HostRow>,
-    actor: &str,
-    peer_down: bool,
-    on_host_done: &mut dyn FnMut(&HostOutcome),
-    on_wait: &mut dyn FnMut(&str, &str),
-) -> OpResult<Report> {
-    let started = crate::state::now_utc();
-    let names = hosts
-        .iter()
-        .map(|h| h.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let subject = match action {
-        Action::Install => format!("Microsoft updates on {names}"),
-        Action::Remove(kb) => format!("{kb} on {names}"),
-    };
-    let result = run_recorded(
-        node,
-        action,
-        hosts,
-        actor,
-        &subject,
-        peer_down,
-        on_host_done,
-        on_wait,
-    );
-    let (run, outcome, detail) = match &result {
-        Ok(r) => (Some(r.run), r.overall().to_owned(), None),
-        Err(e) => (
-            None,
-            super::logs::kind_name(e.kind),
-            Some(e.message.as_str()),
-        ),
-    };
-    // As for every run: an audit line that cannot be written never fails what was done.
-    let _ = super::logs::audit(
-        node.root(),
-        &super::logs::AuditRecord {
-            actor,
-            command: action.command(),
-            subject: &subject,
-            started: &started,
-            run,
-            result: &outcome,
-            detail,
-        },
-    );
-    result
-}
-
-// The run's parts and its two callbacks (a node's end, a node waited for), passed through.
-#[allow(clippy::too_many_arguments)]
-fn run_recorded(
-    node: &mut Node,
-    action: Action,
-    hosts: Vec<HostRow>,
-    actor: &str,
-    subject: &str,
-    peer_down: bool,
-    on_host_done: &mut dyn FnMut(&HostOutcome),
-    on_wait: &mut dyn FnMut(&str, &str),
-) -> OpResult<Report> {
-    node.require_cloud_connect(false)?;
-    let set = load_set(node)?;
-    super::orchestrate::refuse_beside_an_unfinished_run(node)?;
-    let me = node.identity()?.hostname;
-    let mut record = Run {
-        uid: super::cluster_run::new_uid(),
-        node: me,
-        operation: action.operation().into(),
-        subject: subject.to_owned(),
-        actor: actor.into(),
-        started_at: crate::state::now_utc(),
-        ..Run::default()
-    };
-    let held = super::cluster_run::claim(node, action.command(), &record, peer_down)?;
-    record.note = held.note.clone().unwrap_or_default();
-    let id = node.db()?.start_run(&record)?;
-    let share = |node: &mut Node| {
-        if let Ok(Some(r)) = node.db().and_then(|db| Ok(db.run_by_uid(&record.uid)?)) {
-            held.share(&r);
-        }
-    };
-    share(node);
-    // The run ends recorded whatever happens: running the command again is its resume, nodes
-    // with nothing left to do being left alone.
-    match each_host(node, id, action, hosts, &set, &share, on_host_done, on_wait) {
-        Ok(hosts) => {
-            let report = Report { run: id, hosts };
-            node.db()?.finish_run(id, report.overall())?;
-            share(node);
-            Ok(report)
-        }
-        Err(e) => {
-            let _ = node.db().and_then(|db| Ok(db.finish_run(id, "Failure")?));
-            share(node);
-            Err(e)
-        }
-    }
-}
-
-/// Each node in turn (so one member of a group at a time), its step recorded as it ends.
-#[allow(clippy::too_many_arguments)]
-fn each_host(
-    node: &mut Node,
-    id: i64,
-    action: Action,
-    hosts: Vec<HostRow>,
-    set: &BTreeMap<String, Commands>,
-    share: &dyn Fn(&mut Node),
-    on_host_done: &mut dyn FnMut(&HostOutcome),
-    on_wait: &mut dyn FnMut(&str, &str),
-) -> OpResult<Vec<HostOutcome>> {
-    let (targets, access) = super::connectivity::access(node, hosts)?;
-    let cancel = node.cancel.clone();
-    let ssh = SshHosts {
-        access: &access,
-        cancel: &cancel,
-    };
-    let mut out = Vec::new();
-    // A group whose member failed once its change had begun: its other members are not
-    // changed (the failed one may still be installing or restarting), as an orchestration run
-    // stops a group. A member that could not be reached or read was not touched and stops
-    // nothing.
-    let mut stopped: std::collections::HashMap<String, String> = Default::default();
-    for t in &targets {
-        cancel.check()?;
-        let began = std::time::Instant::now();
-        let touched = std::cell::Cell::new(false);
-        let r = match stopped.get(&t.row.group) {
-            Some(member) => Err(HostError::GroupStopped(member.clone())),
-            None => commands_for(set, t).and_then(|c| {
-                let mut said = |what: &str| on_wait(&t.row.name, what);
-                on_host(&ssh, t, &cancel, c, action, &mut said, &touched)
-            }),
-        };
-        if r.is_err() && touched.get() && !t.row.group.is_empty() {
-            stopped
-                .entry(t.row.group.clone())
-                .or_insert_with(|| t.row.name.clone());
-        }
-        let outcome = HostOutcome {
-            host: t.row.name.clone(),
-            product: t.row.product.clone(),
-            group: t.row.group.clone(),
-            side: t.row.side.clone(),
-            result: r.as_ref().map(|(h, _)| *h).unwrap_or(HostResult::Failed),
-            kbs: r.as_ref().map(|(_, k)| k.clone()).unwrap_or_default(),
-            error: r.as_ref().err().map(|e| e.to_string()),
-        };
-        let (result, detail) = match outcome.result {
-            HostResult::Installed => (Outcome::Done, format!("installed {}", joined(&outcome.kbs))),
-            HostResult::Removed => (Outcome::Done, format!("removed {}", joined(&outcome.kbs))),
-            HostResult::UpToDate => (Outcome::AlreadyDone, "no pending update".to_owned()),
-            HostResult::NotInstalled => (Outcome::AlreadyDone, "not installed".to_owned()),
-            HostResult::Failed => (Outcome::Failed, outcome.error.clone().unwrap_or_default()),
-        };
-        node.db()?.record_step(
-            id,
-            &Step {
-                host: t.row.name.clone(),
-                side: t.row.side.clone(),
-                result: StepResult::Ended(result),
-                detail: crate::text::one_line(&detail).chars().take(4000).collect(),
-                seconds: began.elapsed().as_secs_f64(),
-                ..Step::default()
-            },
-        )?;
-        share(node);
-        on_host_done(&outcome);
-        out.push(outcome);
-    }
-    Ok(out)
-}
+mod run;
+pub use run::run;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_kb_number_is_kb_and_digits() {
-        let kb: Kb = "KB5031356".parse().unwrap();
-        assert_eq!((kb.to_string(), kb.number()), ("KB5031356".into(), 5031356));
-        assert_eq!("kb42".parse::<Kb>().unwrap().to_string(), "KB42");
-        for bad in [
-            "",
-            "KB",
-            "5031356",
-            "KB0123",
-            "KB12a",
-            "KB 1",
-            "KB1;calc",
-            "KB12345678901",
-            "KB-1",
-            "KB+1",
-        ] {
-            assert_eq!(bad.parse::<Kb>(), Err(KbError), "{bad}");
-        }
-    }
-
-    #[test]
-    fn a_list_answer_is_read_into_kb_numbers() {
-        let l =
-            parse_list("Installed KB1\r\n\r\nPending KB2\npending kb3\nInstalled KB3\n").unwrap();
-        assert_eq!(
-            l.installed.iter().map(Kb::to_string).collect::<Vec<_>>(),
-            ["KB1", "KB3"]
-        );
-        assert_eq!(
-            l.pending.iter().map(Kb::to_string).collect::<Vec<_>>(),
-            ["KB2"]
-        );
-        assert_eq!(parse_list(""), Ok(Listing::default()));
-        assert_eq!(
-            parse_list("Installed KB1\nGone KB2\n"),
-            Err(ListError::NotAnUpdate(2))
-        );
-        assert_eq!(
-            parse_list("Installed KB1;rm\n"),
-            Err(ListError::NotAnUpdate(1))
-        );
-        assert_eq!(
-            parse_list("Pending KB1\x1b[2J\n"),
-            Err(ListError::Control(1))
-        );
-        let many: String = (1..=MAX_KBS + 1)
-            .map(|i| format!("Pending KB{i}\n"))
-            .collect();
-        assert_eq!(parse_list(&many), Err(ListError::TooMany));
-        assert_eq!(
-            parse_list(&"x".repeat(MAX_OUTPUT + 1)),
-            Err(ListError::TooLarge)
-        );
-    }
-
-    #[test]
-    fn a_command_set_names_the_kb_of_its_remove_command() {
-        let ok = parse_set(
-            br#"{"PG": {"list": "sh l", "install": "sh i", "remove": "wusa /uninstall /kb:{kb_number} /quiet"}}"#,
-        )
-        .unwrap();
-        let kb: Kb = "KB5031356".parse().unwrap();
-        assert_eq!(
-            ok["PG"].remove_command(kb),
-            "wusa /uninstall /kb:5031356 /quiet"
-        );
-        assert!(matches!(
-            parse_set(br#"{"PG": {"list": "l", "install": "i", "remove": "sh r"}}"#),
-            Err(SetError::Rule { what: "remove", .. })
-        ));
-        assert!(matches!(
-            parse_set(br#"{"PG": {"list": "l", "install": "i", "remove": "r {kb}", "x": "y"}}"#),
-            Err(SetError::Json(_))
-        ));
-        assert_eq!(
-            parse_set(br#"{"PG": {"list": "l", "install": "a\u0007", "remove": "r {kb}"}}"#),
-            Err(SetError::Command {
-                product: "PG".into(),
-                what: "install"
-            })
-        );
-    }
-}
+mod tests;
