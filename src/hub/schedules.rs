@@ -1,6 +1,7 @@
 //! The registered clusters and their automatic upgrade schedules: listing and finding them,
-//! changing a schedule (every change recorded with who made it), postponing the next window
-//! once, forgetting a cluster; and the words people read a schedule in.
+//! changing a schedule (every change recorded with who made it and the old and new values),
+//! postponing the next window once, forgetting a cluster; the words people read a schedule and
+//! its changes in; the time zones the settings page offers.
 
 use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};
@@ -170,18 +171,163 @@ pub fn when(t: Timestamp, zone: &str) -> String {
     }
 }
 
-/// A schedule in words.
-pub fn describe(s: &UpgradeSchedule) -> String {
-    let when = match &s.frequency {
+/// When a schedule's regular windows come, in words.
+fn frequency_words(f: &Frequency) -> String {
+    match f {
         Frequency::Daily => "every day".to_owned(),
         Frequency::Weekly { days } => format!(
             "every {}",
             days.iter().map(|d| d.name()).collect::<Vec<_>>().join(",")
         ),
         Frequency::Monthly { day } => format!("day {day} of every month"),
-    };
+    }
+}
+
+/// A schedule in words.
+pub fn describe(s: &UpgradeSchedule) -> String {
     format!(
-        "{when} at {:02}:00 {} (urgent: every day at {:02}:00)",
-        s.hour, s.time_zone, s.urgent_hour
+        "{} at {:02}:00 {} (urgent: every day at {:02}:00)",
+        frequency_words(&s.frequency),
+        s.hour,
+        s.time_zone,
+        s.urgent_hour
     )
+}
+
+/// What a change of a schedule changed, one line per field, each `What: old → new` (a
+/// postponement, and the postponement a saved schedule clears, too); unchanged fields are
+/// left out.
+pub fn differences(old: &UpgradeSchedule, new: &UpgradeSchedule) -> Vec<String> {
+    let skipped = |s: &UpgradeSchedule| match s.postponed {
+        Some(p) => format!("the window of {}", when(p, &s.time_zone)),
+        None => "none".to_owned(),
+    };
+    let fields = [
+        (
+            "Frequency",
+            frequency_words(&old.frequency),
+            frequency_words(&new.frequency),
+        ),
+        (
+            "Time",
+            format!("{:02}:00", old.hour),
+            format!("{:02}:00", new.hour),
+        ),
+        ("Time zone", old.time_zone.clone(), new.time_zone.clone()),
+        (
+            "Urgent upgrade time",
+            format!("{:02}:00", old.urgent_hour),
+            format!("{:02}:00", new.urgent_hour),
+        ),
+        ("Postponed", skipped(old), skipped(new)),
+    ];
+    let lines: Vec<String> = fields
+        .into_iter()
+        .filter(|(_, o, n)| o != n)
+        .map(|(what, o, n)| format!("{what}: {o} → {n}"))
+        .collect();
+    if lines.is_empty() {
+        return vec!["Saved unchanged".to_owned()];
+    }
+    lines
+}
+
+/// The IANA time zones the settings page offers and accepts: every name in the time zone
+/// database the hub computes windows with (jiff's: the system's zoneinfo, else the copy built
+/// into the binary), sorted; `localtime` and `posixrules` are files of that directory, not
+/// zones.
+pub fn time_zones() -> Vec<String> {
+    let mut zones: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|z| z.as_str().to_owned())
+        .filter(|z| !matches!(z.as_str(), "localtime" | "posixrules"))
+        .collect();
+    zones.sort();
+    zones.dedup();
+    zones
+}
+
+/// Zone `name` (any case) as [`time_zones`] spells it, if it is one of them.
+pub fn listed_time_zone(name: &str) -> Option<String> {
+    time_zones()
+        .into_iter()
+        .find(|z| z.eq_ignore_ascii_case(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::upgrade_window::Weekday;
+
+    fn schedule(frequency: Frequency, hour: u8, zone: &str) -> UpgradeSchedule {
+        UpgradeSchedule {
+            frequency,
+            hour,
+            time_zone: zone.to_owned(),
+            urgent_hour: 1,
+            postponed: None,
+        }
+    }
+
+    #[test]
+    fn a_change_is_said_field_by_field_as_old_arrow_new() {
+        let old = schedule(Frequency::Daily, 3, "UTC");
+        let new = schedule(
+            Frequency::Weekly {
+                days: vec![Weekday::Wed],
+            },
+            5,
+            "Europe/Zurich",
+        );
+        assert_eq!(
+            differences(&old, &new),
+            [
+                "Frequency: every day → every wed",
+                "Time: 03:00 → 05:00",
+                "Time zone: UTC → Europe/Zurich",
+            ]
+        );
+        let mut postponed = new.clone();
+        postponed.postponed = Some("2026-12-09T04:00:00Z".parse().unwrap());
+        assert_eq!(
+            differences(&new, &postponed),
+            ["Postponed: none → the window of 2026-12-09 05:00 CET"]
+        );
+        assert_eq!(differences(&new, &new), ["Saved unchanged"]);
+        assert_eq!(
+            differences(
+                &new,
+                &schedule(Frequency::Monthly { day: 15 }, 5, "Europe/Zurich")
+            ),
+            ["Frequency: every wed → day 15 of every month"]
+        );
+    }
+
+    #[test]
+    fn the_time_zones_offered_are_iana_names_and_only_they_are_accepted() {
+        let zones = time_zones();
+        assert!(zones.len() > 300, "{}", zones.len());
+        for z in ["Europe/Zurich", "America/New_York", "UTC"] {
+            assert!(zones.iter().any(|x| x == z), "{z} is not offered");
+        }
+        assert!(!zones.iter().any(|z| z == "localtime" || z == "posixrules"));
+        assert!(
+            zones.windows(2).all(|w| w[0] < w[1]),
+            "sorted, no duplicates"
+        );
+        assert_eq!(
+            listed_time_zone("europe/zurich").as_deref(),
+            Some("Europe/Zurich")
+        );
+        for hostile in [
+            "Mars/Olympus",
+            "../../etc/passwd",
+            "/etc/localtime",
+            "Europe/Zurich\n",
+            "",
+            "localtime",
+        ] {
+            assert_eq!(listed_time_zone(hostile), None, "{hostile:?}");
+        }
+    }
 }

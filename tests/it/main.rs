@@ -22,6 +22,7 @@ mod hub_fleet;
 mod hub_history;
 mod hub_hostile;
 mod hub_rollout;
+mod hub_settings_browser;
 mod hub_upgrade_faults;
 mod icm_services;
 mod image_repository;

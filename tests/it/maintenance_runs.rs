@@ -338,50 +338,26 @@ fn kill_9_in_maintenance_then_resume(second_mode: &str) {
         let home = h.home.path();
         std::fs::write(home.join("ms-kbs.state"), "Pending KB5031356\r\n").unwrap();
         std::fs::write(home.join("ms-list.sh"), "cat ms-kbs.state\n").unwrap();
-        // Detached (it outlives its session) and held while `ms-hold` exists.
-        std::fs::write(
-            home.join("ms-install.sh"),
-            format!("echo \"install $(pwd)\" >> {}\ntouch ms-busy.flag\nsetsid sh ms-worker.sh </dev/null >/dev/null 2>&1 &\nwhile [ -f ms-busy.flag ]; do sleep 0.05; done\n", t.display()),
-        )
-        .unwrap();
-        std::fs::write(
-            home.join("ms-worker.sh"),
-            "i=0\nwhile [ -f ms-hold ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\nsed -i 's/^Pending /Installed /' ms-kbs.state\nrm -f ms-busy.flag\n",
-        )
-        .unwrap();
+        crate::ms_patches::detached_installer(
+            h,
+            Some((&format!("install {}", home.display()), &t)),
+        );
         std::fs::write(
             home.join("ms-busy.sh"),
             "if [ -f ms-busy.flag ]; then echo Busy; else echo Idle; fi\n",
         )
         .unwrap();
     }
+    // Only A's installer is held.
+    std::fs::remove_file(lab.win[1].home.path().join("ms-hold")).unwrap();
     let hold = lab.win[0].home.path().join("ms-hold");
-    std::fs::write(&hold, "").unwrap();
     let _ms = lab.signed_set(
         "ms-publisher",
         "ms",
         "ms-patches.json",
         r#"{"PG": {"list": "sh ms-list.sh", "install": "sh ms-install.sh", "remove": "true {kb}", "busy": "sh ms-busy.sh"}}"#,
     );
-    let spawn = |mode: &str| {
-        std::process::Command::new(crate::util::bin())
-            .env("CCADMIN_STATE_DIR", &lab.cc)
-            .env("HOME", lab.cc.parent().unwrap())
-            .args([
-                "--yes",
-                "utils",
-                "patch-manager",
-                "ms-patches",
-                "install",
-                "--all",
-                "--maintenance",
-                mode,
-            ])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
+    let spawn = |mode: &str| crate::ms_patches::spawn_install(&lab, &["--maintenance", mode]);
     let (a, b) = (
         lab.win[0].home.path().display().to_string(),
         lab.win[1].home.path().display().to_string(),
@@ -390,9 +366,7 @@ fn kill_9_in_maintenance_then_resume(second_mode: &str) {
     crate::util::wait_for("the installer to start", crate::orchestration::WAIT, || {
         timeline(&lab).contains(&format!("install {a}"))
     });
-    // SAFETY: kill(2) on our own child's pid.
-    unsafe { libc::kill(first.id() as i32, libc::SIGKILL) };
-    first.wait().unwrap();
+    crate::ms_patches::kill_9(&mut first);
     assert_eq!(state(&lab.win[0]), "In maintenance");
 
     // The installer goes on and ends (before or while the second run asks: either way the

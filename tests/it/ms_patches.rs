@@ -82,6 +82,56 @@ fn results(v: &serde_json::Value) -> Vec<(String, String, Vec<String>)> {
         .collect()
 }
 
+/// Make `h`'s installer detach, as Windows Update does (it outlives a dropped session), and,
+/// while `ms-hold` exists in its home, not end: busy meanwhile. `line`, when given, is what the
+/// installer appends to a log the test names (else `installed` to its own `ms-install.log`).
+pub(crate) fn detached_installer(h: &Host, line: Option<(&str, &std::path::Path)>) {
+    let home = h.home.path();
+    let logged = match line {
+        Some((text, log)) => format!("echo \"{text}\" >> {}", log.display()),
+        None => "echo installed >> ms-install.log".to_owned(),
+    };
+    std::fs::write(
+        home.join("ms-install.sh"),
+        format!("touch ms-busy.flag\n{logged}\nsetsid sh ms-worker.sh </dev/null >/dev/null 2>&1 &\nwhile [ -f ms-busy.flag ]; do sleep 0.05; done\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        home.join("ms-worker.sh"),
+        "i=0\nwhile [ -f ms-hold ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\nsed -i 's/^Pending /Installed /' ms-kbs.state\nrm -f ms-busy.flag\n",
+    )
+    .unwrap();
+    std::fs::write(home.join("ms-hold"), "").unwrap();
+}
+
+/// `ccadmin --yes utils patch-manager ms-patches install --all EXTRA…` started on the lab's
+/// Cloud Connect node, its output piped (to be killed or waited for).
+pub(crate) fn spawn_install(lab: &Lab, extra: &[&str]) -> std::process::Child {
+    std::process::Command::new(crate::util::bin())
+        .env("CCADMIN_STATE_DIR", &lab.cc)
+        .env("HOME", lab.cc.parent().unwrap())
+        .args([
+            "--yes",
+            "utils",
+            "patch-manager",
+            "ms-patches",
+            "install",
+            "--all",
+        ])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// `kill -9` a child.
+pub(crate) fn kill_9(child: &mut std::process::Child) {
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    child.wait().unwrap();
+}
+
 #[test]
 fn ms_patches_are_installed_only_where_pending_and_the_kbs_shown_in_text_json_batch_and_shell() {
     let lab = lab();
@@ -626,46 +676,14 @@ fn kill_9_mid_install_then_the_same_command_waits_for_the_installer_and_never_st
     fixture(&lab.win[0], "Pending KB5031356\n");
     fixture(&lab.win[1], "Pending KB5031356\n");
     let home = lab.win[0].home.path();
-    // The installer detaches (it outlives a dropped session) and, while `ms-hold` exists,
-    // does not end.
-    std::fs::write(
-        home.join("ms-install.sh"),
-        "touch ms-busy.flag\necho installed >> ms-install.log\nsetsid sh ms-worker.sh </dev/null >/dev/null 2>&1 &\nwhile [ -f ms-busy.flag ]; do sleep 0.05; done\n",
-    )
-    .unwrap();
-    std::fs::write(
-        home.join("ms-worker.sh"),
-        "i=0\nwhile [ -f ms-hold ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\nsed -i 's/^Pending /Installed /' ms-kbs.state\nrm -f ms-busy.flag\n",
-    )
-    .unwrap();
-    std::fs::write(home.join("ms-hold"), "").unwrap();
+    detached_installer(&lab.win[0], None);
     let _keys = sign_set(&lab);
-    let spawn = || {
-        std::process::Command::new(crate::util::bin())
-            .env("CCADMIN_STATE_DIR", &lab.cc)
-            .env("HOME", lab.cc.parent().unwrap())
-            .args([
-                "--yes",
-                "--output",
-                "json",
-                "utils",
-                "patch-manager",
-                "ms-patches",
-                "install",
-                "--all",
-            ])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
+    let spawn = || spawn_install(&lab, &["--output", "json"]);
     let mut first = spawn();
     crate::util::wait_for("the installer to start", crate::orchestration::WAIT, || {
         log(&lab.win[0], "ms-install.log").len() == 1
     });
-    // SAFETY: kill(2) on our own child's pid.
-    unsafe { libc::kill(first.id() as i32, libc::SIGKILL) };
-    first.wait().unwrap();
+    kill_9(&mut first);
     assert!(
         home.join(".ccadmin-lease.json").exists(),
         "{a} stays leased"
@@ -816,44 +834,14 @@ fn kill_9_during_side_b_then_side_a_is_not_changed_until_b_is_settled() {
     fixture(&lab.win[0], "Pending KB5031356\n");
     fixture(&lab.win[1], "Pending KB5031356\n");
     let home_b = lab.win[1].home.path();
-    std::fs::write(
-        home_b.join("ms-install.sh"),
-        "touch ms-busy.flag\necho installed >> ms-install.log\nsetsid sh ms-worker.sh </dev/null >/dev/null 2>&1 &\nwhile [ -f ms-busy.flag ]; do sleep 0.05; done\n",
-    )
-    .unwrap();
-    std::fs::write(
-        home_b.join("ms-worker.sh"),
-        "i=0\nwhile [ -f ms-hold ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\nsed -i 's/^Pending /Installed /' ms-kbs.state\nrm -f ms-busy.flag\n",
-    )
-    .unwrap();
-    std::fs::write(home_b.join("ms-hold"), "").unwrap();
+    detached_installer(&lab.win[1], None);
     let _keys = sign_set(&lab);
-    let spawn = || {
-        std::process::Command::new(crate::util::bin())
-            .env("CCADMIN_STATE_DIR", &lab.cc)
-            .env("HOME", lab.cc.parent().unwrap())
-            .args([
-                "--yes",
-                "--output",
-                "json",
-                "utils",
-                "patch-manager",
-                "ms-patches",
-                "install",
-                "--all",
-            ])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
+    let spawn = || spawn_install(&lab, &["--output", "json"]);
     let mut first = spawn();
     crate::util::wait_for("B's installer to start", crate::orchestration::WAIT, || {
         log(&lab.win[1], "ms-install.log").len() == 1
     });
-    // SAFETY: kill(2) on our own child's pid.
-    unsafe { libc::kill(first.id() as i32, libc::SIGKILL) };
-    first.wait().unwrap();
+    kill_9(&mut first);
     assert_eq!(log(&lab.win[0], "ms-install.log").len(), 1, "{a} was done");
     // A new update for A (the next day's), while B's installer still runs.
     std::fs::write(

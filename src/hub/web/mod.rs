@@ -3,8 +3,9 @@
 //! by display name, filters, sort, the summary and health; *Add Cloud Connect* or *Add* for
 //! the first); *Add*: display name and the publisher's FQDN, then the
 //! browser goes to the publisher, where an application user allows access and comes back;
-//! *Settings*: the upgrade schedule (time, frequency, time zone, urgent time), *Postpone*,
-//! the next scheduled upgrade, *Unregister* with an acknowledgement; a cluster's rollout
+//! *Settings*: the upgrade schedule (time, frequency with only its own fields shown, the time
+//! zone from the IANA list, urgent time), *Postpone*, the next scheduled upgrade, the changes
+//! as old → new, *Unregister* with an acknowledgement; a cluster's rollout
 //! history (`history.rs`). The releases, with where each stands over the fleet.
 //!
 //! Pages use a session cookie (`HttpOnly; Secure; SameSite=Lax`, 8 hours; only its SHA-256
@@ -20,10 +21,11 @@ use hyper::{Method, StatusCode};
 use jiff::Timestamp;
 use serde_json::{json, Value};
 
+use super::schedules::{differences, listed_time_zone, time_zones};
 use super::service::{HubService, SignedIn};
 use super::{describe, when, Hub, Session};
 use crate::ops::upgrade_window::{Frequency, ScheduleChange, Weekday};
-use crate::ops::{Kind, OpError};
+use crate::ops::{Kind, OpError, OpResult};
 use crate::serve::auth::Verdict;
 use crate::serve::https::{error, json_reply, op_reply, Reply, Request};
 use crate::serve::pages::{cookie, field, form, query, redirect, same_token, Pages};
@@ -141,6 +143,69 @@ fn notice_text(hub: &Hub, q: &[(String, String)], now: Timestamp) -> String {
         }
         _ => String::new(),
     }
+}
+
+/// The settings page's schedule form as a change. Only the fields of the chosen frequency are
+/// read: the page hides the others with CSS, but a browser still sends them, and without CSS
+/// all are shown (each labelled with the frequency it is for). Each refusal names its field;
+/// the time zone must be one of those the page lists.
+fn schedule_form(fields: &[(String, String)]) -> OpResult<ScheduleChange> {
+    let refuse = |what: &str, value: &str, should: &str| {
+        let value: String = value.chars().take(64).collect();
+        OpError::new(
+            Kind::Invalid,
+            format!("{what}: '{}' is not {should}", value.escape_debug()),
+        )
+    };
+    let frequency = field(fields, "frequency");
+    if !matches!(frequency, "daily" | "weekly" | "monthly") {
+        return Err(refuse("Frequency", frequency, "daily, weekly or monthly"));
+    }
+    let hour = |key: &str, what: &str| match field(fields, key).parse::<u8>() {
+        Ok(h) if h <= 23 => Ok(h),
+        _ => Err(refuse(what, field(fields, key), "an hour from 0 to 23")),
+    };
+    let (hour, urgent_hour) = (
+        hour("hour", "Time")?,
+        hour("urgent_hour", "Urgent upgrade time")?,
+    );
+    let zone = field(fields, "time_zone");
+    let Some(time_zone) = listed_time_zone(zone) else {
+        return Err(refuse(
+            "Time zone",
+            zone,
+            "one of the IANA time zones listed; choose one from the list",
+        ));
+    };
+    let day = match frequency {
+        "monthly" => match field(fields, "day").trim().parse::<u8>() {
+            Ok(d) if (1..=28).contains(&d) => Some(d),
+            _ => {
+                return Err(refuse(
+                    "Day of the month",
+                    field(fields, "day"),
+                    "a day from 1 to 28",
+                ))
+            }
+        },
+        _ => None,
+    };
+    let days = match frequency {
+        "weekly" => fields
+            .iter()
+            .filter(|(k, _)| k == "days")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(ScheduleChange {
+        frequency: Some(frequency.to_owned()),
+        days,
+        day,
+        hour: Some(hour),
+        time_zone: Some(time_zone),
+        urgent_hour: Some(urgent_hour),
+    })
 }
 
 impl HubService {
@@ -301,16 +366,19 @@ impl HubService {
             }
         };
         let tz = c.schedule.time_zone.clone();
+        // Newest first, each as what changed, `old → new`, at the cluster's clock.
         let changes: Vec<Value> = hub
             .schedule_changes(name)
             .unwrap_or_default()
             .into_iter()
             .rev()
-            .map(|(at, actor, _, new)| {
-                let new = serde_json::from_str(&new)
-                    .map(|s| describe(&s))
-                    .unwrap_or(new);
-                json!({"at": at, "actor": actor, "new": new})
+            .map(|(at, actor, old, new)| {
+                let at = at.parse().map(|t| when(t, &tz)).unwrap_or(at);
+                let lines = match (serde_json::from_str(&old), serde_json::from_str(&new)) {
+                    (Ok(o), Ok(n)) => differences(&o, &n),
+                    _ => vec![format!("{old} → {new}")],
+                };
+                json!({"at": at, "actor": actor, "lines": lines})
             })
             .collect();
         let (days, day) = match &c.schedule.frequency {
@@ -323,13 +391,32 @@ impl HubService {
             Frequency::Weekly { .. } => "weekly",
             Frequency::Monthly { .. } => "monthly",
         };
-        let zones: Vec<String> = jiff::tz::db().available().map(|z| z.to_string()).collect();
+        // The zones by area (`Europe`, `America`, ...; names without one under `Other`); the
+        // cluster's own zone is always there, so the select never falls back to another.
+        let mut zones = time_zones();
+        if !zones.contains(&tz) {
+            zones.insert(0, tz.clone());
+        }
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for z in zones {
+            let area = z.split_once('/').map_or("Other", |(a, _)| a).to_owned();
+            match groups.iter_mut().find(|(a, _)| *a == area) {
+                Some((_, list)) => list.push(z),
+                None => groups.push((area, vec![z])),
+            }
+        }
+        groups.sort_by(|a, b| (a.0 == "Other").cmp(&(b.0 == "Other")).then(a.0.cmp(&b.0)));
+        let zones: Vec<Value> = groups
+            .into_iter()
+            .map(|(area, names)| json!({"area": area, "names": names}))
+            .collect();
         self.pages.render(
             if problem.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK },
             "settings.html",
             ctx(json!({
                 "c": {"display_name": c.display_name, "schedule": {"hour": c.schedule.hour, "urgent_hour": c.schedule.urgent_hour,
                       "time_zone": tz, "frequency": frequency, "days": days, "day": day}},
+                "schedule": describe(&c.schedule),
                 "next_upgrade": when(c.next_upgrade.start, &tz),
                 "next_urgent": when(c.next_urgent.start, &tz),
                 "postponed": c.schedule.postponed.map(|p| when(p, &tz)),
@@ -425,23 +512,11 @@ impl HubService {
                 }
             }
             "/cloudconnect/settings/schedule" => {
-                let parse_u8 = |k: &str| field(fields, k).parse::<u8>().ok();
-                let change = ScheduleChange {
-                    frequency: Some(field(fields, "frequency").to_owned()),
-                    days: fields
-                        .iter()
-                        .filter(|(k, _)| k == "days")
-                        .map(|(_, v)| v.clone())
-                        .collect(),
-                    day: parse_u8("day"),
-                    hour: parse_u8("hour"),
-                    time_zone: Some(field(fields, "time_zone").to_owned()),
-                    urgent_hour: parse_u8("urgent_hour"),
-                };
-                let done = hub
-                    .cluster(name, now)
-                    .and_then(|c| change.apply(&c.schedule))
-                    .and_then(|s| hub.set_schedule(name, s, &session.account, now));
+                let done = schedule_form(fields).and_then(|change| {
+                    hub.cluster(name, now)
+                        .and_then(|c| change.apply(&c.schedule))
+                        .and_then(|s| hub.set_schedule(name, s, &session.account, now))
+                });
                 match done {
                     Ok(_) => back("saved"),
                     Err(e) => self.settings_page(hub, name, now, "", Some(&e.to_string()), ctx),

@@ -255,6 +255,19 @@ fn decide(node: &mut Node, write: bool) -> OpResult<Pending> {
         return Err(nothing_offered());
     };
     match r.step {
+        // The service stopped in the middle of its switch: whether `current` moved is the
+        // release root's to say, not this record's; switching back from here could go below
+        // the release it runs.
+        Step::Switching if !crate::state::lock::alive(r.pid, None) => {
+            return Err(OpError::new(
+                Kind::Failed,
+                format!(
+                    "The node service that was switching to {} (from {}) is not running: it stopped during the switch, so there is nothing to cancel",
+                    r.version, r.from
+                ),
+            )
+            .hint("start the service: it runs the release its current link points at, and utils system upgrade status then says which; switch back only after that, if it runs the new one"))
+        }
         Step::Switching | Step::Healthy => return Err(too_late(&r)),
         Step::Failed | Step::SwitchedBack | Step::Cancelled => {
             return Err(OpError::new(

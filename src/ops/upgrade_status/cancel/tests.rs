@@ -107,6 +107,22 @@ fn a_cancel_with_nothing_to_cancel_is_refused_in_its_words() {
     let e = request(&mut n).unwrap_err();
     assert!(e.message.contains("is not running"), "{e}");
     assert!(!d.path().join(REQUEST).exists());
+    // Stopped in the middle of its switch: not "too late", and no switch back advised (the
+    // current link may not have moved).
+    let mut r = read_record(d.path()).unwrap().unwrap();
+    r.step = Step::Switching;
+    r.pid = u32::MAX - 1;
+    std::fs::write(d.path().join(FILE), serde_json::to_vec(&r).unwrap()).unwrap();
+    let e = request(&mut n).unwrap_err();
+    assert!(
+        e.message
+            .contains("stopped during the switch, so there is nothing to cancel"),
+        "{e}"
+    );
+    assert!(!e
+        .hint
+        .unwrap()
+        .contains("utils cloudconnect switch-back --release-root"));
 }
 
 /// A request names its attempt: asked twice it is one request; once that attempt ended, the
