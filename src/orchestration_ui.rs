@@ -103,6 +103,16 @@ pub(crate) fn maintenance_choice(
         }
         (Some(MaintenanceMode::Without), _) => return Ok(Some(false)),
         (None, _) if !supported => return Ok(Some(false)),
+        // --yes answers questions, not a choice: a batch line after this one must never be
+        // taken for it.
+        (None, _) if ctx.opts.yes => {
+            return Err(CommandError::usage(
+                "every chosen node supports maintenance mode: say whether to use it",
+            )
+            .with_hint(
+                "add --maintenance with (or --maintenance without); --yes does not choose it",
+            ))
+        }
         (None, _) => {}
     }
     ctx.ui
@@ -263,7 +273,8 @@ pub(crate) fn pick_for(
                 // The answer is not printed back (it may be a secret on the wrong line).
                 return Err(CommandError::usage(format!(
                     "the answer is not a number from 1 to {n} or q"
-                )));
+                ))
+                .with_hint(format!("answer with a number, or give {flag}")));
             }
         }
     }

@@ -323,8 +323,8 @@ fn kill_9_in_maintenance_then_the_same_command_takes_the_node_out_and_goes_on() 
 }
 
 /// The same, resumed without maintenance mode: the node the stopped run put in maintenance is
-/// settled and left in it, and the run says so with the remedy; the other node is changed
-/// without maintenance.
+/// settled and left in it, and the run says so with the remedy; its peer is then not changed
+/// (without maintenance mode both would be out of service).
 #[test]
 fn kill_9_in_maintenance_then_a_resume_without_it_says_the_node_is_still_in_it() {
     kill_9_in_maintenance_then_resume("without");
@@ -374,14 +374,10 @@ fn kill_9_in_maintenance_then_resume(second_mode: &str) {
     std::fs::remove_file(&hold).unwrap();
     let out = spawn(second_mode).wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{stderr}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let name = lab.win[0].name();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let (name, other) = (lab.win[0].name(), lab.win[1].name());
     if second_mode == "with" {
+        assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
         assert_eq!(
             timeline(&lab),
             [
@@ -395,12 +391,14 @@ fn kill_9_in_maintenance_then_resume(second_mode: &str) {
         );
         assert_eq!(state(&lab.win[0]), "Not in maintenance");
     } else {
+        // A is settled and said to be still in maintenance; B, its peer, is then not changed
+        // without maintenance mode (both would be out of service).
+        assert_eq!(out.status.code(), Some(3), "{stdout}\n{stderr}");
         assert_eq!(
             timeline(&lab),
             [
                 format!("initiate ms-updates-install {a}"),
                 format!("install {a}"),
-                format!("install {b}"),
             ]
         );
         assert!(
@@ -408,6 +406,12 @@ fn kill_9_in_maintenance_then_resume(second_mode: &str) {
                 "{name}: still in maintenance mode; take it out with: utils system maintenance end --node {name}"
             )),
             "{stderr}"
+        );
+        assert!(
+            stdout.contains(&format!(
+                "{other}: Failed: not changed: its peer {name} is in maintenance mode, so changing it without maintenance mode would take both of them out of service"
+            )),
+            "{stdout}"
         );
         assert_eq!(state(&lab.win[0]), "In maintenance");
     }
@@ -501,4 +505,104 @@ fn maintenance_initiate_is_refused_beside_a_change_of_the_pair() {
         !lab.win[0].home.path().join(".ccadmin-lease.json").exists(),
         "the broken lease is gone and this run's own given back"
     );
+}
+
+/// A change never takes a pair's last member in service out of it: without maintenance mode a
+/// node whose peer is in maintenance is not changed. And a node an administrator put in
+/// maintenance before the run is changed with maintenance mode and left in it, said so.
+#[test]
+fn a_peer_in_maintenance_blocks_a_change_without_it_and_a_node_found_in_maintenance_stays() {
+    let lab = lab();
+    lab.win[0].seed("12.6.1");
+    lab.win[1].seed("12.6.1");
+    let _keys = setup(&lab);
+    let (a, b) = (lab.win[0].name(), lab.win[1].name());
+    let home_a = lab.win[0].home.path().display().to_string();
+    let script = format!(
+        "echo \"install $(pwd)\" >> {}\ntouch es6.marker\n",
+        lab.log().display()
+    );
+    lab.artifact(
+        "es6.sh",
+        script.as_bytes(),
+        serde_json::json!({"install": "sh es6.sh", "reboot": false}),
+    );
+    let maint_file =
+        |i: usize, s: &str| std::fs::write(lab.win[i].home.path().join("maint.state"), s).unwrap();
+    maint_file(1, "In maintenance\r\n");
+    let (code, v) = lab.json(&[
+        "utils",
+        "patch-manager",
+        "install",
+        "es6.sh",
+        "--node",
+        &a,
+        "--maintenance",
+        "without",
+    ]);
+    assert_eq!(code, 1, "{v}");
+    let detail = v["nodes"][0]["detail"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{v}"));
+    assert!(
+        detail.starts_with(&format!(
+            "not changed: its peer {b} is in maintenance mode, so changing it without maintenance mode would take both of them out of service"
+        )),
+        "{detail}"
+    );
+    assert!(timeline(&lab).is_empty(), "{:?}", timeline(&lab));
+
+    // B back in service; A put in maintenance by the administrator beforehand.
+    maint_file(1, "Not in maintenance\r\n");
+    maint_file(0, "In maintenance\r\n");
+    let r = lab.run(
+        &[
+            "--yes",
+            "utils",
+            "patch-manager",
+            "install",
+            "es6.sh",
+            "--node",
+            &a,
+            "--maintenance",
+            "with",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(timeline(&lab), [format!("install {home_a}")]);
+    assert_eq!(state(&lab.win[0]), "In maintenance");
+    assert!(
+        r.stderr
+            .contains("left in maintenance mode: it was in maintenance before this run"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// In a batch, `--yes` does not choose maintenance mode: a line that leaves it open is refused
+/// naming the flag, and the next line is never taken for the answer.
+#[test]
+fn a_batch_line_with_yes_must_choose_maintenance_mode() {
+    let lab = lab();
+    lab.win[0].seed("12.6.1");
+    let _keys = setup(&lab);
+    let a = lab.win[0].name();
+    lab.artifact(
+        "es7.sh",
+        b"touch es7.marker\n",
+        serde_json::json!({"install": "sh es7.sh", "reboot": false}),
+    );
+    let batch = format!(
+        "utils patch-manager install es7.sh --node {a} --yes\nutils system maintenance status\n"
+    );
+    let r = lab.run(&[], &batch);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("add --maintenance with (or --maintenance without)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!lab.win[0].home.path().join("es7.marker").exists());
 }

@@ -39,7 +39,9 @@ use super::{Node, OpResult};
 use crate::cancel::Cancel;
 use crate::inventory::model::HostRow;
 
+mod for_change;
 pub mod run;
+pub use for_change::{after_change, before_change, left_in, ForChange};
 #[cfg(test)]
 mod tests;
 
@@ -462,38 +464,6 @@ pub fn check_these_peers<'a>(
         }
     }
     Ok(())
-}
-
-/// For a run's change of `t` (logged in to through `conn`): its peers among `members` (the
-/// members of its group the run knows, chosen or not) must not be in maintenance, then the
-/// node is put in it. Patch, upgrade and Microsoft updates runs use this one door.
-#[allow(clippy::too_many_arguments)]
-pub fn enter_for_change<'a>(
-    hosts: &dyn Hosts,
-    t: &Target,
-    members: impl Iterator<Item = &'a Target>,
-    conn: &dyn RemoteHost,
-    set: &Set,
-    reason: Reason,
-    cancel: &Cancel,
-) -> Result<Entered, MaintError> {
-    let peers = members.filter(|m| is_peer(&m.row, &t.row));
-    check_these_peers(hosts, t, peers, set)?;
-    enter_on(conn, t, set, Some(reason), cancel)
-}
-
-/// For a node a stopped run had begun to change, resumed without maintenance mode: whether
-/// the node is still in maintenance (that run may have put it there), said with the remedy.
-/// `None` when it is not, or its product has no commands, or it cannot be read.
-pub fn left_in(conn: &dyn RemoteHost, t: &Target, set: &Set) -> Option<String> {
-    let c = commands_for(set, &t.row.product)?;
-    match read_state(conn, &t.row.name, c) {
-        Ok(State::InMaintenance) => Some(format!(
-            "still in maintenance mode; take it out with: utils system maintenance end --node {}",
-            t.row.name
-        )),
-        _ => None,
-    }
 }
 
 /// [`enter`] on a node already logged in to, its peers checked ([`check_peers`]).

@@ -333,12 +333,20 @@ pub enum HostError {
     Interrupted,
     #[error("{0}")]
     Lease(crate::ops::lease::TakeError),
-    #[error("not changed: it could not be put in maintenance mode: {0}")]
-    MaintenanceNotEntered(Box<crate::ops::maintenance::MaintError>),
-    #[error("changed, but it did not leave maintenance mode: {0}; take it out with: utils system maintenance end --node {1}")]
-    MaintenanceNotEnded(Box<crate::ops::maintenance::MaintError>, String),
-    #[error("{0}; it stays in maintenance mode (utils system maintenance end takes it out once it is fixed)")]
+    /// Maintenance mode around the change (said whole: not entered, or not left).
+    #[error("{0}")]
+    Maintenance(String),
+    #[error("{0}; {why}", why = stays(.0))]
     InMaintenance(Box<HostError>),
+}
+
+/// What a failed change in maintenance mode leaves its node in.
+fn stays(e: &HostError) -> &'static str {
+    if e.may_still_run() {
+        "it stays in maintenance mode until the same command, run again, settles it"
+    } else {
+        "it stays in maintenance mode (utils system maintenance end takes it out once it is fixed)"
+    }
 }
 
 impl HostError {

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::ops::lease::{Lease, Taken};
+use crate::ops::maintenance::ForChange;
 
 use super::*;
 
@@ -188,9 +189,16 @@ fn on_host(
     if !action.applies(&before) {
         // The change a stopped run began ended meanwhile: with maintenance mode, the node
         // leaves the maintenance that run put it in.
-        if let (true, Some(set)) = (resumed, guard.maintenance) {
-            crate::ops::maintenance::end_on(conn.as_ref(), t, set, cancel)
-                .map_err(|e| HostError::MaintenanceNotEnded(Box::new(e), t.row.name.clone()))?;
+        if resumed {
+            crate::ops::maintenance::after_change(
+                conn.as_ref(),
+                t,
+                guard.maintenance,
+                ForChange::WasIn,
+                true,
+                cancel,
+            )
+            .map_err(HostError::Maintenance)?;
         }
         if let (true, None, Some(set)) = (resumed, guard.maintenance, guard.maintenance_known) {
             if let Some(why) = crate::ops::maintenance::left_in(conn.as_ref(), t, set) {
@@ -242,32 +250,44 @@ fn on_host(
     // Refused: this node was not touched (its own lease was read free above).
     .map_err(HostError::Lease)?;
     started();
-    if let Some(set) = guard.maintenance {
-        let entered = crate::ops::maintenance::enter_for_change(
-            hosts,
-            t,
-            guard.members.iter(),
-            conn.as_ref(),
-            set,
-            action.maintenance_reason(),
-            cancel,
-        );
-        if let Err(e) = entered {
+    let how = crate::ops::maintenance::before_change(
+        hosts,
+        t,
+        guard.members.iter(),
+        conn.as_ref(),
+        guard.maintenance,
+        guard.maintenance_known,
+        action.maintenance_reason(),
+        cancel,
+    );
+    let how = match how {
+        Ok(how) => how,
+        Err(why) => {
             let _ = crate::ops::lease::release(conn.as_ref(), guard.uid, cancel);
-            return Err(HostError::MaintenanceNotEntered(Box::new(e)));
+            return Err(HostError::Maintenance(why));
         }
+    };
+    if how != ForChange::Without {
         said("in maintenance mode");
     }
     touched.set(true);
     let changed = change_listed(hosts, t, conn, cancel, c, action, &before, said);
-    let (conn, result) = match (changed, guard.maintenance) {
+    let (conn, result) = match (changed, how) {
         (Ok(x), _) => x,
-        (Err(e), Some(_)) => return Err(HostError::InMaintenance(Box::new(e))),
-        (Err(e), None) => return Err(e),
+        (Err(e), ForChange::Without) => return Err(e),
+        (Err(e), _) => return Err(HostError::InMaintenance(Box::new(e))),
     };
-    if let Some(set) = guard.maintenance {
-        crate::ops::maintenance::end_on(conn.as_ref(), t, set, cancel)
-            .map_err(|e| HostError::MaintenanceNotEnded(Box::new(e), t.row.name.clone()))?;
+    let note = crate::ops::maintenance::after_change(
+        conn.as_ref(),
+        t,
+        guard.maintenance,
+        how,
+        resumed,
+        cancel,
+    )
+    .map_err(HostError::Maintenance)?;
+    if let Some(note) = note {
+        said(&note);
     }
     // Seen to end: the lease goes (one that cannot be removed is stale once the run ends).
     let _ = crate::ops::lease::release(conn.as_ref(), guard.uid, cancel);

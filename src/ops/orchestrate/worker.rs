@@ -18,6 +18,7 @@ use crate::cancel::Cancel;
 use crate::clients::ssh::SshError;
 use crate::ops::connectivity::Target;
 use crate::ops::lease::{self, Lease};
+use crate::ops::maintenance::ForChange;
 use crate::ops::patches::{Platform, MANIFEST_SUFFIX};
 use crate::ops::software::Installed;
 use crate::state::orchestration::Step;
@@ -235,7 +236,7 @@ impl Worker<'_> {
         // its node is taken out of the maintenance that run put it in.
         let settled = |outcome: Outcome, d: String| -> Result<(Outcome, String), Fail> {
             if self.interrupted_step(t).is_some() {
-                self.leave_maintenance(t, conn.as_ref())
+                self.leave_maintenance(t, conn.as_ref(), ForChange::WasIn, tx)
                     .map_err(NodeError::Refused)?;
                 self.tell_left_in_maintenance(t, conn.as_ref(), tx);
             }
@@ -273,17 +274,22 @@ impl Worker<'_> {
             let _ = lease::release(conn.as_ref(), self.uid, self.cancel);
             return Err(NodeError::NotStarted.into());
         }
-        if let Err(why) = self.enter_maintenance(group, t, conn.as_ref(), tx) {
-            let _ = lease::release(conn.as_ref(), self.uid, self.cancel);
-            return Err(NodeError::Refused(why).into());
-        }
+        let how = match self.enter_maintenance(group, t, conn.as_ref(), tx) {
+            Ok(how) => how,
+            Err(why) => {
+                let _ = lease::release(conn.as_ref(), self.uid, self.cancel);
+                return Err(NodeError::Refused(why).into());
+            }
+        };
         let (conn, reported) = match self.act(t, conn, &before, tx) {
             Ok(x) => x,
             Err(mut f) => {
-                if self.maintenance.is_some() {
-                    f.detail.push_str(
-                        "; it stays in maintenance mode (utils system maintenance end takes it out once it is fixed)",
-                    );
+                if how != ForChange::Without {
+                    f.detail.push_str(if f.installer_may_run {
+                        "; it stays in maintenance mode until the same command, run again, settles it"
+                    } else {
+                        "; it stays in maintenance mode (utils system maintenance end takes it out once it is fixed)"
+                    });
                 }
                 if f.installer_may_run {
                     // The step keeps what was being done (a resumed rollback's target).
@@ -312,12 +318,12 @@ impl Worker<'_> {
         // have taken it out already): a node that fails its check stays out of service, and
         // its line says so. Then the host is free again, read or not.
         let left = match &checked {
-            Ok(_) => self.leave_maintenance(t, conn.as_ref()),
+            Ok(_) => self.leave_maintenance(t, conn.as_ref(), how, tx),
             Err(_) => Ok(()),
         };
         let _ = lease::release(conn.as_ref(), self.uid, self.cancel);
         match checked {
-            Err(e) if self.maintenance.is_some() => Err(Fail::from(NodeError::Refused(format!(
+            Err(e) if how != ForChange::Without => Err(Fail::from(NodeError::Refused(format!(
                 "{e}; it stays in maintenance mode (utils system maintenance end takes it out once it is fixed)"
             )))),
             Err(e) => Err(Fail::from(e)),
@@ -328,37 +334,37 @@ impl Worker<'_> {
         }
     }
 
-    /// With maintenance mode: put the node in it before its change (its peers in the group,
-    /// chosen or not, must not be in maintenance). `Err`: why not; nothing was changed.
+    /// Maintenance mode around the node's change, before it: with it, the node's peers in
+    /// the group (chosen or not) must not be in maintenance and the node is put in it;
+    /// without it, a peer in maintenance refuses the change. `Err`: why not; nothing was
+    /// changed.
     fn enter_maintenance(
         &self,
         group: usize,
         t: &Target,
         conn: &dyn RemoteHost,
         tx: &mpsc::Sender<Msg>,
-    ) -> Result<(), String> {
-        let Some(set) = self.maintenance else {
-            return Ok(());
-        };
+    ) -> Result<ForChange, String> {
         let members = self.plan.groups[group]
             .iter()
             .chain(&self.plan.members[group]);
-        let reason = self.plan.op.maintenance_reason();
-        crate::ops::maintenance::enter_for_change(
+        let how = crate::ops::maintenance::before_change(
             self.hosts,
             t,
             members,
             conn,
-            set,
-            reason,
+            self.maintenance,
+            self.maintenance_known,
+            self.plan.op.maintenance_reason(),
             self.cancel,
-        )
-        .map_err(|e| format!("not changed: it could not be put in maintenance mode: {e}"))?;
-        let _ = tx.send(Msg::Waiting {
-            host: t.row.name.clone(),
-            what: "in maintenance mode".into(),
-        });
-        Ok(())
+        )?;
+        if how != ForChange::Without {
+            let _ = tx.send(Msg::Waiting {
+                host: t.row.name.clone(),
+                what: "in maintenance mode".into(),
+            });
+        }
+        Ok(how)
     }
 
     /// Without maintenance mode, on a node an interrupted run had begun to change: say when it
@@ -378,19 +384,31 @@ impl Worker<'_> {
         }
     }
 
-    /// With maintenance mode: take the node out of it after its change.
-    fn leave_maintenance(&self, t: &Target, conn: &dyn RemoteHost) -> Result<(), String> {
-        let Some(set) = self.maintenance else {
-            return Ok(());
-        };
-        crate::ops::maintenance::end_on(conn, t, set, self.cancel)
-            .map(|_| ())
-            .map_err(|e| {
-                format!(
-                    "changed, but it did not leave maintenance mode: {e}; take it out with: utils system maintenance end --node {}",
-                    t.row.name
-                )
-            })
+    /// After the node's change was seen to end well: out of the maintenance this run (or the
+    /// interrupted run it resumes) put it in; left in one it found, said.
+    fn leave_maintenance(
+        &self,
+        t: &Target,
+        conn: &dyn RemoteHost,
+        how: ForChange,
+        tx: &mpsc::Sender<Msg>,
+    ) -> Result<(), String> {
+        let resumed = self.interrupted_step(t).is_some();
+        let note = crate::ops::maintenance::after_change(
+            conn,
+            t,
+            self.maintenance,
+            how,
+            resumed,
+            self.cancel,
+        )?;
+        if let Some(what) = note {
+            let _ = tx.send(Msg::Waiting {
+                host: t.row.name.clone(),
+                what,
+            });
+        }
+        Ok(())
     }
 
     /// The step this host had in the interrupted run, when its change began and was not seen
