@@ -442,6 +442,9 @@ impl HostLine for HostOutcome {
             HostResult::Failed => (Outcome::Failed, self.error.clone().unwrap_or_default()),
         }
     }
+    fn host(&self) -> (&str, &str) {
+        (&self.host, &self.side)
+    }
 }
 
 /// A run over inventory hosts, one after another — `utils system icm-services start`, `utils
@@ -482,6 +485,8 @@ impl HostCtx<'_> {
 /// detail).
 pub trait HostLine {
     fn step(&self) -> (Outcome, String);
+    /// The host and its side, as the mail's table names them.
+    fn host(&self) -> (&str, &str);
 }
 
 /// The run's result as the history names it, from its hosts' lines: `Nothing to do` (none
@@ -593,6 +598,27 @@ fn run_recorded<S, T: HostLine>(
         Ok(lines) => {
             node.db()?.finish_run(id, overall_of(&lines))?;
             share(node);
+            // The subscribers are told as for a patch run; a mail that cannot be queued never
+            // fails the run.
+            let rows: Vec<Vec<String>> = lines
+                .iter()
+                .map(|l| {
+                    let ((host, side), (outcome, detail)) = (l.host(), l.step());
+                    vec![
+                        host.to_owned(),
+                        side.to_owned(),
+                        outcome.label().to_owned(),
+                        detail,
+                    ]
+                })
+                .collect();
+            let _ = super::notify::notify(
+                node,
+                &format!("{}: {}", run.operation, run.subject),
+                overall_of(&lines),
+                &["NODE", "SIDE", "RESULT", "DETAIL"],
+                &rows,
+            );
             Ok((id, lines))
         }
         Err(e) => {

@@ -269,6 +269,14 @@ fn maintenance_mode_on_an_unsupported_product_is_refused_before_anything_is_touc
 fn ms_patches_with_maintenance_mode_enter_and_leave_around_each_node() {
     let lab = lab();
     let _keys = setup(&lab);
+    let smtp = crate::smtp::SmtpServer::start("starttls", true);
+    crate::smtp::configure(
+        &lab.cc,
+        &format!("localhost:{}", smtp.port),
+        "starttls",
+        &smtp.ca,
+        true,
+    );
     let t = lab.log();
     for h in &lab.win {
         let home = h.home.path();
@@ -310,6 +318,45 @@ fn ms_patches_with_maintenance_mode_enter_and_leave_around_each_node() {
             format!("install {b}"),
             format!("end {b}"),
         ]
+    );
+    // Both runs are mailed to the subscribers as a patch run is: the subject says what and
+    // how it went, a row per node.
+    let mails = smtp.wait_for_mails(1);
+    let mail = mails[0]["data"].as_str().unwrap();
+    assert!(
+        mail.contains("ms-patches install: Microsoft updates on") && mail.contains("Success"),
+        "{mail}"
+    );
+    for h in &lab.win {
+        let row = mail
+            .lines()
+            .find(|l| l.starts_with(&h.name()))
+            .unwrap_or_else(|| panic!("{mail}"));
+        assert!(
+            row.contains("Installed") && row.contains("KB5031356"),
+            "{row}"
+        );
+    }
+    let name = lab.win[0].name();
+    let r = lab.run(
+        &[
+            "--yes",
+            "utils",
+            "system",
+            "maintenance",
+            "initiate",
+            "--node",
+            &name,
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let mails = smtp.wait_for_mails(2);
+    let mail = mails[1]["data"].as_str().unwrap();
+    assert!(
+        mail.contains(&format!("maintenance initiate: maintenance of {name}"))
+            && mail.contains("Success"),
+        "{mail}"
     );
 }
 

@@ -166,6 +166,9 @@ impl HostLine for HostOutcome {
             HostResult::Failed => (Outcome::Failed, self.error.clone().unwrap_or_default()),
         }
     }
+    fn host(&self) -> (&str, &str) {
+        (&self.host, &self.side)
+    }
 }
 
 /// The whole run.

@@ -489,6 +489,20 @@ pub struct Report {
     pub hosts: Vec<HostOutcome>,
 }
 
+impl HostResult {
+    /// As the mail's table says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            HostResult::Installed => "Installed",
+            HostResult::UpToDate => "No pending updates",
+            HostResult::Removed => "Removed",
+            HostResult::NotInstalled => "Not installed",
+            HostResult::Failed => "Failed",
+            HostResult::Interrupted => "Interrupted",
+        }
+    }
+}
+
 impl Report {
     pub fn count(&self, r: HostResult) -> usize {
         self.hosts.iter().filter(|h| h.result == r).count()

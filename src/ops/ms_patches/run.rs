@@ -520,6 +520,28 @@ fn run_recorded(
                 node.db()?.finish_run(id, report.overall())?;
             }
             share(node);
+            // The subscribers are told as for a patch run; a mail that cannot be queued never
+            // fails the run.
+            let rows: Vec<Vec<String>> = report
+                .hosts
+                .iter()
+                .map(|h| {
+                    vec![
+                        h.host.clone(),
+                        h.side.clone(),
+                        h.result.label().to_owned(),
+                        joined(&h.kbs),
+                        h.error.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            let _ = crate::ops::notify::notify(
+                node,
+                &format!("{}: {}", action.operation(), subject),
+                report.overall(),
+                &["NODE", "SIDE", "RESULT", "KBS", "DETAIL"],
+                &rows,
+            );
             Ok(report)
         }
         Err(e) => {
