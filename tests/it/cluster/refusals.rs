@@ -235,3 +235,56 @@ fn a_subscriber_of_another_publisher_refuses_the_changes() {
     wait_for("the change to land", WAIT, || caught_up(&p));
     assert!(sql(&s, "select name from applicationuser").contains("mallory"));
 }
+
+/// The replication endpoints answer only to the cluster secret: an application user's own
+/// credentials (Basic, or as a bearer) get 401 on `/replication/repair`, `/replication/digest`
+/// and `/replication/changes`; and a batch with control characters in its fields, sent with
+/// the cluster secret to a node that is not a subscriber (the publisher), is refused with 403
+/// and nothing is applied.
+#[test]
+fn an_application_user_gets_401_on_replication_and_a_batch_to_a_non_subscriber_403() {
+    let pair = crate::cluster::pair();
+    let p = &pair.publisher;
+    let client = p.client();
+    for (method, path) in [
+        (reqwest::Method::POST, "/replication/repair"),
+        (reqwest::Method::GET, "/replication/digest"),
+        (reqwest::Method::POST, "/replication/changes"),
+    ] {
+        let basic = client
+            .request(method.clone(), p.url(path))
+            .basic_auth("ccadmin", Some(crate::cluster::PASSWORD))
+            .json(&serde_json::json!({}))
+            .send()
+            .unwrap();
+        assert_eq!(basic.status().as_u16(), 401, "{path} with Basic");
+    }
+    // The password as a bearer is no cluster secret either (one try: failed sign-ins from one
+    // address are slowed down after a few, 429).
+    let bearer = client
+        .get(p.url("/replication/digest"))
+        .bearer_auth(crate::cluster::PASSWORD)
+        .send()
+        .unwrap();
+    assert_eq!(bearer.status().as_u16(), 401, "the password as a bearer");
+    let users = "select pkid, name from applicationuser order by name";
+    let before = crate::cluster::sql(&pair.p, users);
+    wait_for("the first snapshot", WAIT, || caught_up(&pair.p));
+    let cluster = replication(&pair.p)["cluster"].as_str().unwrap().to_owned();
+    let r = client
+        .post(p.url("/replication/changes"))
+        .bearer_auth(crate::cluster::SECRET)
+        .json(&serde_json::json!({
+            "cluster": cluster, "publisher": format!("localhost:{}", pair.pp), "from": 1,
+            "to": 2, "snapshot": false,
+            "application_users": [{"pkid": "0a1b\u{1b}[2J", "name": "mallory\u{7}", "hash": "x"}],
+        }))
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403, "{}", r.text().unwrap_or_default());
+    assert_eq!(
+        crate::cluster::sql(&pair.p, users),
+        before,
+        "nothing applied"
+    );
+}
