@@ -427,7 +427,14 @@ fn the_releases_page_counts_each_releases_clusters_and_nodes_and_withdraws_from_
             .post(hub.url("/releases/withdraw"))
             .header("cookie", &cookie)
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(serde_urlencoded::to_string([("csrf", token), ("version", "2.1.0")]).unwrap())
+            .body(
+                serde_urlencoded::to_string([
+                    ("csrf", token),
+                    ("version", "2.1.0"),
+                    ("acknowledge", "yes"),
+                ])
+                .unwrap(),
+            )
             .send()
             .unwrap()
     };

@@ -522,11 +522,29 @@ fn a_release_is_withdrawn_from_the_releases_page() {
         c.post(hub.url("/releases/withdraw"))
             .header("cookie", &cookie)
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(form(&[("csrf", token), ("version", "2.1.0")]))
+            .body(form(&[
+                ("csrf", token),
+                ("version", "2.1.0"),
+                ("acknowledge", "yes"),
+            ]))
             .send()
             .unwrap()
     };
     assert_eq!(withdraw("forged").status(), 403);
+    // It cannot be undone: without the acknowledgement nothing is withdrawn.
+    let unticked = c
+        .post(hub.url("/releases/withdraw"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(&[("csrf", csrf.as_str()), ("version", "2.1.0")]))
+        .send()
+        .unwrap();
+    assert_eq!(unticked.status(), 400);
+    let says = unticked.text().unwrap();
+    assert!(
+        says.contains("Nothing was withdrawn: tick that 2.1.0 will never be offered again"),
+        "{says}"
+    );
     let r = withdraw(&csrf);
     assert_eq!(r.status(), 303);
     let to = r.headers()["location"].to_str().unwrap().to_owned();

@@ -200,7 +200,9 @@ pub(super) fn rollout_stopped(
 }
 
 impl Hub {
-    /// One page (from 1; past the last is the last) of the alerts, newest first.
+    /// One page (from 1; past the last is the last) of the alerts: what still stands first —
+    /// stopped rollouts, then nodes still offline — so a few hundred offline episodes never
+    /// push a stopped rollout off the first page; then the rest, newest first.
     pub fn alerts(&self, page: u64) -> OpResult<AlertPage> {
         let total: i64 = self
             .conn
@@ -218,7 +220,10 @@ impl Hub {
                  FROM alert a
                  LEFT JOIN mail_outbox o ON o.id = a.mail_id AND a.mail_state = 'queued'
                  LEFT JOIN cluster c ON c.id = a.cluster_id
-                 ORDER BY a.id DESC LIMIT ?1 OFFSET ?2",
+                 ORDER BY (a.kind = 'rollout-stopped' AND a.cleared_at IS NULL) DESC,
+                          (a.kind = 'node-offline' AND a.cleared_at IS NULL) DESC,
+                          a.id DESC
+                 LIMIT ?1 OFFSET ?2",
             )
             .map_err(storage)?;
         let rows = st

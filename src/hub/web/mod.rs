@@ -454,6 +454,18 @@ impl HubService {
         };
         if r.path == "/releases/withdraw" {
             let version = field(fields, "version");
+            // It cannot be undone: asked for like an unregistration.
+            if field(fields, "acknowledge") != "yes" {
+                return self.releases_page(
+                    hub,
+                    StatusCode::BAD_REQUEST,
+                    "",
+                    Some(&format!(
+                        "Nothing was withdrawn: tick that {version} will never be offered again, then Withdraw."
+                    )),
+                    ctx,
+                );
+            }
             return match hub.withdraw_release(version, &session.account, now) {
                 Ok(_) => {
                     self.log(&format!("{}: withdrew release {version}", session.account));

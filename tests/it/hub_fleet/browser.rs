@@ -68,6 +68,12 @@ fn the_fleet_list_pages_filters_and_shows_an_offline_node_at_1280_and_390_px() {
             "Upgrade failed"
         );
         let stopped = b.text(".cluster[data-name='fleet-00007'] .stopped");
+        // The summary's count is the way there in one click from the first page.
+        b.goto(&hub.url("/cloudconnect"));
+        b.click("#sum-failed a");
+        b.wait_for_url(&hub.url("/cloudconnect?state=failed"));
+        assert!(b.has(".cluster[data-name='fleet-00007']"));
+        assert!(!b.has(".cluster[data-name='fleet-00008']"));
         assert!(
             stopped.contains("Rollout of 3.0.0 stopped: it failed on fleet-00007-b")
                 && stopped.contains("health check failed"),
