@@ -177,13 +177,8 @@ pub fn choose(ctx: &mut Ctx, sel: &Selection, allow_all: bool) -> CmdResult<Opti
         .filter(|(i, _)| allow_all || *i != 2)
         .map(|(i, m)| (i, *m))
         .collect();
-    let mut menu = String::new();
-    for (n, (_, text)) in options.iter().enumerate() {
-        menu.push_str(&format!("{}) {text}\n", n + 1));
-    }
-    ctx.ui.err_text(&menu);
-    let label = format!("Please select an option (1 - {} or \"q\" )", options.len());
-    let Some(picked) = pick(ctx, &label, options.len())? else {
+    let texts: Vec<&str> = options.iter().map(|(_, t)| *t).collect();
+    let Some(picked) = numbered(ctx, "Please select an option", &texts, SELECTION_FLAGS)? else {
         return Ok(None);
     };
     let mut choice = Choice::default();
@@ -227,22 +222,30 @@ fn list_pick(ctx: &mut Ctx, what: &str, items: &[String]) -> CmdResult<Option<us
         return Err(CommandError::failed("the inventory has no hosts")
             .with_hint("import one with: utils system inventory import"));
     }
-    let mut menu = String::new();
-    for (n, item) in items.iter().enumerate() {
-        menu.push_str(&format!("{}) {item}\n", n + 1));
-    }
-    ctx.ui.err_text(&menu);
-    pick(
-        ctx,
-        &format!("Select the {what} (1 - {} or \"q\" )", items.len()),
-        items.len(),
-    )
+    numbered(ctx, &format!("Select the {what}"), items, SELECTION_FLAGS)
 }
 
-/// A number 1..=n, or `q` (`None`).
-pub(crate) fn pick(ctx: &mut Ctx, label: &str, n: usize) -> CmdResult<Option<usize>> {
-    pick_for(ctx, label, n, "--node, --group, --all, --side/--platform")
+/// `items` as a numbered list on stderr, then one of them by its number (a terminal's prompt
+/// or the batch's next line), asked as `question (1 - N or "q" )`; `None`: `q`. `flag` is
+/// what answers it without a question. Every menu of the orchestration commands asks this way.
+pub(crate) fn numbered<T: AsRef<str>>(
+    ctx: &mut Ctx,
+    question: &str,
+    items: &[T],
+    flag: &str,
+) -> CmdResult<Option<usize>> {
+    let list: String = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| format!("{}) {}\n", i + 1, item.as_ref()))
+        .collect();
+    ctx.ui.err_text(&list);
+    let label = format!("{question} (1 - {} or \"q\" )", items.len());
+    pick_for(ctx, &label, items.len(), flag)
 }
+
+/// The flags that choose nodes without a menu.
+pub(crate) const SELECTION_FLAGS: &str = "--node, --group, --all, --side/--platform";
 
 /// A number 1..=n, or `q` (`None`); `flag` is what answers it without a question.
 pub(crate) fn pick_for(
@@ -501,6 +504,17 @@ pub fn show_versions(ctx: &mut Ctx, choice: &Choice) -> CmdResult {
 
 /// A node-by-node run's exit status: success when no node failed, partial (3) when some did and
 /// others did not, failed (1) when all did; `message` names the failed nodes, `hint` what to do.
+/// [`run_status`] of a node-by-node run whose `failed` nodes are named: `WHAT failed on N of
+/// M node(s) (NAMES)`.
+pub fn failed_on(what: &str, failed: &[&str], total: usize, hint: &str) -> CmdResult {
+    let message = format!(
+        "{what} failed on {} of {total} node(s) ({})",
+        failed.len(),
+        failed.join(", ")
+    );
+    run_status(failed.len(), total, message, hint)
+}
+
 pub fn run_status(failed: usize, total: usize, message: String, hint: &str) -> CmdResult {
     if failed == 0 {
         return Ok(());

@@ -568,20 +568,8 @@ fn run_recorded<S, T: HostLine>(
     // This node's runs of this command that did not end were stopped (Ctrl-C, `kill -9`, a
     // reboot; this node's lock is held now, so none runs): they end as interrupted, and the
     // leases they left are stale.
-    let stopped: Vec<i64> = node
-        .db()?
-        .runs(50)?
-        .into_iter()
-        .filter(|r| {
-            r.finished_at.is_none()
-                && !r.remote
-                && r.node == record.node
-                && r.operation == run.operation
-        })
-        .map(|r| r.id)
-        .collect();
-    for old in stopped {
-        node.db()?.finish_run(old, "Interrupted")?;
+    for old in super::orchestrate::stopped_runs(node, &record.node, &[run.operation])? {
+        node.db()?.finish_run(old.id, "Interrupted")?;
     }
     let finished = node.db()?.finished_run_uids()?;
     let id = node.db()?.start_run(&record)?;

@@ -448,26 +448,18 @@ fn run_recorded(
     // reboot): this node's orchestration lock is held now, so none of them runs. Their
     // leases stand until this run finds each such node's installer idle; a stopped run ends
     // (as interrupted) once every node it had begun to change is settled.
-    let stopped: Vec<(i64, String, std::collections::HashSet<String>)> = node
-        .db()?
-        .runs(50)?
+    let stopped: Vec<(i64, String, std::collections::HashSet<String>)> =
+        crate::ops::orchestrate::stopped_runs(
+            node,
+            &record.node,
+            &[OPERATION_INSTALL, OPERATION_ROLLBACK],
+        )?
         .into_iter()
-        .filter(|r| {
-            r.finished_at.is_none()
-                && !r.remote
-                && r.node == record.node
-                && [OPERATION_INSTALL, OPERATION_ROLLBACK].contains(&r.operation.as_str())
-        })
         .map(|r| {
             let begun = r
                 .steps
                 .iter()
-                .filter(|s| {
-                    matches!(
-                        s.result,
-                        StepResult::Running | StepResult::Ended(Outcome::Interrupted)
-                    )
-                })
+                .filter(|s| crate::ops::orchestrate::unfinished(s))
                 .map(|s| s.host.clone())
                 .collect();
             (r.id, r.uid, begun)

@@ -46,8 +46,8 @@ pub use host::{await_restart, Hosts, NodeError, RemoteHost, RestartError, SshHos
 pub use plan::{find_artifact, in_pair_order, plan, Artifact, Choice, Plan};
 pub use queries::{
     history, in_progress, max_parallel, own_progress, progress_ha, refuse_beside_an_unfinished_run,
-    refuse_beside_an_unfinished_run_but, reset_max_parallel, set_max_parallel, status, HostStatus,
-    DEFAULT_PARALLEL, MAX_PARALLEL,
+    refuse_beside_an_unfinished_run_but, reset_max_parallel, set_max_parallel, status,
+    stopped_runs, HostStatus, DEFAULT_PARALLEL, MAX_PARALLEL,
 };
 // The wire form of a node's run view: shared with the client that asks the other node.
 pub use crate::wire::{Progress, RunState};
@@ -142,7 +142,7 @@ pub use crate::state::orchestration::{Outcome, StepResult};
 pub const RUNNING: &str = StepResult::RUNNING;
 
 /// Whether a recorded step says its change began and was not seen to end.
-fn unfinished(step: &Step) -> bool {
+pub fn unfinished(step: &Step) -> bool {
     matches!(
         step.result,
         StepResult::Running | StepResult::Ended(Outcome::Interrupted)

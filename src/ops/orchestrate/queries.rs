@@ -220,6 +220,23 @@ pub fn reset_max_parallel(node: &mut Node) -> OpResult<usize> {
     Ok(DEFAULT_PARALLEL)
 }
 
+/// This Cloud Connect node's (`me`) runs of `operations` that have not ended. Asked holding
+/// this node's orchestration lock, they are runs that were stopped (Ctrl-C, `kill -9`, a
+/// reboot): none of them runs now.
+pub fn stopped_runs(node: &mut Node, me: &str, operations: &[&str]) -> OpResult<Vec<Run>> {
+    Ok(node
+        .db()?
+        .runs(50)?
+        .into_iter()
+        .filter(|r| {
+            r.finished_at.is_none()
+                && !r.remote
+                && r.node == me
+                && operations.contains(&r.operation.as_str())
+        })
+        .collect())
+}
+
 /// Nothing is changed on the nodes beside a patch or upgrade run that has not ended: its
 /// installer may still run on a node (a run stopped by Ctrl-C or `kill -9` is left unfinished until the
 /// same command resumes it). A live run is refused by the claim; this refuses an interrupted

@@ -11,8 +11,7 @@ use crate::errors::{CmdResult, CommandError};
 use crate::inventory::model::HostRow;
 use crate::ops::ms_patches::{self, Action, HostResult, Report};
 use crate::ops::orchestrate::Choice;
-use crate::orchestration_ui::Selection;
-use crate::prompt::Field;
+use crate::orchestration_ui::{numbered, Selection};
 
 pub mod install;
 pub mod rollback;
@@ -135,39 +134,26 @@ pub(crate) fn remaining(
 /// The exit status of a run: 0 when no node failed, 3 when some did and others did not, 1
 /// when all failed.
 pub(crate) fn finish(report: &Report, what: &str) -> CmdResult {
-    let failed = report.failed();
-    if failed == 0 {
-        return Ok(());
-    }
-    let names: Vec<&str> = report
+    let failed: Vec<&str> = report
         .hosts
         .iter()
         .filter(|h| matches!(h.result, HostResult::Failed | HostResult::Interrupted))
         .map(|h| h.host.as_str())
         .collect();
-    let message = format!(
-        "{what} failed on {failed} of {} node(s) ({})",
+    crate::orchestration_ui::failed_on(
+        what,
+        &failed,
         report.hosts.len(),
-        names.join(", ")
-    );
-    crate::orchestration_ui::run_status(
-        failed,
-        report.hosts.len(),
-        message,
         "fix the cause named for each node and run the command again (nodes with nothing left to do are not touched)",
     )
 }
 
+/// The flags that choose Windows nodes without the menu.
+const FLAGS: &str = "--node, --group, --all, --side";
+
 /// The menu of Windows nodes; `None`: `q`.
 fn menu(ctx: &mut Ctx, windows: &[HostRow]) -> CmdResult<Option<Choice>> {
-    let text: String = MENU
-        .iter()
-        .enumerate()
-        .map(|(i, m)| format!("{}) {m}\n", i + 1))
-        .collect();
-    ctx.ui.err_text(&text);
-    let label = format!("Please select an option (1 - {} or \"q\" )", MENU.len());
-    let Some(picked) = pick(ctx, &label, MENU.len())? else {
+    let Some(picked) = numbered(ctx, "Please select an option", &MENU, FLAGS)? else {
         return Ok(None);
     };
     let mut choice = Choice::default();
@@ -184,14 +170,8 @@ fn menu(ctx: &mut Ctx, windows: &[HostRow]) -> CmdResult<Option<Choice>> {
                 }
             }
             let what = if picked == 0 { "node" } else { "group" };
-            let list: String = items
-                .iter()
-                .enumerate()
-                .map(|(i, n)| format!("{}) {n}\n", i + 1))
-                .collect();
-            ctx.ui.err_text(&list);
-            let label = format!("Select the Windows {what} (1 - {} or \"q\" )", items.len());
-            let Some(i) = pick(ctx, &label, items.len())? else {
+            let question = format!("Select the Windows {what}");
+            let Some(i) = numbered(ctx, &question, &items, FLAGS)? else {
                 return Ok(None);
             };
             if picked == 0 {
@@ -204,33 +184,4 @@ fn menu(ctx: &mut Ctx, windows: &[HostRow]) -> CmdResult<Option<Choice>> {
         n => choice.side = Some(if n == 3 { "A" } else { "B" }.into()),
     }
     Ok(Some(choice))
-}
-
-/// A number 1..=n, or `q` (`None`).
-fn pick(ctx: &mut Ctx, label: &str, n: usize) -> CmdResult<Option<usize>> {
-    loop {
-        let answer = ctx.value(
-            &Field {
-                label,
-                flag: "--node, --group, --all, --side",
-                env: None,
-                default: None,
-            },
-            None,
-        )?;
-        if answer.eq_ignore_ascii_case("q") {
-            return Ok(None);
-        }
-        match answer.parse::<usize>() {
-            Ok(i) if (1..=n).contains(&i) => return Ok(Some(i - 1)),
-            _ if matches!(ctx.input, crate::prompt::Input::Terminal) => ctx
-                .ui
-                .err_text(&format!("Enter a number from 1 to {n}, or q.\n")),
-            _ => {
-                return Err(CommandError::usage(format!(
-                    "the answer is not a number from 1 to {n} or q"
-                )))
-            }
-        }
-    }
 }

@@ -10,8 +10,7 @@ use crate::context::Ctx;
 use crate::errors::{CmdResult, CommandError};
 use crate::ops::icm_services::{self, HostResult};
 use crate::ops::orchestrate::Choice;
-use crate::orchestration_ui::Selection;
-use crate::prompt::Field;
+use crate::orchestration_ui::{numbered, Selection};
 
 /// Start the ICM services of the inventory's ICM hosts
 ///
@@ -154,27 +153,13 @@ pub fn cmd_utils_system_icm_services_start(
 
 /// The menu of ICM hosts (a terminal's prompt or the batch's next lines); `None`: `q`.
 fn menu(ctx: &mut Ctx, names: &[String]) -> CmdResult<Option<Choice>> {
-    let text: String = MENU
-        .iter()
-        .enumerate()
-        .map(|(i, m)| format!("{}) {m}\n", i + 1))
-        .collect();
-    ctx.ui.err_text(&text);
-    let label = format!("Please select an option (1 - {} or \"q\" )", MENU.len());
-    let Some(picked) = pick(ctx, &label, MENU.len())? else {
+    let Some(picked) = numbered(ctx, "Please select an option", &MENU, FLAGS)? else {
         return Ok(None);
     };
     let mut choice = Choice::default();
     match picked {
         0 => {
-            let list: String = names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| format!("{}) {n}\n", i + 1))
-                .collect();
-            ctx.ui.err_text(&list);
-            let label = format!("Select the ICM host (1 - {} or \"q\" )", names.len());
-            let Some(i) = pick(ctx, &label, names.len())? else {
+            let Some(i) = numbered(ctx, "Select the ICM host", names, FLAGS)? else {
                 return Ok(None);
             };
             choice.nodes = vec![names[i].clone()];
@@ -185,31 +170,5 @@ fn menu(ctx: &mut Ctx, names: &[String]) -> CmdResult<Option<Choice>> {
     Ok(Some(choice))
 }
 
-/// A number 1..=n, or `q` (`None`).
-fn pick(ctx: &mut Ctx, label: &str, n: usize) -> CmdResult<Option<usize>> {
-    loop {
-        let answer = ctx.value(
-            &Field {
-                label,
-                flag: "--node, --group, --all, --side",
-                env: None,
-                default: None,
-            },
-            None,
-        )?;
-        if answer.eq_ignore_ascii_case("q") {
-            return Ok(None);
-        }
-        match answer.parse::<usize>() {
-            Ok(i) if (1..=n).contains(&i) => return Ok(Some(i - 1)),
-            _ if matches!(ctx.input, crate::prompt::Input::Terminal) => ctx
-                .ui
-                .err_text(&format!("Enter a number from 1 to {n}, or q.\n")),
-            _ => {
-                return Err(CommandError::usage(format!(
-                    "the answer is not a number from 1 to {n} or q"
-                )))
-            }
-        }
-    }
-}
+/// The flags that choose ICM hosts without the menu.
+const FLAGS: &str = "--node, --group, --all, --side";

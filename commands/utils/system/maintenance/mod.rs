@@ -10,7 +10,7 @@ use crate::errors::{CmdResult, CommandError};
 use crate::inventory::model::HostRow;
 use crate::ops::maintenance::{self, HostResult, Report, Set};
 use crate::ops::orchestrate::Choice;
-use crate::orchestration_ui::{pick, Selection};
+use crate::orchestration_ui::{numbered, Selection, SELECTION_FLAGS};
 
 pub mod end;
 pub mod initiate;
@@ -76,30 +76,20 @@ pub(crate) fn nodes(
     }
     if choice.is_empty() {
         let products: Vec<&str> = set.keys().map(String::as_str).collect();
-        let mut text = format!(
+        ctx.ui.err_text(&format!(
             "Nodes that support maintenance mode ({}):\n",
             products.join(", ")
-        );
-        for (i, m) in MENU.iter().enumerate() {
-            text.push_str(&format!("{}) {m}\n", i + 1));
-        }
-        ctx.ui.err_text(&text);
-        let label = format!("Please select an option (1 - {} or \"q\" )", MENU.len());
-        let Some(picked) = pick(ctx, &label, MENU.len())? else {
+        ));
+        let Some(picked) = numbered(ctx, "Please select an option", &MENU, SELECTION_FLAGS)? else {
             return Ok(None);
         };
         match picked {
             0 => {
-                let list: String = able
+                let items: Vec<String> = able
                     .iter()
-                    .enumerate()
-                    .map(|(i, r)| {
-                        format!("{}) {} ({}, side {})\n", i + 1, r.name, r.product, r.side)
-                    })
+                    .map(|r| format!("{} ({}, side {})", r.name, r.product, r.side))
                     .collect();
-                ctx.ui.err_text(&list);
-                let label = format!("Select the node (1 - {} or \"q\" )", able.len());
-                let Some(i) = pick(ctx, &label, able.len())? else {
+                let Some(i) = numbered(ctx, "Select the node", &items, SELECTION_FLAGS)? else {
                     return Ok(None);
                 };
                 choice.nodes = vec![able[i].name.clone()];
@@ -170,21 +160,16 @@ pub(crate) fn lines(report: &Report, summary: &str) -> String {
 /// The exit status of a run: 0 when no node failed, 3 when some did and others did not, 1
 /// when all failed.
 pub(crate) fn finish(report: &Report, what: &str) -> CmdResult {
-    let failed = report.count(HostResult::Failed);
-    let names: Vec<&str> = report
+    let failed: Vec<&str> = report
         .hosts
         .iter()
         .filter(|h| h.result == HostResult::Failed)
         .map(|h| h.host.as_str())
         .collect();
-    crate::orchestration_ui::run_status(
-        failed,
+    crate::orchestration_ui::failed_on(
+        what,
+        &failed,
         report.hosts.len(),
-        format!(
-            "{what} failed on {failed} of {} node(s) ({})",
-            report.hosts.len(),
-            names.join(", ")
-        ),
         "fix the cause named for each node and run the command again (nodes already in the state asked for are not touched)",
     )
 }
